@@ -1,0 +1,119 @@
+"""The CLI through typer's runner, and once through the installed executable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import snapshot
+from veilcli.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def test_validate_json_report(registrations_xlsx: Path) -> None:
+    result = invoke("validate", str(registrations_xlsx), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["valid"] is True
+    [file] = report["files"]
+    assert (file["kind"], file["header_row"], file["rows_read"], file["rows_valid"]) == (
+        "registrations",
+        4,
+        4,
+        4,
+    )
+
+
+def test_validate_invalid_rows_exit_1(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("Jaar;Gebied;Inwoners\n2019;Almere;-5\n", encoding="utf-8")
+    result = invoke("validate", str(path), "--format", "json")
+    assert result.exit_code == 1
+    issue = json.loads(result.stdout)["files"][0]["issues"][0]
+    assert (issue["code"], issue["row"], issue["column"], issue["value"]) == (
+        "negative_value",
+        2,
+        "Inwoners",
+        "-5",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "nope.csv"], "file not found"),
+        (["validate", "{xlsx}", "--sheet", "Blad9"], "no sheet named 'Blad9'"),
+        (["validate", "{fake}"], "cannot be opened as an Excel workbook"),
+        (["validate", "{xlsx}", "--kind", "weather"], "Invalid value for '--kind'"),
+        (["ingest", "{xlsx}", "--map", "missing.toml"], "mapping file not found"),
+    ],
+)
+def test_user_mistakes_exit_2_without_traceback(
+    tmp_path: Path, registrations_xlsx: Path, args: list[str], message: str
+) -> None:
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a workbook")
+    args = [a.format(xlsx=registrations_xlsx, fake=fake) for a in args]
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_ingest_status_json(tmp_path: Path, registrations_xlsx: Path) -> None:
+    store = tmp_path / "store"
+    result = invoke("ingest", str(registrations_xlsx), "--store", str(store), "--format", "json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["stored"] is True and payload["sources"][0]["rows_stored"] == 4
+    status = json.loads(invoke("status", "--store", str(store), "--format", "json").stdout)
+    assert status["sources"][0]["rows"] == 4
+    assert status["coverage"] == [{"kind": "registrations", "area": "Almere", "period": "2019H1", "rows": 4}]
+
+
+def test_invalid_ingest_exit_1_and_store_untouched(tmp_path: Path, registrations_xlsx: Path) -> None:
+    store = tmp_path / "store"
+    invoke("ingest", str(registrations_xlsx), "--store", str(store))
+    before = snapshot(store)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Registratienummer;Datum;Soort misdrijf code;Gemeente\nQ1;2019-02-30;1.1.1;Almere\n", encoding="utf-8"
+    )
+    result = invoke("ingest", str(bad), "--store", str(store))
+    assert result.exit_code == 1
+    assert "nothing was stored" in result.output
+    assert snapshot(store) == before
+
+
+def test_installed_executable(tmp_path: Path, registrations_xlsx: Path) -> None:
+    exe = shutil.which("veilcli", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.skip("veilcli is not installed in this environment (pip install -e .)")
+    env = {"VEILCLI_STORE": str(tmp_path / "store"), "PATH": str(Path(sys.executable).parent)}
+    done = subprocess.run(
+        [exe, "ingest", str(registrations_xlsx)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        [exe, "status", "--format", "json"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert json.loads(done.stdout)["sources"][0]["rows"] == 4
+    done = subprocess.run(
+        [exe, "validate", str(tmp_path / "none.csv")], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 2 and "file not found" in done.stderr and "Traceback" not in done.stderr
+    module = subprocess.run(
+        [sys.executable, "-m", "veilcli", "--version"], capture_output=True, text=True, timeout=120
+    )
+    assert module.stdout.startswith("veilcli ")

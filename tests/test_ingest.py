@@ -1,0 +1,168 @@
+"""The store: all-or-nothing, byte-for-byte untouched on failure, idempotent, conflict-aware."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.conftest import snapshot
+from veilcli.errors import StoreError
+from veilcli.ingest import ReadOptions, ingest_paths
+from veilcli.models import Kind
+from veilcli.status import store_status
+from veilcli.store import Store
+
+HEADER = "Registratienummer;Datum;Soort misdrijf code;Gemeente;Gebeurtenisnummer;Wijze van aangifte\n"
+
+
+def csv_file(folder: Path, name: str, rows: list[str]) -> Path:
+    path = folder / name
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def ingest(paths: list[Path], store: Store, **kwargs):  # type: ignore[no-untyped-def]
+    return ingest_paths(paths, store, ReadOptions(), **kwargs)
+
+
+def test_ingest_then_reingest_adds_nothing(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    path = csv_file(
+        tmp_path,
+        "a.csv",
+        [
+            "R1;2019-01-02;1.1.1;Almere;E1;Internet",
+            "R2;2019-01-03;1.2.3;Almere;E1;Balie",
+            "R3;2019-07-03;1.2.3;Almere;;Balie",
+        ],
+    )
+    first = ingest([path], store)
+    assert first.stored and first.sources[0].rows_stored == 3
+    assert first.sources[0].event_linked_share == pytest.approx(2 / 3)
+    assert first.sources[0].channel_mix == {"desk": pytest.approx(2 / 3), "internet": pytest.approx(1 / 3)}
+    before = snapshot(store_dir)
+    second = ingest([path], store)
+    assert not second.stored and second.sources[0].status == "unchanged"
+    assert snapshot(store_dir) == before
+    assert store.scan(Kind.registrations).collect().height == 3
+    status = store_status(store)
+    assert [(c.area, c.period, c.rows) for c in status.coverage] == [
+        ("Almere", "2019H1", 2),
+        ("Almere", "2019H2", 1),
+    ]
+
+
+def test_failed_ingest_leaves_store_byte_for_byte(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    ingest([csv_file(tmp_path, "good.csv", ["R1;2019-01-02;1.1.1;Almere;;Internet"])], store)
+    before = snapshot(store_dir)
+    assert before  # manifest, lock and one parquet file
+    good = csv_file(tmp_path, "good2.csv", ["R9;2019-01-02;1.1.1;Almere;;Internet"])
+    bad = csv_file(tmp_path, "bad.csv", ["R2;2019-13-02;1.1.1;Almere;;Internet"])
+    result = ingest([good, bad], store)
+    assert not result.stored
+    assert {s.status for s in result.sources} == {"rejected"}
+    assert snapshot(store_dir) == before
+
+
+def test_failed_ingest_does_not_create_a_store(tmp_path: Path, store_dir: Path) -> None:
+    ingest([csv_file(tmp_path, "bad.csv", ["R2;xx;1.1.1;Almere;;Internet"])], Store(store_dir))
+    assert not store_dir.exists()
+
+
+def test_skip_invalid_stores_valid_rows_and_names_the_rejects(tmp_path: Path, store_dir: Path) -> None:
+    bad = csv_file(
+        tmp_path,
+        "mixed.csv",
+        ["R1;2019-01-02;1.1.1;Almere;;Internet", "R2;2019-13-02;1.1.1;Almere;;Internet"],
+    )
+    result = ingest([bad], Store(store_dir), skip_invalid=True, rejected_dir=tmp_path)
+    summary = result.sources[0]
+    assert (summary.status, summary.rows_stored, summary.rows_rejected) == ("stored", 1, 1)
+    rejected = pl.read_csv(summary.rejected_file, infer_schema=False)
+    assert rejected["row"].to_list() == ["3"]
+    assert "invalid_date (Datum)" in rejected["reasons"][0]
+    assert rejected["Registratienummer"].to_list() == ["R2"]
+
+
+def test_id_from_another_source_is_an_error_or_replaced(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    ingest(
+        [
+            csv_file(
+                tmp_path,
+                "old.csv",
+                ["R1;2019-01-02;1.1.1;Almere;;Internet", "R2;2019-01-02;1.1.1;Almere;;Balie"],
+            )
+        ],
+        store,
+    )
+    before = snapshot(store_dir)
+    newer = csv_file(tmp_path, "new.csv", ["R2;2019-01-05;1.2.3;Almere;;Balie"])
+    with pytest.raises(StoreError, match=r"already stored from another source \(e.g. registration_id=R2"):
+        ingest([newer], store)
+    assert snapshot(store_dir) == before
+    result = ingest([newer], store, replace=True)
+    assert result.sources[0].replaced == {str((tmp_path / "old.csv").resolve()): 1}
+    rows = store.scan(Kind.registrations).sort("registration_id").collect()
+    assert rows.select("registration_id", "category_code").rows() == [("R1", "1.1.1"), ("R2", "1.2.3")]
+    assert sorted(s.rows for s in store.sources()) == [1, 1]
+    # Files no longer referenced by the manifest are gone.
+    assert len(list((store_dir / "registrations").iterdir())) == 2
+
+
+def test_same_id_in_two_files_of_one_command(tmp_path: Path, store_dir: Path) -> None:
+    a = csv_file(tmp_path, "a.csv", ["R1;2019-01-02;1.1.1;Almere;;Internet"])
+    b = csv_file(tmp_path, "b.csv", ["R1;2019-01-03;1.1.1;Almere;;Internet"])
+    with pytest.raises(StoreError, match="more than one file"):
+        ingest([a, b], Store(store_dir))
+    assert not store_dir.exists()
+
+
+def test_personal_columns_never_reach_the_store(tmp_path: Path, store_dir: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "Registratienummer;Datum;Soort misdrijf code;Gemeente;Pleegpostcode;X;Y\n"
+        "R1;2019-01-02;1.1.1;Almere;1234AB;150000;480000\n",
+        encoding="utf-8",
+    )
+    store = Store(store_dir)
+    result = ingest([path], store)
+    assert result.sources[0].dropped_personal_columns == ["Pleegpostcode", "X", "Y"]
+    [parquet] = (store_dir / "registrations").iterdir()
+    columns = pl.read_parquet_schema(parquet)
+    assert not {"Pleegpostcode", "X", "Y"} & set(columns)
+    assert b"1234AB" not in parquet.read_bytes()
+
+
+def test_orphan_files_from_a_killed_writer_are_ignored(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    ingest([csv_file(tmp_path, "a.csv", ["R1;2019-01-02;1.1.1;Almere;;Internet"])], store)
+    # A writer killed after its Parquet file but before the manifest leaves an unreferenced file.
+    orphan = store_dir / "registrations" / "deadbeef.parquet"
+    pl.DataFrame({"registration_id": ["X"]}).write_parquet(orphan)
+    assert store.scan(Kind.registrations).collect().height == 1
+    ingest([csv_file(tmp_path, "b.csv", ["R2;2019-01-02;1.1.1;Almere;;Internet"])], store)
+    assert not orphan.exists()
+
+
+def _ingest_in_process(args: tuple[str, str]) -> int:
+    path, store = args
+    result = ingest_paths([Path(path)], Store(Path(store)), ReadOptions())
+    return sum(s.rows_stored for s in result.sources)
+
+
+def test_concurrent_ingests_are_serialised(tmp_path: Path, store_dir: Path) -> None:
+    files = [
+        csv_file(tmp_path, f"f{i}.csv", [f"R{i}-{j};2019-01-02;1.1.1;Almere;;Internet" for j in range(200)])
+        for i in range(4)
+    ]
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        stored = pool.map(_ingest_in_process, [(str(f), str(store_dir)) for f in files])
+    assert stored == [200] * 4
+    store = Store(store_dir)
+    assert len(store.sources()) == 4
+    assert store.scan(Kind.registrations).collect().height == 800

@@ -1,0 +1,97 @@
+"""Vectorised parsers against values worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from veilcli.parsing import boolean_expr, channel_expr, clean_text, date_expr, integer_expr
+from veilcli.periods import Period, parse_period, period_expr
+
+
+def run(expr_fn, values: list[str | None]) -> list[object]:  # type: ignore[no-untyped-def]
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    return frame.select(expr_fn(clean_text(pl.col("v")))).to_series().to_list()
+
+
+def test_dutch_whole_numbers() -> None:
+    assert run(integer_expr, ["1.043", "6", " 10378", "12,0", "200.914", "1.234.567", "-3", None]) == [
+        1043,
+        6,
+        10378,
+        12,
+        200914,
+        1234567,
+        -3,
+        None,
+    ]
+
+
+def test_non_whole_numbers_do_not_parse() -> None:
+    assert run(integer_expr, ["6,3", "1.04", "abc", "1.0434"]) == [None, None, None, None]
+
+
+def test_dates_in_every_shape() -> None:
+    values = [
+        "2019-02-03",
+        "2019-02-03 14:05:00",
+        "03-02-2019",
+        "3-2-2019 10:15",
+        "03/02/2019",
+        "43499",
+        "43499.729166666701",
+        "31-02-2019",
+        "gisteren",
+    ]
+    expected = [dt.date(2019, 2, 3)] * 7 + [None, None]
+    assert run(date_expr, values) == expected
+
+
+def test_excel_serial_epoch() -> None:
+    # 42998.729166666701 is 2017-09-20 17:30 in Excel's 1900 date system (1899-12-30 + 42998 days).
+    assert run(date_expr, ["42998.729166666701"]) == [dt.date(2017, 9, 20)]
+
+
+def test_booleans_and_channels() -> None:
+    assert run(boolean_expr, ["J", "n", "Ja", "nee", "1", "0", "misschien"]) == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        None,
+    ]
+    assert run(
+        channel_expr, ["Internet", "BALIE", "Telefoon", "telefonisch", "Overig", "Onbekend", "Fax"]
+    ) == ["internet", "desk", "phone", "phone", "other", "unknown", None]
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("2019", "2019"),
+        ("2019H1", "2019H1"),
+        ("2019 h2", "2019H2"),
+        ("2019Q3", "2019Q3"),
+        ("2019KW03", "2019Q3"),
+        ("2019-05", "2019-05"),
+        ("2019-5", "2019-05"),
+        ("2019MM05", "2019-05"),
+        ("2019JJ00", "2019"),
+        ("2019 januari", "2019-01"),
+        ("2019 mei", "2019-05"),
+    ],
+)
+def test_periods(text: str, canonical: str) -> None:
+    assert str(parse_period(text)) == canonical
+    assert run(period_expr, [text]) == [canonical]
+
+
+def test_period_arithmetic() -> None:
+    h1 = parse_period("2019H1")
+    assert (h1.start, h1.end) == (dt.date(2019, 1, 1), dt.date(2019, 7, 1))
+    assert h1.in_year(2017) == Period(2017, "H", 1)
+    assert run(period_expr, ["2019H3", "19H1", "mei 2019"]) == [None, None, None]

@@ -1,0 +1,158 @@
+"""Each validation problem is reported with the spreadsheet row, the header as written and the value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from veilcli.errors import InputError
+from veilcli.models import ColumnMap, Kind, Severity
+from veilcli.readers import read_tables
+from veilcli.validate import validate_table
+
+
+def validate_csv(tmp_path: Path, text: str, kind: Kind | None = None, column_map: ColumnMap | None = None):  # type: ignore[no-untyped-def]
+    path = tmp_path / "input.csv"
+    path.write_text(text, encoding="utf-8")
+    [table] = read_tables(path, header_hints=list(column_map.columns.values()) if column_map else None)
+    return validate_table(table, kind, column_map, max_per_code=50)
+
+
+def findings(result, code: str) -> list[tuple[int | None, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    return [(i.row, i.column, i.value) for i in result.report.issues if i.code == code]
+
+
+def test_valid_workbook_typed_and_canonical(registrations_xlsx: Path) -> None:
+    [table] = read_tables(registrations_xlsx)
+    result = validate_table(table)
+    report = result.report
+    assert report.kind is Kind.registrations and report.kind_detected
+    assert (report.rows_read, report.rows_valid, report.rows_invalid) == (4, 4, 0)
+    assert report.blank_rows_skipped == 1
+    assert findings(result, "total_row_skipped") == [(10, None, "Totaal")]
+    data = result.data
+    assert data["date"].to_list() == [
+        dt.date(2019, 2, 3),
+        dt.date(2019, 2, 4),
+        dt.date(2019, 3, 5),
+        dt.date(2019, 3, 12),
+    ]
+    assert data["municipality"].to_list() == ["Almere"] * 4  # GM0034 resolved
+    assert data["channel"].to_list() == ["internet", "desk", "phone", "unknown"]
+    assert data["attempt"].to_list() == [False, True, False, None]
+    assert data["source_row"].to_list() == [5, 6, 8, 9]
+    assert data["category_code"].to_list() == ["1.1.1", "1.2.3", "2.2.1", "1.4.6"]
+
+
+REG_HEADER = "Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte;Poging\n"
+
+
+def test_every_row_problem_located(tmp_path: Path) -> None:
+    future = f"{dt.date.today() + dt.timedelta(days=2):%d-%m-%Y}"
+    result = validate_csv(
+        tmp_path,
+        REG_HEADER
+        + "R1;03-02-2019;1.1.1;Almere;Internet;N\n"  # row 2 ok
+        + "R2;31-02-2019;1.1.1;Almere;Balie;N\n"  # row 3 impossible date
+        + "R3;03-02-1989;1.1.1;Almere;Balie;N\n"  # row 4 before 1990
+        + "R1;03-02-2019;1.2.3;Almere;Balie;N\n"  # row 5 duplicate id
+        + "R5;03-02-2019;;Almere;Fax;N\n"  # row 6 missing code, unknown channel
+        + "R6;03-02-2019;1.2.3;Almere;Balie;misschien\n"  # row 7 bad boolean
+        + f"R7;{future};1.2.3;Almere;Balie;N\n",  # row 8 in the future
+    )
+    assert findings(result, "invalid_date") == [(3, "Datum", "31-02-2019")]
+    assert findings(result, "date_out_of_range") == [(4, "Datum", "03-02-1989"), (8, "Datum", future)]
+    assert findings(result, "duplicate_key") == [(5, "Registratienummer", "R1")]
+    assert findings(result, "missing_value") == [(6, "Soort misdrijf code", None)]
+    assert findings(result, "unknown_channel") == [(6, "Wijze van aangifte", "Fax")]
+    assert findings(result, "invalid_boolean") == [(7, "Poging", "misschien")]
+    assert (result.report.rows_read, result.report.rows_valid, result.report.rows_invalid) == (7, 1, 6)
+    assert result.rejected["row"].to_list() == [3, 4, 5, 6, 7, 8]
+    assert "unknown_channel (Wijze van aangifte)" in result.rejected.filter(pl.col("row") == 6)["reasons"][0]
+
+
+def test_missing_required_column_invalidates_file(tmp_path: Path) -> None:
+    result = validate_csv(
+        tmp_path,
+        "Registratienummer;Datum;Soort misdrijf code\nR1;2019-01-01;1.1.1\n",
+        kind=Kind.registrations,
+    )
+    assert findings(result, "missing_column") == [(None, "municipality", None)]
+    assert not result.report.valid and result.report.rows_valid == 0 and result.data.height == 0
+
+
+def test_counts_negative_suppressed_and_dutch_numbers(tmp_path: Path) -> None:
+    result = validate_csv(
+        tmp_path,
+        "Periode;Gebied;Soort misdrijf code;Aantal;Internetaangiften\n"
+        "2019H1;RE03;1.2.3;1.043;200\n"  # row 2: Dutch thousands, code resolves
+        "2019H1;Almere;1.2.3;;\n"  # row 3: suppressed -> warning, null
+        "2019H1;Almere;1.1.1;-4;\n"  # row 4: negative
+        "2019X1;Almere;1.1.1;4;\n"  # row 5: bad period
+        "2019H1;Almere;2.2.1;4;9\n"  # row 6: more online than total
+        "2019H1;Almere;1.2.3;7;\n",  # row 7: duplicate key of row 3
+    )
+    assert result.report.kind is Kind.counts
+    assert findings(result, "suppressed_value") == [(3, "Aantal", None)]
+    assert findings(result, "negative_value") == [(4, "Aantal", "-4")]
+    assert findings(result, "invalid_period") == [(5, "Periode", "2019X1")]
+    assert findings(result, "internet_exceeds_count") == [(6, "Internetaangiften", "9")]
+    assert findings(result, "duplicate_key") == [(7, "Periode", "2019H1")]
+    assert result.data.select("period", "area", "count", "internet_count").rows() == [
+        ("2019H1", "Midden-Nederland", 1043, 200),
+        ("2019H1", "Almere", None, None),
+    ]
+    suppressed = next(i for i in result.report.issues if i.code == "suppressed_value")
+    assert suppressed.severity is Severity.warning
+
+
+def test_suspects_age_from_birth_date(tmp_path: Path) -> None:
+    result = validate_csv(
+        tmp_path,
+        "Registratienummer,Datum,Geboortedatum,Woonplaats,Soort misdrijf code\n"
+        "R1,2019-03-01,2000-03-02,Almere,1.1.1\n"  # one day before the 19th birthday: 18
+        "R2,2019-03-02,2000-03-02,Almere,1.1.1\n"  # on the birthday: 19
+        "R3,2019-03-02,,Almere,1.1.1\n",  # neither: finding
+    )
+    assert result.report.kind is Kind.suspects
+    assert result.data["age"].to_list() == [18, 19]
+    assert findings(result, "missing_value") == [(4, "Geboortedatum", None)]
+
+
+def test_population_with_dutch_numbers(tmp_path: Path) -> None:
+    result = validate_csv(
+        tmp_path, "Jaar;Gebied;Inwoners;Woningen;Jongeren 12-24\n2019;GM0034;207.904;80.911;33.120\n"
+    )
+    assert result.data.select("year", "area", "inhabitants", "dwellings", "youths_12_24").rows() == [
+        (2019, "Almere", 207904, 80911, 33120)
+    ]
+
+
+def test_column_map_names_unusual_headers(tmp_path: Path) -> None:
+    column_map = ColumnMap(
+        kind=Kind.population,
+        columns={"year": "Peildatum jaar", "area": "Regio naam", "inhabitants": "Totaal personen"},
+    )
+    result = validate_csv(
+        tmp_path, "Peildatum jaar;Regio naam;Totaal personen\n2018;Almere;203.990\n", column_map=column_map
+    )
+    assert result.report.valid
+    assert result.data.select("year", "inhabitants").rows() == [(2018, 203990)]
+
+
+def test_unknown_kind_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot tell which kind"):
+        validate_csv(tmp_path, "Datum;Gemeente;Iets\n2019-01-01;Almere;x\n")
+
+
+def test_repeated_problems_grouped(tmp_path: Path) -> None:
+    rows = "".join(f"R{i};99-99-2019;1.1.1;Almere;Balie;N\n" for i in range(12))
+    path = tmp_path / "many.csv"
+    path.write_text(REG_HEADER + rows, encoding="utf-8")
+    [table] = read_tables(path)
+    result = validate_table(table, max_per_code=3)
+    assert result.report.issue_counts["invalid_date"] == 12
+    assert [i.row for i in result.report.issues if i.code == "invalid_date"] == [2, 3, 4]

@@ -1,0 +1,5 @@
+"""``python -m veilcli``."""
+
+from veilcli.cli import main
+
+main()

@@ -1,0 +1,258 @@
+"""The ``veilcli`` command line: parse options, call one library function, render the result."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import tomllib
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from veilcli import __version__
+from veilcli.errors import InputError, UsageError, VeilcliError
+from veilcli.ingest import ReadOptions, ingest_paths, validate_paths
+from veilcli.models import ColumnMap, Kind, ValidationReport
+from veilcli.render import print_json, render_ingest, render_status, render_validation
+from veilcli.status import store_status
+from veilcli.store import STORE_ENV, Store
+
+app = typer.Typer(
+    name="veilcli",
+    help="Safety-plan analytics for Dutch municipalities: ingest police spreadsheets, "
+    "normalise, compare with the baseline, export.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals can hold police records
+    add_completion=False,
+)
+# Piped output is for files and scripts: wide enough that tables do not wrap.
+stdout = Console(width=None if sys.stdout.isatty() else 160)
+stderr = Console(stderr=True, soft_wrap=True)  # one message per line, never cut
+_state = {"debug": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class TableFormat(StrEnum):
+    """Output formats of commands that print a report."""
+
+    table = "table"
+    json = "json"
+
+
+def handle_errors(func: F) -> F:
+    """Turn veilcli failures into one message and an exit code (``--debug`` re-raises)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except VeilcliError as exc:
+            if _state["debug"]:
+                raise
+            stderr.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            if exc.hint:
+                stderr.print(f"  hint: {exc.hint}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            stderr.print("interrupted; the store was left as it was before this command.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"veilcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """veilcli: safety-plan analytics."""
+    _state["debug"] = debug
+
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", envvar=STORE_ENV, help="Store folder (default ./.veilcli).", show_default=False),
+]
+KindOpt = Annotated[
+    Kind | None, typer.Option("--kind", help="Dataset kind; detected from the columns when omitted.")
+]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Workbook sheet to read (default: the first).")]
+AllSheetsOpt = Annotated[bool, typer.Option("--all-sheets", help="Read every sheet of a workbook.")]
+HeaderRowOpt = Annotated[
+    int | None, typer.Option("--header-row", min=1, help="Row number of the header (default: found).")
+]
+MapOpt = Annotated[
+    Path | None,
+    typer.Option("--map", help='TOML file naming unusual headers: [columns] date = "Datum melding".'),
+]
+FormatOpt = Annotated[TableFormat, typer.Option("--format", help="Output format.")]
+MaxOpt = Annotated[int, typer.Option("--max-per-kind", min=1, help="Findings shown per kind of problem.")]
+
+
+def load_column_map(path: Path | None) -> ColumnMap | None:
+    """Read and check a ``--map`` TOML file."""
+    if path is None:
+        return None
+    if not path.is_file():
+        raise InputError(f"{path}: mapping file not found.")
+    try:
+        return ColumnMap.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc}).") from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise InputError(
+            f"{path}: not a valid column map ({problems}).",
+            hint='write kind = "registrations" and a [columns] table: canonical_name = "Header in file".',
+        ) from exc
+
+
+def _read_options(
+    kind: Kind | None,
+    sheet: str | None,
+    all_sheets: bool,
+    header_row: int | None,
+    map_file: Path | None,
+    max_per_kind: int,
+) -> ReadOptions:
+    if sheet and all_sheets:
+        raise UsageError("--sheet and --all-sheets exclude each other.")
+    return ReadOptions(kind, sheet, all_sheets, header_row, load_column_map(map_file), max_per_kind)
+
+
+def _progress() -> Callable[[str], None] | None:
+    if not stderr.is_terminal:
+        return None
+    return lambda message: stderr.print(f"[dim]{message}[/]", highlight=False)
+
+
+@app.command()
+@handle_errors
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Files or folders to check.", show_default=False)],
+    kind: KindOpt = None,
+    sheet: SheetOpt = None,
+    all_sheets: AllSheetsOpt = False,
+    header_row: HeaderRowOpt = None,
+    map_file: MapOpt = None,
+    output: FormatOpt = TableFormat.table,
+    max_per_kind: MaxOpt = 5,
+) -> None:
+    """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
+    options = _read_options(kind, sheet, all_sheets, header_row, map_file, max_per_kind)
+    report = ValidationReport(files=[v.report for v, _ in validate_paths(files, options, _progress())])
+    if output is TableFormat.json:
+        print_json(report.to_json_dict())
+    else:
+        render_validation(stdout, report, max_per_kind)
+    raise typer.Exit(0 if report.valid else 1)
+
+
+@app.command()
+@handle_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to store.", show_default=False)],
+    store: StoreOpt = None,
+    kind: KindOpt = None,
+    sheet: SheetOpt = None,
+    all_sheets: AllSheetsOpt = False,
+    header_row: HeaderRowOpt = None,
+    map_file: MapOpt = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Store the valid rows; write rejected rows to a CSV.")
+    ] = False,
+    rejected_dir: Annotated[
+        Path | None, typer.Option("--rejected-dir", help="Folder for rejected-row CSVs (default: .).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace rows already stored from another source.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and summarise; store nothing.")
+    ] = False,
+    output: FormatOpt = TableFormat.table,
+    max_per_kind: MaxOpt = 5,
+) -> None:
+    """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
+    options = _read_options(kind, sheet, all_sheets, header_row, map_file, max_per_kind)
+    result = ingest_paths(
+        paths,
+        Store(store),
+        options,
+        skip_invalid=skip_invalid,
+        replace=replace,
+        dry_run=dry_run,
+        rejected_dir=rejected_dir,
+        progress=_progress(),
+    )
+    if output is TableFormat.json:
+        print_json(result.model_dump(mode="json") | {"report": result.report.to_json_dict()})
+    else:
+        if not result.report.valid:
+            render_validation(stdout, result.report, max_per_kind)
+        render_ingest(stdout, result)
+    if any(s.status == "rejected" for s in result.sources):
+        stderr.print(
+            "[bold red]nothing was stored:[/] fix the rows above, or pass --skip-invalid to store "
+            "the valid rows and write the rejected ones to a CSV.",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def status(store: StoreOpt = None, output: FormatOpt = TableFormat.table) -> None:
+    """Show what the store holds: sources, and coverage per kind, area and period."""
+    result = store_status(Store(store))
+    if output is TableFormat.json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        render_status(stdout, result)
+
+
+@app.command()
+@handle_errors
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the JSON Schemas into this folder.")
+    ] = None,
+) -> None:
+    """List accepted columns per dataset kind, or write the JSON Schemas (--out schemas/)."""
+    from veilcli.columns import column_specs
+    from veilcli.jsonschemas import write_schemas
+
+    if out is not None:
+        for path in write_schemas(out):
+            print(path)
+        return
+    for kind in Kind:
+        stdout.print(f"[bold]{kind.value}[/]")
+        for spec in column_specs(kind):
+            need = "required" if spec.required else "optional"
+            stdout.print(
+                f"  {spec.name:<16} {spec.parser:<8} {need:<8} {', '.join(spec.aliases[1:])}", highlight=False
+            )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

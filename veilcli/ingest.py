@@ -1,0 +1,285 @@
+"""Validate files and store them: all-or-nothing, idempotent, with a readable summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from pydantic import BaseModel, Field
+
+from veilcli import __version__
+from veilcli.errors import StoreError
+from veilcli.models import DATASET_KEYS, ColumnMap, Kind, Manifest, SourceRecord, ValidationReport
+from veilcli.readers import expand_paths, read_tables
+from veilcli.store import Store, stored_schema
+from veilcli.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ReadOptions:
+    """How to read and interpret input files (shared by ``validate`` and ``ingest``)."""
+
+    kind: Kind | None = None
+    sheet: str | None = None
+    all_sheets: bool = False
+    header_row: int | None = None
+    column_map: ColumnMap | None = None
+    max_per_code: int = DEFAULT_MAX_PER_CODE
+
+
+class SourceSummary(BaseModel):
+    """What one ingested file (or sheet) contributed."""
+
+    path: str
+    sheet: str | None = None
+    kind: Kind | None = None
+    status: str = Field(description="stored | unchanged | rejected | dry-run")
+    sha256: str = ""
+    rows_stored: int = 0
+    rows_rejected: int = 0
+    date_min: str | None = None
+    date_max: str | None = None
+    areas: list[str] = Field(default_factory=list)
+    event_linked_share: float | None = None
+    channel_mix: dict[str, float] = Field(default_factory=dict)
+    dropped_personal_columns: list[str] = Field(default_factory=list)
+    replaced: dict[str, int] = Field(default_factory=dict, description="source path -> rows replaced")
+    rejected_file: str | None = None
+
+
+class IngestResult(BaseModel):
+    """The outcome of one ``ingest`` command."""
+
+    store: str
+    stored: bool
+    sources: list[SourceSummary] = Field(default_factory=list)
+    report: ValidationReport
+
+
+@dataclass
+class _Pending:
+    validated: ValidatedTable
+    sha256: str
+    summary: SourceSummary
+    replaced_ids: dict[str, int] = field(default_factory=dict)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def validate_paths(
+    paths: list[Path], options: ReadOptions, progress: Progress | None = None
+) -> list[tuple[ValidatedTable, str]]:
+    """Read and validate every file (folders expanded); returns tables with file hashes."""
+    results = []
+    for path in expand_paths(paths):
+        if progress:
+            progress(f"reading {path}")
+        sha = _sha256(path)
+        for table in read_tables(
+            path,
+            options.sheet,
+            options.all_sheets,
+            options.header_row,
+            list((options.column_map.columns.values()) if options.column_map else []),
+        ):
+            results.append(
+                (validate_table(table, options.kind, options.column_map, options.max_per_code), sha)
+            )
+    return results
+
+
+def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
+    """Date range, areas, event-link share and channel mix of validated rows."""
+    out: dict[str, object] = {}
+    if data.height == 0:
+        return out
+    if kind in (Kind.registrations, Kind.suspects):
+        out["date_min"], out["date_max"] = str(data["date"].min()), str(data["date"].max())
+        out["areas"] = sorted(data["municipality"].drop_nulls().unique().to_list())
+        out["event_linked_share"] = float(data["event_id"].is_not_null().mean() or 0.0)
+    elif kind is Kind.counts:
+        periods = data["period"].drop_nulls()
+        if periods.len():
+            out["date_min"], out["date_max"] = periods.min(), periods.max()
+        out["areas"] = sorted(data["area"].drop_nulls().unique().to_list())
+    else:
+        out["date_min"], out["date_max"] = str(data["year"].min()), str(data["year"].max())
+        out["areas"] = sorted(data["area"].drop_nulls().unique().to_list())
+    if kind is Kind.registrations and data["channel"].is_not_null().any():
+        mix = data["channel"].value_counts(normalize=True, name="share")
+        out["channel_mix"] = {str(r["channel"]): float(r["share"]) for r in mix.sort("channel").to_dicts()}
+    return out
+
+
+def _source_id(sha256: str, sheet: str | None) -> str:
+    return hashlib.sha256(f"{sha256}:{sheet or ''}".encode()).hexdigest()[:16]
+
+
+def _rejected_file(validated: ValidatedTable, directory: Path) -> Path:
+    report = validated.report
+    stem = Path(report.path).stem + (f"-{report.sheet}" if report.sheet else "")
+    target = directory / f"{stem}.rejected.csv"
+    validated.rejected.write_csv(target)
+    return target
+
+
+def _check_batch_keys(pending: list[_Pending]) -> None:
+    """Two files of one command must not both hold the same key."""
+    for kind, key in DATASET_KEYS.items():
+        frames = [
+            p.validated.data.select(*key).with_columns(pl.lit(p.summary.path).alias("__path"))
+            for p in pending
+            if p.summary.kind is kind and key and p.summary.status == "stored"
+        ]
+        if len(frames) < 2:
+            continue
+        both = (
+            pl.concat(frames)
+            .group_by(*key)
+            .agg(pl.col("__path").unique())
+            .filter(pl.col("__path").list.len() > 1)
+        )
+        if both.height:
+            first = both.row(0, named=True)
+            raise StoreError(
+                f"{both.height} {kind} key(s) occur in more than one file of this command, "
+                f"e.g. {', '.join(f'{k}={first[k]}' for k in key)} in {' and '.join(first['__path'])}.",
+                hint="ingest one version of each record; remove the overlap from one file.",
+            )
+
+
+def ingest_paths(
+    paths: list[Path],
+    store: Store,
+    options: ReadOptions,
+    *,
+    skip_invalid: bool = False,
+    replace: bool = False,
+    dry_run: bool = False,
+    rejected_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Validate every file, then store all of them in one atomic commit (or nothing)."""
+    validated = validate_paths(paths, options, progress)
+    report = ValidationReport(files=[v.report for v, _ in validated])
+    pending = []
+    for table, sha in validated:
+        r = table.report
+        summary = SourceSummary(
+            path=r.path,
+            sheet=r.sheet,
+            kind=r.kind,
+            sha256=sha,
+            status="stored",
+            rows_stored=r.rows_valid,
+            rows_rejected=r.rows_invalid,
+            dropped_personal_columns=r.dropped_personal_columns,
+            **summarise(r.kind, table.data) if r.kind else {},  # type: ignore[arg-type]
+        )
+        pending.append(_Pending(table, sha, summary))
+    invalid = [p for p in pending if not p.validated.report.valid]
+    if (
+        dry_run
+        or (invalid and not skip_invalid)
+        or any(p.validated.report.rows_read == 0 and not p.validated.report.valid for p in pending)
+    ):
+        for p in pending:
+            p.summary.status = "dry-run" if dry_run and not invalid else "rejected"
+            if p.summary.status == "rejected":
+                p.summary.rows_stored = 0
+        return IngestResult(
+            store=str(store.root), stored=False, sources=[p.summary for p in pending], report=report
+        )
+    _check_batch_keys(pending)
+
+    with store.locked():
+        manifest = store.manifest()
+        known = {(s.sha256, s.sheet, s.kind) for s in manifest.sources}
+        for p in pending:
+            if (p.sha256, p.summary.sheet, p.summary.kind) in known:
+                p.summary.status = "unchanged"
+                p.summary.rows_stored = 0
+        to_store = [p for p in pending if p.summary.status == "stored"]
+        frames, sources = _resolve_conflicts(store, manifest, to_store, replace)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        for p in to_store:
+            r, kind = p.validated.report, p.summary.kind
+            assert kind is not None
+            source_id = _source_id(p.sha256, r.sheet)
+            relative = f"{kind.value}/{source_id}.parquet"
+            frames[relative] = p.validated.data.with_columns(pl.lit(source_id).alias("source_id")).select(
+                list(stored_schema(kind))
+            )
+            if skip_invalid and r.rows_invalid:
+                p.summary.rejected_file = str(_rejected_file(p.validated, rejected_dir or Path.cwd()))
+            sources.append(
+                SourceRecord(
+                    id=source_id,
+                    path=str(Path(r.path).resolve()),
+                    sheet=r.sheet,
+                    sha256=p.sha256,
+                    kind=kind,
+                    rows=r.rows_valid,
+                    rows_rejected=r.rows_invalid,
+                    file=relative,
+                    ingested_at=now,
+                    columns=r.columns,
+                    date_min=p.summary.date_min if kind in (Kind.registrations, Kind.suspects) else None,
+                    date_max=p.summary.date_max if kind in (Kind.registrations, Kind.suspects) else None,
+                    has_event_id="event_id" in r.columns,
+                    veilcli_version=__version__,
+                )
+            )
+        if to_store:
+            store.commit(Manifest(sources=sources), frames)
+    return IngestResult(
+        store=str(store.root), stored=bool(to_store), sources=[p.summary for p in pending], report=report
+    )
+
+
+def _resolve_conflicts(
+    store: Store, manifest: Manifest, to_store: list[_Pending], replace: bool
+) -> tuple[dict[str, pl.DataFrame], list[SourceRecord]]:
+    """Keys already stored from another source: an error, or with ``replace`` removed there."""
+    frames: dict[str, pl.DataFrame] = {}
+    sources = list(manifest.sources)
+    for p in to_store:
+        kind = p.summary.kind
+        assert kind is not None
+        key = list(DATASET_KEYS[kind])
+        if not key or p.validated.data.height == 0:
+            continue
+        new_keys = p.validated.data.select(key).lazy()
+        clashes = store.scan(kind).join(new_keys, on=key, how="semi").select(*key, "source_id").collect()
+        if clashes.height == 0:
+            continue
+        by_source = {s.id: s for s in sources}
+        if not replace:
+            first = clashes.row(0, named=True)
+            other = by_source[first["source_id"]]
+            raise StoreError(
+                f"{p.summary.path}: {clashes.height} {kind} already stored from another source "
+                f"(e.g. {', '.join(f'{k}={first[k]}' for k in key)} from {other.path}). Nothing was stored.",
+                hint="pass --replace to replace the stored rows with this file's rows.",
+            )
+        for source_id, rows in clashes.group_by("source_id").agg(pl.len()).iter_rows():
+            old = by_source[source_id]
+            kept = pl.read_parquet(store.root / old.file).join(clashes.select(key), on=key, how="anti")
+            version = sum(1 for s in sources if s.id == old.id)
+            relative = f"{kind.value}/{old.id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}-{version}.parquet"
+            frames[relative] = kept
+            sources[sources.index(old)] = old.model_copy(update={"file": relative, "rows": kept.height})
+            p.summary.replaced[old.path] = int(rows)
+    return frames, sources

@@ -1,0 +1,420 @@
+"""Pydantic models: the four dataset kinds, validation findings, mapping files, the manifest.
+
+The dataset models describe one canonical row each. They are the contract (their JSON
+Schemas live in ``schemas/``) and the source of the column specs the vectorised validator
+uses; they are never instantiated per row on the data path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Kind(StrEnum):
+    """The dataset kinds veilcli stores."""
+
+    registrations = "registrations"
+    suspects = "suspects"
+    counts = "counts"
+    population = "population"
+
+
+class Channel(StrEnum):
+    """How a crime was reported to the police."""
+
+    internet = "internet"
+    desk = "desk"
+    phone = "phone"
+    other = "other"
+    unknown = "unknown"
+
+
+def column(
+    *aliases: str,
+    required: bool = False,
+    parser: str | None = None,
+    description: str = "",
+    **constraints: Any,
+) -> Any:
+    """Declare a canonical column: its header aliases, whether it is required, its parser."""
+    extra: dict[str, Any] = {"x-aliases": list(aliases), "x-required-column": required}
+    if parser:
+        extra["x-parser"] = parser
+    default = ... if required else None
+    return Field(default, description=description, json_schema_extra=extra, **constraints)
+
+
+class Registration(BaseModel):
+    """One police registration: a crime or a nuisance incident."""
+
+    model_config = ConfigDict(title="registrations")
+
+    registration_id: str = column(
+        "Registratienummer",
+        "Registratie nummer",
+        "Registratie ID",
+        "Incident Identificatie",
+        "Incidentnummer",
+        "Volgnummer",
+        "Registration ID",
+        "Registration",
+        "ID",
+        required=True,
+        description="Unique id of the registration (BVH incident id).",
+    )
+    date: dt.date = column(
+        "Datum",
+        "Registratiedatum",
+        "Datum registratie",
+        "Kennisnamedatum/tijd",
+        "Kennisnamedatum",
+        "Meldingsdatum",
+        "Pleegdatum",
+        "Date",
+        "Registration date",
+        required=True,
+        description="Registration date (kennisname).",
+    )
+    category_code: str = column(
+        "Soort misdrijf code",
+        "Code soort misdrijf",
+        "Categorie code",
+        "Categoriecode",
+        "Incidentsoort code",
+        "Maatschappelijke klasse",
+        "Maatschappelijke klasse code",
+        "MK code",
+        "Code",
+        "Category code",
+        "Category",
+        required=True,
+        description="Open-data category (e.g. 1.1.1, E35) or BVH code (A72).",
+    )
+    category_label: str | None = column(
+        "Soort misdrijf",
+        "Omschrijving",
+        "Incidentsoort",
+        "Categorie",
+        "Category label",
+        description="Label of the category as written in the source.",
+    )
+    municipality: str = column(
+        "Gemeente",
+        "Pleeggemeente",
+        "Gemeentenaam",
+        "Municipality",
+        required=True,
+        description="Municipality where it happened (name or CBS code).",
+    )
+    district: str | None = column("Wijk", "Pleegwijk", "District", description="District (wijk).")
+    neighbourhood: str | None = column(
+        "Buurt", "Pleegbuurt", "Neighbourhood", "Neighborhood", description="Neighbourhood (buurt)."
+    )
+    event_id: str | None = column(
+        "Gebeurtenisnummer",
+        "Gebeurtenis",
+        "Gebeurtenis ID",
+        "Bronregistratie",
+        "Event ID",
+        "Event",
+        description="Key shared by the registrations of one event (samenloop).",
+    )
+    channel: Channel | None = column(
+        "Wijze van aangifte",
+        "Aangiftekanaal",
+        "Kanaal",
+        "Wijze aangifte",
+        "Channel",
+        "Reporting channel",
+        parser="channel",
+        description="Reporting channel; Dutch words (Internet, Balie, Telefoon) are mapped.",
+    )
+    attempt: bool | None = column("Poging", "Attempt", description="Attempted offence (J/N).")
+
+
+class Suspect(BaseModel):
+    """One suspect on one registration."""
+
+    model_config = ConfigDict(title="suspects")
+
+    registration_id: str = column(
+        "Registratienummer",
+        "Registratie nummer",
+        "Incident Identificatie",
+        "Registration ID",
+        required=True,
+        description="Registration the suspect is linked to.",
+    )
+    date: dt.date = column(
+        "Datum",
+        "Registratiedatum",
+        "Kennisnamedatum/tijd",
+        "Date",
+        required=True,
+        description="Registration date.",
+    )
+    age: int | None = column(
+        "Leeftijd",
+        "Leeftijd verdachte",
+        "Age",
+        description="Age on the registration date.",
+        ge=0,
+        le=120,
+    )
+    birth_date: dt.date | None = column(
+        "Geboortedatum",
+        "Birth date",
+        "Date of birth",
+        description="Birth date; used for the age when no age is given.",
+    )
+    municipality: str = column(
+        "Woonplaats",
+        "Woongemeente",
+        "Gemeente woonplaats",
+        "Residence",
+        "Municipality",
+        required=True,
+        description="Municipality of residence.",
+    )
+    category_code: str = column(
+        "Soort misdrijf code",
+        "Categorie code",
+        "Incidentsoort code",
+        "Code",
+        "Category code",
+        required=True,
+        description="Category of the registration.",
+    )
+    event_id: str | None = column(
+        "Gebeurtenisnummer",
+        "Gebeurtenis",
+        "Bronregistratie",
+        "Event ID",
+        description="Event key (samenloop).",
+    )
+    suspect_id: str | None = column(
+        "Persoonsnummer",
+        "Verdachtenummer",
+        "Verdachte ID",
+        "Persoon ID",
+        "Suspect ID",
+        description="Stable id of the person.",
+    )
+
+
+class Count(BaseModel):
+    """A pre-aggregated count (police open data, municipal tallies)."""
+
+    model_config = ConfigDict(title="counts")
+
+    period: str = column(
+        "Periode",
+        "Perioden",
+        "Period",
+        "Tijdvak",
+        required=True,
+        parser="period",
+        description="2019, 2019H1, 2019Q3 or 2019-05.",
+    )
+    area: str = column(
+        "Gebied",
+        "Regio",
+        "RegioS",
+        "Regio's",
+        "Wijken en buurten",
+        "WijkenEnBuurten",
+        "Area",
+        "Gemeente",
+        required=True,
+        description="Area name or CBS code.",
+    )
+    category_code: str = column(
+        "Soort misdrijf code",
+        "Soort misdrijf",
+        "SoortMisdrijf",
+        "Categorie code",
+        "Code",
+        "Overlast",
+        "Category code",
+        "Category",
+        required=True,
+        description="Category code.",
+    )
+    count: int | None = column(
+        "Aantal",
+        "Geregistreerde misdrijven",
+        "Geregistreerde misdrijven (aantal)",
+        "GeregistreerdeMisdrijven",
+        "Geregistreerde overlast",
+        "Count",
+        required=True,
+        ge=0,
+        description="Count; empty means suppressed/unknown, never zero.",
+    )
+    internet_count: int | None = column(
+        "Internetaangiften",
+        "Internet aangiften",
+        "Internetaangiften (aantal)",
+        "Internet count",
+        "Online reports",
+        ge=0,
+        description="Of which reported online.",
+    )
+
+
+class Population(BaseModel):
+    """Population of an area on 1 January of a year."""
+
+    model_config = ConfigDict(title="population")
+
+    year: int = column("Jaar", "Peiljaar", "Year", required=True, ge=1990, le=2100)
+    area: str = column(
+        "Gebied",
+        "Regio",
+        "Gemeente",
+        "Wijk",
+        "WijkenEnBuurten",
+        "Area",
+        required=True,
+        description="Area name or CBS code.",
+    )
+    inhabitants: int = column(
+        "Inwoners",
+        "Aantal inwoners",
+        "AantalInwoners",
+        "Bevolking",
+        "Inhabitants",
+        "Population",
+        required=True,
+        ge=0,
+    )
+    dwellings: int | None = column("Woningen", "Woningvoorraad", "Aantal woningen", "Dwellings", ge=0)
+    youths_12_24: int | None = column(
+        "Jongeren 12-24",
+        "Jongeren 12 t/m 24",
+        "Jongeren 12 24 jaar",
+        "Youths 12-24",
+        "Youths",
+        ge=0,
+    )
+
+
+DATASET_MODELS: dict[Kind, type[BaseModel]] = {
+    Kind.registrations: Registration,
+    Kind.suspects: Suspect,
+    Kind.counts: Count,
+    Kind.population: Population,
+}
+
+# Rows of a kind are unique on this key; a second row with the same key is a finding.
+DATASET_KEYS: dict[Kind, tuple[str, ...]] = {
+    Kind.registrations: ("registration_id",),
+    Kind.suspects: (),
+    Kind.counts: ("period", "area", "category_code"),
+    Kind.population: ("year", "area"),
+}
+
+
+class Severity(StrEnum):
+    """Errors make a row (or file) invalid; warnings are reported and the row is kept."""
+
+    error = "error"
+    warning = "warning"
+
+
+class Issue(BaseModel):
+    """One finding about input data, located as the user sees the spreadsheet."""
+
+    code: str
+    severity: Severity = Severity.error
+    row: int | None = Field(None, description="Row number as shown in the spreadsheet.")
+    column: str | None = Field(None, description="Column header as written in the file.")
+    value: str | None = None
+    message: str
+    hint: str | None = None
+
+
+class FileReport(BaseModel):
+    """Validation result for one file (or one sheet of a workbook)."""
+
+    path: str
+    sheet: str | None = None
+    format: str
+    kind: Kind | None = None
+    kind_detected: bool = True
+    header_row: int | None = None
+    columns: dict[str, str] = Field(default_factory=dict, description="canonical column -> header as written")
+    ignored_columns: list[str] = Field(default_factory=list)
+    dropped_personal_columns: list[str] = Field(default_factory=list)
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_invalid: int = 0
+    blank_rows_skipped: int = 0
+    issue_counts: dict[str, int] = Field(default_factory=dict)
+    issues: list[Issue] = Field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """True when the file has no errors at all."""
+        return not any(i.severity is Severity.error for i in self.issues)
+
+
+class ValidationReport(BaseModel):
+    """Validation results for every file of one command."""
+
+    files: list[FileReport] = Field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """True when every file is valid."""
+        return all(f.valid for f in self.files)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON-ready form with the derived ``valid`` flags included."""
+        data = self.model_dump(mode="json")
+        for file_data, file in zip(data["files"], self.files, strict=True):
+            file_data["valid"] = file.valid
+        data["valid"] = self.valid
+        return data
+
+
+class ColumnMap(BaseModel):
+    """A ``--map`` TOML file: explicit header mapping for unusual files."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind | None = None
+    header_row: int | None = Field(None, ge=1, description="1-based row of the header.")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="canonical column -> header as written in the file"
+    )
+
+
+class SourceRecord(BaseModel):
+    """One ingested source in the store's manifest."""
+
+    id: str
+    path: str
+    sheet: str | None = None
+    sha256: str
+    kind: Kind
+    rows: int
+    rows_rejected: int = 0
+    file: str = Field(description="Parquet file, relative to the store.")
+    ingested_at: dt.datetime
+    columns: dict[str, str] = Field(default_factory=dict)
+    date_min: dt.date | None = None
+    date_max: dt.date | None = None
+    has_event_id: bool | None = None
+    veilcli_version: str
+
+
+class Manifest(BaseModel):
+    """The store's table of contents; replaced atomically, last, on every write."""
+
+    format: Literal[1] = 1
+    sources: list[SourceRecord] = Field(default_factory=list)

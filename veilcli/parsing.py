@@ -1,0 +1,129 @@
+"""Vectorised text -> typed parsers for the formats analysts' spreadsheets contain.
+
+Each parser takes a text expression and returns the typed value, null where the text cannot
+be parsed; the validator turns "text present but parsed null" into a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from veilcli.models import Channel
+from veilcli.periods import period_expr
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+CHANNEL_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "internet",
+            "online",
+            "digitaal",
+            "web",
+            "website",
+            "internetaangifte",
+            "app",
+            "via internet",
+            "digitale aangifte",
+        ],
+        Channel.internet.value,
+    ),
+    **dict.fromkeys(
+        [
+            "balie",
+            "bureau",
+            "politiebureau",
+            "loket",
+            "desk",
+            "aan de balie",
+            "in persoon",
+            "baliemedewerker",
+        ],
+        Channel.desk.value,
+    ),
+    **dict.fromkeys(
+        ["telefoon", "telefonisch", "0900", "0900-8844", "phone", "telephone", "telefonische aangifte"],
+        Channel.phone.value,
+    ),
+    **dict.fromkeys(
+        [
+            "overig",
+            "overige",
+            "anders",
+            "other",
+            "schriftelijk",
+            "post",
+            "e-mail",
+            "email",
+            "ter plaatse",
+            "op locatie",
+            "aangifte op afspraak",
+            "afspraak",
+        ],
+        Channel.other.value,
+    ),
+    **dict.fromkeys(["onbekend", "unknown", "niet bekend", "?", "-"], Channel.unknown.value),
+}
+
+_TRUE = ["j", "ja", "y", "yes", "true", "waar", "1", "wel"]
+_FALSE = ["n", "nee", "no", "false", "onwaar", "0", "niet"]
+BOOLEAN_WORDS: dict[str, bool] = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+
+
+def clean_text(raw: pl.Expr) -> pl.Expr:
+    """Strip whitespace (incl. non-breaking spaces); empty text becomes null."""
+    text = raw.str.strip_chars(" \t\r\n\u00a0")
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def integer_expr(text: pl.Expr) -> pl.Expr:
+    """Dutch and plain whole numbers: ``1.043`` -> 1043, ``12,0`` -> 12, `` 10378`` -> 10378."""
+    compact = text.str.replace_all(r"[\s\u00a0]", "")
+    dutch_thousands = compact.str.contains(r"^-?\d{1,3}(\.\d{3})+$")
+    whole_decimal = compact.str.contains(r"^-?\d+[.,]0+$")
+    normalised = (
+        pl.when(dutch_thousands)
+        .then(compact.str.replace_all(".", "", literal=True))
+        .when(whole_decimal)
+        .then(compact.str.replace(r"[.,]0+$", ""))
+        .otherwise(compact)
+    )
+    return normalised.cast(pl.Int64, strict=False)
+
+
+def date_expr(text: pl.Expr) -> pl.Expr:
+    """ISO text, ``dd-mm-yyyy`` (also ``/`` or ``.``, with time) and Excel serial numbers."""
+    iso = text.str.extract(r"^(\d{4}-\d{2}-\d{2})", 1).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    dmy = r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?$"
+    dutch = pl.concat_str(
+        text.str.extract(dmy, 3),
+        text.str.extract(dmy, 2).str.zfill(2),
+        text.str.extract(dmy, 1).str.zfill(2),
+        separator="-",
+    ).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    serial_text = text.str.extract(r"^(\d{4,5}(?:[.,]\d+)?)$", 1).str.replace(",", ".")
+    serial_days = serial_text.cast(pl.Float64, strict=False).floor().cast(pl.Int64)
+    serial = pl.lit(EXCEL_EPOCH) + pl.duration(days=serial_days)
+    return pl.coalesce(iso, dutch, serial.cast(pl.Date))
+
+
+def boolean_expr(text: pl.Expr) -> pl.Expr:
+    """J/N, ja/nee, yes/no, true/false, 1/0."""
+    return text.str.to_lowercase().replace_strict(BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean)
+
+
+def channel_expr(text: pl.Expr) -> pl.Expr:
+    """Dutch and English channel words -> ``internet``/``desk``/``phone``/``other``/``unknown``."""
+    words = text.str.to_lowercase().str.replace_all(r"\s+", " ")
+    return words.replace_strict(CHANNEL_WORDS, default=None, return_dtype=pl.String)
+
+
+PARSERS = {
+    "integer": integer_expr,
+    "date": date_expr,
+    "boolean": boolean_expr,
+    "channel": channel_expr,
+    "period": period_expr,
+}

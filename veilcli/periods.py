@@ -1,0 +1,153 @@
+"""Periods: ``2019`` (year), ``2019H1`` (half-year), ``2019Q3`` (quarter), ``2019-05`` (month).
+
+One Python parser for command-line options and one vectorised polars parser for columns;
+both accept the police/CBS spellings (``2019MM05``, ``2019JJ00``, ``2019KW03``, ``2019 mei``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from veilcli.errors import UsageError
+
+MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_MONTHS_EN = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_NUMBER = {name: i + 1 for names in (MONTHS_NL, _MONTHS_EN) for i, name in enumerate(names)}
+_MONTH_NUMBER.update({name[:3]: i + 1 for i, name in enumerate(MONTHS_NL)})
+
+# (regex, canonical template) for the vectorised parser; groups: year, part.
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^(\d{4})$", "Y"),
+    (r"^(\d{4})JJ00$", "Y"),
+    (r"^(\d{4})\s*-?\s*H([12])$", "H"),
+    (r"^(\d{4})\s*-?\s*HJ0([12])$", "H"),
+    (r"^(\d{4})\s*-?\s*Q([1-4])$", "Q"),
+    (r"^(\d{4})\s*-?\s*KW0([1-4])$", "Q"),
+    (r"^(\d{4})MM(0[1-9]|1[0-2])$", "M"),
+    (r"^(\d{4})-(0?[1-9]|1[0-2])$", "M"),
+)
+_MONTHS_IN_PART = {"Y": 12, "H": 6, "Q": 3, "M": 1}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar period; ``part`` is 1 for years."""
+
+    year: int
+    unit: str  # Y | H | Q | M
+    part: int = 1
+
+    def __str__(self) -> str:
+        if self.unit == "Y":
+            return str(self.year)
+        if self.unit == "M":
+            return f"{self.year}-{self.part:02d}"
+        return f"{self.year}{self.unit}{self.part}"
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the period."""
+        return dt.date(self.year, (self.part - 1) * _MONTHS_IN_PART[self.unit] + 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """Day after the last day of the period (exclusive end)."""
+        month = self.part * _MONTHS_IN_PART[self.unit] + 1
+        return dt.date(self.year + 1, 1, 1) if month > 12 else dt.date(self.year, month, 1)
+
+    def in_year(self, year: int) -> Period:
+        """The same part of the year in another year (``--baseline 2017``)."""
+        return Period(year, self.unit, self.part)
+
+
+def parse_period(text: str) -> Period:
+    """Parse a period from an option or a cell; raises ``UsageError`` with the accepted forms."""
+    cleaned = text.strip().upper()
+    for pattern, unit in _PATTERNS:
+        m = re.match(pattern, cleaned)
+        if m:
+            part = int(m.group(2)) if unit != "Y" else 1
+            return Period(int(m.group(1)), unit, part)
+    m = re.match(r"^(\d{4})\s+([a-z]+)$", text.strip().casefold())
+    if m and m.group(2) in _MONTH_NUMBER:
+        return Period(int(m.group(1)), "M", _MONTH_NUMBER[m.group(2)])
+    raise UsageError(
+        f"{text!r} is not a period.",
+        hint="write a year (2019), half-year (2019H1), quarter (2019Q3) or month (2019-05).",
+    )
+
+
+def period_expr(raw: pl.Expr) -> pl.Expr:
+    """Vectorised: text column -> canonical period text (null where unparseable)."""
+    text = raw.str.strip_chars().str.to_uppercase()
+    options = []
+    for pattern, unit in _PATTERNS:
+        year = text.str.extract(pattern, 1)
+        if unit == "Y":
+            options.append(year)
+            continue
+        part = text.str.extract(pattern, 2).cast(pl.Int32, strict=False)
+        if unit == "M":
+            options.append(pl.concat_str(year, pl.lit("-"), part.cast(pl.String).str.zfill(2)))
+        else:
+            options.append(pl.concat_str(year, pl.lit(unit), part.cast(pl.String)))
+    words = raw.str.strip_chars().str.to_lowercase()
+    month_name = words.str.extract(r"^\d{4}\s+([a-z]+)$", 1)
+    month_number = month_name.replace_strict(_MONTH_NUMBER, default=None, return_dtype=pl.Int32)
+    options.append(
+        pl.concat_str(
+            words.str.extract(r"^(\d{4})\s+[a-z]+$", 1),
+            pl.lit("-"),
+            month_number.cast(pl.String).str.zfill(2),
+        )
+    )
+    return pl.coalesce(options)
+
+
+def half_year_expr(date: pl.Expr) -> pl.Expr:
+    """Vectorised: date -> half-year label such as ``2019H1``."""
+    half = pl.when(date.dt.month() <= 6).then(pl.lit("H1")).otherwise(pl.lit("H2"))
+    return pl.concat_str(date.dt.year().cast(pl.String), half)
+
+
+def period_unit_expr(period: pl.Expr) -> pl.Expr:
+    """Vectorised: canonical period text -> its unit (Y, H, Q, M)."""
+    return (
+        pl.when(period.str.contains("H"))
+        .then(pl.lit("H"))
+        .when(period.str.contains("Q"))
+        .then(pl.lit("Q"))
+        .when(period.str.contains("-"))
+        .then(pl.lit("M"))
+        .otherwise(pl.lit("Y"))
+    )

@@ -1,0 +1,128 @@
+"""Rich renderings of results; the CLI picks these for terminals and JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from veilcli.ingest import IngestResult
+from veilcli.models import FileReport, Severity, ValidationReport
+from veilcli.status import StoreStatus
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout (no colour, no wrapping)."""
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _where(report: FileReport) -> str:
+    return report.path + (f" [sheet {report.sheet}]" if report.sheet else "")
+
+
+def render_file_report(console: Console, report: FileReport, max_per_code: int) -> None:
+    """Per-file validation summary plus the first findings of each kind."""
+    state = "[green]valid[/]" if report.valid else "[red]invalid[/]"
+    console.print(
+        f"[bold]{_where(report)}[/]: {report.kind} ({'detected' if report.kind_detected else 'given'}), "
+        f"header on row {report.header_row}; {report.rows_read} rows read, "
+        f"{report.rows_valid} valid, {report.rows_invalid} invalid: {state}"
+    )
+    if report.blank_rows_skipped:
+        console.print(f"  {report.blank_rows_skipped} blank row(s) skipped")
+    if report.dropped_personal_columns:
+        console.print(
+            "  personal columns dropped (never stored): " + ", ".join(report.dropped_personal_columns)
+        )
+    if report.ignored_columns:
+        console.print("  columns not used: " + ", ".join(report.ignored_columns))
+    if not report.issues:
+        return
+    table = Table("row", "column", "value", "problem", "hint", show_lines=False, header_style="bold")
+    shown: dict[str, int] = {}
+    for issue in report.issues:
+        shown[issue.code] = shown.get(issue.code, 0) + 1
+        colour = "red" if issue.severity is Severity.error else "yellow"
+        table.add_row(
+            "" if issue.row is None else str(issue.row),
+            issue.column or "",
+            "" if issue.value is None else repr(issue.value),
+            f"[{colour}]{issue.code}[/]: {issue.message}",
+            issue.hint or "",
+        )
+    console.print(table)
+    for code, total in report.issue_counts.items():
+        if total > shown.get(code, 0):
+            console.print(
+                f"  {code}: {total} in all (first {shown.get(code, 0)} shown; --max-per-kind N shows more)"
+            )
+
+
+def render_validation(console: Console, report: ValidationReport, max_per_code: int) -> None:
+    """Every file's validation report."""
+    for file_report in report.files:
+        render_file_report(console, file_report, max_per_code)
+
+
+def render_ingest(console: Console, result: IngestResult) -> None:
+    """Summary of an ingest: what was stored, skipped or rejected, and why."""
+    for s in result.sources:
+        colour = {"stored": "green", "unchanged": "cyan", "rejected": "red"}.get(s.status, "white")
+        name = s.path + (f" [{s.sheet}]" if s.sheet else "")
+        console.print(
+            f"[bold]{name}[/]: {s.kind or '?'}, [{colour}]{s.status}[/]: "
+            f"{s.rows_stored} rows stored, {s.rows_rejected} rejected",
+            highlight=False,
+        )
+        details = []
+        if s.date_min:
+            details.append(f"{s.date_min} .. {s.date_max}")
+        if s.areas:
+            more = f" (+{len(s.areas) - 6} more)" if len(s.areas) > 6 else ""
+            details.append("areas " + ", ".join(s.areas[:6]) + more)
+        if s.event_linked_share is not None:
+            details.append(f"linked by event_id {s.event_linked_share:.1%}")
+        if s.channel_mix:
+            details.append("channels " + ", ".join(f"{k} {v:.1%}" for k, v in s.channel_mix.items()))
+        if details:
+            console.print("  " + "; ".join(details), highlight=False)
+        if s.status == "unchanged":
+            console.print(f"  already stored (same content, sha256 {s.sha256[:12]}): nothing added")
+        if s.dropped_personal_columns:
+            console.print("  personal columns dropped, not stored: " + ", ".join(s.dropped_personal_columns))
+        for path, rows in s.replaced.items():
+            console.print(f"  replaced {rows} row(s) previously stored from {path}")
+        if s.rejected_file:
+            console.print(
+                f"  {s.rows_rejected} rejected row(s) with their reasons written to {s.rejected_file}"
+            )
+    if result.stored:
+        console.print(f"stored in {result.store}")
+
+
+def render_status(console: Console, status: StoreStatus) -> None:
+    """Sources and coverage tables."""
+    if not status.sources:
+        console.print(f"the store {status.store} is empty: run `veilcli ingest PATH` first.")
+        return
+    sources = Table(
+        "path", "sheet", "sha256", "kind", "rows", "rejected", "ingested (UTC)", header_style="bold"
+    )
+    for s in status.sources:
+        sources.add_row(
+            s.path,
+            s.sheet or "",
+            s.sha256[:12],
+            s.kind.value,
+            str(s.rows),
+            str(s.rows_rejected),
+            f"{s.ingested_at:%Y-%m-%d %H:%M}",
+        )
+    console.print(f"[bold]store[/] {status.store}")
+    console.print(sources)
+    coverage = Table("kind", "area", "period", "rows", header_style="bold", title="coverage")
+    for row in status.coverage:
+        coverage.add_row(row.kind.value, row.area or "", row.period or "", str(row.rows))
+    console.print(coverage)

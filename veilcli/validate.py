@@ -1,0 +1,361 @@
+"""Vectorised validation: raw text table -> typed canonical frame + findings.
+
+Every check is one boolean polars expression over the whole table; findings are taken from
+the rows where a check fails (the first few per kind, with totals). Pydantic describes the
+columns and the findings; it never runs per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from veilcli.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
+from veilcli.errors import InputError
+from veilcli.models import DATASET_KEYS, ColumnMap, FileReport, Issue, Kind, Severity
+from veilcli.parsing import PARSERS, clean_text
+from veilcli.readers import ROW, RawTable
+from veilcli.resources import area_expr
+
+MIN_DATE = dt.date(1990, 1, 1)
+DEFAULT_MAX_PER_CODE = 5
+AREA_COLUMNS = ("municipality", "area")
+SOURCE_ROW = "source_row"
+
+_PARSE_FAILURE = {
+    "integer": ("invalid_number", "not a whole number", "write whole numbers: 1043 or 1.043"),
+    "date": (
+        "invalid_date",
+        "not a date",
+        "write dates as dd-mm-yyyy, yyyy-mm-dd or as Excel dates",
+    ),
+    "boolean": ("invalid_boolean", "not yes/no", "write J or N (ja/nee)"),
+    "channel": (
+        "unknown_channel",
+        "unknown reporting channel",
+        "use Internet, Balie, Telefoon, Overig or Onbekend (internet/desk/phone/other/unknown)",
+    ),
+    "period": (
+        "invalid_period",
+        "not a period",
+        "write 2019, 2019H1, 2019Q3 or 2019-05 (also 2019MM05, 2019JJ00, '2019 mei')",
+    ),
+}
+
+
+@dataclass
+class Check:
+    """One vectorised rule: rows where ``mask`` is true get a finding."""
+
+    code: str
+    column: str | None  # canonical column
+    mask: pl.Expr
+    message: str
+    hint: str | None = None
+    severity: Severity = Severity.error
+
+
+@dataclass
+class ValidatedTable:
+    """The outcome of validating one raw table."""
+
+    data: pl.DataFrame  # valid rows, canonical typed columns + source_row
+    rejected: pl.DataFrame  # invalid rows as read, with a `reasons` column
+    report: FileReport
+
+
+def resolve_kind(table: RawTable, kind: Kind | None, column_map: ColumnMap | None) -> tuple[Kind, bool]:
+    """The given kind, else the one detected from the headers; raises when it is unclear."""
+    given = kind or (column_map.kind if column_map else None)
+    if given is not None:
+        return given, False
+    explicit = column_map.columns if column_map else None
+    candidates = detect_kind(table.headers, explicit)
+    if not candidates:
+        where = f" (sheet {table.sheet!r})" if table.sheet else ""
+        shown = ", ".join(repr(h) for h in table.headers[:12])
+        raise InputError(
+            f"{table.path}{where}: cannot tell which kind of data this is from its columns ({shown}).",
+            hint="pass --kind registrations|suspects|counts|population, and --map FILE if "
+            "the headers are unusual (`veilcli schema` lists the accepted headers).",
+        )
+    return candidates[0], True
+
+
+def _typed(spec: ColumnSpec, header: str | None) -> pl.Expr:
+    dtype = {
+        "text": pl.String,
+        "channel": pl.String,
+        "period": pl.String,
+        "integer": pl.Int64,
+        "date": pl.Date,
+        "boolean": pl.Boolean,
+    }[spec.parser]
+    if header is None:
+        return pl.lit(None, dtype=dtype).alias(spec.name)
+    text = pl.col(f"__text_{spec.name}")
+    parser = PARSERS.get(spec.parser)
+    value = parser(text) if parser else text
+    if spec.name in AREA_COLUMNS:
+        value = area_expr(value)
+    if spec.parser == "channel":
+        # A blank channel cell is "unknown"; an unrecognised word stays null and is a finding.
+        value = pl.when(text.is_null()).then(pl.lit("unknown")).otherwise(value)
+    return value.cast(dtype).alias(spec.name)
+
+
+def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) -> list[Check]:
+    checks: list[Check] = []
+    for spec in specs:
+        if spec.name not in mapping:
+            continue
+        text, value = pl.col(f"__text_{spec.name}"), pl.col(spec.name)
+        if spec.required and not (kind is Kind.counts and spec.name == "count"):
+            checks.append(Check("missing_value", spec.name, text.is_null(), "required value is empty"))
+        if spec.parser in _PARSE_FAILURE:
+            code, message, hint = _PARSE_FAILURE[spec.parser]
+            checks.append(Check(code, spec.name, text.is_not_null() & value.is_null(), message, hint))
+        if spec.ge == 0:
+            checks.append(
+                Check("negative_value", spec.name, value < 0, "negative value", "counts cannot be below 0")
+            )
+        elif spec.ge is not None:
+            checks.append(Check("out_of_range", spec.name, value < spec.ge, f"below {spec.ge}"))
+        if spec.le is not None:
+            checks.append(Check("out_of_range", spec.name, value > spec.le, f"above {spec.le}"))
+        if spec.parser == "date" and spec.name == "date":
+            checks.append(
+                Check(
+                    "date_out_of_range",
+                    spec.name,
+                    (value < MIN_DATE) | (value > dt.date.today()),
+                    f"date outside {MIN_DATE:%Y}..today",
+                    "check the year; dates before 1990 or in the future are typing errors",
+                )
+            )
+    if kind is Kind.counts:
+        checks.append(
+            Check(
+                "suppressed_value",
+                "count",
+                pl.col("__text_count").is_null(),
+                "count is empty (suppressed): kept as unknown, never read as 0",
+                severity=Severity.warning,
+            )
+        )
+        if "internet_count" in mapping:
+            checks.append(
+                Check(
+                    "internet_exceeds_count",
+                    "internet_count",
+                    pl.col("internet_count") > pl.col("count"),
+                    "more online reports than registrations",
+                )
+            )
+    if kind is Kind.suspects:
+        checks.append(
+            Check(
+                "missing_value",
+                "age" if "age" in mapping else "birth_date",
+                pl.col("age").is_null()
+                & pl.col("birth_date").is_null()
+                & pl.col("__text_age").is_null()
+                & pl.col("__text_birth_date").is_null(),
+                "neither age nor birth date given",
+            )
+        )
+    key = [k for k in DATASET_KEYS[kind] if k in mapping]
+    if key and len(key) == len(DATASET_KEYS[kind]):
+        complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+        checks.append(
+            Check(
+                "duplicate_key",
+                key[0],
+                complete & (pl.int_range(pl.len()).over(key) > 0),
+                f"duplicate {' + '.join(key)}: the same key is on an earlier row",
+                "remove the duplicate row or correct its id",
+            )
+        )
+    return checks
+
+
+def _drop_blank_and_total_rows(
+    frame: pl.DataFrame, headers: list[str]
+) -> tuple[pl.DataFrame, int, list[Issue]]:
+    cells = [clean_text(pl.col(h)) for h in headers]
+    blank = pl.all_horizontal(c.is_null() for c in cells) if cells else pl.lit(True)
+    marked = frame.with_columns(__blank=blank)
+    blank_count = int(marked["__blank"].sum())
+    kept = marked.filter(~pl.col("__blank")).drop("__blank")
+    issues: list[Issue] = []
+    if kept.height:
+        last = kept.tail(1)
+        label = next(
+            (
+                str(v)
+                for h in headers
+                for v in last[h].to_list()
+                if v is not None and str(v).strip().casefold().startswith(("totaal", "total", "eindtotaal"))
+            ),
+            None,
+        )
+        if label is not None:
+            row = int(last[ROW][0])
+            issues.append(
+                Issue(
+                    code="total_row_skipped",
+                    severity=Severity.warning,
+                    row=row,
+                    value=label.strip(),
+                    message="trailing totals row skipped",
+                )
+            )
+            kept = kept.head(kept.height - 1)
+    return kept, blank_count, issues
+
+
+def validate_table(
+    table: RawTable,
+    kind: Kind | None = None,
+    column_map: ColumnMap | None = None,
+    max_per_code: int = DEFAULT_MAX_PER_CODE,
+) -> ValidatedTable:
+    """Validate one raw table against its dataset kind; never raises for bad rows."""
+    kind, detected = resolve_kind(table, kind, column_map)
+    specs = column_specs(kind)
+    mapping = match_columns(table.headers, kind, column_map.columns if column_map else None)
+    report = FileReport(
+        path=str(table.path),
+        sheet=table.sheet,
+        format=table.format,
+        kind=kind,
+        kind_detected=detected,
+        header_row=table.header_row,
+        columns=mapping,
+    )
+    mapped_headers = set(mapping.values())
+    unmapped = [h for h in table.headers if h not in mapped_headers]
+    report.dropped_personal_columns = [h for h in unmapped if is_personal(h)]
+    report.ignored_columns = [h for h in unmapped if not is_personal(h)]
+    if column_map:
+        for canonical, header in column_map.columns.items():
+            if canonical not in {s.name for s in specs}:
+                report.issues.append(
+                    Issue(
+                        code="map_unknown_column",
+                        value=canonical,
+                        message=f"--map names {canonical!r}, which is not a {kind} column",
+                        hint=f"{kind} columns: {', '.join(s.name for s in specs)}",
+                    )
+                )
+            elif header not in table.headers:
+                report.issues.append(
+                    Issue(
+                        code="map_header_not_found",
+                        column=header,
+                        message=f"--map puts {canonical} in column {header!r}; the file has no such column",
+                        hint=f"the file's headers: {', '.join(table.headers)}",
+                    )
+                )
+
+    missing = [s for s in specs if s.required and s.name not in mapping]
+    if kind is Kind.suspects and not ({"age", "birth_date"} & mapping.keys()):
+        missing.append(next(s for s in specs if s.name == "age"))
+    for spec in missing:
+        report.issues.append(
+            Issue(
+                code="missing_column",
+                column=spec.name,
+                message=f"required column {spec.name!r} not found",
+                hint=f"accepted headers: {', '.join(spec.aliases[1:6])}...; or name it with --map FILE",
+            )
+        )
+    frame, report.blank_rows_skipped, total_issues = _drop_blank_and_total_rows(
+        table.frame.select(ROW, *mapping.values()), list(mapping.values())
+    )
+    report.issues.extend(total_issues)
+    report.rows_read = frame.height
+    if missing or any(i.code.startswith("map_") for i in report.issues):
+        report.rows_invalid = frame.height
+        _count_issues(report)
+        empty = pl.DataFrame(schema={s.name: pl.String for s in specs})
+        return ValidatedTable(empty, table.frame.head(0), report)
+
+    texts = frame.select(
+        ROW,
+        *[clean_text(pl.col(h)).alias(f"__text_{c}") for c, h in mapping.items()],
+        *[pl.lit(None, dtype=pl.String).alias(f"__text_{s.name}") for s in specs if s.name not in mapping],
+    )
+    typed = texts.with_columns(_typed(spec, mapping.get(spec.name)) for spec in specs)
+    if kind is Kind.suspects:
+        typed = typed.with_columns(pl.coalesce("age", _age_at("date", "birth_date")).alias("age"))
+
+    checks = _checks(kind, specs, mapping)
+    flagged = typed.with_columns(
+        [c.mask.fill_null(False).alias(f"__check_{i}") for i, c in enumerate(checks)]
+    )
+    error_cols = [f"__check_{i}" for i, c in enumerate(checks) if c.severity is Severity.error]
+    flagged = flagged.with_columns(__invalid=pl.any_horizontal(error_cols) if error_cols else pl.lit(False))
+    totals = flagged.select(pl.col(f"__check_{i}").sum() for i in range(len(checks))).row(0) if checks else ()
+    for i, (check, total) in enumerate(zip(checks, totals, strict=True)):
+        if not total:
+            continue
+        header = mapping.get(check.column or "", check.column)
+        hits = flagged.filter(pl.col(f"__check_{i}")).head(max_per_code)
+        values = hits[f"__text_{check.column}"].to_list() if check.column else [None] * hits.height
+        for row, value in zip(hits[ROW].to_list(), values, strict=True):
+            report.issues.append(
+                Issue(
+                    code=check.code,
+                    severity=check.severity,
+                    row=row,
+                    column=header,
+                    value=value,
+                    message=check.message,
+                    hint=check.hint,
+                )
+            )
+        report.issue_counts[check.code] = report.issue_counts.get(check.code, 0) + int(total)
+
+    report.rows_invalid = int(flagged["__invalid"].sum())
+    report.rows_valid = frame.height - report.rows_invalid
+    for issue in total_issues:
+        report.issue_counts[issue.code] = report.issue_counts.get(issue.code, 0) + 1
+
+    data = flagged.filter(~pl.col("__invalid")).select(
+        *(s.name for s in specs), pl.col(ROW).alias(SOURCE_ROW)
+    )
+    rejected = _rejected_rows(flagged, checks, frame, mapping)
+    return ValidatedTable(data, rejected, report)
+
+
+def _age_at(date: str, birth: str) -> pl.Expr:
+    d, b = pl.col(date), pl.col(birth)
+    before_birthday = (d.dt.month() * 100 + d.dt.day()) < (b.dt.month() * 100 + b.dt.day())
+    return (d.dt.year() - b.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int64)
+
+
+def _rejected_rows(
+    flagged: pl.DataFrame, checks: list[Check], frame: pl.DataFrame, mapping: dict[str, str]
+) -> pl.DataFrame:
+    reasons = pl.concat_str(
+        [
+            pl.when(pl.col(f"__check_{i}")).then(
+                pl.lit(f"{c.code} ({mapping.get(c.column or '', c.column)}): {c.message}")
+            )
+            for i, c in enumerate(checks)
+            if c.severity is Severity.error
+        ]
+        or [pl.lit(None, dtype=pl.String)],
+        separator="; ",
+        ignore_nulls=True,
+    )
+    bad = flagged.filter(pl.col("__invalid")).select(ROW, reasons.alias("reasons"))
+    return bad.join(frame, on=ROW, how="left").rename({ROW: "row"})
+
+
+def _count_issues(report: FileReport) -> None:
+    for issue in report.issues:
+        report.issue_counts[issue.code] = report.issue_counts.get(issue.code, 0) + 1
