@@ -38,9 +38,7 @@ REFERENCE = Path("/work/shared/reference")
 
 def resolve(codes: list[str | None]) -> pl.DataFrame:
     """Run to_category over a one-column frame of codes."""
-    return to_category(
-        pl.DataFrame({"category_code": codes}, schema={"category_code": pl.String})
-    )
+    return to_category(pl.DataFrame({"category_code": codes}, schema={"category_code": pl.String}))
 
 
 def test_soort_misdrijf_list_is_complete() -> None:
@@ -55,9 +53,7 @@ def test_categories_shape() -> None:
     assert set(cats["kind"].unique().to_list()) == {"crime", "nuisance", "total"}
     assert cats.filter(pl.col("kind") == "total")["code"].to_list() == ["0.0.0"]
     assert cats["label"].null_count() == 0
-    assert cats.filter(pl.col("code") == "1.2.3")["label"].item() == (
-        "Diefstal van brom-, snor-, fietsen"
-    )
+    assert cats.filter(pl.col("code") == "1.2.3")["label"].item() == ("Diefstal van brom-, snor-, fietsen")
 
 
 def test_crime_and_nuisance_codes() -> None:
@@ -150,9 +146,7 @@ def test_no_bvh_code_maps_to_two_categories() -> None:
     assert bvh.height == 648
     assert bvh["bvh_code"].is_unique().all()
     assert bvh["bvh_code"].null_count() == 0
-    assert (
-        bvh["bvh_code"] == bvh["bvh_code"].str.strip_chars().str.to_uppercase()
-    ).all()
+    assert (bvh["bvh_code"] == bvh["bvh_code"].str.strip_chars().str.to_uppercase()).all()
 
 
 def test_bvh_categories_exist() -> None:
@@ -201,9 +195,7 @@ def test_lazy_input_keeps_rows_and_order() -> None:
 
 
 def test_existing_output_columns_are_replaced() -> None:
-    df = pl.DataFrame(
-        {"category_code": ["A72"], "category": ["stale"], "category_kind": ["x"]}
-    )
+    df = pl.DataFrame({"category_code": ["A72"], "category": ["stale"], "category_kind": ["x"]})
     out = to_category(df)
     assert out.columns == [
         "category_code",
@@ -228,18 +220,14 @@ def test_classification_dir_has_files() -> None:
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference files not available")
 def test_matches_reference_open_data_lists() -> None:
     """The open-data (code, category) pairs are reproduced, except F614 in 3.9.3."""
-    with open(
-        REFERENCE / "politie-soort-misdrijf.csv", encoding="utf-8", newline=""
-    ) as f:
+    with open(REFERENCE / "politie-soort-misdrijf.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["code"] for r in rows] == SOORT_MISDRIJF
-    expected = {
-        (code, r["code"]) for r in rows for code in r["maatschappelijke_klasse"].split()
-    } - {("F614", "3.9.3")}
+    expected = {(code, r["code"]) for r in rows for code in r["maatschappelijke_klasse"].split()} - {
+        ("F614", "3.9.3")
+    }
     mapped = bvh_map().filter(pl.col("source") == "open_data_soort_misdrijf")
     assert set(mapped.select("bvh_code", "category_code").iter_rows()) == expected
-    with open(
-        REFERENCE / "bvh-maatschappelijke-klasse.tsv", encoding="utf-8", newline=""
-    ) as f:
+    with open(REFERENCE / "bvh-maatschappelijke-klasse.tsv", encoding="utf-8", newline="") as f:
         tsv = {r["MaatKlasse code"] for r in csv.DictReader(f, delimiter="\t")}
     assert set(bvh_map()["bvh_code"].to_list()) == tsv

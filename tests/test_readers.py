@@ -111,3 +111,27 @@ def test_folders_expand_to_supported_files(tmp_path: Path) -> None:
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "c.csv").write_text("x\n")
     assert [p.name for p in expand_paths([tmp_path])] == ["a.xlsx", "b.csv"]
+
+
+def test_row_numbers_when_the_sheet_starts_lower(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws["B3"], ws["C3"], ws["D3"] = "Jaar", "Gebied", "Inwoners"
+    ws["B4"], ws["C4"], ws["D4"] = 2019, "Almere", 207904
+    path = tmp_path / "offset.xlsx"
+    workbook.save(path)
+    [table] = read_tables(path)
+    assert table.header_row == 3
+    assert table.frame[ROW].to_list() == [4]
+    assert read_tables(path, header_row=3)[0].headers == ["Jaar", "Gebied", "Inwoners"]
+
+
+def test_windows_1252_beyond_the_sniffed_head(tmp_path: Path) -> None:
+    rows = "".join(f"2019;Gebied {i};{i}\n" for i in range(20_000))
+    path = tmp_path / "late.csv"
+    path.write_bytes(("Jaar;Gebied;Inwoners\n" + rows + "2019;Café;1\n").encode("cp1252"))
+    [table] = read_tables(path)
+    assert table.encoding == "cp1252"
+    assert table.frame["Gebied"].to_list()[-1] == "Café"

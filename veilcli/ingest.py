@@ -70,14 +70,6 @@ class _Pending:
     replaced_ids: dict[str, int] = field(default_factory=dict)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def validate_paths(
     paths: list[Path], options: ReadOptions, progress: Progress | None = None
 ) -> list[tuple[ValidatedTable, str]]:
@@ -86,7 +78,6 @@ def validate_paths(
     for path in expand_paths(paths):
         if progress:
             progress(f"reading {path}")
-        sha = _sha256(path)
         for table in read_tables(
             path,
             options.sheet,
@@ -95,7 +86,7 @@ def validate_paths(
             list((options.column_map.columns.values()) if options.column_map else []),
         ):
             results.append(
-                (validate_table(table, options.kind, options.column_map, options.max_per_code), sha)
+                (validate_table(table, options.kind, options.column_map, options.max_per_code), table.sha256)
             )
     return results
 

@@ -7,6 +7,7 @@ be parsed; the validator turns "text present but parsed null" into a finding.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import polars as pl
 
@@ -73,9 +74,8 @@ BOOLEAN_WORDS: dict[str, bool] = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(
 
 
 def clean_text(raw: pl.Expr) -> pl.Expr:
-    """Strip whitespace (incl. non-breaking spaces); empty text becomes null."""
-    text = raw.str.strip_chars(" \t\r\n\u00a0")
-    return pl.when(text == "").then(None).otherwise(text)
+    """Strip whitespace (Unicode, so non-breaking spaces too); empty text becomes null."""
+    return raw.str.strip_chars().replace("", None)
 
 
 def integer_expr(text: pl.Expr) -> pl.Expr:
@@ -116,8 +116,7 @@ def boolean_expr(text: pl.Expr) -> pl.Expr:
 
 def channel_expr(text: pl.Expr) -> pl.Expr:
     """Dutch and English channel words -> ``internet``/``desk``/``phone``/``other``/``unknown``."""
-    words = text.str.to_lowercase().str.replace_all(r"\s+", " ")
-    return words.replace_strict(CHANNEL_WORDS, default=None, return_dtype=pl.String)
+    return text.str.to_lowercase().replace_strict(CHANNEL_WORDS, default=None, return_dtype=pl.String)
 
 
 PARSERS = {
@@ -127,3 +126,38 @@ PARSERS = {
     "channel": channel_expr,
     "period": period_expr,
 }
+
+
+# Single-format fast paths: tried on a sample; rows they miss fall back to the full parser.
+_FAST_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
+
+
+def fast_date_expr(sample: pl.Series) -> Callable[[pl.Expr], pl.Expr] | None:
+    """A one-format date parser that reads every value of ``sample``, if one exists."""
+    values = sample.drop_nulls().head(1000)
+    if values.len() == 0:
+        return None
+    for fmt in _FAST_DATE_FORMATS:
+        parsed = values.str.slice(0, 10).str.to_date(fmt, strict=False)
+        if parsed.null_count() == 0:
+            return lambda text, fmt=fmt: text.str.slice(0, 10).str.to_date(fmt, strict=False)
+    return None
+
+
+def fast_integer_expr(text: pl.Expr) -> pl.Expr:
+    """Plain whole numbers; Dutch forms fall back to ``integer_expr``."""
+    return text.cast(pl.Int64, strict=False)
+
+
+def parse_with_fallback(
+    text: pl.Series, fast: Callable[[pl.Expr], pl.Expr], full: Callable[[pl.Expr], pl.Expr]
+) -> pl.Series:
+    """Parse with ``fast``; only the values it misses go through ``full`` (still vectorised)."""
+    frame = text.to_frame("t")
+    parsed = frame.select(fast(pl.col("t"))).to_series()
+    missed = parsed.is_null() & text.is_not_null()
+    if missed.any():
+        index = missed.arg_true()
+        retried = frame[index].select(full(pl.col("t"))).to_series()
+        parsed = parsed.scatter(index, retried.cast(parsed.dtype))
+    return parsed

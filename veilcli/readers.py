@@ -8,11 +8,17 @@ row under title/notes rows, and number rows as the user sees them in the spreads
 from __future__ import annotations
 
 import csv
+import hashlib
+import html
 import io
-from dataclasses import dataclass, field
+import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
+import fastexcel
 import polars as pl
+from fastexcel import ExcelReader
 
 from veilcli.columns import header_score, normalise_header
 from veilcli.errors import InputError
@@ -33,7 +39,7 @@ class RawTable:
     header_row: int | None = None
     encoding: str | None = None
     delimiter: str | None = None
-    notes: list[str] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes
 
     @property
     def headers(self) -> list[str]:
@@ -65,17 +71,37 @@ def _no_header_error(path: Path, where: str) -> InputError:
     )
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _detect_encoding(data: bytes) -> str:
+    """utf-8-sig, utf-8, else Windows-1252 (Dutch Excel's "CSV"), else latin-1 (never fails)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # Dutch Excel on Windows saves "CSV" in Windows-1252; latin-1 never fails as a last resort.
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp1252"):
         try:
-            return data.decode("cp1252"), "cp1252"
+            data.decode(encoding)
+            return encoding
         except UnicodeDecodeError:
-            return data.decode("latin-1"), "latin-1"
+            continue
+    return "latin-1"
+
+
+def _is_utf8(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start > len(head) - 4  # only a character cut off at the end of the sample
+    return True
+
+
+def _parse_csv(source: bytes, delimiter: str, skip: int) -> pl.DataFrame:
+    return pl.read_csv(
+        source,
+        separator=delimiter,
+        skip_rows=skip,
+        has_header=True,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        raise_if_empty=False,
+    )
 
 
 def _sniff_csv(head: str, path: Path, header_row: int | None, extra: set[str] | None) -> tuple[str, int]:
@@ -109,24 +135,39 @@ def _read_csv(path: Path, header_row: int | None, extra: set[str] | None) -> Raw
             f"{path}: this is not a text file (binary content).",
             hint="csv files must be text; for workbooks use the .xlsx extension.",
         )
-    text, encoding = _decode(data)
-    delimiter, index = _sniff_csv(text[:200_000], path, header_row, extra)
-    # polars reads UTF-8 itself (fast path); other encodings are handed over re-encoded.
-    source: bytes | Path = path if encoding == "utf-8" else text.encode("utf-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        head_bytes = data[:200_000]
+        encoding = "utf-8" if _is_utf8(head_bytes) else _detect_encoding(data)
+    head = (
+        data[:200_000].decode("utf-8-sig", errors="ignore")
+        if encoding.startswith("utf-8")
+        else data[:200_000].decode(encoding)
+    )
+    delimiter, index = _sniff_csv(head, path, header_row, extra)
     try:
-        frame = pl.read_csv(
-            source,
-            separator=delimiter,
-            skip_rows=index,
-            has_header=True,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
+        # UTF-8 goes to polars as is (it skips a BOM and rejects invalid UTF-8 itself).
+        frame = _parse_csv(
+            data if encoding.startswith("utf-8") else data.decode(encoding).encode(), delimiter, index
         )
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower():
+            raise InputError(f"{path}: cannot be read as CSV ({exc}).") from exc
+        encoding = _detect_encoding(data)  # not UTF-8 after all, beyond the first lines
+        frame = _parse_csv(data.decode(encoding).encode(), delimiter, index)
     except pl.exceptions.PolarsError as exc:
         raise InputError(f"{path}: cannot be read as CSV ({exc}).") from exc
     frame = _with_row_numbers(frame, first_data_row=index + 2)
-    return RawTable(frame, path, "csv", header_row=index + 1, encoding=encoding, delimiter=delimiter)
+    return RawTable(
+        frame,
+        path,
+        "csv",
+        header_row=index + 1,
+        encoding=encoding,
+        delimiter=delimiter,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
 
 
 def _with_row_numbers(frame: pl.DataFrame, first_data_row: int) -> pl.DataFrame:
@@ -134,9 +175,7 @@ def _with_row_numbers(frame: pl.DataFrame, first_data_row: int) -> pl.DataFrame:
     return frame.with_row_index(ROW, offset=first_data_row).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _excel_reader(path: Path):  # type: ignore[no-untyped-def]
-    import fastexcel
-
+def _excel_reader(path: Path) -> ExcelReader:
     try:
         return fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error types per failure
@@ -147,35 +186,81 @@ def _excel_reader(path: Path):  # type: ignore[no-untyped-def]
         ) from exc
 
 
-def sheet_names(path: Path) -> list[str]:
-    """The sheet names of a workbook."""
-    return list(_excel_reader(path).sheet_names)
+def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", errors="ignore")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="ignore")
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        name = re.search(r'\bname="([^"]*)"', tag)
+        rid = re.search(r'\br:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
+        if name and rid and html.unescape(name.group(1)) == sheet:
+            for rel in re.findall(r"<Relationship\b[^>]*>", rels):
+                if f'Id="{rid.group(1)}"' in rel:
+                    target = re.search(r'Target="([^"]*)"', rel)
+                    if target:
+                        value = target.group(1).lstrip("/")
+                        return value if value.startswith("xl/") else f"xl/{value}"
+    return None
 
 
-def _read_sheet(path: Path, sheet: str, header_row: int | None, extra: set[str] | None) -> RawTable:
-    reader = _excel_reader(path)
+def _first_filled_row(path: Path, sheet: str) -> int:
+    """Spreadsheet row number of the first cell with a value (calamine drops empty rows above it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_xml_path(archive, sheet)
+            if member is None:
+                return 1
+            with archive.open(member) as stream:
+                buffer = ""
+                while chunk := stream.read(1 << 16):
+                    buffer = buffer[-200:] + chunk.decode("utf-8", errors="ignore")
+                    # A cell element with content (not self-closing) holds a value.
+                    match = re.search(r'<c\b[^>]*\br="[A-Z]+(\d+)"[^>]*(?<!/)>', buffer)
+                    if match:
+                        return int(match.group(1))
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        pass
+    return 1
+
+
+def _header_names(cells: tuple[object, ...]) -> list[str]:
+    names: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        name = str(cell).strip() if cell is not None and str(cell).strip() else f"column_{position}"
+        while name in names:
+            name = f"{name}_{position}"
+        names.append(name)
+    return names
+
+
+def _read_sheet(
+    reader: ExcelReader, path: Path, sheet: str, header_row: int | None, extra: set[str] | None
+) -> RawTable:
     if sheet not in reader.sheet_names:
         raise InputError(
             f"{path}: no sheet named {sheet!r}.",
             hint=f"the sheets are: {', '.join(reader.sheet_names)}; pass --sheet NAME.",
         )
     where = f" (sheet {sheet!r})"
-    if header_row is None:
-        head = reader.load_sheet(
-            sheet, header_row=None, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
-        ).to_polars()
-        rows = [list(r) for r in head.iter_rows()]
-        if not rows:
-            raise InputError(f"{path}{where}: the sheet is empty.")
-        index = _find_header_row(rows, path, extra, where)
-    else:
-        index = header_row - 1
     try:
-        frame = reader.load_sheet(sheet, header_row=index, dtypes="string").to_polars()
+        raw = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
     except Exception as exc:
         raise InputError(f"{path}{where}: cannot read the sheet ({exc}).") from exc
-    frame = _with_row_numbers(frame, first_data_row=index + 2)
-    return RawTable(frame, path, "xlsx", sheet=sheet, header_row=index + 1)
+    if raw.height == 0:
+        raise InputError(f"{path}{where}: the sheet is empty.", hint="pass --sheet NAME for another sheet.")
+    offset = _first_filled_row(path, sheet) - 1
+    if header_row is None:
+        index = _find_header_row(
+            [list(r) for r in raw.head(HEADER_SEARCH_ROWS).iter_rows()], path, extra, where
+        )
+    else:
+        index = header_row - 1 - offset
+        if not 0 <= index < raw.height:
+            raise InputError(f"{path}{where}: --header-row {header_row} is outside the filled rows.")
+    names = _header_names(raw.row(index))
+    frame = raw.slice(index + 1).rename(dict(zip(raw.columns, names, strict=True)))
+    unnamed_empty = [n for n in names if n.startswith("column_") and frame[n].null_count() == frame.height]
+    frame = _with_row_numbers(frame.drop(unnamed_empty), first_data_row=offset + index + 2)
+    return RawTable(frame, path, "xlsx", sheet=sheet, header_row=offset + index + 1)
 
 
 def _read_parquet(path: Path) -> RawTable:
@@ -202,25 +287,41 @@ def read_tables(
         raise InputError(f"{path}: is a folder; pass files, or use `veilcli ingest FOLDER`.")
     extra = {normalise_header(h) for h in header_hints or []}
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        names = sheet_names(path)
-        chosen = names if all_sheets else [sheet or names[0]]
-        return [_read_sheet(path, name, header_row, extra) for name in chosen]
-    if sheet is not None:
-        raise InputError(f"{path}: --sheet only applies to .xlsx workbooks.")
     if suffix in (".csv", ".txt", ".tsv"):
-        return [_read_csv(path, header_row, extra)]
-    if suffix == ".parquet":
-        return [_read_parquet(path)]
-    if suffix == ".xls":
+        if sheet is not None:
+            raise InputError(f"{path}: --sheet only applies to .xlsx workbooks.")
+        return [_read_csv(path, header_row, extra)]  # hashes the bytes it reads
+    if suffix in (".xlsx", ".xlsm"):
+        reader = _excel_reader(path)
+        chosen = reader.sheet_names if all_sheets else [sheet or reader.sheet_names[0]]
+        tables = [_read_sheet(reader, path, name, header_row, extra) for name in chosen]
+    elif suffix == ".parquet" and sheet is None:
+        tables = [_read_parquet(path)]
+    elif sheet is not None:
+        raise InputError(f"{path}: --sheet only applies to .xlsx workbooks.")
+    elif suffix == ".xls":
         raise InputError(
             f"{path}: old Excel .xls files are not supported.",
             hint="open it in Excel or LibreOffice and save it as .xlsx.",
         )
-    raise InputError(
-        f"{path}: unsupported file type {suffix or '(none)'}.",
-        hint="veilcli reads .xlsx, .csv (also .txt/.tsv) and .parquet.",
-    )
+    else:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'}.",
+            hint="veilcli reads .xlsx, .csv (also .txt/.tsv) and .parquet.",
+        )
+    digest = file_sha256(path)
+    for table in tables:
+        table.sha256 = digest
+    return tables
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:

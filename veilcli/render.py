@@ -10,7 +10,7 @@ from rich.table import Table
 
 from veilcli.ingest import IngestResult
 from veilcli.models import FileReport, Severity, ValidationReport
-from veilcli.status import StoreStatus
+from veilcli.status import CoverageRow, StoreStatus
 
 
 def print_json(data: Any) -> None:
@@ -68,6 +68,14 @@ def render_validation(console: Console, report: ValidationReport, max_per_code: 
 
 def render_ingest(console: Console, result: IngestResult) -> None:
     """Summary of an ingest: what was stored, skipped or rejected, and why."""
+    warnings = {
+        (f.path, f.sheet): {
+            code: n
+            for code, n in f.issue_counts.items()
+            if any(i.code == code and i.severity is Severity.warning for i in f.issues)
+        }
+        for f in result.report.files
+    }
     for s in result.sources:
         colour = {"stored": "green", "unchanged": "cyan", "rejected": "red"}.get(s.status, "white")
         name = s.path + (f" [{s.sheet}]" if s.sheet else "")
@@ -88,6 +96,9 @@ def render_ingest(console: Console, result: IngestResult) -> None:
             details.append("channels " + ", ".join(f"{k} {v:.1%}" for k, v in s.channel_mix.items()))
         if details:
             console.print("  " + "; ".join(details), highlight=False)
+        if warnings.get((s.path, s.sheet)):
+            found = ", ".join(f"{code} x{n}" for code, n in warnings[(s.path, s.sheet)].items())
+            console.print(f"  warnings (rows kept): {found}; `veilcli validate` shows where", highlight=False)
         if s.status == "unchanged":
             console.print(f"  already stored (same content, sha256 {s.sha256[:12]}): nothing added")
         if s.dropped_personal_columns:
@@ -122,7 +133,15 @@ def render_status(console: Console, status: StoreStatus) -> None:
         )
     console.print(f"[bold]store[/] {status.store}")
     console.print(sources)
-    coverage = Table("kind", "area", "period", "rows", header_style="bold", title="coverage")
+    by_kind: dict[str, list[CoverageRow]] = {}
     for row in status.coverage:
-        coverage.add_row(row.kind.value, row.area or "", row.period or "", str(row.rows))
-    console.print(coverage)
+        by_kind.setdefault(row.kind.value, []).append(row)
+    for kind, rows in by_kind.items():
+        periods = sorted({r.period or "" for r in rows})
+        table = Table("area", *periods, title=f"{kind}: rows per area and period", header_style="bold")
+        cells: dict[str, dict[str, int]] = {}
+        for r in rows:
+            cells.setdefault(r.area or "", {})[r.period or ""] = r.rows
+        for area, counts in cells.items():
+            table.add_row(area, *(f"{counts[p]:,}" if p in counts else "-" for p in periods))
+        console.print(table)

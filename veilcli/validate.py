@@ -15,7 +15,15 @@ import polars as pl
 from veilcli.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
 from veilcli.errors import InputError
 from veilcli.models import DATASET_KEYS, ColumnMap, FileReport, Issue, Kind, Severity
-from veilcli.parsing import PARSERS, clean_text
+from veilcli.parsing import (
+    PARSERS,
+    clean_text,
+    date_expr,
+    fast_date_expr,
+    fast_integer_expr,
+    integer_expr,
+    parse_with_fallback,
+)
 from veilcli.readers import ROW, RawTable
 from veilcli.resources import area_expr
 
@@ -106,6 +114,27 @@ def _typed(spec: ColumnSpec, header: str | None) -> pl.Expr:
     return value.cast(dtype).alias(spec.name)
 
 
+def _parse_columns(
+    texts: pl.DataFrame, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]
+) -> pl.DataFrame:
+    """Typed canonical columns beside their texts; dates and numbers take a fast path first."""
+    slow = {"date", "integer"}
+    typed = texts.with_columns(
+        _typed(spec, mapping.get(spec.name))
+        for spec in specs
+        if spec.parser not in slow or spec.name not in mapping
+    )
+    fallback: list[pl.Series] = []
+    for spec in specs:
+        if spec.parser not in slow or spec.name not in mapping:
+            continue
+        text = texts[f"__text_{spec.name}"]
+        fast = fast_integer_expr if spec.parser == "integer" else fast_date_expr(text)
+        full = integer_expr if spec.parser == "integer" else date_expr
+        fallback.append(parse_with_fallback(text, fast or full, full).alias(spec.name))
+    return typed.with_columns(fallback)
+
+
 def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) -> list[Check]:
     checks: list[Check] = []
     for spec in specs:
@@ -173,7 +202,7 @@ def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) 
             Check(
                 "duplicate_key",
                 key[0],
-                complete & (pl.int_range(pl.len()).over(key) > 0),
+                complete & ~(pl.col(key[0]) if len(key) == 1 else pl.struct(key)).is_first_distinct(),
                 f"duplicate {' + '.join(key)}: the same key is on an earlier row",
                 "remove the duplicate row or correct its id",
             )
@@ -184,8 +213,7 @@ def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) 
 def _drop_blank_and_total_rows(
     frame: pl.DataFrame, headers: list[str]
 ) -> tuple[pl.DataFrame, int, list[Issue]]:
-    cells = [clean_text(pl.col(h)) for h in headers]
-    blank = pl.all_horizontal(c.is_null() for c in cells) if cells else pl.lit(True)
+    blank = pl.all_horizontal(pl.col(h).is_null() for h in headers) if headers else pl.lit(True)
     marked = frame.with_columns(__blank=blank)
     blank_count = int(marked["__blank"].sum())
     kept = marked.filter(~pl.col("__blank")).drop("__blank")
@@ -272,23 +300,22 @@ def validate_table(
                 hint=f"accepted headers: {', '.join(spec.aliases[1:6])}...; or name it with --map FILE",
             )
         )
-    frame, report.blank_rows_skipped, total_issues = _drop_blank_and_total_rows(
-        table.frame.select(ROW, *mapping.values()), list(mapping.values())
+    texts = table.frame.select(ROW, *[clean_text(pl.col(h)).alias(f"__text_{c}") for c, h in mapping.items()])
+    texts, report.blank_rows_skipped, total_issues = _drop_blank_and_total_rows(
+        texts, [f"__text_{c}" for c in mapping]
     )
     report.issues.extend(total_issues)
-    report.rows_read = frame.height
+    report.rows_read = texts.height
     if missing or any(i.code.startswith("map_") for i in report.issues):
-        report.rows_invalid = frame.height
+        report.rows_invalid = texts.height
         _count_issues(report)
         empty = pl.DataFrame(schema={s.name: pl.String for s in specs})
         return ValidatedTable(empty, table.frame.head(0), report)
 
-    texts = frame.select(
-        ROW,
-        *[clean_text(pl.col(h)).alias(f"__text_{c}") for c, h in mapping.items()],
-        *[pl.lit(None, dtype=pl.String).alias(f"__text_{s.name}") for s in specs if s.name not in mapping],
+    texts = texts.with_columns(
+        pl.lit(None, dtype=pl.String).alias(f"__text_{s.name}") for s in specs if s.name not in mapping
     )
-    typed = texts.with_columns(_typed(spec, mapping.get(spec.name)) for spec in specs)
+    typed = _parse_columns(texts, specs, mapping)
     if kind is Kind.suspects:
         typed = typed.with_columns(pl.coalesce("age", _age_at("date", "birth_date")).alias("age"))
 
@@ -320,14 +347,14 @@ def validate_table(
         report.issue_counts[check.code] = report.issue_counts.get(check.code, 0) + int(total)
 
     report.rows_invalid = int(flagged["__invalid"].sum())
-    report.rows_valid = frame.height - report.rows_invalid
+    report.rows_valid = texts.height - report.rows_invalid
     for issue in total_issues:
         report.issue_counts[issue.code] = report.issue_counts.get(issue.code, 0) + 1
 
     data = flagged.filter(~pl.col("__invalid")).select(
         *(s.name for s in specs), pl.col(ROW).alias(SOURCE_ROW)
     )
-    rejected = _rejected_rows(flagged, checks, frame, mapping)
+    rejected = _rejected_rows(flagged, checks, table.frame, mapping)
     return ValidatedTable(data, rejected, report)
 
 
