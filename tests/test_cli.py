@@ -117,3 +117,19 @@ def test_installed_executable(tmp_path: Path, registrations_xlsx: Path) -> None:
         [sys.executable, "-m", "veilcli", "--version"], capture_output=True, text=True, timeout=120
     )
     assert module.stdout.startswith("veilcli ")
+
+
+def test_debug_shows_the_traceback() -> None:
+    result = invoke("--debug", "validate", "nope.csv")
+    assert result.exit_code != 0
+    assert isinstance(result.exception, Exception) and "file not found" in str(result.exception)
+
+
+def test_internal_errors_are_one_message(monkeypatch: pytest.MonkeyPatch, registrations_xlsx: Path) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("veilcli.cli.validate_paths", broken)
+    result = invoke("validate", str(registrations_xlsx))
+    assert result.exit_code == 70
+    assert "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output

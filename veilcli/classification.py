@@ -110,6 +110,7 @@ def normalise_code(code: pl.Expr) -> pl.Expr:
 
 
 @functools.cache
+@functools.cache
 def _lookup() -> pl.DataFrame:
     """One row per recognised code: ``key`` -> category, kind and code system."""
     cats = categories()
@@ -160,6 +161,19 @@ def to_category(df: FrameT, column: str = "category_code") -> FrameT:
     if isinstance(df, pl.DataFrame):
         return out.collect()
     return out
+
+
+@functools.cache
+def registration_codes() -> tuple[frozenset[str], frozenset[str]]:
+    """(codes a registration may carry, the subset counted in a category); normalised form.
+
+    Known: every canonical category except the total, and every BVH code. Counted: the
+    canonical ones and the BVH codes that map onto a category.
+    """
+    lookup = _lookup().filter(pl.col("category_kind").is_null() | (pl.col("category_kind") != KIND_TOTAL))
+    known = frozenset(lookup[_KEY].to_list())
+    counted = frozenset(lookup.filter(pl.col("category").is_not_null())[_KEY].to_list())
+    return known, counted
 
 
 def _codes_of_kind(kind: str) -> list[str]:

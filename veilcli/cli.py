@@ -62,6 +62,18 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             stderr.print("interrupted; the store was left as it was before this command.")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            stderr.print(
+                f"[bold red]internal error:[/] {exc.__class__.__name__}: {exc}\n"
+                "  this is a bug in veilcli, not in your data handling; rerun with --debug for the "
+                "traceback and report it. The store was left as it was before this command.",
+                highlight=False,
+            )
+            raise typer.Exit(70) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from veilcli.models import DATASET_MODELS, ColumnMap
+from veilcli.rules import Rules
 
 
 def schema_documents() -> dict[str, dict[str, object]]:
@@ -16,6 +17,7 @@ def schema_documents() -> dict[str, dict[str, object]]:
         f"{kind.value}.schema.json": model for kind, model in DATASET_MODELS.items()
     }
     models["column-map.schema.json"] = ColumnMap
+    models["rules.schema.json"] = Rules
     return {name: model.model_json_schema() for name, model in models.items()}
 
 

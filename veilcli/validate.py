@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from veilcli.classification import normalise_code, registration_codes
 from veilcli.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
 from veilcli.errors import InputError
 from veilcli.models import DATASET_KEYS, ColumnMap, FileReport, Issue, Kind, Severity
@@ -164,6 +165,28 @@ def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) 
                     "check the year; dates before 1990 or in the future are typing errors",
                 )
             )
+    if kind in (Kind.registrations, Kind.suspects) and "category_code" in mapping:
+        known, counted = registration_codes()
+        code = normalise_code(pl.col("category_code"))
+        checks.append(
+            Check(
+                "unknown_category",
+                "category_code",
+                code.is_not_null() & ~code.is_in(list(known)),
+                "not a police category or BVH code",
+                "use an open-data code (1.2.3), a nuisance code (E35) or a BVH code (A72); "
+                "the list is in schemas/classification/",
+            )
+        )
+        checks.append(
+            Check(
+                "uncounted_bvh_code",
+                "category_code",
+                code.is_in(list(known)) & ~code.is_in(list(counted)),
+                "BVH code the police open data count in no category: stored, but in no indicator",
+                severity=Severity.warning,
+            )
+        )
     if kind is Kind.counts:
         checks.append(
             Check(

@@ -1,0 +1,369 @@
+"""Correct counts for the two registration-method changes, raw beside corrected (DESIGN §2).
+
+Order: samenloop first, then internet reporting. Every result keeps ``raw``,
+``after_samenloop`` and ``corrected`` side by side, with the reasons a count could not be
+corrected. Everything is polars expressions, joins and window functions over whole frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from veilcli.classification import to_category
+from veilcli.rules import Rules
+
+KEYS = ["period", "area", "category"]
+RANK = "__rank"
+EVENT = "__event"
+INTERNET, NOT_INTERNET = "internet", ("desk", "phone", "other")
+
+# Output columns of every normalised table, in order.
+COLUMNS: dict[str, pl.DataType] = {
+    "period": pl.String(),
+    "area": pl.String(),
+    "category": pl.String(),
+    "source": pl.String(),
+    "raw": pl.Float64(),
+    "after_samenloop": pl.Float64(),
+    "corrected": pl.Float64(),
+    "samenloop_effect": pl.Float64(),
+    "internet_effect": pl.Float64(),
+    "internet": pl.Float64(),
+    "channel_unknown": pl.Int64(),
+    "baseline_internet_share": pl.Float64(),
+    "uncorrectable": pl.Int64(),
+    "notes": pl.String(),
+}
+
+
+def period_label_expr(date: pl.Expr, unit: str) -> pl.Expr:
+    """Vectorised: date -> the label of its period (``2019``, ``2019H1``, ``2019Q3``, ``2019-05``)."""
+    year = date.dt.year().cast(pl.String)
+    if unit == "Y":
+        return year
+    if unit == "H":
+        return pl.concat_str(year, pl.lit("H"), ((date.dt.month() - 1) // 6 + 1).cast(pl.String))
+    if unit == "Q":
+        return pl.concat_str(year, pl.lit("Q"), date.dt.quarter().cast(pl.String))
+    return pl.concat_str(year, pl.lit("-"), date.dt.month().cast(pl.String).str.zfill(2))
+
+
+def period_bounds_exprs(label: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Vectorised: canonical period label -> (first day, day after the last day)."""
+    year = label.str.slice(0, 4).cast(pl.Int32)
+    part = label.str.extract(r"^\d{4}[HQ-](\d+)$", 1).cast(pl.Int32)
+    months = (
+        pl.when(label.str.contains("H"))
+        .then(6)
+        .when(label.str.contains("Q"))
+        .then(3)
+        .when(label.str.contains("-"))
+        .then(1)
+        .otherwise(12)
+    )
+    first_month = pl.when(part.is_null()).then(1).otherwise((part - 1) * months + 1)
+    start = pl.date(year, first_month, 1)
+    end = start.dt.offset_by(pl.format("{}mo", months))
+    return start, end
+
+
+def severity_ranks(rules: Rules) -> pl.LazyFrame:
+    """category -> rank (0 = heaviest) from the rules' severity ranking."""
+    ranking = rules.samenloop.severity
+    return pl.LazyFrame(
+        {"category": ranking, RANK: list(range(len(ranking)))},
+        schema={"category": pl.String, RANK: pl.Int32},
+    )
+
+
+def collapse_events(registrations: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """Registrations sharing an ``event_id`` count as one: the heaviest (ties: lowest id)."""
+    ranked = registrations.join(severity_ranks(rules), on="category", how="left")
+    linked = (
+        ranked.filter(pl.col("event_id").is_not_null())
+        .sort(["event_id", RANK, "registration_id"], nulls_last=True)
+        .unique(subset="event_id", keep="first", maintain_order=True)
+    )
+    return pl.concat([ranked.filter(pl.col("event_id").is_null()), linked]).drop(RANK)
+
+
+def collapse_suspects(suspects: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
+    """A suspect counts once per event: by ``suspect_id``, else through the event's heaviest registration."""
+    ranked = suspects.join(severity_ranks(rules), on="category", how="left").with_columns(
+        pl.coalesce(
+            pl.col("event_id"), pl.concat_str(pl.lit("registration:"), pl.col("registration_id"))
+        ).alias(EVENT)
+    )
+    order = [EVENT, RANK, "registration_id"]
+    heaviest = (
+        ranked.sort(order, nulls_last=True)
+        .unique(subset=EVENT, keep="first", maintain_order=True)
+        .select(EVENT, pl.col("registration_id").alias("__kept_registration"))
+    )
+    identified = (
+        ranked.filter(pl.col("suspect_id").is_not_null())
+        .sort([EVENT, "suspect_id", RANK, "registration_id"], nulls_last=True)
+        .unique(subset=[EVENT, "suspect_id"], keep="first", maintain_order=True)
+    )
+    anonymous = (
+        ranked.filter(pl.col("suspect_id").is_null())
+        .join(heaviest, on=EVENT, how="left")
+        .filter(pl.col("registration_id") == pl.col("__kept_registration"))
+        .drop("__kept_registration")
+    )
+    return pl.concat([identified, anonymous]).drop(RANK, EVENT)
+
+
+def _prepare(rows: pl.LazyFrame, unit: str, area_column: str, rules: Rules) -> pl.LazyFrame:
+    since = rules.samenloop.since
+    return to_category(rows).with_columns(
+        period_label_expr(pl.col("date"), unit).alias("period"),
+        pl.col(area_column).alias("area"),
+        # Rows after the change in a source without any event_id cannot be collapsed.
+        (~pl.col("event_id").is_not_null().any().over("source_id") & (pl.col("date") >= since)).alias(
+            "__uncorrectable"
+        ),
+    )
+
+
+def _raw_and_collapsed(
+    rows: pl.LazyFrame,
+    rules: Rules,
+    collapse: Callable[[pl.LazyFrame, Rules], pl.LazyFrame],
+    where: pl.Expr | None,
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """Raw counts per key, and the rows left after the samenloop collapse (then filtered by ``where``)."""
+    classified = rows.filter(pl.col("category").is_not_null())
+    collapsed = collapse(classified, rules) if rules.samenloop.enabled else classified
+    if where is not None:
+        classified, collapsed = classified.filter(where), collapsed.filter(where)
+    raw = classified.group_by(KEYS).agg(
+        pl.len().cast(pl.Float64).alias("raw"),
+        pl.col("__uncorrectable").sum().cast(pl.Int64).alias("uncorrectable"),
+    )
+    return raw, collapsed
+
+
+def aggregate_registrations(
+    registrations: pl.LazyFrame,
+    rules: Rules,
+    *,
+    unit: str,
+    baseline: str | None,
+    area_column: str = "municipality",
+) -> pl.DataFrame:
+    """Registrations per period x area x category: raw, after samenloop, after internet (= corrected)."""
+    prepared = _prepare(registrations, unit, area_column, rules)
+    raw, collapsed = _raw_and_collapsed(prepared, rules, collapse_events, None)
+    channel = pl.col("channel")
+    after = collapsed.group_by(KEYS).agg(
+        pl.len().cast(pl.Float64).alias("after_samenloop"),
+        (channel == INTERNET).sum().cast(pl.Float64).alias("internet"),
+        channel.is_in(NOT_INTERNET).sum().cast(pl.Float64).alias("__not_internet"),
+        (channel == "unknown").sum().cast(pl.Int64).alias("channel_unknown"),
+        channel.is_null().sum().cast(pl.Int64).alias("__no_channel"),
+    )
+    frame = raw.join(after, on=KEYS, how="left").with_columns(
+        pl.col("after_samenloop", "internet", "__not_internet").fill_null(0.0),
+        pl.col("channel_unknown", "__no_channel").fill_null(0),
+        pl.lit("registrations").alias("source"),
+    )
+    result = _internet(frame.collect(engine="in-memory"), rules, baseline)
+    return _finish(result, rules)
+
+
+def aggregate_suspects(
+    suspects: pl.LazyFrame,
+    rules: Rules,
+    *,
+    unit: str,
+    where: pl.Expr | None = None,
+    area_column: str = "municipality",
+) -> pl.DataFrame:
+    """Suspects per period x area x category, samenloop-normalised (no channel: no internet step).
+
+    ``where`` (e.g. ages 12-24) is applied after the collapse, so a suspect's event is judged whole.
+    """
+    prepared = _prepare(suspects, unit, area_column, rules)
+    raw, collapsed = _raw_and_collapsed(prepared, rules, collapse_suspects, where)
+    after = collapsed.group_by(KEYS).agg(pl.len().cast(pl.Float64).alias("after_samenloop"))
+    frame = (
+        raw.join(after, on=KEYS, how="left")
+        .with_columns(
+            pl.col("after_samenloop").fill_null(0.0),
+            pl.lit(None, dtype=pl.Float64).alias("internet"),
+            pl.lit(0, dtype=pl.Int64).alias("channel_unknown"),
+            pl.lit("suspects").alias("source"),
+            pl.col("after_samenloop").fill_null(0.0).alias("corrected"),
+            pl.lit(None, dtype=pl.Float64).alias("baseline_internet_share"),
+            pl.lit("no reporting channel for suspects: no internet correction").alias("notes"),
+        )
+        .collect(engine="in-memory")
+    )
+    return _finish(frame, rules)
+
+
+def _internet(frame: pl.DataFrame, rules: Rules, baseline: str | None) -> pl.DataFrame:
+    """Baseline-share correction on a frame with ``internet`` and ``__not_internet`` counts."""
+    known = pl.col("internet") + pl.col("__not_internet")
+    if rules.internet.method == "none" or baseline is None:
+        reason = "internet correction off" if rules.internet.method == "none" else "no baseline period given"
+        return frame.with_columns(
+            pl.col("after_samenloop").alias("corrected"),
+            pl.lit(None, dtype=pl.Float64).alias("baseline_internet_share"),
+            pl.lit(reason).alias("notes"),
+        )
+    shares = frame.filter(pl.col("period") == baseline).select(
+        "area",
+        "category",
+        pl.when(known > 0).then(pl.col("internet") / known).alias("baseline_internet_share"),
+    )
+    with_share = frame.join(shares, on=["area", "category"], how="left")
+    s0 = pl.col("baseline_internet_share")
+    later = pl.col("period") > baseline
+    correctable = later & s0.is_not_null() & (s0 < 1) & (known > 0)
+    held = pl.min_horizontal(known, pl.col("__not_internet") / (1 - s0))
+    other = pl.col("after_samenloop") - known  # channel unknown or absent: counted as reported
+    note = (
+        pl.when(~later)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(known == 0)
+        .then(pl.lit("no channel data: no internet correction"))
+        .when(s0.is_null())
+        .then(pl.lit("no channel data in the baseline: no internet correction"))
+        .when(s0 >= 1)
+        .then(pl.lit("baseline online share is 100%: no internet correction"))
+    )
+    unknown_note = pl.when(pl.col("channel_unknown") > 0).then(
+        pl.format("{} with channel unknown, counted as reported", pl.col("channel_unknown"))
+    )
+    return with_share.with_columns(
+        pl.when(correctable).then(held + other).otherwise(pl.col("after_samenloop")).alias("corrected"),
+        pl.concat_str([note, unknown_note], separator="; ", ignore_nulls=True).alias("notes"),
+    )
+
+
+def aggregate_counts(counts: pl.LazyFrame, rules: Rules, *, unit: str, baseline: str | None) -> pl.DataFrame:
+    """Pre-aggregated counts per period x area x category: samenloop factors, then internet share."""
+    rolled = roll_up_counts(counts, unit)
+    start, end = period_bounds_exprs(pl.col("period"))
+    since = rules.samenloop.since
+    days = (end - start).dt.total_days()
+    after_days = (end - pl.max_horizontal(start, pl.lit(since))).dt.total_days().clip(lower_bound=0)
+    factors = pl.LazyFrame(
+        {"category": list(rules.samenloop.factors), "__factor": list(rules.samenloop.factors.values())},
+        schema={"category": pl.String, "__factor": pl.Float64},
+    )
+    factor = pl.col("__factor").fill_null(0.0) * after_days / days if rules.samenloop.enabled else pl.lit(0.0)
+    count = pl.col("count").cast(pl.Float64)
+    share = pl.col("internet_count") / count
+    frame = (
+        rolled.join(factors, on="category", how="left")
+        .with_columns(
+            count.alias("raw"),
+            (count / (1 + factor)).alias("after_samenloop"),
+            pl.lit(0, dtype=pl.Int64).alias("uncorrectable"),
+            pl.lit(0, dtype=pl.Int64).alias("channel_unknown"),
+            pl.lit("counts").alias("source"),
+        )
+        .with_columns(
+            (pl.col("after_samenloop") * share).alias("internet"),
+            (pl.col("after_samenloop") * (1 - share)).alias("__not_internet"),
+        )
+        .collect(engine="in-memory")
+    )
+    result = _internet(frame, rules, baseline).with_columns(
+        # Counts without an online split are corrected for samenloop only.
+        pl.when(pl.col("internet").is_null())
+        .then(pl.col("after_samenloop"))
+        .otherwise(pl.col("corrected"))
+        .alias("corrected"),
+        pl.concat_str(
+            [
+                pl.when(pl.col("raw").is_null()).then(pl.lit("suppressed in the source: unknown, not 0")),
+                pl.when(pl.col("internet").is_null() & pl.col("raw").is_not_null()).then(
+                    pl.lit("no online count: no internet correction")
+                ),
+                pl.col("notes"),
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        ).alias("notes"),
+    )
+    return _finish(result, rules)
+
+
+def roll_up_counts(counts: pl.LazyFrame, unit: str) -> pl.LazyFrame:
+    """Counts at ``unit``: as stored, else summed from finer complete periods (never both added)."""
+    months = {"Y": 12, "H": 6, "Q": 3, "M": 1}
+    start, end = period_bounds_exprs(pl.col("period"))
+    with_bounds = counts.with_columns(
+        start.alias("__start"),
+        ((end.dt.year() - start.dt.year()) * 12 + end.dt.month() - start.dt.month()).alias("__months"),
+    ).filter(pl.col("__months") <= months[unit])
+    target = with_bounds.with_columns(period_label_expr(pl.col("__start"), unit).alias("__target"))
+    finest_first = target.with_columns(
+        # Prefer the coarsest stored unit that fits: exact periods win over sums of finer ones.
+        (pl.col("__months") == pl.col("__months").max().over("__target", "area", "category_code")).alias(
+            "__use"
+        )
+    ).filter(pl.col("__use"))
+    return (
+        finest_first.group_by(
+            pl.col("__target").alias("period"), "area", pl.col("category_code").alias("category")
+        )
+        .agg(
+            # Any suppressed part makes the sum unknown; a missing month makes it incomplete.
+            pl.when(pl.col("count").null_count() == 0).then(pl.col("count").sum()).alias("count"),
+            pl.when(pl.col("internet_count").null_count() == 0)
+            .then(pl.col("internet_count").sum())
+            .alias("internet_count"),
+            (pl.col("__months").sum() == months[unit]).alias("__complete"),
+        )
+        .filter(pl.col("__complete"))
+        .drop("__complete")
+    )
+
+
+def _finish(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    if not rules.samenloop.enabled:
+        frame = frame.with_columns(
+            pl.col("raw").alias("after_samenloop"), pl.lit(0, dtype=pl.Int64).alias("uncorrectable")
+        )
+    frame = frame.with_columns(
+        (pl.col("after_samenloop") - pl.col("raw")).alias("samenloop_effect"),
+        (pl.col("corrected") - pl.col("after_samenloop")).alias("internet_effect"),
+        pl.concat_str(
+            [
+                pl.when(pl.col("uncorrectable") > 0).then(
+                    pl.format(
+                        "{} registration(s) after the samenloop change come from a source without event_id: "
+                        "not corrected",
+                        pl.col("uncorrectable"),
+                    )
+                ),
+                pl.col("notes").replace("", None),
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        )
+        .replace("", None)
+        .alias("notes"),
+    )
+    return frame.select([pl.col(c).cast(t) for c, t in COLUMNS.items()]).sort(KEYS)
+
+
+def combine(registrations: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
+    """Registrations and counts together; where both cover a period x area x category, registrations win."""
+    overlap = counts.join(registrations.select(KEYS), on=KEYS, how="semi")
+    kept_counts = counts.join(registrations.select(KEYS), on=KEYS, how="anti")
+    note = "counts for the same area, category and period exist and were not added: registrations win"
+    marked = registrations.join(
+        overlap.select(KEYS).with_columns(pl.lit(note).alias("__note")), on=KEYS, how="left"
+    )
+    marked = marked.with_columns(
+        pl.concat_str(["notes", "__note"], separator="; ", ignore_nulls=True).replace("", None).alias("notes")
+    ).drop("__note")
+    return pl.concat([marked, kept_counts]).sort(KEYS)
