@@ -15,10 +15,11 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from veilcli import __version__
+from veilcli.api import By, normalise_json, normalise_store, normalise_table
 from veilcli.errors import InputError, UsageError, VeilcliError
 from veilcli.ingest import ReadOptions, ingest_paths, validate_paths
 from veilcli.models import ColumnMap, Kind, ValidationReport
-from veilcli.render import print_json, render_ingest, render_status, render_validation
+from veilcli.render import print_json, render_ingest, render_normalise, render_status, render_validation
 from veilcli.status import store_status
 from veilcli.store import STORE_ENV, Store
 
@@ -43,6 +44,14 @@ class TableFormat(StrEnum):
 
     table = "table"
     json = "json"
+
+
+class DataFormat(StrEnum):
+    """Output formats of commands that print figures."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 def handle_errors(func: F) -> F:
@@ -235,6 +244,43 @@ def status(store: StoreOpt = None, output: FormatOpt = TableFormat.table) -> Non
         print_json(result.model_dump(mode="json"))
     else:
         render_status(stdout, result)
+
+
+@app.command()
+@handle_errors
+def normalise(
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."
+        ),
+    ] = None,
+    baseline: Annotated[
+        int | None, typer.Option("--baseline", help="Baseline year (same part of the year).")
+    ] = 2017,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Area as stored (default: the one municipality).")
+    ] = None,
+    by: Annotated[
+        By, typer.Option("--by", help="Rows per category, or per district and category.")
+    ] = "category",
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
+    ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")] = False,
+    store: StoreOpt = None,
+    output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
+) -> None:
+    """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits."""
+    result = normalise_store(
+        Store(store), period=period, baseline=baseline, area=area, by=by, rules_path=rules, raw=raw
+    )
+    if output is DataFormat.json:
+        print_json(normalise_json(result))
+    elif output is DataFormat.csv:
+        sys.stdout.write(normalise_table(result).write_csv())
+    else:
+        render_normalise(stdout, result)
 
 
 @app.command()

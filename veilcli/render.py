@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from veilcli.api import NormaliseResult
 from veilcli.ingest import IngestResult
 from veilcli.models import FileReport, Severity, ValidationReport
 from veilcli.status import CoverageRow, StoreStatus
@@ -145,3 +146,71 @@ def render_status(console: Console, status: StoreStatus) -> None:
         for area, counts in cells.items():
             table.add_row(area, *(f"{counts[p]:,}" if p in counts else "-" for p in periods))
         console.print(table)
+
+
+def _signed(value: float | None, unit: str) -> str:
+    return "n/a" if value is None else f"{value:+.0f}{unit}"
+
+
+def change_sentence(change: dict[str, float | None]) -> str:
+    """'+12% raw, of which samenloop +7 pts, internet +3 pts, underlying +2%'."""
+    if change.get("raw_change_pct") is None:
+        return "no baseline count: change undefined"
+    raw, samenloop = _signed(change["raw_change_pct"], "%"), _signed(change["samenloop_pts"], " pts")
+    internet, underlying = (
+        _signed(change["internet_pts"], " pts"),
+        _signed(change["underlying_change_pct"], "%"),
+    )
+    return f"{raw} raw, of which samenloop {samenloop}, internet {internet}, underlying {underlying}"
+
+
+def _number(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
+
+
+def render_normalise(console: Console, result: NormaliseResult) -> None:
+    """Raw, samenloop effect, internet effect and corrected per category and period."""
+    rules = result.rules
+    if result.raw:
+        console.print("[bold]no corrections applied[/] (--raw): every figure is the registered count.")
+    else:
+        applied = [name for name, on in result.applied.items() if on]
+        console.print(
+            f"corrections applied: {', '.join(applied) or 'none'} "
+            f"(rules {rules.path}, sha256 {rules.sha256[:12]}); baseline {result.baseline or '-'}",
+            highlight=False,
+        )
+    changes = {(c["area"], c["category"]): c for c in result.changes.to_dicts()}
+    headers = [
+        "category",
+        "period",
+        "raw",
+        "samenloop",
+        "internet",
+        "corrected",
+        "change vs baseline",
+        "notes",
+    ]
+    table = Table(
+        *(["district"] if result.by == "district" else []),
+        *headers,
+        header_style="bold",
+        title=f"{result.area}: registered counts, raw and corrected",
+    )
+    for row in result.rows.sort("area", "category", "period").to_dicts():
+        current = row["period"] == str(result.period)
+        change = changes.get((row["area"], row["category"])) if current else None
+        cells = [
+            f"{row['category']} {row['label'] or ''}".strip(),
+            row["period"],
+            _number(row["raw"]),
+            _number(row["samenloop_effect"]),
+            _number(row["internet_effect"]),
+            _number(row["corrected"]),
+            change_sentence(change) if change else "",
+            row["notes"] or "",
+        ]
+        table.add_row(*([row["area"]] if result.by == "district" else []), *cells)
+    console.print(table)

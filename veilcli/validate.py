@@ -115,6 +115,27 @@ def _typed(spec: ColumnSpec, header: str | None) -> pl.Expr:
     return value.cast(dtype).alias(spec.name)
 
 
+def _code_findings(codes: pl.Series) -> tuple[list[str], list[str]]:
+    """Codes as written that are unknown, and those known but counted in no category.
+
+    Decided once per distinct code (a file has a few dozen), not per row.
+    """
+    known, counted = registration_codes()
+    distinct = (
+        codes.drop_nulls().unique().to_frame("code").with_columns(normalise_code(pl.col("code")).alias("key"))
+    )
+    unknown = distinct.filter(~pl.col("key").is_in(list(known)))["code"].to_list()
+    uncounted = distinct.filter(pl.col("key").is_in(list(known)) & ~pl.col("key").is_in(list(counted)))
+    return unknown, uncounted["code"].to_list()
+
+
+def _has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
+    """Cheap test first: the per-row duplicate mask is only built when there are duplicates."""
+    complete = frame.select(key).drop_nulls()
+    unique = complete.n_unique() if len(key) > 1 else complete[key[0]].n_unique()
+    return unique < complete.height
+
+
 def _parse_columns(
     texts: pl.DataFrame, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]
 ) -> pl.DataFrame:
@@ -136,7 +157,9 @@ def _parse_columns(
     return typed.with_columns(fallback)
 
 
-def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) -> list[Check]:
+def _checks(
+    kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str], typed: pl.DataFrame
+) -> list[Check]:
     checks: list[Check] = []
     for spec in specs:
         if spec.name not in mapping:
@@ -166,13 +189,12 @@ def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) 
                 )
             )
     if kind in (Kind.registrations, Kind.suspects) and "category_code" in mapping:
-        known, counted = registration_codes()
-        code = normalise_code(pl.col("category_code"))
+        unknown, uncounted = _code_findings(typed["category_code"])
         checks.append(
             Check(
                 "unknown_category",
                 "category_code",
-                code.is_not_null() & ~code.is_in(list(known)),
+                pl.col("category_code").is_in(unknown) if unknown else pl.lit(False),
                 "not a police category or BVH code",
                 "use an open-data code (1.2.3), a nuisance code (E35) or a BVH code (A72); "
                 "the list is in schemas/classification/",
@@ -182,7 +204,7 @@ def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) 
             Check(
                 "uncounted_bvh_code",
                 "category_code",
-                code.is_in(list(known)) & ~code.is_in(list(counted)),
+                pl.col("category_code").is_in(uncounted) if uncounted else pl.lit(False),
                 "BVH code the police open data count in no category: stored, but in no indicator",
                 severity=Severity.warning,
             )
@@ -219,7 +241,7 @@ def _checks(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) 
             )
         )
     key = [k for k in DATASET_KEYS[kind] if k in mapping]
-    if key and len(key) == len(DATASET_KEYS[kind]):
+    if key and len(key) == len(DATASET_KEYS[kind]) and _has_duplicates(typed, key):
         complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
         checks.append(
             Check(
@@ -342,7 +364,7 @@ def validate_table(
     if kind is Kind.suspects:
         typed = typed.with_columns(pl.coalesce("age", _age_at("date", "birth_date")).alias("age"))
 
-    checks = _checks(kind, specs, mapping)
+    checks = _checks(kind, specs, mapping, typed)
     flagged = typed.with_columns(
         [c.mask.fill_null(False).alias(f"__check_{i}") for i, c in enumerate(checks)]
     )

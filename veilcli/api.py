@@ -1,0 +1,198 @@
+"""The Python entry point: what the commands compute, as plain functions over a store.
+
+>>> from veilcli.api import normalise_store
+>>> result = normalise_store(Store(), period="2019H1", baseline=2017)   # doctest: +SKIP
+>>> result.rows          # polars DataFrame: raw, after_samenloop, corrected per period x category
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from veilcli.classification import categories
+from veilcli.errors import UsageError
+from veilcli.models import Kind
+from veilcli.normalise import aggregate_counts, aggregate_registrations, combine
+from veilcli.periods import Period, parse_period
+from veilcli.rules import LoadedRules, load_rules
+from veilcli.store import Store
+
+By = Literal["category", "district"]
+
+
+def latest_complete_period(store: Store, unit: str = "H") -> Period:
+    """The latest period of ``unit`` the store's registrations (else counts) cover to its end."""
+    last = store.scan(Kind.registrations).select(pl.col("date").max()).collect().item()
+    if last is not None:
+        period = _period_of(last, unit)
+        # The period holding the last date is complete only if the data reach its last day.
+        return period if last >= period.end - dt.timedelta(days=1) else _previous(period)
+    periods = store.scan(Kind.counts).select(pl.col("period").unique()).collect()["period"].to_list()
+    matching = sorted(p for p in (parse_period(x) for x in periods) if p.unit == unit)
+    if not matching:
+        raise UsageError(
+            "the store holds no data to pick a period from.",
+            hint="run `veilcli ingest PATH` first, or pass --period 2019H1.",
+        )
+    return matching[-1]
+
+
+def _period_of(date: dt.date, unit: str) -> Period:
+    size = {"Y": 12, "H": 6, "Q": 3, "M": 1}[unit]
+    return Period(date.year, unit, 1 if unit == "Y" else (date.month - 1) // size + 1)
+
+
+def _previous(period: Period) -> Period:
+    parts = {"Y": 1, "H": 2, "Q": 4, "M": 12}[period.unit]
+    if period.part > 1:
+        return Period(period.year, period.unit, period.part - 1)
+    return Period(period.year - 1, period.unit, parts)
+
+
+def comparison_periods(period: Period, baseline_year: int | None) -> list[Period]:
+    """Baseline, every same part of the year between, and the period itself."""
+    if baseline_year is None:
+        return [period]
+    if baseline_year > period.year:
+        raise UsageError(f"the baseline {baseline_year} lies after the period {period}.")
+    return [period.in_year(year) for year in range(baseline_year, period.year + 1)]
+
+
+def default_area(store: Store) -> str:
+    """The one municipality of the stored registrations (asks for --area when there are several)."""
+    areas = store.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
+    areas = sorted(a for a in areas.to_list() if a is not None)
+    if len(areas) == 1:
+        return areas[0]
+    if not areas:
+        raise UsageError("no registrations stored, so no default area.", hint="pass --area NAME.")
+    raise UsageError(
+        f"the store has registrations of {len(areas)} municipalities.",
+        hint=f"pass --area ({', '.join(areas[:8])}).",
+    )
+
+
+@dataclass
+class NormaliseResult:
+    """Corrected counts for a selection, with how the change versus the baseline splits."""
+
+    area: str
+    period: Period
+    baseline: Period | None
+    periods: list[Period]
+    by: By
+    rules: LoadedRules
+    raw: bool
+    rows: pl.DataFrame
+    changes: pl.DataFrame
+    applied: dict[str, bool] = field(default_factory=dict)
+
+
+def normalise_store(
+    store: Store,
+    *,
+    period: str | Period | None = None,
+    baseline: int | None = 2017,
+    area: str | None = None,
+    by: By = "category",
+    rules_path: Path | None = None,
+    raw: bool = False,
+) -> NormaliseResult:
+    """Raw, samenloop-corrected and internet-corrected counts of an area for the comparison periods."""
+    loaded = load_rules(rules_path)
+    rules = loaded.rules.without_corrections() if raw else loaded.rules
+    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
+    periods = comparison_periods(chosen, baseline)
+    base = periods[0] if baseline is not None else None
+    area = area or default_area(store)
+    labels = [str(p) for p in periods]
+    registrations = store.scan(Kind.registrations).filter(pl.col("municipality") == area)
+    area_column = "district" if by == "district" else "municipality"
+    frame = aggregate_registrations(
+        registrations, rules, unit=chosen.unit, baseline=str(base) if base else None, area_column=area_column
+    )
+    if by == "category":
+        counts = aggregate_counts(
+            store.scan(Kind.counts).filter(pl.col("area") == area),
+            rules,
+            unit=chosen.unit,
+            baseline=str(base) if base else None,
+        )
+        frame = combine(frame, counts)
+    rows = frame.filter(pl.col("period").is_in(labels)).join(
+        categories().select(pl.col("code").alias("category"), pl.col("label")), on="category", how="left"
+    )
+    return NormaliseResult(
+        area=area,
+        period=chosen,
+        baseline=base,
+        periods=periods,
+        by=by,
+        rules=loaded,
+        raw=raw,
+        rows=rows,
+        changes=change_split(rows, str(base) if base else None, str(chosen)),
+        applied={"samenloop": rules.samenloop.enabled, "internet": rules.internet.method != "none"},
+    )
+
+
+def change_split(rows: pl.DataFrame, baseline: str | None, period: str) -> pl.DataFrame:
+    """Per area x category: raw change vs the baseline, split into samenloop, internet and underlying.
+
+    raw change = samenloop points + internet points + underlying change (all in %).
+    """
+    schema = {
+        "area": pl.String,
+        "category": pl.String,
+        "raw_change_pct": pl.Float64,
+        "samenloop_pts": pl.Float64,
+        "internet_pts": pl.Float64,
+        "underlying_change_pct": pl.Float64,
+    }
+    if baseline is None or baseline == period:
+        return pl.DataFrame(schema=schema)
+    columns = ["raw", "after_samenloop", "corrected"]
+    then = rows.filter(pl.col("period") == baseline).select(
+        "area", "category", *[pl.col(c).alias(f"{c}_b") for c in columns]
+    )
+    now = rows.filter(pl.col("period") == period).select("area", "category", *columns)
+    both = now.join(then, on=["area", "category"], how="full", coalesce=True)
+
+    def change(column: str) -> pl.Expr:
+        before = pl.col(f"{column}_b")
+        return pl.when(before > 0).then((pl.col(column) / before - 1) * 100)
+
+    return both.select(
+        "area",
+        "category",
+        change("raw").alias("raw_change_pct"),
+        (change("raw") - change("after_samenloop")).alias("samenloop_pts"),
+        (change("after_samenloop") - change("corrected")).alias("internet_pts"),
+        change("corrected").alias("underlying_change_pct"),
+    ).sort("area", "category")
+
+
+def normalise_json(result: NormaliseResult) -> dict[str, object]:
+    """The JSON document of ``veilcli normalise --format json``."""
+    return {
+        "area": result.area,
+        "period": str(result.period),
+        "baseline": str(result.baseline) if result.baseline else None,
+        "periods": [str(p) for p in result.periods],
+        "by": result.by,
+        "normalisation": result.applied,
+        "rules": {"path": str(result.rules.path), "sha256": result.rules.sha256},
+        "rows": result.rows.to_dicts(),
+        "changes": result.changes.to_dicts(),
+    }
+
+
+def normalise_table(result: NormaliseResult) -> pl.DataFrame:
+    """One flat table (``--format csv``): rows per period, the change split on the current period's row."""
+    changes = result.changes.with_columns(pl.lit(str(result.period)).alias("period"))
+    return result.rows.join(changes, on=["area", "category", "period"], how="left")
