@@ -45,10 +45,26 @@ def store(tmp_path: Path) -> Store:
 
 
 def test_json_numbers_by_hand(store: Store) -> None:
-    result = runner.invoke(app, ["normalise", "--period", "2019H1", "--baseline", "2017", "--store", str(store.root), "--format", "json"])
+    result = runner.invoke(
+        app,
+        [
+            "normalise",
+            "--period",
+            "2019H1",
+            "--baseline",
+            "2017",
+            "--store",
+            str(store.root),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["periods"] == ["2017H1", "2018H1", "2019H1"] and data["normalisation"] == {"samenloop": True, "internet": True}
+    assert data["periods"] == ["2017H1", "2018H1", "2019H1"] and data["normalisation"] == {
+        "samenloop": True,
+        "internet": True,
+    }
     rows = {(r["period"], r["category"]): r for r in data["rows"]}
     bike = rows[("2019H1", "1.2.3")]
     # s0 = 2/8; D = 9, I = 5: min(14, 12) = 12, plus the unknown-channel report: 13
@@ -63,7 +79,9 @@ def test_json_numbers_by_hand(store: Store) -> None:
 
 
 def test_cli_json_equals_the_library(store: Store) -> None:
-    cli = runner.invoke(app, ["normalise", "--period", "2019H1", "--store", str(store.root), "--format", "json"])
+    cli = runner.invoke(
+        app, ["normalise", "--period", "2019H1", "--store", str(store.root), "--format", "json"]
+    )
     library = normalise_json(normalise_store(store, period="2019H1", baseline=2017))
     assert json.loads(cli.stdout) == json.loads(json.dumps(library, default=str))
 
@@ -78,9 +96,13 @@ def test_raw_applies_nothing_and_says_so(store: Store) -> None:
 
 
 def test_csv_has_one_row_per_category_and_period(store: Store) -> None:
-    result = runner.invoke(app, ["normalise", "--period", "2019H1", "--store", str(store.root), "--format", "csv"])
+    result = runner.invoke(
+        app, ["normalise", "--period", "2019H1", "--store", str(store.root), "--format", "csv"]
+    )
     table = pl.read_csv(result.stdout.encode(), infer_schema=False)
-    assert {"period", "category", "raw", "after_samenloop", "corrected", "raw_change_pct"} <= set(table.columns)
+    assert {"period", "category", "raw", "after_samenloop", "corrected", "raw_change_pct"} <= set(
+        table.columns
+    )
     assert table.filter(pl.col("category") == "1.2.3")["period"].to_list() == ["2017H1", "2019H1"]
 
 
@@ -89,14 +111,26 @@ def test_default_period_is_the_latest_complete_half_year(store: Store) -> None:
 
 
 def test_change_split_undefined_without_baseline_count() -> None:
-    rows = pl.DataFrame({"area": ["A", "A"], "category": ["x", "x"], "period": ["2017H1", "2019H1"],
-                         "raw": [0.0, 4.0], "after_samenloop": [0.0, 4.0], "corrected": [0.0, 4.0]})
+    rows = pl.DataFrame(
+        {
+            "area": ["A", "A"],
+            "category": ["x", "x"],
+            "period": ["2017H1", "2019H1"],
+            "raw": [0.0, 4.0],
+            "after_samenloop": [0.0, 4.0],
+            "corrected": [0.0, 4.0],
+        }
+    )
     assert change_split(rows, "2017H1", "2019H1")["raw_change_pct"].to_list() == [None]
 
 
 def test_bad_rules_file_is_a_clear_error(store: Store, tmp_path: Path) -> None:
     rules = tmp_path / "rules.toml"
-    rules.write_text('[samenloop]\nsince = 2018-07-01\nsource = "x"\nseverity_source = "x"\nseverity = ["1.1.1"]\n')
-    result = runner.invoke(app, ["normalise", "--period", "2019H1", "--rules", str(rules), "--store", str(store.root)])
+    rules.write_text(
+        '[samenloop]\nsince = 2018-07-01\nsource = "x"\nseverity_source = "x"\nseverity = ["1.1.1"]\n'
+    )
+    result = runner.invoke(
+        app, ["normalise", "--period", "2019H1", "--rules", str(rules), "--store", str(store.root)]
+    )
     assert result.exit_code == 2
     assert "missing from the ranking" in result.output and "Traceback" not in result.output

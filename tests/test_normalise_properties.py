@@ -25,7 +25,9 @@ rows_strategy = st.lists(row, min_size=1, max_size=60)
 
 
 def frame(rows: list[tuple]) -> pl.LazyFrame:
-    return registrations([(f"R{i:03d}", date, code, event, channel) for i, (code, event, channel, date) in enumerate(rows)])
+    return registrations(
+        [(f"R{i:03d}", date, code, event, channel) for i, (code, event, channel, date) in enumerate(rows)]
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -50,7 +52,9 @@ def test_collapse_is_idempotent_and_order_independent(rows: list[tuple], random)
     assert sorted(shuffled["registration_id"]) == sorted(once["registration_id"])
     # one registration per event, and every registration without event kept
     assert once["event_id"].drop_nulls().is_unique().all()
-    assert once.filter(pl.col("event_id").is_null()).height == data.filter(pl.col("event_id").is_null()).height
+    assert (
+        once.filter(pl.col("event_id").is_null()).height == data.filter(pl.col("event_id").is_null()).height
+    )
 
 
 @settings(max_examples=40, deadline=None)

@@ -162,11 +162,14 @@ def test_category_codes_checked_against_the_classification(tmp_path: Path) -> No
     result = validate_csv(
         tmp_path,
         REG_HEADER
-        + "R1;03-02-2019;a72 ;Almere;Balie;N\n"   # row 2: BVH code, any case and padding
-        + "R2;03-02-2019;ZZ9;Almere;Balie;N\n"    # row 3: unknown
+        + "R1;03-02-2019;a72 ;Almere;Balie;N\n"  # row 2: BVH code, any case and padding
+        + "R2;03-02-2019;ZZ9;Almere;Balie;N\n"  # row 3: unknown
         + "R3;03-02-2019;0.0.0;Almere;Balie;N\n"  # row 4: the total is not a registration's category
-        + "R4;03-02-2019;B40;Almere;Balie;N\n",   # row 5: known BVH code counted in no category
+        + "R4;03-02-2019;B40;Almere;Balie;N\n",  # row 5: known BVH code counted in no category
     )
-    assert findings(result, "unknown_category") == [(3, "Soort misdrijf code", "ZZ9"), (4, "Soort misdrijf code", "0.0.0")]
+    assert findings(result, "unknown_category") == [
+        (3, "Soort misdrijf code", "ZZ9"),
+        (4, "Soort misdrijf code", "0.0.0"),
+    ]
     assert findings(result, "uncounted_bvh_code") == [(5, "Soort misdrijf code", "B40")]
     assert result.data["registration_id"].to_list() == ["R1", "R4"]
