@@ -77,3 +77,47 @@ def test_house_bans_and_suppressed_benchmark(store: Store) -> None:
         pl.col("area") == "G10/100.000+", pl.col("category_code") == "1.4.7", pl.col("period") == "2017H2"
     )
     assert suppressed["count"].to_list() == [None]  # unknown, never 0
+
+
+def test_default_plan_raw_reproduces_the_report(store: Store) -> None:
+    """`veilcli compare --raw` on the sample data gives the report's (uncorrected) figures, DESIGN §1."""
+    from veilcli.compare import compare
+
+    result = compare(store, period="2019H1", baseline=2017, raw=True)
+    assert (result.baseline, result.periods) == ("2017H1", ["2017H1", "2018H1", "2019H1"])
+    ind = {i.id: i for i in result.indicators}
+
+    def pct(ident: str) -> int:
+        return round(ind[ident].change_pct)
+
+    burglary = ind["woninginbraak"]
+    assert (round(burglary.values["2017H1"], 1), round(burglary.values["2019H1"], 1)) == (6.3, 4.3)
+    assert pct("woninginbraak") == -31 and burglary.status == "achieved"
+    assert pct("auto_inbraak") == 7 and ind["auto_inbraak"].status == "not_achieved"
+    assert pct("fietsdiefstal") == -14
+    assert pct("vernieling") == -4 and round(ind["vernieling"].values["2019H1"], 1) == 2.5
+    assert pct("jeugdoverlast") == -32 and pct("drugs_drankoverlast") == -8
+    assert pct("online_handelsfraude") == 20 and ind["online_handelsfraude"].status == "no_goal"
+    robbery = ind["straatroof"].counts
+    assert robbery["2019H1"] - robbery["2017H1"] == 9  # "negen straatroven meer"
+    assert ind["straatroof"].significant is False  # ...which is within chance
+    holdups = ind["overval"].counts
+    assert (holdups["2019H1"] - holdups["2017H1"], holdups["2019H1"] - holdups["2018H1"]) == (1, 3)
+    total = ind["totaal_misdrijven"].values
+    assert 24 <= total["2019H1"] < 25 and round((total["2019H1"] / total["2018H1"] - 1) * 100) == 4
+    assert ind["jeugdcriminaliteit"].counts["2019H1"] == 1043
+    assert ind["huisverboden"].counts == {"2017H1": 19, "2018H1": 23, "2019H1": 18}
+    assert result.normalisation == {"samenloop": False, "internet": False}
+
+
+def test_corrections_lower_the_2019_counts(store: Store) -> None:
+    from veilcli.compare import compare
+
+    corrected = {i.id: i for i in compare(store, period="2019H1", baseline=2017).indicators}
+    youth = corrected["jeugdcriminaliteit"]
+    assert youth.counts["2019H1"] < youth.raw_counts["2019H1"] == 1043  # samenloop removes double suspects
+    total = corrected["totaal_misdrijven"]
+    assert total.effects.samenloop < 0 and total.effects.internet < 0
+    assert total.counts["2019H1"] == pytest.approx(
+        total.raw_counts["2019H1"] + total.effects.samenloop + total.effects.internet
+    )

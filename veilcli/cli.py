@@ -8,20 +8,21 @@ import tomllib
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 
 from veilcli import __version__
-from veilcli.api import By, normalise_json, normalise_store, normalise_table
 from veilcli.errors import InputError, UsageError, VeilcliError
-from veilcli.ingest import ReadOptions, ingest_paths, validate_paths
-from veilcli.models import ColumnMap, Kind, ValidationReport
-from veilcli.render import print_json, render_ingest, render_normalise, render_status, render_validation
-from veilcli.status import store_status
-from veilcli.store import STORE_ENV, Store
+from veilcli.models import ColumnMap, Kind
+
+if TYPE_CHECKING:
+    from veilcli.ingest import ReadOptions
+
+# polars, scipy and openpyxl are imported inside the commands: `veilcli --help` stays fast.
+STORE_ENV = "VEILCLI_STORE"
 
 app = typer.Typer(
     name="veilcli",
@@ -44,6 +45,20 @@ class TableFormat(StrEnum):
 
     table = "table"
     json = "json"
+
+
+class NormaliseBy(StrEnum):
+    """Rows of `normalise`: per category, or per district and category."""
+
+    category = "category"
+    district = "district"
+
+
+class CompareBy(StrEnum):
+    """Rows of `compare`: the area, or the area and its districts."""
+
+    area = "area"
+    district = "district"
 
 
 class DataFormat(StrEnum):
@@ -152,6 +167,8 @@ def _read_options(
 ) -> ReadOptions:
     if sheet and all_sheets:
         raise UsageError("--sheet and --all-sheets exclude each other.")
+    from veilcli.ingest import ReadOptions
+
     return ReadOptions(kind, sheet, all_sheets, header_row, load_column_map(map_file), max_per_kind)
 
 
@@ -174,6 +191,10 @@ def validate(
     max_per_kind: MaxOpt = 5,
 ) -> None:
     """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
+    from veilcli.ingest import validate_paths
+    from veilcli.models import ValidationReport
+    from veilcli.render import print_json, render_validation
+
     options = _read_options(kind, sheet, all_sheets, header_row, map_file, max_per_kind)
     report = ValidationReport(files=[v.report for v, _ in validate_paths(files, options, _progress())])
     if output is TableFormat.json:
@@ -209,6 +230,10 @@ def ingest(
     max_per_kind: MaxOpt = 5,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
+    from veilcli.ingest import ingest_paths
+    from veilcli.render import print_json, render_ingest, render_validation
+    from veilcli.store import Store
+
     options = _read_options(kind, sheet, all_sheets, header_row, map_file, max_per_kind)
     result = ingest_paths(
         paths,
@@ -239,6 +264,10 @@ def ingest(
 @handle_errors
 def status(store: StoreOpt = None, output: FormatOpt = TableFormat.table) -> None:
     """Show what the store holds: sources, and coverage per kind, area and period."""
+    from veilcli.render import print_json, render_status
+    from veilcli.status import store_status
+    from veilcli.store import Store
+
     result = store_status(Store(store))
     if output is TableFormat.json:
         print_json(result.model_dump(mode="json"))
@@ -262,8 +291,8 @@ def normalise(
         str | None, typer.Option("--area", help="Area as stored (default: the one municipality).")
     ] = None,
     by: Annotated[
-        By, typer.Option("--by", help="Rows per category, or per district and category.")
-    ] = "category",
+        NormaliseBy, typer.Option("--by", help="Rows per category, or per district and category.")
+    ] = NormaliseBy.category,
     rules: Annotated[
         Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
     ] = None,
@@ -272,8 +301,12 @@ def normalise(
     output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
 ) -> None:
     """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits."""
+    from veilcli.api import normalise_json, normalise_store, normalise_table
+    from veilcli.render import print_json, render_normalise
+    from veilcli.store import Store
+
     result = normalise_store(
-        Store(store), period=period, baseline=baseline, area=area, by=by, rules_path=rules, raw=raw
+        Store(store), period=period, baseline=baseline, area=area, by=by.value, rules_path=rules, raw=raw
     )
     if output is DataFormat.json:
         print_json(normalise_json(result))
@@ -281,6 +314,60 @@ def normalise(
         sys.stdout.write(normalise_table(result).write_csv())
     else:
         render_normalise(stdout, result)
+
+
+@app.command()
+@handle_errors
+def compare(
+    baseline: Annotated[
+        int | None, typer.Option("--baseline", help="Baseline year (default: the plan's).")
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."
+        ),
+    ] = None,
+    plan: Annotated[
+        Path | None, typer.Option("--plan", help="Plan TOML (default: the shipped Almere plan).")
+    ] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Area as stored (default: the plan's).")] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")] = False,
+    by: Annotated[
+        CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")
+    ] = CompareBy.area,
+    theme: Annotated[int | None, typer.Option("--theme", help="Only this theme number.")] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
+    ] = None,
+    store: StoreOpt = None,
+    output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
+) -> None:
+    """Plan indicators in the period vs the baseline: rates, goals, benchmarks, significance."""
+    from veilcli.compare import compare as run_compare
+    from veilcli.compare import compare_table
+    from veilcli.plans import load_plan
+    from veilcli.render_compare import render_compare
+    from veilcli.store import Store
+
+    result = run_compare(
+        Store(store),
+        period=period,
+        baseline=baseline,
+        plan_path=plan,
+        rules_path=rules,
+        area=area,
+        raw=raw,
+        by=by.value,
+        theme=theme,
+    )
+    if output is DataFormat.json:
+        print(result.model_dump_json(indent=2))
+    elif output is DataFormat.csv:
+        sys.stdout.write(compare_table(result).write_csv())
+    else:
+        themes = {t.number: t.label for t in load_plan(plan).plan.themes}
+        render_compare(stdout, result, themes)
 
 
 @app.command()

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from veilcli.compare import CompareResult
 from veilcli.models import DATASET_MODELS, ColumnMap
+from veilcli.plans import Plan
 from veilcli.rules import Rules
 
 
@@ -18,6 +20,8 @@ def schema_documents() -> dict[str, dict[str, object]]:
     }
     models["column-map.schema.json"] = ColumnMap
     models["rules.schema.json"] = Rules
+    models["plan.schema.json"] = Plan
+    models["compare-output.schema.json"] = CompareResult
     return {name: model.model_json_schema() for name, model in models.items()}
 
 

@@ -1,0 +1,223 @@
+"""Safety-plan files: area, baseline, benchmark groups and indicators (TOML, pydantic-validated).
+
+The Almere 2019-2022 plan ships in ``schemas/plans/`` and is the default. Errors name the
+file, the line of the indicator or benchmark they are in, and what to write instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from veilcli.classification import categories, crime_codes, nuisance_codes
+from veilcli.errors import InputError
+from veilcli.models import Kind
+from veilcli.resources import schemas_dir
+
+ALL_CRIMES = "crime"
+ALL_NUISANCE = "nuisance"
+TOTAL_CRIME_CODE = "0.0.0"
+
+
+class Unit(StrEnum):
+    """What an indicator's value is."""
+
+    per_1000_inhabitants = "per_1000_inhabitants"
+    per_1000_dwellings = "per_1000_dwellings"
+    per_1000_youths_12_24 = "per_1000_youths_12_24"
+    count = "count"
+
+    @property
+    def denominator(self) -> str | None:
+        """The population column a rate divides by (None for plain counts)."""
+        return {
+            Unit.per_1000_inhabitants: "inhabitants",
+            Unit.per_1000_dwellings: "dwellings",
+            Unit.per_1000_youths_12_24: "youths_12_24",
+            Unit.count: None,
+        }[self]
+
+
+class Goal(StrEnum):
+    """The plan's goal for an indicator versus the baseline."""
+
+    decrease = "decrease"
+    no_increase = "no_increase"
+    none = "none"
+
+
+class Indicator(BaseModel):
+    """One plan indicator: which records it counts, per what, and its goal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$", description="Stable id; scripts use it.")
+    theme: int = Field(ge=0, description="Theme number of the plan (0 = general picture).")
+    label: str
+    kind: Kind = Kind.registrations
+    categories: list[str] = Field(
+        min_length=1,
+        description='Category codes; prefixes like "1.4.*"; "crime" = every crime category; '
+        '"nuisance" = every nuisance code. For kind "counts" any code as stored (e.g. "huisverbod").',
+    )
+    age: tuple[int, int] | None = Field(
+        None, description="Inclusive age range (suspects only), e.g. [12, 24]."
+    )
+    unit: Unit
+    goal: Goal
+
+    @model_validator(mode="after")
+    def _check(self) -> Indicator:
+        if self.age is not None and self.kind is not Kind.suspects:
+            raise ValueError("age applies to suspects only")
+        if self.kind is Kind.population:
+            raise ValueError("an indicator cannot count population rows")
+        if self.kind is not Kind.counts:
+            unknown = [c for c in self.categories if not expand_categories([c])]
+            if unknown:
+                raise ValueError(
+                    f"unknown categories {', '.join(map(repr, unknown))} "
+                    "(use open-data codes like 1.2.3, prefixes like 1.4.*, nuisance codes like E35, "
+                    "or 'crime' / 'nuisance')"
+                )
+        return self
+
+
+class Benchmark(BaseModel):
+    """A benchmark: one stored area, or member areas pooled (sum of counts / sum of denominators)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    area: str | None = Field(None, description="An area as stored (name or CBS code).")
+    members: list[str] | None = Field(None, min_length=1, description="Member areas to pool.")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Benchmark:
+        if (self.area is None) == (self.members is None):
+            raise ValueError("give either area or members")
+        return self
+
+    @property
+    def areas(self) -> list[str]:
+        """The stored areas this benchmark pools."""
+        return [self.area] if self.area is not None else list(self.members or [])
+
+
+class Theme(BaseModel):
+    """A plan theme (for headings)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: int = Field(ge=0)
+    label: str
+
+
+class Plan(BaseModel):
+    """A safety plan."""
+
+    model_config = ConfigDict(extra="forbid", title="plan")
+
+    name: str
+    area: str
+    area_code: str | None = None
+    baseline: int = Field(ge=1990, le=2100)
+    source: str = ""
+    themes: list[Theme] = Field(default_factory=list)
+    benchmarks: list[Benchmark] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Plan:
+        ids = [i.id for i in self.indicators]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"indicator ids used twice: {', '.join(twice)}")
+        names = [b.name for b in self.benchmarks]
+        if len(set(names)) != len(names):
+            raise ValueError("benchmark names must be unique")
+        return self
+
+    def theme_label(self, number: int) -> str:
+        """The label of a theme number ('' when the plan names none)."""
+        return next((t.label for t in self.themes if t.number == number), "")
+
+
+def expand_categories(selection: list[str]) -> list[str]:
+    """Canonical category codes a selection means ('crime', 'nuisance', '1.4.*', codes)."""
+    known = [c for c in categories()["code"].to_list() if c != TOTAL_CRIME_CODE]
+    chosen: list[str] = []
+    for item in selection:
+        item = item.strip()
+        if item == ALL_CRIMES:
+            chosen += crime_codes()
+        elif item == ALL_NUISANCE:
+            chosen += nuisance_codes()
+        elif item.endswith("*"):
+            chosen += [c for c in known if c.startswith(item[:-1])]
+        elif item.upper() in known:
+            chosen.append(item.upper())
+    return list(dict.fromkeys(chosen))
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A plan with where it came from (shown in outputs and the workbook's sources)."""
+
+    plan: Plan
+    path: Path
+    sha256: str
+
+
+def default_plan_path() -> Path:
+    """The shipped default plan (Almere, Actieplan Veiligheid 2019-2022)."""
+    return schemas_dir() / "plans" / "almere-actieplan-veiligheid-2019-2022.toml"
+
+
+def _line_of(text: str, table: str, index: int) -> int | None:
+    """Line number of the index-th ``[[table]]`` header in TOML text."""
+    lines = [
+        n for n, line in enumerate(text.splitlines(), 1) if re.match(rf"^\s*\[\[\s*{table}\s*\]\]", line)
+    ]
+    return lines[index] if index < len(lines) else None
+
+
+def load_plan(path: Path | None = None) -> LoadedPlan:
+    """Read and validate a plan file (the shipped default when ``path`` is None)."""
+    path = path or default_plan_path()
+    if not path.is_file():
+        raise InputError(f"{path}: plan file not found.", hint="pass --plan FILE with an existing plan.")
+    data = path.read_bytes()
+    text = data.decode("utf-8", errors="replace")
+    try:
+        plan = Plan.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc}).") from exc
+    except ValidationError as exc:
+        raise InputError(
+            f"{path}: invalid plan: " + "; ".join(_describe(e, text) for e in exc.errors()),
+            hint=f"compare with the shipped plan {default_plan_path()}",
+        ) from exc
+    return LoadedPlan(plan, path, hashlib.sha256(data).hexdigest())
+
+
+def _describe(error: dict, text: str) -> str:  # type: ignore[type-arg]
+    loc = list(error["loc"])
+    where = ".".join(map(str, loc))
+    if len(loc) >= 2 and loc[0] in ("indicators", "benchmarks") and isinstance(loc[1], int):
+        line = _line_of(text, str(loc[0]), loc[1])
+        where = f"line {line} ({loc[0]}[{loc[1]}]{'.' + '.'.join(map(str, loc[2:])) if loc[2:] else ''})"
+    return f"{where}: {error['msg'].removeprefix('Value error, ')}"
+
+
+def plan_line(loaded: LoadedPlan, table: str, index: int) -> str:
+    """'plan.toml line 42' for messages about one indicator or benchmark."""
+    line = _line_of(loaded.path.read_text(encoding="utf-8"), table, index)
+    return f"{loaded.path} line {line}" if line else str(loaded.path)
