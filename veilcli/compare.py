@@ -6,6 +6,8 @@ dump, so scripts and the Python API see the same thing.
 
 from __future__ import annotations
 
+import importlib
+import threading
 from pathlib import Path
 from typing import Literal
 
@@ -103,11 +105,12 @@ def _tables(
     areas: list[str],
     rules: Rules,
     unit: str,
-    baseline: str,
+    labels: list[str],
     plan: LoadedPlan,
     by_district_of: str | None,
 ) -> Tables:
     """Normalise everything the comparison needs once: registrations, counts, suspects per age range."""
+    baseline = labels[0]
     area_column = "district" if by_district_of else "municipality"
     registrations = store.scan(Kind.registrations)
     if by_district_of:
@@ -158,6 +161,8 @@ def compare(
     theme: int | None = None,
 ) -> CompareResult:
     """Compute every indicator of the plan for the period vs the baseline, with benchmarks."""
+    # scipy.stats takes about a second to import; load it while polars aggregates (polars releases the GIL).
+    threading.Thread(target=importlib.import_module, args=("scipy.stats",), daemon=True).start()
     loaded_plan = load_plan(plan_path)
     plan = loaded_plan.plan
     loaded_rules = load_rules(rules_path)
@@ -173,7 +178,7 @@ def compare(
             hint=f"themes: {', '.join(str(t.number) for t in plan.themes)}",
         )
     bench_areas = [a for b in plan.benchmarks for a in b.areas]
-    tables = _tables(store, [area, *bench_areas], rules, chosen.unit, labels[0], loaded_plan, None)
+    tables = _tables(store, [area, *bench_areas], rules, chosen.unit, labels, loaded_plan, None)
     _check_benchmark_population(tables, loaded_plan, indicators)
     results = [_indicator(tables, i, [area], labels, loaded_plan, with_benchmarks=True) for i in indicators]
     districts = None
@@ -279,7 +284,7 @@ def _districts(
     indicators: list[Indicator],
 ) -> list[DistrictResult]:
     """Registration indicators per district of the area; rates where district population is stored."""
-    tables = _tables(store, [area], rules, unit, labels[0], plan, by_district_of=area)
+    tables = _tables(store, [area], rules, unit, labels, plan, by_district_of=area)
     names = sorted({a for a, _ in tables.registration_coverage if a is not None})
     populated = set(tables.population["area"].to_list())
     results = []
