@@ -166,3 +166,16 @@ def test_concurrent_ingests_are_serialised(tmp_path: Path, store_dir: Path) -> N
     store = Store(store_dir)
     assert len(store.sources()) == 4
     assert store.scan(Kind.registrations).collect().height == 800
+
+
+def test_files_from_an_older_schema_still_read(tmp_path: Path, store_dir: Path) -> None:
+    path = tmp_path / "pop.csv"
+    path.write_text("Jaar;Gebied;Inwoners\n2019;Almere;207.904\n", encoding="utf-8")
+    store = Store(store_dir)
+    ingest([path], store)
+    [parquet] = (store_dir / "population").iterdir()
+    pl.read_parquet(parquet).drop("youths_12_24_estimated").write_parquet(
+        parquet
+    )  # as an older veilcli wrote it
+    rows = store.scan(Kind.population).collect()
+    assert rows["inhabitants"].to_list() == [207904] and rows["youths_12_24_estimated"].to_list() == [None]

@@ -37,7 +37,90 @@ PERSONAL_HEADERS = (
     "Adres",
     "Toelichting",
     "Omschrijving vrij",
+    "Pleeghuisnummer met toevoeging",
+    "Pleeghuisletter",
+    "Pleeghuisnummertoevoeging",
+    "Huisnummer met toev.",
+    "Huisnummer toevoeging",
+    "Huisletter",
+    "Woonadres",
+    "Adres slachtoffer",
+    "Naam slachtoffer",
+    "Naam verdachte",
+    "Telefoonnummer",
+    "E-mailadres",
+    "Kenteken",
+    "X-coordinaat pleeglocatie",
+    "Y-coordinaat pleeglocatie",
+    "X coord",
+    "Y coord",
+    "RD X",
+    "RD Y",
+    "Latitude",
+    "Longitude",
+    "Lat",
+    "Lon",
+    "Lng",
 )
+
+# The 33 columns of a BVH registration extract as handed to a municipality (reference item 3).
+BVH_HEADERS = (
+    "Incident Identificatie",
+    "Bronregistratie",
+    "Incidentsoort code",
+    "Incidentsoort",
+    "Pleegstraatnaam",
+    "Pleeghuisnummer met toev.",
+    "Pleegpostcode",
+    "Pleegplaats",
+    "Pleeggemeente",
+    "Pleegprovincie",
+    "Pleegwijk",
+    "Pleegbuurt",
+    "Pleegsubbuurt",
+    "Begin-pleegdag v/d week",
+    "Begin-pleegdagdeel",
+    "Begin-pleegdatum/tijd",
+    "Eind-pleegdag v/d week",
+    "Eind-pleegdagdeel",
+    "Eind-pleegdatum/tijd",
+    "Kennisnamedag v/d week",
+    "Kennisnamedagdeel",
+    "Kennisnamedatum/tijd",
+    "Aangifte",
+    "Poging",
+    "Verdachten",
+    "Aanhoudingen",
+    "Opgehelderd",
+    "Object",
+    "Project(en)",
+    "Temperatuur",
+    "Weer",
+    "X",
+    "Y",
+)
+
+# Headers of the police open-data and CBS tables that are not canonical aliases (their numeric
+# suffix, ``_5`` in ``AantalInwoners_5``, is ignored when looking for the header row).
+OPEN_DATA_HEADERS = (
+    "ID",
+    "Aangiften",
+    "Internetaangiften",
+    "GeregistreerdeOverlast",
+    "Gemeentenaam",
+    "SoortRegio",
+    "Codering",
+    "k_15Tot25Jaar",
+    "k_0Tot15Jaar",
+    "Woningvoorraad",
+)
+
+_SUFFIX = re.compile(r"_\d+$")
+
+
+def strip_suffix(header: str) -> str:
+    """``AantalInwoners_5`` -> ``AantalInwoners``: CBS numbers its measure columns per table."""
+    return _SUFFIX.sub("", str(header).strip())
 
 
 @dataclass(frozen=True)
@@ -119,7 +202,7 @@ def match_columns(headers: list[str], kind: Kind, explicit: dict[str, str] | Non
 
 @functools.cache
 def _known_header_forms() -> frozenset[str]:
-    forms = {normalise_header(h) for h in PERSONAL_HEADERS}
+    forms = {normalise_header(h) for h in (*PERSONAL_HEADERS, *BVH_HEADERS, *OPEN_DATA_HEADERS)}
     for kind in Kind:
         for spec in column_specs(kind):
             forms.update(normalise_header(a) for a in spec.aliases)
@@ -129,12 +212,21 @@ def _known_header_forms() -> frozenset[str]:
 def header_score(cells: list[str | None], extra: set[str] | None = None) -> int:
     """How many cells of a row look like known column headers."""
     known = _known_header_forms() | (extra or set())
-    return sum(1 for c in cells if c is not None and normalise_header(c) in known)
+    return sum(
+        1
+        for c in cells
+        if c is not None and (normalise_header(c) in known or normalise_header(strip_suffix(c)) in known)
+    )
+
+
+@functools.cache
+def _personal_forms() -> frozenset[str]:
+    return frozenset(normalise_header(h) for h in PERSONAL_HEADERS)
 
 
 def is_personal(header: str) -> bool:
     """Whether a header names a column that identifies people (dropped at read time)."""
-    return normalise_header(header) in {normalise_header(h) for h in PERSONAL_HEADERS}
+    return normalise_header(header) in _personal_forms()
 
 
 def detect_kind(headers: list[str], explicit: dict[str, str] | None = None) -> list[Kind]:

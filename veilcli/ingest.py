@@ -31,6 +31,8 @@ class ReadOptions:
     header_row: int | None = None
     column_map: ColumnMap | None = None
     max_per_code: int = DEFAULT_MAX_PER_CODE
+    year: int | None = None  # CBS Kerncijfers tables whose year the file does not tell (--year)
+    youth_from_15_25: bool = False  # estimate youths 12-24 from the CBS age bands (--youth-from-15-25)
 
 
 class SourceSummary(BaseModel):
@@ -39,6 +41,7 @@ class SourceSummary(BaseModel):
     path: str
     sheet: str | None = None
     kind: Kind | None = None
+    source_format: str | None = Field(None, description="What the file was recognised as (see FileReport).")
     status: str = Field(description="stored | unchanged | rejected | dry-run")
     sha256: str = ""
     rows_stored: int = 0
@@ -85,9 +88,15 @@ def validate_paths(
             options.header_row,
             list((options.column_map.columns.values()) if options.column_map else []),
         ):
-            results.append(
-                (validate_table(table, options.kind, options.column_map, options.max_per_code), table.sha256)
+            validated = validate_table(
+                table,
+                options.kind,
+                options.column_map,
+                options.max_per_code,
+                year=options.year,
+                youth_from_15_25=options.youth_from_15_25,
             )
+            results.append((validated, table.sha256))
     return results
 
 
@@ -172,6 +181,7 @@ def ingest_paths(
             path=r.path,
             sheet=r.sheet,
             kind=r.kind,
+            source_format=r.source_format,
             sha256=sha,
             status="stored",
             rows_stored=r.rows_valid,
@@ -222,6 +232,7 @@ def ingest_paths(
                     sheet=r.sheet,
                     sha256=p.sha256,
                     kind=kind,
+                    source_format=r.source_format,
                     rows=r.rows_valid,
                     rows_rejected=r.rows_invalid,
                     file=relative,

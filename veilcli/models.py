@@ -301,6 +301,12 @@ class Population(BaseModel):
         "Youths",
         ge=0,
     )
+    youths_12_24_estimated: bool | None = column(
+        "Jongeren 12-24 geschat",
+        "Youths 12-24 estimated",
+        description="True when youths_12_24 is an estimate from the CBS age bands (--youth-from-15-25), "
+        "not a count: show it labelled as an estimate.",
+    )
 
 
 DATASET_MODELS: dict[Kind, type[BaseModel]] = {
@@ -338,12 +344,20 @@ class Issue(BaseModel):
     hint: str | None = None
 
 
+MAX_LISTED = 50  # areas listed per file report; the count gives the rest
+
+
 class FileReport(BaseModel):
     """Validation result for one file (or one sheet of a workbook)."""
 
     path: str
     sheet: str | None = None
     format: str
+    source_format: str | None = Field(
+        None,
+        description="What the file was recognised as: bvh-extract, politie-opendata-odata, "
+        "politie-opendata-labels, cbs-kerncijfers or veilcli-canonical.",
+    )
     kind: Kind | None = None
     kind_detected: bool = True
     header_row: int | None = None
@@ -354,6 +368,17 @@ class FileReport(BaseModel):
     rows_valid: int = 0
     rows_invalid: int = 0
     blank_rows_skipped: int = 0
+    periods: list[str] = Field(
+        default_factory=list,
+        description="Periods of the valid rows (half-years for row data, years for population).",
+    )
+    areas: list[str] = Field(
+        default_factory=list, description=f"Areas of the valid rows (the first {MAX_LISTED})"
+    )
+    area_count: int = 0
+    notes: list[str] = Field(
+        default_factory=list, description="How the file was interpreted (year, estimates...)."
+    )
     issue_counts: dict[str, int] = Field(default_factory=dict)
     issues: list[Issue] = Field(default_factory=list)
 
@@ -402,6 +427,7 @@ class SourceRecord(BaseModel):
     sheet: str | None = None
     sha256: str
     kind: Kind
+    source_format: str | None = Field(None, description="What the file was recognised as (FileReport).")
     rows: int
     rows_rejected: int = 0
     file: str = Field(description="Parquet file, relative to the store.")

@@ -141,7 +141,18 @@ def fast_date_expr(sample: pl.Series) -> Callable[[pl.Expr], pl.Expr] | None:
         parsed = values.str.slice(0, 10).str.to_date(fmt, strict=False)
         if parsed.null_count() == 0:
             return lambda text, fmt=fmt: text.str.slice(0, 10).str.to_date(fmt, strict=False)
+    if values.str.contains(_SERIAL).all():
+        return _serial_date  # BVH extracts: Excel serial numbers, also as text
     return None
+
+
+_SERIAL = r"^\d{5}(?:\.\d+)?$"
+
+
+def _serial_date(text: pl.Expr) -> pl.Expr:
+    """``42998.729166666701`` -> 2017-09-20 (the day; the time of day is dropped)."""
+    days = text.cast(pl.Float64, strict=False).floor().cast(pl.Int64)
+    return (pl.lit(EXCEL_EPOCH) + pl.duration(days=days)).cast(pl.Date)
 
 
 def fast_integer_expr(text: pl.Expr) -> pl.Expr:

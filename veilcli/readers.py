@@ -13,19 +13,19 @@ import html
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import fastexcel
 import polars as pl
 from fastexcel import ExcelReader
 
-from veilcli.columns import header_score, normalise_header
+from veilcli.columns import header_score, is_personal, normalise_header
 from veilcli.errors import InputError
 
 ROW = "__row"  # spreadsheet row number as the user sees it
 HEADER_SEARCH_ROWS = 30
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt", ".tsv", ".parquet")
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt", ".tsv", ".parquet", ".json")
 
 
 @dataclass
@@ -40,11 +40,20 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     sha256: str = ""  # of the file's bytes
+    dropped_personal: list[str] = field(default_factory=list)  # headers dropped when read
+    metadata: dict[str, str] = field(default_factory=dict)  # e.g. the OData ``odata.metadata`` URL
 
     @property
     def headers(self) -> list[str]:
-        """Column headers as written in the file."""
+        """Column headers as written in the file (personal columns already dropped)."""
         return [c for c in self.frame.columns if c != ROW]
+
+    def drop_personal_columns(self) -> None:
+        """Drop columns that identify people, so they never reach validation, rejects or the store."""
+        personal = [h for h in self.headers if is_personal(h)]
+        if personal:
+            self.frame = self.frame.drop(personal)
+            self.dropped_personal.extend(personal)
 
 
 def _find_header_row(rows: list[list[str | None]], path: Path, extra: set[str] | None, where: str) -> int:
@@ -273,6 +282,49 @@ def _read_parquet(path: Path) -> RawTable:
     return RawTable(_with_row_numbers(frame, first_data_row=1), path, "parquet")
 
 
+def _read_json(path: Path) -> RawTable:
+    """An OData document (``{"odata.metadata": ..., "value": [...]}``) or a JSON array of records.
+
+    Rows are numbered 1, 2, ... in the order of the records.
+    """
+    data = path.read_bytes()
+    head = data[:4096].decode("utf-8", errors="ignore")
+    metadata: dict[str, str] = {}
+    match = re.search(r'"odata\.metadata"\s*:\s*"([^"]*)"', head)
+    if match:
+        metadata["odata.metadata"] = match.group(1)
+    try:
+        frame = pl.read_json(io.BytesIO(data), infer_schema_length=None)
+    except Exception as exc:  # polars raises several error types for malformed JSON
+        raise InputError(
+            f"{path}: cannot be read as JSON ({exc}).",
+            hint="veilcli reads an OData TypedDataSet document or a JSON array of records.",
+        ) from exc
+    if "value" in frame.columns and frame.height == 1:
+        if "odata.nextLink" in frame.columns and frame["odata.nextLink"][0]:
+            metadata["odata.nextLink"] = str(frame["odata.nextLink"][0])
+        if frame.schema["value"] == pl.List(pl.Null) or frame["value"].list.len()[0] == 0:
+            raise InputError(f"{path}: the OData document has no rows ('value' is empty).")
+        if not isinstance(frame.schema["value"], pl.List) or not isinstance(
+            frame.schema["value"].inner, pl.Struct
+        ):
+            raise InputError(f"{path}: 'value' is not a list of records.")
+        frame = frame.select(pl.col("value").explode()).unnest("value")
+    elif any(isinstance(t, (pl.List, pl.Struct)) for t in frame.schema.values()):
+        raise InputError(
+            f"{path}: not a table of records (nested values).",
+            hint="veilcli reads an OData TypedDataSet document or a JSON array of flat records.",
+        )
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.String)
+    return RawTable(
+        _with_row_numbers(frame, first_data_row=1),
+        path,
+        "json",
+        sha256=hashlib.sha256(data).hexdigest(),
+        metadata=metadata,
+    )
+
+
 def read_tables(
     path: Path,
     sheet: str | None = None,
@@ -287,10 +339,13 @@ def read_tables(
         raise InputError(f"{path}: is a folder; pass files, or use `veilcli ingest FOLDER`.")
     extra = {normalise_header(h) for h in header_hints or []}
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
+    if suffix in (".csv", ".txt", ".tsv", ".json"):
         if sheet is not None:
             raise InputError(f"{path}: --sheet only applies to .xlsx workbooks.")
-        return [_read_csv(path, header_row, extra)]  # hashes the bytes it reads
+        # These readers hash the bytes they read.
+        table = _read_json(path) if suffix == ".json" else _read_csv(path, header_row, extra)
+        table.drop_personal_columns()
+        return [table]
     if suffix in (".xlsx", ".xlsm"):
         reader = _excel_reader(path)
         chosen = reader.sheet_names if all_sheets else [sheet or reader.sheet_names[0]]
@@ -307,11 +362,12 @@ def read_tables(
     else:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'}.",
-            hint="veilcli reads .xlsx, .csv (also .txt/.tsv) and .parquet.",
+            hint="veilcli reads .xlsx, .csv (also .txt/.tsv), .json (OData) and .parquet.",
         )
     digest = file_sha256(path)
     for table in tables:
         table.sha256 = digest
+        table.drop_personal_columns()
     return tables
 
 
@@ -337,7 +393,7 @@ def expand_paths(paths: list[Path]) -> list[Path]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                raise InputError(f"{path}: no .xlsx, .csv or .parquet files in this folder.")
+                raise InputError(f"{path}: no .xlsx, .csv, .json or .parquet files in this folder.")
             files.extend(found)
         elif not path.exists():
             raise InputError(f"{path}: file not found.")

@@ -25,12 +25,17 @@ def _where(report: FileReport) -> str:
 
 def render_file_report(console: Console, report: FileReport, max_per_code: int) -> None:
     """Per-file validation summary plus the first findings of each kind."""
+    from veilcli.formats import recognition_lines
+
     state = "[green]valid[/]" if report.valid else "[red]invalid[/]"
     console.print(
-        f"[bold]{_where(report)}[/]: {report.kind} ({'detected' if report.kind_detected else 'given'}), "
+        f"[bold]{_where(report)}[/]: {report.source_format or report.format}, {report.kind} "
+        f"({'detected' if report.kind_detected else 'given'}), "
         f"header on row {report.header_row}; {report.rows_read} rows read, "
         f"{report.rows_valid} valid, {report.rows_invalid} invalid: {state}"
     )
+    for line in recognition_lines(report)[1:]:
+        console.print(f"  {line}", highlight=False, markup=False)
     if report.blank_rows_skipped:
         console.print(f"  {report.blank_rows_skipped} blank row(s) skipped")
     if report.dropped_personal_columns:
@@ -77,18 +82,29 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         }
         for f in result.report.files
     }
+    from veilcli.formats import recognition_lines
+
+    reports = {(f.path, f.sheet): f for f in result.report.files}
     for s in result.sources:
         colour = {"stored": "green", "unchanged": "cyan", "rejected": "red"}.get(s.status, "white")
         name = s.path + (f" [{s.sheet}]" if s.sheet else "")
         console.print(
-            f"[bold]{name}[/]: {s.kind or '?'}, [{colour}]{s.status}[/]: "
-            f"{s.rows_stored} rows stored, {s.rows_rejected} rejected",
+            f"[bold]{name}[/]: {s.source_format + ', ' if s.source_format else ''}{s.kind or '?'}, "
+            f"[{colour}]{s.status}[/]: {s.rows_stored} rows stored, {s.rows_rejected} rejected",
             highlight=False,
         )
+        report = reports.get((s.path, s.sheet))
+        recognised = s.status == "dry-run" and report is not None
+        if recognised:
+            # What was recognised, as `validate` reports it (periods and areas included); nothing was written.
+            for line in recognition_lines(report):
+                console.print(f"  {line}", highlight=False, markup=False)
+            if report.ignored_columns:
+                console.print("  columns not used: " + ", ".join(report.ignored_columns), highlight=False)
         details = []
-        if s.date_min:
+        if s.date_min and not recognised:
             details.append(f"{s.date_min} .. {s.date_max}")
-        if s.areas:
+        if s.areas and not recognised:
             more = f" (+{len(s.areas) - 6} more)" if len(s.areas) > 6 else ""
             details.append("areas " + ", ".join(s.areas[:6]) + more)
         if s.event_linked_share is not None:

@@ -1,4 +1,12 @@
-"""Locate the files veilcli ships in ``schemas/`` (inside the wheel: ``veilcli/schemas``)."""
+"""Locate the files veilcli ships in ``schemas/`` (inside the wheel: ``veilcli/schemas``) and resolve areas.
+
+Areas (``schemas/areas.csv``): a CBS/police code (``GM0034``, padded or lower case too) or a
+known name in any letter case (``ALMERE``, ``almere``) or alias (``Den Haag``) resolves to the
+canonical name (``Almere``, ``'s-Gravenhage``). Anything else is kept as written (stripped):
+district and neighbourhood names, benchmark labels such as ``G10/100.000+``. Only exact names
+are folded: a district that happens to share a municipality's name in another case would be
+renamed to that spelling, which changes nothing but the letter case.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +26,45 @@ def schemas_dir() -> Path:
 
 
 @functools.cache
+def area_table() -> pl.DataFrame:
+    """``areas.csv`` as text: code, name, type, source, aliases (``|``-separated)."""
+    return pl.read_csv(schemas_dir() / "areas.csv", infer_schema=False)
+
+
+@functools.cache
 def area_codes() -> dict[str, str]:
     """CBS/police area code -> area name (``GM0034`` -> ``Almere``)."""
-    table = pl.read_csv(schemas_dir() / "areas.csv", infer_schema=False)
+    table = area_table()
     return dict(zip(table["code"], table["name"], strict=True))
 
 
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@functools.cache
+def area_lookup() -> dict[str, str]:
+    """Folded code, name or alias -> canonical name; the folding is case and spacing only."""
+    table = area_table()
+    lookup: dict[str, str] = {}
+    for name, aliases in zip(table["name"], table["aliases"], strict=True):
+        lookup[_fold(name)] = name
+        for alias in (aliases or "").split("|"):
+            if alias.strip():
+                lookup.setdefault(_fold(alias), name)
+    for code, name in zip(table["code"], table["name"], strict=True):
+        lookup[_fold(code)] = name  # codes win over a name that happens to look like one
+    return lookup
+
+
 def area_expr(text: pl.Expr) -> pl.Expr:
-    """Vectorised: area names pass through; known codes (padded or not) become names."""
-    return text.str.strip_chars().replace(area_codes())
+    """Vectorised: known codes (padded or not) and names in any case -> canonical name; others as written."""
+    stripped = text.str.strip_chars()
+    folded = stripped.str.replace_all(r"\s+", " ").str.to_lowercase()
+    return folded.replace_strict(area_lookup(), default=stripped, return_dtype=pl.String)
+
+
+def resolve_areas(values: list[str]) -> list[str]:
+    """Plain-Python form of ``area_expr`` for option values and plan files."""
+    lookup = area_lookup()
+    return [lookup.get(_fold(v), v.strip()) for v in values]

@@ -124,11 +124,23 @@ class Store:
         return [s for s in self.manifest().sources if kind is None or s.kind is kind]
 
     def scan(self, kind: Kind) -> pl.LazyFrame:
-        """Every stored row of a kind, lazily (an empty frame with the schema if none)."""
-        files = [str(self.root / s.file) for s in self.sources(kind)]
-        if not files:
-            return pl.LazyFrame(schema=stored_schema(kind))
-        return pl.scan_parquet(files)
+        """Every stored row of a kind, lazily (an empty frame with the schema if none).
+
+        Each file is aligned to the current schema, so files written by an older veilcli (a column
+        added since) still read: the missing column is null.
+        """
+        schema = stored_schema(kind)
+        frames = []
+        for source in self.sources(kind):
+            frame = pl.scan_parquet(self.root / source.file)
+            present = set(frame.collect_schema().names())
+            frames.append(
+                frame.select(
+                    pl.col(c).cast(t) if c in present else pl.lit(None, dtype=t).alias(c)
+                    for c, t in schema.items()
+                )
+            )
+        return pl.concat(frames, how="vertical") if frames else pl.LazyFrame(schema=schema)
 
     @contextlib.contextmanager
     def locked(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from veilcli.classification import normalise_code, registration_codes
+from veilcli.classification import categories, normalise_code, registration_codes
 from veilcli.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
 from veilcli.errors import InputError
-from veilcli.models import DATASET_KEYS, ColumnMap, FileReport, Issue, Kind, Severity
+from veilcli.formats import CANONICAL, NUISANCE_TOTAL_CODE, Recognised, recognise
+from veilcli.models import DATASET_KEYS, MAX_LISTED, ColumnMap, FileReport, Issue, Kind, Severity
 from veilcli.parsing import (
     PARSERS,
     clean_text,
@@ -25,6 +26,7 @@ from veilcli.parsing import (
     integer_expr,
     parse_with_fallback,
 )
+from veilcli.periods import half_year_expr, period_unit_expr
 from veilcli.readers import ROW, RawTable
 from veilcli.resources import area_expr
 
@@ -32,6 +34,10 @@ MIN_DATE = dt.date(1990, 1, 1)
 DEFAULT_MAX_PER_CODE = 5
 AREA_COLUMNS = ("municipality", "area")
 SOURCE_ROW = "source_row"
+# Marks of statistical tables for a figure that is not given: "." (not available / suppressed)
+# and "x" (confidential). In counts and population they are null, never 0. (CBS's "-" means
+# zero and is not accepted: write 0.)
+SUPPRESSED_MARKS = (".", "x", "X")
 
 _PARSE_FAILURE = {
     "integer": ("invalid_number", "not a whole number", "write whole numbers: 1043 or 1.043"),
@@ -139,13 +145,23 @@ def _has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
 def _parse_columns(
     texts: pl.DataFrame, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]
 ) -> pl.DataFrame:
-    """Typed canonical columns beside their texts; dates and numbers take a fast path first."""
+    """Typed canonical columns beside their texts; dates and numbers take a fast path first.
+
+    Periods and areas repeat (a few hundred distinct values in a million rows): each distinct
+    text is parsed once and joined back.
+    """
     slow = {"date", "integer"}
+
+    def repeats(spec: ColumnSpec) -> bool:
+        return spec.name in mapping and (spec.parser == "period" or spec.name in AREA_COLUMNS)
+
     typed = texts.with_columns(
         _typed(spec, mapping.get(spec.name))
         for spec in specs
-        if spec.parser not in slow or spec.name not in mapping
+        if (spec.parser not in slow or spec.name not in mapping) and not repeats(spec)
     )
+    distinct = [_parse_distinct(texts, spec, mapping[spec.name]) for spec in specs if repeats(spec)]
+    typed = typed.with_columns(distinct)
     fallback: list[pl.Series] = []
     for spec in specs:
         if spec.parser not in slow or spec.name not in mapping:
@@ -157,19 +173,49 @@ def _parse_columns(
     return typed.with_columns(fallback)
 
 
+def _parse_distinct(texts: pl.DataFrame, spec: ColumnSpec, header: str) -> pl.Series:
+    """The same values as ``_typed``, computed once per distinct text."""
+    column = f"__text_{spec.name}"
+    parsed = texts.select(pl.col(column).unique()).with_columns(_typed(spec, header))
+    joined = texts.select(column).join(parsed, on=column, how="left", nulls_equal=True, maintain_order="left")
+    return joined[spec.name]
+
+
+def _is_mark(kind: Kind, spec: ColumnSpec, text: pl.Expr) -> pl.Expr:
+    """Whether a statistical table's "not given" mark stands in a number column."""
+    if kind in (Kind.counts, Kind.population) and spec.parser == "integer":
+        return text.is_in(SUPPRESSED_MARKS)
+    return pl.lit(False)
+
+
 def _checks(
-    kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str], typed: pl.DataFrame
+    kind: Kind,
+    specs: tuple[ColumnSpec, ...],
+    mapping: dict[str, str],
+    typed: pl.DataFrame,
+    open_data_categories: bool = False,
 ) -> list[Check]:
     checks: list[Check] = []
     for spec in specs:
         if spec.name not in mapping:
             continue
         text, value = pl.col(f"__text_{spec.name}"), pl.col(spec.name)
+        mark = _is_mark(kind, spec, text)
         if spec.required and not (kind is Kind.counts and spec.name == "count"):
-            checks.append(Check("missing_value", spec.name, text.is_null(), "required value is empty"))
+            checks.append(Check("missing_value", spec.name, text.is_null() | mark, "required value is empty"))
+        elif spec.parser == "integer" and spec.name != "count" and kind in (Kind.counts, Kind.population):
+            checks.append(
+                Check(
+                    "suppressed_value",
+                    spec.name,
+                    mark,
+                    "value not given (suppressed): kept as unknown, never read as 0",
+                    severity=Severity.warning,
+                )
+            )
         if spec.parser in _PARSE_FAILURE:
             code, message, hint = _PARSE_FAILURE[spec.parser]
-            checks.append(Check(code, spec.name, text.is_not_null() & value.is_null(), message, hint))
+            checks.append(Check(code, spec.name, text.is_not_null() & value.is_null() & ~mark, message, hint))
         if spec.ge == 0:
             checks.append(
                 Check("negative_value", spec.name, value < 0, "negative value", "counts cannot be below 0")
@@ -209,12 +255,23 @@ def _checks(
                 severity=Severity.warning,
             )
         )
+    if kind is Kind.counts and open_data_categories:
+        known = [*categories()["code"].to_list(), NUISANCE_TOTAL_CODE]
+        checks.append(
+            Check(
+                "unknown_category",
+                "category_code",
+                pl.col("category_code").is_not_null() & ~pl.col("category_code").is_in(known),
+                "not a police open-data category or nuisance code",
+                "the open-data categories are in schemas/classification/categories.csv",
+            )
+        )
     if kind is Kind.counts:
         checks.append(
             Check(
                 "suppressed_value",
                 "count",
-                pl.col("__text_count").is_null(),
+                pl.col("__text_count").is_null() | pl.col("__text_count").is_in(SUPPRESSED_MARKS),
                 "count is empty (suppressed): kept as unknown, never read as 0",
                 severity=Severity.warning,
             )
@@ -294,25 +351,48 @@ def validate_table(
     kind: Kind | None = None,
     column_map: ColumnMap | None = None,
     max_per_code: int = DEFAULT_MAX_PER_CODE,
+    *,
+    year: int | None = None,
+    youth_from_15_25: bool = False,
 ) -> ValidatedTable:
-    """Validate one raw table against its dataset kind; never raises for bad rows."""
+    """Recognise the table's format, then validate it against its dataset kind; never raises for bad rows.
+
+    ``year`` and ``youth_from_15_25`` apply to CBS "Kerncijfers wijken en buurten" tables.
+    """
+    recognised = recognise(table, kind, column_map, year, youth_from_15_25)
+    if recognised.name != CANONICAL:
+        return _validate(recognised, kind, recognised.column_map, max_per_code)
+    return _validate(recognised, kind, column_map, max_per_code)
+
+
+def _validate(
+    recognised: Recognised, kind: Kind | None, column_map: ColumnMap | None, max_per_code: int
+) -> ValidatedTable:
+    table = recognised.table
+    given = kind
     kind, detected = resolve_kind(table, kind, column_map)
+    if recognised.name != CANONICAL:
+        detected = given is None  # the format told the kind
+        mapping = dict(recognised.columns)
+    else:
+        mapping = match_columns(table.headers, kind, column_map.columns if column_map else None)
     specs = column_specs(kind)
-    mapping = match_columns(table.headers, kind, column_map.columns if column_map else None)
     report = FileReport(
         path=str(table.path),
         sheet=table.sheet,
         format=table.format,
+        source_format=recognised.name,
         kind=kind,
         kind_detected=detected,
         header_row=table.header_row,
         columns=mapping,
+        notes=list(recognised.notes),
     )
     mapped_headers = set(mapping.values())
     unmapped = [h for h in table.headers if h not in mapped_headers]
-    report.dropped_personal_columns = [h for h in unmapped if is_personal(h)]
+    report.dropped_personal_columns = [*table.dropped_personal, *(h for h in unmapped if is_personal(h))]
     report.ignored_columns = [h for h in unmapped if not is_personal(h)]
-    if column_map:
+    if column_map and recognised.name == CANONICAL:
         for canonical, header in column_map.columns.items():
             if canonical not in {s.name for s in specs}:
                 report.issues.append(
@@ -321,6 +401,16 @@ def validate_table(
                         value=canonical,
                         message=f"--map names {canonical!r}, which is not a {kind} column",
                         hint=f"{kind} columns: {', '.join(s.name for s in specs)}",
+                    )
+                )
+            elif header in table.dropped_personal:
+                report.issues.append(
+                    Issue(
+                        code="map_header_not_found",
+                        column=header,
+                        message=f"--map puts {canonical} in column {header!r}, a personal column: "
+                        "veilcli drops it when reading and never stores it",
+                        hint="map a column that does not identify people",
                     )
                 )
             elif header not in table.headers:
@@ -364,7 +454,7 @@ def validate_table(
     if kind is Kind.suspects:
         typed = typed.with_columns(pl.coalesce("age", _age_at("date", "birth_date")).alias("age"))
 
-    checks = _checks(kind, specs, mapping, typed)
+    checks = _checks(kind, specs, mapping, typed, recognised.open_data_categories)
     flagged = typed.with_columns(
         [c.mask.fill_null(False).alias(f"__check_{i}") for i, c in enumerate(checks)]
     )
@@ -399,8 +489,33 @@ def validate_table(
     data = flagged.filter(~pl.col("__invalid")).select(
         *(s.name for s in specs), pl.col(ROW).alias(SOURCE_ROW)
     )
+    _describe(report, kind, data)
     rejected = _rejected_rows(flagged, checks, table.frame, mapping)
     return ValidatedTable(data, rejected, report)
+
+
+def _describe(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
+    """Periods and areas of the valid rows, for ``validate`` and ``ingest --dry-run``."""
+    if data.height == 0:
+        return
+    if kind in (Kind.registrations, Kind.suspects):
+        periods = data.select(half_year_expr(pl.col("date")).alias("p"))["p"]
+        areas = data["municipality"]
+    elif kind is Kind.counts:
+        periods, areas = data["period"], data["area"]
+        units = data.select(period_unit_expr(pl.col("period")).alias("u").unique().sort())["u"].to_list()
+        if len(units) > 1:
+            names = {"Y": "years", "H": "half-years", "Q": "quarters", "M": "months"}
+            report.notes.append(
+                f"periods of different lengths ({', '.join(names[u] for u in units)}) are stored apart under "
+                "their own labels; a longer period is never added to the shorter ones it contains"
+            )
+    else:
+        periods, areas = data["year"].cast(pl.String), data["area"]
+    report.periods = periods.drop_nulls().unique().sort().to_list()
+    distinct = areas.drop_nulls().unique().sort()
+    report.area_count = distinct.len()
+    report.areas = distinct.head(MAX_LISTED).to_list()
 
 
 def _age_at(date: str, birth: str) -> pl.Expr:
