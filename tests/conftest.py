@@ -8,6 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from veilcli.ingest import ReadOptions, ingest_paths
+from veilcli.store import Store
+
 REG_HEADERS = [
     "Registratienummer",
     "Datum",
@@ -74,3 +77,93 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     if not folder.exists():
         return {}
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+PLAN = """
+name = "Testplan"
+area = "Testdorp"
+baseline = 2017
+
+[[benchmarks]]
+name = "AB"
+members = ["A", "B"]
+
+[[indicators]]
+id = "inbraak"
+theme = 1
+label = "Inbraak"
+categories = ["1.1.1"]
+unit = "per_1000_dwellings"
+goal = "decrease"
+
+[[indicators]]
+id = "fiets"
+theme = 1
+label = "Fiets"
+categories = ["1.2.3"]
+unit = "per_1000_inhabitants"
+goal = "no_increase"
+
+[[indicators]]
+id = "vernieling"
+theme = 1
+label = "Vernieling"
+categories = ["2.2.1"]
+unit = "per_1000_inhabitants"
+goal = "no_increase"
+
+[[indicators]]
+id = "jeugd"
+theme = 3
+label = "Jeugd"
+kind = "suspects"
+categories = ["crime"]
+age = [12, 24]
+unit = "per_1000_youths_12_24"
+goal = "decrease"
+
+[[indicators]]
+id = "overlast"
+theme = 1
+label = "Overlast"
+categories = ["E35"]
+unit = "per_1000_inhabitants"
+goal = "none"
+"""
+
+
+@pytest.fixture
+def plan_store(tmp_path: Path) -> tuple[Store, Path]:
+    """Testdorp: 2017H1 and 2019H1 registrations (no 2018H1), population, and members A and B."""
+    rows = ["Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte"]
+    plan = {
+        "2017-03-01": {"1.1.1": 10, "1.2.3": 5, "2.2.1": 20, "E35": 4},
+        "2019-03-01": {"1.1.1": 8, "1.2.3": 6, "2.2.1": 30, "E35": 4},
+    }
+    n = 0
+    for date, codes in plan.items():
+        for code, count in codes.items():
+            for _ in range(count):
+                n += 1
+                rows.append(f"R{n};{date};{code};Testdorp;Balie")
+    (tmp_path / "reg.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "pop.csv").write_text(
+        "Jaar;Gebied;Inwoners;Woningen\n2017;Testdorp;10.000;5.000\n2019;Testdorp;12.000;4.000\n"
+        "2017;A;20.000;10.000\n2019;A;20.000;10.000\n2017;B;20.000;10.000\n2019;B;20.000;10.000\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "counts.csv").write_text(
+        "Periode;Gebied;Soort misdrijf code;Aantal\n"
+        "2017H1;A;1.1.1;30\n2017H1;B;1.1.1;10\n2019H1;A;1.1.1;20\n2019H1;B;1.1.1;10\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "suspects.csv").write_text(
+        "Registratienummer;Datum;Leeftijd;Woonplaats;Soort misdrijf code\nR1;2017-03-01;17;Testdorp;1.1.1\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "store")
+    files = [tmp_path / f for f in ("reg.csv", "pop.csv", "counts.csv", "suspects.csv")]
+    assert ingest_paths(files, store, ReadOptions()).stored
+    plan_path = tmp_path / "plan.toml"
+    plan_path.write_text(PLAN, encoding="utf-8")
+    return store, plan_path

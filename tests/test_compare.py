@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import PLAN
 from veilcli.cli import app
 from veilcli.compare import CompareResult, compare
 from veilcli.errors import InputError
@@ -20,102 +21,13 @@ from veilcli.store import Store
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
 
-PLAN = """
-name = "Testplan"
-area = "Testdorp"
-baseline = 2017
-
-[[benchmarks]]
-name = "AB"
-members = ["A", "B"]
-
-[[indicators]]
-id = "inbraak"
-theme = 1
-label = "Inbraak"
-categories = ["1.1.1"]
-unit = "per_1000_dwellings"
-goal = "decrease"
-
-[[indicators]]
-id = "fiets"
-theme = 1
-label = "Fiets"
-categories = ["1.2.3"]
-unit = "per_1000_inhabitants"
-goal = "no_increase"
-
-[[indicators]]
-id = "vernieling"
-theme = 1
-label = "Vernieling"
-categories = ["2.2.1"]
-unit = "per_1000_inhabitants"
-goal = "no_increase"
-
-[[indicators]]
-id = "jeugd"
-theme = 3
-label = "Jeugd"
-kind = "suspects"
-categories = ["crime"]
-age = [12, 24]
-unit = "per_1000_youths_12_24"
-goal = "decrease"
-
-[[indicators]]
-id = "overlast"
-theme = 1
-label = "Overlast"
-categories = ["E35"]
-unit = "per_1000_inhabitants"
-goal = "none"
-"""
-
-
-@pytest.fixture
-def setup(tmp_path: Path) -> tuple[Store, Path]:
-    """Testdorp: 2017H1 and 2019H1 registrations (no 2018H1), population, and members A and B."""
-    rows = ["Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte"]
-    plan = {
-        "2017-03-01": {"1.1.1": 10, "1.2.3": 5, "2.2.1": 20, "E35": 4},
-        "2019-03-01": {"1.1.1": 8, "1.2.3": 6, "2.2.1": 30, "E35": 4},
-    }
-    n = 0
-    for date, codes in plan.items():
-        for code, count in codes.items():
-            for _ in range(count):
-                n += 1
-                rows.append(f"R{n};{date};{code};Testdorp;Balie")
-    (tmp_path / "reg.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (tmp_path / "pop.csv").write_text(
-        "Jaar;Gebied;Inwoners;Woningen\n2017;Testdorp;10.000;5.000\n2019;Testdorp;12.000;4.000\n"
-        "2017;A;20.000;10.000\n2019;A;20.000;10.000\n2017;B;20.000;10.000\n2019;B;20.000;10.000\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "counts.csv").write_text(
-        "Periode;Gebied;Soort misdrijf code;Aantal\n"
-        "2017H1;A;1.1.1;30\n2017H1;B;1.1.1;10\n2019H1;A;1.1.1;20\n2019H1;B;1.1.1;10\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "suspects.csv").write_text(
-        "Registratienummer;Datum;Leeftijd;Woonplaats;Soort misdrijf code\nR1;2017-03-01;17;Testdorp;1.1.1\n",
-        encoding="utf-8",
-    )
-    store = Store(tmp_path / "store")
-    files = [tmp_path / f for f in ("reg.csv", "pop.csv", "counts.csv", "suspects.csv")]
-    assert ingest_paths(files, store, ReadOptions()).stored
-    plan_path = tmp_path / "plan.toml"
-    plan_path.write_text(PLAN, encoding="utf-8")
-    return store, plan_path
-
 
 def by_id(result: CompareResult) -> dict:  # type: ignore[type-arg]
     return {i.id: i for i in result.indicators}
 
 
-def test_rates_changes_and_statuses_by_hand(setup: tuple[Store, Path]) -> None:
-    store, plan = setup
+def test_rates_changes_and_statuses_by_hand(plan_store: tuple[Store, Path]) -> None:
+    store, plan = plan_store
     result = compare(store, period="2019H1", plan_path=plan)
     assert result.periods == ["2017H1", "2018H1", "2019H1"]
     ind = by_id(result)
@@ -135,15 +47,15 @@ def test_rates_changes_and_statuses_by_hand(setup: tuple[Store, Path]) -> None:
     assert ind["overlast"].status is Status.no_goal
 
 
-def test_missing_population_is_no_data(setup: tuple[Store, Path]) -> None:
-    store, plan = setup
+def test_missing_population_is_no_data(plan_store: tuple[Store, Path]) -> None:
+    store, plan = plan_store
     youth = by_id(compare(store, period="2019H1", plan_path=plan))["jeugd"]
     assert youth.values["2017H1"] is None and youth.status is Status.no_data
     assert any("no youths_12_24 for Testdorp 2017" in n for n in youth.notes)
 
 
-def test_benchmark_pooled_over_members(setup: tuple[Store, Path]) -> None:
-    store, plan = setup
+def test_benchmark_pooled_over_members(plan_store: tuple[Store, Path]) -> None:
+    store, plan = plan_store
     bench = by_id(compare(store, period="2019H1", plan_path=plan))["inbraak"].benchmarks["AB"]
     # (30 + 10) / (10,000 + 10,000) x 1,000 = 2.0 -> (20 + 10) / 20,000 x 1,000 = 1.5: -25%
     assert bench.values["2017H1"] == pytest.approx(2.0) and bench.values["2019H1"] == pytest.approx(1.5)
@@ -156,8 +68,8 @@ def _binomial_two_sided(k: int, n: int, p: float) -> float:
     return min(1.0, sum(x for x in pmf if x <= pmf[k] * (1 + 1e-7)))
 
 
-def test_p_value_matches_a_hand_computation_and_r(setup: tuple[Store, Path]) -> None:
-    store, plan = setup
+def test_p_value_matches_a_hand_computation_and_r(plan_store: tuple[Store, Path]) -> None:
+    store, plan = plan_store
     vernieling = by_id(compare(store, period="2019H1", plan_path=plan))["vernieling"]
     # 30 in 12,000 vs 20 in 10,000: given 50, the period's count is Binomial(50, 12/22) under equal rates
     assert vernieling.p_value == pytest.approx(_binomial_two_sided(30, 50, 12_000 / 22_000))
@@ -175,8 +87,8 @@ def test_status_rules() -> None:
     assert status(Goal.decrease, None) is Status.no_data
 
 
-def test_json_validates_against_the_committed_schema(setup: tuple[Store, Path]) -> None:
-    store, plan = setup
+def test_json_validates_against_the_committed_schema(plan_store: tuple[Store, Path]) -> None:
+    store, plan = plan_store
     result = CliRunner().invoke(
         app,
         [
@@ -199,8 +111,8 @@ def test_json_validates_against_the_committed_schema(setup: tuple[Store, Path]) 
     assert set(document) >= {"plan", "area", "period", "baseline", "periods", "normalisation", "indicators"}
 
 
-def test_csv_one_row_per_indicator_and_period(setup: tuple[Store, Path]) -> None:
-    store, plan = setup
+def test_csv_one_row_per_indicator_and_period(plan_store: tuple[Store, Path]) -> None:
+    store, plan = plan_store
     result = CliRunner().invoke(
         app,
         ["compare", "--period", "2019H1", "--plan", str(plan), "--store", str(store.root), "--format", "csv"],
@@ -210,8 +122,8 @@ def test_csv_one_row_per_indicator_and_period(setup: tuple[Store, Path]) -> None
     assert lines[0].startswith("id,theme,label,unit,goal,period,count,value")
 
 
-def test_plan_errors_name_the_line(tmp_path: Path, setup: tuple[Store, Path]) -> None:
-    store, _ = setup
+def test_plan_errors_name_the_line(tmp_path: Path, plan_store: tuple[Store, Path]) -> None:
+    store, _ = plan_store
     bad = tmp_path / "bad.toml"
     bad.write_text(PLAN.replace('categories = ["2.2.1"]', 'categories = ["9.9.9"]'), encoding="utf-8")
     with pytest.raises(
@@ -224,3 +136,26 @@ def test_plan_errors_name_the_line(tmp_path: Path, setup: tuple[Store, Path]) ->
         InputError, match=r"members.toml line 6: benchmark group 'AB' has member\(s\) without any population"
     ):
         compare(store, period="2019H1", plan_path=members)
+
+
+def test_estimated_youths_are_labelled(tmp_path: Path, plan_store: tuple[Store, Path]) -> None:
+    store, plan = plan_store
+    youths = tmp_path / "youths.parquet"
+    import polars as pl
+
+    pl.DataFrame(
+        {
+            "Jaar": [2017, 2019],
+            "Gebied": ["Testdorp-jong", "Testdorp-jong"],
+            "Inwoners": [1, 1],
+            "Jongeren 12-24": [2000, 2000],
+        }
+    ).write_parquet(youths)
+    assert ingest_paths([youths], store, ReadOptions()).stored
+    # Mark them estimated the way a --youth-from-15-25 ingest stores them.
+    [source] = [s for s in store.sources() if s.path.endswith("youths.parquet")]
+    path = store.root / source.file
+    pl.read_parquet(path).with_columns(pl.lit(True).alias("youths_12_24_estimated")).write_parquet(path)
+    result = compare(store, period="2019H1", plan_path=plan, area="Testdorp-jong")
+    youth = by_id(result)["jeugd"]
+    assert any(n.startswith("ESTIMATE: youths 12-24 estimated") for n in youth.notes)

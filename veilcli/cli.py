@@ -136,6 +136,22 @@ MapOpt = Annotated[
     typer.Option("--map", help='TOML file naming unusual headers: [columns] date = "Datum melding".'),
 ]
 FormatOpt = Annotated[TableFormat, typer.Option("--format", help="Output format.")]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        min=1990,
+        max=2100,
+        help="Year of a CBS 'Kerncijfers wijken en buurten' table whose file does not tell it (1 January).",
+    ),
+]
+YouthOpt = Annotated[
+    bool,
+    typer.Option(
+        "--youth-from-15-25",
+        help="Estimate youths 12-24 from the age bands of a CBS Kerncijfers table (flagged as an estimate).",
+    ),
+]
 MaxOpt = Annotated[int, typer.Option("--max-per-kind", min=1, help="Findings shown per kind of problem.")]
 
 
@@ -164,12 +180,23 @@ def _read_options(
     header_row: int | None,
     map_file: Path | None,
     max_per_kind: int,
+    year: int | None,
+    youth_from_15_25: bool,
 ) -> ReadOptions:
     if sheet and all_sheets:
         raise UsageError("--sheet and --all-sheets exclude each other.")
     from veilcli.ingest import ReadOptions
 
-    return ReadOptions(kind, sheet, all_sheets, header_row, load_column_map(map_file), max_per_kind)
+    return ReadOptions(
+        kind,
+        sheet,
+        all_sheets,
+        header_row,
+        load_column_map(map_file),
+        max_per_kind,
+        year=year,
+        youth_from_15_25=youth_from_15_25,
+    )
 
 
 def _progress() -> Callable[[str], None] | None:
@@ -189,13 +216,17 @@ def validate(
     map_file: MapOpt = None,
     output: FormatOpt = TableFormat.table,
     max_per_kind: MaxOpt = 5,
+    year: YearOpt = None,
+    youth_from_15_25: YouthOpt = False,
 ) -> None:
     """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
     from veilcli.ingest import validate_paths
     from veilcli.models import ValidationReport
     from veilcli.render import print_json, render_validation
 
-    options = _read_options(kind, sheet, all_sheets, header_row, map_file, max_per_kind)
+    options = _read_options(
+        kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
+    )
     report = ValidationReport(files=[v.report for v, _ in validate_paths(files, options, _progress())])
     if output is TableFormat.json:
         print_json(report.to_json_dict())
@@ -228,13 +259,17 @@ def ingest(
     ] = False,
     output: FormatOpt = TableFormat.table,
     max_per_kind: MaxOpt = 5,
+    year: YearOpt = None,
+    youth_from_15_25: YouthOpt = False,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
     from veilcli.ingest import ingest_paths
     from veilcli.render import print_json, render_ingest, render_validation
     from veilcli.store import Store
 
-    options = _read_options(kind, sheet, all_sheets, header_row, map_file, max_per_kind)
+    options = _read_options(
+        kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
+    )
     result = ingest_paths(
         paths,
         Store(store),
@@ -368,6 +403,140 @@ def compare(
     else:
         themes = {t.number: t.label for t in load_plan(plan).plan.themes}
         render_compare(stdout, result, themes)
+
+
+export_app = typer.Typer(
+    help="Write the comparison as a report workbook (xlsx), CSV files or JSON.", no_args_is_help=True
+)
+app.add_typer(export_app, name="export")
+
+
+class Lang(StrEnum):
+    """Label language of exports."""
+
+    nl = "nl"
+    en = "en"
+
+
+def _export_tables(
+    store: Path | None,
+    baseline: int | None,
+    period: str | None,
+    plan: Path | None,
+    rules: Path | None,
+    area: str | None,
+    raw: bool,
+    by: CompareBy,
+    theme: int | None,
+    lang: Lang,
+):  # type: ignore[no-untyped-def]
+    from veilcli.compare import compare as run_compare
+    from veilcli.export_tables import ExportTables
+    from veilcli.plans import load_plan
+    from veilcli.store import Store
+
+    chosen = Store(store)
+    result = run_compare(
+        chosen,
+        period=period,
+        baseline=baseline,
+        plan_path=plan,
+        rules_path=rules,
+        area=area,
+        raw=raw,
+        by=by.value,
+        theme=theme,
+    )
+    themes = {t.number: t.label for t in load_plan(plan).plan.themes}
+    command = " ".join(["veilcli", *sys.argv[1:]])
+    return ExportTables(result, chosen.sources(), themes, lang.value, command)
+
+
+BaselineOpt = Annotated[int | None, typer.Option("--baseline", help="Baseline year (default: the plan's).")]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option("--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."),
+]
+PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan TOML (default: the shipped Almere plan).")]
+RulesOpt = Annotated[
+    Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
+]
+AreaOpt = Annotated[str | None, typer.Option("--area", help="Area as stored (default: the plan's).")]
+RawOpt = Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")]
+ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")]
+ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
+@export_app.command("xlsx")
+@handle_errors
+def export_xlsx(
+    out: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).", show_default=False)],
+    baseline: BaselineOpt = None,
+    period: PeriodOpt = None,
+    plan: PlanOpt = None,
+    rules: RulesOpt = None,
+    area: AreaOpt = None,
+    raw: RawOpt = False,
+    by: ByOpt = CompareBy.area,
+    theme: ThemeOpt = None,
+    lang: LangOpt = Lang.nl,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """A report workbook: overview, a sheet with charts per theme, normalisation, districts, sources."""
+    from veilcli.export_xlsx import write_workbook
+
+    tables = _export_tables(store, baseline, period, plan, rules, area, raw, by, theme, lang)
+    stderr.print(f"written: {write_workbook(tables, out, force)}", highlight=False)
+
+
+@export_app.command("csv")
+@handle_errors
+def export_csv(
+    out: Annotated[Path, typer.Argument(help="Folder to write one CSV per table into.", show_default=False)],
+    baseline: BaselineOpt = None,
+    period: PeriodOpt = None,
+    plan: PlanOpt = None,
+    rules: RulesOpt = None,
+    area: AreaOpt = None,
+    raw: RawOpt = False,
+    by: ByOpt = CompareBy.area,
+    theme: ThemeOpt = None,
+    lang: LangOpt = Lang.nl,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """The workbook's tables as CSV files (UTF-8, comma) in a folder."""
+    from veilcli.export_files import write_csv_folder
+
+    tables = _export_tables(store, baseline, period, plan, rules, area, raw, by, theme, lang)
+    for path in write_csv_folder(tables, out, force):
+        stderr.print(f"written: {path}", highlight=False)
+
+
+@export_app.command("json")
+@handle_errors
+def export_json(
+    out: Annotated[Path, typer.Argument(help="JSON file to write.", show_default=False)],
+    baseline: BaselineOpt = None,
+    period: PeriodOpt = None,
+    plan: PlanOpt = None,
+    rules: RulesOpt = None,
+    area: AreaOpt = None,
+    raw: RawOpt = False,
+    by: ByOpt = CompareBy.area,
+    theme: ThemeOpt = None,
+    lang: LangOpt = Lang.nl,
+    force: ForceOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """The workbook's tables as one JSON document: {table name: [rows]}."""
+    from veilcli.export_files import write_json_file
+
+    tables = _export_tables(store, baseline, period, plan, rules, area, raw, by, theme, lang)
+    stderr.print(f"written: {write_json_file(tables, out, force)}", highlight=False)
 
 
 @app.command()

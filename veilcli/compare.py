@@ -67,7 +67,8 @@ class IndicatorResult(BaseModel):
     status: Status
     p_value: float | None = Field(description="Two-sided exact test of equal rates, period vs baseline.")
     significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")
-    effects: Effects
+    effects: Effects = Field(description="How much each correction moved the period's count.")
+    period_effects: dict[str, Effects] = Field(description="The same for every period shown.")
     benchmarks: dict[str, BenchmarkResult]
     notes: list[str] = Field(default_factory=list)
 
@@ -224,6 +225,18 @@ def _indicator(
     for label in labels:
         if rows[label]["count"] is None:
             notes.append(f"no data for {label}")
+    if indicator.unit is Unit.per_1000_youths_12_24:
+        years = [int(p[:4]) for p in labels]
+        estimated = tables.population.filter(
+            pl.col("area").is_in(areas),
+            pl.col("year").is_in(years),
+            pl.col("youths_12_24_estimated").fill_null(False),
+        )
+        if estimated.height:
+            notes.append(
+                "ESTIMATE: youths 12-24 estimated from the CBS age bands (--youth-from-15-25) for "
+                + ", ".join(f"{r['area']} {r['year']}" for r in estimated.select("area", "year").to_dicts())
+            )
     p_value = None
     if indicator.unit is not Unit.count:
         p_value = rate_p_value(now["count"], now["denominator"], base["count"], base["denominator"])
@@ -251,6 +264,10 @@ def _indicator(
         p_value=p_value,
         significant=None if p_value is None else p_value < SIGNIFICANCE_LEVEL,
         effects=Effects(samenloop=now["samenloop_effect"], internet=now["internet_effect"]),
+        period_effects={
+            p: Effects(samenloop=rows[p]["samenloop_effect"], internet=rows[p]["internet_effect"])
+            for p in labels
+        },
         benchmarks=benchmarks,
         notes=notes,
     )

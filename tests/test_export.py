@@ -1,0 +1,152 @@
+"""`veilcli export`: the workbook re-opened cell by cell, safe text, atomic writes, CSV/JSON twins."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import PLAN
+from veilcli.cli import app
+from veilcli.compare import compare
+from veilcli.export_tables import ExportTables
+from veilcli.export_xlsx import write_workbook
+from veilcli.store import Store
+
+runner = CliRunner()
+
+
+def export(store: Store, plan: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+    args = ["export", "xlsx", str(out), "--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
+    return runner.invoke(app, [*args, *extra])
+
+
+def test_workbook_values_formats_fills_and_charts(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    store, plan = plan_store
+    out = tmp_path / "rapport.xlsx"
+    result = export(store, plan, out)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Overzicht", "Thema 1", "Thema 3", "Normalisatie", "Bronnen"]
+    ws = wb["Overzicht"]
+    header = [c.value for c in ws[4]]
+    assert header[:8] == ["Thema", "Indicator", "Id", "Eenheid", "Doel", "2017H1", "2018H1", "2019H1"]
+    rows = {ws.cell(r, 3).value: r for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value}
+    vernieling = rows["vernieling"]
+    # 20 / 10,000 and 30 / 12,000 inhabitants x 1,000: 2.0 and 2.5, stored as numbers, 1 decimal
+    assert (
+        ws.cell(vernieling, 6).value == pytest.approx(2.0) and ws.cell(vernieling, 6).number_format == "0.0"
+    )
+    assert ws.cell(vernieling, 8).value == pytest.approx(2.5)
+    assert ws.cell(vernieling, 7).value is None  # no 2018H1 data: empty, not 0
+    change = ws.cell(vernieling, header.index("Verandering t.o.v. 2017H1") + 1)
+    assert change.value == pytest.approx(0.25) and change.number_format == "+0%;-0%;0%"
+    status = ws.cell(vernieling, header.index("Status") + 1)
+    assert status.value == "niet behaald" and status.fill.fgColor.rgb.endswith("FFC7CE")
+    fiets_status = ws.cell(rows["fiets"], header.index("Status") + 1)
+    assert fiets_status.value == "behaald" and fiets_status.fill.fgColor.rgb.endswith("C6EFCE")
+    assert ws.freeze_panes == "C5" and ws.auto_filter.ref.startswith("A4:")
+    # one native chart per rate indicator of theme 1 (inbraak, fiets, vernieling, overlast)
+    theme = wb["Thema 1"]
+    assert len(theme._charts) == 4
+    first = theme._charts[0]
+    refs = [s.val.numRef.f for s in first.series]
+    assert len(refs) == 3 and refs[0].startswith("'Thema 1'!$B$")  # one series per period
+    normalisation = wb["Normalisatie"]
+    assert [c.value for c in normalisation[1]][:4] == ["Indicator", "Id", "Periode", "Geregistreerd (ruw)"]
+    sources = [r[0] for r in wb["Bronnen"].iter_rows(min_row=2, values_only=True)]
+    assert sources.count("Bestand") == 4 and "Plan" in sources and "Opdracht" in sources
+
+
+def test_english_labels(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    store, plan = plan_store
+    out = tmp_path / "report.xlsx"
+    assert export(store, plan, out, "--lang", "en").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Overview" and wb["Overview"]["A4"].value == "Theme"
+
+
+def test_formula_like_text_stays_text(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    store, _ = plan_store
+    plan = tmp_path / "evil.toml"
+    plan.write_text(
+        PLAN.replace('label = "Inbraak"', 'label = "=HYPERLINK(\\"http://x\\",\\"klik\\")"'), encoding="utf-8"
+    )
+    out = tmp_path / "evil.xlsx"
+    assert export(store, plan, out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Overzicht"]
+    cell = next(c for c in ws["B"] if isinstance(c.value, str) and c.value.startswith("=HYPERLINK"))
+    assert cell.data_type == "s"  # a string, never a formula
+    assert "<f>" not in _sheet_xml(out, 1)
+
+
+def _sheet_xml(path: Path, index: int) -> str:
+    import zipfile
+
+    return zipfile.ZipFile(path).read(f"xl/worksheets/sheet{index}.xml").decode()
+
+
+def test_overwrite_refused_without_force(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    store, plan = plan_store
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(b"keep me")
+    result = export(store, plan, out)
+    assert result.exit_code == 2 and "pass --force" in result.output
+    assert out.read_bytes() == b"keep me"
+    assert export(store, plan, out, "--force").exit_code == 0
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Overzicht"
+
+
+def test_failure_mid_export_leaves_no_file(
+    plan_store: tuple[Store, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store, plan = plan_store
+    tables = ExportTables(compare(store, period="2019H1", plan_path=plan), store.sources(), {})
+
+    def half_written(self, filename):  # type: ignore[no-untyped-def]
+        Path(filename).write_bytes(b"PK half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", half_written)
+    out = tmp_path / "r.xlsx"
+    with pytest.raises(OSError, match="disk full"):
+        write_workbook(tables, out)
+    assert list(tmp_path.glob("*.xlsx*")) == [] and not out.exists()
+
+
+def test_csv_and_json_carry_the_same_tables(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    store, plan = plan_store
+    common = ["--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
+    assert runner.invoke(app, ["export", "csv", str(tmp_path / "csv"), *common]).exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
+        "bronnen.csv",
+        "normalisatie.csv",
+        "overzicht.csv",
+    ]
+    assert runner.invoke(app, ["export", "json", str(tmp_path / "r.json"), *common]).exit_code == 0
+    document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    vernieling = next(r for r in document["Overzicht"] if r["Id"] == "vernieling")
+    assert vernieling["2019H1"] == pytest.approx(2.5) and vernieling["Status"] == "niet behaald"
+    overview_csv = (tmp_path / "csv" / "overzicht.csv").read_text(encoding="utf-8")
+    assert "vernieling" in overview_csv and "niet behaald" in overview_csv
+    assert runner.invoke(app, ["export", "json", str(tmp_path / "r.json"), *common]).exit_code == 2
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_renders_the_workbook(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    store, plan = plan_store
+    out = tmp_path / "r.xlsx"
+    assert export(store, plan, out).exit_code == 0
+    done = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        capture_output=True,
+        timeout=180,
+    )
+    assert done.returncode == 0 and (tmp_path / "r.pdf").stat().st_size > 10_000

@@ -1,0 +1,254 @@
+"""`veilcli export xlsx`: a report-ready workbook from a comparison.
+
+Sheets: ``Overzicht`` (every indicator), one sheet per theme with a native clustered bar chart per
+rate indicator, ``Normalisatie`` (raw, samenloop effect, internet effect, corrected), ``Wijken``
+(with ``--by district``) and ``Bronnen`` (provenance). Numbers are numbers with number formats;
+text that a spreadsheet would run as a formula is written as text. The workbook is written to a
+temporary file and renamed, so a failed export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from veilcli.errors import InputError
+from veilcli.export_tables import ExportTables, Table
+from veilcli.goals import Status
+
+RATE_FORMAT = "0.0"
+SMALL_RATE_FORMAT = "0.00"
+COUNT_FORMAT = "#,##0"
+PCT_FORMAT = "+0%;-0%;0%"
+P_FORMAT = "0.000"
+STATUS_FILLS = {
+    Status.achieved.value: "C6EFCE",
+    Status.not_achieved.value: "FFC7CE",
+    Status.no_goal.value: "D9D9D9",
+    Status.no_data.value: "FFEB9C",
+}
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_cell(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> Cell:
+    """Write one value: numbers as numbers, text that looks like a formula as plain text."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"  # never a formula (formula injection from spreadsheet inputs)
+        cell.quotePrefix = True
+    if number_format and isinstance(value, int | float):
+        cell.number_format = number_format
+    return cell
+
+
+def write_table(
+    ws: Worksheet,
+    top: int,
+    headers: list[str],
+    rows: list[list[Any]],
+    formats: dict[int, str] | None = None,
+    status_column: int | None = None,
+    fills: dict[str, str] | None = None,
+) -> tuple[int, int]:
+    """A header row and data rows from ``top``; returns (first row, last row). Filter on the table."""
+    for column, header in enumerate(headers, start=1):
+        cell = write_cell(ws, top, column, header)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for offset, values in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            fmt = (formats or {}).get(column)
+            cell = write_cell(ws, top + offset, column, value, fmt)
+            if status_column == column and fills and value in fills:
+                cell.fill = PatternFill("solid", fgColor=fills[value])
+    last = top + len(rows)
+    if rows:
+        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{last}"
+    return top, last
+
+
+def fit_columns(ws: Worksheet, header_row: int, last_row: int, minimum: int = 6, maximum: int = 50) -> None:
+    """Column widths from a table's longest value; headers wrap, so they count up to 14 characters."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=header_row, max_row=last_row):
+        for cell in row:
+            if cell.value is None:
+                continue
+            text = f"{cell.value:,.2f}" if isinstance(cell.value, float) else str(cell.value)
+            length = min(len(text), 14) if cell.row == header_row else len(text)
+            widths[cell.column] = max(widths.get(cell.column, 0), length)
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = max(minimum, min(maximum, width + 2))
+    ws.row_dimensions[header_row].height = 45
+
+
+def sheet_title(text: str) -> str:
+    """A valid, at most 31-character sheet name."""
+    return SHEET_NAME_FORBIDDEN.sub("-", text)[:31]
+
+
+def _rate_format(values: list[Any]) -> str:
+    numbers = [v for v in values if isinstance(v, int | float)]
+    return SMALL_RATE_FORMAT if numbers and max(abs(v) for v in numbers) < 1 else RATE_FORMAT
+
+
+def _add_overview(wb: Workbook, tables: ExportTables) -> None:
+    ws = wb.active
+    ws.title = tables.label("sheet_overview")
+    ws["A1"] = tables.title
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = tables.subtitle
+    header, rows, formats = tables.overview()
+    first, last = write_table(
+        ws,
+        4,
+        header,
+        rows,
+        formats,
+        header.index(tables.label("status")) + 1,
+        tables.status_fills(STATUS_FILLS),
+    )
+    _apply_value_formats(ws, tables, first, last, header)
+    ws.freeze_panes = ws.cell(row=first + 1, column=3)
+    legend = last + 2
+    write_cell(ws, legend, 1, tables.label("legend"))
+    ws.cell(row=legend, column=1).font = Font(bold=True)
+    for offset, status in enumerate(STATUS_FILLS, start=1):
+        cell = write_cell(ws, legend + offset, 1, tables.status_text(status))
+        cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
+    write_cell(ws, legend + len(STATUS_FILLS) + 2, 1, tables.significance_note)
+    fit_columns(ws, first, last)
+
+
+def _apply_value_formats(
+    ws: Worksheet, tables: ExportTables, first: int, last: int, header: list[str]
+) -> None:
+    """Rates with 1 decimal (2 below 1), counts as integers, per row by the indicator's unit."""
+    value_columns = [header.index(p) + 1 for p in tables.result.periods if p in header]
+    for row in range(first + 1, last + 1):
+        unit = ws.cell(row=row, column=header.index(tables.label("unit")) + 1).value
+        values = [ws.cell(row=row, column=c).value for c in value_columns]
+        fmt = COUNT_FORMAT if unit == tables.unit_text("count") else _rate_format(values)
+        for column in value_columns:
+            ws.cell(row=row, column=column).number_format = fmt
+
+
+def _add_theme_sheets(wb: Workbook, tables: ExportTables) -> None:
+    for theme, label in tables.themes():
+        ws = wb.create_sheet(sheet_title(f"{tables.label('theme')} {theme} {label}".strip()))
+        ws["A1"] = f"{tables.label('theme')} {theme}: {label}"
+        ws["A1"].font = Font(bold=True, size=13)
+        header, rows, formats = tables.overview(theme=theme)
+        first, last = write_table(
+            ws,
+            3,
+            header,
+            rows,
+            formats,
+            header.index(tables.label("status")) + 1,
+            tables.status_fills(STATUS_FILLS),
+        )
+        _apply_value_formats(ws, tables, first, last, header)
+        ws.freeze_panes = ws.cell(row=first + 1, column=3)
+        fit_columns(ws, first, last)
+        anchor_row = last + 3
+        for block in tables.chart_blocks(theme):
+            header_row = anchor_row
+            write_cell(ws, header_row, 1, block.title)
+            for column, period in enumerate(block.periods, start=2):
+                write_cell(ws, header_row, column, period)
+            for offset, (name, values) in enumerate(block.rows, start=1):
+                write_cell(ws, header_row + offset, 1, name)
+                for column, value in enumerate(values, start=2):
+                    write_cell(ws, header_row + offset, column, value, _rate_format(values))
+            chart = BarChart()
+            chart.type, chart.grouping = "col", "clustered"
+            chart.title = block.title
+            chart.y_axis.title = block.unit
+            chart.y_axis.number_format = _rate_format([v for _, vs in block.rows for v in vs])
+            chart.height, chart.width = 7.5, 16
+            data = Reference(
+                ws,
+                min_col=2,
+                max_col=1 + len(block.periods),
+                min_row=header_row,
+                max_row=header_row + len(block.rows),
+            )
+            categories = Reference(
+                ws, min_col=1, min_row=header_row + 1, max_row=header_row + len(block.rows)
+            )
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(categories)
+            ws.add_chart(chart, f"{get_column_letter(len(block.periods) + 3)}{header_row}")
+            anchor_row = header_row + max(len(block.rows) + 2, 16)
+
+
+def _add_simple_sheet(wb: Workbook, title: str, table: Table, tables: ExportTables) -> None:
+    header, rows, formats = table
+    ws = wb.create_sheet(sheet_title(title))
+    status = header.index(tables.label("status")) + 1 if tables.label("status") in header else None
+    first, last = write_table(ws, 1, header, rows, formats, status, tables.status_fills(STATUS_FILLS))
+    ws.freeze_panes = ws.cell(row=first + 1, column=1)
+    fit_columns(ws, first, last)
+
+
+def _print_setup(wb: Workbook) -> None:
+    """Landscape, one page wide: the sheets print (and convert to PDF) as readable pages."""
+    for ws in wb.worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+
+
+def build_workbook(tables: ExportTables) -> Workbook:
+    """The whole workbook, in memory."""
+    wb = Workbook()
+    _add_overview(wb, tables)
+    _add_theme_sheets(wb, tables)
+    _add_simple_sheet(wb, tables.label("sheet_normalisation"), tables.normalisation(), tables)
+    if tables.result.districts:
+        _add_simple_sheet(wb, tables.label("sheet_districts"), tables.districts(), tables)
+    _add_simple_sheet(wb, tables.label("sheet_sources"), tables.sources(), tables)
+    _print_setup(wb)
+    return wb
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_workbook(tables: ExportTables, out: Path, force: bool = False) -> Path:
+    """Write the workbook atomically (temp file + rename); refuse to overwrite without ``force``."""
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(f"{out}: the workbook needs the .xlsx extension.")
+    if out.exists() and not force:
+        raise InputError(f"{out}: exists already; not overwritten.", hint="pass --force to replace it.")
+    if not out.parent.exists():
+        raise InputError(f"{out.parent}: folder does not exist.")
+    handle, temp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".xlsx.tmp", dir=out.parent)
+    os.close(handle)
+    try:
+        build_workbook(tables).save(temp)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
+        os.replace(temp, out)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    return out
