@@ -159,3 +159,20 @@ def test_estimated_youths_are_labelled(tmp_path: Path, plan_store: tuple[Store, 
     result = compare(store, period="2019H1", plan_path=plan, area="Testdorp-jong")
     youth = by_id(result)["jeugd"]
     assert any(n.startswith("ESTIMATE: youths 12-24 estimated") for n in youth.notes)
+
+
+def test_benchmark_members_by_code_and_shipped_group(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    from veilcli.plans import Benchmark
+
+    assert Benchmark(name="x", members=["GM0034", "RE03"]).areas == ["Almere", "Midden-Nederland"]
+    store, _ = plan_store
+    plan = tmp_path / "group.toml"
+    plan.write_text(PLAN.replace('members = ["A", "B"]', 'group = "g10-100000plus"'), encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"group.toml line 6: benchmark group 'AB' has member\(s\) without any"
+    ):
+        compare(store, period="2019H1", plan_path=plan)
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text(PLAN.replace('members = ["A", "B"]', 'group = "g99"'), encoding="utf-8")
+    with pytest.raises(InputError, match="line 6"):
+        compare(store, period="2019H1", plan_path=unknown)

@@ -287,12 +287,17 @@ def ingest(
             render_validation(stdout, result.report, max_per_kind)
         render_ingest(stdout, result)
     if any(s.status == "rejected" for s in result.sources):
-        stderr.print(
-            "[bold red]nothing was stored:[/] fix the rows above, or pass --skip-invalid to store "
-            "the valid rows and write the rejected ones to a CSV.",
-            highlight=False,
-        )
+        if dry_run:
+            stderr.print("[bold red]dry run, invalid rows:[/] ingest would store nothing.", highlight=False)
+        else:
+            stderr.print(
+                "[bold red]nothing was stored:[/] fix the rows above, or pass --skip-invalid to store "
+                "the valid rows and write the rejected ones to a CSV.",
+                highlight=False,
+            )
         raise typer.Exit(1)
+    if dry_run:
+        stderr.print("dry run: nothing was stored.")
 
 
 @app.command()

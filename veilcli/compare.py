@@ -119,7 +119,7 @@ def _tables(
     else:
         registrations = registrations.filter(pl.col("municipality").is_in(areas))
     regs = aggregate_registrations(
-        registrations, rules, unit=unit, baseline=baseline, area_column=area_column
+        registrations, rules, unit=unit, baseline=baseline, area_column=area_column, periods=labels
     )
     counts = aggregate_counts(
         store.scan(Kind.counts).filter(pl.col("area").is_in(areas)), rules, unit=unit, baseline=baseline
@@ -143,7 +143,10 @@ def _tables(
         combined=combine(regs, counts) if not by_district_of else regs,
         counts=counts,
         suspects=suspects,
-        registration_coverage=coverage(registrations, area_column),
+        # Periods with registrations have rows here (only codes counted in no category are absent).
+        registration_coverage={
+            (r[0], r[1]) for r in regs.filter(pl.col("raw") > 0).select("area", "period").iter_rows()
+        },
         suspect_coverage=coverage(suspects_scan, "municipality") if not by_district_of else set(),
         population=store.scan(Kind.population).collect(),
     )
@@ -279,10 +282,10 @@ def _check_benchmark_population(tables: Tables, plan: LoadedPlan, indicators: li
     A member missing one year or one column only makes those pooled values unknown (no_data).
     """
     for index, bench in enumerate(plan.plan.benchmarks):
-        if bench.members is None:
+        if not bench.pooled:
             continue
         have = set(tables.population["area"].to_list())
-        missing = [m for m in bench.members if m not in have]
+        missing = [m for m in bench.areas if m not in have]
         if missing and any(i.unit.denominator for i in indicators):
             raise InputError(
                 f"{plan_line(plan, 'benchmarks', index)}: benchmark group {bench.name!r} has member(s) "

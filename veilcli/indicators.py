@@ -6,6 +6,7 @@ category without registrations in a period the area does have registrations for 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import polars as pl
@@ -35,6 +36,17 @@ class Tables:
     registration_coverage: set[tuple[str, str]]  # (area, period) with any registration
     suspect_coverage: set[tuple[str, str]]
     population: pl.DataFrame  # year, area, inhabitants, dwellings, youths_12_24
+
+    @functools.cached_property
+    def _combined_parts(self) -> dict[tuple[str, str], pl.DataFrame]:
+        return {
+            (str(key[0]), str(key[1])): part
+            for key, part in self.combined.partition_by(["area", "period"], as_dict=True).items()
+        }
+
+    def combined_at(self, area: str, period: str) -> pl.DataFrame:
+        """The combined rows of one area and period (split once, looked up per indicator)."""
+        return self._combined_parts.get((area, period), self.combined.clear())
 
 
 def _sum_or_null(rows: pl.DataFrame, column: str) -> float | None:
@@ -75,7 +87,7 @@ def _rows(tables: Tables, indicator: Indicator, area: str, period: str) -> tuple
         rows = table.filter(at, pl.col("category").is_in(expand_categories(indicator.categories)))
         return rows, (area, period) in tables.suspect_coverage
     codes = expand_categories(indicator.categories)
-    in_area = tables.combined.filter(at)
+    in_area = tables.combined_at(area, period)
     covered = (area, period) in tables.registration_coverage
     if not covered and indicator.categories == [ALL_CRIMES]:
         # Police open data give total crime as its own code; prefer it over summing categories.

@@ -116,15 +116,28 @@ def collapse_suspects(suspects: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
     return pl.concat([identified, anonymous]).drop(RANK, EVENT)
 
 
-def _prepare(rows: pl.LazyFrame, unit: str, area_column: str, rules: Rules) -> pl.LazyFrame:
+def _prepare(
+    rows: pl.LazyFrame, unit: str, area_column: str, rules: Rules, periods: list[str] | None = None
+) -> pl.LazyFrame:
+    """Classify, label periods and areas, and flag what the samenloop collapse cannot correct.
+
+    With ``periods``, rows outside them are dropped unless they belong to an event (an event's
+    registrations are all kept, so the collapse judges every event whole).
+    """
     since = rules.samenloop.since
-    return to_category(rows).with_columns(
-        period_label_expr(pl.col("date"), unit).alias("period"),
-        pl.col(area_column).alias("area"),
-        # Rows after the change in a source without any event_id cannot be collapsed.
-        (~pl.col("event_id").is_not_null().any().over("source_id") & (pl.col("date") >= since)).alias(
-            "__uncorrectable"
-        ),
+    # Rows after the change in a source without any event_id cannot be collapsed: judged on all its rows.
+    sources = rows.group_by("source_id").agg(pl.col("event_id").is_not_null().any().alias("__has_events"))
+    labelled = rows.with_columns(period_label_expr(pl.col("date"), unit).alias("period"))
+    if periods is not None:
+        labelled = labelled.filter(pl.col("period").is_in(periods) | pl.col("event_id").is_not_null())
+    return (
+        to_category(labelled)
+        .join(sources, on="source_id", how="left")
+        .with_columns(
+            pl.col(area_column).alias("area"),
+            (~pl.col("__has_events") & (pl.col("date") >= since)).alias("__uncorrectable"),
+        )
+        .drop("__has_events")
     )
 
 
@@ -153,9 +166,14 @@ def aggregate_registrations(
     unit: str,
     baseline: str | None,
     area_column: str = "municipality",
+    periods: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Registrations per period x area x category: raw, after samenloop, after internet (= corrected)."""
-    prepared = _prepare(registrations, unit, area_column, rules)
+    """Registrations per period x area x category: raw, after samenloop, after internet (= corrected).
+
+    ``periods`` (which must include ``baseline``) limits the result, and the work, to those periods.
+    """
+    # Materialised once: the raw counts and the collapse both read it.
+    prepared = _prepare(registrations, unit, area_column, rules, periods).collect(engine="in-memory").lazy()
     raw, collapsed = _raw_and_collapsed(prepared, rules, collapse_events, None)
     channel = pl.col("channel")
     after = collapsed.group_by(KEYS).agg(
@@ -170,6 +188,8 @@ def aggregate_registrations(
         pl.col("channel_unknown", "__no_channel").fill_null(0),
         pl.lit("registrations").alias("source"),
     )
+    if periods is not None:
+        frame = frame.filter(pl.col("period").is_in(periods))
     result = _internet(frame.collect(engine="in-memory"), rules, baseline)
     return _finish(result, rules)
 

@@ -6,6 +6,7 @@ file, the line of the indicator or benchmark they are in, and what to write inst
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -16,9 +17,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from veilcli.classification import categories, crime_codes, nuisance_codes
-from veilcli.errors import InputError
+from veilcli.errors import InputError, VeilcliError
 from veilcli.models import Kind
-from veilcli.resources import schemas_dir
+from veilcli.resources import resolve_areas, schemas_dir
 
 ALL_CRIMES = "crime"
 ALL_NUISANCE = "nuisance"
@@ -90,25 +91,46 @@ class Indicator(BaseModel):
 
 
 class Benchmark(BaseModel):
-    """A benchmark: one stored area, or member areas pooled (sum of counts / sum of denominators)."""
+    """A benchmark: one stored area, member areas pooled, or a shipped/own group file pooled.
+
+    Pooling is the sum of counts over the sum of denominators. Areas and members may be names or
+    CBS codes (``GM0363`` = Amsterdam); groups are files in ``schemas/groups/`` or a CSV path.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     name: str
     area: str | None = Field(None, description="An area as stored (name or CBS code).")
     members: list[str] | None = Field(None, min_length=1, description="Member areas to pool.")
+    group: str | None = Field(None, description="A group file to pool, e.g. 'g10-100000plus'.")
     source: str = ""
 
     @model_validator(mode="after")
     def _one_of(self) -> Benchmark:
-        if (self.area is None) == (self.members is None):
-            raise ValueError("give either area or members")
+        if sum(x is not None for x in (self.area, self.members, self.group)) != 1:
+            raise ValueError("give exactly one of area, members or group")
+        if self.group is not None:
+            from veilcli.groups import load_group
+
+            try:
+                load_group(self.group)
+            except VeilcliError as exc:  # a plan error, reported with the plan's line
+                raise ValueError(str(exc)) from exc
         return self
 
     @property
+    def pooled(self) -> bool:
+        """Whether several areas are pooled (so each needs population)."""
+        return self.area is None
+
+    @property
     def areas(self) -> list[str]:
-        """The stored areas this benchmark pools."""
-        return [self.area] if self.area is not None else list(self.members or [])
+        """The stored area names this benchmark pools."""
+        if self.group is not None:
+            from veilcli.groups import group_areas
+
+            return group_areas(self.group)
+        return resolve_areas([self.area] if self.area is not None else list(self.members or []))
 
 
 class Theme(BaseModel):
@@ -152,6 +174,11 @@ class Plan(BaseModel):
 
 def expand_categories(selection: list[str]) -> list[str]:
     """Canonical category codes a selection means ('crime', 'nuisance', '1.4.*', codes)."""
+    return list(_expand(tuple(selection)))
+
+
+@functools.cache
+def _expand(selection: tuple[str, ...]) -> tuple[str, ...]:
     known = [c for c in categories()["code"].to_list() if c != TOTAL_CRIME_CODE]
     chosen: list[str] = []
     for item in selection:
@@ -164,7 +191,7 @@ def expand_categories(selection: list[str]) -> list[str]:
             chosen += [c for c in known if c.startswith(item[:-1])]
         elif item.upper() in known:
             chosen.append(item.upper())
-    return list(dict.fromkeys(chosen))
+    return tuple(dict.fromkeys(chosen))
 
 
 @dataclass(frozen=True)
