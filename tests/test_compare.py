@@ -176,3 +176,17 @@ def test_benchmark_members_by_code_and_shipped_group(plan_store: tuple[Store, Pa
     unknown.write_text(PLAN.replace('members = ["A", "B"]', 'group = "g99"'), encoding="utf-8")
     with pytest.raises(InputError, match="line 6"):
         compare(store, period="2019H1", plan_path=unknown)
+
+
+def test_unknown_area_is_a_clear_error(plan_store: tuple[Store, Path]) -> None:
+    store, plan = plan_store
+    result = CliRunner().invoke(
+        app, ["compare", "--area", "Nergens", "--plan", str(plan), "--store", str(store.root)]
+    )
+    assert (
+        result.exit_code == 2
+        and "no data for area 'Nergens'" in result.output
+        and "Testdorp" in result.output
+    )
+    result = CliRunner().invoke(app, ["normalise", "--area", "Nergens", "--store", str(store.root)])
+    assert result.exit_code == 2 and "no data for area 'Nergens'" in result.output

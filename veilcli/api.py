@@ -19,6 +19,7 @@ from veilcli.errors import UsageError
 from veilcli.models import Kind
 from veilcli.normalise import aggregate_counts, aggregate_registrations, combine
 from veilcli.periods import Period, parse_period
+from veilcli.resources import resolve_areas
 from veilcli.rules import LoadedRules, load_rules
 from veilcli.store import Store
 
@@ -77,6 +78,22 @@ def default_area(store: Store) -> str:
     )
 
 
+def require_known_area(store: Store, area: str) -> None:
+    """An area the store has nothing for is a typo far more often than a real comparison."""
+    known: set[str] = set()
+    for kind, column in (
+        (Kind.registrations, "municipality"),
+        (Kind.counts, "area"),
+        (Kind.population, "area"),
+    ):
+        known |= set(
+            store.scan(kind).select(pl.col(column).unique()).collect()[column].drop_nulls().to_list()
+        )
+    if area not in known:
+        shown = ", ".join(sorted(known)[:12]) or "none: run `veilcli ingest PATH` first"
+        raise UsageError(f"the store has no data for area {area!r}.", hint=f"areas in the store: {shown}.")
+
+
 @dataclass
 class NormaliseResult:
     """Corrected counts for a selection, with how the change versus the baseline splits."""
@@ -109,7 +126,8 @@ def normalise_store(
     chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
     periods = comparison_periods(chosen, baseline)
     base = periods[0] if baseline is not None else None
-    area = area or default_area(store)
+    area = resolve_areas([area])[0] if area else default_area(store)
+    require_known_area(store, area)
     labels = [str(p) for p in periods]
     registrations = store.scan(Kind.registrations).filter(pl.col("municipality") == area)
     area_column = "district" if by == "district" else "municipality"

@@ -14,7 +14,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from veilcli.api import comparison_periods, latest_complete_period
+from veilcli.api import comparison_periods, latest_complete_period, require_known_area
 from veilcli.errors import InputError, UsageError
 from veilcli.goals import SIGNIFICANCE_LEVEL, Status, change_pct, rate_p_value, status
 from veilcli.indicators import Tables, missing_population, pooled_series
@@ -28,6 +28,7 @@ from veilcli.normalise import (
 )
 from veilcli.periods import Period, parse_period
 from veilcli.plans import Goal, Indicator, LoadedPlan, Unit, load_plan, plan_line
+from veilcli.resources import resolve_areas
 from veilcli.rules import Rules, load_rules
 from veilcli.store import Store
 
@@ -174,7 +175,8 @@ def compare(
     chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
     periods = comparison_periods(chosen, baseline if baseline is not None else plan.baseline)
     labels = [str(p) for p in periods]
-    area = area or plan.area
+    area = resolve_areas([area or plan.area])[0]
+    require_known_area(store, area)
     indicators = [i for i in plan.indicators if theme is None or i.theme == theme]
     if not indicators:
         raise UsageError(
