@@ -150,3 +150,53 @@ def test_libreoffice_renders_the_workbook(plan_store: tuple[Store, Path], tmp_pa
         timeout=180,
     )
     assert done.returncode == 0 and (tmp_path / "r.pdf").stat().st_size > 10_000
+
+
+def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> None:
+    """Districts: rates where the store has district population, counts alone where not (and said so)."""
+    rows = ["Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijk"]
+    for n, (date, wijk) in enumerate(
+        [("2017-03-01", "Noord")] * 4
+        + [("2019-03-01", "Noord")] * 2
+        + [("2017-03-01", "Zuid")] * 3
+        + [("2019-03-01", "Zuid")] * 5
+    ):
+        rows.append(f"R{n};{date};2.2.1;Testdorp;{wijk}")
+    (tmp_path / "reg.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "pop.csv").write_text(
+        "Jaar;Gebied;Inwoners\n2017;Testdorp;10.000\n2019;Testdorp;10.000\n2017;Noord;2.000\n2019;Noord;4.000\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "store")
+    from veilcli.ingest import ReadOptions, ingest_paths
+
+    assert ingest_paths([tmp_path / "reg.csv", tmp_path / "pop.csv"], store, ReadOptions()).stored
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        'name = "p"\narea = "Testdorp"\nbaseline = 2017\n[[indicators]]\nid = "vernieling"\ntheme = 1\n'
+        'label = "Vernieling"\ncategories = ["2.2.1"]\nunit = "per_1000_inhabitants"\ngoal = "no_increase"\n',
+        encoding="utf-8",
+    )
+    result = compare(store, period="2019H1", plan_path=plan, by="district")
+    districts = {d.district: d for d in result.districts or []}
+    north, south = districts["Noord"], districts["Zuid"]
+    # Noord: 4 / 2,000 x 1,000 = 2.0 -> 2 / 4,000 x 1,000 = 0.5: -75%
+    assert north.has_population and north.indicators[0].values == {
+        "2017H1": 2.0,
+        "2018H1": None,
+        "2019H1": 0.5,
+    }
+    assert north.indicators[0].change_pct == pytest.approx(-75.0)
+    # Zuid: no population: the counts 3 and 5 alone, no rate, said so
+    assert not south.has_population and south.indicators[0].counts == {
+        "2017H1": 3,
+        "2018H1": None,
+        "2019H1": 5,
+    }
+    assert "no district population stored: counts only" in south.indicators[0].notes
+    out = tmp_path / "w.xlsx"
+    args = ["export", "xlsx", str(out), "--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
+    assert runner.invoke(app, [*args, "--by", "district"]).exit_code == 0
+    wijken = openpyxl.load_workbook(out)["Wijken"]
+    table = {(r[0], r[4 + 2]) for r in wijken.iter_rows(min_row=2, values_only=True)}
+    assert ("Noord", 0.5) in table and ("Zuid", 5) in table
