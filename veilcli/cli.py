@@ -54,6 +54,13 @@ class NormaliseBy(StrEnum):
     district = "district"
 
 
+class Lang(StrEnum):
+    """Label language of exports."""
+
+    nl = "nl"
+    en = "en"
+
+
 class CompareBy(StrEnum):
     """Rows of `compare`: the area, or the area and its districts."""
 
@@ -356,30 +363,34 @@ def normalise(
         render_normalise(stdout, result)
 
 
+BaselineOpt = Annotated[int | None, typer.Option("--baseline", help="Baseline year (default: the plan's).")]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option("--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."),
+]
+PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan TOML (default: the shipped Almere plan).")]
+RulesOpt = Annotated[
+    Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
+]
+AreaOpt = Annotated[str | None, typer.Option("--area", help="Area as stored (default: the plan's).")]
+RawOpt = Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")]
+ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")]
+ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
 @app.command()
 @handle_errors
 def compare(
-    baseline: Annotated[
-        int | None, typer.Option("--baseline", help="Baseline year (default: the plan's).")
-    ] = None,
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."
-        ),
-    ] = None,
-    plan: Annotated[
-        Path | None, typer.Option("--plan", help="Plan TOML (default: the shipped Almere plan).")
-    ] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Area as stored (default: the plan's).")] = None,
-    raw: Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")] = False,
-    by: Annotated[
-        CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")
-    ] = CompareBy.area,
-    theme: Annotated[int | None, typer.Option("--theme", help="Only this theme number.")] = None,
-    rules: Annotated[
-        Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
-    ] = None,
+    baseline: BaselineOpt = None,
+    period: PeriodOpt = None,
+    plan: PlanOpt = None,
+    area: AreaOpt = None,
+    raw: RawOpt = False,
+    by: ByOpt = CompareBy.area,
+    theme: ThemeOpt = None,
+    rules: RulesOpt = None,
     store: StoreOpt = None,
     output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
 ) -> None:
@@ -408,19 +419,6 @@ def compare(
     else:
         themes = {t.number: t.label for t in load_plan(plan).plan.themes}
         render_compare(stdout, result, themes)
-
-
-export_app = typer.Typer(
-    help="Write the comparison as a report workbook (xlsx), CSV files or JSON.", no_args_is_help=True
-)
-app.add_typer(export_app, name="export")
-
-
-class Lang(StrEnum):
-    """Label language of exports."""
-
-    nl = "nl"
-    en = "en"
 
 
 def _export_tables(
@@ -457,27 +455,23 @@ def _export_tables(
     return ExportTables(result, chosen.sources(), themes, lang.value, command)
 
 
-BaselineOpt = Annotated[int | None, typer.Option("--baseline", help="Baseline year (default: the plan's).")]
-PeriodOpt = Annotated[
-    str | None,
-    typer.Option("--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."),
-]
-PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan TOML (default: the shipped Almere plan).")]
-RulesOpt = Annotated[
-    Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
-]
-AreaOpt = Annotated[str | None, typer.Option("--area", help="Area as stored (default: the plan's).")]
-RawOpt = Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")]
-ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")]
-ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+class ExportFormat(StrEnum):
+    """What `veilcli export` writes."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
 
 
-@export_app.command("xlsx")
+@app.command()
 @handle_errors
-def export_xlsx(
-    out: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).", show_default=False)],
+def export(
+    what: Annotated[
+        ExportFormat, typer.Argument(help="xlsx: a report workbook; csv: a folder of CSVs; json: one file.")
+    ],
+    out: Annotated[
+        Path, typer.Argument(help="The .xlsx file, the CSV folder, or the .json file.", show_default=False)
+    ],
     baseline: BaselineOpt = None,
     period: PeriodOpt = None,
     plan: PlanOpt = None,
@@ -490,58 +484,20 @@ def export_xlsx(
     force: ForceOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """A report workbook: overview, a sheet with charts per theme, normalisation, districts, sources."""
+    """The comparison as a report workbook (overview, a sheet with charts per theme, normalisation,
+    districts, sources), or the same tables as CSV files or JSON for scripts."""
+    from veilcli.export_files import write_csv_folder, write_json_file
     from veilcli.export_xlsx import write_workbook
 
     tables = _export_tables(store, baseline, period, plan, rules, area, raw, by, theme, lang)
-    stderr.print(f"written: {write_workbook(tables, out, force)}", highlight=False)
-
-
-@export_app.command("csv")
-@handle_errors
-def export_csv(
-    out: Annotated[Path, typer.Argument(help="Folder to write one CSV per table into.", show_default=False)],
-    baseline: BaselineOpt = None,
-    period: PeriodOpt = None,
-    plan: PlanOpt = None,
-    rules: RulesOpt = None,
-    area: AreaOpt = None,
-    raw: RawOpt = False,
-    by: ByOpt = CompareBy.area,
-    theme: ThemeOpt = None,
-    lang: LangOpt = Lang.nl,
-    force: ForceOpt = False,
-    store: StoreOpt = None,
-) -> None:
-    """The workbook's tables as CSV files (UTF-8, comma) in a folder."""
-    from veilcli.export_files import write_csv_folder
-
-    tables = _export_tables(store, baseline, period, plan, rules, area, raw, by, theme, lang)
-    for path in write_csv_folder(tables, out, force):
+    if what is ExportFormat.xlsx:
+        written = [write_workbook(tables, out, force)]
+    elif what is ExportFormat.csv:
+        written = write_csv_folder(tables, out, force)
+    else:
+        written = [write_json_file(tables, out, force)]
+    for path in written:
         stderr.print(f"written: {path}", highlight=False)
-
-
-@export_app.command("json")
-@handle_errors
-def export_json(
-    out: Annotated[Path, typer.Argument(help="JSON file to write.", show_default=False)],
-    baseline: BaselineOpt = None,
-    period: PeriodOpt = None,
-    plan: PlanOpt = None,
-    rules: RulesOpt = None,
-    area: AreaOpt = None,
-    raw: RawOpt = False,
-    by: ByOpt = CompareBy.area,
-    theme: ThemeOpt = None,
-    lang: LangOpt = Lang.nl,
-    force: ForceOpt = False,
-    store: StoreOpt = None,
-) -> None:
-    """The workbook's tables as one JSON document: {table name: [rows]}."""
-    from veilcli.export_files import write_json_file
-
-    tables = _export_tables(store, baseline, period, plan, rules, area, raw, by, theme, lang)
-    stderr.print(f"written: {write_json_file(tables, out, force)}", highlight=False)
 
 
 @app.command()

@@ -112,18 +112,7 @@ def _add_overview(wb: Workbook, tables: ExportTables) -> None:
     ws["A1"] = tables.title
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = tables.subtitle
-    header, rows, formats = tables.overview()
-    first, last = write_table(
-        ws,
-        4,
-        header,
-        rows,
-        formats,
-        header.index(tables.label("status")) + 1,
-        tables.status_fills(STATUS_FILLS),
-    )
-    _apply_value_formats(ws, tables, first, last, header)
-    ws.freeze_panes = ws.cell(row=first + 1, column=3)
+    last = _indicator_table(ws, tables, top=4, theme=None)
     legend = last + 2
     write_cell(ws, legend, 1, tables.label("legend"))
     ws.cell(row=legend, column=1).font = Font(bold=True)
@@ -131,7 +120,17 @@ def _add_overview(wb: Workbook, tables: ExportTables) -> None:
         cell = write_cell(ws, legend + offset, 1, tables.status_text(status))
         cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
     write_cell(ws, legend + len(STATUS_FILLS) + 2, 1, tables.significance_note)
+
+
+def _indicator_table(ws: Worksheet, tables: ExportTables, top: int, theme: int | None) -> int:
+    """The indicator table (all, or one theme's) with formats, status fills, frozen header; its last row."""
+    header, rows, formats = tables.overview(theme=theme)
+    status = header.index(tables.label("status")) + 1
+    first, last = write_table(ws, top, header, rows, formats, status, tables.status_fills(STATUS_FILLS))
+    _apply_value_formats(ws, tables, first, last, header)
+    ws.freeze_panes = ws.cell(row=first + 1, column=3)
     fit_columns(ws, first, last)
+    return last
 
 
 def _apply_value_formats(
@@ -152,20 +151,7 @@ def _add_theme_sheets(wb: Workbook, tables: ExportTables) -> None:
         ws = wb.create_sheet(sheet_title(f"{tables.label('theme')} {theme} {label}".strip()))
         ws["A1"] = f"{tables.label('theme')} {theme}: {label}"
         ws["A1"].font = Font(bold=True, size=13)
-        header, rows, formats = tables.overview(theme=theme)
-        first, last = write_table(
-            ws,
-            3,
-            header,
-            rows,
-            formats,
-            header.index(tables.label("status")) + 1,
-            tables.status_fills(STATUS_FILLS),
-        )
-        _apply_value_formats(ws, tables, first, last, header)
-        ws.freeze_panes = ws.cell(row=first + 1, column=3)
-        fit_columns(ws, first, last)
-        anchor_row = last + 3
+        anchor_row = _indicator_table(ws, tables, top=3, theme=theme) + 3
         for block in tables.chart_blocks(theme):
             header_row = anchor_row
             write_cell(ws, header_row, 1, block.title)
