@@ -56,7 +56,7 @@ def test_validate_invalid_rows_exit_1(tmp_path: Path) -> None:
         (["validate", "{xlsx}", "--sheet", "Blad9"], "no sheet named 'Blad9'"),
         (["validate", "{fake}"], "cannot be opened as an Excel workbook"),
         (["validate", "{xlsx}", "--kind", "weather"], "Invalid value for '--kind'"),
-        (["ingest", "{xlsx}", "--map", "missing.toml"], "mapping file not found"),
+        (["ingest", "{xlsx}", "--map", "missing.toml"], "column map (--map) not found"),
     ],
 )
 def test_user_mistakes_exit_2_without_traceback(

@@ -127,7 +127,7 @@ def test_plan_errors_name_the_line(tmp_path: Path, plan_store: tuple[Store, Path
     bad = tmp_path / "bad.toml"
     bad.write_text(PLAN.replace('categories = ["2.2.1"]', 'categories = ["9.9.9"]'), encoding="utf-8")
     with pytest.raises(
-        InputError, match=r"bad.toml: invalid plan: line 26 \(indicators\[2\]\): unknown categories .9.9.9."
+        InputError, match=r"bad.toml: invalid plan file: line 26 \(indicators\[2\]\): unknown categories .9.9.9."
     ):
         compare(store, period="2019H1", plan_path=bad)
     members = tmp_path / "members.toml"

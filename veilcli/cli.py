@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import functools
 import sys
-import tomllib
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from veilcli import __version__
-from veilcli.errors import InputError, UsageError, VeilcliError
+from veilcli.errors import UsageError, VeilcliError
 from veilcli.models import ColumnMap, Kind
 
 if TYPE_CHECKING:
@@ -166,18 +164,15 @@ def load_column_map(path: Path | None) -> ColumnMap | None:
     """Read and check a ``--map`` TOML file."""
     if path is None:
         return None
-    if not path.is_file():
-        raise InputError(f"{path}: mapping file not found.")
-    try:
-        return ColumnMap.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML ({exc}).") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise InputError(
-            f"{path}: not a valid column map ({problems}).",
-            hint='write kind = "registrations" and a [columns] table: canonical_name = "Header in file".',
-        ) from exc
+    from veilcli.tomlfiles import load_toml_model
+
+    column_map, _ = load_toml_model(
+        path,
+        ColumnMap,
+        "column map (--map)",
+        'write kind = "registrations" and a [columns] table: canonical_name = "Header in file".',
+    )
+    return column_map
 
 
 def _read_options(

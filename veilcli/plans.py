@@ -9,17 +9,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from veilcli.classification import categories, crime_codes, nuisance_codes
-from veilcli.errors import InputError, VeilcliError
+from veilcli.errors import VeilcliError
 from veilcli.models import Kind
 from veilcli.resources import resolve_areas, schemas_dir
+from veilcli.tomlfiles import load_toml_model
 
 ALL_CRIMES = "crime"
 ALL_NUISANCE = "nuisance"
@@ -219,19 +219,9 @@ def _line_of(text: str, table: str, index: int) -> int | None:
 def load_plan(path: Path | None = None) -> LoadedPlan:
     """Read and validate a plan file (the shipped default when ``path`` is None)."""
     path = path or default_plan_path()
-    if not path.is_file():
-        raise InputError(f"{path}: plan file not found.", hint="pass --plan FILE with an existing plan.")
-    data = path.read_bytes()
-    text = data.decode("utf-8", errors="replace")
-    try:
-        plan = Plan.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML ({exc}).") from exc
-    except ValidationError as exc:
-        raise InputError(
-            f"{path}: invalid plan: " + "; ".join(_describe(e, text) for e in exc.errors()),
-            hint=f"compare with the shipped plan {default_plan_path()}",
-        ) from exc
+    plan, data = load_toml_model(
+        path, Plan, "plan file", f"compare with the shipped plan {default_plan_path()}", _describe
+    )
     return LoadedPlan(plan, path, hashlib.sha256(data).hexdigest())
 
 

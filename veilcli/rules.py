@@ -9,16 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from veilcli.classification import categories
-from veilcli.errors import InputError
 from veilcli.resources import schemas_dir
+from veilcli.tomlfiles import load_toml_model
 
 TOTAL_CODE = "0.0.0"
 
@@ -114,19 +113,9 @@ def default_rules_path() -> Path:
 def load_rules(path: Path | None = None) -> LoadedRules:
     """Read and validate a rules file (the shipped defaults when ``path`` is None)."""
     path = path or default_rules_path()
-    if not path.is_file():
-        raise InputError(f"{path}: rules file not found.", hint="pass --rules FILE with an existing file.")
-    data = path.read_bytes()
-    try:
-        rules = Rules.model_validate(tomllib.loads(data.decode("utf-8")))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid TOML ({exc}).") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise InputError(
-            f"{path}: invalid rules ({problems}).",
-            hint=f"start from the documented defaults in {default_rules_path()}",
-        ) from exc
+    rules, data = load_toml_model(
+        path, Rules, "rules file", f"start from the documented defaults in {default_rules_path()}"
+    )
     return LoadedRules(rules, path, hashlib.sha256(data).hexdigest())
 
 
