@@ -79,12 +79,16 @@ def test_p_value_matches_a_hand_computation_and_r(plan_store: tuple[Store, Path]
 
 
 def test_status_rules() -> None:
-    assert status(Goal.decrease, -0.01) is Status.achieved
-    assert status(Goal.decrease, 0.0) is Status.not_achieved
-    assert status(Goal.no_increase, 0.0) is Status.achieved
-    assert status(Goal.no_increase, 0.01) is Status.not_achieved
-    assert status(Goal.none, None) is Status.no_goal
-    assert status(Goal.decrease, None) is Status.no_data
+    assert status(Goal.decrease, 1.99, 2.0) is Status.achieved
+    assert status(Goal.decrease, 2.0, 2.0) is Status.not_achieved  # exactly 0%: no decrease
+    assert status(Goal.no_increase, 2.0, 2.0) is Status.achieved  # exactly 0%: did not rise
+    assert status(Goal.no_increase, 2.01, 2.0) is Status.not_achieved
+    assert status(Goal.none, None, None) is Status.no_goal
+    assert status(Goal.decrease, None, 2.0) is Status.no_data
+    # a rare offence: 0 in the baseline, 1 now: the change in % is undefined, the status is not
+    assert status(Goal.no_increase, 0.1, 0.0) is Status.not_achieved
+    assert status(Goal.no_increase, 0.0, 0.0) is Status.achieved
+    assert rate_p_value(3, 0, 1, 1000) is None and rate_p_value(float("nan"), 1, 1, 1) is None
 
 
 def test_json_validates_against_the_committed_schema(plan_store: tuple[Store, Path]) -> None:
@@ -127,7 +131,8 @@ def test_plan_errors_name_the_line(tmp_path: Path, plan_store: tuple[Store, Path
     bad = tmp_path / "bad.toml"
     bad.write_text(PLAN.replace('categories = ["2.2.1"]', 'categories = ["9.9.9"]'), encoding="utf-8")
     with pytest.raises(
-        InputError, match=r"bad.toml: invalid plan file: line 26 \(indicators\[2\]\): unknown categories .9.9.9."
+        InputError,
+        match=r"bad.toml: invalid plan file: line 26 \(indicators\[2\]\): unknown categories .9.9.9.",
     ):
         compare(store, period="2019H1", plan_path=bad)
     members = tmp_path / "members.toml"

@@ -321,3 +321,24 @@ def test_both_corrections_off_gives_raw() -> None:
     result = aggregate_registrations(rows, RULES.without_corrections(), unit="H", baseline="2017H1")
     assert result["corrected"].to_list() == result["raw"].to_list()
     assert (result["samenloop_effect"] == 0).all() and (result["internet_effect"] == 0).all()
+
+
+def test_zero_counts_have_no_online_share_and_no_nan() -> None:
+    frame = counts(
+        [
+            ("2017H1", "G10", "1.2.3", 0, 0),  # no baseline share: nothing to hold fixed
+            ("2019H1", "G10", "1.2.3", 10, 5),
+            ("2017H1", "G10", "1.1.1", 10, 2),  # s0 = 0.2
+            ("2019H1", "G10", "1.1.1", 0, 0),
+        ]
+    )
+    result = aggregate_counts(frame, RULES, unit="H", baseline="2017H1")
+    assert not result.select(pl.col("corrected").is_nan().any()).item()
+    assert value(result, "2019H1", "1.2.3", "corrected", "G10") == 10
+    assert value(result, "2019H1", "1.1.1", "corrected", "G10") == 0
+
+
+def test_no_online_reports_in_the_baseline_is_said() -> None:
+    rows = registrations(_channels(B, "1.2.3", 0, 4) + _channels(P, "1.2.3", 3, 5))
+    result = aggregate_registrations(rows, RULES, unit="H", baseline="2017H1")
+    assert "no online reports in the baseline" in value(result, "2019H1", "1.2.3", "notes")

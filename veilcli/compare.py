@@ -265,7 +265,7 @@ def _indicator(
         raw_values={p: rows[p]["raw_value"] for p in labels},
         change_pct=change,
         raw_change_pct=change_pct(now["raw_value"], base["raw_value"]),
-        status=status(indicator.goal, change),
+        status=status(indicator.goal, now["value"], base["value"]),
         p_value=p_value,
         significant=None if p_value is None else p_value < SIGNIFICANCE_LEVEL,
         effects=Effects(samenloop=now["samenloop_effect"], internet=now["internet_effect"]),

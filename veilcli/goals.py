@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 
 from veilcli.plans import Goal
@@ -20,19 +21,29 @@ class Status(StrEnum):
 
 def change_pct(value: float | None, baseline: float | None) -> float | None:
     """Change versus the baseline in % (None when either is missing or the baseline is 0)."""
-    if value is None or baseline is None or baseline == 0:
+    if not _known(value) or not _known(baseline) or baseline == 0:
         return None
+    assert value is not None and baseline is not None
     return (value / baseline - 1) * 100
 
 
-def status(goal: Goal, change: float | None) -> Status:
-    """decrease: achieved when change < 0; no_increase: when change <= 0; monitors: no_goal."""
+def status(goal: Goal, value: float | None, baseline: float | None) -> Status:
+    """decrease: achieved when the value fell; no_increase: when it did not rise; monitors: no_goal.
+
+    Judged on the values, so a baseline of 0 (a rare offence) still has a status even though its
+    change in % is undefined; a missing value or baseline is ``no_data``.
+    """
     if goal is Goal.none:
         return Status.no_goal
-    if change is None:
+    if not _known(value) or not _known(baseline):
         return Status.no_data
-    achieved = change < 0 if goal is Goal.decrease else change <= 0
+    assert value is not None and baseline is not None
+    achieved = value < baseline if goal is Goal.decrease else value <= baseline
     return Status.achieved if achieved else Status.not_achieved
+
+
+def _known(value: float | None) -> bool:
+    return value is not None and not math.isnan(value)
 
 
 def rate_p_value(
@@ -43,11 +54,14 @@ def rate_p_value(
     Given the total, the period's count is Binomial(total, exposure / (exposure + baseline_exposure))
     under equal rates. Counts are rounded to whole registrations (corrected counts are fractional).
     """
-    if None in (count, exposure, baseline_count, baseline_exposure):
+    if not all(_known(x) for x in (count, exposure, baseline_count, baseline_exposure)):
         return None
-    assert count is not None and exposure and baseline_count is not None and baseline_exposure
+    assert count is not None and exposure is not None and baseline_count is not None
+    assert baseline_exposure is not None
+    if exposure <= 0 or baseline_exposure <= 0:
+        return None
     k, total = round(count), round(count) + round(baseline_count)
-    if total == 0 or exposure <= 0 or baseline_exposure <= 0:
+    if total == 0:
         return None
     from scipy.stats import binomtest  # imported here: scipy is slow to import and only needed now
 

@@ -255,13 +255,17 @@ def _internet(frame: pl.DataFrame, rules: Rules, baseline: str | None) -> pl.Dat
         .then(pl.lit("no channel data in the baseline: no internet correction"))
         .when(s0 >= 1)
         .then(pl.lit("baseline online share is 100%: no internet correction"))
+        .when((s0 == 0) & (pl.col("internet") > 0))
+        .then(pl.lit("no online reports in the baseline: every online report now counts as extra"))
     )
     unknown_note = pl.when(pl.col("channel_unknown") > 0).then(
         pl.format("{} with channel unknown, counted as reported", pl.col("channel_unknown"))
     )
     return with_share.with_columns(
         pl.when(correctable).then(held + other).otherwise(pl.col("after_samenloop")).alias("corrected"),
-        pl.concat_str([note, unknown_note], separator="; ", ignore_nulls=True).alias("notes"),
+        pl.concat_str([note, unknown_note], separator="; ", ignore_nulls=True)
+        .replace("", None)
+        .alias("notes"),
     )
 
 
@@ -278,7 +282,7 @@ def aggregate_counts(counts: pl.LazyFrame, rules: Rules, *, unit: str, baseline:
     )
     factor = pl.col("__factor").fill_null(0.0) * after_days / days if rules.samenloop.enabled else pl.lit(0.0)
     count = pl.col("count").cast(pl.Float64)
-    share = pl.col("internet_count") / count
+    share = pl.when(count > 0).then(pl.col("internet_count") / count)  # a count of 0 has no online share
     frame = (
         rolled.join(factors, on="category", how="left")
         .with_columns(
