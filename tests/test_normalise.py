@@ -255,7 +255,20 @@ def test_registrations_win_over_counts() -> None:
         registrations([("R1", P, "1.2.3", None, "desk")]), RULES, unit="H", baseline=None
     )
     cnts = aggregate_counts(
-        counts([("2019H1", "Almere", "1.2.3", 50, None), ("2019H1", "Almere", "1.1.1", 7, None)]),
+        counts(
+            [
+                ("2019H1", "Almere", "1.2.3", 50, None),  # same category: set aside
+                (
+                    "2019H1",
+                    "Almere",
+                    "1.1.1",
+                    7,
+                    None,
+                ),  # other police category, same area and period: set aside too
+                ("2019H1", "Almere", "huisverbod", 9, None),  # not a police category: kept
+                ("2018H1", "Almere", "1.1.1", 6, None),  # a period registrations do not cover: kept
+            ]
+        ),
         RULES,
         unit="H",
         baseline=None,
@@ -263,7 +276,9 @@ def test_registrations_win_over_counts() -> None:
     both = combine(regs, cnts)
     assert value(both, "2019H1", "1.2.3", "raw") == 1
     assert "registrations win" in value(both, "2019H1", "1.2.3", "notes")
-    assert value(both, "2019H1", "1.1.1", "source") == "counts"
+    assert both.filter(pl.col("period") == "2019H1", pl.col("category") == "1.1.1").height == 0
+    assert value(both, "2019H1", "huisverbod", "raw") == 9
+    assert value(both, "2018H1", "1.1.1", "source") == "counts"
 
 
 def suspects(rows: list[tuple]) -> pl.LazyFrame:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from veilcli.classification import to_category
+from veilcli.classification import categories, to_category
 from veilcli.rules import Rules
 
 KEYS = ["period", "area", "category"]
@@ -380,14 +380,31 @@ def _finish(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 
 
 def combine(registrations: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
-    """Registrations and counts together; where both cover a period x area x category, registrations win."""
-    overlap = counts.join(registrations.select(KEYS), on=KEYS, how="semi")
-    kept_counts = counts.join(registrations.select(KEYS), on=KEYS, how="anti")
-    note = "counts for the same area, category and period exist and were not added: registrations win"
+    """Registrations and counts together, never added: registrations win.
+
+    Where registrations cover an area and period, that area and period's police counts (every
+    category code of the classification, totals included) are set aside, so a total is never a mix
+    of the two sources. Other counts (e.g. municipal tallies such as house bans) are kept.
+    """
+    area_period = ["area", "period"]
+    covered = registrations.select(area_period).unique()
+    police = counts.filter(pl.col("category").is_in(police_codes()))
+    set_aside = police.join(covered, on=area_period, how="semi")
+    kept_counts = counts.join(set_aside.select(KEYS), on=KEYS, how="anti")
+    note = "police counts for this area and period were set aside, not added: registrations win"
     marked = registrations.join(
-        overlap.select(KEYS).with_columns(pl.lit(note).alias("__note")), on=KEYS, how="left"
+        set_aside.select(area_period).unique().with_columns(pl.lit(note).alias("__note")),
+        on=area_period,
+        how="left",
     )
     marked = marked.with_columns(
         pl.concat_str(["notes", "__note"], separator="; ", ignore_nulls=True).replace("", None).alias("notes")
     ).drop("__note")
     return pl.concat([marked, kept_counts]).sort(KEYS)
+
+
+def police_codes() -> list[str]:
+    """Category codes of the police classification (crime, nuisance, and both totals)."""
+    from veilcli.formats import NUISANCE_TOTAL_CODE
+
+    return [*categories()["code"].to_list(), NUISANCE_TOTAL_CODE]
