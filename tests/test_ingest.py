@@ -179,3 +179,42 @@ def test_files_from_an_older_schema_still_read(tmp_path: Path, store_dir: Path) 
     )  # as an older veilcli wrote it
     rows = store.scan(Kind.population).collect()
     assert rows["inhabitants"].to_list() == [207904] and rows["youths_12_24_estimated"].to_list() == [None]
+
+
+def test_replace_from_two_files_of_one_command(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    ingest(
+        [csv_file(tmp_path, "old.csv", [f"A{i};2019-01-02;1.1.1;Almere;;Balie" for i in (1, 2, 3)])], store
+    )
+    new1 = csv_file(tmp_path, "new1.csv", ["A1;2019-01-03;1.2.3;Almere;;Balie"])
+    new2 = csv_file(tmp_path, "new2.csv", ["A2;2019-01-04;2.2.1;Almere;;Balie"])
+    result = ingest([new1, new2], store, replace=True)
+    assert [s.replaced for s in result.sources] == [{str((tmp_path / "old.csv").resolve()): 1}] * 2
+    rows = store.scan(Kind.registrations).sort("registration_id").collect()
+    assert rows.select("registration_id", "category_code").rows() == [
+        ("A1", "1.2.3"),
+        ("A2", "2.2.1"),
+        ("A3", "1.1.1"),
+    ]
+
+
+def test_rejected_rows_folder_is_created_and_names_do_not_collide(tmp_path: Path, store_dir: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one = csv_file(
+        tmp_path / "a", "x.csv", ["R1;2019-01-02;1.1.1;Almere;;Balie", "R2;bad;1.1.1;Almere;;Balie"]
+    )
+    two = csv_file(
+        tmp_path / "b", "x.csv", ["R3;2019-01-02;1.1.1;Almere;;Balie", "R4;bad;1.1.1;Almere;;Balie"]
+    )
+    result = ingest(
+        [one, two], Store(store_dir), skip_invalid=True, rejected_dir=tmp_path / "new" / "rejects"
+    )
+    names = sorted(Path(s.rejected_file).name for s in result.sources if s.rejected_file)
+    assert names == ["x-2.rejected.csv", "x.rejected.csv"]
+
+
+def test_header_only_file_is_not_stored(tmp_path: Path, store_dir: Path) -> None:
+    result = ingest([csv_file(tmp_path, "h.csv", [])], Store(store_dir))
+    assert result.sources[0].status == "empty" and not result.stored
+    assert not (store_dir / "manifest.json").exists()

@@ -12,7 +12,7 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli import __version__
-from veilcli.errors import StoreError
+from veilcli.errors import InputError, StoreError
 from veilcli.models import DATASET_KEYS, ColumnMap, Kind, Manifest, SourceRecord, ValidationReport
 from veilcli.readers import expand_paths, read_tables
 from veilcli.store import Store, stored_schema
@@ -127,10 +127,15 @@ def _source_id(sha256: str, sheet: str | None) -> str:
     return hashlib.sha256(f"{sha256}:{sheet or ''}".encode()).hexdigest()[:16]
 
 
-def _rejected_file(validated: ValidatedTable, directory: Path) -> Path:
+def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) -> Path:
+    """Write rejected rows with their reasons; a name used earlier in this command gets a number."""
     report = validated.report
     stem = Path(report.path).stem + (f"-{report.sheet}" if report.sheet else "")
-    target = directory / f"{stem}.rejected.csv"
+    target, number = directory / f"{stem}.rejected.csv", 1
+    while target in used:
+        number += 1
+        target = directory / f"{stem}-{number}.rejected.csv"
+    used.add(target)
     validated.rejected.write_csv(target)
     return target
 
@@ -203,7 +208,17 @@ def ingest_paths(
         return IngestResult(
             store=str(store.root), stored=False, sources=[p.summary for p in pending], report=report
         )
+    for p in pending:
+        if p.validated.report.rows_read == 0:
+            p.summary.status = "empty"  # a header without rows: nothing to store, and said so
     _check_batch_keys(pending)
+    rejected_to = rejected_dir or Path.cwd()
+    if skip_invalid and invalid:
+        try:
+            rejected_to.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{rejected_to}: cannot create the folder for rejected rows ({exc}).") from exc
+    used_names: set[Path] = set()
 
     with store.locked():
         manifest = store.manifest()
@@ -224,7 +239,7 @@ def ingest_paths(
                 list(stored_schema(kind))
             )
             if skip_invalid and r.rows_invalid:
-                p.summary.rejected_file = str(_rejected_file(p.validated, rejected_dir or Path.cwd()))
+                p.summary.rejected_file = str(_rejected_file(p.validated, rejected_to, used_names))
             sources.append(
                 SourceRecord(
                     id=source_id,
@@ -255,7 +270,7 @@ def _resolve_conflicts(
     store: Store, manifest: Manifest, to_store: list[_Pending], replace: bool
 ) -> tuple[dict[str, pl.DataFrame], list[SourceRecord]]:
     """Keys already stored from another source: an error, or with ``replace`` removed there."""
-    frames: dict[str, pl.DataFrame] = {}
+    replaced: dict[str, tuple[str, pl.DataFrame]] = {}  # source id -> (new file, its rows)
     sources = list(manifest.sources)
     for p in to_store:
         kind = p.summary.kind
@@ -278,10 +293,17 @@ def _resolve_conflicts(
             )
         for source_id, rows in clashes.group_by("source_id").agg(pl.len()).iter_rows():
             old = by_source[source_id]
-            kept = pl.read_parquet(store.root / old.file).join(clashes.select(key), on=key, how="anti")
-            version = sum(1 for s in sources if s.id == old.id)
-            relative = f"{kind.value}/{old.id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}-{version}.parquet"
-            frames[relative] = kept
+            # A source replaced earlier in this command: keep working on its pending rows.
+            current = replaced.get(source_id)
+            base = current[1] if current else pl.read_parquet(store.root / old.file)
+            kept = base.join(clashes.select(key), on=key, how="anti")
+            relative = (
+                current[0]
+                if current
+                else (f"{kind.value}/{old.id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}.parquet")
+            )
+            replaced[source_id] = (relative, kept)
             sources[sources.index(old)] = old.model_copy(update={"file": relative, "rows": kept.height})
-            p.summary.replaced[old.path] = int(rows)
+            p.summary.replaced[old.path] = p.summary.replaced.get(old.path, 0) + int(rows)
+    frames = dict(replaced.values())
     return frames, sources

@@ -116,6 +116,8 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         if warnings.get((s.path, s.sheet)):
             found = ", ".join(f"{code} x{n}" for code, n in warnings[(s.path, s.sheet)].items())
             console.print(f"  warnings (rows kept): {found}; `veilcli validate` shows where", highlight=False)
+        if s.status == "empty":
+            console.print("  no data rows (only a header): nothing stored")
         if s.status == "unchanged":
             console.print(f"  already stored (same content, sha256 {s.sha256[:12]}): nothing added")
         if s.dropped_personal_columns:
