@@ -9,7 +9,7 @@ import pytest
 
 from veilcli.ingest import ReadOptions, ingest_paths
 from veilcli.models import Kind
-from veilcli.periods import half_year_expr
+from veilcli.periods import period_label_expr
 from veilcli.store import Store
 
 SAMPLE = Path(__file__).parent.parent / "sample_data"
@@ -27,7 +27,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 def registrations(store: Store, code_filter: pl.Expr, half_year: str) -> int:
     frame = store.scan(Kind.registrations).filter(
-        code_filter, pl.col("municipality") == "Almere", half_year_expr(pl.col("date")) == half_year
+        code_filter, pl.col("municipality") == "Almere", period_label_expr(pl.col("date"), "H") == half_year
     )
     return frame.select(pl.len()).collect().item()
 
@@ -57,7 +57,7 @@ def test_youth_suspects(store: Store) -> None:
     youth = store.scan(Kind.suspects).filter(
         pl.col("municipality") == "Almere",
         pl.col("age").is_between(12, 24),
-        half_year_expr(pl.col("date")) == "2019H1",
+        period_label_expr(pl.col("date"), "H") == "2019H1",
     )
     assert youth.select(pl.len()).collect().item() == 1043
 

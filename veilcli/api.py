@@ -17,7 +17,7 @@ import polars as pl
 from veilcli.classification import categories
 from veilcli.errors import UsageError
 from veilcli.models import Kind
-from veilcli.normalise import aggregate_counts, aggregate_registrations, combine
+from veilcli.normalise import aggregate_counts, aggregate_registrations, combine, roll_up_counts
 from veilcli.periods import Period, parse_period
 from veilcli.resources import resolve_areas
 from veilcli.rules import LoadedRules, load_rules
@@ -30,11 +30,12 @@ def latest_complete_period(store: Store, unit: str = "H") -> Period:
     """The latest period of ``unit`` the store's registrations (else counts) cover to its end."""
     last = store.scan(Kind.registrations).select(pl.col("date").max()).collect().item()
     if last is not None:
-        period = _period_of(last, unit)
+        period = Period.of(last, unit)
         # The period holding the last date is complete only if the data reach its last day.
-        return period if last >= period.end - dt.timedelta(days=1) else _previous(period)
-    periods = store.scan(Kind.counts).select(pl.col("period").unique()).collect()["period"].to_list()
-    matching = sorted(p for p in (parse_period(x) for x in periods) if p.unit == unit)
+        return period if last >= period.end - dt.timedelta(days=1) else period.previous()
+    # Counts: the latest period they cover whole at this unit (months add up to a half-year).
+    rolled = roll_up_counts(store.scan(Kind.counts), unit).select("period").unique().collect()
+    matching = sorted(parse_period(x) for x in rolled["period"].to_list())
     if not matching:
         raise UsageError(
             "the store holds no data to pick a period from.",
@@ -43,22 +44,14 @@ def latest_complete_period(store: Store, unit: str = "H") -> Period:
     return matching[-1]
 
 
-def _period_of(date: dt.date, unit: str) -> Period:
-    size = {"Y": 12, "H": 6, "Q": 3, "M": 1}[unit]
-    return Period(date.year, unit, 1 if unit == "Y" else (date.month - 1) // size + 1)
-
-
-def _previous(period: Period) -> Period:
-    parts = {"Y": 1, "H": 2, "Q": 4, "M": 12}[period.unit]
-    if period.part > 1:
-        return Period(period.year, period.unit, period.part - 1)
-    return Period(period.year - 1, period.unit, parts)
-
-
 def comparison_periods(period: Period, baseline_year: int | None) -> list[Period]:
     """Baseline, every same part of the year between, and the period itself."""
     if baseline_year is None:
         return [period]
+    if baseline_year < 1990:
+        raise UsageError(
+            f"--baseline {baseline_year} is not a year veilcli can use.", hint="write it in full: 2017."
+        )
     if baseline_year > period.year:
         raise UsageError(f"the baseline {baseline_year} lies after the period {period}.")
     return [period.in_year(year) for year in range(baseline_year, period.year + 1)]

@@ -327,7 +327,8 @@ def normalise(
         ),
     ] = None,
     baseline: Annotated[
-        int | None, typer.Option("--baseline", help="Baseline year (same part of the year).")
+        int | None,
+        typer.Option("--baseline", min=1990, max=2100, help="Baseline year (same part of the year)."),
     ] = 2017,
     area: Annotated[
         str | None, typer.Option("--area", help="Area as stored (default: the one municipality).")
@@ -358,7 +359,9 @@ def normalise(
         render_normalise(stdout, result)
 
 
-BaselineOpt = Annotated[int | None, typer.Option("--baseline", help="Baseline year (default: the plan's).")]
+BaselineOpt = Annotated[
+    int | None, typer.Option("--baseline", min=1990, max=2100, help="Baseline year (default: the plan's).")
+]
 PeriodOpt = Annotated[
     str | None,
     typer.Option("--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."),

@@ -24,9 +24,8 @@ from veilcli.normalise import (
     aggregate_registrations,
     aggregate_suspects,
     combine,
-    period_label_expr,
 )
-from veilcli.periods import Period, parse_period
+from veilcli.periods import Period, parse_period, period_label_expr
 from veilcli.plans import Goal, Indicator, LoadedPlan, Unit, load_plan, plan_line
 from veilcli.resources import resolve_areas
 from veilcli.rules import Rules, load_rules

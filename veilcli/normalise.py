@@ -12,6 +12,7 @@ from collections.abc import Callable
 import polars as pl
 
 from veilcli.classification import categories, to_category
+from veilcli.periods import MONTHS_IN_PART, period_bounds_exprs, period_label_expr
 from veilcli.rules import Rules
 
 KEYS = ["period", "area", "category"]
@@ -36,37 +37,6 @@ COLUMNS: dict[str, pl.DataType] = {
     "uncorrectable": pl.Int64(),
     "notes": pl.String(),
 }
-
-
-def period_label_expr(date: pl.Expr, unit: str) -> pl.Expr:
-    """Vectorised: date -> the label of its period (``2019``, ``2019H1``, ``2019Q3``, ``2019-05``)."""
-    year = date.dt.year().cast(pl.String)
-    if unit == "Y":
-        return year
-    if unit == "H":
-        return pl.concat_str(year, pl.lit("H"), ((date.dt.month() - 1) // 6 + 1).cast(pl.String))
-    if unit == "Q":
-        return pl.concat_str(year, pl.lit("Q"), date.dt.quarter().cast(pl.String))
-    return pl.concat_str(year, pl.lit("-"), date.dt.month().cast(pl.String).str.zfill(2))
-
-
-def period_bounds_exprs(label: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Vectorised: canonical period label -> (first day, day after the last day)."""
-    year = label.str.slice(0, 4).cast(pl.Int32)
-    part = label.str.extract(r"^\d{4}[HQ-](\d+)$", 1).cast(pl.Int32)
-    months = (
-        pl.when(label.str.contains("H"))
-        .then(6)
-        .when(label.str.contains("Q"))
-        .then(3)
-        .when(label.str.contains("-"))
-        .then(1)
-        .otherwise(12)
-    )
-    first_month = pl.when(part.is_null()).then(1).otherwise((part - 1) * months + 1)
-    start = pl.date(year, first_month, 1)
-    end = start.dt.offset_by(pl.format("{}mo", months))
-    return start, end
 
 
 def severity_ranks(rules: Rules) -> pl.LazyFrame:
@@ -321,12 +291,11 @@ def aggregate_counts(counts: pl.LazyFrame, rules: Rules, *, unit: str, baseline:
 
 def roll_up_counts(counts: pl.LazyFrame, unit: str) -> pl.LazyFrame:
     """Counts at ``unit``: as stored, else summed from finer complete periods (never both added)."""
-    months = {"Y": 12, "H": 6, "Q": 3, "M": 1}
     start, end = period_bounds_exprs(pl.col("period"))
     with_bounds = counts.with_columns(
         start.alias("__start"),
         ((end.dt.year() - start.dt.year()) * 12 + end.dt.month() - start.dt.month()).alias("__months"),
-    ).filter(pl.col("__months") <= months[unit])
+    ).filter(pl.col("__months") <= MONTHS_IN_PART[unit])
     target = with_bounds.with_columns(period_label_expr(pl.col("__start"), unit).alias("__target"))
     finest_first = target.with_columns(
         # Prefer the coarsest stored unit that fits: exact periods win over sums of finer ones.
@@ -344,7 +313,7 @@ def roll_up_counts(counts: pl.LazyFrame, unit: str) -> pl.LazyFrame:
             pl.when(pl.col("internet_count").null_count() == 0)
             .then(pl.col("internet_count").sum())
             .alias("internet_count"),
-            (pl.col("__months").sum() == months[unit]).alias("__complete"),
+            (pl.col("__months").sum() == MONTHS_IN_PART[unit]).alias("__complete"),
         )
         .filter(pl.col("__complete"))
         .drop("__complete")

@@ -56,7 +56,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(\d{4})MM(0[1-9]|1[0-2])$", "M"),
     (r"^(\d{4})-(0?[1-9]|1[0-2])$", "M"),
 )
-_MONTHS_IN_PART = {"Y": 12, "H": 6, "Q": 3, "M": 1}
+MONTHS_IN_PART = {"Y": 12, "H": 6, "Q": 3, "M": 1}
 
 
 @dataclass(frozen=True, order=True)
@@ -77,13 +77,24 @@ class Period:
     @property
     def start(self) -> dt.date:
         """First day of the period."""
-        return dt.date(self.year, (self.part - 1) * _MONTHS_IN_PART[self.unit] + 1, 1)
+        return dt.date(self.year, (self.part - 1) * MONTHS_IN_PART[self.unit] + 1, 1)
 
     @property
     def end(self) -> dt.date:
         """Day after the last day of the period (exclusive end)."""
-        month = self.part * _MONTHS_IN_PART[self.unit] + 1
+        month = self.part * MONTHS_IN_PART[self.unit] + 1
         return dt.date(self.year + 1, 1, 1) if month > 12 else dt.date(self.year, month, 1)
+
+    @classmethod
+    def of(cls, date: dt.date, unit: str) -> Period:
+        """The period of a unit that holds a date."""
+        return cls(date.year, unit, 1 if unit == "Y" else (date.month - 1) // MONTHS_IN_PART[unit] + 1)
+
+    def previous(self) -> Period:
+        """The period just before this one."""
+        if self.part > 1:
+            return Period(self.year, self.unit, self.part - 1)
+        return Period(self.year - 1, self.unit, 12 // MONTHS_IN_PART[self.unit])
 
     def in_year(self, year: int) -> Period:
         """The same part of the year in another year (``--baseline 2017``)."""
@@ -134,10 +145,35 @@ def period_expr(raw: pl.Expr) -> pl.Expr:
     return pl.coalesce(options)
 
 
-def half_year_expr(date: pl.Expr) -> pl.Expr:
-    """Vectorised: date -> half-year label such as ``2019H1``."""
-    half = pl.when(date.dt.month() <= 6).then(pl.lit("H1")).otherwise(pl.lit("H2"))
-    return pl.concat_str(date.dt.year().cast(pl.String), half)
+def period_label_expr(date: pl.Expr, unit: str) -> pl.Expr:
+    """Vectorised: date -> the label of its period (``2019``, ``2019H1``, ``2019Q3``, ``2019-05``)."""
+    year = date.dt.year().cast(pl.String)
+    if unit == "Y":
+        return year
+    if unit == "H":
+        return pl.concat_str(year, pl.lit("H"), ((date.dt.month() - 1) // 6 + 1).cast(pl.String))
+    if unit == "Q":
+        return pl.concat_str(year, pl.lit("Q"), date.dt.quarter().cast(pl.String))
+    return pl.concat_str(year, pl.lit("-"), date.dt.month().cast(pl.String).str.zfill(2))
+
+
+def period_bounds_exprs(label: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Vectorised: canonical period label -> (first day, day after the last day)."""
+    year = label.str.slice(0, 4).cast(pl.Int32)
+    part = label.str.extract(r"^\d{4}[HQ-](\d+)$", 1).cast(pl.Int32)
+    months = (
+        pl.when(label.str.contains("H"))
+        .then(6)
+        .when(label.str.contains("Q"))
+        .then(3)
+        .when(label.str.contains("-"))
+        .then(1)
+        .otherwise(12)
+    )
+    first_month = pl.when(part.is_null()).then(1).otherwise((part - 1) * months + 1)
+    start = pl.date(year, first_month, 1)
+    end = start.dt.offset_by(pl.format("{}mo", months))
+    return start, end
 
 
 def period_unit_expr(period: pl.Expr) -> pl.Expr:

@@ -6,7 +6,7 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli.models import Kind, SourceRecord
-from veilcli.periods import half_year_expr
+from veilcli.periods import period_label_expr
 from veilcli.store import Store
 
 
@@ -32,10 +32,10 @@ def coverage(store: Store) -> pl.DataFrame:
     """Rows per kind x area x period (half-year for row data, as stored for counts)."""
     queries = {
         Kind.registrations: store.scan(Kind.registrations).select(
-            pl.col("municipality").alias("area"), half_year_expr(pl.col("date")).alias("period")
+            pl.col("municipality").alias("area"), period_label_expr(pl.col("date"), "H").alias("period")
         ),
         Kind.suspects: store.scan(Kind.suspects).select(
-            pl.col("municipality").alias("area"), half_year_expr(pl.col("date")).alias("period")
+            pl.col("municipality").alias("area"), period_label_expr(pl.col("date"), "H").alias("period")
         ),
         Kind.counts: store.scan(Kind.counts).select("area", "period"),
         Kind.population: store.scan(Kind.population).select(

@@ -26,7 +26,7 @@ from veilcli.parsing import (
     integer_expr,
     parse_with_fallback,
 )
-from veilcli.periods import half_year_expr, period_unit_expr
+from veilcli.periods import period_label_expr, period_unit_expr
 from veilcli.readers import ROW, RawTable
 from veilcli.resources import area_expr
 
@@ -499,7 +499,7 @@ def _describe(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
     if data.height == 0:
         return
     if kind in (Kind.registrations, Kind.suspects):
-        periods = data.select(half_year_expr(pl.col("date")).alias("p"))["p"]
+        periods = data.select(period_label_expr(pl.col("date"), "H").alias("p"))["p"]
         areas = data["municipality"]
     elif kind is Kind.counts:
         periods, areas = data["period"], data["area"]
