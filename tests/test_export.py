@@ -200,3 +200,15 @@ def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> 
     wijken = openpyxl.load_workbook(out)["Wijken"]
     table = {(r[0], r[4 + 2]) for r in wijken.iter_rows(min_row=2, values_only=True)}
     assert ("Noord", 0.5) in table and ("Zuid", 5) in table
+
+
+def test_csv_and_json_changes_are_percent_like_compare(
+    plan_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    store, plan = plan_store
+    common = ["--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
+    assert runner.invoke(app, ["export", "json", str(tmp_path / "r.json"), *common]).exit_code == 0
+    row = next(
+        r for r in json.loads((tmp_path / "r.json").read_text())["Overzicht"] if r["Id"] == "vernieling"
+    )
+    assert row["Verandering t.o.v. 2017H1"] == pytest.approx(25.0)  # %, as compare's change_pct

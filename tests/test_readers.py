@@ -135,3 +135,17 @@ def test_windows_1252_beyond_the_sniffed_head(tmp_path: Path) -> None:
     [table] = read_tables(path)
     assert table.encoding == "cp1252"
     assert table.frame["Gebied"].to_list()[-1] == "Café"
+
+
+def test_all_sheets_skips_empty_ones(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "three.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Leeg"
+    workbook.create_sheet("Data").append(["Jaar", "Gebied", "Inwoners"])
+    workbook["Data"].append([2019, "Almere", 1])
+    workbook.save(path)
+    assert [t.sheet for t in read_tables(path, all_sheets=True)] == ["Data"]
+    with pytest.raises(InputError, match="the sheet is empty"):
+        read_tables(path)  # the first sheet, asked for implicitly, is empty: said

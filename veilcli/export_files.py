@@ -38,7 +38,11 @@ def _refuse_existing(paths: list[Path], force: bool) -> None:
 
 def write_csv_folder(tables: ExportTables, folder: Path, force: bool = False) -> list[Path]:
     """One CSV per table (``overzicht.csv``, ``normalisatie.csv``, ...); returns the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.parent.exists():
+        raise InputError(
+            f"{folder.parent}: folder does not exist."
+        )  # as for xlsx and json: no surprise trees
+    folder.mkdir(exist_ok=True)
     frames = tables.frames()
     targets = {name: folder / f"{name.lower()}.csv" for name in frames}
     _refuse_existing(list(targets.values()), force)

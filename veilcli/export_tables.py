@@ -16,7 +16,7 @@ from veilcli import __version__
 from veilcli.compare import CompareResult, IndicatorResult
 from veilcli.models import SourceRecord
 
-PCT = "+0%;-0%;0%"
+PCT = "+0%;-0%;0%"  # changes stay in % here; the workbook writer stores them as fractions
 P_VALUE = "0.000"
 ONE_DECIMAL = "0.0"
 COUNT = "#,##0"
@@ -250,12 +250,12 @@ class ExportTables:
             self.unit_text(ind.unit.value),
             GOALS[self.lang][ind.goal.value],
             *[ind.values[p] for p in self.result.periods],
-            _fraction(ind.change_pct),
+            ind.change_pct,
             self.status_text(ind.status.value),
-            *[_fraction(ind.benchmarks[name].change_pct) for name in self._bench_names()],
+            *[ind.benchmarks[name].change_pct for name in self._bench_names()],
             ind.p_value,
             significance,
-            _fraction(ind.raw_change_pct),
+            ind.raw_change_pct,
             "; ".join(ind.notes) or None,
         ]
 
@@ -321,7 +321,7 @@ class ExportTables:
                         ind.id,
                         self.unit_text(unit),
                         *[values[p] for p in r.periods],
-                        _fraction(ind.change_pct) if district.has_population else None,
+                        ind.change_pct if district.has_population else None,
                         self.status_text(ind.status.value) if district.has_population else None,
                         None if district.has_population else self.label("count_only"),
                     ]
@@ -389,11 +389,6 @@ class ExportTables:
             else pl.DataFrame(schema=dict.fromkeys(header, pl.String))
             for name, (header, rows, _) in tables.items()
         }
-
-
-def _fraction(pct: float | None) -> float | None:
-    """A change in % as the fraction a spreadsheet's % format expects."""
-    return None if pct is None else pct / 100
 
 
 def _name(path: str) -> str:

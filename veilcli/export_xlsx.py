@@ -72,6 +72,8 @@ def write_table(
     for offset, values in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
             fmt = (formats or {}).get(column)
+            if fmt == PCT_FORMAT and isinstance(value, int | float):
+                value = value / 100  # a % number format shows a fraction: -0.31 as -31%
             cell = write_cell(ws, top + offset, column, value, fmt)
             if status_column == column and fills and value in fills:
                 cell.fill = PatternFill("solid", fgColor=fills[value])

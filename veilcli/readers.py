@@ -195,6 +195,10 @@ def _excel_reader(path: Path) -> ExcelReader:
         ) from exc
 
 
+class EmptySheet(InputError):
+    """A sheet without any cell (skipped when reading every sheet)."""
+
+
 def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
     workbook = archive.read("xl/workbook.xml").decode("utf-8", errors="ignore")
     rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="ignore")
@@ -255,7 +259,7 @@ def _read_sheet(
     except Exception as exc:
         raise InputError(f"{path}{where}: cannot read the sheet ({exc}).") from exc
     if raw.height == 0:
-        raise InputError(f"{path}{where}: the sheet is empty.", hint="pass --sheet NAME for another sheet.")
+        raise EmptySheet(f"{path}{where}: the sheet is empty.", hint="pass --sheet NAME for another sheet.")
     offset = _first_filled_row(path, sheet) - 1
     if header_row is None:
         index = _find_header_row(
@@ -349,7 +353,15 @@ def read_tables(
     if suffix in (".xlsx", ".xlsm"):
         reader = _excel_reader(path)
         chosen = reader.sheet_names if all_sheets else [sheet or reader.sheet_names[0]]
-        tables = [_read_sheet(reader, path, name, header_row, extra) for name in chosen]
+        tables = []
+        for name in chosen:
+            try:
+                tables.append(_read_sheet(reader, path, name, header_row, extra))
+            except EmptySheet:
+                if not all_sheets:
+                    raise  # the one sheet asked for is empty: say so
+        if not tables:
+            raise InputError(f"{path}: every sheet is empty.")
     elif suffix == ".parquet" and sheet is None:
         tables = [_read_parquet(path)]
     elif sheet is not None:
