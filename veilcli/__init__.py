@@ -4,3 +4,6 @@ The Python API lives in ``veilcli.api``; the command line is ``veilcli`` (``pyth
 """
 
 __version__ = "0.1.0"
+
+# The environment variable naming the store (kept here: the CLI must not import polars to read it).
+STORE_ENV = "VEILCLI_STORE"

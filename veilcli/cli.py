@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from veilcli import __version__
+from veilcli import STORE_ENV, __version__
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.models import ColumnMap, Kind
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from veilcli.ingest import ReadOptions
 
 # polars, scipy and openpyxl are imported inside the commands: `veilcli --help` stays fast.
-STORE_ENV = "VEILCLI_STORE"
 
 app = typer.Typer(
     name="veilcli",
@@ -395,7 +394,6 @@ def compare(
     """Plan indicators in the period vs the baseline: rates, goals, benchmarks, significance."""
     from veilcli.compare import compare as run_compare
     from veilcli.compare import compare_table
-    from veilcli.plans import load_plan
     from veilcli.render_compare import render_compare
     from veilcli.store import Store
 
@@ -415,8 +413,7 @@ def compare(
     elif output is DataFormat.csv:
         sys.stdout.write(compare_table(result).write_csv())
     else:
-        themes = {t.number: t.label for t in load_plan(plan).plan.themes}
-        render_compare(stdout, result, themes)
+        render_compare(stdout, result, result.themes)
 
 
 def _export_tables(
@@ -433,7 +430,6 @@ def _export_tables(
 ):  # type: ignore[no-untyped-def]
     from veilcli.compare import compare as run_compare
     from veilcli.export_tables import ExportTables
-    from veilcli.plans import load_plan
     from veilcli.store import Store
 
     chosen = Store(store)
@@ -448,9 +444,8 @@ def _export_tables(
         by=by.value,
         theme=theme,
     )
-    themes = {t.number: t.label for t in load_plan(plan).plan.themes}
     command = " ".join(["veilcli", *sys.argv[1:]])
-    return ExportTables(result, chosen.sources(), themes, lang.value, command)
+    return ExportTables(result, chosen.sources(), result.themes, lang.value, command)
 
 
 class ExportFormat(StrEnum):

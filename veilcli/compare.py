@@ -97,6 +97,7 @@ class CompareResult(BaseModel):
     periods: list[str]
     normalisation: dict[str, bool]
     significance_note: str
+    themes: dict[int, str] = Field(description="Theme number -> label, as the plan names them.")
     indicators: list[IndicatorResult]
     districts: list[DistrictResult] | None = None
 
@@ -205,6 +206,7 @@ def compare(
             "on the counts shown; corrected counts rounded to whole registrations for the test; "
             f"p >= {SIGNIFICANCE_LEVEL} means the change is within chance."
         ),
+        themes={t.number: t.label for t in plan.themes},
         indicators=results,
         districts=districts,
     )

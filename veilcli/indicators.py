@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from veilcli.models import Kind
+from veilcli.normalise import sum_or_null
 from veilcli.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Indicator, expand_categories
 
 SERIES_SCHEMA: dict[str, pl.DataType] = {
@@ -52,8 +53,8 @@ class Tables:
 def _sum_or_null(rows: pl.DataFrame, column: str) -> float | None:
     """Sum of a column; None when any value is unknown (e.g. suppressed). No rows: 0 (the caller
     only sums periods the area has data for)."""
-    values = rows[column]
-    return None if values.null_count() else float(values.sum())
+    total = rows.select(sum_or_null(column)).item()
+    return None if total is None else float(total)
 
 
 def indicator_counts(tables: Tables, indicator: Indicator, area: str, periods: list[str]) -> pl.DataFrame:
@@ -113,15 +114,12 @@ def pooled_series(tables: Tables, indicator: Indicator, areas: list[str], period
     else:
         stacked = stacked.with_columns(pl.lit(None, dtype=pl.Float64).alias("denominator"))
 
-    def pooled(name: str) -> pl.Expr:
-        return pl.when(pl.col(name).null_count() == 0).then(pl.col(name).sum()).alias(name)
-
     summed = stacked.group_by("period", maintain_order=True).agg(
-        pooled("count"),
-        pooled("raw_count"),
-        pooled("samenloop_effect"),
-        pooled("internet_effect"),
-        pooled("denominator"),
+        sum_or_null("count"),
+        sum_or_null("raw_count"),
+        sum_or_null("samenloop_effect"),
+        sum_or_null("internet_effect"),
+        sum_or_null("denominator"),
     )
     if column is None:
         value, raw_value = pl.col("count"), pl.col("raw_count")

@@ -309,10 +309,8 @@ def roll_up_counts(counts: pl.LazyFrame, unit: str) -> pl.LazyFrame:
         )
         .agg(
             # Any suppressed part makes the sum unknown; a missing month makes it incomplete.
-            pl.when(pl.col("count").null_count() == 0).then(pl.col("count").sum()).alias("count"),
-            pl.when(pl.col("internet_count").null_count() == 0)
-            .then(pl.col("internet_count").sum())
-            .alias("internet_count"),
+            sum_or_null("count"),
+            sum_or_null("internet_count"),
             (pl.col("__months").sum() == MONTHS_IN_PART[unit]).alias("__complete"),
         )
         .filter(pl.col("__complete"))
@@ -370,6 +368,11 @@ def combine(registrations: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
         pl.concat_str(["notes", "__note"], separator="; ", ignore_nulls=True).replace("", None).alias("notes")
     ).drop("__note")
     return pl.concat([marked, kept_counts]).sort(KEYS)
+
+
+def sum_or_null(column: str) -> pl.Expr:
+    """Sum of a column, null when any part is unknown (suppressed): a partial sum is not a count."""
+    return pl.when(pl.col(column).null_count() == 0).then(pl.col(column).sum()).alias(column)
 
 
 def police_codes() -> list[str]:

@@ -19,8 +19,6 @@ from veilcli.classification import categories
 from veilcli.resources import schemas_dir
 from veilcli.tomlfiles import load_toml_model
 
-TOTAL_CODE = "0.0.0"
-
 
 class SamenloopRules(BaseModel):
     """How related offences of one event are counted."""

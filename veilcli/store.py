@@ -18,11 +18,11 @@ from pathlib import Path
 import polars as pl
 from pydantic import ValidationError
 
+from veilcli import STORE_ENV
 from veilcli.columns import column_specs
 from veilcli.errors import StoreError
 from veilcli.models import Kind, Manifest, SourceRecord
 
-STORE_ENV = "VEILCLI_STORE"
 DEFAULT_STORE = Path(".veilcli")
 MANIFEST = "manifest.json"
 LOCK = "lock"
