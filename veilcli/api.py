@@ -59,8 +59,8 @@ def comparison_periods(period: Period, baseline_year: int | None) -> list[Period
 
 def default_area(store: Store) -> str:
     """The one municipality of the stored registrations (asks for --area when there are several)."""
-    areas = store.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
-    areas = sorted(a for a in areas.to_list() if a is not None)
+    stored = store.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
+    areas = sorted(a for a in stored.to_list() if a is not None)
     if len(areas) == 1:
         return areas[0]
     if not areas:

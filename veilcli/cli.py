@@ -17,6 +17,7 @@ from veilcli.errors import UsageError, VeilcliError
 from veilcli.models import ColumnMap, Kind
 
 if TYPE_CHECKING:
+    from veilcli.export_tables import ExportTables
     from veilcli.ingest import ReadOptions
 
 # polars, scipy and openpyxl are imported inside the commands: `veilcli --help` stays fast.
@@ -427,7 +428,7 @@ def _export_tables(
     by: CompareBy,
     theme: int | None,
     lang: Lang,
-):  # type: ignore[no-untyped-def]
+) -> ExportTables:
     from veilcli.compare import compare as run_compare
     from veilcli.export_tables import ExportTables
     from veilcli.store import Store
@@ -523,4 +524,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -179,7 +179,7 @@ def column_specs(kind: Kind) -> tuple[ColumnSpec, ...]:
 
 def match_columns(headers: list[str], kind: Kind, explicit: dict[str, str] | None = None) -> dict[str, str]:
     """Map canonical column -> header as written, using explicit mappings first, then aliases."""
-    folded = {}
+    folded: dict[str, str] = {}
     for header in headers:
         folded.setdefault(normalise_header(header), header)
     used: set[str] = set()
@@ -192,10 +192,10 @@ def match_columns(headers: list[str], kind: Kind, explicit: dict[str, str] | Non
         if spec.name in mapping:
             continue
         for alias in spec.aliases:
-            header = folded.get(normalise_header(alias))
-            if header is not None and header not in used:
-                mapping[spec.name] = header
-                used.add(header)
+            found = folded.get(normalise_header(alias))
+            if found is not None and found not in used:
+                mapping[spec.name] = found
+                used.add(found)
                 break
     return mapping
 

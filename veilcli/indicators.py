@@ -59,7 +59,7 @@ def _sum_or_null(rows: pl.DataFrame, column: str) -> float | None:
 
 def indicator_counts(tables: Tables, indicator: Indicator, area: str, periods: list[str]) -> pl.DataFrame:
     """Corrected and raw counts of one indicator in one area per period (null = no data)."""
-    records = []
+    records: list[dict[str, str | float | None]] = []
     for period in periods:
         rows, covered = _rows(tables, indicator, area, period)
         if rows is None or (rows.height == 0 and not covered):

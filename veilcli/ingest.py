@@ -108,7 +108,7 @@ def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
     if kind in (Kind.registrations, Kind.suspects):
         out["date_min"], out["date_max"] = str(data["date"].min()), str(data["date"].max())
         out["areas"] = sorted(data["municipality"].drop_nulls().unique().to_list())
-        out["event_linked_share"] = float(data["event_id"].is_not_null().mean() or 0.0)
+        out["event_linked_share"] = data["event_id"].is_not_null().sum() / data.height
     elif kind is Kind.counts:
         periods = data["period"].drop_nulls()
         if periods.len():
@@ -192,7 +192,7 @@ def ingest_paths(
             rows_stored=r.rows_valid,
             rows_rejected=r.rows_invalid,
             dropped_personal_columns=r.dropped_personal_columns,
-            **summarise(r.kind, table.data) if r.kind else {},  # type: ignore[arg-type]
+            **summarise(r.kind, table.data) if r.kind else {},
         )
         pending.append(_Pending(table, sha, summary))
     invalid = [p for p in pending if not p.validated.report.valid]

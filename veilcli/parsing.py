@@ -7,6 +7,7 @@ be parsed; the validator turns "text present but parsed null" into a finding.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 import polars as pl
@@ -132,6 +133,10 @@ PARSERS = {
 _FAST_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 
 
+def _one_format_date(text: pl.Expr, fmt: str) -> pl.Expr:
+    return text.str.slice(0, 10).str.to_date(fmt, strict=False)
+
+
 def fast_date_expr(sample: pl.Series) -> Callable[[pl.Expr], pl.Expr] | None:
     """A one-format date parser that reads every value of ``sample``, if one exists."""
     values = sample.drop_nulls().head(1000)
@@ -140,7 +145,7 @@ def fast_date_expr(sample: pl.Series) -> Callable[[pl.Expr], pl.Expr] | None:
     for fmt in _FAST_DATE_FORMATS:
         parsed = values.str.slice(0, 10).str.to_date(fmt, strict=False)
         if parsed.null_count() == 0:
-            return lambda text, fmt=fmt: text.str.slice(0, 10).str.to_date(fmt, strict=False)
+            return functools.partial(_one_format_date, fmt=fmt)
     if values.str.contains(_SERIAL).all():
         return _serial_date  # BVH extracts: Excel serial numbers, also as text
     return None

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,7 +33,7 @@ class Unit(StrEnum):
     per_1000_inhabitants = "per_1000_inhabitants"
     per_1000_dwellings = "per_1000_dwellings"
     per_1000_youths_12_24 = "per_1000_youths_12_24"
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the member, not str.count
 
     @property
     def denominator(self) -> str | None:
@@ -225,7 +226,7 @@ def load_plan(path: Path | None = None) -> LoadedPlan:
     return LoadedPlan(plan, path, hashlib.sha256(data).hexdigest())
 
 
-def _describe(error: dict, text: str) -> str:  # type: ignore[type-arg]
+def _describe(error: dict[str, Any], text: str) -> str:
     loc = list(error["loc"])
     where = ".".join(map(str, loc))
     if len(loc) >= 2 and loc[0] in ("indicators", "benchmarks") and isinstance(loc[1], int):

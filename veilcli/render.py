@@ -95,7 +95,7 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         )
         report = reports.get((s.path, s.sheet))
         recognised = s.status == "dry-run" and report is not None
-        if recognised:
+        if recognised and report is not None:
             # What was recognised, as `validate` reports it (periods and areas included); nothing was written.
             for line in recognition_lines(report):
                 console.print(f"  {line}", highlight=False, markup=False)

@@ -74,7 +74,7 @@ def _exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
                 if os.name == "nt":  # pragma: no cover - exercised on Windows only
                     import msvcrt
 
-                    msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                    msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
                 else:
                     import fcntl
 

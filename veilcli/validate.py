@@ -464,7 +464,7 @@ def _validate(
     for i, (check, total) in enumerate(zip(checks, totals, strict=True)):
         if not total:
             continue
-        header = mapping.get(check.column or "", check.column)
+        written: str | None = mapping.get(check.column or "", check.column)
         hits = flagged.filter(pl.col(f"__check_{i}")).head(max_per_code)
         values = hits[f"__text_{check.column}"].to_list() if check.column else [None] * hits.height
         for row, value in zip(hits[ROW].to_list(), values, strict=True):
@@ -473,7 +473,7 @@ def _validate(
                     code=check.code,
                     severity=check.severity,
                     row=row,
-                    column=header,
+                    column=written,
                     value=value,
                     message=check.message,
                     hint=check.hint,
