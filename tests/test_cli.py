@@ -133,3 +133,16 @@ def test_internal_errors_are_one_message(monkeypatch: pytest.MonkeyPatch, regist
     result = invoke("validate", str(registrations_xlsx))
     assert result.exit_code == 70
     assert "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    import typer.main
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    names = sorted(group.commands)  # type: ignore[attr-defined]
+    assert names == ["compare", "export", "ingest", "normalise", "schema", "status", "validate"]
+    for name in names:
+        result = invoke(name, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+        assert f"veilcli {name}" in readme, f"`veilcli {name}` is not documented in README.md"
