@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -12,6 +13,11 @@ from veilcli.api import NormaliseResult
 from veilcli.ingest import IngestResult
 from veilcli.models import FileReport, Severity, ValidationReport
 from veilcli.status import CoverageRow, StoreStatus
+
+
+def new_table(console: Console, *headers: str, **options: Any) -> Table:
+    """A rich table: box drawing on a terminal, plain ASCII when piped to a file or a script."""
+    return Table(*headers, box=box.HEAVY_HEAD if console.is_terminal else box.ASCII, **options)
 
 
 def print_json(data: Any) -> None:
@@ -46,7 +52,9 @@ def render_file_report(console: Console, report: FileReport, max_per_code: int) 
         console.print("  columns not used: " + ", ".join(report.ignored_columns))
     if not report.issues:
         return
-    table = Table("row", "column", "value", "problem", "hint", show_lines=False, header_style="bold")
+    table = new_table(
+        console, "row", "column", "value", "problem", "hint", show_lines=False, header_style="bold"
+    )
     shown: dict[str, int] = {}
     for issue in report.issues:
         shown[issue.code] = shown.get(issue.code, 0) + 1
@@ -137,8 +145,8 @@ def render_status(console: Console, status: StoreStatus) -> None:
     if not status.sources:
         console.print(f"the store {status.store} is empty: run `veilcli ingest PATH` first.")
         return
-    sources = Table(
-        "path", "sheet", "sha256", "kind", "rows", "rejected", "ingested (UTC)", header_style="bold"
+    sources = new_table(
+        console, "path", "sheet", "sha256", "kind", "rows", "rejected", "ingested (UTC)", header_style="bold"
     )
     for s in status.sources:
         sources.add_row(
@@ -157,7 +165,9 @@ def render_status(console: Console, status: StoreStatus) -> None:
         by_kind.setdefault(row.kind.value, []).append(row)
     for kind, rows in by_kind.items():
         periods = sorted({r.period or "" for r in rows})
-        table = Table("area", *periods, title=f"{kind}: rows per area and period", header_style="bold")
+        table = new_table(
+            console, "area", *periods, title=f"{kind}: rows per area and period", header_style="bold"
+        )
         cells: dict[str, dict[str, int]] = {}
         for r in rows:
             cells.setdefault(r.area or "", {})[r.period or ""] = r.rows
@@ -211,7 +221,8 @@ def render_normalise(console: Console, result: NormaliseResult) -> None:
         "change vs baseline",
         "notes",
     ]
-    table = Table(
+    table = new_table(
+        console,
         *(["district"] if result.by == "district" else []),
         *headers,
         header_style="bold",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
 from veilcli.compare import CompareResult, IndicatorResult
 from veilcli.goals import Status
 from veilcli.plans import Unit
+from veilcli.render import new_table
 
 STATUS_TEXT = {
     Status.achieved: ("achieved", "green", "✔"),
@@ -43,8 +43,11 @@ def render_compare(console: Console, result: CompareResult, themes: dict[int, st
     )
     bench_names = list(result.indicators[0].benchmarks) if result.indicators else []
     for theme in sorted({i.theme for i in result.indicators}):
-        table = Table(
-            title=f"{theme} {themes.get(theme, '')}".strip(), header_style="bold", title_justify="left"
+        table = new_table(
+            console,
+            title=f"{theme} {themes.get(theme, '')}".strip(),
+            header_style="bold",
+            title_justify="left",
         )
         for header in ["indicator", "unit", *result.periods, "change", "goal", "status", "p"]:
             table.add_column(
@@ -65,7 +68,9 @@ def render_compare(console: Console, result: CompareResult, themes: dict[int, st
         highlight=False,
     )
     for district in result.districts or []:
-        table = Table(title=f"district {district.district}", header_style="bold", title_justify="left")
+        table = new_table(
+            console, title=f"district {district.district}", header_style="bold", title_justify="left"
+        )
         for header in ["indicator", *result.periods, "change", "status"]:
             table.add_column(header)
         for ind in district.indicators:
