@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tests.conftest import PLAN
 from veilcli.cli import app
 from veilcli.compare import CompareResult, compare
-from veilcli.errors import InputError
+from veilcli.errors import InputError, StoreError
 from veilcli.goals import Status, rate_p_value, status
 from veilcli.ingest import ReadOptions, ingest_paths
 from veilcli.plans import Goal
@@ -195,3 +195,25 @@ def test_unknown_area_is_a_clear_error(plan_store: tuple[Store, Path]) -> None:
     )
     result = CliRunner().invoke(app, ["normalise", "--area", "Nergens", "--store", str(store.root)])
     assert result.exit_code == 2 and "no data for area 'Nergens'" in result.output
+
+
+def test_youths_from_a_separate_file_complement_the_population(
+    plan_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    """CBS gives inhabitants and dwellings; youths 12-24 come from a file of their own."""
+    store, plan = plan_store
+    youths = tmp_path / "jongeren.csv"
+    youths.write_text(
+        "Jaar;Gebied;Jongeren 12-24\n2017;Testdorp;2.000\n2019;Testdorp;2.500\n", encoding="utf-8"
+    )
+    result = ingest_paths([youths], store, ReadOptions())
+    assert result.stored and result.sources[0].kind == "population"
+    youth = by_id(compare(store, period="2019H1", plan_path=plan))["jeugd"]
+    # one suspect aged 17 in 2017H1 per 2,000 youths: 0.5 per 1,000
+    assert youth.values["2017H1"] == pytest.approx(0.5)
+    # inhabitants from the first file are still used beside them
+    assert by_id(compare(store, period="2019H1", plan_path=plan))["fiets"].values["2019H1"] == 0.5
+    contradicting = tmp_path / "anders.csv"
+    contradicting.write_text("Jaar;Gebied;Inwoners\n2017;Testdorp;11.000\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="already stored from another source"):
+        ingest_paths([contradicting], store, ReadOptions())

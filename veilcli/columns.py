@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin
 
-from veilcli.models import DATASET_MODELS, Channel, Kind
+from veilcli.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
 
 # Columns that locate victims or people: never stored (DESIGN §3).
 PERSONAL_HEADERS = (
@@ -237,7 +237,8 @@ def detect_kind(headers: list[str], explicit: dict[str, str] | None = None) -> l
         required = [s.name for s in column_specs(kind) if s.required]
         if all(r in mapping for r in required):
             score = len(mapping)
-            if kind is Kind.suspects and not ({"age", "birth_date"} & mapping.keys()):
+            one_of = DATASET_ONE_OF.get(kind)
+            if one_of and not set(one_of) & mapping.keys():
                 continue
             candidates.append((score, kind))
     candidates.sort(key=lambda c: -c[0])

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from veilcli.api import comparison_periods, latest_complete_period, require_known_area
 from veilcli.errors import InputError, UsageError
 from veilcli.goals import SIGNIFICANCE_LEVEL, Status, change_pct, rate_p_value, status
-from veilcli.indicators import Tables, missing_population, pooled_series
+from veilcli.indicators import Tables, missing_population, pooled_series, population_table
 from veilcli.models import Kind
 from veilcli.normalise import (
     aggregate_counts,
@@ -149,7 +149,7 @@ def _tables(
             (r[0], r[1]) for r in regs.filter(pl.col("raw") > 0).select("area", "period").iter_rows()
         },
         suspect_coverage=coverage(suspects_scan, "municipality") if not by_district_of else set(),
-        population=store.scan(Kind.population).collect(),
+        population=population_table(store.scan(Kind.population)),
     )
 
 

@@ -131,6 +131,24 @@ def pooled_series(tables: Tables, indicator: Indicator, areas: list[str], period
     )
 
 
+def population_table(population: pl.LazyFrame) -> pl.DataFrame:
+    """One row per year and area, its measures taken from whichever source gives them.
+
+    Ingest only lets sources complement each other (a value two sources both give must agree), so
+    taking the first known value per column loses nothing.
+    """
+    youths_flag = pl.col("youths_12_24_estimated").filter(pl.col("youths_12_24").is_not_null()).first()
+    return (
+        population.group_by("year", "area")
+        .agg(
+            *[pl.col(c).drop_nulls().first() for c in ("inhabitants", "dwellings", "youths_12_24")],
+            youths_flag.alias("youths_12_24_estimated"),
+        )
+        .sort("year", "area")
+        .collect()
+    )
+
+
 def missing_population(tables: Tables, indicator: Indicator, areas: list[str], years: list[int]) -> list[str]:
     """'area year' pairs without the denominator an indicator needs."""
     column = indicator.unit.denominator

@@ -140,21 +140,32 @@ def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) 
     return target
 
 
+# Kinds whose rows from different sources may complement each other on the same key: only a
+# value both give, and differently, is a conflict (CBS inhabitants + a youths 12-24 file).
+COMPLEMENTARY: dict[Kind, tuple[str, ...]] = {Kind.population: ("inhabitants", "dwellings", "youths_12_24")}
+
+
 def _check_batch_keys(pending: list[_Pending]) -> None:
     """Two files of one command must not both hold the same key."""
     for kind, key in DATASET_KEYS.items():
+        measures = list(COMPLEMENTARY.get(kind, ()))
         frames = [
-            p.validated.data.select(*key).with_columns(pl.lit(p.summary.path).alias("__path"))
+            p.validated.data.select(*key, *measures).with_columns(pl.lit(p.summary.path).alias("__path"))
             for p in pending
             if p.summary.kind is kind and key and p.summary.status == "stored"
         ]
         if len(frames) < 2:
             continue
+        # Complementary columns (youths from one file, inhabitants from another) are no overlap.
+        differ = [pl.col(m).drop_nulls().n_unique() > 1 for m in measures]
         both = (
             pl.concat(frames)
             .group_by(*key)
-            .agg(pl.col("__path").unique())
-            .filter(pl.col("__path").list.len() > 1)
+            .agg(
+                pl.col("__path").unique(),
+                pl.any_horizontal(differ).alias("__clash") if differ else pl.lit(True),
+            )
+            .filter(pl.col("__path").list.len() > 1, pl.col("__clash") if differ else pl.lit(True))
         )
         if both.height:
             first = both.row(0, named=True)
@@ -266,6 +277,20 @@ def ingest_paths(
     )
 
 
+def _clashes(store: Store, kind: Kind, key: list[str], data: pl.DataFrame) -> pl.DataFrame:
+    """Stored rows (key + source_id) that the new rows would contradict."""
+    measures = list(COMPLEMENTARY.get(kind, ()))
+    new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in measures]).lazy()
+    joined = store.scan(kind).join(new, on=key, how="inner")
+    if measures:
+        differ = [
+            pl.col(m).is_not_null() & pl.col(f"{m}__new").is_not_null() & (pl.col(m) != pl.col(f"{m}__new"))
+            for m in measures
+        ]
+        joined = joined.filter(pl.any_horizontal(differ))
+    return joined.select(*key, "source_id").unique().collect()
+
+
 def _resolve_conflicts(
     store: Store, manifest: Manifest, to_store: list[_Pending], replace: bool
 ) -> tuple[dict[str, pl.DataFrame], list[SourceRecord]]:
@@ -278,8 +303,7 @@ def _resolve_conflicts(
         key = list(DATASET_KEYS[kind])
         if not key or p.validated.data.height == 0:
             continue
-        new_keys = p.validated.data.select(key).lazy()
-        clashes = store.scan(kind).join(new_keys, on=key, how="semi").select(*key, "source_id").collect()
+        clashes = _clashes(store, kind, key, p.validated.data)
         if clashes.height == 0:
             continue
         by_source = {s.id: s for s in sources}

@@ -282,15 +282,16 @@ class Population(BaseModel):
         required=True,
         description="Area name or CBS code.",
     )
-    inhabitants: int = column(
+    inhabitants: int | None = column(
         "Inwoners",
         "Aantal inwoners",
         "AantalInwoners",
         "Bevolking",
         "Inhabitants",
         "Population",
-        required=True,
         ge=0,
+        description="At least one of inhabitants, dwellings, youths_12_24 per file and row: a file may "
+        "bring only youths 12-24 for areas whose inhabitants come from a CBS table.",
     )
     dwellings: int | None = column("Woningen", "Woningvoorraad", "Aantal woningen", "Dwellings", ge=0)
     youths_12_24: int | None = column(
@@ -317,6 +318,12 @@ DATASET_MODELS: dict[Kind, type[BaseModel]] = {
 }
 
 # Rows of a kind are unique on this key; a second row with the same key is a finding.
+# A file of the kind must have at least one of these columns, and each row a value in one of them.
+DATASET_ONE_OF: dict[Kind, tuple[str, ...]] = {
+    Kind.suspects: ("age", "birth_date"),
+    Kind.population: ("inhabitants", "dwellings", "youths_12_24"),
+}
+
 DATASET_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.registrations: ("registration_id",),
     Kind.suspects: (),

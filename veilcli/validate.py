@@ -16,7 +16,16 @@ from veilcli.classification import categories, normalise_code, registration_code
 from veilcli.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
 from veilcli.errors import InputError
 from veilcli.formats import CANONICAL, NUISANCE_TOTAL_CODE, Recognised, recognise
-from veilcli.models import DATASET_KEYS, MAX_LISTED, ColumnMap, FileReport, Issue, Kind, Severity
+from veilcli.models import (
+    DATASET_KEYS,
+    DATASET_ONE_OF,
+    MAX_LISTED,
+    ColumnMap,
+    FileReport,
+    Issue,
+    Kind,
+    Severity,
+)
 from veilcli.parsing import (
     PARSERS,
     clean_text,
@@ -285,16 +294,14 @@ def _checks(
                     "more online reports than registrations",
                 )
             )
-    if kind is Kind.suspects:
+    one_of = DATASET_ONE_OF.get(kind)
+    if one_of:
         checks.append(
             Check(
                 "missing_value",
-                "age" if "age" in mapping else "birth_date",
-                pl.col("age").is_null()
-                & pl.col("birth_date").is_null()
-                & pl.col("__text_age").is_null()
-                & pl.col("__text_birth_date").is_null(),
-                "neither age nor birth date given",
+                next(c for c in one_of if c in mapping) if set(one_of) & mapping.keys() else one_of[0],
+                pl.all_horizontal(pl.col(c).is_null() & pl.col(f"__text_{c}").is_null() for c in one_of),
+                f"none of {', '.join(one_of)} given",
             )
         )
     key = [k for k in DATASET_KEYS[kind] if k in mapping]
@@ -424,8 +431,9 @@ def _validate(
                 )
 
     missing = [s for s in specs if s.required and s.name not in mapping]
-    if kind is Kind.suspects and not ({"age", "birth_date"} & mapping.keys()):
-        missing.append(next(s for s in specs if s.name == "age"))
+    one_of = DATASET_ONE_OF.get(kind, ())
+    if one_of and not set(one_of) & mapping.keys():
+        missing.append(next(s for s in specs if s.name == one_of[0]))
     for spec in missing:
         report.issues.append(
             Issue(
