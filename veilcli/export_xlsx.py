@@ -9,9 +9,7 @@ temporary file and renamed, so a failed export leaves nothing behind.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from veilcli.atomic import write_atomic
 from veilcli.errors import InputError
 from veilcli.export_tables import ExportTables, Table
 from veilcli.goals import Status
@@ -217,12 +216,6 @@ def build_workbook(tables: ExportTables) -> Workbook:
     return wb
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_workbook(tables: ExportTables, out: Path, force: bool = False) -> Path:
     """Write the workbook atomically (temp file + rename); refuse to overwrite without ``force``."""
     if out.suffix.lower() != ".xlsx":
@@ -231,12 +224,5 @@ def write_workbook(tables: ExportTables, out: Path, force: bool = False) -> Path
         raise InputError(f"{out}: exists already; not overwritten.", hint="pass --force to replace it.")
     if not out.parent.exists():
         raise InputError(f"{out.parent}: folder does not exist.")
-    handle, temp = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".xlsx.tmp", dir=out.parent)
-    os.close(handle)
-    try:
-        build_workbook(tables).save(temp)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(temp, out)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+    write_atomic(out, lambda tmp: build_workbook(tables).save(tmp))
     return out

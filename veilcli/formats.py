@@ -30,6 +30,7 @@ from veilcli.columns import normalise_header, strip_suffix
 from veilcli.errors import InputError, UsageError
 from veilcli.models import ColumnMap, FileReport, Kind
 from veilcli.parsing import integer_expr
+from veilcli.plans import TOTAL_CRIME_CODE
 from veilcli.readers import RawTable
 from veilcli.resources import area_expr
 
@@ -42,7 +43,6 @@ CANONICAL = "veilcli-canonical"
 # The nuisance tables number their total "0.0.0" (Totaal registraties overlast), the same string
 # as the crime total. It is stored under this code so it can never be added to or read as crime.
 NUISANCE_TOTAL_CODE = "OVERLAST-TOTAAL"
-CRIME_TOTAL_CODE = "0.0.0"
 
 # CBS "Kerncijfers wijken en buurten": table id -> year (reference item 4 for 2017-2019; the
 # other ids as CBS lists them in its catalogue).
@@ -219,7 +219,7 @@ def _period_text(period: pl.Expr) -> pl.Expr:
 
 def _nuisance_total(code: pl.Expr) -> pl.Expr:
     stripped = code.str.strip_chars()
-    return pl.when(stripped == CRIME_TOTAL_CODE).then(pl.lit(NUISANCE_TOTAL_CODE)).otherwise(code)
+    return pl.when(stripped == TOTAL_CRIME_CODE).then(pl.lit(NUISANCE_TOTAL_CODE)).otherwise(code)
 
 
 def _replace(table: RawTable, frame: pl.DataFrame) -> RawTable:
@@ -304,7 +304,7 @@ def _code_from_label(label: pl.Expr, nuisance: bool) -> pl.Expr:
     if nuisance:
         by_title["totaal"] = NUISANCE_TOTAL_CODE
     else:
-        by_title["totaal"] = CRIME_TOTAL_CODE
+        by_title["totaal"] = TOTAL_CRIME_CODE
     titled = text.str.to_lowercase().replace_strict(by_title, default=None, return_dtype=pl.String)
     resolved = pl.coalesce(code, titled, text)
     if nuisance:

@@ -9,6 +9,7 @@ next writer removes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import time
@@ -19,6 +20,7 @@ import polars as pl
 from pydantic import ValidationError
 
 from veilcli import STORE_ENV
+from veilcli.atomic import write_atomic
 from veilcli.columns import column_specs
 from veilcli.errors import StoreError
 from veilcli.models import Kind, Manifest, SourceRecord
@@ -51,17 +53,6 @@ def resolve_store_path(path: Path | None = None) -> Path:
     if path is not None:
         return path
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
-
-
-def _write_atomic(path: Path, write: object) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)  # type: ignore[operator]
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -161,9 +152,9 @@ class Store:
         for relative, frame in frames.items():
             target = self.root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(target, lambda tmp, f=frame: f.write_parquet(tmp, statistics=True))
+            write_atomic(target, functools.partial(frame.write_parquet, statistics=True))
         payload = manifest.model_dump_json(indent=2).encode()
-        _write_atomic(self.manifest_path, lambda tmp: Path(tmp).write_bytes(payload))
+        write_atomic(self.manifest_path, lambda tmp: tmp.write_bytes(payload))
         self._remove_unreferenced(manifest)
 
     def _remove_unreferenced(self, manifest: Manifest) -> None:
