@@ -176,7 +176,13 @@ def test_files_from_an_older_schema_still_read(tmp_path: Path, store_dir: Path) 
     [parquet] = (store_dir / "population").iterdir()
     pl.read_parquet(parquet).drop("youths_12_24_estimated").write_parquet(
         parquet
-    )  # as an older veilcli wrote it
+    )  # as an older veilcli wrote it, with a manifest that recorded no size or schema
+    manifest = store.manifest()
+    old = [
+        s.model_copy(update={"file_size": None, "file_sha256": None, "file_schema": None})
+        for s in manifest.sources
+    ]
+    (store_dir / "manifest.json").write_text(manifest.model_copy(update={"sources": old}).model_dump_json())
     rows = store.scan(Kind.population).collect()
     assert rows["inhabitants"].to_list() == [207904] and rows["youths_12_24_estimated"].to_list() == [None]
 

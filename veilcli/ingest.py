@@ -15,7 +15,7 @@ from veilcli import __version__
 from veilcli.errors import InputError, StoreError
 from veilcli.models import DATASET_KEYS, ColumnMap, Kind, Manifest, SourceRecord, ValidationReport
 from veilcli.readers import expand_paths, read_tables
-from veilcli.store import Store, stored_schema
+from veilcli.store import Store, safe_text, stored_schema
 from veilcli.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
 
 Progress = Callable[[str], None]
@@ -194,7 +194,7 @@ def ingest_paths(
     for table, sha in validated:
         r = table.report
         summary = SourceSummary(
-            path=r.path,
+            path=safe_text(r.path),
             sheet=r.sheet,
             kind=r.kind,
             source_format=r.source_format,
@@ -233,11 +233,18 @@ def ingest_paths(
 
     with store.locked():
         manifest = store.manifest()
-        known = {(s.sha256, s.sheet, s.kind) for s in manifest.sources}
+        known: dict[tuple[str, str | None, Kind | None], SourceRecord]
+        known = {(s.sha256, s.sheet, s.kind): s for s in manifest.sources}
+        damaged = {d.source.id for d in store.damage(manifest.sources)}
+        repaired = set()  # damaged sources whose original is ingested again: stored anew
         for p in pending:
-            if (p.sha256, p.summary.sheet, p.summary.kind) in known:
+            record = known.get((p.sha256, p.summary.sheet, p.summary.kind))
+            if record is not None and record.id in damaged and p.summary.status == "stored":
+                repaired.add(record.id)
+            elif record is not None:
                 p.summary.status = "unchanged"
                 p.summary.rows_stored = 0
+        manifest = Manifest(sources=[s for s in manifest.sources if s.id not in repaired])
         to_store = [p for p in pending if p.summary.status == "stored"]
         frames, sources = _resolve_conflicts(store, manifest, to_store, replace)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -245,7 +252,7 @@ def ingest_paths(
             r, kind = p.validated.report, p.summary.kind
             assert kind is not None
             source_id = _source_id(p.sha256, r.sheet)
-            relative = f"{kind.value}/{source_id}.parquet"
+            relative = store.new_file_name(kind, source_id)
             frames[relative] = p.validated.data.with_columns(pl.lit(source_id).alias("source_id")).select(
                 list(stored_schema(kind))
             )
@@ -254,7 +261,7 @@ def ingest_paths(
             sources.append(
                 SourceRecord(
                     id=source_id,
-                    path=str(Path(r.path).resolve()),
+                    path=safe_text(str(Path(r.path).resolve())),
                     sheet=r.sheet,
                     sha256=p.sha256,
                     kind=kind,
@@ -277,11 +284,13 @@ def ingest_paths(
     )
 
 
-def _clashes(store: Store, kind: Kind, key: list[str], data: pl.DataFrame) -> pl.DataFrame:
+def _clashes(
+    store: Store, sources: list[SourceRecord], kind: Kind, key: list[str], data: pl.DataFrame
+) -> pl.DataFrame:
     """Stored rows (key + source_id) that the new rows would contradict."""
     measures = list(COMPLEMENTARY.get(kind, ()))
     new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in measures]).lazy()
-    joined = store.scan(kind).join(new, on=key, how="inner")
+    joined = store.scan(kind, sources).join(new, on=key, how="inner")
     if measures:
         differ = [
             pl.col(m).is_not_null() & pl.col(f"{m}__new").is_not_null() & (pl.col(m) != pl.col(f"{m}__new"))
@@ -303,7 +312,7 @@ def _resolve_conflicts(
         key = list(DATASET_KEYS[kind])
         if not key or p.validated.data.height == 0:
             continue
-        clashes = _clashes(store, kind, key, p.validated.data)
+        clashes = _clashes(store, list(manifest.sources), kind, key, p.validated.data)
         if clashes.height == 0:
             continue
         by_source = {s.id: s for s in sources}
@@ -319,13 +328,9 @@ def _resolve_conflicts(
             old = by_source[source_id]
             # A source replaced earlier in this command: keep working on its pending rows.
             current = replaced.get(source_id)
-            base = current[1] if current else pl.read_parquet(store.root / old.file)
+            base = current[1] if current else pl.read_parquet(store.path_of(old))
             kept = base.join(clashes.select(key), on=key, how="anti")
-            relative = (
-                current[0]
-                if current
-                else (f"{kind.value}/{old.id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}.parquet")
-            )
+            relative = current[0] if current else store.new_file_name(kind, old.id, replaced=True)
             replaced[source_id] = (relative, kept)
             sources[sources.index(old)] = old.model_copy(update={"file": relative, "rows": kept.height})
             p.summary.replaced[old.path] = p.summary.replaced.get(old.path, 0) + int(rows)

@@ -438,6 +438,15 @@ class SourceRecord(BaseModel):
     rows: int
     rows_rejected: int = 0
     file: str = Field(description="Parquet file, relative to the store.")
+    file_size: int | None = Field(
+        None, description="Bytes of the stored Parquet file (None: stored by an older veilcli)."
+    )
+    file_sha256: str | None = Field(
+        None, description="sha256 of the stored Parquet file (`status --verify`)."
+    )
+    file_schema: dict[str, str] | None = Field(
+        None, description="Column -> polars type of the stored Parquet file, as written."
+    )
     ingested_at: dt.datetime
     columns: dict[str, str] = Field(default_factory=dict)
     date_min: dt.date | None = None
@@ -449,5 +458,10 @@ class SourceRecord(BaseModel):
 class Manifest(BaseModel):
     """The store's table of contents; replaced atomically, last, on every write."""
 
+    marker: Literal["veilcli-store"] = Field(
+        "veilcli-store",
+        description="Says that the folder is a veilcli store. Manifests of older veilcli versions lack it; "
+        "they are recognised by `format: 1` and sources that validate.",
+    )
     format: Literal[1] = 1
     sources: list[SourceRecord] = Field(default_factory=list)

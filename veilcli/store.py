@@ -3,18 +3,34 @@
 Writers hold an exclusive lock on ``<store>/lock``, write every Parquet file to a temporary
 name and ``os.replace`` it into place, and replace the manifest last: readers only ever see
 files the manifest lists, so a killed writer leaves at most unreferenced files, which the
-next writer removes.
+next writer removes. Readers hold a shared lock on the same file (``Store.reading``), so a
+writer never replaces a file under a running command.
+
+A store is a folder veilcli created: its manifest carries ``marker: "veilcli-store"`` (older
+manifests are recognised by ``format: 1``). veilcli writes only into a store, a folder that does
+not exist yet, or an empty one; it deletes only files whose names it gives its own files, never
+through a symbolic link. Each stored file's size, Parquet schema and sha256 are recorded in the
+manifest; size and schema are checked whenever the file is read, the sha256 by ``status --verify``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import datetime as dt
+import errno
+import hashlib
+import io
 import json
 import os
+import re
+import shlex
+import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import polars as pl
 from pydantic import ValidationError
@@ -29,6 +45,15 @@ DEFAULT_STORE = Path(".veilcli")
 MANIFEST = "manifest.json"
 LOCK = "lock"
 LOCK_TIMEOUT_S = 30.0
+MARKER = "veilcli-store"
+
+# The only names veilcli gives files in a kind folder: <hex source id>.parquet, <id>-r<UTC time>.parquet
+# (rows kept after --replace; early versions added -<n>), and the temporary names of write_atomic
+# (.<stem>.tmp-<pid>.parquet).
+_STEM = r"[0-9a-f]{8,64}(?:-r[0-9]{20}(?:-[0-9]+)?)?"
+_STORED_NAME = re.compile(_STEM + r"\.parquet")
+_TEMP_NAME = re.compile(r"\." + _STEM + r"\.tmp-[0-9]+\.parquet")
+_MANIFEST_TEMP = re.compile(r"\.manifest\.tmp-[0-9]+\.json")
 
 _DTYPES = {
     "text": pl.String,
@@ -38,6 +63,9 @@ _DTYPES = {
     "date": pl.Date,
     "boolean": pl.Boolean,
 }
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def stored_schema(kind: Kind) -> dict[str, pl.DataType]:
@@ -55,29 +83,126 @@ def resolve_store_path(path: Path | None = None) -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
+def safe_text(text: str) -> str:
+    """Text that encodes as UTF-8: bytes of a file name that are not UTF-8 become ``\\xe9`` escapes.
+
+    Python hands such bytes over as lone surrogates (``surrogateescape``); JSON cannot hold them.
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def os_problem(exc: OSError) -> str:
+    """An operating-system failure in a few words: disk full and permission errors named as such."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    return safe_text(exc.strerror or exc.__class__.__name__)
+
+
+def _write_error(root: Path, exc: OSError) -> StoreError:
+    problem = os_problem(exc)
+    where = f" ({safe_text(str(exc.filename))})" if exc.filename else ""
+    if problem == "the disk is full":
+        hint = "free some disk space and run the command again."
+    elif problem in ("permission denied", "the file system is read-only"):
+        hint = f"check that you may write to {safe_text(str(root))}, or pass --store with a folder you may."
+    else:
+        hint = "run the command again; rerun with --debug to see where it failed."
+    return StoreError(
+        f"could not write to the store {safe_text(str(root))}: {problem}{where}. Nothing was stored.",
+        hint=hint,
+    )
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A stored file that does not match the manifest."""
+
+    source: SourceRecord
+    problem: str
+
+
+def repair_hint(damaged: Iterable[SourceRecord]) -> str:
+    """How to rebuild damaged stored files from their originals."""
+    sources = list(damaged)
+    command = "veilcli ingest --replace " + " ".join(shlex.quote(s.path) for s in sources)
+    sheets = sorted({s.sheet for s in sources if s.sheet})
+    if sheets:
+        command += " " + " ".join(f"--sheet {shlex.quote(s)}" for s in sheets[:1])
+    return f"ingest the original file(s) again: `{command}`."
+
+
+def damage_error(root: Path, damage: list[Damage]) -> StoreError:
+    """One message naming each damaged source (its original path) and what is wrong."""
+    shown = "; ".join(
+        f"{d.source.path}{f' [{d.source.sheet}]' if d.source.sheet else ''}: {d.problem}" for d in damage[:5]
+    )
+    more = f" (and {len(damage) - 5} more)" if len(damage) > 5 else ""
+    return StoreError(
+        f"the store {safe_text(str(root))} is damaged: {shown}{more}.",
+        hint=repair_hint(d.source for d in damage),
+    )
+
+
+def _lock_error(path: Path, exc: OSError) -> StoreError:
+    if isinstance(exc, IsADirectoryError) or exc.errno == errno.ELOOP:
+        return StoreError(
+            f"{safe_text(str(path))} is not a regular file; veilcli locks the store with a file "
+            "of that name.",
+            hint="remove it, while no veilcli command runs on this store, and run the command again.",
+        )
+    return _write_error(path.parent, exc)
+
+
+def _acquire(fd: int, path: Path, shared: bool, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if os.name == "nt":  # pragma: no cover - exercised on Windows only; no shared locks there
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EDEADLK, errno.EINTR):
+                raise _lock_error(path, exc) from exc
+            if time.monotonic() > deadline:
+                doing = "writing to it" if shared else "using it"
+                raise StoreError(
+                    f"the store {safe_text(str(path.parent))} is busy: another veilcli command is {doing}.",
+                    hint="wait for it to finish and run the command again.",
+                ) from exc
+            time.sleep(0.05)
+
+
+def _check_lock_file(fd: int, path: Path) -> None:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _lock_error(path, IsADirectoryError(errno.EISDIR, "not a file", str(path)))
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 @contextlib.contextmanager
 def _exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if os.name == "nt":  # pragma: no cover - exercised on Windows only
-                    import msvcrt
-
-                    msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-                else:
-                    import fcntl
-
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if time.monotonic() > deadline:
-                    raise StoreError(
-                        f"the store {path.parent} is busy: another veilcli command is writing to it.",
-                        hint="wait for it to finish and run the command again.",
-                    ) from exc
-                time.sleep(0.05)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise _lock_error(path, exc) from exc
+    _check_lock_file(fd, path)
+    try:
+        _acquire(fd, path, shared=False, timeout=timeout)
         yield
     finally:
         os.close(fd)  # closing releases the lock on every platform
@@ -88,42 +213,162 @@ class Store:
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = resolve_store_path(root)
+        self._readers = 0
 
     @property
     def manifest_path(self) -> Path:
         """Where the manifest lives."""
         return self.root / MANIFEST
 
+    def _check_folder(self) -> bool:
+        """Whether the store folder exists; a file in its place is an error."""
+        try:
+            mode = os.stat(self.root).st_mode
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the store {safe_text(str(self.root))}: {os_problem(exc)}.",
+                hint="pass --store with a folder veilcli may use.",
+            ) from exc
+        if not stat.S_ISDIR(mode):
+            raise StoreError(
+                f"the store path {safe_text(str(self.root))} is a file, not a folder.",
+                hint="pass --store with a folder (a new one is created), e.g. --store "
+                f"{safe_text(str(self.root.with_name(self.root.name + '.veilcli')))}.",
+            )
+        return True
+
     def exists(self) -> bool:
         """Whether anything was ever stored here."""
-        return self.manifest_path.exists()
+        return self._check_folder() and self.manifest_path.exists()
 
     def manifest(self) -> Manifest:
         """The current manifest (empty when the store does not exist yet)."""
-        if not self.manifest_path.exists():
+        if not self._check_folder():
             return Manifest()
+        path = self.manifest_path
         try:
-            return Manifest.model_validate_json(self.manifest_path.read_bytes())
-        except (ValidationError, json.JSONDecodeError) as exc:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return Manifest()
+        except OSError as exc:
             raise StoreError(
-                f"the store's manifest {self.manifest_path} is damaged ({exc.__class__.__name__}).",
-                hint="restore it from a backup, or move the store aside and ingest again.",
+                f"cannot read the store's manifest {safe_text(str(path))}: {os_problem(exc)}.",
+                hint="check that you may read the store folder.",
             ) from exc
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise self._damaged_manifest(exc) from exc
+        if not isinstance(data, dict) or (data.get("marker") != MARKER and data.get("format") != 1):
+            raise StoreError(
+                f"{safe_text(str(path))} is not a veilcli manifest, so {safe_text(str(self.root))} "
+                "is not a veilcli store.",
+                hint="pass --store with a veilcli store, a new folder or an empty one.",
+            )
+        try:
+            return Manifest.model_validate_json(raw)
+        except ValidationError as exc:
+            raise self._damaged_manifest(exc) from exc
+
+    def _damaged_manifest(self, exc: Exception) -> StoreError:
+        return StoreError(
+            f"the store's manifest {safe_text(str(self.manifest_path))} is damaged "
+            f"({exc.__class__.__name__}).",
+            hint="restore it from a backup, or move the store aside and ingest again.",
+        )
 
     def sources(self, kind: Kind | None = None) -> list[SourceRecord]:
         """Sources in the manifest, optionally of one kind."""
         return [s for s in self.manifest().sources if kind is None or s.kind is kind]
 
-    def scan(self, kind: Kind) -> pl.LazyFrame:
+    # -- stored files ---------------------------------------------------------------------------
+
+    def path_of(self, source: SourceRecord) -> Path:
+        """A source's stored file; a manifest entry pointing outside the store is a StoreError."""
+        relative = Path(source.file)
+        target = self.root / relative
+        inside = not relative.is_absolute() and ".." not in relative.parts and len(relative.parts) == 2
+        if inside:
+            with contextlib.suppress(OSError):
+                inside = target.resolve().is_relative_to(self.root.resolve())
+        if not inside:
+            raise StoreError(
+                f"the store's manifest {safe_text(str(self.manifest_path))} gives the file of "
+                f"{source.path} as {source.file!r}, outside the store; veilcli does not open it.",
+                hint="the manifest was edited or damaged: restore it from a backup, or move the store "
+                "aside and ingest again.",
+            )
+        return target
+
+    def problem(self, source: SourceRecord, *, checksum: bool = False) -> str | None:
+        """What is wrong with a source's stored file, or None.
+
+        Always: the file is inside the store, a regular file of the recorded size whose Parquet
+        schema is the recorded one (files from older stores: the columns they were stored with,
+        with today's types). With ``checksum``: also its sha256.
+        """
+        try:
+            path = self.path_of(source)
+        except StoreError:
+            return f"its stored file {source.file!r} lies outside the store"
+        if path.parent.is_symlink():
+            return f"its folder {source.kind.value}/ is a symbolic link"
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return f"its stored file {source.file} is missing"
+        except OSError as exc:
+            return f"its stored file {source.file} cannot be read ({os_problem(exc)})"
+        if not stat.S_ISREG(info.st_mode):
+            return f"its stored file {source.file} is not a regular file"
+        if source.file_size is not None and info.st_size != source.file_size:
+            size = f"{info.st_size} bytes, the manifest says {source.file_size}"
+            return f"its stored file {source.file} has {size}"
+        try:
+            schema = pl.read_parquet_schema(path)
+        except (pl.exceptions.PolarsError, OSError):
+            return f"its stored file {source.file} is not a readable Parquet file"
+        wrong = _schema_problem(source, {name: str(dtype) for name, dtype in schema.items()})
+        if wrong:
+            return f"its stored file {source.file} {wrong}"
+        if checksum and source.file_sha256 is not None:
+            try:
+                with open(path, "rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            except OSError as exc:
+                return f"its stored file {source.file} cannot be read ({os_problem(exc)})"
+            if digest != source.file_sha256:
+                return f"its stored file {source.file} does not match its sha256 in the manifest"
+        return None
+
+    def damage(self, sources: Iterable[SourceRecord], *, checksum: bool = False) -> list[Damage]:
+        """Every source whose stored file does not match the manifest."""
+        found = []
+        for source in sources:
+            problem = self.problem(source, checksum=checksum)
+            if problem:
+                found.append(Damage(source, problem))
+        return found
+
+    def scan(self, kind: Kind, sources: list[SourceRecord] | None = None) -> pl.LazyFrame:
         """Every stored row of a kind, lazily (an empty frame with the schema if none).
 
-        Each file is aligned to the current schema, so files written by an older veilcli (a column
-        added since) still read: the missing column is null.
+        Each file is first checked against the manifest (size and schema: a damaged store is a
+        StoreError naming the source). Each file is aligned to the current schema, so files
+        written by an older veilcli (a column added since) still read: the missing column is null.
+        Collect the frame inside ``reading()`` (or ``locked()``).
         """
         schema = stored_schema(kind)
+        chosen = [s for s in (self.sources() if sources is None else sources) if s.kind is kind]
+        damaged = self.damage(chosen)
+        if damaged:
+            raise damage_error(self.root, damaged)
         frames = []
-        for source in self.sources(kind):
-            frame = pl.scan_parquet(self.root / source.file)
+        for source in chosen:
+            path = self.path_of(source)
+            frame = pl.scan_parquet(path)
             present = set(frame.collect_schema().names())
             frames.append(
                 frame.select(
@@ -133,36 +378,263 @@ class Store:
             )
         return pl.concat(frames, how="vertical") if frames else pl.LazyFrame(schema=schema)
 
+    # -- locks ----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def reading(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+        """Hold the readers' shared lock while scanning and collecting (nests; no lock when the
+        store cannot be locked: it does not exist yet, or its folder is read-only)."""
+        if self._readers:
+            self._readers += 1
+            try:
+                yield
+            finally:
+                self._readers -= 1
+            return
+        fd = self._open_lock_for_reading()
+        try:
+            if fd is not None:
+                _acquire(fd, self.root / LOCK, shared=True, timeout=timeout)
+            self._readers += 1
+            try:
+                yield
+            except (OSError, pl.exceptions.ComputeError) as exc:
+                converted = self._read_error(exc)
+                if converted is exc:
+                    raise
+                raise converted from exc
+            finally:
+                self._readers -= 1
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def _open_lock_for_reading(self) -> int | None:
+        if not self._check_folder() or not self.manifest_path.exists():
+            return None  # nothing stored: nothing to protect, and no file is created in a foreign folder
+        path = self.root / LOCK
+        try:
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        except FileNotFoundError:
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+            except OSError as exc:
+                if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    return None  # a read-only store: read it without a lock
+                raise _lock_error(path, exc) from exc
+        except PermissionError:
+            return None
+        except OSError as exc:
+            raise _lock_error(path, exc) from exc
+        _check_lock_file(fd, path)
+        return fd
+
+    def _read_error(self, exc: Exception) -> Exception:
+        """A stored file that fails while being read is a StoreError; anything else stays as it is."""
+        text = str(exc)
+        if isinstance(exc, OSError):
+            ours = str(self.root) in f"{exc.filename or ''} {text}"
+        else:
+            ours = "parquet" in text.lower()
+        if not ours:
+            return exc
+        first = text.splitlines()[0] if text else exc.__class__.__name__
+        return StoreError(
+            f"reading the store {safe_text(str(self.root))} failed: {safe_text(first)}.",
+            hint="run `veilcli status --verify` to find the damaged file, then ingest its original again "
+            "with `veilcli ingest --replace`.",
+        )
+
     @contextlib.contextmanager
     def locked(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-        """Hold the writer lock (creates the store folder)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Hold the writer lock (creates the store folder).
+
+        Refuses a path that is a file and an existing folder that is not a veilcli store: veilcli
+        writes only into a store, a folder that does not exist yet, or an empty one.
+        """
+        self._check_writable()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _write_error(self.root, exc) from exc
         with _exclusive_lock(self.root / LOCK, timeout):
+            self._check_writable()  # another command may have changed it while we waited
             yield
 
-    def commit(
-        self,
-        manifest: Manifest,
-        frames: dict[str, pl.DataFrame],
-    ) -> None:
+    def _check_writable(self) -> None:
+        if not self._check_folder():
+            return
+        if self.manifest_path.exists():
+            self.manifest()  # a manifest that is not veilcli's is refused here
+            return
+        try:
+            entries = list(os.scandir(self.root))
+        except OSError as exc:
+            raise _write_error(self.root, exc) from exc
+        # An empty folder, or one where a command that stored nothing left its lock file.
+        foreign = sorted(e.name for e in entries if not (e.name == LOCK and e.is_file(follow_symlinks=False)))
+        if foreign:
+            shown = ", ".join(safe_text(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise StoreError(
+                f"{safe_text(str(self.root))} is an existing folder that is not a veilcli store (no "
+                f"{MANIFEST}; it holds {shown}); veilcli writes only into a store folder it created.",
+                hint="pass --store with a new or empty folder, e.g. --store "
+                f"{safe_text(str(self.root / DEFAULT_STORE))}.",
+            )
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def commit(self, manifest: Manifest, frames: dict[str, pl.DataFrame]) -> None:
         """Write new Parquet files, then the manifest; drop files no longer referenced.
 
-        Call while holding ``locked()``. ``frames`` maps a relative file name to its rows.
+        Call while holding ``locked()``. ``frames`` maps a relative file name (``<kind>/<name>``,
+        a name no file has yet) to its rows; the size, sha256 and schema of each file are recorded
+        in the sources that name it. Everything is encoded before anything is written, and a
+        failure removes what this commit wrote: the store is left as it was.
         """
+        blobs: dict[str, bytes] = {}
         for relative, frame in frames.items():
-            target = self.root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, functools.partial(frame.write_parquet, statistics=True))
-        payload = manifest.model_dump_json(indent=2).encode()
-        write_atomic(self.manifest_path, lambda tmp: tmp.write_bytes(payload))
-        self._remove_unreferenced(manifest)
+            buffer = io.BytesIO()
+            frame.write_parquet(buffer, statistics=True)
+            blobs[relative] = buffer.getvalue()
+        sources = []
+        for source in manifest.sources:
+            if source.file in blobs:
+                data = blobs[source.file]
+                source = source.model_copy(
+                    update={
+                        "file_size": len(data),
+                        "file_sha256": hashlib.sha256(data).hexdigest(),
+                        "file_schema": {
+                            name: str(dtype) for name, dtype in frames[source.file].schema.items()
+                        },
+                    }
+                )
+            sources.append(source)
+        final = manifest.model_copy(update={"sources": sources})
+        payload = final.model_dump_json(indent=2).encode()
+        targets = {relative: self._new_file(relative) for relative in blobs}
+
+        written: list[Path] = []
+        created: list[Path] = []
+        try:
+            if not self.manifest_path.exists():
+                # Mark the folder as a store before any data goes in.
+                _write_bytes(self.manifest_path, Manifest().model_dump_json(indent=2).encode())
+                created.append(self.manifest_path)
+            for relative, data in blobs.items():
+                target = targets[relative]
+                if not target.parent.is_dir():
+                    target.parent.mkdir()
+                    created.append(target.parent)
+                _write_bytes(target, data)
+                written.append(target)
+            _write_bytes(self.manifest_path, payload)
+        except BaseException as exc:
+            for path in written:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            for path in reversed(created):
+                with contextlib.suppress(OSError):
+                    path.rmdir() if path.is_dir() else path.unlink()
+            if isinstance(exc, OSError):
+                raise _write_error(self.root, exc) from exc
+            raise
+        self._remove_unreferenced(final)
+
+    def new_file_name(self, kind: Kind, source_id: str, *, replaced: bool = False) -> str:
+        """A name for a new stored file (relative to the store) that no file has yet.
+
+        ``<kind>/<id>.parquet``; rows kept after ``--replace``, or a source stored again while a
+        file of that name is left (a damaged one being repaired), get ``<id>-r<UTC time>.parquet``.
+        """
+        name = f"{kind.value}/{source_id}.parquet"
+        while replaced or os.path.lexists(self.root / name):
+            replaced = False
+            name = f"{kind.value}/{source_id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}.parquet"
+        return name
+
+    def _new_file(self, relative: str) -> Path:
+        """Where a new stored file goes: in a real kind folder of this store, under an unused name."""
+        parts = Path(relative).parts
+        if len(parts) != 2 or parts[0] not in {k.value for k in Kind} or not _STORED_NAME.fullmatch(parts[1]):
+            raise ValueError(f"not a stored file name: {relative!r}")  # a bug, not a user's mistake
+        folder = self.root / parts[0]
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise StoreError(
+                f"{safe_text(str(folder))} is not a folder of the store (a symbolic link or a file); "
+                "veilcli writes stored files only into folders it created.",
+                hint="move it out of the store folder and run the command again.",
+            )
+        target = folder / parts[1]
+        if os.path.lexists(target):
+            raise ValueError(f"refusing to overwrite {target}")  # callers pick unused names
+        return target
 
     def _remove_unreferenced(self, manifest: Manifest) -> None:
-        referenced = {(self.root / s.file).resolve() for s in manifest.sources}
-        for kind in Kind:
-            folder = self.root / kind.value
-            if not folder.is_dir():
+        """Delete files veilcli wrote that the manifest no longer lists (best effort).
+
+        Only regular files named as veilcli names its files, in real kind folders (never
+        through a symbolic link), and temporary manifests left by a killed writer.
+        """
+        referenced = {Path(s.file).as_posix() for s in manifest.sources}
+        for folder, pattern in [(self.root, _MANIFEST_TEMP), *((self.root / k.value, None) for k in Kind)]:
+            if folder.is_symlink() or not folder.is_dir():
                 continue
-            for path in folder.iterdir():
-                if path.resolve() not in referenced:
-                    path.unlink(missing_ok=True)
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                ours = (
+                    pattern.fullmatch(entry.name)
+                    if pattern
+                    else (_STORED_NAME.fullmatch(entry.name) or _TEMP_NAME.fullmatch(entry.name))
+                )
+                if not ours or not entry.is_file(follow_symlinks=False):
+                    continue
+                if pattern is None and f"{folder.name}/{entry.name}" in referenced:
+                    continue
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _schema_problem(source: SourceRecord, schema: dict[str, str]) -> str | None:
+    """How a stored file's columns differ from what the manifest says it holds, or None."""
+    if source.file_schema is not None:
+        if schema == source.file_schema:
+            return None
+        missing = [c for c in source.file_schema if c not in schema]
+        changed = [c for c in source.file_schema if c in schema and schema[c] != source.file_schema[c]]
+        extra = [c for c in schema if c not in source.file_schema]
+        parts = [
+            f"lacks {', '.join(missing[:4])}" if missing else "",
+            f"has other types for {', '.join(changed[:4])}" if changed else "",
+            f"has other columns ({', '.join(extra[:4])})" if extra else "",
+        ]
+        return "does not have the columns the manifest records: " + "; ".join(p for p in parts if p)
+    # Stored by an older veilcli: the columns it was stored with, with today's types.
+    expected = {name: str(dtype) for name, dtype in stored_schema(source.kind).items()}
+    needed = [c for c in expected if c in source.columns or c == "source_id"]
+    missing = [c for c in needed if c not in schema]
+    if missing:
+        return f"lacks the column(s) {', '.join(missing[:4])} it was stored with"
+    changed = [c for c in expected if c in schema and schema[c] != expected[c]]
+    if changed:
+        return f"has other types for {', '.join(changed[:4])}"
+    return None
+
+
+def holding_read_lock(func: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """Run a function of a store (its first argument) inside ``store.reading()``."""
+
+    @wraps(func)
+    def wrapper(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        with store.reading():
+            return func(store, *args, **kwargs)
+
+    return wrapper
