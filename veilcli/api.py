@@ -21,7 +21,7 @@ from veilcli.normalise import aggregate_counts, aggregate_registrations, combine
 from veilcli.periods import Period, parse_period
 from veilcli.resources import resolve_areas
 from veilcli.rules import LoadedRules, load_rules
-from veilcli.store import Store
+from veilcli.store import Store, holding_read_lock
 
 By = Literal["category", "district"]
 
@@ -103,6 +103,7 @@ class NormaliseResult:
     applied: dict[str, bool] = field(default_factory=dict)
 
 
+@holding_read_lock
 def normalise_store(
     store: Store,
     *,

@@ -304,17 +304,56 @@ def ingest(
 
 @app.command()
 @handle_errors
-def status(store: StoreOpt = None, output: FormatOpt = TableFormat.table) -> None:
-    """Show what the store holds: sources, and coverage per kind, area and period."""
+def status(
+    store: StoreOpt = None,
+    output: FormatOpt = TableFormat.table,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify", help="Also check every stored file's sha256 against the manifest (reads every file)."
+        ),
+    ] = False,
+) -> None:
+    """Show what the store holds: sources, and coverage per kind, area and period.
+
+    Stored files are checked against the manifest (size and schema; sha256 with --verify);
+    exit 1 when one is damaged, with the list and how to repair it.
+    """
     from veilcli.render import print_json, render_status
     from veilcli.status import store_status
     from veilcli.store import Store
 
-    result = store_status(Store(store))
+    result = store_status(Store(store), verify=verify)
     if output is TableFormat.json:
         print_json(result.model_dump(mode="json"))
     else:
         render_status(stdout, result)
+        for d in result.damaged:
+            sheet = f" [{d.sheet}]" if d.sheet else ""
+            stdout.print(
+                f"damaged: {d.path}{sheet} ({d.kind.value}): {d.problem}", markup=False, highlight=False
+            )
+    if result.damaged:
+        stderr.print(
+            f"error: {len(result.damaged)} stored file(s) do not match the manifest; compare and export "
+            "refuse to read them.",
+            markup=False,
+            highlight=False,
+        )
+        stderr.print(f"  hint: {result.repair}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    if verify and output is not TableFormat.json:
+        unchecked = sum(1 for s in result.sources if s.file_sha256 is None)
+        note = (
+            f" ({unchecked} stored by an older veilcli have no sha256: size and schema checked)"
+            if unchecked
+            else ""
+        )
+        stderr.print(
+            f"verified: {len(result.sources)} stored file(s) match the manifest{note}.",
+            markup=False,
+            highlight=False,
+        )
 
 
 @app.command()

@@ -29,7 +29,7 @@ from veilcli.periods import Period, parse_period, period_label_expr
 from veilcli.plans import Goal, Indicator, LoadedPlan, Unit, load_plan, plan_line
 from veilcli.resources import resolve_areas
 from veilcli.rules import Rules, load_rules
-from veilcli.store import Store
+from veilcli.store import Store, holding_read_lock
 
 Values = dict[str, float | None]
 
@@ -153,6 +153,7 @@ def _tables(
     )
 
 
+@holding_read_lock
 def compare(
     store: Store,
     *,

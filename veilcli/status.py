@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from veilcli.models import Kind, SourceRecord
 from veilcli.periods import period_label_expr
-from veilcli.store import Store
+from veilcli.store import Store, repair_hint
 
 
 class CoverageRow(BaseModel):
@@ -19,26 +19,41 @@ class CoverageRow(BaseModel):
     rows: int
 
 
+class DamagedSource(BaseModel):
+    """A source whose stored file does not match the manifest."""
+
+    path: str = Field(description="The original file, as ingested.")
+    sheet: str | None = None
+    kind: Kind
+    file: str = Field(description="The stored Parquet file, relative to the store.")
+    problem: str
+
+
 class StoreStatus(BaseModel):
-    """The store's sources and coverage."""
+    """The store's sources and coverage, and which stored files are damaged."""
 
     store: str
     exists: bool
     sources: list[SourceRecord] = Field(default_factory=list)
     coverage: list[CoverageRow] = Field(default_factory=list)
+    verified: bool = Field(False, description="Whether every stored file's sha256 was checked (--verify).")
+    damaged: list[DamagedSource] = Field(
+        default_factory=list, description="Sources left out of the coverage: their stored file is damaged."
+    )
+    repair: str | None = Field(None, description="How to repair the damaged sources.")
 
 
-def coverage(store: Store) -> pl.DataFrame:
+def coverage(store: Store, sources: list[SourceRecord] | None = None) -> pl.DataFrame:
     """Rows per kind x area x period (half-year for row data, as stored for counts)."""
     queries = {
-        Kind.registrations: store.scan(Kind.registrations).select(
+        Kind.registrations: store.scan(Kind.registrations, sources).select(
             pl.col("municipality").alias("area"), period_label_expr(pl.col("date"), "H").alias("period")
         ),
-        Kind.suspects: store.scan(Kind.suspects).select(
+        Kind.suspects: store.scan(Kind.suspects, sources).select(
             pl.col("municipality").alias("area"), period_label_expr(pl.col("date"), "H").alias("period")
         ),
-        Kind.counts: store.scan(Kind.counts).select("area", "period"),
-        Kind.population: store.scan(Kind.population).select(
+        Kind.counts: store.scan(Kind.counts, sources).select("area", "period"),
+        Kind.population: store.scan(Kind.population, sources).select(
             "area", pl.col("year").cast(pl.String).alias("period")
         ),
     }
@@ -52,8 +67,34 @@ def coverage(store: Store) -> pl.DataFrame:
     )
 
 
-def store_status(store: Store) -> StoreStatus:
-    """Sources and coverage of a store (empty when nothing was ingested yet)."""
-    manifest = store.manifest()
-    rows = [CoverageRow(**r) for r in coverage(store).to_dicts()] if manifest.sources else []
-    return StoreStatus(store=str(store.root), exists=store.exists(), sources=manifest.sources, coverage=rows)
+def store_status(store: Store, *, verify: bool = False) -> StoreStatus:
+    """Sources and coverage of a store (empty when nothing was ingested yet).
+
+    Every stored file is checked against the manifest (size and schema; with ``verify`` also its
+    sha256, which reads every file); damaged sources are listed and left out of the coverage.
+    """
+    with store.reading():
+        manifest = store.manifest()
+        damage = store.damage(manifest.sources, checksum=verify)
+        bad = {d.source.id for d in damage}
+        healthy = [s for s in manifest.sources if s.id not in bad]
+        rows = [CoverageRow(**r) for r in coverage(store, healthy).to_dicts()] if healthy else []
+        exists = store.exists()
+    return StoreStatus(
+        store=str(store.root),
+        exists=exists,
+        sources=manifest.sources,
+        coverage=rows,
+        verified=verify,
+        damaged=[
+            DamagedSource(
+                path=d.source.path,
+                sheet=d.source.sheet,
+                kind=d.source.kind,
+                file=d.source.file,
+                problem=d.problem,
+            )
+            for d in damage
+        ],
+        repair=repair_hint(d.source for d in damage) if damage else None,
+    )
