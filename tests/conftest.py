@@ -135,18 +135,21 @@ goal = "none"
 @pytest.fixture
 def plan_store(tmp_path: Path) -> tuple[Store, Path]:
     """Testdorp: 2017H1 and 2019H1 registrations (no 2018H1), population, and members A and B."""
-    rows = ["Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte"]
     plan = {
-        "2017-03-01": {"1.1.1": 10, "1.2.3": 5, "2.2.1": 20, "E35": 4},
-        "2019-03-01": {"1.1.1": 8, "1.2.3": 6, "2.2.1": 30, "E35": 4},
+        "2017": {"1.1.1": 10, "1.2.3": 5, "2.2.1": 20, "E35": 4},
+        "2019": {"1.1.1": 8, "1.2.3": 6, "2.2.1": 30, "E35": 4},
     }
+    # One extract per year, each spread over the whole half-year (2 January to 28 June), so each
+    # covers its H1 and nothing covers 2018H1.
+    days = ["01-02", "06-28", "02-15", "03-01", "04-10", "05-20"]
     n = 0
-    for date, codes in plan.items():
+    for year, codes in plan.items():
+        rows = ["Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte"]
         for code, count in codes.items():
             for _ in range(count):
+                rows.append(f"R{n + 1};{year}-{days[n % len(days)]};{code};Testdorp;Balie")
                 n += 1
-                rows.append(f"R{n};{date};{code};Testdorp;Balie")
-    (tmp_path / "reg.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        (tmp_path / f"reg{year}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (tmp_path / "pop.csv").write_text(
         "Jaar;Gebied;Inwoners;Woningen\n2017;Testdorp;10.000;5.000\n2019;Testdorp;12.000;4.000\n"
         "2017;A;20.000;10.000\n2019;A;20.000;10.000\n2017;B;20.000;10.000\n2019;B;20.000;10.000\n",
@@ -162,8 +165,11 @@ def plan_store(tmp_path: Path) -> tuple[Store, Path]:
         encoding="utf-8",
     )
     store = Store(tmp_path / "store")
-    files = [tmp_path / f for f in ("reg.csv", "pop.csv", "counts.csv", "suspects.csv")]
+    files = [tmp_path / f for f in ("reg2017.csv", "reg2019.csv", "pop.csv", "counts.csv")]
     assert ingest_paths(files, store, ReadOptions()).stored
+    # One suspect cannot show what the extract covers: declared, as `--covers` and `--scope` do.
+    declared = ReadOptions(covers=(dt.date(2017, 1, 1), dt.date(2019, 6, 30)), scope=["crime"])
+    assert ingest_paths([tmp_path / "suspects.csv"], store, declared).stored
     plan_path = tmp_path / "plan.toml"
     plan_path.write_text(PLAN, encoding="utf-8")
     return store, plan_path

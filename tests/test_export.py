@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from tests.conftest import PLAN
 from veilcli.cli import app
 from veilcli.compare import compare
+from veilcli.errors import InputError
 from veilcli.export_tables import ExportTables
 from veilcli.export_xlsx import write_workbook
 from veilcli.store import Store
@@ -58,9 +59,17 @@ def test_workbook_values_formats_fills_and_charts(plan_store: tuple[Store, Path]
     refs = [s.val.numRef.f for s in first.series]
     assert len(refs) == 3 and refs[0].startswith("'Thema 1'!$B$")  # one series per period
     normalisation = wb["Normalisatie"]
-    assert [c.value for c in normalisation[1]][:4] == ["Indicator", "Id", "Periode", "Geregistreerd (ruw)"]
+    assert [c.value for c in normalisation[1]][:5] == [
+        "Indicator",
+        "Id",
+        "Periode",
+        "Dekking periode",
+        "Geregistreerd",
+    ]
     sources = [r[0] for r in wb["Bronnen"].iter_rows(min_row=2, values_only=True)]
-    assert sources.count("Bestand") == 4 and "Plan" in sources and "Opdracht" in sources
+    assert (
+        sources.count("Bestand") == 5 and "Plan" in sources and "Opdracht" in sources
+    )  # reg 2017, 2019, pop, counts, suspects
 
 
 def test_english_labels(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
@@ -116,7 +125,7 @@ def test_failure_mid_export_leaves_no_file(
 
     monkeypatch.setattr(openpyxl.Workbook, "save", half_written)
     out = tmp_path / "r.xlsx"
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(InputError, match=r"cannot write .*r\.xlsx: disk full"):  # one message naming the file
         write_workbook(tables, out)
     assert list(tmp_path.glob("*.xlsx*")) == [] and not out.exists()
 
@@ -154,15 +163,13 @@ def test_libreoffice_renders_the_workbook(plan_store: tuple[Store, Path], tmp_pa
 
 def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> None:
     """Districts: rates where the store has district population, counts alone where not (and said so)."""
-    rows = ["Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijk"]
-    for n, (date, wijk) in enumerate(
-        [("2017-03-01", "Noord")] * 4
-        + [("2019-03-01", "Noord")] * 2
-        + [("2017-03-01", "Zuid")] * 3
-        + [("2019-03-01", "Zuid")] * 5
-    ):
-        rows.append(f"R{n};{date};2.2.1;Testdorp;{wijk}")
-    (tmp_path / "reg.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    # one extract per year, each over its whole first half-year (2 January .. 28 June)
+    for year, per_wijk in (("2017", {"Noord": 4, "Zuid": 3}), ("2019", {"Noord": 2, "Zuid": 5})):
+        rows = ["Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijk"]
+        for wijk, count in per_wijk.items():
+            for n in range(count):
+                rows.append(f"R{year}{wijk}{n};{year}-{'01-02' if n % 2 else '06-28'};2.2.1;Testdorp;{wijk}")
+        (tmp_path / f"reg{year}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (tmp_path / "pop.csv").write_text(
         "Jaar;Gebied;Inwoners\n2017;Testdorp;10.000\n2019;Testdorp;10.000\n2017;Noord;2.000\n2019;Noord;4.000\n",
         encoding="utf-8",
@@ -170,7 +177,8 @@ def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> 
     store = Store(tmp_path / "store")
     from veilcli.ingest import ReadOptions, ingest_paths
 
-    assert ingest_paths([tmp_path / "reg.csv", tmp_path / "pop.csv"], store, ReadOptions()).stored
+    files = [tmp_path / "reg2017.csv", tmp_path / "reg2019.csv", tmp_path / "pop.csv"]
+    assert ingest_paths(files, store, ReadOptions()).stored
     plan = tmp_path / "plan.toml"
     plan.write_text(
         'name = "p"\narea = "Testdorp"\nbaseline = 2017\n[[indicators]]\nid = "vernieling"\ntheme = 1\n'
@@ -193,7 +201,7 @@ def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> 
         "2018H1": None,
         "2019H1": 5,
     }
-    assert "no district population stored: counts only" in south.indicators[0].notes
+    assert any(n.code == "district_no_population" for n in south.indicators[0].notes)
     out = tmp_path / "w.xlsx"
     args = ["export", "xlsx", str(out), "--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
     assert runner.invoke(app, [*args, "--by", "district"]).exit_code == 0

@@ -123,8 +123,8 @@ B, P = D(2017, 3, 1), D(2019, 3, 1)  # baseline 2017H1, period 2019H1
     [
         # s0 = 2/8 = 0.25; later D = 9, I = 5: min(14, 9 / 0.75 = 12) = 12, plus 1 unknown counted as reported
         ((2, 6, 0), (5, 9, 1), 13.0),
-        # s0 = 0: every extra online report is removed: min(8, 5 / 1) = 5
-        ((0, 4, 0), (3, 5, 0), 5.0),
+        # s0 = 0: no share to hold (DESIGN §2): no correction, 3 + 5 = 8
+        ((0, 4, 0), (3, 5, 0), 8.0),
         # I = 0: min(8, 8 / 0.75) = 8, nothing changes
         ((2, 6, 0), (0, 8, 0), 8.0),
         # online share below the baseline's (0.1 < 0.5): min(10, 9 / 0.5 = 18) = 10, no upward correction

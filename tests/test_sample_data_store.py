@@ -79,11 +79,19 @@ def test_house_bans_and_suppressed_benchmark(store: Store) -> None:
     assert suppressed["count"].to_list() == [None]  # unknown, never 0
 
 
-def test_default_plan_raw_reproduces_the_report(store: Store) -> None:
-    """`veilcli compare --raw` on the sample data gives the report's (uncorrected) figures, DESIGN §1."""
+@pytest.fixture(scope="module")
+def compared(store: Store):  # type: ignore[no-untyped-def]
     from veilcli.compare import compare
 
-    result = compare(store, period="2019H1", baseline=2017, raw=True)
+    return compare(store, period="2019H1", baseline=2017)
+
+
+def test_registered_figures_reproduce_the_report(store: Store, compared) -> None:  # type: ignore[no-untyped-def]
+    """The default `veilcli compare` headline is the registered figures: the report's, DESIGN §1,
+    statuses included; `--raw` gives the same headline without the underlying figure."""
+    from veilcli.compare import compare
+
+    result = compared
     assert (result.baseline, result.periods) == ("2017H1", ["2017H1", "2018H1", "2019H1"])
     ind = {i.id: i for i in result.indicators}
 
@@ -94,30 +102,49 @@ def test_default_plan_raw_reproduces_the_report(store: Store) -> None:
     assert (round(burglary.values["2017H1"], 1), round(burglary.values["2019H1"], 1)) == (6.3, 4.3)
     assert pct("woninginbraak") == -31 and burglary.status == "achieved"
     assert pct("auto_inbraak") == 7 and ind["auto_inbraak"].status == "not_achieved"
-    assert pct("fietsdiefstal") == -14
+    assert pct("fietsdiefstal") == -14 and ind["fietsdiefstal"].status == "achieved"
     assert pct("vernieling") == -4 and round(ind["vernieling"].values["2019H1"], 1) == 2.5
-    assert pct("jeugdoverlast") == -32 and pct("drugs_drankoverlast") == -8
-    assert pct("online_handelsfraude") == 20 and ind["online_handelsfraude"].status == "no_goal"
+    assert ind["vernieling"].status == "achieved"
+    assert pct("jeugdoverlast") == -32 and ind["jeugdoverlast"].status == "achieved"
+    assert pct("drugs_drankoverlast") == -8 and ind["drugs_drankoverlast"].status == "achieved"
+    assert pct("online_handelsfraude") == 20 and ind["online_handelsfraude"].status == "monitor"
     robbery = ind["straatroof"].counts
     assert robbery["2019H1"] - robbery["2017H1"] == 9  # "negen straatroven meer"
-    assert ind["straatroof"].significant is False  # ...which is within chance
+    assert ind["straatroof"].status == "not_achieved" and ind["straatroof"].significant is False
     holdups = ind["overval"].counts
     assert (holdups["2019H1"] - holdups["2017H1"], holdups["2019H1"] - holdups["2018H1"]) == (1, 3)
     total = ind["totaal_misdrijven"].values
     assert 24 <= total["2019H1"] < 25 and round((total["2019H1"] / total["2018H1"] - 1) * 100) == 4
     assert ind["jeugdcriminaliteit"].counts["2019H1"] == 1043
     assert ind["huisverboden"].counts == {"2017H1": 19, "2018H1": 23, "2019H1": 18}
-    assert result.normalisation == {"samenloop": False, "internet": False}
+    assert all(i.coverage[p] == 1.0 for i in result.indicators for p in ("2017H1", "2019H1"))
+    raw = compare(store, period="2019H1", baseline=2017, raw=True)
+    assert [(i.values, i.status, i.p_value) for i in raw.indicators] == [
+        (i.values, i.status, i.p_value) for i in result.indicators
+    ]
+    assert all(i.underlying is None for i in raw.indicators)
+    assert raw.normalisation == {"samenloop": False, "internet": False}
 
 
-def test_corrections_lower_the_2019_counts(store: Store) -> None:
-    from veilcli.compare import compare
-
-    corrected = {i.id: i for i in compare(store, period="2019H1", baseline=2017).indicators}
-    youth = corrected["jeugdcriminaliteit"]
-    assert youth.counts["2019H1"] < youth.raw_counts["2019H1"] == 1043  # samenloop removes double suspects
-    total = corrected["totaal_misdrijven"]
-    assert total.effects.samenloop < 0 and total.effects.internet < 0
+def test_underlying_beside_the_registered(compared) -> None:  # type: ignore[no-untyped-def]
+    ind = {i.id: i for i in compared.indicators}
+    youth = ind["jeugdcriminaliteit"]
+    assert youth.underlying.counts["2019H1"] < youth.counts["2019H1"] == 1043  # double suspects removed
+    assert youth.underlying.corrections.samenloop == "rows"
+    total = ind["totaal_misdrijven"].underlying
+    effects = total.effects["2019H1"]
+    assert effects["samenloop"] < 0 and effects["internet"] < 0
     assert total.counts["2019H1"] == pytest.approx(
-        total.raw_counts["2019H1"] + total.effects.samenloop + total.effects.internet
+        ind["totaal_misdrijven"].counts["2019H1"] + effects["samenloop"]
     )
+    # the internet range runs from the bound to the samenloop point
+    low, high = total.change_pct_range
+    assert low < high and high == pytest.approx(total.change_pct)
+    # online trade fraud was reported online before the baseline: no internet correction
+    fraud = ind["online_handelsfraude"].underlying
+    assert fraud.corrections.internet == "none" and fraud.change_pct_range[0] == fraud.change_pct_range[1]
+    # theft from vehicles: +7% registered; its underlying range straddles 0: undetermined, not "achieved"
+    auto = ind["auto_inbraak"].underlying
+    assert auto.corrections.internet == "range"
+    assert auto.status in ("undetermined", "not_achieved")
+    assert any(n.code == "internet_range" for n in ind["auto_inbraak"].notes)

@@ -1,5 +1,11 @@
 """`compare`: the plan's indicators in the period versus the baseline, with goals and benchmarks.
 
+Registered figures are the headline (DESIGN §2): ``counts``, ``values``, ``change_pct``,
+``status`` and ``p_value`` are what the police registered. The corrections give the
+``underlying`` figure beside it: samenloop as a point, the internet correction as a range, with
+its own status. A figure whose sources cover only part of its period is ``incomplete``; one no
+source covers is ``no_data``. Every qualification is a structured note from ``notes.py``.
+
 ``compare(...)`` returns a ``CompareResult`` (pydantic); ``--format json`` prints exactly its
 dump, so scripts and the Python API see the same thing.
 """
@@ -15,41 +21,72 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 from veilcli.api import comparison_periods, latest_complete_period, require_known_area
+from veilcli.classification import to_category
+from veilcli.coverage import Span, infer_scope, spans
 from veilcli.errors import InputError, UsageError
-from veilcli.goals import SIGNIFICANCE_LEVEL, Status, change_pct, rate_p_value, status
-from veilcli.indicators import Tables, missing_population, pooled_series, population_table
-from veilcli.models import Kind
-from veilcli.normalise import (
-    aggregate_counts,
-    aggregate_registrations,
-    aggregate_suspects,
-    combine,
+from veilcli.goals import SIGNIFICANCE_LEVEL, Status, change_pct, range_status, rate_p_value, status
+from veilcli.indicators import (
+    Point,
+    Tables,
+    indicator_points,
+    missing_population,
+    period_days,
+    population_table,
+    series,
 )
-from veilcli.periods import Period, parse_period, period_label_expr
-from veilcli.plans import Goal, Indicator, LoadedPlan, Unit, load_plan, plan_line
-from veilcli.resources import resolve_areas
+from veilcli.models import Kind
+from veilcli.normalise import aggregate_counts, aggregate_registrations, aggregate_suspects
+from veilcli.notes import Lang, Note, note
+from veilcli.periods import Period, parse_period
+from veilcli.plans import Goal, Indicator, LoadedPlan, Unit, expand_categories, load_plan, plan_line
+from veilcli.resources import area_lookup, resolve_areas
 from veilcli.rules import Rules, load_rules
 from veilcli.store import Store, holding_read_lock
 
 Values = dict[str, float | None]
+SMALL_NUMBER = 10  # fewer registrations than this in a period: the change says little
+DISTRICT_UNKNOWN = "(district unknown)"
+SamenloopMethod = Literal["rows", "factors", "none"]
 
 
-class Effects(BaseModel):
-    """How much each correction moved the period's count."""
+class Corrections(BaseModel):
+    """Which corrections the underlying figure has."""
 
-    samenloop: float | None
-    internet: float | None
+    samenloop: SamenloopMethod = Field(
+        description="rows: recounted from event ids (exact); factors: published factors (estimate); none."
+    )
+    internet: Literal["range", "none"]
+
+
+class Underlying(BaseModel):
+    """The figure after the registration-method corrections, beside the registered one."""
+
+    counts: Values = Field(description="Counts per period after the samenloop correction (the point).")
+    values: Values = Field(description="Values per period after the samenloop correction.")
+    change_pct: float | None = Field(description="Change after samenloop versus the baseline, in %.")
+    change_pct_range: tuple[float | None, float | None] = Field(
+        description="[low, high] change in %: the internet correction's bound at one end, the point at the "
+        "other (equal when the internet correction does not apply)."
+    )
+    status: Status = Field(description="achieved / not_achieved only when the whole range agrees.")
+    corrections: Corrections
+    effects: dict[str, Values] = Field(
+        description="Per period, how much each correction moved the count: samenloop (to the point) and "
+        "internet (from the point to the bound)."
+    )
 
 
 class BenchmarkResult(BaseModel):
-    """One benchmark's values per period and change versus the baseline."""
+    """One benchmark's registered values per period and change versus the baseline."""
 
     values: Values
     change_pct: float | None
+    underlying_change_pct: float | None = Field(description="After samenloop (null under --raw).")
+    samenloop: SamenloopMethod
 
 
 class IndicatorResult(BaseModel):
-    """One indicator in one area."""
+    """One indicator in one area: registered figures first, the underlying figure beside them."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -58,19 +95,17 @@ class IndicatorResult(BaseModel):
     label: str
     unit: Unit
     goal: Goal
-    counts: Values = Field(description="Counts per period (corrected unless --raw).")
-    values: Values = Field(description="Values per period: rates per 1,000, or counts for unit 'count'.")
-    raw_counts: Values
-    raw_values: Values
-    change_pct: float | None = Field(description="Change of the value versus the baseline, in %.")
-    raw_change_pct: float | None
+    counts: Values = Field(description="Registered counts per period.")
+    values: Values = Field(description="Registered values per period: rates per 1,000, or counts.")
+    change_pct: float | None = Field(description="Registered change versus the baseline, in %.")
     status: Status
-    p_value: float | None = Field(description="Two-sided exact test of equal rates, period vs baseline.")
+    p_value: float | None = Field(description="Two-sided exact test of equal rates on registered counts.")
     significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")
-    effects: Effects = Field(description="How much each correction moved the period's count.")
-    period_effects: dict[str, Effects] = Field(description="The same for every period shown.")
+    coverage: Values = Field(description="Covered fraction of each period (1 = whole, 0 = none).")
+    source: str | None = Field(description="What feeds the period's figure: registrations, counts, suspects.")
+    underlying: Underlying | None = Field(description="Null under --raw.")
     benchmarks: dict[str, BenchmarkResult]
-    notes: list[str] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
 
 
 class DistrictResult(BaseModel):
@@ -101,6 +136,46 @@ class CompareResult(BaseModel):
     indicators: list[IndicatorResult]
     districts: list[DistrictResult] | None = None
 
+    def unsettled(self) -> list[str]:
+        """Indicators (``id``, or ``district/id``) that are no_data, incomplete or undetermined
+        (``--strict`` fails on them)."""
+        bad = {Status.no_data, Status.incomplete, Status.undetermined}
+        groups = [("", self.indicators)] + [(f"{d.district}/", d.indicators) for d in self.districts or []]
+        return [
+            f"{prefix}{i.id}"
+            for prefix, indicators in groups
+            for i in indicators
+            if i.status in bad or (i.underlying is not None and i.underlying.status in bad)
+        ]
+
+
+def _source_spans(store: Store, kind: Kind) -> list[Span]:
+    """Spans of a kind's sources; sources stored before veilcli recorded their scope and areas get
+    them inferred from their rows."""
+    sources = store.sources(kind)
+    old = [s.id for s in sources if s.scope is None or s.areas is None]
+    scope_of: dict[str, list[str]] = {}
+    if old:
+        rows = to_category(
+            store.scan(kind)
+            .filter(pl.col("source_id").is_in(old))
+            .select("source_id", "category_code", "municipality")
+        )
+        found = rows.group_by("source_id").agg(pl.col("category").unique(), pl.col("municipality").unique())
+        inferred = {
+            r[0]: (infer_scope(r[1]), sorted(a for a in r[2] if a)) for r in found.collect().iter_rows()
+        }
+        sources = [
+            s.model_copy(
+                update={
+                    "scope": s.scope if s.scope is not None else inferred.get(s.id, ([], []))[0],
+                    "areas": s.areas if s.areas is not None else inferred.get(s.id, ([], []))[1],
+                }
+            )
+            for s in sources
+        ]
+    return spans(sources, kind, scope_of)
+
 
 def _tables(
     store: Store,
@@ -115,42 +190,102 @@ def _tables(
     baseline = labels[0]
     area_column = "district" if by_district_of else "municipality"
     registrations = store.scan(Kind.registrations)
+    suspects_scan = store.scan(Kind.suspects)
+    where = (
+        pl.col("municipality") == by_district_of if by_district_of else pl.col("municipality").is_in(areas)
+    )
+    registrations, suspects_scan = registrations.filter(where), suspects_scan.filter(where)
     if by_district_of:
-        registrations = registrations.filter(pl.col("municipality") == by_district_of)
-    else:
-        registrations = registrations.filter(pl.col("municipality").is_in(areas))
+        registrations = registrations.with_columns(pl.col("district").fill_null(DISTRICT_UNKNOWN))
     regs = aggregate_registrations(
         registrations, rules, unit=unit, baseline=baseline, area_column=area_column, periods=labels
     )
     counts = aggregate_counts(
         store.scan(Kind.counts).filter(pl.col("area").is_in(areas)), rules, unit=unit, baseline=baseline
     )
-    suspects_scan = store.scan(Kind.suspects).filter(
-        pl.col("municipality") == by_district_of if by_district_of else pl.col("municipality").is_in(areas)
-    )
     suspects = {}
     for indicator in plan.plan.indicators:
         if indicator.kind is Kind.suspects and indicator.age not in suspects:
-            where = pl.col("age").is_between(*indicator.age) if indicator.age else None
-            suspects[indicator.age] = aggregate_suspects(suspects_scan, rules, unit=unit, where=where)
-
-    def coverage(scan: pl.LazyFrame, column: str) -> set[tuple[str, str]]:
-        frame = scan.select(
-            pl.col(column).alias("area"), period_label_expr(pl.col("date"), unit).alias("period")
-        )
-        return {(r[0], r[1]) for r in frame.unique().collect().iter_rows()}
-
+            age = pl.col("age").is_between(*indicator.age) if indicator.age else None
+            suspects[indicator.age] = aggregate_suspects(suspects_scan, rules, unit=unit, where=age)
+    span_area = {}
+    if by_district_of:
+        span_area = {d: by_district_of for d in regs["area"].unique().to_list() if d is not None}
+        counts = counts.clear()  # police counts are per municipality, never per district here
     return Tables(
-        combined=combine(regs, counts) if not by_district_of else regs,
+        registrations=regs,
         counts=counts,
         suspects=suspects,
-        # Periods with registrations have rows here (only codes counted in no category are absent).
-        registration_coverage={
-            (r[0], r[1]) for r in regs.filter(pl.col("raw") > 0).select("area", "period").iter_rows()
-        },
-        suspect_coverage=coverage(suspects_scan, "municipality") if not by_district_of else set(),
         population=population_table(store.scan(Kind.population)),
+        registration_spans=_source_spans(store, Kind.registrations),
+        suspect_spans=_source_spans(store, Kind.suspects),
+        span_area=span_area,
     )
+
+
+def _require_baseline_before(chosen: Period, baseline: int) -> None:
+    if baseline >= chosen.year:
+        raise UsageError(
+            f"the period {chosen} lies in or before the baseline year {baseline}: nothing to compare.",
+            hint=f"pass a later --period, or an earlier --baseline (e.g. --baseline {chosen.year - 1}).",
+        )
+
+
+def _require_data(tables: Tables, area: str, labels: list[str], store: Store) -> None:
+    """The area must have some data in both the baseline and the period, else the table is empty."""
+    for label in (labels[0], labels[-1]):
+        start, last = period_days(label)
+        spans_ = [*tables.registration_spans, *tables.suspect_spans]
+        touching = any(
+            (s.areas is None or area in s.areas) and s.start <= last and s.end >= start for s in spans_
+        )
+        has_counts = tables.rows_at("counts", area, label).height > 0
+        if not touching and not has_counts:
+            raise UsageError(
+                f"the store has no data for {area} in {label}: a comparison would be empty.",
+                hint=f"the store holds: {_holdings(store)}. Ingest data for {label}, or choose "
+                "--period/--baseline within what is stored.",
+            )
+
+
+def _holdings(store: Store) -> str:
+    parts = []
+    for s in store.manifest().sources:
+        span = (
+            f"{s.covers_from or s.date_min}..{s.covers_to or s.date_max}"
+            if (s.covers_from or s.date_min)
+            else ""
+        )
+        parts.append(f"{s.kind.value} {', '.join(s.areas or []) or ''} {span}".strip())
+    unique = sorted(set(parts))
+    return "; ".join(unique[:8]) + (f"; and {len(unique) - 8} more" if len(unique) > 8 else "") or "nothing"
+
+
+def _check_benchmarks(tables: Tables, store: Store, plan: LoadedPlan, indicators: list[Indicator]) -> None:
+    """A benchmark area that is neither a known area nor stored is a plan error (a typo); a pooled member
+    without any population likewise."""
+    stored = set(tables.population["area"].to_list()) | set(tables.counts["area"].unique().to_list())
+    for s in store.manifest().sources:
+        stored |= set(s.areas or [])
+    known = set(area_lookup().values())
+    for index, bench in enumerate(plan.plan.benchmarks):
+        unknown = [a for a in bench.areas if a not in known and a not in stored]
+        if unknown:
+            raise InputError(
+                f"{plan_line(plan, 'benchmarks', index)}: benchmark {bench.name!r}: "
+                f"{', '.join(unknown[:6])} is neither a known area nor in the store.",
+                hint="check the spelling (a name or CBS code such as GM0034 or RE03), or ingest its data.",
+            )
+        if not bench.pooled:
+            continue
+        have = set(tables.population["area"].to_list())
+        missing = [m for m in bench.areas if m not in have]
+        if missing and any(i.unit.denominator for i in indicators):
+            raise InputError(
+                f"{plan_line(plan, 'benchmarks', index)}: benchmark group {bench.name!r} has member(s) "
+                f"without any population in the store: {', '.join(missing[:6])}.",
+                hint="ingest population for every member, or remove the member from the plan.",
+            )
 
 
 @holding_read_lock
@@ -165,6 +300,7 @@ def compare(
     raw: bool = False,
     by: Literal["area", "district"] = "area",
     theme: int | None = None,
+    lang: Lang = "en",
 ) -> CompareResult:
     """Compute every indicator of the plan for the period vs the baseline, with benchmarks."""
     # scipy.stats takes about a second to import; load it while polars aggregates (polars releases the GIL).
@@ -174,7 +310,9 @@ def compare(
     loaded_rules = load_rules(rules_path)
     rules = loaded_rules.rules.without_corrections() if raw else loaded_rules.rules
     chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
-    periods = comparison_periods(chosen, baseline if baseline is not None else plan.baseline)
+    base_year = baseline if baseline is not None else plan.baseline
+    _require_baseline_before(chosen, base_year)
+    periods = comparison_periods(chosen, base_year)
     labels = [str(p) for p in periods]
     area = resolve_areas([area or plan.area])[0]
     require_known_area(store, area)
@@ -186,11 +324,13 @@ def compare(
         )
     bench_areas = [a for b in plan.benchmarks for a in b.areas]
     tables = _tables(store, [area, *bench_areas], rules, chosen.unit, labels, loaded_plan, None)
-    _check_benchmark_population(tables, loaded_plan, indicators)
-    results = [_indicator(tables, i, [area], labels, loaded_plan, with_benchmarks=True) for i in indicators]
+    _require_data(tables, area, labels, store)
+    _check_benchmarks(tables, store, loaded_plan, indicators)
+    context = _Context(tables, labels, loaded_plan, rules, raw, lang)
+    results = [context.indicator(i, [area], with_benchmarks=True) for i in indicators]
     districts = None
     if by == "district":
-        districts = _districts(store, area, rules, chosen.unit, labels, loaded_plan, indicators)
+        districts = _districts(store, area, rules, chosen.unit, labels, loaded_plan, indicators, raw, lang)
     return CompareResult(
         plan=plan.name,
         plan_file=str(loaded_plan.path),
@@ -201,11 +341,11 @@ def compare(
         period=str(chosen),
         baseline=labels[0],
         periods=labels,
-        normalisation={"samenloop": rules.samenloop.enabled, "internet": rules.internet.method != "none"},
+        normalisation={"samenloop": rules.samenloop.enabled, "internet": rules.internet.enabled},
         significance_note=(
             f"p-values: two-sided exact test of equal rates (conditional binomial), period vs {labels[0]}, "
-            "on the counts shown; corrected counts rounded to whole registrations for the test; "
-            f"p >= {SIGNIFICANCE_LEVEL} means the change is within chance."
+            f"on the registered counts; p >= {SIGNIFICANCE_LEVEL} means the change is within chance. "
+            "Corrected (underlying) figures are modelled and get a range, not a p-value."
         ),
         themes={t.number: t.label for t in plan.themes},
         indicators=results,
@@ -213,89 +353,266 @@ def compare(
     )
 
 
-def _indicator(
-    tables: Tables,
-    indicator: Indicator,
-    areas: list[str],
-    labels: list[str],
-    plan: LoadedPlan,
-    with_benchmarks: bool,
-) -> IndicatorResult:
-    series = pooled_series(tables, indicator, areas, labels)
-    rows = {r["period"]: r for r in series.to_dicts()}
-    base, now = rows[labels[0]], rows[labels[-1]]
-    change = change_pct(now["value"], base["value"])
-    notes: list[str] = []
-    missing = missing_population(tables, indicator, areas, sorted({int(p[:4]) for p in labels}))
-    if missing:
-        notes.append(f"no {indicator.unit.denominator} for {', '.join(missing)}: rate not computed")
-    for label in labels:
-        if rows[label]["count"] is None:
-            notes.append(f"no data for {label}")
-    if indicator.unit is Unit.per_1000_youths_12_24:
-        years = [int(p[:4]) for p in labels]
-        estimated = tables.population.filter(
-            pl.col("area").is_in(areas),
-            pl.col("year").is_in(years),
-            pl.col("youths_12_24_estimated").fill_null(False),
+class _Context:
+    """What every indicator of one comparison shares."""
+
+    def __init__(
+        self, tables: Tables, labels: list[str], plan: LoadedPlan, rules: Rules, raw: bool, lang: Lang
+    ) -> None:
+        self.tables, self.labels, self.plan, self.rules, self.raw, self.lang = (
+            tables,
+            labels,
+            plan,
+            rules,
+            raw,
+            lang,
         )
-        if estimated.height:
+
+    def note(self, code: str, **params: object) -> Note:
+        return note(code, self.lang, **params)
+
+    def indicator(self, indicator: Indicator, areas: list[str], with_benchmarks: bool) -> IndicatorResult:
+        labels, tables = self.labels, self.tables
+        points = {a: indicator_points(tables, indicator, a, labels) for a in areas}
+        rows = {r["period"]: r for r in series(tables, indicator, points).to_dicts()}
+        base, now = rows[labels[0]], rows[labels[-1]]
+        coverage = {p: rows[p]["coverage"] for p in labels}
+        registered = self._status(indicator.goal, now["raw_value"], base["raw_value"], coverage)
+        judged = registered not in (Status.no_data, Status.incomplete)
+        p_value = None
+        if judged and indicator.unit is not Unit.count:
+            p_value = rate_p_value(now["raw"], now["denominator"], base["raw"], base["denominator"])
+        own = points[areas[0]] if len(areas) == 1 else [p for ps in points.values() for p in ps]
+        underlying = None if self.raw else self._underlying(indicator, rows, registered, own)
+        notes = self._notes(indicator, areas, points, rows, underlying)
+        benchmarks = {}
+        if with_benchmarks:
+            for bench in self.plan.plan.benchmarks:
+                benchmarks[bench.name] = self._benchmark(
+                    indicator, bench.name, bench.areas, notes, underlying
+                )
+        current = points[areas[0]][-1].feed.source
+        return IndicatorResult(
+            id=indicator.id,
+            theme=indicator.theme,
+            label=indicator.label,
+            unit=indicator.unit,
+            goal=indicator.goal,
+            counts={p: rows[p]["raw"] for p in labels},
+            values={p: rows[p]["raw_value"] for p in labels},
+            change_pct=change_pct(now["raw_value"], base["raw_value"]) if judged else None,
+            status=registered,
+            p_value=p_value,
+            significant=None if p_value is None else p_value < SIGNIFICANCE_LEVEL,
+            coverage=coverage,
+            source=current,
+            underlying=underlying,
+            benchmarks=benchmarks,
+            notes=notes,
+        )
+
+    @staticmethod
+    def _status(goal: Goal, value: float | None, baseline: float | None, coverage: Values) -> Status:
+        if value is None or baseline is None:
+            return Status.no_data
+        if any((c or 0) < 1 for c in (coverage[min(coverage)], coverage[max(coverage)])):
+            return Status.incomplete
+        return status(goal, value, baseline)
+
+    def _underlying(
+        self, indicator: Indicator, rows: dict[str, dict], registered: Status, points: list[Point]
+    ) -> Underlying:
+        labels = self.labels
+        base, now = rows[labels[0]], rows[labels[-1]]
+        point = change_pct(now["after_samenloop_value"], base["after_samenloop_value"])
+        bound = change_pct(now["corrected_value"], base["after_samenloop_value"])
+        internet = any(p.internet_since is not None for p in points)
+        ends = sorted(x for x in (bound, point) if x is not None)
+        change_range = (ends[0], ends[-1]) if len(ends) == 2 else (point, point)
+        if registered in (Status.no_data, Status.incomplete) or indicator.goal is Goal.none:
+            state = registered
+        else:
+            state = range_status(
+                indicator.goal,
+                now["corrected_value"],
+                now["after_samenloop_value"],
+                base["after_samenloop_value"],
+            )
+        judged = registered not in (Status.no_data, Status.incomplete)
+        return Underlying(
+            counts={p: rows[p]["after_samenloop"] for p in labels},
+            values={p: rows[p]["after_samenloop_value"] for p in labels},
+            change_pct=point if judged else None,
+            change_pct_range=change_range if judged else (None, None),
+            status=state,
+            corrections=Corrections(
+                samenloop=_samenloop_method(points, self.rules), internet="range" if internet else "none"
+            ),
+            effects={
+                p: {
+                    "samenloop": _minus(rows[p]["after_samenloop"], rows[p]["raw"]),
+                    "internet": _minus(rows[p]["corrected"], rows[p]["after_samenloop"]),
+                }
+                for p in labels
+            },
+        )
+
+    def _notes(
+        self,
+        indicator: Indicator,
+        areas: list[str],
+        points: dict[str, list[Point]],
+        rows: dict[str, dict],
+        underlying: Underlying | None,
+    ) -> list[Note]:
+        notes: list[Note] = []
+        labels, tables = self.labels, self.tables
+        missing = missing_population(tables, indicator, areas, sorted({int(p[:4]) for p in labels}))
+        if missing:
             notes.append(
-                "ESTIMATE: youths 12-24 estimated from the CBS age bands (--youth-from-15-25) for "
-                + ", ".join(f"{r['area']} {r['year']}" for r in estimated.select("area", "year").to_dicts())
+                self.note("no_population", denominator=indicator.unit.denominator, where=", ".join(missing))
             )
-    p_value = None
-    if indicator.unit is not Unit.count:
-        p_value = rate_p_value(now["count"], now["denominator"], base["count"], base["denominator"])
-    benchmarks = {}
-    if with_benchmarks:
-        for bench in plan.plan.benchmarks:
-            b = {r["period"]: r for r in pooled_series(tables, indicator, bench.areas, labels).to_dicts()}
-            benchmarks[bench.name] = BenchmarkResult(
-                values={p: b[p]["value"] for p in labels},
-                change_pct=change_pct(b[labels[-1]]["value"], b[labels[0]]["value"]),
+        for area_points in points.values():
+            for p in area_points:
+                if p.feed.why_none:
+                    notes.append(
+                        self.note(
+                            p.feed.why_none,
+                            period=p.period,
+                            categories=", ".join(indicator.categories),
+                        )
+                    )
+                elif p.feed.coverage < 1:
+                    notes.append(
+                        self.note(
+                            "incomplete_coverage",
+                            period=p.period,
+                            covered_pct=p.feed.coverage * 100,
+                            covered=p.feed.covered,
+                        )
+                    )
+                if p.suppressed:
+                    notes.append(self.note("suppressed", period=p.period))
+                if p.uncorrectable and self.rules.samenloop.enabled:
+                    notes.append(
+                        self.note(
+                            "samenloop_not_correctable",
+                            period=p.period,
+                            rows=int(p.uncorrectable),
+                            since=str(self.rules.samenloop.since),
+                        )
+                    )
+                if p.channel_unknown and p.raw and p.internet_applicable:
+                    notes.append(
+                        self.note(
+                            "channel_unknown",
+                            period=p.period,
+                            rows=int(p.channel_unknown),
+                            share_pct=p.channel_unknown / p.raw * 100,
+                        )
+                    )
+                if p.feed.source == "registrations" and p.raw is not None and p.raw < SMALL_NUMBER:
+                    notes.append(self.note("small_numbers", period=p.period, count=int(p.raw)))
+                if p.feed.source == "registrations":
+                    codes = expand_categories(indicator.categories)
+                    for area in areas:
+                        counts = tables.rows_at("counts", area, p.period)
+                        if counts.height and counts["category"].is_in(codes).any():
+                            notes.append(self.note("counts_set_aside", period=p.period))
+                            break
+        all_points = [p for ps in points.values() for p in ps]
+        if any(p.samenloop_factors for p in all_points) and self.rules.samenloop.enabled:
+            notes.append(self.note("samenloop_estimated"))
+        issues = {i for p in all_points for i in p.internet_issues}
+        codes_of = {
+            "no_channel": "no_channel_data",
+            "no_channel_baseline": "no_channel_data",
+            "no_online_baseline": "no_online_in_baseline",
+            "all_online_baseline": "all_online_in_baseline",
+        }
+        for issue in sorted({codes_of[i] for i in issues if i in codes_of}):
+            notes.append(self.note(issue, baseline=labels[0]))
+        if underlying is not None and underlying.corrections.internet == "range":
+            low, high = underlying.change_pct_range
+            since = min(p.internet_since for p in all_points if p.internet_since is not None)
+            if low is not None and high is not None:
+                notes.append(self.note("internet_range", since=str(since), low_pct=low, high_pct=high))
+        if indicator.unit is Unit.per_1000_youths_12_24:
+            years = [int(p[:4]) for p in labels]
+            estimated = tables.population.filter(
+                pl.col("area").is_in(areas),
+                pl.col("year").is_in(years),
+                pl.col("youths_12_24_estimated").fill_null(False),
             )
-    return IndicatorResult(
-        id=indicator.id,
-        theme=indicator.theme,
-        label=indicator.label,
-        unit=indicator.unit,
-        goal=indicator.goal,
-        counts={p: rows[p]["count"] for p in labels},
-        values={p: rows[p]["value"] for p in labels},
-        raw_counts={p: rows[p]["raw_count"] for p in labels},
-        raw_values={p: rows[p]["raw_value"] for p in labels},
-        change_pct=change,
-        raw_change_pct=change_pct(now["raw_value"], base["raw_value"]),
-        status=status(indicator.goal, now["value"], base["value"]),
-        p_value=p_value,
-        significant=None if p_value is None else p_value < SIGNIFICANCE_LEVEL,
-        effects=Effects(samenloop=now["samenloop_effect"], internet=now["internet_effect"]),
-        period_effects={
-            p: Effects(samenloop=rows[p]["samenloop_effect"], internet=rows[p]["internet_effect"])
-            for p in labels
-        },
-        benchmarks=benchmarks,
-        notes=notes,
-    )
+            if estimated.height:
+                where = ", ".join(
+                    f"{r['area']} {r['year']}" for r in estimated.select("area", "year").to_dicts()
+                )
+                notes.append(self.note("estimated_youths", where=where))
+        return _unique(notes)
+
+    def _benchmark(
+        self,
+        indicator: Indicator,
+        name: str,
+        areas: list[str],
+        notes: list[Note],
+        underlying: Underlying | None,
+    ) -> BenchmarkResult:
+        labels = self.labels
+        points = {a: indicator_points(self.tables, indicator, a, labels) for a in areas}
+        b = {r["period"]: r for r in series(self.tables, indicator, points).to_dicts()}
+        empty = [a for a, ps in points.items() if all(p.feed.rows is None for p in ps)]
+        if empty:
+            notes.append(self.note("benchmark_no_data", benchmark=name, areas=", ".join(empty[:6])))
+        method = _samenloop_method([p for ps in points.values() for p in ps], self.rules)
+        if underlying is not None and not empty and method != underlying.corrections.samenloop:
+            notes.append(
+                self.note(
+                    "benchmark_corrected_differently",
+                    benchmark=name,
+                    benchmark_method=method,
+                    area=indicator.label,
+                    area_method=underlying.corrections.samenloop,
+                )
+            )
+        return BenchmarkResult(
+            values={p: b[p]["raw_value"] for p in labels},
+            change_pct=change_pct(b[labels[-1]]["raw_value"], b[labels[0]]["raw_value"]),
+            underlying_change_pct=None
+            if self.raw
+            else change_pct(b[labels[-1]]["after_samenloop_value"], b[labels[0]]["after_samenloop_value"]),
+            samenloop=method,
+        )
 
 
-def _check_benchmark_population(tables: Tables, plan: LoadedPlan, indicators: list[Indicator]) -> None:
-    """A pooled group member without any population is a plan error (a typo, or data never ingested).
+def _samenloop_method(points: list[Point], rules: Rules) -> SamenloopMethod:
+    if not rules.samenloop.enabled:
+        return "none"
+    if any(p.samenloop_factors for p in points):
+        return "factors"
+    fed = {p.feed.source for p in points if p.feed.rows is not None}
+    return "rows" if fed & {"registrations", "suspects"} else "none"
 
-    A member missing one year or one column only makes those pooled values unknown (no_data).
-    """
-    for index, bench in enumerate(plan.plan.benchmarks):
-        if not bench.pooled:
-            continue
-        have = set(tables.population["area"].to_list())
-        missing = [m for m in bench.areas if m not in have]
-        if missing and any(i.unit.denominator for i in indicators):
-            raise InputError(
-                f"{plan_line(plan, 'benchmarks', index)}: benchmark group {bench.name!r} has member(s) "
-                f"without any population in the store: {', '.join(missing[:6])}.",
-                hint="ingest population for every member, or remove the member from the plan.",
-            )
+
+def _full_change(ind: IndicatorResult, period: str, baseline: str) -> float | None:
+    if (ind.coverage[period] or 0) < 1 or (ind.coverage[baseline] or 0) < 1:
+        return None
+    return change_pct(ind.values[period], ind.values[baseline])
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def _unique(notes: list[Note]) -> list[Note]:
+    seen: set[str] = set()
+    out = []
+    for n in notes:
+        if n.message not in seen:
+            seen.add(n.message)
+            out.append(n)
+    return out
 
 
 def _districts(
@@ -306,21 +623,26 @@ def _districts(
     labels: list[str],
     plan: LoadedPlan,
     indicators: list[Indicator],
+    raw: bool,
+    lang: Lang,
 ) -> list[DistrictResult]:
     """Registration indicators per district of the area; rates where district population is stored."""
     tables = _tables(store, [area], rules, unit, labels, plan, by_district_of=area)
-    names = sorted({a for a, _ in tables.registration_coverage if a is not None})
+    context = _Context(tables, labels, plan, rules, raw, lang)
+    names = sorted(tables.span_area)
     populated = set(tables.population["area"].to_list())
     results = []
     for name in names:
         district_indicators = [
-            _indicator(tables, i, [name], labels, plan, with_benchmarks=False)
+            context.indicator(i, [name], with_benchmarks=False)
             for i in indicators
             if i.kind is Kind.registrations
         ]
-        if name not in populated:
-            for result in district_indicators:
-                result.notes.append("no district population stored: counts only")
+        for result in district_indicators:
+            if name not in populated:
+                result.notes.append(context.note("district_no_population"))
+            if name == DISTRICT_UNKNOWN:
+                result.notes.append(context.note("district_unknown"))
         results.append(
             DistrictResult(district=name, has_population=name in populated, indicators=district_indicators)
         )
@@ -333,7 +655,9 @@ def compare_table(result: CompareResult) -> pl.DataFrame:
     groups = [(None, result.indicators)] + [(d.district, d.indicators) for d in result.districts or []]
     for district, indicators in groups:
         for ind in indicators:
+            under = ind.underlying
             for period in result.periods:
+                current = period == result.period
                 record = {
                     "district": district,
                     "id": ind.id,
@@ -344,11 +668,17 @@ def compare_table(result: CompareResult) -> pl.DataFrame:
                     "period": period,
                     "count": ind.counts[period],
                     "value": ind.values[period],
-                    "raw_count": ind.raw_counts[period],
-                    "raw_value": ind.raw_values[period],
-                    "change_pct": change_pct(ind.values[period], ind.values[result.baseline]),
-                    "status": ind.status.value if period == result.period else None,
-                    "p_value": ind.p_value if period == result.period else None,
+                    "coverage": ind.coverage[period],
+                    "change_pct": ind.change_pct if current else _full_change(ind, period, result.baseline),
+                    "status": ind.status.value if current else None,
+                    "p_value": ind.p_value if current else None,
+                    "underlying_count": under.counts[period] if under else None,
+                    "underlying_value": under.values[period] if under else None,
+                    "underlying_change_pct": under.change_pct if under and current else None,
+                    "underlying_change_low_pct": under.change_pct_range[0] if under and current else None,
+                    "underlying_change_high_pct": under.change_pct_range[1] if under and current else None,
+                    "underlying_status": under.status.value if under and current else None,
+                    "notes": "; ".join(n.code for n in ind.notes) if current else None,
                 }
                 for name, bench in ind.benchmarks.items():
                     record[f"{name} value"] = bench.values[period]

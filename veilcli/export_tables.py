@@ -36,11 +36,17 @@ LABELS: dict[str, dict[str, str]] = {
         "status": "Status",
         "p_value": "p-waarde",
         "significance": "Significantie",
-        "raw_change": "Verandering ongecorrigeerd",
+        "underlying_change": "Onderliggende verandering (na samenloop)",
+        "underlying_low": "Onderliggend laag",
+        "underlying_high": "Onderliggend hoog",
+        "underlying_status": "Status onderliggend",
+        "coverage": "Dekking periode",
+        "after_samenloop": "Na samenloop",
+        "bound": "Ondergrens internetaangifte",
         "notes": "Opmerkingen",
         "bench_change": "verandering",
         "period": "Periode",
-        "raw": "Geregistreerd (ruw)",
+        "raw": "Geregistreerd",
         "samenloop": "Effect samenloop",
         "internet": "Effect internetaangifte",
         "corrected": "Gecorrigeerd",
@@ -81,11 +87,17 @@ LABELS: dict[str, dict[str, str]] = {
         "status": "Status",
         "p_value": "p-value",
         "significance": "Significance",
-        "raw_change": "Change uncorrected",
+        "underlying_change": "Underlying change (after samenloop)",
+        "underlying_low": "Underlying low",
+        "underlying_high": "Underlying high",
+        "underlying_status": "Underlying status",
+        "coverage": "Period covered",
+        "after_samenloop": "After samenloop",
+        "bound": "Online-reporting bound",
         "notes": "Notes",
         "bench_change": "change",
         "period": "Period",
-        "raw": "Registered (raw)",
+        "raw": "Registered",
         "samenloop": "Samenloop effect",
         "internet": "Online-reporting effect",
         "corrected": "Corrected",
@@ -117,14 +129,18 @@ STATUS = {
     "nl": {
         "achieved": "behaald",
         "not_achieved": "niet behaald",
-        "no_goal": "geen doel (monitor)",
+        "undetermined": "onbepaald",
+        "monitor": "geen doel (monitor)",
         "no_data": "geen gegevens",
+        "incomplete": "onvolledig",
     },
     "en": {
         "achieved": "achieved",
         "not_achieved": "not achieved",
-        "no_goal": "no goal (monitor)",
+        "undetermined": "undetermined",
+        "monitor": "no goal (monitor)",
         "no_data": "no data",
+        "incomplete": "incomplete",
     },
 }
 GOALS = {
@@ -211,7 +227,8 @@ class ExportTables:
         return list(self.result.indicators[0].benchmarks) if self.result.indicators else []
 
     def overview(self, theme: int | None = None) -> Table:
-        """Every indicator: values per period, change, goal status, benchmarks, significance."""
+        """Every indicator: registered values per period, change, goal status, significance; the
+        underlying change (point and range) and status; benchmarks; notes in the export's language."""
         r = self.result
         header = [
             self.label("theme"),
@@ -222,20 +239,19 @@ class ExportTables:
             *r.periods,
             f"{self.label('change')} {r.baseline}",
             self.label("status"),
-            *[f"{name} {self.label('bench_change')}" for name in self._bench_names()],
             self.label("p_value"),
             self.label("significance"),
-            self.label("raw_change"),
+            self.label("underlying_change"),
+            self.label("underlying_low"),
+            self.label("underlying_high"),
+            self.label("underlying_status"),
+            *[f"{name} {self.label('bench_change')}" for name in self._bench_names()],
             self.label("notes"),
         ]
-        first_pct = 6 + len(r.periods)
-        formats = {first_pct: PCT}
-        bench_start = first_pct + 2
+        change = 6 + len(r.periods)  # 1-based column numbers
+        formats = {change: PCT, change + 2: P_VALUE, change + 4: PCT, change + 5: PCT, change + 6: PCT}
         for offset in range(len(self._bench_names())):
-            formats[bench_start + offset] = PCT
-        p_column = bench_start + len(self._bench_names())
-        formats[p_column] = P_VALUE
-        formats[p_column + 2] = PCT
+            formats[change + 8 + offset] = PCT
         rows = [self._overview_row(i) for i in r.indicators if theme is None or i.theme == theme]
         return header, rows, formats
 
@@ -243,6 +259,7 @@ class ExportTables:
         significance = None
         if ind.significant is not None:
             significance = self.label("significant") if ind.significant else self.label("within_chance")
+        under = ind.underlying
         return [
             ind.theme,
             ind.label,
@@ -252,12 +269,19 @@ class ExportTables:
             *[ind.values[p] for p in self.result.periods],
             ind.change_pct,
             self.status_text(ind.status.value),
-            *[ind.benchmarks[name].change_pct for name in self._bench_names()],
             ind.p_value,
             significance,
-            ind.raw_change_pct,
-            "; ".join(ind.notes) or None,
+            under.change_pct if under else None,
+            under.change_pct_range[0] if under else None,
+            under.change_pct_range[1] if under else None,
+            self.status_text(under.status.value) if under else None,
+            *[ind.benchmarks[name].change_pct for name in self._bench_names()],
+            self.notes_text(ind),
         ]
+
+    def notes_text(self, ind: IndicatorResult) -> str | None:
+        """An indicator's notes in the export's language, one cell."""
+        return "; ".join(n.render(self.lang) for n in ind.notes) or None  # type: ignore[arg-type]
 
     def chart_blocks(self, theme: int) -> list[ChartBlock]:
         """One chart per rate indicator of a theme: the area and every benchmark, per period."""
@@ -271,30 +295,41 @@ class ExportTables:
         return blocks
 
     def normalisation(self) -> Table:
-        """Raw, samenloop effect, internet effect and corrected counts per indicator and period."""
+        """Per indicator and period: registered count, samenloop effect, count after samenloop (the
+        underlying point), online-reporting effect and the internet bound (the range's other end)."""
         header = [
             self.label("indicator"),
             self.label("id"),
             self.label("period"),
+            self.label("coverage"),
             self.label("raw"),
             self.label("samenloop"),
+            self.label("after_samenloop"),
             self.label("internet"),
-            self.label("corrected"),
+            self.label("bound"),
         ]
-        rows = [
-            [
-                ind.label,
-                ind.id,
-                p,
-                ind.raw_counts[p],
-                ind.period_effects[p].samenloop,
-                ind.period_effects[p].internet,
-                ind.counts[p],
-            ]
-            for ind in self.result.indicators
-            for p in self.result.periods
-        ]
-        return header, rows, {4: ONE_DECIMAL, 5: ONE_DECIMAL, 6: ONE_DECIMAL, 7: ONE_DECIMAL}
+        rows = []
+        for ind in self.result.indicators:
+            under = ind.underlying
+            for p in self.result.periods:
+                effects = under.effects[p] if under else {}
+                after = under.counts[p] if under else ind.counts[p]
+                internet = effects.get("internet")
+                rows.append(
+                    [
+                        ind.label,
+                        ind.id,
+                        p,
+                        ind.coverage[p],
+                        ind.counts[p],
+                        effects.get("samenloop"),
+                        after,
+                        internet,
+                        None if after is None or internet is None else after + internet,
+                    ]
+                )
+        formats = {4: P_VALUE, 5: ONE_DECIMAL, 6: ONE_DECIMAL, 7: ONE_DECIMAL, 8: ONE_DECIMAL, 9: ONE_DECIMAL}
+        return header, rows, formats
 
     def districts(self) -> Table:
         """Per district and indicator: values (rates, or counts without district population)."""
@@ -323,7 +358,7 @@ class ExportTables:
                         *[values[p] for p in r.periods],
                         ind.change_pct if district.has_population else None,
                         self.status_text(ind.status.value) if district.has_population else None,
-                        None if district.has_population else self.label("count_only"),
+                        self.notes_text(ind),
                     ]
                 )
         formats = {5 + len(r.periods): PCT}

@@ -33,7 +33,7 @@ P_FORMAT = "0.000"
 STATUS_FILLS = {
     Status.achieved.value: "C6EFCE",
     Status.not_achieved.value: "FFC7CE",
-    Status.no_goal.value: "D9D9D9",
+    Status.monitor.value: "D9D9D9",
     Status.no_data.value: "FFEB9C",
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")

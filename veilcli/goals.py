@@ -15,8 +15,15 @@ class Status(StrEnum):
 
     achieved = "achieved"
     not_achieved = "not_achieved"
-    no_goal = "no_goal"
+    undetermined = "undetermined"  # the underlying range allows both
+    monitor = "monitor"  # no goal: monitored only
     no_data = "no_data"
+    incomplete = "incomplete"  # the sources cover only part of the period or the baseline
+
+    @property
+    def judged(self) -> bool:
+        """Whether the status says something about the goal (achieved or not)."""
+        return self in (Status.achieved, Status.not_achieved)
 
 
 def change_pct(value: float | None, baseline: float | None) -> float | None:
@@ -28,18 +35,24 @@ def change_pct(value: float | None, baseline: float | None) -> float | None:
 
 
 def status(goal: Goal, value: float | None, baseline: float | None) -> Status:
-    """decrease: achieved when the value fell; no_increase: when it did not rise; monitors: no_goal.
+    """decrease: achieved when the value fell; no_increase: when it did not rise; no goal: monitor.
 
     Judged on the values, so a baseline of 0 (a rare offence) still has a status even though its
     change in % is undefined; a missing value or baseline is ``no_data``.
     """
     if goal is Goal.none:
-        return Status.no_goal
+        return Status.monitor
     if not _known(value) or not _known(baseline):
         return Status.no_data
     assert value is not None and baseline is not None
     achieved = value < baseline if goal is Goal.decrease else value <= baseline
     return Status.achieved if achieved else Status.not_achieved
+
+
+def range_status(goal: Goal, low: float | None, high: float | None, baseline: float | None) -> Status:
+    """The status of a value known only to lie in [low, high]: judged when both ends agree."""
+    at_low, at_high = status(goal, low, baseline), status(goal, high, baseline)
+    return at_low if at_low is at_high else Status.undetermined
 
 
 def _known(value: float | None) -> bool:

@@ -1,110 +1,209 @@
-"""Indicator counts and rates per area and period, from the normalised tables.
+"""Indicator counts and rates per area and period, from the normalised tables, with their coverage.
 
-A count is never made up: a period an area has no data for is null (``no_data``), while a
-category without registrations in a period the area does have registrations for is 0.
+Which source feeds a figure is decided per indicator, area and period: registrations where a
+registration source covers the indicator's categories for that area (registrations win), else
+the police counts of those categories (a crime total only from its total row, never a partial
+sum), else nothing: ``no_data``, never 0. A count is never made up: a category without
+registrations in a period the sources cover is 0; a period they do not cover is null.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
+from veilcli.coverage import Span, covered_days, describe_span
 from veilcli.models import Kind
 from veilcli.normalise import sum_or_null
+from veilcli.periods import parse_period
 from veilcli.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Indicator, expand_categories
+
+MEASURES = ("raw", "after_samenloop", "corrected")
 
 SERIES_SCHEMA: dict[str, pl.DataType] = {
     "period": pl.String(),
-    "count": pl.Float64(),
-    "raw_count": pl.Float64(),
-    "samenloop_effect": pl.Float64(),
-    "internet_effect": pl.Float64(),
+    "raw": pl.Float64(),
+    "after_samenloop": pl.Float64(),
+    "corrected": pl.Float64(),
+    "uncorrectable": pl.Float64(),
+    "channel_unknown": pl.Float64(),
+    "coverage": pl.Float64(),
     "denominator": pl.Float64(),
-    "value": pl.Float64(),
     "raw_value": pl.Float64(),
+    "after_samenloop_value": pl.Float64(),
+    "corrected_value": pl.Float64(),
 }
 
 
 @dataclass
-class Tables:
-    """Normalised counts and what the store covers, for every area a comparison needs."""
+class Feed:
+    """What feeds one indicator in one area and period."""
 
-    combined: pl.DataFrame  # registrations (winning) and counts: period, area, category, raw, corrected...
-    counts: pl.DataFrame  # pre-aggregated counts only (for kind = counts indicators)
+    rows: pl.DataFrame | None  # normalised rows to sum; None = no data
+    source: str | None  # registrations | counts | suspects
+    coverage: float  # covered fraction of the period, 0..1
+    covered: str = ""  # the covered part in words
+    why_none: str | None = None  # note code when nothing feeds it
+
+
+@dataclass
+class Tables:
+    """Normalised counts and what the sources cover, for every area a comparison needs."""
+
+    registrations: pl.DataFrame  # normalised registrations: period, area, category, raw, ...
+    counts: pl.DataFrame  # normalised pre-aggregated counts
     suspects: dict[tuple[int, int] | None, pl.DataFrame]  # per age range
-    registration_coverage: set[tuple[str, str]]  # (area, period) with any registration
-    suspect_coverage: set[tuple[str, str]]
     population: pl.DataFrame  # year, area, inhabitants, dwellings, youths_12_24
+    registration_spans: list[Span] = field(default_factory=list)
+    suspect_spans: list[Span] = field(default_factory=list)
+    span_area: dict[str, str] = field(default_factory=dict)  # district -> its municipality
 
     @functools.cached_property
-    def _combined_parts(self) -> dict[tuple[str, str], pl.DataFrame]:
-        return {
-            (str(key[0]), str(key[1])): part
-            for key, part in self.combined.partition_by(["area", "period"], as_dict=True).items()
-        }
+    def _parts(self) -> dict[tuple[str, str, str], pl.DataFrame]:
+        parts: dict[tuple[str, str, str], pl.DataFrame] = {}
+        for name, frame in (("registrations", self.registrations), ("counts", self.counts)):
+            for key, part in frame.partition_by(["area", "period"], as_dict=True).items():
+                parts[(name, str(key[0]), str(key[1]))] = part
+        return parts
 
-    def combined_at(self, area: str, period: str) -> pl.DataFrame:
-        """The combined rows of one area and period (split once, looked up per indicator)."""
-        return self._combined_parts.get((area, period), self.combined.clear())
+    def rows_at(self, name: str, area: str, period: str) -> pl.DataFrame:
+        """Rows of one table for one area and period (split once, looked up per indicator)."""
+        empty = self.registrations if name == "registrations" else self.counts
+        return self._parts.get((name, area, period), empty.clear())
 
 
-def _sum_or_null(rows: pl.DataFrame, column: str) -> float | None:
-    """Sum of a column; None when any value is unknown (e.g. suppressed). No rows: 0 (the caller
-    only sums periods the area has data for)."""
+@functools.cache
+def period_days(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period label."""
+    parsed = parse_period(period)
+    return parsed.start, parsed.end - dt.timedelta(days=1)
+
+
+def feed(tables: Tables, indicator: Indicator, area: str, period: str) -> Feed:
+    """Which rows feed an indicator in one area and period, and how much of the period is covered."""
+    start, end = period_days(period)
+    days = (end - start).days + 1
+    codes = expand_categories(indicator.categories)
+    span_area = tables.span_area.get(area, area)
+    if indicator.kind is Kind.counts:
+        rows = tables.rows_at("counts", area, period).filter(pl.col("category").is_in(indicator.categories))
+        return Feed(rows, "counts", 1.0) if rows.height else Feed(None, None, 0.0, why_none="no_data_period")
+    if indicator.kind is Kind.suspects:
+        covered = covered_days(tables.suspect_spans, span_area, codes, start, end)
+        if not covered:
+            return Feed(None, None, 0.0, why_none=_why(tables.suspect_spans, span_area, start, end))
+        table = tables.suspects[indicator.age]
+        rows = table.filter(
+            pl.col("area") == area, pl.col("period") == period, pl.col("category").is_in(codes)
+        )
+        desc = describe_span(tables.suspect_spans, span_area, codes, start, end)
+        return Feed(rows, "suspects", covered / days, desc)
+    covered = covered_days(tables.registration_spans, span_area, codes, start, end)
+    if covered:
+        rows = tables.rows_at("registrations", area, period).filter(pl.col("category").is_in(codes))
+        desc = describe_span(tables.registration_spans, span_area, codes, start, end)
+        return Feed(rows, "registrations", covered / days, desc)
+    counts = tables.rows_at("counts", area, period)
+    if indicator.categories == [ALL_CRIMES]:
+        total = counts.filter(pl.col("category") == TOTAL_CRIME_CODE)
+        if total.height:
+            return Feed(total, "counts", 1.0)
+        registered = _why(tables.registration_spans, span_area, start, end)
+        some = counts.height > 0 or registered == "no_source_for_categories"
+        return Feed(None, None, 0.0, why_none="total_needs_complete_source" if some else "no_data_period")
+    rows = counts.filter(pl.col("category").is_in(codes))
+    if rows.height and set(rows["category"].to_list()) >= set(codes):
+        return Feed(rows, "counts", 1.0)
+    if rows.height:  # a download of some of the indicator's categories only: not the indicator
+        return Feed(None, None, 0.0, why_none="no_source_for_categories")
+    return Feed(None, None, 0.0, why_none=_why(tables.registration_spans, span_area, start, end))
+
+
+def _why(spans: list[Span], area: str, start: dt.date, end: dt.date) -> str:
+    """A source covers the area and period but not these categories, or nothing covers them at all."""
+    touching = any((s.areas is None or area in s.areas) and s.start <= end and s.end >= start for s in spans)
+    return "no_source_for_categories" if touching else "no_data_period"
+
+
+def _sum(rows: pl.DataFrame, column: str) -> float | None:
+    """Sum of a column; None when any value is unknown (suppressed). No rows: 0 (the sources cover
+    the period, and nothing was registered)."""
     total = rows.select(sum_or_null(column)).item()
     return None if total is None else float(total)
 
 
-def indicator_counts(tables: Tables, indicator: Indicator, area: str, periods: list[str]) -> pl.DataFrame:
-    """Corrected and raw counts of one indicator in one area per period (null = no data)."""
-    records: list[dict[str, str | float | None]] = []
+@dataclass
+class Point:
+    """One indicator in one area and period: the counts at each step and what qualifies them."""
+
+    period: str
+    feed: Feed
+    raw: float | None = None
+    after_samenloop: float | None = None
+    corrected: float | None = None
+    uncorrectable: float = 0.0
+    channel_unknown: float = 0.0
+    internet_since: dt.date | None = None  # the internet correction applied (from this date)
+    internet_issues: list[str] = field(default_factory=list)  # why it did not, where it could have
+    internet_applicable: bool = False  # online reportability of a category changed since the baseline
+    samenloop_factors: bool = False  # samenloop corrected by published factors (an estimate)
+    suppressed: bool = False
+
+
+def indicator_points(tables: Tables, indicator: Indicator, area: str, periods: list[str]) -> list[Point]:
+    """The indicator's counts in one area, per period."""
+    points = []
     for period in periods:
-        rows, covered = _rows(tables, indicator, area, period)
-        if rows is None or (rows.height == 0 and not covered):
-            records.append({"period": period})
-            continue
-        records.append(
-            {
-                "period": period,
-                "count": _sum_or_null(rows, "corrected"),
-                "raw_count": _sum_or_null(rows, "raw"),
-                "samenloop_effect": _sum_or_null(rows, "samenloop_effect"),
-                "internet_effect": _sum_or_null(rows, "internet_effect"),
-            }
-        )
-    return pl.DataFrame(records, schema={k: SERIES_SCHEMA[k] for k in list(SERIES_SCHEMA)[:5]})
-
-
-def _rows(tables: Tables, indicator: Indicator, area: str, period: str) -> tuple[pl.DataFrame | None, bool]:
-    """The normalised rows an indicator sums in one area and period, and whether the period is covered."""
-    at = (pl.col("area") == area) & (pl.col("period") == period)
-    if indicator.kind is Kind.counts:
-        rows = tables.counts.filter(at, pl.col("category").is_in(indicator.categories))
-        return rows, rows.height > 0
-    if indicator.kind is Kind.suspects:
-        table = tables.suspects[indicator.age]
-        rows = table.filter(at, pl.col("category").is_in(expand_categories(indicator.categories)))
-        return rows, (area, period) in tables.suspect_coverage
-    codes = expand_categories(indicator.categories)
-    in_area = tables.combined_at(area, period)
-    covered = (area, period) in tables.registration_coverage
-    if not covered and indicator.categories == [ALL_CRIMES]:
-        # Police open data give total crime as its own code; prefer it over summing categories.
-        total = in_area.filter(pl.col("category") == TOTAL_CRIME_CODE)
-        if total.height:
-            return total, True
-    rows = in_area.filter(pl.col("category").is_in(codes))
-    return rows, covered
+        source = feed(tables, indicator, area, period)
+        point = Point(period, source)
+        rows = source.rows
+        if rows is not None and source.coverage > 0:
+            point.raw, point.after_samenloop, point.corrected = (_sum(rows, m) for m in MEASURES)
+            point.uncorrectable = float(rows["uncorrectable"].sum())
+            point.channel_unknown = float(rows["channel_unknown"].sum())
+            since = rows["internet_since"].drop_nulls()
+            point.internet_since = since.min() if since.len() else None  # type: ignore[assignment]
+            point.internet_applicable = bool(rows["internet_status"].is_not_null().any())
+            point.internet_issues = sorted(set(rows["internet_status"].drop_nulls().to_list()) - {"applied"})
+            point.samenloop_factors = source.source == "counts" and bool(
+                (rows["samenloop_effect"].fill_null(0) != 0).any()
+            )
+            point.suppressed = point.raw is None
+        points.append(point)
+    return points
 
 
 def pooled_series(tables: Tables, indicator: Indicator, areas: list[str], periods: list[str]) -> pl.DataFrame:
-    """Counts summed over areas (null when any area lacks the period) with pooled denominators, and rates."""
-    per_area = [
-        indicator_counts(tables, indicator, a, periods).with_columns(pl.lit(a).alias("area")) for a in areas
+    """Counts summed over areas (null when any area lacks the period) with pooled denominators, and
+    rates per 1,000 (or the counts themselves for unit 'count'), per period."""
+    return series(tables, indicator, {a: indicator_points(tables, indicator, a, periods) for a in areas})
+
+
+def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]]) -> pl.DataFrame:
+    """``pooled_series`` from points already computed per area."""
+    records = [
+        {
+            "period": p.period,
+            "area": area,
+            "raw": p.raw,
+            "after_samenloop": p.after_samenloop,
+            "corrected": p.corrected,
+            "uncorrectable": p.uncorrectable,
+            "channel_unknown": p.channel_unknown,
+            "coverage": p.feed.coverage,
+        }
+        for area, area_points in points.items()
+        for p in area_points
     ]
-    stacked = pl.concat(per_area).with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int64).alias("year"))
+    schema = {
+        k: SERIES_SCHEMA[k] for k in ("period", *MEASURES, "uncorrectable", "channel_unknown", "coverage")
+    }
+    stacked = pl.DataFrame(records, schema={**schema, "area": pl.String()}).with_columns(
+        pl.col("period").str.slice(0, 4).cast(pl.Int64).alias("year")
+    )
     column = indicator.unit.denominator
     if column is not None:
         population = tables.population.select(
@@ -113,20 +212,18 @@ def pooled_series(tables: Tables, indicator: Indicator, areas: list[str], period
         stacked = stacked.join(population, on=["year", "area"], how="left")
     else:
         stacked = stacked.with_columns(pl.lit(None, dtype=pl.Float64).alias("denominator"))
-
     summed = stacked.group_by("period", maintain_order=True).agg(
-        sum_or_null("count"),
-        sum_or_null("raw_count"),
-        sum_or_null("samenloop_effect"),
-        sum_or_null("internet_effect"),
+        *(sum_or_null(m) for m in MEASURES),
+        pl.col("uncorrectable", "channel_unknown").sum(),
+        pl.col("coverage").min(),
         sum_or_null("denominator"),
     )
-    if column is None:
-        value, raw_value = pl.col("count"), pl.col("raw_count")
-    else:
-        per = pl.when(pl.col("denominator") > 0).then(1000 / pl.col("denominator"))
-        value, raw_value = pl.col("count") * per, pl.col("raw_count") * per
-    return summed.with_columns(value.alias("value"), raw_value.alias("raw_value")).select(
+    per = (
+        pl.lit(1.0)
+        if column is None
+        else pl.when(pl.col("denominator") > 0).then(1000 / pl.col("denominator"))
+    )
+    return summed.with_columns(*((pl.col(m) * per).alias(f"{m}_value") for m in MEASURES)).select(
         [pl.col(c).cast(t) for c, t in SERIES_SCHEMA.items()]
     )
 

@@ -12,6 +12,8 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli import __version__
+from veilcli.classification import to_category
+from veilcli.coverage import infer_scope, inferred_span
 from veilcli.errors import InputError, StoreError
 from veilcli.models import DATASET_KEYS, ColumnMap, Kind, Manifest, SourceRecord, ValidationReport
 from veilcli.readers import expand_paths, read_tables
@@ -33,6 +35,8 @@ class ReadOptions:
     max_per_code: int = DEFAULT_MAX_PER_CODE
     year: int | None = None  # CBS Kerncijfers tables whose year the file does not tell (--year)
     youth_from_15_25: bool = False  # estimate youths 12-24 from the CBS age bands (--youth-from-15-25)
+    covers: tuple[dt.date, dt.date] | None = None  # the span the files cover (--covers), else inferred
+    scope: list[str] | None = None  # the categories the files cover (--scope), else inferred
 
 
 class SourceSummary(BaseModel):
@@ -54,6 +58,9 @@ class SourceSummary(BaseModel):
     dropped_personal_columns: list[str] = Field(default_factory=list)
     replaced: dict[str, int] = Field(default_factory=dict, description="source path -> rows replaced")
     rejected_file: str | None = None
+    covers: str | None = Field(None, description="FIRST..LAST day the source covers (registration level).")
+    scope: list[str] | None = Field(None, description='Categories it covers: "crime", "nuisance", codes.')
+    coverage_declared: bool = Field(False, description="Span and scope given at ingest, not inferred.")
 
 
 class IngestResult(BaseModel):
@@ -274,14 +281,42 @@ def ingest_paths(
                     date_min=p.summary.date_min if kind in (Kind.registrations, Kind.suspects) else None,
                     date_max=p.summary.date_max if kind in (Kind.registrations, Kind.suspects) else None,
                     has_event_id="event_id" in r.columns,
+                    **_coverage(kind, p.validated.data, options),
                     veilcli_version=__version__,
                 )
             )
+            record = sources[-1]
+            if record.covers_from is not None:
+                p.summary.covers = f"{record.covers_from}..{record.covers_to}"
+                p.summary.scope = record.scope
+                p.summary.coverage_declared = record.covers_declared or record.scope_declared
         if to_store:
             store.commit(Manifest(sources=sources), frames)
     return IngestResult(
         store=str(store.root), stored=bool(to_store), sources=[p.summary for p in pending], report=report
     )
+
+
+def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str, object]:
+    """Span, scope and areas of a registration-level source (see ``coverage.py``)."""
+    if kind not in (Kind.registrations, Kind.suspects) or data.height == 0:
+        return {}
+    first, last = data["date"].min(), data["date"].max()
+    if options.covers is not None:
+        start, end = options.covers
+    else:
+        start, end = inferred_span(first, last)  # type: ignore[arg-type]
+    scope = options.scope
+    if scope is None:
+        scope = infer_scope(to_category(data.select("category_code"))["category"].unique().to_list())
+    return {
+        "covers_from": start,
+        "covers_to": end,
+        "covers_declared": options.covers is not None,
+        "scope": scope,
+        "scope_declared": options.scope is not None,
+        "areas": sorted(data["municipality"].drop_nulls().unique().to_list()),
+    }
 
 
 def _clashes(

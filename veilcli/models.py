@@ -453,6 +453,18 @@ class SourceRecord(BaseModel):
     date_max: dt.date | None = None
     has_event_id: bool | None = None
     veilcli_version: str
+    covers_from: dt.date | None = Field(
+        None, description="First day the source covers (registrations, suspects); see `coverage.py`."
+    )
+    covers_to: dt.date | None = Field(None, description="Last day the source covers.")
+    covers_declared: bool = Field(False, description="Whether the span was given at ingest (--covers).")
+    scope: list[str] | None = Field(
+        None,
+        description='Categories the source covers: "crime", "nuisance" (every code of that kind) and/or '
+        "codes; None for sources stored before veilcli recorded it (inferred when read).",
+    )
+    scope_declared: bool = Field(False, description="Whether the scope was given at ingest (--scope).")
+    areas: list[str] | None = Field(None, description="Areas (municipalities) the rows are in.")
 
 
 class Manifest(BaseModel):

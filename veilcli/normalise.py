@@ -12,13 +12,22 @@ from collections.abc import Callable
 import polars as pl
 
 from veilcli.classification import categories, to_category
-from veilcli.periods import MONTHS_IN_PART, period_bounds_exprs, period_label_expr
+from veilcli.periods import MONTHS_IN_PART, parse_period, period_bounds_exprs, period_label_expr
 from veilcli.rules import Rules
 
 KEYS = ["period", "area", "category"]
 RANK = "__rank"
 EVENT = "__event"
 INTERNET, NOT_INTERNET = "internet", ("desk", "phone", "other")
+
+# Why the internet correction did or did not apply to a row (``internet_status``), as notes say it.
+INTERNET_ISSUES = {
+    "applied": None,
+    "no_channel": "no channel data: no internet correction",
+    "no_channel_baseline": "no channel data in the baseline: no internet correction",
+    "all_online_baseline": "baseline online share is 100%: no internet correction",
+    "no_online_baseline": "no online reports in the baseline: no internet correction",
+}
 
 # Output columns of every normalised table, in order.
 COLUMNS: dict[str, pl.DataType] = {
@@ -34,6 +43,8 @@ COLUMNS: dict[str, pl.DataType] = {
     "internet": pl.Float64(),
     "channel_unknown": pl.Int64(),
     "baseline_internet_share": pl.Float64(),
+    "internet_since": pl.Date(),
+    "internet_status": pl.String(),
     "uncorrectable": pl.Int64(),
     "notes": pl.String(),
 }
@@ -48,12 +59,27 @@ def severity_ranks(rules: Rules) -> pl.LazyFrame:
     )
 
 
+NATURAL = ["__id_prefix", "__id_number", "__id_text"]
+
+
+def natural_key(column: str) -> list[pl.Expr]:
+    """Sort keys for ids in natural order: "X9" before "X10" (prefix, then the first number, then text)."""
+    text = pl.col(column).cast(pl.String)
+    return [
+        text.str.extract(r"^(\D*)", 1).alias(NATURAL[0]),
+        text.str.extract(r"(\d+)", 1).str.slice(0, 18).cast(pl.Int64, strict=False).alias(NATURAL[1]),
+        text.alias(NATURAL[2]),
+    ]
+
+
 def collapse_events(registrations: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
     """Registrations sharing an ``event_id`` count as one: the heaviest (ties: lowest id)."""
     ranked = registrations.join(severity_ranks(rules), on="category", how="left")
     linked = (
         ranked.filter(pl.col("event_id").is_not_null())
-        .sort(["event_id", RANK, "registration_id"], nulls_last=True)
+        .with_columns(*natural_key("registration_id"))
+        .sort(["event_id", RANK, *NATURAL], nulls_last=True)
+        .drop(NATURAL)
         .unique(subset="event_id", keep="first", maintain_order=True)
     )
     return pl.concat([ranked.filter(pl.col("event_id").is_null()), linked]).drop(RANK)
@@ -66,7 +92,8 @@ def collapse_suspects(suspects: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
             pl.col("event_id"), pl.concat_str(pl.lit("registration:"), pl.col("registration_id"))
         ).alias(EVENT)
     )
-    order = [EVENT, RANK, "registration_id"]
+    ranked = ranked.with_columns(*natural_key("registration_id"))
+    order = [EVENT, RANK, *NATURAL]
     heaviest = (
         ranked.sort(order, nulls_last=True)
         .unique(subset=EVENT, keep="first", maintain_order=True)
@@ -74,7 +101,7 @@ def collapse_suspects(suspects: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
     )
     identified = (
         ranked.filter(pl.col("suspect_id").is_not_null())
-        .sort([EVENT, "suspect_id", RANK, "registration_id"], nulls_last=True)
+        .sort([EVENT, "suspect_id", RANK, *NATURAL], nulls_last=True)
         .unique(subset=[EVENT, "suspect_id"], keep="first", maintain_order=True)
     )
     anonymous = (
@@ -83,7 +110,7 @@ def collapse_suspects(suspects: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
         .filter(pl.col("registration_id") == pl.col("__kept_registration"))
         .drop("__kept_registration")
     )
-    return pl.concat([identified, anonymous]).drop(RANK, EVENT)
+    return pl.concat([identified, anonymous]).drop(RANK, EVENT, *NATURAL)
 
 
 def _prepare(
@@ -188,6 +215,8 @@ def aggregate_suspects(
             pl.lit("suspects").alias("source"),
             pl.col("after_samenloop").fill_null(0.0).alias("corrected"),
             pl.lit(None, dtype=pl.Float64).alias("baseline_internet_share"),
+            pl.lit(None, dtype=pl.Date).alias("internet_since"),
+            pl.lit(None, dtype=pl.String).alias("internet_status"),
             pl.lit("no reporting channel for suspects: no internet correction").alias("notes"),
         )
         .collect(engine="in-memory")
@@ -196,43 +225,70 @@ def aggregate_suspects(
 
 
 def _internet(frame: pl.DataFrame, rules: Rules, baseline: str | None) -> pl.DataFrame:
-    """Baseline-share correction on a frame with ``internet`` and ``__not_internet`` counts."""
+    """The internet correction's bound on a frame with ``internet`` and ``__not_internet`` counts.
+
+    ``corrected`` is the baseline-share bound min(D + I, D / (1 - s0)): the low end of the underlying
+    range (every extra online report is new); ``after_samenloop`` is its high end (no effect). Only
+    categories whose online reportability changed after the baseline began (the rules file's
+    extensions), in periods ending on or after the change, are corrected; s0 = 0 or 1, or no channel
+    data, leave the count alone, and ``notes`` says why.
+    """
     known = pl.col("internet") + pl.col("__not_internet")
-    if rules.internet.method == "none" or baseline is None:
-        reason = "internet correction off" if rules.internet.method == "none" else "no baseline period given"
+    if not rules.internet.enabled or baseline is None:
+        reason = "internet correction off" if not rules.internet.enabled else "no baseline period given"
         return frame.with_columns(
             pl.col("after_samenloop").alias("corrected"),
             pl.lit(None, dtype=pl.Float64).alias("baseline_internet_share"),
+            pl.lit(None, dtype=pl.Date).alias("internet_since"),
+            pl.lit(None, dtype=pl.String).alias("internet_status"),
             pl.lit(reason).alias("notes"),
         )
+    changed = rules.internet.changed_since(parse_period(baseline).start)
+    extensions = pl.DataFrame(
+        {"category": list(changed), "internet_since": list(changed.values())},
+        schema={"category": pl.String, "internet_since": pl.Date},
+    )
     shares = frame.filter(pl.col("period") == baseline).select(
         "area",
         "category",
         pl.when(known > 0).then(pl.col("internet") / known).alias("baseline_internet_share"),
     )
-    with_share = frame.join(shares, on=["area", "category"], how="left")
+    _, period_end = period_bounds_exprs(pl.col("period"))
+    with_share = (
+        frame.join(shares, on=["area", "category"], how="left")
+        .join(extensions, on="category", how="left")
+        .with_columns(
+            pl.when(period_end >= pl.col("internet_since"))
+            .then(pl.col("internet_since"))
+            .alias("internet_since")
+        )
+    )
     s0 = pl.col("baseline_internet_share")
-    later = pl.col("period") > baseline
-    correctable = later & s0.is_not_null() & (s0 < 1) & (known > 0)
+    applies = (pl.col("period") > baseline) & pl.col("internet_since").is_not_null()
+    correctable = applies & s0.is_not_null() & (s0 > 0) & (s0 < 1) & (known > 0)
     held = pl.min_horizontal(known, pl.col("__not_internet") / (1 - s0))
     other = pl.col("after_samenloop") - known  # channel unknown or absent: counted as reported
-    note = (
-        pl.when(~later)
+    issue = (
+        pl.when(~applies)
         .then(pl.lit(None, dtype=pl.String))
         .when(known == 0)
-        .then(pl.lit("no channel data: no internet correction"))
+        .then(pl.lit("no_channel"))
         .when(s0.is_null())
-        .then(pl.lit("no channel data in the baseline: no internet correction"))
+        .then(pl.lit("no_channel_baseline"))
         .when(s0 >= 1)
-        .then(pl.lit("baseline online share is 100%: no internet correction"))
-        .when((s0 == 0) & (pl.col("internet") > 0))
-        .then(pl.lit("no online reports in the baseline: every online report now counts as extra"))
+        .then(pl.lit("all_online_baseline"))
+        .when(s0 == 0)
+        .then(pl.lit("no_online_baseline"))
+        .otherwise(pl.lit("applied"))
     )
+    note = issue.replace_strict(INTERNET_ISSUES, default=None, return_dtype=pl.String)
     unknown_note = pl.when(pl.col("channel_unknown") > 0).then(
         pl.format("{} with channel unknown, counted as reported", pl.col("channel_unknown"))
     )
     return with_share.with_columns(
         pl.when(correctable).then(held + other).otherwise(pl.col("after_samenloop")).alias("corrected"),
+        pl.when(correctable).then(pl.col("internet_since")).alias("internet_since"),
+        issue.alias("internet_status"),
         pl.concat_str([note, unknown_note], separator="; ", ignore_nulls=True)
         .replace("", None)
         .alias("notes"),
@@ -274,6 +330,11 @@ def aggregate_counts(counts: pl.LazyFrame, rules: Rules, *, unit: str, baseline:
         .then(pl.col("after_samenloop"))
         .otherwise(pl.col("corrected"))
         .alias("corrected"),
+        pl.when(pl.col("internet").is_null() & pl.col("internet_status").is_not_null())
+        .then(pl.lit("no_channel"))
+        .otherwise(pl.col("internet_status"))
+        .alias("internet_status"),
+        pl.when(pl.col("internet").is_not_null()).then(pl.col("internet_since")).alias("internet_since"),
         pl.concat_str(
             [
                 pl.when(pl.col("raw").is_null()).then(pl.lit("suppressed in the source: unknown, not 0")),

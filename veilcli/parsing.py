@@ -94,8 +94,19 @@ def integer_expr(text: pl.Expr) -> pl.Expr:
     return normalised.cast(pl.Int64, strict=False)
 
 
+def _offset_date(text: pl.Expr) -> pl.Expr:
+    """An ISO timestamp with a UTC offset (``2018-12-31T23:30:00Z``, ``...+01:00``), as the date in
+    Europe/Amsterdam: 23:30 UTC on 30 June is already 1 July, in the next half-year."""
+    stamp = text.str.strip_chars().str.replace(r"Z$", "+00:00").str.replace(" ", "T", literal=True)
+    stamp = stamp.str.replace(r"(T\d{2}:\d{2})([+-])", "${1}:00${2}")  # no seconds: add them
+    with_offset = stamp.str.contains(r"T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:?\d{2}$")
+    parsed = stamp.str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%z", strict=False)
+    return pl.when(with_offset).then(parsed.dt.convert_time_zone("Europe/Amsterdam").dt.date())
+
+
 def date_expr(text: pl.Expr) -> pl.Expr:
-    """ISO text, ``dd-mm-yyyy`` (also ``/`` or ``.``, with time) and Excel serial numbers."""
+    """ISO text, ``dd-mm-yyyy`` (also ``/`` or ``.``, with time), Excel serial numbers, and ISO
+    timestamps with a UTC offset (converted to Europe/Amsterdam first)."""
     iso = text.str.extract(r"^(\d{4}-\d{2}-\d{2})", 1).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     dmy = r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?$"
     dutch = pl.concat_str(
@@ -107,7 +118,7 @@ def date_expr(text: pl.Expr) -> pl.Expr:
     serial_text = text.str.extract(r"^(\d{4,5}(?:[.,]\d+)?)$", 1).str.replace(",", ".")
     serial_days = serial_text.cast(pl.Float64, strict=False).floor().cast(pl.Int64)
     serial = pl.lit(EXCEL_EPOCH) + pl.duration(days=serial_days)
-    return pl.coalesce(iso, dutch, serial.cast(pl.Date))
+    return pl.coalesce(_offset_date(text), iso, dutch, serial.cast(pl.Date))
 
 
 def boolean_expr(text: pl.Expr) -> pl.Expr:

@@ -67,13 +67,53 @@ class SamenloopRules(BaseModel):
         return factors
 
 
-class InternetRules(BaseModel):
-    """How the extension of online reporting is corrected."""
+class OnlineExtension(BaseModel):
+    """A date from which more offence types could be reported online, and which categories."""
 
     model_config = ConfigDict(extra="forbid")
 
-    method: Literal["baseline-share", "none"] = "baseline-share"
+    since: dt.date = Field(description="First day the categories could be reported online.")
+    categories: list[str] = Field(min_length=1, description="Category codes the extension opened.")
+    source: str = Field(description="Where the date and the categories come from (or ASSUMPTION: why).")
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, codes: list[str]) -> list[str]:
+        known = set(categories()["code"].to_list())
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise ValueError(f"unknown categories: {', '.join(unknown)}")
+        return codes
+
+
+class InternetRules(BaseModel):
+    """How the extension of online reporting is corrected: a range, never a point (DESIGN §2)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # "baseline-share" is the name earlier rules files used for the same bound.
+    method: Literal["range", "baseline-share", "none"] = "range"
     source: str = ""
+    extensions: list[OnlineExtension] = Field(
+        default_factory=list,
+        description="Dated extensions of online reporting; only their categories are corrected, and only "
+        "when the extension falls after the baseline began and before the period ends.",
+    )
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the internet correction is on."""
+        return self.method != "none"
+
+    def changed_since(self, baseline_start: dt.date) -> dict[str, dt.date]:
+        """category -> first extension date after ``baseline_start`` (categories whose online
+        reportability changed after the baseline began)."""
+        changed: dict[str, dt.date] = {}
+        for extension in sorted(self.extensions, key=lambda e: e.since):
+            if extension.since > baseline_start:
+                for code in extension.categories:
+                    changed.setdefault(code, extension.since)
+        return changed
 
 
 class Rules(BaseModel):

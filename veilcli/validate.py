@@ -528,8 +528,12 @@ def _describe(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
 
 def _age_at(date: str, birth: str) -> pl.Expr:
     d, b = pl.col(date), pl.col(birth)
-    before_birthday = (d.dt.month() * 100 + d.dt.day()) < (b.dt.month() * 100 + b.dt.day())
-    return (d.dt.year() - b.dt.year() - before_birthday.cast(pl.Int32)).cast(pl.Int64)
+    # month() and day() are Int8: widen before arithmetic (month * 100 overflows Int8).
+    def month_day(x: pl.Expr) -> pl.Expr:
+        return x.dt.month().cast(pl.Int32) * 100 + x.dt.day().cast(pl.Int32)
+
+    before_birthday = month_day(d) < month_day(b)
+    return (d.dt.year().cast(pl.Int64) - b.dt.year() - before_birthday.cast(pl.Int64)).cast(pl.Int64)
 
 
 def _rejected_rows(

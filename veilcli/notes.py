@@ -1,0 +1,134 @@
+"""The catalogue of notes: every qualification veilcli attaches to a figure, by stable code.
+
+A note is a code, its parameters and a message rendered in the output language from this one
+catalogue (as frictionless-py keeps its errors). Scripts branch on ``code`` and read
+``params``; people read ``message``. Add a note here, never as a sentence in the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Lang = Literal["nl", "en"]
+DEFAULT_LANG: Lang = "en"
+
+# code -> (English, Dutch). Parameters in {braces}; a parameter ending in _pct is a percentage.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "incomplete_coverage": (
+        "{period}: the sources cover {covered_pct:.0f}% of the period ({covered}); "
+        "no status until it is whole",
+        "{period}: de bronnen dekken {covered_pct:.0f}% van de periode ({covered}); geen status tot ze"
+        " volledig is",
+    ),
+    "no_source_for_categories": (
+        "{period}: no stored source covers {categories}: no data (never 0)",
+        "{period}: geen opgeslagen bron dekt {categories}: geen gegevens (nooit 0)",
+    ),
+    "no_data_period": ("no data for {period}", "geen gegevens voor {period}"),
+    "total_needs_complete_source": (
+        "{period}: a crime total needs a total row or a source covering every crime category; "
+        "the stored sources cover only some categories",
+        "{period}: een totaal misdrijven vraagt een totaalregel of een bron met alle misdrijfsoorten; "
+        "de opgeslagen bronnen dekken maar een deel",
+    ),
+    "samenloop_not_correctable": (
+        "{period}: {rows} registration(s) after the samenloop change ({since}) come from a source without "
+        "event ids: not corrected for samenloop",
+        "{period}: {rows} registratie(s) na de samenloopwijziging ({since}) komen uit een bron zonder "
+        "gebeurtenisnummer: niet gecorrigeerd voor samenloop",
+    ),
+    "samenloop_estimated": (
+        "samenloop corrected with the rules file's published factors (an estimate, not a recount)",
+        "samenloop gecorrigeerd met de gepubliceerde factoren uit het regelsbestand (een schatting, "
+        "geen hertelling)",
+    ),
+    "channel_unknown": (
+        "{period}: {rows} registration(s) ({share_pct:.0f}%) with the reporting channel unknown, counted "
+        "as reported",
+        "{period}: {rows} registratie(s) ({share_pct:.0f}%) met onbekende wijze van aangifte, geteld als "
+        "aangifte",
+    ),
+    "no_channel_data": (
+        "no reporting channel in the data: no internet correction",
+        "geen wijze van aangifte in de gegevens: geen correctie voor internetaangifte",
+    ),
+    "no_online_in_baseline": (
+        "no online reports in the baseline {baseline}: no internet correction (its share cannot be held)",
+        "geen internetaangiften in het peiljaar {baseline}: geen correctie voor internetaangifte",
+    ),
+    "all_online_in_baseline": (
+        "every report in the baseline {baseline} was online: no internet correction",
+        "alle aangiften in het peiljaar {baseline} waren online: geen correctie voor internetaangifte",
+    ),
+    "internet_range": (
+        "online reporting was extended for this offence since {since}: the underlying change lies "
+        "between {low_pct:+.1f}% (every extra online report is new) and {high_pct:+.1f}% (none is)",
+        "internetaangifte is voor dit delict uitgebreid sinds {since}: de onderliggende verandering ligt "
+        "tussen {low_pct:+.1f}% (elke extra internetaangifte is nieuw) en {high_pct:+.1f}% (geen enkele)",
+    ),
+    "estimated_youths": (
+        "youths 12-24 estimated from the CBS age bands (--youth-from-15-25) for {where}",
+        "jongeren 12-24 geschat uit de CBS-leeftijdsklassen (--youth-from-15-25) voor {where}",
+    ),
+    "no_population": (
+        "no {denominator} for {where}: rate not computed",
+        "geen {denominator} voor {where}: geen cijfer per 1.000 berekend",
+    ),
+    "small_numbers": (
+        "{period}: only {count} registration(s): the change says little",
+        "{period}: slechts {count} registratie(s): de verandering zegt weinig",
+    ),
+    "suppressed": (
+        "{period}: a count is suppressed in the source (unknown, not 0)",
+        "{period}: een aantal is in de bron afgeschermd (onbekend, niet 0)",
+    ),
+    "counts_set_aside": (
+        "{period}: police counts set aside, not added: registrations win",
+        "{period}: politietellingen terzijde gelegd, niet opgeteld: registraties gaan voor",
+    ),
+    "benchmark_no_data": (
+        "benchmark {benchmark}: no stored data for {areas}",
+        "vergelijking {benchmark}: geen opgeslagen gegevens voor {areas}",
+    ),
+    "benchmark_corrected_differently": (
+        "benchmark {benchmark}: samenloop corrected by {benchmark_method}, {area} by {area_method}: "
+        "underlying changes are not like for like",
+        "vergelijking {benchmark}: samenloop gecorrigeerd met {benchmark_method}, {area} met {area_method}: "
+        "onderliggende veranderingen niet één op één vergelijkbaar",
+    ),
+    "district_no_population": (
+        "no district population stored: counts only",
+        "geen bevolking per wijk opgeslagen: alleen aantallen",
+    ),
+    "district_unknown": (
+        "registrations without a district are shown as '(district unknown)'",
+        "registraties zonder wijk staan onder '(wijk onbekend)'",
+    ),
+}
+
+
+class Note(BaseModel):
+    """One qualification of a figure: a stable code, its parameters, and the rendered message."""
+
+    code: str = Field(description="Stable code from veilcli's note catalogue (veilcli/notes.py).")
+    params: dict[str, Any] = Field(default_factory=dict)
+    message: str
+
+    def render(self, lang: Lang) -> str:
+        """The message in another language."""
+        return message(self.code, self.params, lang)
+
+
+def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str:
+    """The catalogue text of ``code`` with ``params`` filled in."""
+    english, dutch = CATALOGUE[code]
+    return (dutch if lang == "nl" else english).format(**params)
+
+
+def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
+    """A note of the catalogue (an unknown code is a bug, raised at once)."""
+    if code not in CATALOGUE:
+        raise KeyError(f"note code {code!r} is not in the catalogue")
+    return Note(code=code, params=params, message=message(code, params, lang))
