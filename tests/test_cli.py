@@ -120,9 +120,11 @@ def test_installed_executable(tmp_path: Path, registrations_xlsx: Path) -> None:
 
 
 def test_debug_shows_the_traceback() -> None:
+    # --debug prints the traceback (no frame locals) before the message, with the same exit code.
     result = invoke("--debug", "validate", "nope.csv")
-    assert result.exit_code != 0
-    assert isinstance(result.exception, Exception) and "file not found" in str(result.exception)
+    assert result.exit_code == 2
+    assert "Traceback" in result.output and "InputError" in result.output
+    assert "error: nope.csv: file not found" in result.output
 
 
 def test_internal_errors_are_one_message(monkeypatch: pytest.MonkeyPatch, registrations_xlsx: Path) -> None:

@@ -1,22 +1,235 @@
-"""Write a file so that readers see the old version or the new one, never half of one."""
+"""Write a file so that readers see the old version or the new one, never half of one.
+
+Temporary files and folders are named ``.<name>.tmp-<pid><suffix>`` beside their target: hidden,
+and traceable to the process that wrote them. A process that is killed cannot remove its own, so
+``sweep_stale`` (called before an export writes) removes those of processes that no longer run;
+it only ever touches names of exactly this form, for the target being written.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
-from collections.abc import Callable
+import re
+import shutil
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from veilcli.errors import InputError
+
+TEMP_MARK = ".tmp-"
+
+_REASONS = {
+    errno.ENOSPC: "disk full (no space left on device)",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied (operation not permitted)",
+    errno.EROFS: "read-only file system",
+    errno.ENOENT: "no such file or folder",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.ENAMETOOLONG: "file name too long",
+    errno.EMFILE: "too many open files",
+    errno.ENOTEMPTY: "folder not empty",
+    errno.EEXIST: "exists already",
+    errno.EXDEV: "cannot move between file systems",
+    errno.EIO: "input/output error (failing disk or network drive?)",
+}
+_OS_ERROR_NUMBER = re.compile(r"\(os error (\d+)\)")
+
+
+def os_error_number(exc: BaseException) -> int | None:
+    """The errno of an OSError, also when polars only put it in the message (``(os error 28)``)."""
+    number = getattr(exc, "errno", None)
+    if isinstance(number, int):
+        return number
+    found = _OS_ERROR_NUMBER.search(str(exc))
+    return int(found.group(1)) if found else None
+
+
+def os_error_reason(exc: BaseException) -> str:
+    """A short reason in words: 'disk full (no space left on device)', 'permission denied', ..."""
+    number = os_error_number(exc)
+    if number in _REASONS:
+        return _REASONS[number]
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+
+
+def temp_path(path: Path, pid: int | None = None) -> Path:
+    """The temporary name of ``path`` for process ``pid`` (default: this one)."""
+    return path.with_name(f".{path.stem}{TEMP_MARK}{pid or os.getpid()}{path.suffix}")
+
+
+def temp_folder(folder: Path, pid: int | None = None) -> Path:
+    """The temporary name of a folder written as a whole (``.<name>.tmp-<pid>``)."""
+    return folder.with_name(f".{folder.name}{TEMP_MARK}{pid or os.getpid()}")
+
+
+def file_kind(path: Path) -> str | None:
+    """What is at ``path`` without following a symlink: None (nothing), 'file', 'folder', 'symlink', ..."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def _refuse_special(path: Path) -> None:
+    kind = file_kind(path)
+    if kind not in (None, "file", "symlink"):
+        raise InputError(
+            f"{path}: is a {kind}, not a regular file; nothing was written.",
+            hint="write to a file path (a new name, or an existing regular file with --force).",
+        )
 
 
 def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Call ``write`` on a temporary file beside ``path``, flush it to disk, then rename it into place.
 
-    If ``write`` fails, the temporary file is removed and ``path`` is untouched.
+    If ``write`` fails, the temporary file is removed and ``path`` is untouched. ``path`` must be
+    absent, a regular file or a symlink (the link itself is replaced, never followed); a folder,
+    device, FIFO or socket there is refused (``InputError``) before anything is written.
+    The temporary file is created exclusively (``O_EXCL | O_NOFOLLOW``), so a file or symlink
+    planted under its name is never written through.
     """
-    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+    _refuse_special(path)
+    tmp = temp_path(path)
     try:
+        if file_kind(tmp) in ("file", "symlink"):
+            tmp.unlink()  # ours (this pid) from an earlier run, or planted: never write through it
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        os.close(os.open(tmp, flags, 0o644))
         write(tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        _fsync_folder(path.parent)
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            if file_kind(tmp) in ("file", "symlink"):
+                tmp.unlink()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX; a no-op where folders cannot be opened)."""
+    if os.name == "nt":  # pragma: no cover - Windows has no folder fsync
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _pid_running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) would terminate the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def _stale_pid(name: str, prefix: str, suffix: str) -> int | None:
+    """The pid in ``<prefix><pid><suffix>`` when that process no longer runs."""
+    if not (name.startswith(prefix) and name.endswith(suffix)):
+        return None
+    digits = name[len(prefix) : len(name) - len(suffix) if suffix else None]
+    if not digits.isdigit():
+        return None
+    pid = int(digits)
+    return None if _pid_running(pid) else pid
+
+
+def sweep_stale(path: Path, *, folder: bool = False) -> list[Path]:
+    """Remove temporaries of ``path`` left by killed processes; returns what was removed.
+
+    Only ``.<stem>.tmp-<pid><suffix>`` files (``folder=True``: ``.<name>.tmp-<pid>`` folders holding
+    only regular files) whose process no longer runs; never a symlink's target, never anything else.
+    """
+    parent = path.parent
+    if folder:
+        prefix, suffix = f".{path.name}{TEMP_MARK}", ""
+    else:
+        prefix, suffix = f".{path.stem}{TEMP_MARK}", path.suffix
+    removed: list[Path] = []
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if _stale_pid(entry.name, prefix, suffix) is None:
+            continue
+        kind = file_kind(entry)
+        with contextlib.suppress(OSError):
+            if kind in ("file", "symlink") and not folder:
+                entry.unlink()
+                removed.append(entry)
+            elif kind == "folder" and folder:
+                inside = list(entry.iterdir())
+                if all(file_kind(p) == "file" for p in inside):
+                    shutil.rmtree(entry)
+                    removed.append(entry)
+    return removed
+
+
+def output_file(out: Path, force: bool) -> Path:
+    """The regular file an export writes for ``out``; refuses anything else before a byte is written.
+
+    A folder, device (``/dev/full``), FIFO or socket, or a symlink to one of those (or to nothing),
+    is an ``InputError``; so is an existing file without ``force``. A symlink to a regular file is
+    followed: the file it points to is replaced (atomically, beside it) and the link kept.
+    """
+    kind, target = file_kind(out), out
+    if kind == "symlink":
+        target = out.resolve()
+        kind = file_kind(target)
+        if kind != "file":
+            what = "nothing (a dangling link)" if kind is None else f"a {kind}"
+            raise InputError(f"{out}: is a symlink to {what}, not to a regular file; nothing was written.")
+    if kind == "folder":
+        raise InputError(
+            f"{out}: is a folder; nothing was written.", hint="give the path of a file to write."
+        )
+    if kind not in (None, "file"):
+        _refuse_special(target)
+    if kind == "file" and not force:
+        raise InputError(f"{out}: exists already; not overwritten.", hint="pass --force to replace it.")
+    if not target.parent.is_dir():
+        raise InputError(f"{target.parent}: folder does not exist.")
+    return target
+
+
+@contextlib.contextmanager
+def failures_named(path: Path, done: str = "nothing was written") -> Iterator[None]:
+    """Turn a file-system failure while writing ``path`` into one ``InputError`` naming it."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        if not isinstance(exc, OSError) and os_error_number(exc) is None:
+            raise
+        raise InputError(f"cannot write {path}: {os_error_reason(exc)}; {done}.") from exc

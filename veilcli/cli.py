@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
 from veilcli import STORE_ENV, __version__
+from veilcli.console_text import SafeConsole, json_text, line, plain, short, text
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.models import ColumnMap, Kind
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from veilcli.export_tables import ExportTables
     from veilcli.ingest import ReadOptions
 
@@ -30,9 +34,11 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals can hold police records
     add_completion=False,
 )
-# Piped output is for files and scripts: wide enough that tables do not wrap.
-stdout = Console(width=None if sys.stdout.isatty() else 160)
-stderr = Console(stderr=True, soft_wrap=True)  # one message per line, never cut
+# Piped output is for files and scripts: wide enough that tables do not wrap. Both consoles print
+# strings as plain text (no markup, no emoji codes, control characters escaped): file names,
+# values and headers come from files, and `Almere[/]` or an ESC sequence must print as written.
+stdout = SafeConsole(width=None if sys.stdout.isatty() else 160)
+stderr = SafeConsole(stderr=True, soft_wrap=True)  # one message per line, never cut
 _state = {"debug": False}
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -74,35 +80,95 @@ class DataFormat(StrEnum):
     csv = "csv"
 
 
+EXIT_BUG = 70  # only for real bugs: anything a user or the environment can cause exits 2
+MESSAGE_LIMIT = 300  # characters of an unexpected exception's text shown (it may quote data)
+
+
+def _print_traceback(exc: BaseException) -> None:
+    """``--debug``: the traceback without frame locals; exception texts cut and shown as plain text."""
+    from rich.traceback import Traceback
+
+    trace = Traceback.extract(type(exc), exc, exc.__traceback__, show_locals=False)
+    for stack in trace.stacks:
+        stack.exc_value = plain(short(stack.exc_value, MESSAGE_LIMIT))
+        stack.notes = [plain(short(note, MESSAGE_LIMIT)) for note in stack.notes]
+        for frame in stack.frames:
+            frame.locals = None
+    stderr.print(Traceback(trace, show_locals=False, suppress=[typer]), soft_wrap=False)
+
+
+_ENV_HINTS = {
+    "disk": "free some disk space and run the command again.",
+    "permission": "check the permissions of the file and its folder, or choose another location.",
+}
+
+
+def environment_failure(exc: BaseException) -> tuple[str, str | None] | None:
+    """Message and hint for a failure of the machine, not of veilcli (disk full, permissions, ...)."""
+    from veilcli.atomic import os_error_number, os_error_reason
+
+    if isinstance(exc, MemoryError):
+        return "out of memory.", "close other programs, or split the input into smaller files."
+    number = os_error_number(exc)
+    if not isinstance(exc, OSError) and number is None:
+        return None
+    reason = os_error_reason(exc)
+    filename = getattr(exc, "filename", None)
+    if filename is not None:
+        message = f"cannot read or write {filename}: {reason}."
+    else:
+        message = f"{reason}." if number is not None else f"a file operation failed: {reason}."
+    hint = None
+    if "disk" in reason:
+        hint = _ENV_HINTS["disk"]
+    elif "permission" in reason or "read-only" in reason:
+        hint = _ENV_HINTS["permission"]
+    return message, hint
+
+
+def _fail(exc: BaseException, message: Text, hint: str | None, code: int) -> NoReturn:
+    if _state["debug"]:
+        _print_traceback(exc)
+    stderr.print(message)
+    if hint:
+        stderr.print(text(f"  hint: {hint}"))
+    raise typer.Exit(code) from None
+
+
 def handle_errors(func: F) -> F:
-    """Turn veilcli failures into one message and an exit code (``--debug`` re-raises)."""
+    """Turn failures into one message and an exit code (``--debug`` adds the traceback).
+
+    veilcli errors carry their exit code; disk full, permission and other file-system failures
+    exit 2 with a message naming the file; anything else is a bug (exit 70).
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except VeilcliError as exc:
-            if _state["debug"]:
-                raise
-            stderr.print(f"[bold red]error:[/] {exc.message}", highlight=False)
-            if exc.hint:
-                stderr.print(f"  hint: {exc.hint}", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
+            _fail(exc, line(("error:", "bold red"), " ", exc.message), exc.hint, exc.exit_code)
         except KeyboardInterrupt:
-            stderr.print("interrupted; the store was left as it was before this command.")
+            stderr.print(text("interrupted; the store was left as it was before this command."))
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as exc:
-            if _state["debug"]:
-                raise
-            stderr.print(
-                f"[bold red]internal error:[/] {exc.__class__.__name__}: {exc}\n"
-                "  this is a bug in veilcli, not in your data handling; rerun with --debug for the "
-                "traceback and report it. The store was left as it was before this command.",
-                highlight=False,
+            failure = environment_failure(exc)
+            if failure is not None:
+                message, hint = failure
+                _fail(exc, line(("error:", "bold red"), " ", message), hint, 2)
+            _fail(
+                exc,
+                line(
+                    ("internal error:", "bold red"),
+                    f" {exc.__class__.__name__}: {short(exc, MESSAGE_LIMIT)}\n"
+                    "  this is a bug in veilcli, not in your data handling; rerun with --debug for the "
+                    "traceback and report it. The store was left as it was before this command.",
+                ),
+                None,
+                EXIT_BUG,
             )
-            raise typer.Exit(70) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -204,7 +270,7 @@ def _read_options(
 def _progress() -> Callable[[str], None] | None:
     if not stderr.is_terminal:
         return None
-    return lambda message: stderr.print(f"[dim]{message}[/]", highlight=False)
+    return lambda message: stderr.print(text(message, "dim"))
 
 
 @app.command()
@@ -290,16 +356,18 @@ def ingest(
         render_ingest(stdout, result)
     if any(s.status == "rejected" for s in result.sources):
         if dry_run:
-            stderr.print("[bold red]dry run, invalid rows:[/] ingest would store nothing.", highlight=False)
+            stderr.print(line(("dry run, invalid rows:", "bold red"), " ingest would store nothing."))
         else:
             stderr.print(
-                "[bold red]nothing was stored:[/] fix the rows above, or pass --skip-invalid to store "
-                "the valid rows and write the rejected ones to a CSV.",
-                highlight=False,
+                line(
+                    ("nothing was stored:", "bold red"),
+                    " fix the rows above, or pass --skip-invalid to store "
+                    "the valid rows and write the rejected ones to a CSV.",
+                )
             )
         raise typer.Exit(1)
     if dry_run:
-        stderr.print("dry run: nothing was stored.")
+        stderr.print(text("dry run: nothing was stored."))
 
 
 @app.command()
@@ -393,7 +461,7 @@ def normalise(
     if output is DataFormat.json:
         print_json(normalise_json(result))
     elif output is DataFormat.csv:
-        sys.stdout.write(normalise_table(result).write_csv())
+        _write_csv(normalise_table(result))
     else:
         render_normalise(stdout, result)
 
@@ -449,9 +517,9 @@ def compare(
         theme=theme,
     )
     if output is DataFormat.json:
-        print(result.model_dump_json(indent=2))
+        print(json_text(result.model_dump_json(indent=2)))
     elif output is DataFormat.csv:
-        sys.stdout.write(compare_table(result).write_csv())
+        _write_csv(compare_table(result))
     else:
         render_compare(stdout, result, result.themes)
 
@@ -530,7 +598,7 @@ def export(
     else:
         written = [write_json_file(tables, out, force)]
     for path in written:
-        stderr.print(f"written: {path}", highlight=False)
+        stderr.print(text(f"written: {path}"))
 
 
 @app.command()
@@ -549,16 +617,28 @@ def schema(
             print(path)
         return
     for kind in Kind:
-        stdout.print(f"[bold]{kind.value}[/]")
+        stdout.print(text(kind.value, "bold"))
         for spec in column_specs(kind):
             need = "required" if spec.required else "optional"
-            stdout.print(
-                f"  {spec.name:<16} {spec.parser:<8} {need:<8} {', '.join(spec.aliases[1:])}", highlight=False
-            )
+            stdout.print(text(f"  {spec.name:<16} {spec.parser:<8} {need:<8} {', '.join(spec.aliases[1:])}"))
+
+
+def _write_csv(frame: pl.DataFrame) -> None:
+    """CSV on stdout: formula-safe like every CSV veilcli writes, control characters escaped."""
+    from veilcli.spreadsheet_safety import csv_text
+
+    sys.stdout.write(plain(csv_text(frame, quote_text=False)))
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends the command like an exception: temporary files are removed, locks released."""
+    raise SystemExit(128 + signum)
 
 
 def main() -> None:
     """Console-script entry point."""
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _terminate)
     app()
 
 

@@ -1,4 +1,8 @@
-"""Rich renderings of results; the CLI picks these for terminals and JSON for scripts."""
+"""Rich renderings of results; the CLI picks these for terminals and JSON for scripts.
+
+Everything printed is a ``rich.text.Text`` (``console_text``): user strings (paths, sheets,
+values, headers, areas) are never read as markup, emoji codes or terminal escapes.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,41 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from veilcli.api import NormaliseResult
+from veilcli.console_text import json_text, line, text
 from veilcli.ingest import IngestResult
 from veilcli.models import FileReport, Severity, ValidationReport
 from veilcli.status import CoverageRow, StoreStatus
 
 
 def new_table(console: Console, *headers: str, **options: Any) -> Table:
-    """A rich table: box drawing on a terminal, plain ASCII when piped to a file or a script."""
-    return Table(*headers, box=box.HEAVY_HEAD if console.is_terminal else box.ASCII, **options)
+    """A rich table: box drawing on a terminal, plain ASCII when piped to a file or a script.
+
+    Headers and a string ``title`` are plain text; add rows with ``add_text_row``.
+    """
+    if isinstance(options.get("title"), str):
+        options["title"] = text(options["title"])
+    table = Table(box=box.HEAVY_HEAD if console.is_terminal else box.ASCII, **options)
+    for header in headers:
+        table.add_column(text(header))
+    return table
+
+
+def cells(*values: object) -> list[Text]:
+    """Table cells as plain text (a ``Text`` is kept with its style)."""
+    return [v if isinstance(v, Text) else text("" if v is None else v) for v in values]
+
+
+def add_text_row(table: Table, *values: object) -> None:
+    """A row whose cells are plain text."""
+    table.add_row(*cells(*values))
 
 
 def print_json(data: Any) -> None:
-    """Machine-readable output on stdout (no colour, no wrapping)."""
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Machine-readable output on stdout (no colour, no wrapping, no raw control characters)."""
+    print(json_text(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
 
 
 def _where(report: FileReport) -> str:
@@ -33,23 +57,27 @@ def render_file_report(console: Console, report: FileReport, max_per_code: int) 
     """Per-file validation summary plus the first findings of each kind."""
     from veilcli.formats import recognition_lines
 
-    state = "[green]valid[/]" if report.valid else "[red]invalid[/]"
+    state = ("valid", "green") if report.valid else ("invalid", "red")
     console.print(
-        f"[bold]{_where(report)}[/]: {report.source_format or report.format}, {report.kind} "
-        f"({'detected' if report.kind_detected else 'given'}), "
-        f"header on row {report.header_row}; {report.rows_read} rows read, "
-        f"{report.rows_valid} valid, {report.rows_invalid} invalid: {state}"
+        line(
+            (_where(report), "bold"),
+            f": {report.source_format or report.format}, {report.kind} "
+            f"({'detected' if report.kind_detected else 'given'}), "
+            f"header on row {report.header_row}; {report.rows_read} rows read, "
+            f"{report.rows_valid} valid, {report.rows_invalid} invalid: ",
+            state,
+        )
     )
-    for line in recognition_lines(report)[1:]:
-        console.print(f"  {line}", highlight=False, markup=False)
+    for recognised in recognition_lines(report)[1:]:
+        console.print(text(f"  {recognised}"))
     if report.blank_rows_skipped:
-        console.print(f"  {report.blank_rows_skipped} blank row(s) skipped")
+        console.print(text(f"  {report.blank_rows_skipped} blank row(s) skipped"))
     if report.dropped_personal_columns:
         console.print(
-            "  personal columns dropped (never stored): " + ", ".join(report.dropped_personal_columns)
+            text("  personal columns dropped (never stored): " + ", ".join(report.dropped_personal_columns))
         )
     if report.ignored_columns:
-        console.print("  columns not used: " + ", ".join(report.ignored_columns))
+        console.print(text("  columns not used: " + ", ".join(report.ignored_columns)))
     if not report.issues:
         return
     table = new_table(
@@ -59,19 +87,19 @@ def render_file_report(console: Console, report: FileReport, max_per_code: int) 
     for issue in report.issues:
         shown[issue.code] = shown.get(issue.code, 0) + 1
         colour = "red" if issue.severity is Severity.error else "yellow"
-        table.add_row(
+        add_text_row(
+            table,
             "" if issue.row is None else str(issue.row),
             issue.column or "",
             "" if issue.value is None else repr(issue.value),
-            f"[{colour}]{issue.code}[/]: {issue.message}",
+            line((issue.code, colour), f": {issue.message}"),
             issue.hint or "",
         )
     console.print(table)
     for code, total in report.issue_counts.items():
         if total > shown.get(code, 0):
-            console.print(
-                f"  {code}: {total} in all (first {shown.get(code, 0)} shown; --max-per-kind N shows more)"
-            )
+            first = shown.get(code, 0)
+            console.print(text(f"  {code}: {total} in all (first {first} shown; more with --max-per-kind N)"))
 
 
 def render_validation(console: Console, report: ValidationReport, max_per_code: int) -> None:
@@ -97,18 +125,21 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         colour = {"stored": "green", "unchanged": "cyan", "rejected": "red"}.get(s.status, "white")
         name = s.path + (f" [{s.sheet}]" if s.sheet else "")
         console.print(
-            f"[bold]{name}[/]: {s.source_format + ', ' if s.source_format else ''}{s.kind or '?'}, "
-            f"[{colour}]{s.status}[/]: {s.rows_stored} rows stored, {s.rows_rejected} rejected",
-            highlight=False,
+            line(
+                (name, "bold"),
+                f": {s.source_format + ', ' if s.source_format else ''}{s.kind or '?'}, ",
+                (s.status, colour),
+                f": {s.rows_stored} rows stored, {s.rows_rejected} rejected",
+            )
         )
         report = reports.get((s.path, s.sheet))
         recognised = s.status == "dry-run" and report is not None
         if recognised and report is not None:
             # What was recognised, as `validate` reports it (periods and areas included); nothing was written.
-            for line in recognition_lines(report):
-                console.print(f"  {line}", highlight=False, markup=False)
+            for recognised_line in recognition_lines(report):
+                console.print(text(f"  {recognised_line}"))
             if report.ignored_columns:
-                console.print("  columns not used: " + ", ".join(report.ignored_columns), highlight=False)
+                console.print(text("  columns not used: " + ", ".join(report.ignored_columns)))
         details = []
         if s.date_min and not recognised:
             details.append(f"{s.date_min} .. {s.date_max}")
@@ -120,36 +151,39 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         if s.channel_mix:
             details.append("channels " + ", ".join(f"{k} {v:.1%}" for k, v in s.channel_mix.items()))
         if details:
-            console.print("  " + "; ".join(details), highlight=False)
+            console.print(text("  " + "; ".join(details)))
         if warnings.get((s.path, s.sheet)):
             found = ", ".join(f"{code} x{n}" for code, n in warnings[(s.path, s.sheet)].items())
-            console.print(f"  warnings (rows kept): {found}; `veilcli validate` shows where", highlight=False)
+            console.print(text(f"  warnings (rows kept): {found}; `veilcli validate` shows where"))
         if s.status == "empty":
-            console.print("  no data rows (only a header): nothing stored")
+            console.print(text("  no data rows (only a header): nothing stored"))
         if s.status == "unchanged":
-            console.print(f"  already stored (same content, sha256 {s.sha256[:12]}): nothing added")
+            console.print(text(f"  already stored (same content, sha256 {s.sha256[:12]}): nothing added"))
         if s.dropped_personal_columns:
-            console.print("  personal columns dropped, not stored: " + ", ".join(s.dropped_personal_columns))
+            console.print(
+                text("  personal columns dropped, not stored: " + ", ".join(s.dropped_personal_columns))
+            )
         for path, rows in s.replaced.items():
-            console.print(f"  replaced {rows} row(s) previously stored from {path}")
+            console.print(text(f"  replaced {rows} row(s) previously stored from {path}"))
         if s.rejected_file:
             console.print(
-                f"  {s.rows_rejected} rejected row(s) with their reasons written to {s.rejected_file}"
+                text(f"  {s.rows_rejected} rejected row(s) with their reasons written to {s.rejected_file}")
             )
     if result.stored:
-        console.print(f"stored in {result.store}")
+        console.print(text(f"stored in {result.store}"))
 
 
 def render_status(console: Console, status: StoreStatus) -> None:
     """Sources and coverage tables."""
     if not status.sources:
-        console.print(f"the store {status.store} is empty: run `veilcli ingest PATH` first.")
+        console.print(text(f"the store {status.store} is empty: run `veilcli ingest PATH` first."))
         return
     sources = new_table(
         console, "path", "sheet", "sha256", "kind", "rows", "rejected", "ingested (UTC)", header_style="bold"
     )
     for s in status.sources:
-        sources.add_row(
+        add_text_row(
+            sources,
             s.path,
             s.sheet or "",
             s.sha256[:12],
@@ -158,7 +192,7 @@ def render_status(console: Console, status: StoreStatus) -> None:
             str(s.rows_rejected),
             f"{s.ingested_at:%Y-%m-%d %H:%M}",
         )
-    console.print(f"[bold]store[/] {status.store}")
+    console.print(line(("store", "bold"), f" {status.store}"))
     console.print(sources)
     by_kind: dict[str, list[CoverageRow]] = {}
     for row in status.coverage:
@@ -172,7 +206,7 @@ def render_status(console: Console, status: StoreStatus) -> None:
         for r in rows:
             cells.setdefault(r.area or "", {})[r.period or ""] = r.rows
         for area, counts in cells.items():
-            table.add_row(area, *(f"{counts[p]:,}" if p in counts else "-" for p in periods))
+            add_text_row(table, area, *(f"{counts[p]:,}" if p in counts else "-" for p in periods))
         console.print(table)
 
 
@@ -202,13 +236,16 @@ def render_normalise(console: Console, result: NormaliseResult) -> None:
     """Raw, samenloop effect, internet effect and corrected per category and period."""
     rules = result.rules
     if result.raw:
-        console.print("[bold]no corrections applied[/] (--raw): every figure is the registered count.")
+        console.print(
+            line(("no corrections applied", "bold"), " (--raw): every figure is the registered count.")
+        )
     else:
         applied = [name for name, on in result.applied.items() if on]
         console.print(
-            f"corrections applied: {', '.join(applied) or 'none'} "
-            f"(rules {rules.path}, sha256 {rules.sha256[:12]}); baseline {result.baseline or '-'}",
-            highlight=False,
+            text(
+                f"corrections applied: {', '.join(applied) or 'none'} "
+                f"(rules {rules.path}, sha256 {rules.sha256[:12]}); baseline {result.baseline or '-'}"
+            )
         )
     changes = {(c["area"], c["category"]): c for c in result.changes.to_dicts()}
     headers = [
@@ -231,7 +268,7 @@ def render_normalise(console: Console, result: NormaliseResult) -> None:
     for row in result.rows.sort("area", "category", "period").to_dicts():
         current = row["period"] == str(result.period)
         change = changes.get((row["area"], row["category"])) if current else None
-        cells = [
+        values = [
             f"{row['category']} {row['label'] or ''}".strip(),
             row["period"],
             _number(row["raw"]),
@@ -241,5 +278,5 @@ def render_normalise(console: Console, result: NormaliseResult) -> None:
             change_sentence(change) if change else "",
             row["notes"] or "",
         ]
-        table.add_row(*([row["area"]] if result.by == "district" else []), *cells)
+        add_text_row(table, *([row["area"]] if result.by == "district" else []), *values)
     console.print(table)
