@@ -3,13 +3,13 @@
 Sheets: ``Overzicht`` (every indicator), one sheet per theme with a native clustered bar chart per
 rate indicator, ``Normalisatie`` (raw, samenloop effect, internet effect, corrected), ``Wijken``
 (with ``--by district``) and ``Bronnen`` (provenance). Numbers are numbers with number formats;
-text that a spreadsheet would run as a formula is written as text. The workbook is written to a
-temporary file and renamed, so a failed export leaves nothing behind.
+every string is a string cell, never a formula (``spreadsheet_safety.py``: titles, labels, plan,
+area and sheet names included). The workbook is written to a temporary file and renamed, so a
+failed export leaves nothing behind; only a regular file is ever written (``atomic.output_file``).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from veilcli.atomic import write_atomic
+from veilcli.atomic import failures_named, output_file, sweep_stale, write_atomic
 from veilcli.errors import InputError
 from veilcli.export_tables import ExportTables, Table
 from veilcli.goals import Status
+from veilcli.spreadsheet_safety import is_formula_like, sheet_name, xlsx_text
 
 RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"
@@ -38,17 +39,18 @@ STATUS_FILLS = {
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def write_cell(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> Cell:
-    """Write one value: numbers as numbers, text that looks like a formula as plain text."""
+    """Write one value: numbers as numbers, every string as a string cell (never a formula)."""
     cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = xlsx_text(value)
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"  # never a formula (formula injection from spreadsheet inputs)
-        cell.quotePrefix = True
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula or an error value (formula injection from inputs)
+        if is_formula_like(value):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     if number_format and isinstance(value, int | float):
         cell.number_format = number_format
     return cell
@@ -99,7 +101,7 @@ def fit_columns(ws: Worksheet, header_row: int, last_row: int, minimum: int = 6,
 
 def sheet_title(text: str) -> str:
     """A valid, at most 31-character sheet name."""
-    return SHEET_NAME_FORBIDDEN.sub("-", text)[:31]
+    return sheet_name(text)
 
 
 def _rate_format(values: list[Any]) -> str:
@@ -109,10 +111,9 @@ def _rate_format(values: list[Any]) -> str:
 
 def _add_overview(wb: Workbook, tables: ExportTables) -> None:
     ws = wb.active
-    ws.title = tables.label("sheet_overview")
-    ws["A1"] = tables.title
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = tables.subtitle
+    ws.title = sheet_title(tables.label("sheet_overview"))
+    write_cell(ws, 1, 1, tables.title).font = Font(bold=True, size=13)
+    write_cell(ws, 2, 1, tables.subtitle)
     last = _indicator_table(ws, tables, top=4, theme=None)
     legend = last + 2
     write_cell(ws, legend, 1, tables.label("legend"))
@@ -150,8 +151,7 @@ def _apply_value_formats(
 def _add_theme_sheets(wb: Workbook, tables: ExportTables) -> None:
     for theme, label in tables.themes():
         ws = wb.create_sheet(sheet_title(f"{tables.label('theme')} {theme} {label}".strip()))
-        ws["A1"] = f"{tables.label('theme')} {theme}: {label}"
-        ws["A1"].font = Font(bold=True, size=13)
+        write_cell(ws, 1, 1, f"{tables.label('theme')} {theme}: {label}").font = Font(bold=True, size=13)
         anchor_row = _indicator_table(ws, tables, top=3, theme=theme) + 3
         for block in tables.chart_blocks(theme):
             header_row = anchor_row
@@ -164,8 +164,8 @@ def _add_theme_sheets(wb: Workbook, tables: ExportTables) -> None:
                     write_cell(ws, header_row + offset, column, value, _rate_format(values))
             chart = BarChart()
             chart.type, chart.grouping = "col", "clustered"
-            chart.title = block.title
-            chart.y_axis.title = block.unit
+            chart.title = xlsx_text(block.title)
+            chart.y_axis.title = xlsx_text(block.unit)
             chart.y_axis.number_format = _rate_format([v for _, vs in block.rows for v in vs])
             chart.height, chart.width = 7.5, 16
             data = Reference(
@@ -220,9 +220,9 @@ def write_workbook(tables: ExportTables, out: Path, force: bool = False) -> Path
     """Write the workbook atomically (temp file + rename); refuse to overwrite without ``force``."""
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}: the workbook needs the .xlsx extension.")
-    if out.exists() and not force:
-        raise InputError(f"{out}: exists already; not overwritten.", hint="pass --force to replace it.")
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: folder does not exist.")
-    write_atomic(out, lambda tmp: build_workbook(tables).save(tmp))
+    target = output_file(out, force)
+    workbook = build_workbook(tables)
+    sweep_stale(target)
+    with failures_named(out):
+        write_atomic(target, workbook.save)
     return out

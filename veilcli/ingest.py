@@ -135,15 +135,30 @@ def _source_id(sha256: str, sheet: str | None) -> str:
 
 
 def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) -> Path:
-    """Write rejected rows with their reasons; a name used earlier in this command gets a number."""
+    """Write rejected rows with their reasons; a name used earlier in this command gets a number.
+
+    Only the row number, the reasons and the columns veilcli reads are written: never a dropped
+    personal column, nor any other column of the file. Text is formula-safe
+    (``spreadsheet_safety``); the file is written atomically, and only as a regular file.
+    """
+    import re
+
+    from veilcli.atomic import write_atomic
+    from veilcli.spreadsheet_safety import write_csv
+
     report = validated.report
     stem = Path(report.path).stem + (f"-{report.sheet}" if report.sheet else "")
+    stem = re.sub(r'[\\/\x00-\x1f\x7f:*?"<>|]', "_", stem).lstrip(".") or "rejected"  # one plain file name
     target, number = directory / f"{stem}.rejected.csv", 1
     while target in used:
         number += 1
         target = directory / f"{stem}-{number}.rejected.csv"
     used.add(target)
-    validated.rejected.write_csv(target)
+    rejected = validated.rejected
+    fixed = [c for c in ("row", "reasons") if c in rejected.columns]
+    read = [h for h in dict.fromkeys(report.columns.values()) if h in rejected.columns and h not in fixed]
+    rows = rejected.select(*fixed, *read)
+    write_atomic(target, lambda tmp: write_csv(rows, tmp))
     return target
 
 
