@@ -16,40 +16,52 @@ from typing import Any, Union, get_args, get_origin
 
 from veilcli.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
 
-# Columns that locate victims or people: never stored (DESIGN §3).
+# Columns that identify or locate people: dropped when a file is read, so they never reach
+# validation, the store, rejected-rows files or messages (DESIGN §3). ``is_personal`` matches
+# these headers exactly (after ``normalise_header``) and, beyond them, the word rules below.
+# A header that is an alias of a canonical column (``Geboortedatum`` of suspects, used for the
+# age) is never personal: it is read into its column; in a kind without that column it is not used.
 PERSONAL_HEADERS = (
+    # street, house number, postcode (every granularity)
     "Pleegstraatnaam",
     "Straatnaam",
     "Straat",
+    "Street",
+    "Street name",
     "Pleeghuisnummer met toev.",
-    "Huisnummer",
+    "Pleeghuisnummer met toevoeging",
     "Pleeghuisnummer",
+    "Pleeghuisletter",
+    "Pleeghuisnummertoevoeging",
+    "Huisnummer",
+    "Huisnummer met toev.",
+    "Huisnummer toevoeging",
+    "Huisnr",
+    "Huisnr.",
+    "Hnr",
+    "Huisletter",
+    "Toevoeging",
+    "House number",
+    "House no.",
+    "House nr",
     "Pleegpostcode",
     "Postcode",
+    "Postal code",
+    "Post code",
+    "Zip",
+    "Zip code",
+    "PC4",
+    "PC5",
+    "PC6",
+    "Adres",
+    "Woonadres",
+    "Address",
+    "Adres slachtoffer",
+    # coordinates
     "X",
     "Y",
     "X-coordinaat",
     "Y-coordinaat",
-    "Naam",
-    "Achternaam",
-    "Voornaam",
-    "BSN",
-    "Adres",
-    "Toelichting",
-    "Omschrijving vrij",
-    "Pleeghuisnummer met toevoeging",
-    "Pleeghuisletter",
-    "Pleeghuisnummertoevoeging",
-    "Huisnummer met toev.",
-    "Huisnummer toevoeging",
-    "Huisletter",
-    "Woonadres",
-    "Adres slachtoffer",
-    "Naam slachtoffer",
-    "Naam verdachte",
-    "Telefoonnummer",
-    "E-mailadres",
-    "Kenteken",
     "X-coordinaat pleeglocatie",
     "Y-coordinaat pleeglocatie",
     "X coord",
@@ -61,6 +73,196 @@ PERSONAL_HEADERS = (
     "Lat",
     "Lon",
     "Lng",
+    "Coordinaten",
+    "Coordinates",
+    "GPS",
+    # names
+    "Naam",
+    "Achternaam",
+    "Voornaam",
+    "Voornamen",
+    "Voorletters",
+    "Tussenvoegsel",
+    "Roepnaam",
+    "Geslachtsnaam",
+    "Name",
+    "Full name",
+    "First name",
+    "Last name",
+    "Surname",
+    "Given name",
+    "Family name",
+    "Initials",
+    "Naam slachtoffer",
+    "Naam verdachte",
+    "Naam aangever",
+    "Naam melder",
+    "Victim name",
+    "Suspect name",
+    "Reporter name",
+    # birth (not a canonical alias: ``Geboortedatum`` / ``Date of birth`` are suspects' birth_date)
+    "Geb.datum",
+    "Geb. dat.",
+    "Gebdat",
+    "DOB",
+    "Geboorteplaats",
+    "Geboorteland",
+    "Place of birth",
+    "Country of birth",
+    # identity numbers, contact details, bank accounts, vehicles, network
+    "BSN",
+    "Burgerservicenummer",
+    "Sofinummer",
+    "Social security number",
+    "SSN",
+    "Paspoortnummer",
+    "Passport number",
+    "Rijbewijsnummer",
+    "Telefoonnummer",
+    "Telefoon",
+    "Tel.",
+    "Tel",
+    "Mobiel",
+    "Mobiel nummer",
+    "GSM",
+    "Phone",
+    "Phone number",
+    "Mobile",
+    "E-mailadres",
+    "E-mail",
+    "Email",
+    "Mail",
+    "IBAN",
+    "Bankrekeningnummer",
+    "Rekeningnummer",
+    "Bank account",
+    "Account number",
+    "Kenteken",
+    "Licence plate",
+    "License plate",
+    "Number plate",
+    "IP",
+    "IP-adres",
+    "IP address",
+    # free text (may name anyone)
+    "Toelichting",
+    "Omschrijving vrij",
+    "Vrije tekst",
+    "Opmerking",
+    "Opmerkingen",
+    "Relaas",
+    "Verklaring",
+    "Notes",
+    "Note",
+    "Remarks",
+    "Comments",
+    "Description",
+    "Free text",
+)
+
+# Substrings of a folded header (``normalise_header``) that mark it personal wherever they stand:
+# ``Pleegpostcode``, ``Kenteken voertuig``, ``Telefoonnummer melder``, ``E-mailadres aangever``.
+PERSONAL_PARTS = (
+    "straatnaam",
+    "streetname",
+    "huisnummer",
+    "huisnr",
+    "huisletter",
+    "housenumber",
+    "postcode",
+    "postalcode",
+    "zipcode",
+    "adres",  # adres, woonadres, e-mailadres, ip-adres
+    "address",
+    "coordina",  # coordinaat, coordinaten, coordinate(s)
+    "latitude",
+    "longitude",
+    "geboortedatum",
+    "geboorteplaats",
+    "geboorteland",
+    "gebdatum",
+    "gebdat",
+    "dateofbirth",
+    "birthdate",
+    "placeofbirth",
+    "countryofbirth",
+    "burgerservicenummer",
+    "sofinummer",
+    "socialsecurity",
+    "paspoort",
+    "passport",
+    "rijbewijsnummer",
+    "telefoon",
+    "phonenumber",
+    "mobielnummer",
+    "email",
+    "iban",
+    "rekeningnummer",
+    "bankrekening",
+    "bankaccount",
+    "accountnumber",
+    "kenteken",
+    "licenceplate",
+    "licenseplate",
+    "numberplate",
+    "achternaam",
+    "voornaam",
+    "voorletter",
+    "tussenvoegsel",
+    "roepnaam",
+    "geslachtsnaam",
+    "meisjesnaam",
+    "firstname",
+    "lastname",
+    "surname",
+    "fullname",
+    "givenname",
+    "familyname",
+    "maidenname",
+    "middlename",
+    "toelichting",
+    "opmerking",
+    "vrijetekst",
+    "freetext",
+    "relaas",
+)
+# Words (of a header split at spaces, punctuation and camelCase) that mark it personal alone.
+PERSONAL_WORDS = frozenset(
+    {
+        "straat", "street", "hnr", "toevoeging", "pc4", "pc5", "pc6", "zip", "lat", "lon", "lng",
+        "gps", "initials", "dob", "bsn", "ssn", "tel", "phone", "mobiel", "mobile", "gsm", "mail",
+        "ip", "notes", "note", "remarks", "comments", "comment", "description", "omschrijving",
+        "verklaring", "memo",
+    }
+)  # fmt: skip
+# A name word (naam/name) is personal when it stands alone or with a person word (``Naam
+# slachtoffer``, ``Verdachtenaam``, ``Reporter name``); ``Gemeentenaam`` and ``Wijknaam`` name areas.
+_NAME_PARTS = ("naam", "name")
+PERSON_PARTS = (
+    "slachtoffer",
+    "verdacht",
+    "aangever",
+    "melder",
+    "getuige",
+    "dader",
+    "betrokkene",
+    "benadeelde",
+    "persoon",
+    "person",
+    "victim",
+    "suspect",
+    "reporter",
+    "witness",
+    "offender",
+    "complainant",
+    "informant",
+    "eigenaar",
+    "owner",
+    "bestuurder",
+    "driver",
+    "bewoner",
+    "resident",
+    "contact",
 )
 
 # The 33 columns of a BVH registration extract as handed to a municipality (reference item 3).
@@ -224,9 +426,43 @@ def _personal_forms() -> frozenset[str]:
     return frozenset(normalise_header(h) for h in PERSONAL_HEADERS)
 
 
+@functools.cache
+def _canonical_forms() -> frozenset[str]:
+    return frozenset(
+        normalise_header(a) for kind in Kind for spec in column_specs(kind) for a in spec.aliases
+    )
+
+
+def header_words(header: str) -> list[str]:
+    """A header's words, folded: ``"Naam_Slachtoffer"`` and ``"naamSlachtoffer"`` -> naam, slachtoffer."""
+    decomposed = unicodedata.normalize("NFKD", str(header))
+    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    split = re.sub(r"([a-z])([A-Z])", r"\1 \2", without_accents)
+    return [w for w in re.split(r"[^0-9a-z]+", split.casefold()) if w]
+
+
+@functools.cache
 def is_personal(header: str) -> bool:
-    """Whether a header names a column that identifies people (dropped at read time)."""
-    return normalise_header(header) in _personal_forms()
+    """Whether a header names a column that identifies or locates people (dropped at read time).
+
+    True for the ``PERSONAL_HEADERS``, for headers containing a ``PERSONAL_PARTS`` stem or a
+    ``PERSONAL_WORDS`` word, and for a name word with a person word; never for an alias of a
+    canonical column. A ``_5``-style CBS suffix is ignored.
+    """
+    folded = normalise_header(header)
+    if not folded:
+        return False
+    bare = normalise_header(strip_suffix(header))
+    if folded in _canonical_forms() or bare in _canonical_forms():
+        return False
+    if folded in _personal_forms() or bare in _personal_forms():
+        return True
+    if any(part in folded for part in PERSONAL_PARTS):
+        return True
+    words = header_words(strip_suffix(header))
+    if any(w in PERSONAL_WORDS for w in words):
+        return True
+    return any(n in folded for n in _NAME_PARTS) and any(p in folded for p in PERSON_PARTS)
 
 
 def detect_kind(headers: list[str], explicit: dict[str, str] | None = None) -> list[Kind]:

@@ -14,6 +14,7 @@ import polars as pl
 
 from veilcli.classification import categories, normalise_code, registration_codes
 from veilcli.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
+from veilcli.console_text import short
 from veilcli.errors import InputError
 from veilcli.formats import CANONICAL, NUISANCE_TOTAL_CODE, Recognised, recognise
 from veilcli.models import (
@@ -99,7 +100,7 @@ def resolve_kind(table: RawTable, kind: Kind | None, column_map: ColumnMap | Non
     candidates = detect_kind(table.headers, explicit)
     if not candidates:
         where = f" (sheet {table.sheet!r})" if table.sheet else ""
-        shown = ", ".join(repr(h) for h in table.headers[:12])
+        shown = ", ".join(repr(short(h)) for h in table.headers[:12])
         raise InputError(
             f"{table.path}{where}: cannot tell which kind of data this is from its columns ({shown}).",
             hint="pass --kind registrations|suspects|counts|population, and --map FILE if "
@@ -345,7 +346,7 @@ def _drop_blank_and_total_rows(
                     code="total_row_skipped",
                     severity=Severity.warning,
                     row=row,
-                    value=label.strip(),
+                    value=short(label.strip()),
                     message="trailing totals row skipped",
                 )
             )
@@ -405,8 +406,8 @@ def _validate(
                 report.issues.append(
                     Issue(
                         code="map_unknown_column",
-                        value=canonical,
-                        message=f"--map names {canonical!r}, which is not a {kind} column",
+                        value=short(canonical),
+                        message=f"--map names {short(canonical)!r}, which is not a {kind} column",
                         hint=f"{kind} columns: {', '.join(s.name for s in specs)}",
                     )
                 )
@@ -415,7 +416,7 @@ def _validate(
                     Issue(
                         code="map_header_not_found",
                         column=header,
-                        message=f"--map puts {canonical} in column {header!r}, a personal column: "
+                        message=f"--map puts {canonical} in column {short(header)!r}, a personal column: "
                         "veilcli drops it when reading and never stores it",
                         hint="map a column that does not identify people",
                     )
@@ -425,8 +426,10 @@ def _validate(
                     Issue(
                         code="map_header_not_found",
                         column=header,
-                        message=f"--map puts {canonical} in column {header!r}; the file has no such column",
-                        hint=f"the file's headers: {', '.join(table.headers)}",
+                        message=f"--map puts {canonical} in column {short(header)!r}; "
+                        "the file has no such column",
+                        hint=f"the file's headers: {', '.join(short(h) for h in table.headers[:30])}"
+                        + (", ..." if len(table.headers) > 30 else ""),
                     )
                 )
 
@@ -482,7 +485,7 @@ def _validate(
                     severity=check.severity,
                     row=row,
                     column=written,
-                    value=value,
+                    value=None if value is None else short(value),  # one value, cut: it may be personal
                     message=check.message,
                     hint=check.hint,
                 )
