@@ -91,8 +91,8 @@ def write_csv_folder(tables: ExportTables, folder: Path, force: bool = False) ->
         _check_members([target / n for n in names], force)
     sweep_stale(target, folder=True)
     tmp = temp_folder(target)
-    with failures_named(folder):
-        try:
+    try:
+        with failures_named(folder):
             if file_kind(tmp) == "folder":  # this pid's, from an earlier run
                 shutil.rmtree(tmp)
             tmp.mkdir()
@@ -103,11 +103,14 @@ def write_csv_folder(tables: ExportTables, folder: Path, force: bool = False) ->
                     os.fsync(handle.fileno())
             if not exists:
                 os.rename(tmp, target)  # the whole folder appears at once
-            else:
+        if exists:
+            # Every file is written; each move is atomic. Only a failure of the file system between
+            # two moves (rare: same folder) leaves some files new and the others as they were.
+            with failures_named(folder, "some files may be replaced and others not: export again"):
                 for name in names:
                     os.replace(tmp / name, target / name)
-        finally:
-            _remove_own_temp(tmp, names)
+    finally:
+        _remove_own_temp(tmp, names)
     return [folder / n for n in names]
 
 
