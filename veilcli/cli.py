@@ -255,12 +255,15 @@ def _read_options(
         raise UsageError("--sheet and --all-sheets exclude each other.")
     from veilcli.ingest import ReadOptions
 
+    column_map = load_column_map(map_file)
+    if header_row is None and column_map is not None:
+        header_row = column_map.header_row  # --header-row on the command line wins over the map file
     return ReadOptions(
         kind,
         sheet,
         all_sheets,
         header_row,
-        load_column_map(map_file),
+        column_map,
         max_per_kind,
         year=year,
         youth_from_15_25=youth_from_15_25,
@@ -329,8 +332,25 @@ def ingest(
     max_per_kind: MaxOpt = 5,
     year: YearOpt = None,
     youth_from_15_25: YouthOpt = False,
+    covers: Annotated[
+        str | None,
+        typer.Option(
+            "--covers",
+            help="The days the files cover, FIRST..LAST (e.g. 2013-01-01..2017-09-21); "
+            "default: from the data's first and last dates.",
+        ),
+    ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--scope",
+            help='The categories the files cover: "crime", "nuisance" and/or codes (1.2.3,E35); '
+            "default: inferred (see README).",
+        ),
+    ] = None,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
+    from veilcli.coverage import parse_covers, parse_scope
     from veilcli.ingest import ingest_paths
     from veilcli.render import print_json, render_ingest, render_validation
     from veilcli.store import Store
@@ -338,6 +358,8 @@ def ingest(
     options = _read_options(
         kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
     )
+    options.covers = parse_covers(covers) if covers else None
+    options.scope = parse_scope(scope) if scope else None
     result = ingest_paths(
         paths,
         Store(store),
@@ -498,6 +520,13 @@ def compare(
     rules: RulesOpt = None,
     store: StoreOpt = None,
     output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when any indicator is no_data, incomplete or undetermined (for scripts).",
+        ),
+    ] = False,
 ) -> None:
     """Plan indicators in the period vs the baseline: rates, goals, benchmarks, significance."""
     from veilcli.compare import compare as run_compare
@@ -522,6 +551,12 @@ def compare(
         _write_csv(compare_table(result))
     else:
         render_compare(stdout, result, result.themes)
+    unsettled = result.unsettled()
+    if strict and unsettled:
+        stderr.print(
+            text(f"--strict: {len(unsettled)} indicator(s) without a settled status: {', '.join(unsettled)}")
+        )
+        raise typer.Exit(1)
 
 
 def _export_tables(
@@ -614,7 +649,7 @@ def schema(
 
     if out is not None:
         for path in write_schemas(out):
-            print(path)
+            stdout.print(text(str(path)))
         return
     for kind in Kind:
         stdout.print(text(kind.value, "bold"))

@@ -35,7 +35,9 @@ STATUS_FILLS = {
     Status.achieved.value: "C6EFCE",
     Status.not_achieved.value: "FFC7CE",
     Status.monitor.value: "D9D9D9",
-    Status.no_data.value: "FFEB9C",
+    Status.undetermined.value: "FFEB9C",
+    Status.no_data.value: "EDEDED",
+    Status.incomplete.value: "FCE4D6",
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -152,6 +152,13 @@ def render_ingest(console: Console, result: IngestResult) -> None:
             details.append("channels " + ", ".join(f"{k} {v:.1%}" for k, v in s.channel_mix.items()))
         if details:
             console.print(text("  " + "; ".join(details)))
+        if s.covers:
+            how = (
+                "as declared"
+                if s.coverage_declared
+                else "inferred: pass --covers/--scope if the extract covers more"
+            )
+            console.print(text(f"  covers {s.covers}, categories: {', '.join(s.scope or [])} ({how})"))
         if warnings.get((s.path, s.sheet)):
             found = ", ".join(f"{code} x{n}" for code, n in warnings[(s.path, s.sheet)].items())
             console.print(text(f"  warnings (rows kept): {found}; `veilcli validate` shows where"))
@@ -194,6 +201,20 @@ def render_status(console: Console, status: StoreStatus) -> None:
         )
     console.print(line(("store", "bold"), f" {status.store}"))
     console.print(sources)
+    covering = [s for s in status.sources if s.covers_from is not None]
+    if covering:
+        spans = new_table(console, "path", "kind", "covers", "categories", "areas", header_style="bold")
+        for s in covering:
+            declared = " (declared)" if s.covers_declared or s.scope_declared else ""
+            add_text_row(
+                spans,
+                s.path,
+                s.kind.value,
+                f"{s.covers_from}..{s.covers_to}{declared}",
+                ", ".join(s.scope or []),
+                ", ".join(s.areas or []),
+            )
+        console.print(spans)
     by_kind: dict[str, list[CoverageRow]] = {}
     for row in status.coverage:
         by_kind.setdefault(row.kind.value, []).append(row)

@@ -1,24 +1,40 @@
-"""Rich rendering of `veilcli compare`: one table per theme, goals coloured on a terminal."""
+"""Rich rendering of `veilcli compare`: one table per theme, goals coloured on a terminal.
+
+Registered figures first; the underlying figure (after the corrections, with its range and own
+status) beside them; every note under the table it qualifies. Plan, area, district, indicator and
+benchmark names are user text: printed as ``Text``, never markup.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.text import Text
 
 from veilcli.compare import CompareResult, IndicatorResult
+from veilcli.console_text import line, text
 from veilcli.goals import Status
 from veilcli.plans import Unit
-from veilcli.render import new_table
+from veilcli.render import add_text_row, new_table
 
 STATUS_TEXT = {
     Status.achieved: ("achieved", "green", "✔"),
     Status.not_achieved: ("not achieved", "red", "✘"),
-    Status.no_goal: ("monitor", "bright_black", "·"),
+    Status.undetermined: ("undetermined", "yellow", "~"),
+    Status.monitor: ("monitor", "bright_black", "·"),
     Status.no_data: ("no data", "yellow", "?"),
+    Status.incomplete: ("incomplete", "yellow", "…"),
 }
 GOAL_TEXT = {"decrease": "decrease", "no_increase": "no increase", "none": "-"}
+UNIT_TEXT = {
+    "per_1000_inhabitants": "/1,000 inh.",
+    "per_1000_dwellings": "/1,000 dwell.",
+    "per_1000_youths_12_24": "/1,000 youths",
+    "count": "count",
+}
 
 
-def _value(value: float | None, unit: Unit) -> str:
+def value_text(value: float | None, unit: Unit) -> str:
+    """A value as shown: counts whole, rates with one decimal (two below 1)."""
     if value is None:
         return "-"
     if unit is Unit.count:
@@ -26,22 +42,45 @@ def _value(value: float | None, unit: Unit) -> str:
     return f"{value:,.2f}" if abs(value) < 1 else f"{value:,.1f}"  # 0.2 street robberies per 1,000 hides +20%
 
 
-def _pct(value: float | None) -> str:
+def pct_text(value: float | None) -> str:
+    """A change in %: whole percents, a decimal below 1% (never "0%" for a change that is not 0)."""
     if value is None:
         return "-"
-    return "0%" if round(value) == 0 else f"{value:+.0f}%"
+    if value == 0:
+        return "0%"
+    if abs(value) < 1:
+        shown = f"{value:+.1f}"
+        return (shown if shown not in ("+0.0", "-0.0") else f"{value:+.2g}") + "%"
+    return f"{value:+.0f}%"
+
+
+def range_text(low: float | None, high: float | None) -> str:
+    """An underlying change range, e.g. "-1% .. +7%" (one value when both ends agree)."""
+    if low is None or high is None:
+        return "-"
+    if pct_text(low) == pct_text(high):
+        return pct_text(low)
+    return f"{pct_text(low)} .. {pct_text(high)}"
 
 
 def render_compare(console: Console, result: CompareResult, themes: dict[int, str]) -> None:
-    """Every theme's indicators: values per period, change, goal, status, benchmarks, significance."""
+    """Every theme's indicators: registered values, change, goal, status, significance; the
+    underlying change range and status beside them; benchmarks; notes."""
     fancy = console.is_terminal
     corrections = [name for name, on in result.normalisation.items() if on]
     console.print(
-        f"[bold]{result.plan}[/]: {result.area}, {result.period} vs {result.baseline}; "
-        f"corrections: {', '.join(corrections) if corrections else 'none (raw registered counts)'}",
-        highlight=False,
+        line(
+            (result.plan, "bold"),
+            f": {result.area}, {result.period} vs {result.baseline}. Registered figures; "
+            + (
+                f"underlying after {' and '.join(corrections)} beside them."
+                if corrections
+                else "no corrections (--raw)."
+            ),
+        )
     )
     bench_names = list(result.indicators[0].benchmarks) if result.indicators else []
+    underlying = any(i.underlying is not None for i in result.indicators)
     for theme in sorted({i.theme for i in result.indicators}):
         table = new_table(
             console,
@@ -49,75 +88,73 @@ def render_compare(console: Console, result: CompareResult, themes: dict[int, st
             header_style="bold",
             title_justify="left",
         )
-        for header in ["indicator", "unit", *result.periods, "change", "goal", "status", "p"]:
-            table.add_column(
-                header, justify="right" if header not in ("indicator", "unit", "goal", "status") else "left"
-            )
-        for name in bench_names:
-            table.add_column(f"{name} change", justify="right")
-        table.add_column("raw → corrected")
+        headers = ["indicator", "unit", *result.periods, "change", "goal", "status", "p"]
+        if underlying:
+            headers += ["underlying", "status (underl.)"]
+        headers += [f"{name} change" for name in bench_names]
+        for header in headers:
+            left = header in ("indicator", "unit", "goal", "status", "status (underl.)")
+            table.add_column(text(header), justify="left" if left else "right")
         for ind in (i for i in result.indicators if i.theme == theme):
-            table.add_row(*_cells(ind, result, bench_names, fancy))
+            add_text_row(table, *_cells(ind, result, bench_names, fancy, underlying))
         console.print(table)
-    notes = [(i.id, n) for i in result.indicators for n in i.notes]
-    for ident, note in notes:
-        console.print(f"  {ident}: {note}", highlight=False)
+    for ind in result.indicators:
+        for note in ind.notes:
+            console.print(text(f"  {ind.id}: {note.message}"))
     console.print(
-        "  p: exact test of equal rates vs the baseline (counts rounded); "
-        "'~' marks a change within chance (p >= 0.05).",
-        highlight=False,
+        text(
+            "  p: exact test of equal rates on the registered counts vs the baseline; "
+            "'~' marks a change within chance (p >= 0.05). underlying: the change after samenloop, as a "
+            "range where online reporting was extended (every extra online report new .. none new)."
+        )
     )
     for district in result.districts or []:
         table = new_table(
             console, title=f"district {district.district}", header_style="bold", title_justify="left"
         )
         for header in ["indicator", *result.periods, "change", "status"]:
-            table.add_column(header)
+            table.add_column(text(header))
         for ind in district.indicators:
             shown = ind.values if district.has_population else ind.counts
             unit = ind.unit if district.has_population else Unit.count
-            table.add_row(
+            add_text_row(
+                table,
                 ind.label,
-                *[_value(shown[p], unit) for p in result.periods],
-                _pct(ind.change_pct if district.has_population else None),
-                _status(ind.status, fancy),
+                *[value_text(shown[p], unit) for p in result.periods],
+                pct_text(ind.change_pct if district.has_population else None),
+                _status(ind.status, fancy) if district.has_population else text("-"),
             )
         console.print(table)
-        if not district.has_population:
-            console.print(
-                f"  {district.district}: no district population stored: counts only, no rates or goals"
-            )
+        notes = {n.message for ind in district.indicators for n in ind.notes}
+        for message in sorted(notes):
+            console.print(text(f"  {district.district}: {message}"))
 
 
-def _status(value: Status, fancy: bool) -> str:
-    text, colour, symbol = STATUS_TEXT[value]
-    return f"[{colour}]{symbol} {text}[/]" if fancy else text
+def _status(value: Status, fancy: bool) -> Text:
+    words, colour, symbol = STATUS_TEXT[value]
+    return text(f"{symbol} {words}", colour) if fancy else text(words)
 
 
-def _cells(ind: IndicatorResult, result: CompareResult, bench_names: list[str], fancy: bool) -> list[str]:
-    unit = {
-        "per_1000_inhabitants": "/1,000 inh.",
-        "per_1000_dwellings": "/1,000 dwell.",
-        "per_1000_youths_12_24": "/1,000 youths",
-        "count": "count",
-    }[ind.unit.value]
+def _cells(
+    ind: IndicatorResult, result: CompareResult, bench_names: list[str], fancy: bool, underlying: bool
+) -> list[str | Text]:
     chance = ""
     if ind.p_value is not None:
         chance = f"{ind.p_value:.2f}" + ("" if ind.significant else " ~")
-    differs = any(ind.raw_values[p] != ind.values[p] for p in result.periods)
-    raw_note = ""
-    if differs:
-        now = result.period
-        raw, corrected = _value(ind.raw_values[now], ind.unit), _value(ind.values[now], ind.unit)
-        raw_note = f"{raw} → {corrected} ({_pct(ind.raw_change_pct)} raw)"
-    return [
+    cells: list[str | Text] = [
         ind.label,
-        unit,
-        *[_value(ind.values[p], ind.unit) for p in result.periods],
-        _pct(ind.change_pct),
+        UNIT_TEXT[ind.unit.value],
+        *[value_text(ind.values[p], ind.unit) for p in result.periods],
+        pct_text(ind.change_pct),
         GOAL_TEXT[ind.goal.value],
         _status(ind.status, fancy),
         chance,
-        *[_pct(ind.benchmarks[name].change_pct) for name in bench_names],
-        raw_note,
     ]
+    if underlying:
+        under = ind.underlying
+        if under is None:
+            cells += ["-", "-"]
+        else:
+            cells += [range_text(*under.change_pct_range), _status(under.status, fancy)]
+    cells += [pct_text(ind.benchmarks[name].change_pct) for name in bench_names]
+    return cells
