@@ -649,7 +649,7 @@ def schema(
 
     if out is not None:
         for path in write_schemas(out):
-            stdout.print(text(str(path)))
+            stdout.print(text(str(path)), soft_wrap=True)
         return
     for kind in Kind:
         stdout.print(text(kind.value, "bold"))
