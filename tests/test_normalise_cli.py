@@ -71,11 +71,14 @@ def test_json_numbers_by_hand(store: Store) -> None:
     assert (bike["raw"], bike["after_samenloop"], bike["corrected"]) == (15, 15, 13)
     assert rows[("2019H1", "3.1.3")]["corrected"] == 0 and rows[("2019H1", "1.4.6")]["corrected"] == 1
     [split] = [c for c in data["changes"] if c["category"] == "1.2.3"]
-    # raw +87.5% (15/8); corrected +62.5% (13/8): samenloop 0 pts, internet 25 pts
+    # no population in this store: changes of counts. raw +87.5% (15/8); after samenloop the same
+    # (the point); the internet bound 13/8 = +62.5%: the underlying range is +62.5% .. +87.5%
+    assert split["change_of"] == "count"
     assert split["raw_change_pct"] == pytest.approx(87.5)
     assert split["samenloop_pts"] == pytest.approx(0)
     assert split["internet_pts"] == pytest.approx(25)
-    assert split["underlying_change_pct"] == pytest.approx(62.5)
+    assert split["underlying_change_pct"] == pytest.approx(87.5)
+    assert split["underlying_low_pct"] == pytest.approx(62.5)
 
 
 def test_cli_json_equals_the_library(store: Store) -> None:

@@ -338,3 +338,40 @@ def test_header_row_in_a_map_file_is_honoured(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["validate", str(data), "--map", str(mapping), "--format", "json"])
     assert result.exit_code == 0, result.output
+
+
+def test_normalise_changes_are_of_rates_like_compare() -> None:
+    from veilcli.api import change_split
+
+    rows = pl.DataFrame(
+        {
+            "area": ["A", "A"],
+            "category": ["1.2.3", "1.2.3"],
+            "period": ["2017H1", "2019H1"],
+            "raw": [10.0, 12.0],
+            "after_samenloop": [10.0, 11.0],
+            "corrected": [10.0, 10.0],
+        }
+    )
+    population = pl.DataFrame({"year": [2017, 2019], "area": ["A", "A"], "inhabitants": [1000, 1200]})
+    [split] = change_split(rows, "2017H1", "2019H1", population).to_dicts()
+    # rates: 10/1,000 = 10 per 1,000 -> 12/1,200 = 10: 0% registered; 11/1,200 -> -8.3%; 10/1,200 -> -16.7%
+    assert split["change_of"] == "per_1000_inhabitants"
+    assert split["raw_change_pct"] == pytest.approx(0.0, abs=1e-9)
+    assert split["underlying_change_pct"] == pytest.approx((11 / 1200 / (10 / 1000) - 1) * 100)
+    assert split["underlying_low_pct"] == pytest.approx((10 / 1200 / (10 / 1000) - 1) * 100)
+    assert split["samenloop_pts"] == pytest.approx(100 / 12)
+
+
+def test_pct_text_never_hides_a_change() -> None:
+    from veilcli.render import pct_text
+
+    assert [pct_text(v) for v in (0.0, 0.4, -0.04, 0.004, 7.4, -31.2, None)] == [
+        "0%",
+        "+0.4%",
+        "-0.04%",
+        "+0.004%",
+        "+7%",
+        "-31%",
+        "-",
+    ]

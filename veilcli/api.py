@@ -16,6 +16,7 @@ import polars as pl
 
 from veilcli.classification import categories
 from veilcli.errors import UsageError
+from veilcli.indicators import population_table
 from veilcli.models import Kind
 from veilcli.normalise import aggregate_counts, aggregate_registrations, combine, roll_up_counts
 from veilcli.periods import Period, parse_period
@@ -148,23 +149,36 @@ def normalise_store(
         rules=loaded,
         raw=raw,
         rows=rows,
-        changes=change_split(rows, str(base) if base else None, str(chosen)),
+        changes=change_split(
+            rows,
+            str(base) if base else None,
+            str(chosen),
+            population_table(store.scan(Kind.population)).select("year", "area", "inhabitants"),
+        ),
         applied={"samenloop": rules.samenloop.enabled, "internet": rules.internet.method != "none"},
     )
 
 
-def change_split(rows: pl.DataFrame, baseline: str | None, period: str) -> pl.DataFrame:
-    """Per area x category: raw change vs the baseline, split into samenloop, internet and underlying.
+def change_split(
+    rows: pl.DataFrame, baseline: str | None, period: str, population: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Per area x category: the registered change vs the baseline, split into samenloop and
+    internet points, and the underlying change as a range (DESIGN §2), all in %.
 
-    raw change = samenloop points + internet points + underlying change (all in %).
+    With ``population`` (year, area, inhabitants) the changes are of rates per 1,000 inhabitants,
+    as ``compare`` reports them; an area without inhabitants in both years gets changes of counts,
+    and ``change_of`` says which. raw change = samenloop points + underlying point; the underlying
+    low end (every extra online report new) = point - internet points.
     """
     schema = {
         "area": pl.String,
         "category": pl.String,
+        "change_of": pl.String,
         "raw_change_pct": pl.Float64,
         "samenloop_pts": pl.Float64,
         "internet_pts": pl.Float64,
         "underlying_change_pct": pl.Float64,
+        "underlying_low_pct": pl.Float64,
     }
     if baseline is None or baseline == period:
         return pl.DataFrame(schema=schema)
@@ -174,18 +188,34 @@ def change_split(rows: pl.DataFrame, baseline: str | None, period: str) -> pl.Da
     )
     now = rows.filter(pl.col("period") == period).select("area", "category", *columns)
     both = now.join(then, on=["area", "category"], how="full", coalesce=True)
+    people = pl.DataFrame(schema={"area": pl.String, "year": pl.Int64, "inhabitants": pl.Int64})
+    if population is not None:
+        people = population.select(
+            "area", pl.col("year").cast(pl.Int64), pl.col("inhabitants").cast(pl.Int64)
+        )
+    inhabitants = {
+        tag: people.filter(pl.col("year") == int(label[:4])).select("area", pl.col("inhabitants").alias(tag))
+        for tag, label in (("pop_now", period), ("pop_b", baseline))
+    }
+    both = both.join(inhabitants["pop_now"], on="area", how="left").join(
+        inhabitants["pop_b"], on="area", how="left"
+    )
+    rates = (pl.col("pop_now") > 0) & (pl.col("pop_b") > 0)
+    scale = pl.when(rates).then(pl.col("pop_b") / pl.col("pop_now")).otherwise(1.0)
 
     def change(column: str) -> pl.Expr:
         before = pl.col(f"{column}_b")
-        return pl.when(before > 0).then((pl.col(column) / before - 1) * 100)
+        return pl.when(before > 0).then((pl.col(column) * scale / before - 1) * 100)
 
     return both.select(
         "area",
         "category",
+        pl.when(rates).then(pl.lit("per_1000_inhabitants")).otherwise(pl.lit("count")).alias("change_of"),
         change("raw").alias("raw_change_pct"),
         (change("raw") - change("after_samenloop")).alias("samenloop_pts"),
         (change("after_samenloop") - change("corrected")).alias("internet_pts"),
-        change("corrected").alias("underlying_change_pct"),
+        change("after_samenloop").alias("underlying_change_pct"),
+        change("corrected").alias("underlying_low_pct"),
     ).sort("area", "category")
 
 

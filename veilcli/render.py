@@ -231,20 +231,31 @@ def render_status(console: Console, status: StoreStatus) -> None:
         console.print(table)
 
 
+def pct_text(value: float | None, unit: str = "%") -> str:
+    """A change: whole numbers, a decimal below 1 (never "0%" for a change that is not 0)."""
+    if value is None:
+        return "-"
+    if value == 0:
+        return f"0{unit}"
+    if abs(value) < 1:
+        shown = f"{value:+.1f}"
+        return (shown if shown not in ("+0.0", "-0.0") else f"{value:+.2g}") + unit
+    return f"{value:+.0f}{unit}"
+
+
 def _signed(value: float | None, unit: str) -> str:
-    return "n/a" if value is None else f"{value:+.0f}{unit}"
+    return "n/a" if value is None else pct_text(value, unit)
 
 
 def change_sentence(change: dict[str, float | None]) -> str:
-    """'+12% raw, of which samenloop +7 pts, internet +3 pts, underlying +2%'."""
+    """'+12% raw (per 1,000 inh.), of which samenloop +7 pts; underlying +5% .. +2% (internet)'."""
     if change.get("raw_change_pct") is None:
         return "no baseline count: change undefined"
+    basis = " (per 1,000 inh.)" if change.get("change_of") == "per_1000_inhabitants" else " (counts)"
     raw, samenloop = _signed(change["raw_change_pct"], "%"), _signed(change["samenloop_pts"], " pts")
-    internet, underlying = (
-        _signed(change["internet_pts"], " pts"),
-        _signed(change["underlying_change_pct"], "%"),
-    )
-    return f"{raw} raw, of which samenloop {samenloop}, internet {internet}, underlying {underlying}"
+    point, low = _signed(change["underlying_change_pct"], "%"), _signed(change.get("underlying_low_pct"), "%")
+    underlying = point if point == low else f"{low} .. {point}"
+    return f"{raw} raw{basis}, of which samenloop {samenloop}; underlying {underlying}"
 
 
 def _number(value: float | None, decimals: int = 1) -> str:
@@ -275,7 +286,7 @@ def render_normalise(console: Console, result: NormaliseResult) -> None:
         "raw",
         "samenloop",
         "internet",
-        "corrected",
+        "bound",
         "change vs baseline",
         "notes",
     ]

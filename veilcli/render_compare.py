@@ -14,7 +14,7 @@ from veilcli.compare import CompareResult, IndicatorResult
 from veilcli.console_text import line, text
 from veilcli.goals import Status
 from veilcli.plans import Unit
-from veilcli.render import add_text_row, new_table
+from veilcli.render import add_text_row, new_table, pct_text
 
 STATUS_TEXT = {
     Status.achieved: ("achieved", "green", "✔"),
@@ -40,18 +40,6 @@ def value_text(value: float | None, unit: Unit) -> str:
     if unit is Unit.count:
         return f"{value:,.0f}"
     return f"{value:,.2f}" if abs(value) < 1 else f"{value:,.1f}"  # 0.2 street robberies per 1,000 hides +20%
-
-
-def pct_text(value: float | None) -> str:
-    """A change in %: whole percents, a decimal below 1% (never "0%" for a change that is not 0)."""
-    if value is None:
-        return "-"
-    if value == 0:
-        return "0%"
-    if abs(value) < 1:
-        shown = f"{value:+.1f}"
-        return (shown if shown not in ("+0.0", "-0.0") else f"{value:+.2g}") + "%"
-    return f"{value:+.0f}%"
 
 
 def range_text(low: float | None, high: float | None) -> str:

@@ -531,6 +531,7 @@ def _describe(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
 
 def _age_at(date: str, birth: str) -> pl.Expr:
     d, b = pl.col(date), pl.col(birth)
+
     # month() and day() are Int8: widen before arithmetic (month * 100 overflows Int8).
     def month_day(x: pl.Expr) -> pl.Expr:
         return x.dt.month().cast(pl.Int32) * 100 + x.dt.day().cast(pl.Int32)
