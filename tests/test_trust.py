@@ -375,3 +375,24 @@ def test_pct_text_never_hides_a_change() -> None:
         "-31%",
         "-",
     ]
+
+
+def test_birth_dates_give_ages_and_are_never_stored(tmp_path: Path) -> None:
+    suspects = tmp_path / "verdachten.csv"
+    suspects.write_text(
+        "Registratienummer;Datum;Geboortedatum;Woonplaats;Soort misdrijf code\n"
+        "R1;2019-03-01;2001-03-02;Testdorp;1.1.1\nR2;2019-03-01;2001-03-01;Testdorp;1.1.1\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "store")
+    assert ingest_paths([suspects], store, ReadOptions()).stored
+    stored = (
+        store.scan(Kind.suspects)
+        .select("registration_id", "age", "birth_date")
+        .collect()
+        .sort("registration_id")
+    )
+    assert stored["age"].to_list() == [17, 18]  # the day before the 18th birthday, and on it
+    assert stored["birth_date"].null_count() == 2
+    for path in (tmp_path / "store").rglob("*.parquet"):  # every stored file, not only through the store
+        assert pl.read_parquet(path)["birth_date"].null_count() == pl.read_parquet(path).height

@@ -275,9 +275,9 @@ def ingest_paths(
             assert kind is not None
             source_id = _source_id(p.sha256, r.sheet)
             relative = store.new_file_name(kind, source_id)
-            frames[relative] = p.validated.data.with_columns(pl.lit(source_id).alias("source_id")).select(
-                list(stored_schema(kind))
-            )
+            frames[relative] = _without_birth_dates(
+                p.validated.data.with_columns(pl.lit(source_id).alias("source_id"))
+            ).select(list(stored_schema(kind)))
             if skip_invalid and r.rows_invalid:
                 p.summary.rejected_file = str(_rejected_file(p.validated, rejected_to, used_names))
             sources.append(
@@ -310,6 +310,15 @@ def ingest_paths(
     return IngestResult(
         store=str(store.root), stored=bool(to_store), sources=[p.summary for p in pending], report=report
     )
+
+
+def _without_birth_dates(data: pl.DataFrame) -> pl.DataFrame:
+    """A birth date only serves to compute the age (done at validation); with residence and
+    registration it identifies a person, so it is never stored (the column stays, empty, so
+    stores keep one schema)."""
+    if "birth_date" not in data.columns:
+        return data
+    return data.with_columns(pl.lit(None, dtype=data.schema["birth_date"]).alias("birth_date"))
 
 
 def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str, object]:
@@ -378,7 +387,7 @@ def _resolve_conflicts(
             old = by_source[source_id]
             # A source replaced earlier in this command: keep working on its pending rows.
             current = replaced.get(source_id)
-            base = current[1] if current else pl.read_parquet(store.path_of(old))
+            base = current[1] if current else pl.read_parquet(store.path_of(old), glob=False)
             kept = base.join(clashes.select(key), on=key, how="anti")
             relative = current[0] if current else store.new_file_name(kind, old.id, replaced=True)
             replaced[source_id] = (relative, kept)

@@ -327,7 +327,8 @@ class Store:
             size = f"{info.st_size} bytes, the manifest says {source.file_size}"
             return f"its stored file {source.file} has {size}"
         try:
-            schema = pl.read_parquet_schema(path)
+            with open(path, "rb") as handle:  # a handle: a store path with '[' is no glob pattern
+                schema = pl.read_parquet_schema(handle)
         except (pl.exceptions.PolarsError, OSError):
             return f"its stored file {source.file} is not a readable Parquet file"
         wrong = _schema_problem(source, {name: str(dtype) for name, dtype in schema.items()})
@@ -368,7 +369,7 @@ class Store:
         frames = []
         for source in chosen:
             path = self.path_of(source)
-            frame = pl.scan_parquet(path)
+            frame = pl.scan_parquet(path, glob=False)
             present = set(frame.collect_schema().names())
             frames.append(
                 frame.select(
@@ -472,7 +473,12 @@ class Store:
         except OSError as exc:
             raise _write_error(self.root, exc) from exc
         # An empty folder, or one where a command that stored nothing left its lock file.
-        foreign = sorted(e.name for e in entries if not (e.name == LOCK and e.is_file(follow_symlinks=False)))
+        # A manifest temp file is ours: another command's first commit is writing it right now.
+        foreign = sorted(
+            e.name
+            for e in entries
+            if not (e.is_file(follow_symlinks=False) and (e.name == LOCK or _MANIFEST_TEMP.fullmatch(e.name)))
+        )
         if foreign:
             shown = ", ".join(safe_text(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
             raise StoreError(
