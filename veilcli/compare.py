@@ -566,7 +566,9 @@ class _Context:
         if empty:
             notes.append(self.note("benchmark_no_data", benchmark=name, areas=", ".join(empty[:6])))
         method = _samenloop_method([p for ps in points.values() for p in ps], self.rules)
-        if underlying is not None and not empty and method != underlying.corrections.samenloop:
+        # Only where the correction moved the area's figure: otherwise nothing is unlike.
+        moved = underlying is not None and any(e["samenloop"] for e in underlying.effects.values())
+        if underlying is not None and moved and not empty and method != underlying.corrections.samenloop:
             notes.append(
                 self.note(
                     "benchmark_corrected_differently",

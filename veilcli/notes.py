@@ -63,9 +63,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "alle aangiften in het peiljaar {baseline} waren online: geen correctie voor internetaangifte",
     ),
     "internet_range": (
-        "online reporting was extended for this offence since {since}: the underlying change lies "
+        "online reporting was extended for these offences since {since}: the underlying change lies "
         "between {low_pct:+.1f}% (every extra online report is new) and {high_pct:+.1f}% (none is)",
-        "internetaangifte is voor dit delict uitgebreid sinds {since}: de onderliggende verandering ligt "
+        "internetaangifte is voor deze delicten uitgebreid sinds {since}: de onderliggende verandering ligt "
         "tussen {low_pct:+.1f}% (elke extra internetaangifte is nieuw) en {high_pct:+.1f}% (geen enkele)",
     ),
     "estimated_youths": (
@@ -93,9 +93,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "vergelijking {benchmark}: geen opgeslagen gegevens voor {areas}",
     ),
     "benchmark_corrected_differently": (
-        "benchmark {benchmark}: samenloop corrected by {benchmark_method}, {area} by {area_method}: "
-        "underlying changes are not like for like",
-        "vergelijking {benchmark}: samenloop gecorrigeerd met {benchmark_method}, {area} met {area_method}: "
+        "benchmark {benchmark}: samenloop '{benchmark_method}' there, '{area_method}' here (rows: "
+        "recount by event; factors: published estimate; none: not corrected): underlying changes are "
+        "not like for like",
+        "vergelijking {benchmark}: samenloop '{benchmark_method}' daar, '{area_method}' hier (rows: "
+        "hertelling per gebeurtenis; factors: gepubliceerde schatting; none: niet gecorrigeerd): "
         "onderliggende veranderingen niet één op één vergelijkbaar",
     ),
     "district_no_population": (
