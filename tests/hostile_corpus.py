@@ -1,0 +1,889 @@
+"""Generate the hostile-input corpus: files a careless export, a damaged copy or an attacker produce.
+
+``python tests/hostile_corpus.py FOLDER`` writes every file into FOLDER and prints the table of
+cases; ``tests/test_hostile.py`` runs each through ``veilcli validate`` and ``veilcli ingest``.
+Each case declares its expected outcome: ``refused`` (exit 2, one line that names the file) or
+``accepted`` (read completely: exit 0, or 1 for findings in the rows). The bombs are built small
+on disk: the repeated part of a zip bomb is deflated once and its compressed bytes repeated
+(each copy starts from an empty dictionary, so the copies concatenate into one valid stream),
+and its CRC is combined arithmetically, so a part declaring a gigabyte costs a few kilobytes and
+milliseconds to write. ``dangerous`` cases (bombs, a FIFO, a device) would hang or exhaust
+memory if a guard were missing: they only run in a child process with time and memory limits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import struct
+import sys
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+REFUSED, ACCEPTED = "refused", "accepted"
+
+HEADER = "Jaar;Gebied;Inwoners;Woningen"
+ROWS = ["2019;Almere;207.904;80.911", "2018;Almere;203.990;79.500", "2017;Almere-Stad;103.400;40.650"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile file and what veilcli must do with it."""
+
+    name: str  # file name in the corpus folder (may hold bytes that are not UTF-8: surrogateescape)
+    group: str  # the class of hostility
+    outcome: str  # REFUSED or ACCEPTED
+    reason: str  # why that is the right outcome
+    build: Callable[[Path], None]
+    message: str = ""  # refused: a fragment the one-line message must hold
+    rows: int | None = None  # accepted: rows read (``validate --format json``)
+    env: dict[str, str] = field(default_factory=dict)  # limits lowered or raised for this case
+    dangerous: bool = False  # bombs and hangs: only in a child process with limits
+    secret: str = ""  # a value in the file that must never appear in the message
+
+
+# --- small builders ---------------------------------------------------------------------------
+
+
+def _text(content: str, encoding: str = "utf-8", newline: str = "\n") -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        path.write_bytes(content.replace("\n", newline).encode(encoding))
+
+    return build
+
+
+def _raw(content: bytes) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        path.write_bytes(content)
+
+    return build
+
+
+def _table(*rows: str, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+POPULATION = _table(*ROWS)
+
+
+# --- zip and xlsx writing (byte for byte, so flags, sizes and methods can lie) -----------------
+
+
+def _gf2_times(matrix: list[int], vector: int) -> int:
+    total, index = 0, 0
+    while vector:
+        if vector & 1:
+            total ^= matrix[index]
+        vector >>= 1
+        index += 1
+    return total
+
+
+def _gf2_square(matrix: list[int]) -> list[int]:
+    return [_gf2_times(matrix, matrix[n]) for n in range(32)]
+
+
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """CRC-32 of A+B from crc(A), crc(B) and len(B) (zlib's crc32_combine)."""
+    if length2 <= 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << n for n in range(31)]
+    even = _gf2_square(odd)
+    odd = _gf2_square(even)
+    while True:
+        even = _gf2_square(odd)
+        if length2 & 1:
+            crc1 = _gf2_times(even, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+        odd = _gf2_square(even)
+        if length2 & 1:
+            crc1 = _gf2_times(odd, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+    return crc1 ^ crc2
+
+
+def _crc_repeated(unit: bytes, times: int) -> int:
+    crc, length, result = zlib.crc32(unit), len(unit), 0
+    while times:
+        if times & 1:
+            result = crc32_combine(result, crc, length)
+        crc = crc32_combine(crc, crc, length)
+        length *= 2
+        times >>= 1
+    return result
+
+
+@dataclass
+class Entry:
+    """A zip entry as written: compressed bytes plus what the headers declare."""
+
+    name: str
+    data: bytes
+    size: int
+    crc: int
+    method: int = 8
+    flags: int = 0
+
+
+def deflated(name: str, content: bytes) -> Entry:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return Entry(name, packer.compress(content) + packer.flush(), len(content), zlib.crc32(content))
+
+
+def _segment(content: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(content) + packer.flush(zlib.Z_FULL_FLUSH)
+
+
+def repeated(name: str, prefix: bytes, unit: bytes, times: int, suffix: bytes) -> Entry:
+    """An entry of ``prefix + unit * times + suffix``, built from one compressed copy of ``unit``."""
+    last = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = _segment(prefix) + _segment(unit) * times + last.compress(suffix) + last.flush()
+    crc = crc32_combine(zlib.crc32(prefix), _crc_repeated(unit, times), len(unit) * times)
+    crc = crc32_combine(crc, zlib.crc32(suffix), len(suffix))
+    return Entry(name, data, len(prefix) + len(unit) * times + len(suffix), crc)
+
+
+def write_zip(path: Path, entries: list[Entry]) -> None:
+    """A plain zip (no zip64) from entries whose headers say exactly what the entry declares."""
+    local = struct.Struct("<IHHHHHIIIHH")
+    central = struct.Struct("<IHHHHHHIIIHHHHHII")
+    body, directory = bytearray(), bytearray()
+    for entry in entries:
+        name = entry.name.encode()
+        offset = len(body)
+        fields = (entry.flags, entry.method, 0, 0x21, entry.crc, len(entry.data), entry.size, len(name))
+        body += local.pack(0x04034B50, 20, *fields, 0) + name + entry.data
+        directory += central.pack(0x02014B50, 20, 20, *fields, 0, 0, 0, 0, 0, offset) + name
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0)
+    path.write_bytes(bytes(body + directory + end))
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _column(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cells(rows: list[list[object]], first_row: int = 1) -> str:
+    """sheetData rows of inline strings and numbers, every cell with its reference."""
+    out = []
+    for number, row in enumerate(rows, start=first_row):
+        parts = []
+        for index, value in enumerate(row, start=1):
+            ref = f"{_column(index)}{number}"
+            if isinstance(value, (int, float)):
+                parts.append(f'<c r="{ref}"><v>{value}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{_escape(str(value))}</t></is></c>')
+        out.append(f'<row r="{number}">{"".join(parts)}</row>')
+    return "".join(out)
+
+
+POPULATION_ROWS: list[list[object]] = [
+    ["Jaar", "Gebied", "Inwoners", "Woningen"],
+    [2019, "Almere", 207904, 80911],
+    [2018, "Almere", 203990, 79500],
+]
+
+
+def sheet_xml(data: str, dimension: str | None = None, before: str = "", after: str = "") -> bytes:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
+        f'xmlns:r="{RELS}">{dim}{before}<sheetData>{data}</sheetData>{after}</worksheet>'
+    ).encode()
+
+
+def workbook_entries(
+    sheets: dict[str, bytes | Entry], shared: bytes | Entry | None = None, workbook_head: str = ""
+) -> list[Entry]:
+    """The parts of a minimal xlsx: content types, relationships, workbook, sheets (and strings)."""
+    names = list(sheets)
+    types = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, len(names) + 1)
+    )
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="'
+        'application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        f'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{types}</Types>'
+    )
+    root = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
+        f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    listed = "".join(
+        f'<sheet name="{_escape(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, start=1)
+    )
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{workbook_head}<workbook xmlns="{MAIN}" xmlns:r="{RELS}">'
+        f"<sheets>{listed}</sheets></workbook>"
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(names) + 1)
+    )
+    if shared is not None:
+        rels += f'<Relationship Id="rIdS" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+    entries = [
+        deflated("[Content_Types].xml", content_types.encode()),
+        deflated("_rels/.rels", root.encode()),
+        deflated("xl/workbook.xml", workbook.encode()),
+        deflated(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0"?><Relationships xmlns="{PACKAGE}">{rels}</Relationships>'.encode(),
+        ),
+    ]
+    for i, content in enumerate(sheets.values(), start=1):
+        name = f"xl/worksheets/sheet{i}.xml"
+        if isinstance(content, Entry):
+            content.name = name
+            entries.append(content)
+        else:
+            entries.append(deflated(name, content))
+    if isinstance(shared, Entry):
+        shared.name = "xl/sharedStrings.xml"
+        entries.append(shared)
+    elif shared is not None:
+        entries.append(deflated("xl/sharedStrings.xml", shared))
+    return entries
+
+
+def _xlsx(sheets: dict[str, bytes | Entry], **options: object) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        write_zip(path, workbook_entries(sheets, **options))  # type: ignore[arg-type]
+
+    return build
+
+
+def _good_xlsx() -> bytes:
+    return sheet_xml(cells(POPULATION_ROWS), "A1:D3")
+
+
+def _good_xlsx_bytes(tmp: Path) -> bytes:
+    write_zip(tmp, workbook_entries({"Bevolking": _good_xlsx()}))
+    return tmp.read_bytes()
+
+
+def _patched(patch: Callable[[list[Entry]], None]) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        entries = workbook_entries({"Bevolking": _good_xlsx()})
+        patch(entries)
+        write_zip(path, entries)
+
+    return build
+
+
+def _cut(keep: Callable[[int], int]) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        data = _good_xlsx_bytes(path)
+        path.write_bytes(data[: keep(len(data))])
+
+    return build
+
+
+def _only(*names_and_contents: tuple[str, bytes]) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        write_zip(path, [deflated(n, c) for n, c in names_and_contents])
+
+    return build
+
+
+# --- bombs ------------------------------------------------------------------------------------
+
+MB = 1 << 20
+SPACES = b" " * MB
+
+
+def _zip_bomb(path: Path) -> None:
+    """A sheet that declares (honestly) 1 GiB of whitespace between two rows: 0.9 MB on disk."""
+    prefix = sheet_xml(cells(POPULATION_ROWS[:2])).split(b"</sheetData>")[0]
+    bomb = repeated("", prefix, SPACES, 1023, b"</sheetData></worksheet>")
+    write_zip(path, workbook_entries({"Bevolking": bomb}))
+
+
+def _lying_bomb(path: Path) -> None:
+    """The same bomb, but its headers declare 2 KB: only inflating it shows what it is."""
+    prefix = sheet_xml(cells(POPULATION_ROWS[:2])).split(b"</sheetData>")[0]
+    bomb = repeated("", prefix, SPACES, 1023, b"</sheetData></worksheet>")
+    bomb.size = 2048
+    write_zip(path, workbook_entries({"Bevolking": bomb}))
+
+
+def _whitespace_string_bomb(path: Path) -> None:
+    """One shared string of 200 MB of spaces (Excel's limit is 32,767 characters)."""
+    shared = repeated(
+        "",
+        f'<sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t xml:space="preserve">'.encode(),
+        SPACES,
+        200,
+        b"</t></si></sst>",
+    )
+    sheet = sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+    write_zip(path, workbook_entries({"Blad1": sheet}, shared=shared))
+
+
+def _whitespace_no_markup(path: Path) -> None:
+    """40 MB of spaces inside one cell value, under the ratio limit (VEILCLI_MAX_XLSX_RATIO raised)."""
+    prefix = (
+        sheet_xml(cells(POPULATION_ROWS)).split(b"</sheetData>")[0]
+        + b'<row r="4"><c r="A4" t="inlineStr"><is><t>'
+    )
+    write_zip(
+        path,
+        workbook_entries(
+            {"Bevolking": repeated("", prefix, SPACES, 40, b"</t></is></c></row></sheetData></worksheet>")}
+        ),
+    )
+
+
+def _row_bomb(path: Path) -> None:
+    """100,000 rows, each with a cell in column A and one in XFD: calamine would allocate 1.6G cells."""
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}"><v>1</v></c><c r="XFD{n}"><v>1</v></c></row>' for n in range(1, 100_001)
+    )
+    write_zip(path, workbook_entries({"Blad1": sheet_xml(rows)}))
+
+
+def _identical_rows_bomb(path: Path) -> None:
+    """1.1M identical rows of 20 cells without references: 22M real cells (ratio limit raised)."""
+    unit = b"<row>" + b"<c><v>1</v></c>" * 20 + b"</row>"
+    prefix = sheet_xml("").split(b"</sheetData>")[0]
+    write_zip(
+        path,
+        workbook_entries({"Blad1": repeated("", prefix, unit * 1000, 1100, b"</sheetData></worksheet>")}),
+    )
+
+
+def _far(rows: str, dimension: str | None = None, name: str = "Blad1") -> Callable[[Path], None]:
+    return _xlsx({name: sheet_xml(rows, dimension)})
+
+
+A1_AND_XFD = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def _late_far_cell(path: Path) -> None:
+    """20,000 ordinary rows, then one cell at XFD1048576 at the very end (past the first block)."""
+    body = cells([["Jaar", "Gebied", "Inwoners"], *([2019, f"Wijk {i}", i] for i in range(20_000))])
+    write_zip(
+        path,
+        workbook_entries(
+            {"Blad1": sheet_xml(body + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')}
+        ),
+    )
+
+
+def _out_of_order(path: Path) -> None:
+    """A cell at ZZ999999 hidden among early rows; later rows go back to small numbers."""
+    early = cells(POPULATION_ROWS) + '<row r="999999"><c r="ZZ999999"><v>1</v></c></row>'
+    later = cells([[2017, f"Wijk {i}", i, 1] for i in range(20_000)], first_row=4)
+    write_zip(path, workbook_entries({"Blad1": sheet_xml(early + later)}))
+
+
+def _positional_bomb(path: Path) -> None:
+    """Cells without references: one row of 16,384 cells, then 100,000 one-cell rows."""
+    wide = "<row>" + "<c><v>1</v></c>" * 16_384 + "</row>"
+    write_zip(path, workbook_entries({"Blad1": sheet_xml(wide + "<row><c><v>1</v></c></row>" * 100_000)}))
+
+
+def _prefixed_far_cell(path: Path) -> None:
+    sheet = (
+        f'<?xml version="1.0"?><x:worksheet xmlns:x="{MAIN}"><x:sheetData><x:row r="1"><x:c r="A1">'
+        '<x:v>1</x:v></x:c></x:row><x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'
+        "</x:sheetData></x:worksheet>"
+    ).encode()
+    write_zip(path, workbook_entries({"Blad1": sheet}))
+
+
+def _sst_reservation(path: Path) -> None:
+    shared = (
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}" count="1" uniqueCount="4000000000"><si><t>x</t></si></sst>'
+    )
+    write_zip(path, workbook_entries({"Blad1": _good_xlsx()}, shared=shared.encode()))
+
+
+def _many_entries(path: Path) -> None:
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    entries += [deflated(f"xl/media/pad{i}.bin", b"") for i in range(10_050)]
+    write_zip(path, entries)
+
+
+def _sheets_500(path: Path) -> None:
+    sheets: dict[str, bytes | Entry] = {"Bevolking": _good_xlsx()}
+    sheets.update({f"Blad{i}": sheet_xml(cells([["Jaar", "Gebied", "Inwoners"]])) for i in range(2, 501)})
+    write_zip(path, workbook_entries(sheets))
+
+
+def _no_sheets(path: Path) -> None:
+    write_zip(path, workbook_entries({}))
+
+
+XXE_HEAD = '<!DOCTYPE workbook [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+        for i in range(1, 10)
+    )
+    + f']><sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+)
+
+
+def _flag(
+    flags: int = 0, method: int | None = None, size: int | None = None
+) -> Callable[[list[Entry]], None]:
+    def patch(entries: list[Entry]) -> None:
+        sheet = next(e for e in entries if e.name.startswith("xl/worksheets/"))
+        sheet.flags |= flags
+        if method is not None:
+            sheet.method = method
+        if size is not None:
+            sheet.size = size
+
+    return patch
+
+
+def _duplicate(entries: list[Entry]) -> None:
+    entries.append(deflated("xl/worksheets/sheet1.xml", sheet_xml(A1_AND_XFD)))
+
+
+def _missing_sheet_part(entries: list[Entry]) -> None:
+    entries[:] = [e for e in entries if not e.name.startswith("xl/worksheets/")]
+
+
+# --- file-system oddities ---------------------------------------------------------------------
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path, 0o600)
+
+
+def _symlink(target: str) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        path.symlink_to(target)
+
+    return build
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+    (path / "notes.md").write_text("not data")
+
+
+def _socket(path: Path) -> None:
+    here = Path.cwd()
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        os.chdir(path.parent)  # a socket path is limited to ~108 bytes: bind by the short name
+        server.bind(path.name)
+    finally:
+        os.chdir(here)
+        server.close()  # the socket file stays
+
+
+# --- parquet ----------------------------------------------------------------------------------
+
+
+def _parquet(frame: pl.DataFrame) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        frame.write_parquet(path)
+
+    return build
+
+
+# --- the corpus -------------------------------------------------------------------------------
+
+LONG = "x" * 300_000
+PERSONAL = "Stationsstraat 12"  # a street in a personal column: must never reach a message
+JSON_SHAPE = "JSON"
+
+
+def _json(value: object) -> Callable[[Path], None]:
+    return _raw(json.dumps(value).encode())
+
+
+ODATA_ROW = {
+    "ID": 0,
+    "SoortMisdrijf": "1.1.1",
+    "RegioS": "GM0034",
+    "Perioden": "2019MM01",
+    "GeregistreerdeMisdrijven_1": 5,
+}
+
+
+def cases() -> list[Case]:
+    """Every case of the corpus, in a stable order."""
+    c: list[Case] = []
+
+    def add(
+        name: str, group: str, outcome: str, reason: str, build: Callable[[Path], None], **kw: Any
+    ) -> None:
+        c.append(Case(name, group, outcome, reason, build, **kw))
+
+    xlsx_bomb, fs = "xlsx bomb", "file system"
+    # fmt: off
+    # Line endings and encodings: read completely, or refused naming line and byte.
+    add("cr-only.csv", "line endings", ACCEPTED, "old Mac CR line ends are line ends",
+        _text(POPULATION, newline="\r"), rows=3)
+    add("crlf.csv", "line endings", ACCEPTED, "Windows line ends", _text(POPULATION, newline="\r\n"), rows=3)
+    add("mixed-line-ends.csv", "line endings", ACCEPTED, "LF, CRLF and CR in one file: every line read",
+        _raw(f"{HEADER}\r\n{ROWS[0]}\r{ROWS[1]}\n{ROWS[2]}\r".encode()), rows=3)
+    add("utf8-bom.csv", "encoding", ACCEPTED, "UTF-8 with a byte-order mark",
+        _text("\ufeff" + _table("2019;Almère;1;1")), rows=1)
+    add("utf16-le-bom.csv", "encoding", ACCEPTED, "UTF-16 LE with BOM (Excel 'Unicode text')",
+        _text(POPULATION, "utf-16"), rows=3)
+    add("utf16-be-bom.csv", "encoding", ACCEPTED, "UTF-16 BE with BOM",
+        _raw(b"\xfe\xff" + POPULATION.encode("utf-16-be")), rows=3)
+    add("utf16-le-no-bom.txt", "encoding", ACCEPTED, "UTF-16 told by its NUL pattern",
+        _text(POPULATION, "utf-16-le"), rows=3)
+    add("utf32.csv", "encoding", REFUSED, "UTF-32 is named, not guessed", _text(POPULATION, "utf-32"),
+        message="UTF-32")
+    add("windows-1252.csv", "encoding", ACCEPTED, "Dutch Excel CSV, no UTF-8 anywhere",
+        _text(_table("2019;Café Almère;1;1"), "cp1252"), rows=1)
+    add("utf8-stray-byte-late.csv", "encoding", REFUSED, "one bad byte far in: never re-read as cp1252",
+        _raw(_table("2019;Almère;1;1", *(f"2019;Wijk {i};{i};1" for i in range(20_000))).encode()
+             + b"2019;Caf\xe9;1;1\n"), message="line 20,003")
+    add("utf8-bom-bad-byte.csv", "encoding", REFUSED, "a BOM says UTF-8; a bad byte is an error",
+        _raw(b"\xef\xbb\xbf" + HEADER.encode() + b"\n2019;Almere\xff;1;1\n"), message="byte-order mark")
+    add("utf8-and-cp1252-mixed.csv", "encoding", REFUSED, "é as UTF-8 on one line and as cp1252 on another",
+        _raw(f"{HEADER}\n2019;Almère;1;1\n".encode() + "2018;Almère;1;1\n".encode("cp1252")),
+        message="not valid UTF-8 at line 3")
+    add("utf8-overlong.csv", "encoding", REFUSED, "an overlong UTF-8 sequence among valid UTF-8",
+        _raw(f"{HEADER}\n2019;Almère;1;1\n".encode() + b"2018;\xc0\xafetc;1;1\n"), message="not valid UTF-8")
+    add("utf8-surrogate.csv", "encoding", REFUSED, "an encoded surrogate (CESU-8) among valid UTF-8",
+        _raw(f"{HEADER}\n2019;Almère;1;1\n".encode() + b"2018;\xed\xa0\x80;1;1\n"), message="not valid UTF-8")
+    add("cp1252-undefined-byte.csv", "encoding", REFUSED, "0x81 is no character in UTF-8 or cp1252",
+        _raw(f"{HEADER}\n2019;Almere\x81;1;1\n".encode("latin-1")), message="neither UTF-8 nor Windows-1252")
+    add("nul-byte.csv", "encoding", REFUSED, "a NUL byte in a value",
+        _raw(f"{HEADER}\n2019;Alm\x00ere;1;1\n".encode()), message="NUL byte at line 2")
+    add("nul-in-header.csv", "encoding", REFUSED, "a NUL in the header",
+        _raw(b"Ja\x00ar;Gebied;Inwoners\n2019;A;1\n"), message="NUL byte at line 1")
+    add("random-bytes.csv", "encoding", REFUSED, "binary noise", _raw(bytes(range(256)) * 64),
+        message="NUL byte")
+    add("utf16-odd-length.csv", "encoding", REFUSED, "UTF-16 cut in the middle of a character",
+        _raw(b"\xff\xfe" + POPULATION.encode("utf-16-le") + b"\x41"), message="UTF-16")
+    add("utf16-with-nul-char.csv", "encoding", REFUSED, "a U+0000 inside UTF-16 text",
+        _text(_table("2019;Alm\x00ere;1;1"), "utf-16"), message="NUL character")
+    add("zip-named.csv", "encoding", REFUSED, "an xlsx saved as .csv", _good_xlsx_file, message="zip archive")
+    add("pdf-named.csv", "encoding", REFUSED, "a PDF saved as .csv",
+        _raw(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), message="PDF")
+    add("gzip-named.csv", "encoding", REFUSED, "a gzip file saved as .csv",
+        _raw(b"\x1f\x8b\x08\x00" + bytes(40)), message="gzip")
+    add("bom-in-value.csv", "encoding", ACCEPTED, "a U+FEFF inside a value is text",
+        _text(_table("2019;Alm\ufeffere;1;1")), rows=1)
+
+    # CSV structure.
+    add("empty.csv", "csv structure", REFUSED, "nothing to read", _raw(b""), message="no header row")
+    add("only-bom.csv", "csv structure", REFUSED, "a BOM and nothing else", _raw(b"\xef\xbb\xbf"),
+        message="no header row")
+    add("whitespace-only.csv", "csv structure", REFUSED, "1 MB of blanks", _raw(b" \n\t" * 350_000),
+        message="no header row")
+    add("header-only.csv", "csv structure", ACCEPTED, "a header without rows is read (and not stored)",
+        _text(_table()), rows=0)
+    add("unclosed-quote.csv", "csv structure", REFUSED, "a quote never closed; no kilobytes in the message",
+        _text(_table(*ROWS[:2], '2017;"Almere-Stad;1;1', header=HEADER)
+              + "".join(f"2016;Almere;{i};1;{PERSONAL}\n" for i in range(2000))),
+        message="never closed", secret=PERSONAL)
+    add("unclosed-quote-last-line.csv", "csv structure", REFUSED, "the last value opens a quote",
+        _text(POPULATION + '2016;Almere;1;"1\n'), message="never closed")
+    add("long-field.csv", "csv structure", REFUSED, "a 300 KB field (polars' limit is 128 KB)",
+        _text(_table(f"2019;{LONG};1;1")), message="longer than 131,072 bytes", secret=LONG[:50])
+    add("long-field-in-head.csv", "csv structure", REFUSED, "a 300 KB header cell",
+        _text(f"Jaar;{LONG};Inwoners\n2019;A;1\n"), message="longer than 131,072 bytes")
+    add("long-line-short-fields.csv", "csv structure", ACCEPTED, "60,000 empty fields after the four columns",
+        _text(_table(ROWS[0] + ";" * 60_000, *ROWS[1:])), rows=3)
+    add("many-columns.csv", "csv structure", REFUSED, "a header of 5,000 columns",
+        _text(_table(header=HEADER + "".join(f";Kolom {i}" for i in range(5000)))), message="5,004 columns")
+    add("newline-bomb.csv", "csv structure", REFUSED, "10.5M empty lines after the header (10 MB)",
+        _raw(POPULATION.encode() + b"\n" * 10_500_000), message="lines below the header")
+    add("cell-bomb.csv", "csv structure", REFUSED, "2.1M rows x 10 columns of nothing (21M cells, 21 MB)",
+        _raw(b"Jaar;Gebied;Inwoners;k1;k2;k3;k4;k5;k6;k7\n" + b";;;;;;;;;\n" * 2_100_000), message="cells")
+    add("duplicate-headers.csv", "csv structure", ACCEPTED, "a header written twice",
+        _text(_table(*(r + ";x" for r in ROWS), header=HEADER + ";Gebied")), rows=3)
+    add("no-delimiter.csv", "csv structure", REFUSED, "one column, no known headers", _text("hello\nworld\n"),
+        message="no header row")
+    add("rows-over-limit.csv", "limits", REFUSED, "VEILCLI_MAX_ROWS=2 and three rows", _text(POPULATION),
+        env={"VEILCLI_MAX_ROWS": "2"}, message="more than the limit of 2")
+    add("file-over-limit.csv", "limits", REFUSED, "VEILCLI_MAX_FILE_BYTES=64", _text(POPULATION),
+        env={"VEILCLI_MAX_FILE_BYTES": "64"}, message="more than the limit of 64")
+
+    # Values a terminal or a spreadsheet could run: read and stored as plain text.
+    add("markup-values.csv", "markup, formulas", ACCEPTED, "rich markup in values is text",
+        _text(_table("2019;Almere[/];1;1", "2018;[bold]Almere;1;1", "2017;[link=http://x]A[/link];1;1")),
+        rows=3)
+    add("markup-headers.csv", "markup, formulas", ACCEPTED, "markup after known headers: still those headers",
+        _text(_table(*ROWS, header="Jaar[/];Gebied[/];Inwoners;Woningen")), rows=3)
+    add("markup-unknown-headers.csv", "markup, formulas", REFUSED, "[bold]Gebied is not a known header",
+        _text(_table(*ROWS, header="[bold]Jaar;[bold]Gebied;Inwoners;Woningen")),
+        message="cannot tell which kind")
+    add("ansi-values.csv", "markup, formulas", ACCEPTED, "ANSI escapes and control characters in values",
+        _text(_table("2019;\x1b[31mAlmere\x1b[0m;1;1", "2018;Al\x07mere\x08;1;1",
+                     "2017;\x1b]0;title\x07;1;1")),
+        rows=3)
+    add("bidi-values.csv", "markup, formulas", ACCEPTED, "a right-to-left override in a value",
+        _text(_table("2019;Almere\u202eerelA;1;1")), rows=1)
+    add("formula-values.csv", "markup, formulas", ACCEPTED, "formula-like values are data, not formulas",
+        _text(_table('2019;"=HYPERLINK(""http://x"";""y"")";1;1', "2018;=cmd|' /C calc'!A0;1;1",
+                     "2017;@SUM(A1);1;1", "2016;+31 20;1;1", "2015;-1+1;1;1")), rows=5)
+
+    # JSON of every wrong shape.
+    for name, value, message in (
+        ("scalar", 5, "not a JSON object or array"),
+        ("string", "Almere", "not a JSON object or array"),
+        ("null", None, "not a JSON object or array"),
+        ("empty-array", [], "holds no records"),
+        ("empty-object", {}, "without a 'value' list"),
+        ("array-of-numbers", [1, 2, 3], "not records"),
+        ("array-of-arrays", [[1, 2], [3]], "not records"),
+        ("object-without-value", {"Jaar": 2019, "Gebied": "Almere"}, "without a 'value' list"),
+        ("value-number", {"value": 5}, "'value' is a number"),
+        ("value-object", {"value": {"a": 1}}, "'value' is an object"),
+        ("value-string", {"value": "x"}, "'value' is text"),
+        ("value-null", {"value": None}, "'value' is null"),
+        ("value-empty", {"value": []}, "'value' is empty"),
+        ("value-numbers", {"value": [1, 2]}, "not records"),
+        ("value-mixed", {"value": [ODATA_ROW, 2]}, "not all have the same shape"),
+        ("records-mixed", [{"Jaar": 2019}, 2], "not all have the same shape"),
+        ("records-nested", [{"Jaar": 2019, "Gebied": {"naam": "Almere"}}], "nested values"),
+        ("value-nested", {"value": [{**ODATA_ROW, "RegioS": ["GM0034"]}]}, "nested values"),
+    ):
+        add(f"json-{name}.json", "json shape", REFUSED, f"JSON of the wrong shape: {name}", _json(value),
+            message=message)
+    add("json-deep.json", "json shape", REFUSED, "arrays nested 100,000 deep",
+        _raw(b"[" * 100_000 + b"]" * 100_000), message="cannot be read as JSON", dangerous=True)
+    add("json-deep-in-value.json", "json shape", REFUSED, "a value nested 100,000 deep",
+        _raw(b'{"value": [{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}]}"),
+        message="cannot be read as JSON", dangerous=True)
+    add("json-ndjson.json", "json shape", REFUSED, "JSON lines, not one document",
+        _raw(b'{"a":1}\n{"a":2}\n'), message="cannot be read as JSON")
+    add("json-trailing-garbage.json", "json shape", REFUSED, "a document followed by junk",
+        _raw(b'[{"a":1}] junk'), message="cannot be read as JSON")
+    add("json-nan.json", "json shape", REFUSED, "NaN is not JSON", _raw(b'[{"Jaar": NaN}]'),
+        message="cannot be read as JSON")
+    add("json-long-string.json", "json shape", REFUSED, "a 300 KB string value",
+        _json({"value": [{**ODATA_ROW, "RegioS": LONG}]}), message="more than the 131,072", secret=LONG[:50])
+    add("json-odata.json", "json shape", ACCEPTED, "a police OData document",
+        _json({"odata.metadata": "x", "value": [ODATA_ROW]}), rows=1)
+    add("json-cp1252.json", "json shape", ACCEPTED, "a records array saved as Windows-1252",
+        _raw('[{"Jaar": 2019, "Gebied": "Almère", "Inwoners": 5}]'.encode("cp1252")), rows=1)
+    add("json-over-limit.json", "limits", REFUSED, "VEILCLI_MAX_JSON_BYTES=32", _json({"value": [ODATA_ROW]}),
+        env={"VEILCLI_MAX_JSON_BYTES": "32"}, message="more than the limit of 32")
+
+    # xlsx containers.
+    add("text.xlsx", "xlsx container", REFUSED, "a CSV under an .xlsx name", _text(POPULATION),
+        message="text file")
+    add("random.xlsx", "xlsx container", REFUSED, "not a zip", _raw(bytes(range(256)) * 8),
+        message="not a zip archive")
+    add("empty.xlsx", "xlsx container", REFUSED, "zero bytes", _raw(b""), message="not a zip archive")
+    add("password-protected.xlsx", "xlsx container", REFUSED, "an encrypted workbook is an OLE2 file",
+        _raw(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"EncryptedPackage"),
+        message="password-protected")
+    add("truncated-half.xlsx", "xlsx container", REFUSED, "a copy cut in half", _cut(lambda n: n // 2),
+        message="damaged or truncated")
+    add("truncated-tail.xlsx", "xlsx container", REFUSED, "the end of the central directory cut off",
+        _cut(lambda n: n - 30), message="damaged or truncated")
+    add("docx.xlsx", "xlsx container", REFUSED, "a Word document renamed",
+        _only(("word/document.xml", b"<w/>")), message="Word document")
+    add("ods.xlsx", "xlsx container", REFUSED, "an OpenDocument spreadsheet renamed",
+        _only(("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", b"<x/>")),
+        message="OpenDocument")
+    add("xlsb.xlsx", "xlsx container", REFUSED, "a binary workbook renamed",
+        _only(("xl/workbook.bin", b"\x00\x01")), message=".xlsb")
+    add("zip-without-workbook.xlsx", "xlsx container", REFUSED, "a zip of other files",
+        _only(("notes.txt", b"hi")), message="no xl/workbook.xml")
+    add("encrypted-entry.xlsx", "xlsx container", REFUSED, "a zip entry flagged encrypted",
+        _patched(_flag(flags=1)), message="is encrypted")
+    add("bzip2-entry.xlsx", "xlsx container", REFUSED, "a compression method Excel never writes",
+        _patched(_flag(method=12)), message="compression method 12")
+    add("duplicate-entries.xlsx", "xlsx container", REFUSED, "two sheet1.xml entries: which one is read?",
+        _patched(_duplicate), message="two zip entries")
+    add("missing-sheet-part.xlsx", "xlsx container", REFUSED, "the workbook lists a sheet the zip lacks",
+        _patched(_missing_sheet_part), message="Bevolking")
+    add("no-sheets.xlsx", "xlsx container", REFUSED, "a workbook without sheets", _no_sheets,
+        message="no sheets")
+    add("xxe.xlsx", "xlsx container", REFUSED, "an external entity in workbook.xml",
+        _xlsx({"Bevolking": _good_xlsx()}, workbook_head=XXE_HEAD), message="DTD")
+    add("billion-laughs.xlsx", "xlsx container", REFUSED, "entity expansion in the shared strings",
+        _xlsx({"Blad1": sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')}, shared=LAUGHS.encode()),
+        message="DTD")
+    add("dtd-in-sheet.xlsx", "xlsx container", REFUSED, "a DTD in the sheet itself",
+        _xlsx({"Bevolking": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>'
+               + _good_xlsx().split(b"?>", 1)[1]}), message="DTD")
+    add("many-entries.xlsx", "xlsx container", REFUSED, "10,054 zip entries", _many_entries,
+        message="zip entries")
+    add("sheets-500.xlsx", "xlsx container", ACCEPTED, "500 sheets: the first is read", _sheets_500, rows=2)
+    add("markup-sheet-name.xlsx", "markup, formulas", ACCEPTED, "a sheet named like markup",
+        _xlsx({"[bold]Blad[/]": _good_xlsx()}), rows=2)
+    add("formula-values.xlsx", "markup, formulas", ACCEPTED, "formula-like text and a real formula cell",
+        _xlsx({"Bevolking": sheet_xml(FORMULA_ROWS)}), rows=4)
+    add("xlsx-over-limit.xlsx", "limits", REFUSED, "VEILCLI_MAX_FILE_BYTES=100",
+        _xlsx({"Bevolking": _good_xlsx()}), env={"VEILCLI_MAX_FILE_BYTES": "100"},
+        message="more than the limit of 100")
+    add("many-columns.xlsx", "limits", REFUSED, "a row of 3,000 cells",
+        _xlsx({"Blad1": sheet_xml(cells([list(range(3000))]))}), message="column")
+
+    # xlsx bombs: each would exhaust memory (or time) if it reached calamine.
+    add("zip-bomb.xlsx", xlsx_bomb, REFUSED, "1 GiB of whitespace in a sheet, 1 MB on disk", _zip_bomb,
+        message="inflates", dangerous=True)
+    add("zip-bomb-lying-size.xlsx", xlsx_bomb, REFUSED, "the same bomb, declaring 2 KB", _lying_bomb,
+        message="more than the 2,048 bytes it declares", dangerous=True)
+    add("zip-bomb-ratio-raised.xlsx", xlsx_bomb, REFUSED, "the bomb with the ratio limit raised",
+        _zip_bomb, env={"VEILCLI_MAX_XLSX_RATIO": "100000", "VEILCLI_MAX_XLSX_UNCOMPRESSED": str(512 * MB)},
+        message="bytes uncompressed", dangerous=True)
+    add("whitespace-string-bomb.xlsx", xlsx_bomb, REFUSED, "a 200 MB shared string of spaces",
+        _whitespace_string_bomb, message="inflates", dangerous=True)
+    add("whitespace-run.xlsx", xlsx_bomb, REFUSED, "40 MB of spaces without markup, ratio limit raised",
+        _whitespace_no_markup, env={"VEILCLI_MAX_XLSX_RATIO": "100000"}, message="without any markup",
+        dangerous=True)
+    add("row-bomb.xlsx", xlsx_bomb, REFUSED, "100,000 rows reaching column XFD (1.6G cells)", _row_bomb,
+        message="column XFD", dangerous=True)
+    add("identical-rows-bomb.xlsx", xlsx_bomb, REFUSED, "22M real cells, ratio limit raised",
+        _identical_rows_bomb, env={"VEILCLI_MAX_XLSX_RATIO": "100000"}, message="cells", dangerous=True)
+    add("dimension-bomb.xlsx", xlsx_bomb, REFUSED, "declares A1:XFD1048576 and fills both corners",
+        _far(A1_AND_XFD, "A1:XFD1048576"), message="A1:XFD1048576", dangerous=True)
+    add("far-cell.xlsx", xlsx_bomb, REFUSED, "cells at A1 and XFD1048576, no dimension", _far(A1_AND_XFD),
+        message="row 1,048,576", dangerous=True)
+    add("far-cell-lying-dimension.xlsx", xlsx_bomb, REFUSED, "declares A1:B2 but holds XFD1048576",
+        _far(A1_AND_XFD, "A1:B2"), message="row 1,048,576", dangerous=True)
+    add("far-cell-late.xlsx", xlsx_bomb, REFUSED, "20,000 good rows, then XFD1048576", _late_far_cell,
+        message="row 1,048,576", dangerous=True)
+    add("far-cell-out-of-order.xlsx", xlsx_bomb, REFUSED, "ZZ999999 among the first rows", _out_of_order,
+        message="column ZZ", dangerous=True)
+    add("positional-bomb.xlsx", xlsx_bomb, REFUSED, "cells without references: 16,384 wide, 100,001 rows",
+        _positional_bomb, message="its cells reach", dangerous=True)
+    add("prefixed-far-cell.xlsx", xlsx_bomb, REFUSED, "namespace-prefixed cells reaching XFD1048576",
+        _prefixed_far_cell, message="row 1,048,576", dangerous=True)
+    add("shared-strings-reservation.xlsx", xlsx_bomb, REFUSED, "uniqueCount=4e9: a 96 GB reservation",
+        _sst_reservation, message="4,000,000,000 strings", dangerous=True)
+
+    # Things that are not regular files, hostile file names, other file types.
+    add("fifo.csv", fs, REFUSED, "a named pipe would block forever", _fifo, message="named pipe",
+        dangerous=True)
+    add("dev-zero.csv", fs, REFUSED, "a symlink to /dev/zero would be read forever", _symlink("/dev/zero"),
+        message="character device", dangerous=True)
+    add("dev-null.xlsx", fs, REFUSED, "a symlink to /dev/null", _symlink("/dev/null"),
+        message="character device")
+    add("socket.csv", fs, REFUSED, "a unix socket", _socket, message="socket")
+    add("folder.csv", fs, REFUSED, "a folder named like a file", _folder, message="no .xlsx, .csv")
+    add("dangling-link.csv", fs, REFUSED, "a symlink to nothing", _symlink("/nonexistent/veilcli"),
+        message="file not found")
+    add(os.fsdecode(b"caf\xe9-bad.csv"), "file names", REFUSED, "a name that is not UTF-8, on a bad file",
+        _raw(b"\x00\x01"), message="NUL byte")
+    add(os.fsdecode(b"bevolking-\xff.csv"), "file names", ACCEPTED, "a name that is not UTF-8, good file",
+        _text(POPULATION), rows=3)
+    add("evil\x1b[31m\nname.csv", "file names", REFUSED, "an escape and a newline in a name: shown escaped",
+        _raw(b"\x00"), message="NUL byte")
+    add("[bold]markup[-]name.csv", "file names", REFUSED, "markup in the name of a bad file", _raw(b"\x00"),
+        message="NUL byte")
+    add("[bold]ok.csv", "file names", ACCEPTED, "markup in the name of a good file", _text(POPULATION),
+        rows=3)
+    add("old.xls", "file types", REFUSED, "an old .xls",
+        _raw(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)), message="old Excel .xls")
+    add("program.exe", "file types", REFUSED, "an unsupported extension", _raw(b"MZ\x90\x00"),
+        message="unsupported file type")
+    add("garbage.parquet", "file types", REFUSED, "not Parquet", _raw(b"PAR1 not really"),
+        message="cannot be read as Parquet")
+    add("nested.parquet", "file types", REFUSED, "a nested Parquet column",
+        _parquet(pl.DataFrame({"Jaar": [2019], "Gebied": [["Almere"]], "Inwoners": [1]})),
+        message="nested values")
+    add("good.parquet", "file types", ACCEPTED, "a plain Parquet population table",
+        _parquet(pl.DataFrame({"Jaar": [2019, 2018], "Gebied": ["Almere"] * 2, "Inwoners": [207904, 1]})),
+        rows=2)
+    # fmt: on
+    return c
+
+
+FORMULA_ROWS = cells([*POPULATION_ROWS, [2017, '=HYPERLINK("http://x","y")', 1, 1]]) + (
+    '<row r="5"><c r="A5"><f>2000+16</f><v>2016</v></c><c r="B5" t="inlineStr"><is><t>@SUM(A1)</t></is></c>'
+    '<c r="C5"><v>1</v></c></row>'
+)
+
+
+def _good_xlsx_file(path: Path) -> None:
+    write_zip(path, workbook_entries({"Bevolking": _good_xlsx()}))
+
+
+def build(folder: Path, only: list[Case] | None = None) -> list[Case]:
+    """Write the corpus (or the given cases) into ``folder``; the cases written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    chosen = cases() if only is None else only
+    for case in chosen:
+        case.build(folder / case.name)
+    return chosen
+
+
+def run(folder: Path, store: Path, indices: list[int]) -> None:
+    """Child-process mode: cases (by index) through ``validate`` and ``ingest``, one JSON line each.
+
+    The commands run in this process through typer's runner, one case after another; the caller
+    sets the memory limit and the timeout. ``max_rss_mb`` is this process's high-water mark so far.
+    """
+    from typer.testing import CliRunner
+
+    from veilcli.cli import app
+
+    runner, everything = CliRunner(), cases()
+    for index in indices:
+        case = everything[index]
+        for command in (["validate", "--format", "json"], ["ingest", "--store", str(store)]):
+            start = time.perf_counter()
+            result = runner.invoke(app, [*command, str(folder / case.name)], env=case.env)
+            line = {
+                "index": index,
+                "command": command[0],
+                "exit_code": result.exit_code,
+                "stdout": result.stdout[:20_000],
+                "stderr": result.stderr[:20_000],
+                "seconds": round(time.perf_counter() - start, 3),
+                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+            print(json.dumps(line), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--run", type=int, nargs="+", metavar="INDEX", help="run these cases (child mode)")
+    parser.add_argument("--store", type=Path, help="the store for --run")
+    args = parser.parse_args()
+    if args.run:
+        run(args.folder, args.store, args.run)
+        return
+    written = build(args.folder)
+    for case in written:
+        target = args.folder / case.name
+        size = target.lstat().st_size
+        print(f"{case.outcome:8} {case.group:18} {ascii(case.name)[1:-1]:36} {size:>10,}  {case.reason}")
+    print(f"{len(written)} cases in {args.folder}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
