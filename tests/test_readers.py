@@ -149,3 +149,196 @@ def test_all_sheets_skips_empty_ones(tmp_path: Path) -> None:
     assert [t.sheet for t in read_tables(path, all_sheets=True)] == ["Data"]
     with pytest.raises(InputError, match="the sheet is empty"):
         read_tables(path)  # the first sheet, asked for implicitly, is empty: said
+
+
+# --- every input read completely or refused (issue 9) ----------------------------------------
+
+POPULATION = "Jaar;Gebied;Inwoners\n2019;Almère;1\n2018;Almere-Stad;2\n2017;Almere-Haven;3\n"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_line_ending_reads_every_row(tmp_path: Path, newline: str) -> None:
+    path = tmp_path / "bevolking.csv"
+    path.write_bytes(POPULATION.replace("\n", newline).encode())
+    [table] = read_tables(path)
+    assert table.frame["Gebied"].to_list() == ["Almère", "Almere-Stad", "Almere-Haven"]
+    assert table.frame[ROW].to_list() == [2, 3, 4]
+
+
+def test_mixed_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"Jaar;Gebied;Inwoners\r\n2019;A;1\r2018;B;2\n2017;C;3\r")
+    assert read_tables(path)[0].frame["Gebied"].to_list() == ["A", "B", "C"]
+
+
+def test_utf8_with_one_stray_byte_is_refused_not_garbled(tmp_path: Path) -> None:
+    rows = "".join(f"2019;Wijk {i};{i}\n" for i in range(20_000))
+    path = tmp_path / "late.csv"
+    path.write_bytes(("Jaar;Gebied;Inwoners\n2019;Almère;1\n" + rows).encode() + b"2019;Caf\xe9;1\n")
+    with pytest.raises(InputError) as info:
+        read_tables(path)
+    message = info.value.message
+    assert "not valid UTF-8 at line 20,003, byte offset" in message and "0xE9" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"Jaar;Gebied\n2019;Almere\x81\n", "neither UTF-8 nor Windows-1252: byte 0x81 at line 2"),
+        (b"\xef\xbb\xbfJaar;Gebied\n2019;Alm\xe8re\n", "byte-order mark but is not valid UTF-8 at line 2"),
+        (b"Jaar;Gebied\n2019;Alm\x00ere\n", "a NUL byte at line 2, byte offset 20"),
+        ("Jaar;Gebied\n".encode("utf-32"), "UTF-32"),
+        (b"PK\x03\x04" + bytes(30), "zip archive"),
+    ],
+)
+def test_text_in_no_supported_encoding_is_refused(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_tables(path)
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        (POPULATION.encode("utf-16"), "utf-16"),
+        (POPULATION.encode("utf-16-le"), "utf-16-le"),
+        (POPULATION.encode("utf-16-be"), "utf-16-be"),
+        (POPULATION.encode("cp1252"), "cp1252"),
+        (POPULATION.encode(), "utf-8"),
+        (b"\xef\xbb\xbf" + POPULATION.encode(), "utf-8-sig"),
+    ],
+)
+def test_supported_encodings(tmp_path: Path, encoded: bytes, encoding: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes(encoded)
+    [table] = read_tables(path)
+    assert table.encoding == encoding
+    assert table.frame["Gebied"][0] == "Almère"
+
+
+def test_display_path_is_one_printable_line() -> None:
+    import os
+
+    from veilcli.readers import display_path
+
+    name = os.fsdecode(b"caf\xe9\x1b[31m\n.csv")
+    assert display_path(Path(name)) == "caf\\xe9\\x1b[31m\\x0a.csv"
+    assert display_path("Almere[/].csv") == "Almere[/].csv"
+
+
+def test_only_regular_files_are_opened(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="named pipe"):
+        read_tables(fifo)  # would block forever if it were opened for reading
+    device = tmp_path / "zero.csv"
+    device.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="character device"):
+        read_tables(device)
+
+
+def test_limits_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from veilcli.errors import UsageError
+
+    path = tmp_path / "x.csv"
+    path.write_text(POPULATION, encoding="utf-8")
+    monkeypatch.setenv("VEILCLI_MAX_ROWS", "2")
+    with pytest.raises(InputError, match="3 lines below the header, more than the limit of 2 rows") as info:
+        read_tables(path)
+    assert "VEILCLI_MAX_ROWS" in str(info.value.hint)
+    monkeypatch.setenv("VEILCLI_MAX_ROWS", "1_000")
+    assert read_tables(path)[0].frame.height == 3
+    monkeypatch.setenv("VEILCLI_MAX_ROWS", "lots")
+    with pytest.raises(UsageError, match="VEILCLI_MAX_ROWS"):
+        read_tables(path)
+
+
+def test_an_unclosed_quote_is_named_without_quoting_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "quote.csv"
+    rows = "".join(f"2018;Almere;{i};Stationsstraat {i}\n" for i in range(3000))
+    path.write_text('Jaar;Gebied;Inwoners;Straat\n2019;"Almere;1;x\n' + rows, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_tables(path)
+    assert "line 2: a quoted field" in info.value.message
+    assert "Stationsstraat" not in str(info.value) and len(str(info.value)) < 300
+
+
+def test_json_of_the_wrong_shape_names_the_shape(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    for content, message in (
+        ('{"value": 5}', "'value' is a number, not a list of records"),
+        ('{"value": [1, 2]}', "the items of 'value' are not records"),
+        ("[1, 2]", "not records"),
+        ('"x"', "not a JSON object or array"),
+        ('{"Jaar": 2019}', "without a 'value' list"),
+    ):
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(InputError, match=message):
+            read_tables(path)
+
+
+def _numbers_matching(pattern: str, candidates: list[str]) -> list[str]:
+    found = pl.Series(candidates).str.contains(f"^(?:{pattern})$")
+    return [c for c, hit in zip(candidates, found, strict=True) if hit]
+
+
+@pytest.mark.parametrize("limit", [0, 1, 9, 10, 99, 100, 101, 199, 999, 1000, 1048576, 999999, 1090909])
+def test_greater_number_pattern_matches_exactly_the_larger_numbers(limit: int) -> None:
+    from veilcli.readers import _greater_number
+
+    candidates = [str(n) for n in range(0, 2100)] + [str(limit + d) for d in range(-5, 6) if limit + d >= 0]
+    candidates += ["0001", "00", "99999999999"]
+    expected = [c for c in candidates if int(c) > limit or c.startswith("0")]  # "0...": looked at
+    assert _numbers_matching(_greater_number(limit), candidates) == expected
+
+
+@pytest.mark.parametrize("limit", [0, 1, 8, 26, 27, 52, 702, 703, 16384])
+def test_greater_column_pattern_matches_exactly_the_later_columns(limit: int) -> None:
+    from veilcli.readers import _column_letters, _column_number, _greater_column
+
+    candidates = [_column_letters(n) for n in range(1, 18_279)]  # A .. ZZZ
+    expected = [c for c in candidates if _column_number(c.encode()) > limit]
+    assert _numbers_matching(_greater_column(limit), candidates) == expected
+
+
+def test_cell_positions_are_replayed_as_calamine_places_them() -> None:
+    from veilcli.readers import _CellScan
+
+    scan = _CellScan()
+    scan.feed(
+        b'<dimension ref="A1:C3"/><sheetData>'
+        b'<row r="2"><c><v>1</v></c><c r="E2"><v>1</v></c><c><v>1</v></c></row>'  # A2, E2, F2
+        b'<row><c r="B3" s="1"/><c><v>1</v></c></row>'  # a self-closing cell holds nothing: A3
+        b'<row r="9"/>'  # a self-closing row moves nothing
+        b'<x:row><x:c t="s"><x:v>0</x:v></x:c></x:row>'  # prefixed: A4
+    )
+    assert (scan.max_row, scan.max_col, scan.cells) == (4, 6, 5)
+    assert scan.dimension == ("A1:C3", 3, 3)
+
+
+def test_a_far_cell_after_many_blocks_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path (one regex search a block) sees a cell beyond the extent in any block."""
+    from tests.hostile_corpus import cells, sheet_xml, workbook_entries, write_zip
+    from veilcli import readers
+
+    monkeypatch.setattr(readers, "_BLOCK", 4096)
+    monkeypatch.setattr(readers, "_FIRST_BLOCK", 1024)
+    rows = cells([["Jaar", "Gebied", "Inwoners"], *([2019, f"Wijk {i}", i] for i in range(2000))])
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    write_zip(good, workbook_entries({"Blad1": sheet_xml(rows)}))
+    assert read_tables(good)[0].frame.height == 2000
+    far = rows.replace('<row r="1500">', '<row r="1500"><c r="ZZ999999"><v>1</v></c>')
+    write_zip(bad, workbook_entries({"Blad1": sheet_xml(far)}))
+    with pytest.raises(InputError, match="its cells reach row 999,999 and column ZZ"):
+        read_tables(bad)
+    # A cell without its reference deep in the sheet: the whole sheet is replayed exactly.
+    unusual = rows.replace('<c r="A1500">', "<c>") + '<row><c r="XFD1048576"><v>1</v></c></row>'
+    write_zip(bad, workbook_entries({"Blad1": sheet_xml(unusual)}))
+    with pytest.raises(InputError, match="column XFD"):
+        read_tables(bad)
