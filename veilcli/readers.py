@@ -45,6 +45,7 @@ import ctypes
 import hashlib
 import html
 import io
+import itertools
 import os
 import posixpath
 import re
@@ -53,7 +54,9 @@ import struct
 import sys
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -859,6 +862,30 @@ class _CellScan:
                     )
 
 
+def _block_extent(block: bytes, columns: int) -> tuple[int, int] | None:
+    """(rows, columns) the filled cells of one block of an ordinary sheet reach; None if unusual.
+
+    Rows come in order, so the block's last filled cell has its highest row: one regex search
+    finds any cell beyond that row or beyond ``columns``; only then are its cells read one by one.
+    """
+    rows = 0
+    for tail in (block[-4096:], block[-65536:], block):
+        filled = _FILLED_CELL.findall(tail)
+        if filled:
+            rows = int(filled[-1][1])
+            break
+    # Only cells: a row's own r="..." places nothing when every cell has its reference.
+    beyond = rf'<c +r="(?:[A-Z]{{0,3}}{_greater_number(rows)}"|{_greater_column(columns)}[0-9])'
+    found = _contains(block, f"{_UNUSUAL}|{beyond}")
+    if found is False:
+        return rows, columns
+    if found is None or _contains(block, _UNUSUAL) is not False:
+        return None
+    for letters, digits in _FILLED_CELL.findall(block):
+        rows, columns = max(rows, int(digits)), max(columns, _column_number(letters))
+    return rows, columns
+
+
 class _Workbook:
     """An xlsx held in memory, its zip container checked; each sheet checked before it is read."""
 
@@ -1081,20 +1108,33 @@ class _Workbook:
         """Refuse a sheet whose declared range, cells or furthest cell go past the limits.
 
         Fast path (cells referenced ``r="A1"`` first, rows in order, as every spreadsheet program
-        writes them): the first block is replayed exactly, then each further block is searched
-        once (Rust regex) for a reference beyond the extent so far or anything unusual; only the
-        blocks with such a reference are read exactly. Anything unusual: the whole sheet is
-        replayed exactly, as calamine will place it.
+        writes them): the first block is replayed exactly; every further block is searched once
+        (Rust regex, two blocks at a time while the next one inflates) for anything unusual or a
+        cell beyond its own last row or the first block's columns, and only a block with such a
+        cell is read cell by cell. Anything unusual: the whole sheet is replayed exactly, as
+        calamine will place it (``_scan_exactly``).
         """
+        blocks = self.blocks(part)
         scan = _CellScan()
-        for index, block in enumerate(self.blocks(part)):
-            if index == 0:
-                scan.feed(block)
-                self._check_declarations(block, part)
-            elif not self._fast_block(block, scan):
-                self._scan_exactly(part, where)
-                return
-            self._check_extent(scan, where)
+        first = next(blocks, b"")
+        self._check_declarations(first, part)
+        scan.feed(first)
+        self._check_extent(scan, where)
+        columns = scan.max_col
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pending: deque[Future[tuple[int, int] | None]] = deque()
+            for block in itertools.chain(blocks, [b""]):
+                if block:
+                    pending.append(pool.submit(_block_extent, block, columns))
+                while pending and (len(pending) > 2 or not block or pending[0].done()):
+                    extent = pending.popleft().result()
+                    if extent is None:
+                        for future in pending:
+                            future.cancel()
+                        self._scan_exactly(part, where)
+                        return
+                    scan.max_row, scan.max_col = max(scan.max_row, extent[0]), max(scan.max_col, extent[1])
+                    self._check_extent(scan, where)
 
     def _scan_exactly(self, part: str, where: str) -> None:
         """Replay a whole unusual sheet as calamine reads it, after counting its filled cells.
@@ -1122,27 +1162,6 @@ class _Workbook:
                 "entities or entity expansion: 'XXE', 'billion laughs'); Excel never writes them.",
                 hint="save it again as .xlsx in Excel.",
             )
-
-    @staticmethod
-    def _fast_block(block: bytes, scan: _CellScan) -> bool:
-        """Extend ``scan`` by one block of an ordinary sheet; False if the block is unusual."""
-        for tail in (block[-4096:], block):
-            filled = _FILLED_CELL.findall(tail)
-            if filled:
-                scan.max_row = max(scan.max_row, int(filled[-1][1]))
-                break
-        # Only cells: a row's own r="..." places nothing when every cell has its reference.
-        row, col = _greater_number(scan.max_row), _greater_column(scan.max_col)
-        beyond = rf'<c +r="(?:[A-Z]{{0,3}}{row}"|{col}[0-9])'
-        found = _contains(block, f"{_UNUSUAL}|{beyond}")
-        if not found:
-            return found is False
-        if _contains(block, _UNUSUAL) is not False:
-            return False
-        for letters, digits in _FILLED_CELL.findall(block):
-            scan.max_row = max(scan.max_row, int(digits))
-            scan.max_col = max(scan.max_col, _column_number(letters))
-        return True
 
     def _check_extent(self, scan: _CellScan, where: str) -> None:
         if scan.dimension is not None:
