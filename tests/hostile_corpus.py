@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import socket
 import struct
 import sys
@@ -832,11 +833,16 @@ def _good_xlsx_file(path: Path) -> None:
 
 
 def build(folder: Path, only: list[Case] | None = None) -> list[Case]:
-    """Write the corpus (or the given cases) into ``folder``; the cases written."""
+    """Write the corpus (or the given cases) into ``folder``, replacing what is there; the cases."""
     folder.mkdir(parents=True, exist_ok=True)
     chosen = cases() if only is None else only
     for case in chosen:
-        case.build(folder / case.name)
+        target = folder / case.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        case.build(target)
     return chosen
 
 
