@@ -84,7 +84,7 @@ def large_workbook() -> None:
     data = readers.read_file_bytes(path)
     start = time.perf_counter()
     book = readers._Workbook(path, data)
-    for sheet in book.sheet_parts():
+    for sheet in book.sheet_parts:
         book.check_sheet(sheet)
     checks = time.perf_counter() - start
     start = time.perf_counter()

@@ -42,6 +42,7 @@ import codecs
 import contextlib
 import csv
 import ctypes
+import functools
 import hashlib
 import html
 import io
@@ -1069,6 +1070,7 @@ class _Workbook:
                     MAX_XLSX_CELLS,
                 )
 
+    @functools.cached_property
     def sheet_parts(self) -> dict[str, str]:
         """Sheet name -> its part in the zip (from the workbook and its relationships)."""
         workbook = self._small_part(self.workbook).decode("utf-8", errors="ignore")
@@ -1092,7 +1094,7 @@ class _Workbook:
 
     def check_sheet(self, sheet: str) -> int:
         """Check a sheet before calamine reads it; the spreadsheet row of its first filled cell."""
-        part = self.sheet_parts().get(sheet)
+        part = self.sheet_parts.get(sheet)
         where = f" (sheet {short(sheet)!r})"
         if part in self.infos:
             assert part is not None
