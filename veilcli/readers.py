@@ -328,7 +328,6 @@ def read_file_bytes(path: Path, limit: Limit = MAX_FILE_BYTES) -> bytes:
 # --- encodings and line endings ---------------------------------------------------------------
 
 UTF8_BOM = b"\xef\xbb\xbf"
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _BINARY_MAGIC = (
     (b"PK\x03\x04", "a zip archive (an .xlsx workbook under another name?)"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old binary Office file (.xls, .doc) or an encrypted workbook"),
@@ -351,25 +350,37 @@ def _position(data: bytes, offset: int) -> str:
     return f"line {data.count(newline, 0, offset) + 1:,}, byte offset {offset:,}"
 
 
-def _first_invalid_utf8(data: bytes, start: int = 0) -> int | None:
-    """Offset of the first byte that is not valid UTF-8, checked in blocks (bounded memory)."""
-    if data.isascii():
-        return None
+def _utf8_blocks(data: bytes, start: int = 0) -> Iterator[tuple[int, memoryview]]:
+    """(offset, block) of at most 64 MB, never cutting a UTF-8 character in two (bounded memory)."""
     view = memoryview(data)
     position = start
     while position < len(data):
         end = min(position + _VALIDATE_STEP, len(data))
-        # Never cut a character in two: move back over continuation bytes (at most 3).
-        steps = 0
+        steps = 0  # move back over continuation bytes (at most 3) to the start of a character
         while end < len(data) and steps < 3 and 0x80 <= data[end] <= 0xBF:
             end -= 1
             steps += 1
-        try:
-            codecs.utf_8_decode(view[position:end], "strict", True)
-        except UnicodeDecodeError as exc:
-            return position + exc.start
+        yield position, view[position:end]
         position = end
+
+
+def _first_invalid_utf8(data: bytes, start: int = 0) -> int | None:
+    """Offset of the first byte that is not valid UTF-8."""
+    if data.isascii():
+        return None
+    for offset, block in _utf8_blocks(data, start):
+        try:
+            codecs.utf_8_decode(block, "strict", True)
+        except UnicodeDecodeError as exc:
+            return offset + exc.start
     return None
+
+
+def _holds_utf8_characters(data: bytes) -> bool:
+    """Whether any byte sequence in the file is a valid UTF-8 character beyond ASCII."""
+    # Decoding with errors="ignore" skips each invalid sequence whole: it never joins bytes
+    # around a skipped one, so a Windows-1252 "é’" is not mistaken for one UTF-8 character.
+    return any(not codecs.utf_8_decode(block, "ignore", True)[0].isascii() for _, block in _utf8_blocks(data))
 
 
 def _utf16(data: bytes) -> str | None:
@@ -411,12 +422,11 @@ def decode_text(data: bytes, path: Path) -> tuple[bytes, str]:
                 f"{name}: looks like UTF-16 text but is not valid UTF-16 at byte offset {exc.start:,}.",
                 hint=resave,
             ) from None
-        data = text.encode("utf-8", errors="surrogatepass")
+        data = text.encode("utf-8")
         nul = data.find(b"\x00")
         if nul >= 0:
-            raise InputError(
-                f"{name}: a NUL character in UTF-16 text at {_position(data, nul)}.", hint=resave
-            )
+            line = data.count(b"\n", 0, nul) + 1
+            raise InputError(f"{name}: a NUL character in UTF-16 text at line {line:,}.", hint=resave)
         return data, utf16
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
@@ -433,7 +443,7 @@ def decode_text(data: bytes, path: Path) -> tuple[bytes, str]:
     bad = _first_invalid_utf8(data)
     if bad is None:
         return data, "utf-8"
-    if _UTF8_MULTIBYTE.search(data):
+    if _holds_utf8_characters(data):
         raise InputError(
             f"{name}: not valid UTF-8 at {_position(data, bad)} (byte 0x{data[bad]:02X}), though other "
             "characters in it are UTF-8; not guessing another encoding.",
