@@ -615,6 +615,9 @@ def cases() -> list[Case]:
         message="never closed", secret=PERSONAL)
     add("unclosed-quote-last-line.csv", "csv structure", REFUSED, "the last value opens a quote",
         _text(POPULATION + '2016;Almere;1;"1\n'), message="never closed")
+    add("quote-out-of-place.csv", "csv structure", REFUSED, "a quote closed three lines later, mid-field",
+        _text(f'{HEADER}\n2019;"{PERSONAL};1;1\n2018;Almere;2;2\n2017;"x;3;3\n'), message="quote",
+        secret=PERSONAL)
     add("long-field.csv", "csv structure", REFUSED, "a 300 KB field (polars' limit is 128 KB)",
         _text(_table(f"2019;{LONG};1;1")), message="longer than 131,072 bytes", secret=LONG[:50])
     add("long-field-in-head.csv", "csv structure", REFUSED, "a 300 KB header cell",

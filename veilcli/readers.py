@@ -197,7 +197,7 @@ def _reason(exc: BaseException) -> str:
     first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
     if "deserializing" in first:  # polars quotes the record it could not fit
         return "the records do not all have the same shape"
-    first = re.sub(r'`[^`]*`|"[^"]*"', "…", first)
+    first = re.sub(r'`[^`]*(?:`|$)|"[^"]*(?:"|$)', "…", first)  # quoted data, even if cut off
     return short(first, 80)
 
 
@@ -491,8 +491,10 @@ def _sniff_csv(head: str, path: Path, header_row: int | None, extra: set[str] | 
     for delimiter in (";", ",", "\t", "|"):
         try:
             parsed = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-        except csv.Error:  # a field over 128 KB in the first lines
-            raise _long_field_error(path, head.encode()) from None
+        except csv.Error as exc:  # a field over 128 KB in the first lines, or worse
+            if "field limit" in str(exc):
+                raise _long_field_error(path, head.encode()) from None
+            raise InputError(f"{display_path(path)}: cannot be read as CSV ({_reason(exc)}).") from None
         widths = [len(r) for r in parsed]
         rows = [r[:cap] for r in parsed]
         if header_row is not None:
@@ -568,6 +570,14 @@ def _csv_error(path: Path, data: bytes, exc: Exception) -> InputError:
             f'{name}: line {line:,}: a quoted field (") is never closed, so the rest of the file '
             "would be one value.",
             hint="close or remove that quote, or save the file again from Excel.",
+        )
+    if "could not parse" in text:
+        column = re.search(r"at column '([^'\n]*)'", text)
+        inside = f" in column {short(column.group(1))!r}" if column else ""
+        return InputError(
+            f'{name}: a value{inside} cannot be read: a quote (") out of place, or a quoted value '
+            "running over several lines.",
+            hint="check the quotes in that column, or save the file again from Excel.",
         )
     return InputError(f"{name}: cannot be read as CSV ({_reason(exc)}).")
 
