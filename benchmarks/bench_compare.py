@@ -24,8 +24,8 @@ def build_store(rows: int) -> Path:
     """A store with N registrations and the sample's population, counts and suspects (cached)."""
     from bench_ingest import ensure_files
 
-    from veilcli.ingest import ReadOptions, ingest_paths
-    from veilcli.store import Store
+    from veilcli.store.ingest import ReadOptions, ingest_paths
+    from veilcli.store.store import Store
 
     root = HERE / "data" / f"store-{rows}"
     if (root / "manifest.json").exists():
@@ -48,8 +48,8 @@ def build_store(rows: int) -> Path:
 def child(root: Path, repeat: int) -> None:
     """In a fresh process: time compare cold and warm; print JSON."""
     start = time.perf_counter()
-    from veilcli.compare import compare
-    from veilcli.store import Store
+    from veilcli.analysis.compare import compare
+    from veilcli.store.store import Store
 
     store = Store(root)
     result = compare(store, period="2019H1", baseline=2017)

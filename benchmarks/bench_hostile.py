@@ -78,7 +78,7 @@ def large_workbook() -> None:
     import bench_ingest  # the 1M-row registrations workbook, generated once
     import fastexcel
 
-    from veilcli import readers
+    from veilcli.sources import readers
 
     path = bench_ingest.ensure_files(1_000_000, True)["xlsx"]
     data = readers.read_file_bytes(path)

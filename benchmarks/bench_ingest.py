@@ -23,8 +23,8 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.store import Store
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 DATA = Path(__file__).parent / "data"
 CODES = ["1.1.1", "1.2.1", "1.2.3", "1.4.6", "2.2.1", "3.9.1", "1.4.5", "2.5.2", "E35", "E38"]

@@ -71,8 +71,8 @@ def make_store_file(rows: int) -> Path:
 
 def child(path: Path, repeat: int) -> None:
     """Run in a fresh process: time the normalisation, report seconds and peak RSS as JSON."""
-    from veilcli.normalise import aggregate_registrations
-    from veilcli.rules import default_rules
+    from veilcli.analysis.normalise import aggregate_registrations
+    from veilcli.domain.rules import default_rules
 
     rules = default_rules()
     times = []

@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.store import Store
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 REG_HEADERS = [
     "Registratienummer",

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from veilcli.classification import (
+from veilcli.domain.classification import (
     bvh_map,
     categories,
     classification_dir,

@@ -11,13 +11,13 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import PLAN
+from veilcli.analysis.compare import CompareResult, compare
+from veilcli.analysis.goals import Status, rate_p_value, status
 from veilcli.cli import app
-from veilcli.compare import CompareResult, compare
+from veilcli.domain.plans import Goal
 from veilcli.errors import InputError, StoreError
-from veilcli.goals import Status, rate_p_value, status
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.plans import Goal
-from veilcli.store import Store
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
 
@@ -171,7 +171,7 @@ def test_estimated_youths_are_labelled(tmp_path: Path, plan_store: tuple[Store, 
 
 
 def test_benchmark_members_by_code_and_shipped_group(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
-    from veilcli.plans import Benchmark
+    from veilcli.domain.plans import Benchmark
 
     assert Benchmark(name="x", members=["GM0034", "RE03"]).areas == ["Almere", "Midden-Nederland"]
     store, _ = plan_store

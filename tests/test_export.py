@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import PLAN
+from veilcli.analysis.compare import compare
 from veilcli.cli import app
-from veilcli.compare import compare
 from veilcli.errors import InputError
-from veilcli.export_tables import ExportTables
-from veilcli.export_xlsx import write_workbook
-from veilcli.store import Store
+from veilcli.report.export_tables import ExportTables
+from veilcli.report.export_xlsx import write_workbook
+from veilcli.store.store import Store
 
 runner = CliRunner()
 
@@ -175,7 +175,7 @@ def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> 
         encoding="utf-8",
     )
     store = Store(tmp_path / "store")
-    from veilcli.ingest import ReadOptions, ingest_paths
+    from veilcli.store.ingest import ReadOptions, ingest_paths
 
     files = [tmp_path / "reg2017.csv", tmp_path / "reg2019.csv", tmp_path / "pop.csv"]
     assert ingest_paths(files, store, ReadOptions()).stored

@@ -17,18 +17,18 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import write_xlsx
-from veilcli.columns import BVH_HEADERS
+from veilcli.analysis.normalise import roll_up_counts
+from veilcli.domain.groups import group_areas, load_group, shipped_groups
+from veilcli.domain.models import Kind
+from veilcli.domain.resources import resolve_areas
 from veilcli.errors import InputError, UsageError
-from veilcli.formats import NUISANCE_TOTAL_CODE, recognition_lines
-from veilcli.groups import group_areas, load_group, shipped_groups
-from veilcli.ingest import ReadOptions, ingest_paths, validate_paths
-from veilcli.models import Kind
-from veilcli.normalise import roll_up_counts
-from veilcli.readers import read_tables
-from veilcli.render import render_file_report, render_ingest
-from veilcli.resources import resolve_areas
-from veilcli.store import Store
-from veilcli.validate import validate_table
+from veilcli.report.render import render_file_report, render_ingest
+from veilcli.sources.columns import BVH_HEADERS
+from veilcli.sources.formats import NUISANCE_TOTAL_CODE, recognition_lines
+from veilcli.sources.readers import read_tables
+from veilcli.sources.validate import validate_table
+from veilcli.store.ingest import ReadOptions, ingest_paths, validate_paths
+from veilcli.store.store import Store
 
 # --- BVH registration extract ---------------------------------------------------------------
 
@@ -595,7 +595,7 @@ def test_unreadable_json_is_a_clear_error(tmp_path: Path, content: str, message:
 
 
 def test_a_map_cannot_bring_back_a_personal_column(tmp_path: Path) -> None:
-    from veilcli.models import ColumnMap
+    from veilcli.domain.models import ColumnMap
 
     path = tmp_path / "r.csv"
     path.write_text(

@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 
 from tests.conftest import snapshot
+from veilcli.domain.models import Kind
 from veilcli.errors import StoreError
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.models import Kind
-from veilcli.status import store_status
-from veilcli.store import Store
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.status import store_status
+from veilcli.store.store import Store
 
 HEADER = "Registratienummer;Datum;Soort misdrijf code;Gemeente;Gebeurtenisnummer;Wijze van aangifte\n"
 

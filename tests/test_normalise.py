@@ -7,9 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from veilcli.classification import to_category
-from veilcli.models import Kind
-from veilcli.normalise import (
+from veilcli.analysis.normalise import (
     aggregate_counts,
     aggregate_registrations,
     aggregate_suspects,
@@ -17,8 +15,10 @@ from veilcli.normalise import (
     collapse_suspects,
     combine,
 )
-from veilcli.rules import default_rules
-from veilcli.store import stored_schema
+from veilcli.domain.classification import to_category
+from veilcli.domain.models import Kind
+from veilcli.domain.rules import default_rules
+from veilcli.store.store import stored_schema
 
 RULES = default_rules()
 

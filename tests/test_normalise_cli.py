@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from veilcli.api import change_split, latest_complete_period, normalise_json, normalise_store
 from veilcli.cli import app
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.periods import Period
-from veilcli.store import Store
+from veilcli.domain.periods import Period
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 runner = CliRunner()
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_normalise import RULES, registrations
-from veilcli.classification import to_category
-from veilcli.normalise import aggregate_registrations, collapse_events
+from veilcli.analysis.normalise import aggregate_registrations, collapse_events
+from veilcli.domain.classification import to_category
 
 CODES = ["1.1.1", "1.2.3", "1.4.6", "3.1.3", "2.2.1", "E35", "A72"]
 CHANNELS = ["internet", "desk", "phone", "other", "unknown", None]

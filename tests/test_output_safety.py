@@ -18,15 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import write_xlsx
-from veilcli import atomic
-from veilcli.atomic import sweep_stale, temp_folder, temp_path, write_atomic
 from veilcli.cli import app
-from veilcli.columns import BVH_HEADERS, OPEN_DATA_HEADERS, PERSONAL_HEADERS, column_specs, is_personal
-from veilcli.console_text import SafeConsole, json_text, plain, short
+from veilcli.domain.models import Kind
 from veilcli.errors import InputError
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.models import Kind
-from veilcli.spreadsheet_safety import (
+from veilcli.report.console_text import SafeConsole, json_text, plain, short
+from veilcli.report.spreadsheet_safety import (
     FORMULA_START,
     csv_text,
     is_formula_like,
@@ -34,7 +30,17 @@ from veilcli.spreadsheet_safety import (
     neutralise_frame,
     sheet_name,
 )
-from veilcli.store import Store
+from veilcli.sources.columns import (
+    BVH_HEADERS,
+    OPEN_DATA_HEADERS,
+    PERSONAL_HEADERS,
+    column_specs,
+    is_personal,
+)
+from veilcli.store import atomic
+from veilcli.store.atomic import sweep_stale, temp_folder, temp_path, write_atomic
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 runner = CliRunner()
 
@@ -425,7 +431,7 @@ def test_csv_export_onto_an_existing_file_is_refused(small: dict[str, Path]) -> 
 
 
 def _fail_on_second_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
-    import veilcli.export_files as export_files
+    import veilcli.report.export_files as export_files
 
     calls = {"n": 0}
     real = os.fsync
@@ -532,7 +538,7 @@ def test_environment_failures_exit_2_naming_the_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("veilcli.ingest.validate_paths", broken)
+    monkeypatch.setattr("veilcli.store.ingest.validate_paths", broken)
     result = invoke("validate", str(registrations_xlsx))
     assert result.exit_code == 2, result.output
     assert words in result.output and "bug" not in result.output and "internal error" not in result.output
@@ -548,7 +554,7 @@ def test_debug_traceback_has_no_locals_and_no_long_messages(
         secret = "".join(["SEC", "RET-LOCAL"])  # a frame local: never printed
         raise RuntimeError("boom " + "x" * 5000 + secret[:0])
 
-    monkeypatch.setattr("veilcli.ingest.validate_paths", broken)
+    monkeypatch.setattr("veilcli.store.ingest.validate_paths", broken)
     result = invoke("--debug", "validate", str(registrations_xlsx))
     assert result.exit_code == 70
     assert "Traceback" in result.output and "RuntimeError" in result.output

@@ -7,8 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from veilcli.parsing import boolean_expr, channel_expr, clean_text, date_expr, integer_expr
-from veilcli.periods import Period, parse_period, period_expr
+from veilcli.domain.periods import Period, parse_period, period_expr
+from veilcli.sources.parsing import boolean_expr, channel_expr, clean_text, date_expr, integer_expr
 
 
 def run(expr_fn, values: list[str | None]) -> list[object]:  # type: ignore[no-untyped-def]

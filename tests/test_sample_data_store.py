@@ -7,10 +7,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.models import Kind
-from veilcli.periods import period_label_expr
-from veilcli.store import Store
+from veilcli.domain.models import Kind
+from veilcli.domain.periods import period_label_expr
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 SAMPLE = Path(__file__).parent.parent / "sample_data"
 
@@ -81,7 +81,7 @@ def test_house_bans_and_suppressed_benchmark(store: Store) -> None:
 
 @pytest.fixture(scope="module")
 def compared(store: Store):  # type: ignore[no-untyped-def]
-    from veilcli.compare import compare
+    from veilcli.analysis.compare import compare
 
     return compare(store, period="2019H1", baseline=2017)
 
@@ -89,7 +89,7 @@ def compared(store: Store):  # type: ignore[no-untyped-def]
 def test_registered_figures_reproduce_the_report(store: Store, compared) -> None:  # type: ignore[no-untyped-def]
     """The default `veilcli compare` headline is the registered figures: the report's, DESIGN §1,
     statuses included; `--raw` gives the same headline without the underlying figure."""
-    from veilcli.compare import compare
+    from veilcli.analysis.compare import compare
 
     result = compared
     assert (result.baseline, result.periods) == ("2017H1", ["2017H1", "2018H1", "2019H1"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from veilcli.jsonschemas import render_document, schema_documents
+from veilcli.report.jsonschemas import render_document, schema_documents
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"
 

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from tests.conftest import snapshot
 from veilcli.cli import app
+from veilcli.domain.models import Kind
 from veilcli.errors import StoreError
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.models import Kind
-from veilcli.store import Store
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 runner = CliRunner()
 HEADER = "Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte\n"

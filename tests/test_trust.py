@@ -11,18 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from veilcli.analysis.compare import compare
+from veilcli.analysis.coverage import infer_scope, inferred_span
+from veilcli.analysis.goals import Status, range_status
+from veilcli.analysis.normalise import collapse_events
 from veilcli.cli import app
-from veilcli.compare import compare
-from veilcli.coverage import infer_scope, inferred_span
+from veilcli.domain.models import Kind
+from veilcli.domain.plans import Goal
+from veilcli.domain.rules import default_rules
 from veilcli.errors import InputError, UsageError
-from veilcli.goals import Status, range_status
-from veilcli.ingest import ReadOptions, ingest_paths
-from veilcli.models import Kind
-from veilcli.normalise import collapse_events
-from veilcli.plans import Goal
-from veilcli.rules import default_rules
-from veilcli.store import Store
-from veilcli.validate import _age_at
+from veilcli.sources.validate import _age_at
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 PLAN = """
 name = "Trust"
@@ -311,7 +311,7 @@ def test_severity_ties_in_natural_order() -> None:
 
 
 def test_utc_offsets_become_amsterdam_dates() -> None:
-    from veilcli.parsing import date_expr
+    from veilcli.sources.parsing import date_expr
 
     frame = pl.DataFrame(
         {"t": ["2019-06-30T23:30:00+00:00", "2018-12-31 23:30:00Z", "2019-01-01T00:30+01:00", "2019-03-05"]}
@@ -364,7 +364,7 @@ def test_normalise_changes_are_of_rates_like_compare() -> None:
 
 
 def test_pct_text_never_hides_a_change() -> None:
-    from veilcli.render import pct_text
+    from veilcli.report.render import pct_text
 
     assert [pct_text(v) for v in (0.0, 0.4, -0.04, 0.004, 7.4, -31.2, None)] == [
         "0%",

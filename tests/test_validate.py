@@ -8,10 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from veilcli.domain.models import ColumnMap, Kind, Severity
 from veilcli.errors import InputError
-from veilcli.models import ColumnMap, Kind, Severity
-from veilcli.readers import read_tables
-from veilcli.validate import validate_table
+from veilcli.sources.readers import read_tables
+from veilcli.sources.validate import validate_table
 
 
 def validate_csv(tmp_path: Path, text: str, kind: Kind | None = None, column_map: ColumnMap | None = None):  # type: ignore[no-untyped-def]

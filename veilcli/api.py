@@ -14,15 +14,15 @@ from typing import Literal
 
 import polars as pl
 
-from veilcli.classification import categories
+from veilcli.analysis.indicators import population_table
+from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, combine, roll_up_counts
+from veilcli.domain.classification import categories
+from veilcli.domain.models import Kind
+from veilcli.domain.periods import Period, parse_period
+from veilcli.domain.resources import resolve_areas
+from veilcli.domain.rules import LoadedRules, load_rules
 from veilcli.errors import UsageError
-from veilcli.indicators import population_table
-from veilcli.models import Kind
-from veilcli.normalise import aggregate_counts, aggregate_registrations, combine, roll_up_counts
-from veilcli.periods import Period, parse_period
-from veilcli.resources import resolve_areas
-from veilcli.rules import LoadedRules, load_rules
-from veilcli.store import Store, holding_read_lock
+from veilcli.store.store import Store, holding_read_lock
 
 By = Literal["category", "district"]
 

@@ -14,15 +14,15 @@ import typer
 from rich.text import Text
 
 from veilcli import STORE_ENV, __version__
-from veilcli.console_text import SafeConsole, json_text, line, plain, short, text
+from veilcli.domain.models import ColumnMap, Kind
 from veilcli.errors import UsageError, VeilcliError
-from veilcli.models import ColumnMap, Kind
+from veilcli.report.console_text import SafeConsole, json_text, line, plain, short, text
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from veilcli.export_tables import ExportTables
-    from veilcli.ingest import ReadOptions
+    from veilcli.report.export_tables import ExportTables
+    from veilcli.store.ingest import ReadOptions
 
 # polars, scipy and openpyxl are imported inside the commands: `veilcli --help` stays fast.
 
@@ -105,7 +105,7 @@ _ENV_HINTS = {
 
 def environment_failure(exc: BaseException) -> tuple[str, str | None] | None:
     """Message and hint for a failure of the machine, not of veilcli (disk full, permissions, ...)."""
-    from veilcli.atomic import os_error_number, os_error_reason
+    from veilcli.store.atomic import os_error_number, os_error_reason
 
     if isinstance(exc, MemoryError):
         return "out of memory.", "close other programs, or split the input into smaller files."
@@ -230,7 +230,7 @@ def load_column_map(path: Path | None) -> ColumnMap | None:
     """Read and check a ``--map`` TOML file."""
     if path is None:
         return None
-    from veilcli.tomlfiles import load_toml_model
+    from veilcli.domain.tomlfiles import load_toml_model
 
     column_map, _ = load_toml_model(
         path,
@@ -253,7 +253,7 @@ def _read_options(
 ) -> ReadOptions:
     if sheet and all_sheets:
         raise UsageError("--sheet and --all-sheets exclude each other.")
-    from veilcli.ingest import ReadOptions
+    from veilcli.store.ingest import ReadOptions
 
     column_map = load_column_map(map_file)
     if header_row is None and column_map is not None:
@@ -291,9 +291,9 @@ def validate(
     youth_from_15_25: YouthOpt = False,
 ) -> None:
     """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
-    from veilcli.ingest import validate_paths
-    from veilcli.models import ValidationReport
-    from veilcli.render import print_json, render_validation
+    from veilcli.domain.models import ValidationReport
+    from veilcli.report.render import print_json, render_validation
+    from veilcli.store.ingest import validate_paths
 
     options = _read_options(
         kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
@@ -350,10 +350,10 @@ def ingest(
     ] = None,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
-    from veilcli.coverage import parse_covers, parse_scope
-    from veilcli.ingest import ingest_paths
-    from veilcli.render import print_json, render_ingest, render_validation
-    from veilcli.store import Store
+    from veilcli.analysis.coverage import parse_covers, parse_scope
+    from veilcli.report.render import print_json, render_ingest, render_validation
+    from veilcli.store.ingest import ingest_paths
+    from veilcli.store.store import Store
 
     options = _read_options(
         kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
@@ -409,9 +409,9 @@ def status(
     Stored files are checked against the manifest (size and schema; sha256 with --verify);
     exit 1 when one is damaged, with the list and how to repair it.
     """
-    from veilcli.render import print_json, render_status
-    from veilcli.status import store_status
-    from veilcli.store import Store
+    from veilcli.report.render import print_json, render_status
+    from veilcli.store.status import store_status
+    from veilcli.store.store import Store
 
     result = store_status(Store(store), verify=verify)
     if output is TableFormat.json:
@@ -474,8 +474,8 @@ def normalise(
 ) -> None:
     """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits."""
     from veilcli.api import normalise_json, normalise_store, normalise_table
-    from veilcli.render import print_json, render_normalise
-    from veilcli.store import Store
+    from veilcli.report.render import print_json, render_normalise
+    from veilcli.store.store import Store
 
     result = normalise_store(
         Store(store), period=period, baseline=baseline, area=area, by=by.value, rules_path=rules, raw=raw
@@ -529,10 +529,10 @@ def compare(
     ] = False,
 ) -> None:
     """Plan indicators in the period vs the baseline: rates, goals, benchmarks, significance."""
-    from veilcli.compare import compare as run_compare
-    from veilcli.compare import compare_table
-    from veilcli.render_compare import render_compare
-    from veilcli.store import Store
+    from veilcli.analysis.compare import compare as run_compare
+    from veilcli.analysis.compare import compare_table
+    from veilcli.report.render_compare import render_compare
+    from veilcli.store.store import Store
 
     result = run_compare(
         Store(store),
@@ -571,9 +571,9 @@ def _export_tables(
     theme: int | None,
     lang: Lang,
 ) -> ExportTables:
-    from veilcli.compare import compare as run_compare
-    from veilcli.export_tables import ExportTables
-    from veilcli.store import Store
+    from veilcli.analysis.compare import compare as run_compare
+    from veilcli.report.export_tables import ExportTables
+    from veilcli.store.store import Store
 
     chosen = Store(store)
     result = run_compare(
@@ -622,8 +622,8 @@ def export(
 ) -> None:
     """The comparison as a report workbook (overview, a sheet with charts per theme, normalisation,
     districts, sources), or the same tables as CSV files or JSON for scripts."""
-    from veilcli.export_files import write_csv_folder, write_json_file
-    from veilcli.export_xlsx import write_workbook
+    from veilcli.report.export_files import write_csv_folder, write_json_file
+    from veilcli.report.export_xlsx import write_workbook
 
     tables = _export_tables(store, baseline, period, plan, rules, area, raw, by, theme, lang)
     if what is ExportFormat.xlsx:
@@ -644,8 +644,8 @@ def schema(
     ] = None,
 ) -> None:
     """List accepted columns per dataset kind, or write the JSON Schemas (--out schemas/)."""
-    from veilcli.columns import column_specs
-    from veilcli.jsonschemas import write_schemas
+    from veilcli.report.jsonschemas import write_schemas
+    from veilcli.sources.columns import column_specs
 
     if out is not None:
         for path in write_schemas(out):
@@ -660,7 +660,7 @@ def schema(
 
 def _write_csv(frame: pl.DataFrame) -> None:
     """CSV on stdout: formula-safe like every CSV veilcli writes, control characters escaped."""
-    from veilcli.spreadsheet_safety import csv_text
+    from veilcli.report.spreadsheet_safety import csv_text
 
     sys.stdout.write(plain(csv_text(frame, quote_text=False)))
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from veilcli.models import Channel
-from veilcli.periods import period_expr
+from veilcli.domain.models import Channel
+from veilcli.domain.periods import period_expr
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 

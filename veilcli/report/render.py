@@ -15,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from veilcli.api import NormaliseResult
-from veilcli.console_text import json_text, line, text
-from veilcli.ingest import IngestResult
-from veilcli.models import FileReport, Severity, ValidationReport
-from veilcli.status import CoverageRow, StoreStatus
+from veilcli.domain.models import FileReport, Severity, ValidationReport
+from veilcli.report.console_text import json_text, line, text
+from veilcli.store.ingest import IngestResult
+from veilcli.store.status import CoverageRow, StoreStatus
 
 
 def new_table(console: Console, *headers: str, **options: Any) -> Table:
@@ -55,7 +55,7 @@ def _where(report: FileReport) -> str:
 
 def render_file_report(console: Console, report: FileReport, max_per_code: int) -> None:
     """Per-file validation summary plus the first findings of each kind."""
-    from veilcli.formats import recognition_lines
+    from veilcli.sources.formats import recognition_lines
 
     state = ("valid", "green") if report.valid else ("invalid", "red")
     console.print(
@@ -118,7 +118,7 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         }
         for f in result.report.files
     }
-    from veilcli.formats import recognition_lines
+    from veilcli.sources.formats import recognition_lines
 
     reports = {(f.path, f.sheet): f for f in result.report.files}
     for s in result.sources:

@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from veilcli.classification import categories, crime_codes, nuisance_codes
+from veilcli.domain.classification import categories, crime_codes, nuisance_codes
+from veilcli.domain.models import Kind
+from veilcli.domain.resources import resolve_areas, schemas_dir
+from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.errors import VeilcliError
-from veilcli.models import Kind
-from veilcli.resources import resolve_areas, schemas_dir
-from veilcli.tomlfiles import load_toml_model
 
 ALL_CRIMES = "crime"
 ALL_NUISANCE = "nuisance"
@@ -111,7 +111,7 @@ class Benchmark(BaseModel):
         if sum(x is not None for x in (self.area, self.members, self.group)) != 1:
             raise ValueError("give exactly one of area, members or group")
         if self.group is not None:
-            from veilcli.groups import load_group
+            from veilcli.domain.groups import load_group
 
             try:
                 load_group(self.group)
@@ -128,7 +128,7 @@ class Benchmark(BaseModel):
     def areas(self) -> list[str]:
         """The stored area names this benchmark pools."""
         if self.group is not None:
-            from veilcli.groups import group_areas
+            from veilcli.domain.groups import group_areas
 
             return group_areas(self.group)
         return resolve_areas([self.area] if self.area is not None else list(self.members or []))

@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from veilcli.classification import categories
-from veilcli.columns import normalise_header, strip_suffix
+from veilcli.domain.classification import categories
+from veilcli.domain.models import ColumnMap, FileReport, Kind
+from veilcli.domain.plans import TOTAL_CRIME_CODE
+from veilcli.domain.resources import area_expr
 from veilcli.errors import InputError, UsageError
-from veilcli.models import ColumnMap, FileReport, Kind
-from veilcli.parsing import integer_expr
-from veilcli.plans import TOTAL_CRIME_CODE
-from veilcli.readers import RawTable
-from veilcli.resources import area_expr
+from veilcli.sources.columns import normalise_header, strip_suffix
+from veilcli.sources.parsing import integer_expr
+from veilcli.sources.readers import RawTable
 
 BVH_EXTRACT = "bvh-extract"
 OPEN_DATA_ODATA = "politie-opendata-odata"

@@ -20,12 +20,9 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from veilcli.api import comparison_periods, latest_complete_period, require_known_area
-from veilcli.classification import to_category
-from veilcli.coverage import Span, infer_scope, spans
-from veilcli.errors import InputError, UsageError
-from veilcli.goals import SIGNIFICANCE_LEVEL, Status, change_pct, range_status, rate_p_value, status
-from veilcli.indicators import (
+from veilcli.analysis.coverage import Span, infer_scope, spans
+from veilcli.analysis.goals import SIGNIFICANCE_LEVEL, Status, change_pct, range_status, rate_p_value, status
+from veilcli.analysis.indicators import (
     Point,
     Tables,
     indicator_points,
@@ -34,14 +31,17 @@ from veilcli.indicators import (
     population_table,
     series,
 )
-from veilcli.models import Kind
-from veilcli.normalise import aggregate_counts, aggregate_registrations, aggregate_suspects
-from veilcli.notes import Lang, Note, note
-from veilcli.periods import Period, parse_period
-from veilcli.plans import Goal, Indicator, LoadedPlan, Unit, expand_categories, load_plan, plan_line
-from veilcli.resources import area_lookup, resolve_areas
-from veilcli.rules import Rules, load_rules
-from veilcli.store import Store, holding_read_lock
+from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, aggregate_suspects
+from veilcli.api import comparison_periods, latest_complete_period, require_known_area
+from veilcli.domain.classification import to_category
+from veilcli.domain.models import Kind
+from veilcli.domain.notes import Lang, Note, note
+from veilcli.domain.periods import Period, parse_period
+from veilcli.domain.plans import Goal, Indicator, LoadedPlan, Unit, expand_categories, load_plan, plan_line
+from veilcli.domain.resources import area_lookup, resolve_areas
+from veilcli.domain.rules import Rules, load_rules
+from veilcli.errors import InputError, UsageError
+from veilcli.store.store import Store, holding_read_lock
 
 Values = dict[str, float | None]
 SMALL_NUMBER = 10  # fewer registrations than this in a period: the change says little

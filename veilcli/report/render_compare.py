@@ -10,11 +10,11 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from veilcli.compare import CompareResult, IndicatorResult
-from veilcli.console_text import line, text
-from veilcli.goals import Status
-from veilcli.plans import Unit
-from veilcli.render import add_text_row, new_table, pct_text
+from veilcli.analysis.compare import CompareResult, IndicatorResult
+from veilcli.analysis.goals import Status
+from veilcli.domain.plans import Unit
+from veilcli.report.console_text import line, text
+from veilcli.report.render import add_text_row, new_table, pct_text
 
 STATUS_TEXT = {
     Status.achieved: ("achieved", "green", "✔"),

@@ -19,10 +19,11 @@ import polars as pl
 @functools.cache
 def schemas_dir() -> Path:
     """The shipped ``schemas`` folder, installed or in a source checkout."""
-    installed = Path(__file__).parent / "schemas"
+    package = Path(__file__).parent.parent  # veilcli/
+    installed = package / "schemas"
     if installed.is_dir():
         return installed
-    return Path(__file__).parent.parent / "schemas"
+    return package.parent / "schemas"
 
 
 @functools.cache

@@ -12,13 +12,13 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli import __version__
-from veilcli.classification import to_category
-from veilcli.coverage import infer_scope, inferred_span
+from veilcli.analysis.coverage import infer_scope, inferred_span
+from veilcli.domain.classification import to_category
+from veilcli.domain.models import DATASET_KEYS, ColumnMap, Kind, Manifest, SourceRecord, ValidationReport
 from veilcli.errors import InputError, StoreError
-from veilcli.models import DATASET_KEYS, ColumnMap, Kind, Manifest, SourceRecord, ValidationReport
-from veilcli.readers import expand_paths, read_tables
-from veilcli.store import Store, safe_text, stored_schema
-from veilcli.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
+from veilcli.sources.readers import expand_paths, read_tables
+from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
+from veilcli.store.store import Store, safe_text, stored_schema
 
 Progress = Callable[[str], None]
 
@@ -143,8 +143,8 @@ def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) 
     """
     import re
 
-    from veilcli.atomic import write_atomic
-    from veilcli.spreadsheet_safety import write_csv
+    from veilcli.report.spreadsheet_safety import write_csv
+    from veilcli.store.atomic import write_atomic
 
     report = validated.report
     stem = Path(report.path).stem + (f"-{report.sheet}" if report.sheet else "")

@@ -12,12 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from veilcli.classification import categories, normalise_code, registration_codes
-from veilcli.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
-from veilcli.console_text import short
-from veilcli.errors import InputError
-from veilcli.formats import CANONICAL, NUISANCE_TOTAL_CODE, Recognised, recognise
-from veilcli.models import (
+from veilcli.domain.classification import categories, normalise_code, registration_codes
+from veilcli.domain.models import (
     DATASET_KEYS,
     DATASET_ONE_OF,
     MAX_LISTED,
@@ -27,7 +23,13 @@ from veilcli.models import (
     Kind,
     Severity,
 )
-from veilcli.parsing import (
+from veilcli.domain.periods import period_label_expr, period_unit_expr
+from veilcli.domain.resources import area_expr
+from veilcli.errors import InputError
+from veilcli.report.console_text import short
+from veilcli.sources.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
+from veilcli.sources.formats import CANONICAL, NUISANCE_TOTAL_CODE, Recognised, recognise
+from veilcli.sources.parsing import (
     PARSERS,
     clean_text,
     date_expr,
@@ -36,9 +38,7 @@ from veilcli.parsing import (
     integer_expr,
     parse_with_fallback,
 )
-from veilcli.periods import period_label_expr, period_unit_expr
-from veilcli.readers import ROW, RawTable
-from veilcli.resources import area_expr
+from veilcli.sources.readers import ROW, RawTable
 
 MIN_DATE = dt.date(1990, 1, 1)
 DEFAULT_MAX_PER_CODE = 5

@@ -15,9 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from veilcli.classification import categories
-from veilcli.resources import schemas_dir
-from veilcli.tomlfiles import load_toml_model
+from veilcli.domain.classification import categories
+from veilcli.domain.resources import schemas_dir
+from veilcli.domain.tomlfiles import load_toml_model
 
 
 class SamenloopRules(BaseModel):

@@ -17,7 +17,10 @@ import os
 import shutil
 from pathlib import Path
 
-from veilcli.atomic import (
+from veilcli.errors import InputError
+from veilcli.report.export_tables import ExportTables
+from veilcli.report.spreadsheet_safety import csv_text
+from veilcli.store.atomic import (
     failures_named,
     file_kind,
     output_file,
@@ -25,9 +28,6 @@ from veilcli.atomic import (
     temp_folder,
     write_atomic,
 )
-from veilcli.errors import InputError
-from veilcli.export_tables import ExportTables
-from veilcli.spreadsheet_safety import csv_text
 
 
 def _atomic_text(path: Path, text: str) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 from pydantic import BaseModel, Field
 
-from veilcli.models import Kind, SourceRecord
-from veilcli.periods import period_label_expr
-from veilcli.store import Store, repair_hint
+from veilcli.domain.models import Kind, SourceRecord
+from veilcli.domain.periods import period_label_expr
+from veilcli.store.store import Store, repair_hint
 
 
 class CoverageRow(BaseModel):

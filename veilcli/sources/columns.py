@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin
 
-from veilcli.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
+from veilcli.domain.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
 
 # Columns that identify or locate people: dropped when a file is read, so they never reach
 # validation, the store, rejected-rows files or messages (DESIGN §3). ``is_personal`` matches

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from veilcli.compare import CompareResult
-from veilcli.models import DATASET_MODELS, ColumnMap
-from veilcli.plans import Plan
-from veilcli.rules import Rules
+from veilcli.analysis.compare import CompareResult
+from veilcli.domain.models import DATASET_MODELS, ColumnMap
+from veilcli.domain.plans import Plan
+from veilcli.domain.rules import Rules
 
 
 def schema_documents() -> dict[str, dict[str, object]]:

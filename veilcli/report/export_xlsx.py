@@ -20,11 +20,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from veilcli.atomic import failures_named, output_file, sweep_stale, write_atomic
+from veilcli.analysis.goals import Status
 from veilcli.errors import InputError
-from veilcli.export_tables import ExportTables, Table
-from veilcli.goals import Status
-from veilcli.spreadsheet_safety import is_formula_like, sheet_name, xlsx_text
+from veilcli.report.export_tables import ExportTables, Table
+from veilcli.report.spreadsheet_safety import is_formula_like, sheet_name, xlsx_text
+from veilcli.store.atomic import failures_named, output_file, sweep_stale, write_atomic
 
 RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"

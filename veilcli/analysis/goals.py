@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from veilcli.plans import Goal
+from veilcli.domain.plans import Goal
 
 SIGNIFICANCE_LEVEL = 0.05
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from veilcli.coverage import Span, covered_days, describe_span
-from veilcli.models import Kind
-from veilcli.normalise import sum_or_null
-from veilcli.periods import parse_period
-from veilcli.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Indicator, expand_categories
+from veilcli.analysis.coverage import Span, covered_days, describe_span
+from veilcli.analysis.normalise import sum_or_null
+from veilcli.domain.models import Kind
+from veilcli.domain.periods import parse_period
+from veilcli.domain.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Indicator, expand_categories
 
 MEASURES = ("raw", "after_samenloop", "corrected")
 

@@ -36,10 +36,10 @@ import polars as pl
 from pydantic import ValidationError
 
 from veilcli import STORE_ENV
-from veilcli.atomic import write_atomic
-from veilcli.columns import column_specs
+from veilcli.domain.models import Kind, Manifest, SourceRecord
 from veilcli.errors import StoreError
-from veilcli.models import Kind, Manifest, SourceRecord
+from veilcli.sources.columns import column_specs
+from veilcli.store.atomic import write_atomic
 
 DEFAULT_STORE = Path(".veilcli")
 MANIFEST = "manifest.json"

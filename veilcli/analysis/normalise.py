@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import polars as pl
 
-from veilcli.classification import categories, to_category
-from veilcli.periods import MONTHS_IN_PART, parse_period, period_bounds_exprs, period_label_expr
-from veilcli.rules import Rules
+from veilcli.domain.classification import categories, to_category
+from veilcli.domain.periods import MONTHS_IN_PART, parse_period, period_bounds_exprs, period_label_expr
+from veilcli.domain.rules import Rules
 
 KEYS = ["period", "area", "category"]
 RANK = "__rank"
@@ -438,6 +438,6 @@ def sum_or_null(column: str) -> pl.Expr:
 
 def police_codes() -> list[str]:
     """Category codes of the police classification (crime, nuisance, and both totals)."""
-    from veilcli.formats import NUISANCE_TOTAL_CODE
+    from veilcli.sources.formats import NUISANCE_TOTAL_CODE
 
     return [*categories()["code"].to_list(), NUISANCE_TOTAL_CODE]

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from veilcli.resources import schemas_dir
+from veilcli.domain.resources import schemas_dir
 
 __all__ = [
     "bvh_map",

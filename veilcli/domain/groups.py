@@ -11,8 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
+from veilcli.domain.resources import area_codes, resolve_areas, schemas_dir
 from veilcli.errors import InputError
-from veilcli.resources import area_codes, resolve_areas, schemas_dir
 
 DEFAULT_GROUP = "g10-100000plus"
 _CODE = re.compile(r"^GM\d{4}$")

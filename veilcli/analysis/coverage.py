@@ -24,10 +24,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from veilcli.classification import crime_codes, nuisance_codes
+from veilcli.domain.classification import crime_codes, nuisance_codes
+from veilcli.domain.models import Kind, SourceRecord
+from veilcli.domain.plans import ALL_CRIMES, ALL_NUISANCE
 from veilcli.errors import UsageError
-from veilcli.models import Kind, SourceRecord
-from veilcli.plans import ALL_CRIMES, ALL_NUISANCE
 
 EDGE_DAYS = 7
 MIN_CRIME_CODES = 10

@@ -82,8 +82,8 @@ import fastexcel  # noqa: E402  (after the arena cap: importing polars starts th
 import polars as pl  # noqa: E402
 from fastexcel import ExcelReader  # noqa: E402
 
-from veilcli.columns import header_score, is_personal, normalise_header  # noqa: E402
 from veilcli.errors import InputError, UsageError  # noqa: E402
+from veilcli.sources.columns import header_score, is_personal, normalise_header  # noqa: E402
 
 ROW = "__row"  # spreadsheet row number as the user sees it
 HEADER_SEARCH_ROWS = 30

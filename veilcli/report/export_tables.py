@@ -13,8 +13,8 @@ from typing import Any
 import polars as pl
 
 from veilcli import __version__
-from veilcli.compare import CompareResult, IndicatorResult
-from veilcli.models import SourceRecord
+from veilcli.analysis.compare import CompareResult, IndicatorResult
+from veilcli.domain.models import SourceRecord
 
 PCT = "+0%;-0%;0%"  # changes stay in % here; the workbook writer stores them as fractions
 P_VALUE = "0.000"
