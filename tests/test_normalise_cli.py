@@ -9,7 +9,9 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from veilcli.api import change_split, latest_complete_period, normalise_json, normalise_store
+from veilcli import api
+from veilcli.analysis.corrections import change_split
+from veilcli.analysis.selection import latest_complete_period
 from veilcli.cli import app
 from veilcli.domain.periods import Period
 from veilcli.store.ingest import ReadOptions, ingest_paths
@@ -85,7 +87,7 @@ def test_cli_json_equals_the_library(store: Store) -> None:
     cli = runner.invoke(
         app, ["normalise", "--period", "2019H1", "--store", str(store.root), "--format", "json"]
     )
-    library = normalise_json(normalise_store(store, period="2019H1", baseline=2017))
+    library = api.normalise(store, period="2019H1", baseline=2017).to_json()
     assert json.loads(cli.stdout) == json.loads(json.dumps(library, default=str))
 
 
@@ -93,7 +95,7 @@ def test_raw_applies_nothing_and_says_so(store: Store) -> None:
     result = runner.invoke(app, ["normalise", "--period", "2019H1", "--raw", "--store", str(store.root)])
     assert result.exit_code == 0
     assert "no corrections applied" in result.stdout
-    data = normalise_store(store, period="2019H1", raw=True)
+    data = api.normalise(store, period="2019H1", raw=True)
     assert data.rows["corrected"].to_list() == data.rows["raw"].to_list()
     assert data.applied == {"samenloop": False, "internet": False}
 

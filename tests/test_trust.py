@@ -341,7 +341,7 @@ def test_header_row_in_a_map_file_is_honoured(tmp_path: Path) -> None:
 
 
 def test_normalise_changes_are_of_rates_like_compare() -> None:
-    from veilcli.api import change_split
+    from veilcli.analysis.corrections import change_split
 
     rows = pl.DataFrame(
         {

@@ -14,14 +14,13 @@ import typer
 from rich.text import Text
 
 from veilcli import STORE_ENV, __version__
-from veilcli.domain.models import ColumnMap, Kind
+from veilcli.domain.models import Kind
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.report.console_text import SafeConsole, json_text, line, plain, short, text
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from veilcli.report.export_tables import ExportTables
     from veilcli.store.ingest import ReadOptions
 
 # polars, scipy and openpyxl are imported inside the commands: `veilcli --help` stays fast.
@@ -226,21 +225,6 @@ YouthOpt = Annotated[
 MaxOpt = Annotated[int, typer.Option("--max-per-kind", min=1, help="Findings shown per kind of problem.")]
 
 
-def load_column_map(path: Path | None) -> ColumnMap | None:
-    """Read and check a ``--map`` TOML file."""
-    if path is None:
-        return None
-    from veilcli.domain.tomlfiles import load_toml_model
-
-    column_map, _ = load_toml_model(
-        path,
-        ColumnMap,
-        "column map (--map)",
-        'write kind = "registrations" and a [columns] table: canonical_name = "Header in file".',
-    )
-    return column_map
-
-
 def _read_options(
     kind: Kind | None,
     sheet: str | None,
@@ -250,23 +234,24 @@ def _read_options(
     max_per_kind: int,
     year: int | None,
     youth_from_15_25: bool,
+    covers: str | None = None,
+    scope: str | None = None,
 ) -> ReadOptions:
     if sheet and all_sheets:
         raise UsageError("--sheet and --all-sheets exclude each other.")
-    from veilcli.store.ingest import ReadOptions
+    from veilcli import api
 
-    column_map = load_column_map(map_file)
-    if header_row is None and column_map is not None:
-        header_row = column_map.header_row  # --header-row on the command line wins over the map file
-    return ReadOptions(
-        kind,
-        sheet,
-        all_sheets,
-        header_row,
-        column_map,
-        max_per_kind,
+    return api.read_options(
+        kind=kind,
+        sheet=sheet,
+        all_sheets=all_sheets,
+        header_row=header_row,
+        map_file=map_file,
+        max_per_code=max_per_kind,
         year=year,
         youth_from_15_25=youth_from_15_25,
+        covers=covers,
+        scope=scope,
     )
 
 
@@ -291,14 +276,13 @@ def validate(
     youth_from_15_25: YouthOpt = False,
 ) -> None:
     """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
-    from veilcli.domain.models import ValidationReport
+    from veilcli import api
     from veilcli.report.render import print_json, render_validation
-    from veilcli.store.ingest import validate_paths
 
     options = _read_options(
         kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
     )
-    report = ValidationReport(files=[v.report for v, _ in validate_paths(files, options, _progress())])
+    report = api.validate(files, options, _progress())
     if output is TableFormat.json:
         print_json(report.to_json_dict())
     else:
@@ -350,19 +334,15 @@ def ingest(
     ] = None,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
-    from veilcli.analysis.coverage import parse_covers, parse_scope
+    from veilcli import api
     from veilcli.report.render import print_json, render_ingest, render_validation
-    from veilcli.store.ingest import ingest_paths
-    from veilcli.store.store import Store
 
     options = _read_options(
-        kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
+        kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25, covers, scope
     )
-    options.covers = parse_covers(covers) if covers else None
-    options.scope = parse_scope(scope) if scope else None
-    result = ingest_paths(
+    result = api.ingest(
         paths,
-        Store(store),
+        api.Store(store),
         options,
         skip_invalid=skip_invalid,
         replace=replace,
@@ -409,11 +389,10 @@ def status(
     Stored files are checked against the manifest (size and schema; sha256 with --verify);
     exit 1 when one is damaged, with the list and how to repair it.
     """
+    from veilcli import api
     from veilcli.report.render import print_json, render_status
-    from veilcli.store.status import store_status
-    from veilcli.store.store import Store
 
-    result = store_status(Store(store), verify=verify)
+    result = api.status(api.Store(store), verify=verify)
     if output is TableFormat.json:
         print_json(result.model_dump(mode="json"))
     else:
@@ -446,48 +425,6 @@ def status(
         )
 
 
-@app.command()
-@handle_errors
-def normalise(
-    period: Annotated[
-        str | None,
-        typer.Option(
-            "--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."
-        ),
-    ] = None,
-    baseline: Annotated[
-        int | None,
-        typer.Option("--baseline", min=1990, max=2100, help="Baseline year (same part of the year)."),
-    ] = 2017,
-    area: Annotated[
-        str | None, typer.Option("--area", help="Area as stored (default: the one municipality).")
-    ] = None,
-    by: Annotated[
-        NormaliseBy, typer.Option("--by", help="Rows per category, or per district and category.")
-    ] = NormaliseBy.category,
-    rules: Annotated[
-        Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
-    ] = None,
-    raw: Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")] = False,
-    store: StoreOpt = None,
-    output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
-) -> None:
-    """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits."""
-    from veilcli.api import normalise_json, normalise_store, normalise_table
-    from veilcli.report.render import print_json, render_normalise
-    from veilcli.store.store import Store
-
-    result = normalise_store(
-        Store(store), period=period, baseline=baseline, area=area, by=by.value, rules_path=rules, raw=raw
-    )
-    if output is DataFormat.json:
-        print_json(normalise_json(result))
-    elif output is DataFormat.csv:
-        _write_csv(normalise_table(result))
-    else:
-        render_normalise(stdout, result)
-
-
 BaselineOpt = Annotated[
     int | None, typer.Option("--baseline", min=1990, max=2100, help="Baseline year (default: the plan's).")
 ]
@@ -505,6 +442,37 @@ ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indi
 ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
+@app.command()
+@handle_errors
+def normalise(
+    period: PeriodOpt = None,
+    baseline: BaselineOpt = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Area as stored (default: the store's one municipality).")
+    ] = None,
+    by: Annotated[
+        NormaliseBy, typer.Option("--by", help="Rows per category, or per district and category.")
+    ] = NormaliseBy.category,
+    rules: RulesOpt = None,
+    raw: RawOpt = False,
+    store: StoreOpt = None,
+    output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
+) -> None:
+    """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits."""
+    from veilcli import api
+    from veilcli.report.render import print_json, render_normalise
+
+    result = api.normalise(
+        api.Store(store), period=period, baseline=baseline, area=area, by=by.value, rules_path=rules, raw=raw
+    )
+    if output is DataFormat.json:
+        print_json(result.to_json())
+    elif output is DataFormat.csv:
+        _write_csv(result.to_table())
+    else:
+        render_normalise(stdout, result)
 
 
 @app.command()
@@ -529,13 +497,11 @@ def compare(
     ] = False,
 ) -> None:
     """Plan indicators in the period vs the baseline: rates, goals, benchmarks, significance."""
-    from veilcli.analysis.compare import compare as run_compare
-    from veilcli.analysis.compare import compare_table
+    from veilcli import api
     from veilcli.report.render_compare import render_compare
-    from veilcli.store.store import Store
 
-    result = run_compare(
-        Store(store),
+    result = api.compare(
+        api.Store(store),
         period=period,
         baseline=baseline,
         plan_path=plan,
@@ -548,7 +514,7 @@ def compare(
     if output is DataFormat.json:
         print(json_text(result.model_dump_json(indent=2)))
     elif output is DataFormat.csv:
-        _write_csv(compare_table(result))
+        _write_csv(result.to_table())
     else:
         render_compare(stdout, result, result.themes)
     unsettled = result.unsettled()
@@ -557,38 +523,6 @@ def compare(
             text(f"--strict: {len(unsettled)} indicator(s) without a settled status: {', '.join(unsettled)}")
         )
         raise typer.Exit(1)
-
-
-def _export_tables(
-    store: Path | None,
-    baseline: int | None,
-    period: str | None,
-    plan: Path | None,
-    rules: Path | None,
-    area: str | None,
-    raw: bool,
-    by: CompareBy,
-    theme: int | None,
-    lang: Lang,
-) -> ExportTables:
-    from veilcli.analysis.compare import compare as run_compare
-    from veilcli.report.export_tables import ExportTables
-    from veilcli.store.store import Store
-
-    chosen = Store(store)
-    result = run_compare(
-        chosen,
-        period=period,
-        baseline=baseline,
-        plan_path=plan,
-        rules_path=rules,
-        area=area,
-        raw=raw,
-        by=by.value,
-        theme=theme,
-    )
-    command = " ".join(["veilcli", *sys.argv[1:]])
-    return ExportTables(result, chosen.sources(), result.themes, lang.value, command)
 
 
 class ExportFormat(StrEnum):
@@ -622,16 +556,24 @@ def export(
 ) -> None:
     """The comparison as a report workbook (overview, a sheet with charts per theme, normalisation,
     districts, sources), or the same tables as CSV files or JSON for scripts."""
-    from veilcli.report.export_files import write_csv_folder, write_json_file
-    from veilcli.report.export_xlsx import write_workbook
+    from veilcli import api
 
-    tables = _export_tables(store, baseline, period, plan, rules, area, raw, by, theme, lang)
-    if what is ExportFormat.xlsx:
-        written = [write_workbook(tables, out, force)]
-    elif what is ExportFormat.csv:
-        written = write_csv_folder(tables, out, force)
-    else:
-        written = [write_json_file(tables, out, force)]
+    written = api.export(
+        api.Store(store),
+        api.ExportFormat(what.value),
+        out,
+        force=force,
+        lang=lang.value,
+        command=" ".join(["veilcli", *sys.argv[1:]]),
+        period=period,
+        baseline=baseline,
+        plan_path=plan,
+        rules_path=rules,
+        area=area,
+        raw=raw,
+        by=by.value,
+        theme=theme,
+    )
     for path in written:
         stderr.print(text(f"written: {path}"))
 
@@ -644,16 +586,15 @@ def schema(
     ] = None,
 ) -> None:
     """List accepted columns per dataset kind, or write the JSON Schemas (--out schemas/)."""
-    from veilcli.report.jsonschemas import write_schemas
-    from veilcli.sources.columns import column_specs
+    from veilcli import api
 
     if out is not None:
-        for path in write_schemas(out):
+        for path in api.write_schemas(out):
             stdout.print(text(str(path)), soft_wrap=True)
         return
-    for kind in Kind:
+    for kind, specs in api.accepted_columns().items():
         stdout.print(text(kind.value, "bold"))
-        for spec in column_specs(kind):
+        for spec in specs:
             need = "required" if spec.required else "optional"
             stdout.print(text(f"  {spec.name:<16} {spec.parser:<8} {need:<8} {', '.join(spec.aliases[1:])}"))
 

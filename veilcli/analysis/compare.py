@@ -32,7 +32,7 @@ from veilcli.analysis.indicators import (
     series,
 )
 from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, aggregate_suspects
-from veilcli.api import comparison_periods, latest_complete_period, require_known_area
+from veilcli.analysis.selection import comparison_periods, latest_complete_period, require_known_area
 from veilcli.domain.classification import to_category
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
@@ -135,6 +135,10 @@ class CompareResult(BaseModel):
     themes: dict[int, str] = Field(description="Theme number -> label, as the plan names them.")
     indicators: list[IndicatorResult]
     districts: list[DistrictResult] | None = None
+
+    def to_table(self) -> pl.DataFrame:
+        """One row per indicator x period (x district): the ``--format csv`` table."""
+        return compare_table(self)
 
     def unsettled(self) -> list[str]:
         """Indicators (``id``, or ``district/id``) that are no_data, incomplete or undetermined

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from veilcli.api import NormaliseResult
+from veilcli.analysis.corrections import NormaliseResult
 from veilcli.domain.models import FileReport, Severity, ValidationReport
 from veilcli.report.console_text import json_text, line, text
 from veilcli.store.ingest import IngestResult

@@ -1,0 +1,178 @@
+"""`normalise`: an area's counts per category, raw beside samenloop- and internet-corrected,
+and how the change versus the baseline splits into the two corrections and the underlying change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from veilcli.analysis.indicators import population_table
+from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, combine
+from veilcli.analysis.selection import (
+    comparison_periods,
+    default_area,
+    latest_complete_period,
+    require_known_area,
+)
+from veilcli.domain.classification import categories
+from veilcli.domain.models import Kind
+from veilcli.domain.periods import Period, parse_period
+from veilcli.domain.resources import resolve_areas
+from veilcli.domain.rules import LoadedRules, load_rules
+from veilcli.store.store import Store, holding_read_lock
+
+By = Literal["category", "district"]
+
+
+@dataclass
+class NormaliseResult:
+    """Corrected counts for a selection, with how the change versus the baseline splits."""
+
+    area: str
+    period: Period
+    baseline: Period | None
+    periods: list[Period]
+    by: By
+    rules: LoadedRules
+    raw: bool
+    rows: pl.DataFrame
+    changes: pl.DataFrame
+    applied: dict[str, bool] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON document of ``veilcli normalise --format json``."""
+        return {
+            "area": self.area,
+            "period": str(self.period),
+            "baseline": str(self.baseline) if self.baseline else None,
+            "periods": [str(p) for p in self.periods],
+            "by": self.by,
+            "normalisation": self.applied,
+            "rules": {"path": str(self.rules.path), "sha256": self.rules.sha256},
+            "rows": self.rows.to_dicts(),
+            "changes": self.changes.to_dicts(),
+        }
+
+    def to_table(self) -> pl.DataFrame:
+        """One flat table (``--format csv``): rows per period, the change split on the period's row."""
+        changes = self.changes.with_columns(pl.lit(str(self.period)).alias("period"))
+        return self.rows.join(changes, on=["area", "category", "period"], how="left")
+
+
+@holding_read_lock
+def normalise_area(
+    store: Store,
+    *,
+    period: str | Period | None = None,
+    baseline: int | None = 2017,
+    area: str | None = None,
+    by: By = "category",
+    rules_path: Path | None = None,
+    raw: bool = False,
+) -> NormaliseResult:
+    """Raw, samenloop-corrected and internet-corrected counts of an area for the comparison periods."""
+    loaded = load_rules(rules_path)
+    rules = loaded.rules.without_corrections() if raw else loaded.rules
+    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
+    periods = comparison_periods(chosen, baseline)
+    base = periods[0] if baseline is not None else None
+    area = resolve_areas([area])[0] if area else default_area(store)
+    require_known_area(store, area)
+    labels = [str(p) for p in periods]
+    registrations = store.scan(Kind.registrations).filter(pl.col("municipality") == area)
+    area_column = "district" if by == "district" else "municipality"
+    frame = aggregate_registrations(
+        registrations, rules, unit=chosen.unit, baseline=str(base) if base else None, area_column=area_column
+    )
+    if by == "category":
+        counts = aggregate_counts(
+            store.scan(Kind.counts).filter(pl.col("area") == area),
+            rules,
+            unit=chosen.unit,
+            baseline=str(base) if base else None,
+        )
+        frame = combine(frame, counts)
+    rows = frame.filter(pl.col("period").is_in(labels)).join(
+        categories().select(pl.col("code").alias("category"), pl.col("label")), on="category", how="left"
+    )
+    return NormaliseResult(
+        area=area,
+        period=chosen,
+        baseline=base,
+        periods=periods,
+        by=by,
+        rules=loaded,
+        raw=raw,
+        rows=rows,
+        changes=change_split(
+            rows,
+            str(base) if base else None,
+            str(chosen),
+            population_table(store.scan(Kind.population)).select("year", "area", "inhabitants"),
+        ),
+        applied={"samenloop": rules.samenloop.enabled, "internet": rules.internet.method != "none"},
+    )
+
+
+def change_split(
+    rows: pl.DataFrame, baseline: str | None, period: str, population: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Per area x category: the registered change vs the baseline, split into samenloop and
+    internet points, and the underlying change as a range (DESIGN §2), all in %.
+
+    With ``population`` (year, area, inhabitants) the changes are of rates per 1,000 inhabitants,
+    as ``compare`` reports them; an area without inhabitants in both years gets changes of counts,
+    and ``change_of`` says which. raw change = samenloop points + underlying point; the underlying
+    low end (every extra online report new) = point - internet points.
+    """
+    schema = {
+        "area": pl.String,
+        "category": pl.String,
+        "change_of": pl.String,
+        "raw_change_pct": pl.Float64,
+        "samenloop_pts": pl.Float64,
+        "internet_pts": pl.Float64,
+        "underlying_change_pct": pl.Float64,
+        "underlying_low_pct": pl.Float64,
+    }
+    if baseline is None or baseline == period:
+        return pl.DataFrame(schema=schema)
+    columns = ["raw", "after_samenloop", "corrected"]
+    then = rows.filter(pl.col("period") == baseline).select(
+        "area", "category", *[pl.col(c).alias(f"{c}_b") for c in columns]
+    )
+    now = rows.filter(pl.col("period") == period).select("area", "category", *columns)
+    both = now.join(then, on=["area", "category"], how="full", coalesce=True)
+    people = pl.DataFrame(schema={"area": pl.String, "year": pl.Int64, "inhabitants": pl.Int64})
+    if population is not None:
+        people = population.select(
+            "area", pl.col("year").cast(pl.Int64), pl.col("inhabitants").cast(pl.Int64)
+        )
+    inhabitants = {
+        tag: people.filter(pl.col("year") == int(label[:4])).select("area", pl.col("inhabitants").alias(tag))
+        for tag, label in (("pop_now", period), ("pop_b", baseline))
+    }
+    both = both.join(inhabitants["pop_now"], on="area", how="left").join(
+        inhabitants["pop_b"], on="area", how="left"
+    )
+    rates = (pl.col("pop_now") > 0) & (pl.col("pop_b") > 0)
+    scale = pl.when(rates).then(pl.col("pop_b") / pl.col("pop_now")).otherwise(1.0)
+
+    def change(column: str) -> pl.Expr:
+        before = pl.col(f"{column}_b")
+        return pl.when(before > 0).then((pl.col(column) * scale / before - 1) * 100)
+
+    return both.select(
+        "area",
+        "category",
+        pl.when(rates).then(pl.lit("per_1000_inhabitants")).otherwise(pl.lit("count")).alias("change_of"),
+        change("raw").alias("raw_change_pct"),
+        (change("raw") - change("after_samenloop")).alias("samenloop_pts"),
+        (change("after_samenloop") - change("corrected")).alias("internet_pts"),
+        change("after_samenloop").alias("underlying_change_pct"),
+        change("corrected").alias("underlying_low_pct"),
+    ).sort("area", "category")

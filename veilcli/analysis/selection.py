@@ -1,0 +1,79 @@
+"""What a command looks at: the area, the period, the baseline and the periods between.
+
+Defaults are resolved here, once, for every verb: the period defaults to the latest complete
+half-year the store holds; the comparison periods are the baseline, every same part of the year
+between, and the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from veilcli.analysis.normalise import roll_up_counts
+from veilcli.domain.models import Kind
+from veilcli.domain.periods import Period, parse_period
+from veilcli.errors import UsageError
+from veilcli.store.store import Store
+
+
+def latest_complete_period(store: Store, unit: str = "H") -> Period:
+    """The latest period of ``unit`` the store's registrations (else counts) cover to its end."""
+    last = store.scan(Kind.registrations).select(pl.col("date").max()).collect().item()
+    if last is not None:
+        period = Period.of(last, unit)
+        # The period holding the last date is complete only if the data reach its last day.
+        return period if last >= period.end - dt.timedelta(days=1) else period.previous()
+    # Counts: the latest period they cover whole at this unit (months add up to a half-year).
+    rolled = roll_up_counts(store.scan(Kind.counts), unit).select("period").unique().collect()
+    matching = sorted(parse_period(x) for x in rolled["period"].to_list())
+    if not matching:
+        raise UsageError(
+            "the store holds no data to pick a period from.",
+            hint="run `veilcli ingest PATH` first, or pass --period 2019H1.",
+        )
+    return matching[-1]
+
+
+def comparison_periods(period: Period, baseline_year: int | None) -> list[Period]:
+    """Baseline, every same part of the year between, and the period itself."""
+    if baseline_year is None:
+        return [period]
+    if baseline_year < 1990:
+        raise UsageError(
+            f"--baseline {baseline_year} is not a year veilcli can use.", hint="write it in full: 2017."
+        )
+    if baseline_year > period.year:
+        raise UsageError(f"the baseline {baseline_year} lies after the period {period}.")
+    return [period.in_year(year) for year in range(baseline_year, period.year + 1)]
+
+
+def default_area(store: Store) -> str:
+    """The one municipality of the stored registrations (asks for --area when there are several)."""
+    stored = store.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
+    areas = sorted(a for a in stored.to_list() if a is not None)
+    if len(areas) == 1:
+        return areas[0]
+    if not areas:
+        raise UsageError("no registrations stored, so no default area.", hint="pass --area NAME.")
+    raise UsageError(
+        f"the store has registrations of {len(areas)} municipalities.",
+        hint=f"pass --area ({', '.join(areas[:8])}).",
+    )
+
+
+def require_known_area(store: Store, area: str) -> None:
+    """An area the store has nothing for is a typo far more often than a real comparison."""
+    known: set[str] = set()
+    for kind, column in (
+        (Kind.registrations, "municipality"),
+        (Kind.counts, "area"),
+        (Kind.population, "area"),
+    ):
+        known |= set(
+            store.scan(kind).select(pl.col(column).unique()).collect()[column].drop_nulls().to_list()
+        )
+    if area not in known:
+        shown = ", ".join(sorted(known)[:12]) or "none: run `veilcli ingest PATH` first"
+        raise UsageError(f"the store has no data for area {area!r}.", hint=f"areas in the store: {shown}.")
