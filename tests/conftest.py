@@ -173,3 +173,20 @@ def plan_store(tmp_path: Path) -> tuple[Store, Path]:
     plan_path = tmp_path / "plan.toml"
     plan_path.write_text(PLAN, encoding="utf-8")
     return store, plan_path
+
+
+# Tests that start processes, render with LibreOffice or regenerate the sample data: left out by
+# `pytest -m "not slow"` (the daily tier); CI and the README's test command run everything.
+SLOW = (
+    "tests/test_cli.py::test_installed_executable",
+    "tests/test_export.py::test_libreoffice_renders_the_workbook",
+    "tests/test_ingest.py::test_concurrent_ingests_are_serialised",
+    "tests/test_sample_data.py::test_workbook_layout",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests listed above (one list, so no test file needs editing for it)."""
+    for item in items:
+        if item.nodeid.split("[")[0] in SLOW:
+            item.add_marker(pytest.mark.slow)
