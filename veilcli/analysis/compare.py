@@ -36,7 +36,7 @@ from veilcli.analysis.selection import comparison_periods, latest_complete_perio
 from veilcli.domain.classification import to_category
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
-from veilcli.domain.periods import Period, parse_period
+from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import Goal, Indicator, LoadedPlan, Unit, expand_categories, load_plan, plan_line
 from veilcli.domain.resources import area_lookup, resolve_areas
 from veilcli.domain.rules import Rules, load_rules
@@ -185,7 +185,7 @@ def _tables(
     store: Store,
     areas: list[str],
     rules: Rules,
-    unit: str,
+    unit: PeriodUnit,
     labels: list[str],
     plan: LoadedPlan,
     by_district_of: str | None,
@@ -471,7 +471,7 @@ class _Context:
     ) -> list[Note]:
         notes: list[Note] = []
         labels, tables = self.labels, self.tables
-        missing = missing_population(tables, indicator, areas, sorted({int(p[:4]) for p in labels}))
+        missing = missing_population(tables, indicator, areas, sorted({parse_period(p).year for p in labels}))
         if missing:
             notes.append(
                 self.note("no_population", denominator=indicator.unit.denominator, where=", ".join(missing))
@@ -542,7 +542,7 @@ class _Context:
             if low is not None and high is not None:
                 notes.append(self.note("internet_range", since=str(since), low_pct=low, high_pct=high))
         if indicator.unit is Unit.per_1000_youths_12_24:
-            years = [int(p[:4]) for p in labels]
+            years = [parse_period(p).year for p in labels]
             estimated = tables.population.filter(
                 pl.col("area").is_in(areas),
                 pl.col("year").is_in(years),
@@ -625,7 +625,7 @@ def _districts(
     store: Store,
     area: str,
     rules: Rules,
-    unit: str,
+    unit: PeriodUnit,
     labels: list[str],
     plan: LoadedPlan,
     indicators: list[Indicator],

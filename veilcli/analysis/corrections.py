@@ -153,7 +153,9 @@ def change_split(
             "area", pl.col("year").cast(pl.Int64), pl.col("inhabitants").cast(pl.Int64)
         )
     inhabitants = {
-        tag: people.filter(pl.col("year") == int(label[:4])).select("area", pl.col("inhabitants").alias(tag))
+        tag: people.filter(pl.col("year") == parse_period(label).year).select(
+            "area", pl.col("inhabitants").alias(tag)
+        )
         for tag, label in (("pop_now", period), ("pop_b", baseline))
     }
     both = both.join(inhabitants["pop_now"], on="area", how="left").join(

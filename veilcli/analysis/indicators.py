@@ -18,7 +18,7 @@ import polars as pl
 from veilcli.analysis.coverage import Span, covered_days, describe_span
 from veilcli.analysis.normalise import sum_or_null
 from veilcli.domain.models import Kind
-from veilcli.domain.periods import parse_period
+from veilcli.domain.periods import parse_period, period_year_expr
 from veilcli.domain.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Indicator, expand_categories
 
 MEASURES = ("raw", "after_samenloop", "corrected")
@@ -202,7 +202,7 @@ def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]])
         k: SERIES_SCHEMA[k] for k in ("period", *MEASURES, "uncorrectable", "channel_unknown", "coverage")
     }
     stacked = pl.DataFrame(records, schema={**schema, "area": pl.String()}).with_columns(
-        pl.col("period").str.slice(0, 4).cast(pl.Int64).alias("year")
+        period_year_expr(pl.col("period")).alias("year")
     )
     column = indicator.unit.denominator
     if column is not None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import polars as pl
 
 from veilcli.domain.classification import categories, to_category
-from veilcli.domain.periods import MONTHS_IN_PART, parse_period, period_bounds_exprs, period_label_expr
+from veilcli.domain.periods import PeriodUnit, parse_period, period_bounds_exprs, period_label_expr
 from veilcli.domain.rules import Rules
 
 KEYS = ["period", "area", "category"]
@@ -114,7 +114,11 @@ def collapse_suspects(suspects: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
 
 
 def _prepare(
-    rows: pl.LazyFrame, unit: str, area_column: str, rules: Rules, periods: list[str] | None = None
+    rows: pl.LazyFrame,
+    unit: PeriodUnit | str,
+    area_column: str,
+    rules: Rules,
+    periods: list[str] | None = None,
 ) -> pl.LazyFrame:
     """Classify, label periods and areas, and flag what the samenloop collapse cannot correct.
 
@@ -160,7 +164,7 @@ def aggregate_registrations(
     registrations: pl.LazyFrame,
     rules: Rules,
     *,
-    unit: str,
+    unit: PeriodUnit | str,
     baseline: str | None,
     area_column: str = "municipality",
     periods: list[str] | None = None,
@@ -195,7 +199,7 @@ def aggregate_suspects(
     suspects: pl.LazyFrame,
     rules: Rules,
     *,
-    unit: str,
+    unit: PeriodUnit | str,
     where: pl.Expr | None = None,
     area_column: str = "municipality",
 ) -> pl.DataFrame:
@@ -295,7 +299,9 @@ def _internet(frame: pl.DataFrame, rules: Rules, baseline: str | None) -> pl.Dat
     )
 
 
-def aggregate_counts(counts: pl.LazyFrame, rules: Rules, *, unit: str, baseline: str | None) -> pl.DataFrame:
+def aggregate_counts(
+    counts: pl.LazyFrame, rules: Rules, *, unit: PeriodUnit | str, baseline: str | None
+) -> pl.DataFrame:
     """Pre-aggregated counts per period x area x category: samenloop factors, then internet share."""
     rolled = roll_up_counts(counts, unit)
     start, end = period_bounds_exprs(pl.col("period"))
@@ -350,13 +356,14 @@ def aggregate_counts(counts: pl.LazyFrame, rules: Rules, *, unit: str, baseline:
     return _finish(result, rules)
 
 
-def roll_up_counts(counts: pl.LazyFrame, unit: str) -> pl.LazyFrame:
+def roll_up_counts(counts: pl.LazyFrame, unit: PeriodUnit | str) -> pl.LazyFrame:
     """Counts at ``unit``: as stored, else summed from finer complete periods (never both added)."""
+    unit = PeriodUnit(unit)
     start, end = period_bounds_exprs(pl.col("period"))
     with_bounds = counts.with_columns(
         start.alias("__start"),
         ((end.dt.year() - start.dt.year()) * 12 + end.dt.month() - start.dt.month()).alias("__months"),
-    ).filter(pl.col("__months") <= MONTHS_IN_PART[unit])
+    ).filter(pl.col("__months") <= unit.months)
     target = with_bounds.with_columns(period_label_expr(pl.col("__start"), unit).alias("__target"))
     finest_first = target.with_columns(
         # Prefer the coarsest stored unit that fits: exact periods win over sums of finer ones.
@@ -372,7 +379,7 @@ def roll_up_counts(counts: pl.LazyFrame, unit: str) -> pl.LazyFrame:
             # Any suppressed part makes the sum unknown; a missing month makes it incomplete.
             sum_or_null("count"),
             sum_or_null("internet_count"),
-            (pl.col("__months").sum() == MONTHS_IN_PART[unit]).alias("__complete"),
+            (pl.col("__months").sum() == unit.months).alias("__complete"),
         )
         .filter(pl.col("__complete"))
         .drop("__complete")

@@ -13,12 +13,12 @@ import polars as pl
 
 from veilcli.analysis.normalise import roll_up_counts
 from veilcli.domain.models import Kind
-from veilcli.domain.periods import Period, parse_period
+from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.errors import UsageError
 from veilcli.store.store import Store
 
 
-def latest_complete_period(store: Store, unit: str = "H") -> Period:
+def latest_complete_period(store: Store, unit: PeriodUnit = PeriodUnit.H) -> Period:
     """The latest period of ``unit`` the store's registrations (else counts) cover to its end."""
     last = store.scan(Kind.registrations).select(pl.col("date").max()).collect().item()
     if last is not None:

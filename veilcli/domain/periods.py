@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 import polars as pl
 
@@ -45,6 +46,36 @@ _MONTHS_EN = (
 _MONTH_NUMBER = {name: i + 1 for names in (MONTHS_NL, _MONTHS_EN) for i, name in enumerate(names)}
 _MONTH_NUMBER.update({name[:3]: i + 1 for i, name in enumerate(MONTHS_NL)})
 
+
+class PeriodUnit(StrEnum):
+    """A period's unit; each knows its months and how its labels are written."""
+
+    Y = "Y"
+    H = "H"
+    Q = "Q"
+    M = "M"
+
+    @property
+    def months(self) -> int:
+        """Months in one period of this unit."""
+        return {PeriodUnit.Y: 12, PeriodUnit.H: 6, PeriodUnit.Q: 3, PeriodUnit.M: 1}[self]
+
+    @property
+    def parts(self) -> int:
+        """Periods of this unit in a year."""
+        return 12 // self.months
+
+    def label_expr(self, date: pl.Expr) -> pl.Expr:
+        """Vectorised: date -> the label of its period (``2019``, ``2019H1``, ``2019Q3``, ``2019-05``)."""
+        year = date.dt.year().cast(pl.String)
+        if self is PeriodUnit.Y:
+            return year
+        if self is PeriodUnit.M:
+            return pl.concat_str(year, pl.lit("-"), date.dt.month().cast(pl.String).str.zfill(2))
+        part = (date.dt.month().cast(pl.Int32) - 1) // self.months + 1
+        return pl.concat_str(year, pl.lit(self.value), part.cast(pl.String))
+
+
 # (regex, canonical template) for the vectorised parser; groups: year, part.
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(\d{4})$", "Y"),
@@ -56,7 +87,6 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(\d{4})MM(0[1-9]|1[0-2])$", "M"),
     (r"^(\d{4})-(0?[1-9]|1[0-2])$", "M"),
 )
-MONTHS_IN_PART = {"Y": 12, "H": 6, "Q": 3, "M": 1}
 
 
 @dataclass(frozen=True, order=True)
@@ -64,37 +94,46 @@ class Period:
     """A calendar period; ``part`` is 1 for years."""
 
     year: int
-    unit: str  # Y | H | Q | M
+    unit: PeriodUnit
     part: int = 1
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unit", PeriodUnit(self.unit))  # "H" given as text is the same unit
+
     def __str__(self) -> str:
-        if self.unit == "Y":
+        if self.unit is PeriodUnit.Y:
             return str(self.year)
-        if self.unit == "M":
+        if self.unit is PeriodUnit.M:
             return f"{self.year}-{self.part:02d}"
-        return f"{self.year}{self.unit}{self.part}"
+        return f"{self.year}{self.unit.value}{self.part}"
 
     @property
     def start(self) -> dt.date:
         """First day of the period."""
-        return dt.date(self.year, (self.part - 1) * MONTHS_IN_PART[self.unit] + 1, 1)
+        return dt.date(self.year, (self.part - 1) * self.unit.months + 1, 1)
 
     @property
     def end(self) -> dt.date:
         """Day after the last day of the period (exclusive end)."""
-        month = self.part * MONTHS_IN_PART[self.unit] + 1
+        month = self.part * self.unit.months + 1
         return dt.date(self.year + 1, 1, 1) if month > 12 else dt.date(self.year, month, 1)
 
+    @property
+    def last_day(self) -> dt.date:
+        """The last day of the period."""
+        return self.end - dt.timedelta(days=1)
+
     @classmethod
-    def of(cls, date: dt.date, unit: str) -> Period:
+    def of(cls, date: dt.date, unit: PeriodUnit | str) -> Period:
         """The period of a unit that holds a date."""
-        return cls(date.year, unit, 1 if unit == "Y" else (date.month - 1) // MONTHS_IN_PART[unit] + 1)
+        unit = PeriodUnit(unit)
+        return cls(date.year, unit, (date.month - 1) // unit.months + 1)
 
     def previous(self) -> Period:
         """The period just before this one."""
         if self.part > 1:
             return Period(self.year, self.unit, self.part - 1)
-        return Period(self.year - 1, self.unit, 12 // MONTHS_IN_PART[self.unit])
+        return Period(self.year - 1, self.unit, self.unit.parts)
 
     def in_year(self, year: int) -> Period:
         """The same part of the year in another year (``--baseline 2017``)."""
@@ -108,10 +147,10 @@ def parse_period(text: str) -> Period:
         m = re.match(pattern, cleaned)
         if m:
             part = int(m.group(2)) if unit != "Y" else 1
-            return Period(int(m.group(1)), unit, part)
+            return Period(int(m.group(1)), PeriodUnit(unit), part)
     m = re.match(r"^(\d{4})\s+([a-z]+)$", text.strip().casefold())
     if m and m.group(2) in _MONTH_NUMBER:
-        return Period(int(m.group(1)), "M", _MONTH_NUMBER[m.group(2)])
+        return Period(int(m.group(1)), PeriodUnit.M, _MONTH_NUMBER[m.group(2)])
     raise UsageError(
         f"{text!r} is not a period.",
         hint="write a year (2019), half-year (2019H1), quarter (2019Q3) or month (2019-05).",
@@ -145,16 +184,14 @@ def period_expr(raw: pl.Expr) -> pl.Expr:
     return pl.coalesce(options)
 
 
-def period_label_expr(date: pl.Expr, unit: str) -> pl.Expr:
-    """Vectorised: date -> the label of its period (``2019``, ``2019H1``, ``2019Q3``, ``2019-05``)."""
-    year = date.dt.year().cast(pl.String)
-    if unit == "Y":
-        return year
-    if unit == "H":
-        return pl.concat_str(year, pl.lit("H"), ((date.dt.month() - 1) // 6 + 1).cast(pl.String))
-    if unit == "Q":
-        return pl.concat_str(year, pl.lit("Q"), date.dt.quarter().cast(pl.String))
-    return pl.concat_str(year, pl.lit("-"), date.dt.month().cast(pl.String).str.zfill(2))
+def period_label_expr(date: pl.Expr, unit: PeriodUnit | str) -> pl.Expr:
+    """Vectorised: date -> the label of its period (see ``PeriodUnit.label_expr``)."""
+    return PeriodUnit(unit).label_expr(date)
+
+
+def period_year_expr(label: pl.Expr) -> pl.Expr:
+    """Vectorised: canonical period label -> its year (Int64)."""
+    return label.str.slice(0, 4).cast(pl.Int64)
 
 
 def period_bounds_exprs(label: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
