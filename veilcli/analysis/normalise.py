@@ -12,6 +12,7 @@ from collections.abc import Callable
 import polars as pl
 
 from veilcli.domain.classification import categories, to_category
+from veilcli.domain.notes import message, note_expr
 from veilcli.domain.periods import PeriodUnit, parse_period, period_bounds_exprs, period_label_expr
 from veilcli.domain.rules import Rules
 
@@ -20,13 +21,13 @@ RANK = "__rank"
 EVENT = "__event"
 INTERNET, NOT_INTERNET = "internet", ("desk", "phone", "other")
 
-# Why the internet correction did or did not apply to a row (``internet_status``), as notes say it.
+# Why the internet correction did or did not apply to a row (``internet_status``) -> its row note.
 INTERNET_ISSUES = {
     "applied": None,
-    "no_channel": "no channel data: no internet correction",
-    "no_channel_baseline": "no channel data in the baseline: no internet correction",
-    "all_online_baseline": "baseline online share is 100%: no internet correction",
-    "no_online_baseline": "no online reports in the baseline: no internet correction",
+    "no_channel": message("row_no_channel", {}),
+    "no_channel_baseline": message("row_no_channel_baseline", {}),
+    "all_online_baseline": message("row_all_online_baseline", {}),
+    "no_online_baseline": message("row_no_online_baseline", {}),
 }
 
 # Output columns of every normalised table, in order.
@@ -221,7 +222,7 @@ def aggregate_suspects(
             pl.lit(None, dtype=pl.Float64).alias("baseline_internet_share"),
             pl.lit(None, dtype=pl.Date).alias("internet_since"),
             pl.lit(None, dtype=pl.String).alias("internet_status"),
-            pl.lit("no reporting channel for suspects: no internet correction").alias("notes"),
+            note_expr("row_suspects_no_channel").alias("notes"),
         )
         .collect(engine="in-memory")
     )
@@ -239,7 +240,7 @@ def _internet(frame: pl.DataFrame, rules: Rules, baseline: str | None) -> pl.Dat
     """
     known = pl.col("internet") + pl.col("__not_internet")
     if not rules.internet.enabled or baseline is None:
-        reason = "internet correction off" if not rules.internet.enabled else "no baseline period given"
+        reason = message("row_internet_off" if not rules.internet.enabled else "row_no_baseline", {})
         return frame.with_columns(
             pl.col("after_samenloop").alias("corrected"),
             pl.lit(None, dtype=pl.Float64).alias("baseline_internet_share"),
@@ -287,7 +288,7 @@ def _internet(frame: pl.DataFrame, rules: Rules, baseline: str | None) -> pl.Dat
     )
     note = issue.replace_strict(INTERNET_ISSUES, default=None, return_dtype=pl.String)
     unknown_note = pl.when(pl.col("channel_unknown") > 0).then(
-        pl.format("{} with channel unknown, counted as reported", pl.col("channel_unknown"))
+        note_expr("row_channel_unknown", rows=pl.col("channel_unknown"))
     )
     return with_share.with_columns(
         pl.when(correctable).then(held + other).otherwise(pl.col("after_samenloop")).alias("corrected"),
@@ -343,9 +344,9 @@ def aggregate_counts(
         pl.when(pl.col("internet").is_not_null()).then(pl.col("internet_since")).alias("internet_since"),
         pl.concat_str(
             [
-                pl.when(pl.col("raw").is_null()).then(pl.lit("suppressed in the source: unknown, not 0")),
+                pl.when(pl.col("raw").is_null()).then(note_expr("row_suppressed")),
                 pl.when(pl.col("internet").is_null() & pl.col("raw").is_not_null()).then(
-                    pl.lit("no online count: no internet correction")
+                    note_expr("row_no_online_count")
                 ),
                 pl.col("notes"),
             ],
@@ -397,11 +398,7 @@ def _finish(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         pl.concat_str(
             [
                 pl.when(pl.col("uncorrectable") > 0).then(
-                    pl.format(
-                        "{} registration(s) after the samenloop change come from a source without event_id: "
-                        "not corrected",
-                        pl.col("uncorrectable"),
-                    )
+                    note_expr("row_samenloop_not_correctable", rows=pl.col("uncorrectable"))
                 ),
                 pl.col("notes").replace("", None),
             ],
@@ -426,7 +423,7 @@ def combine(registrations: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
     police = counts.filter(pl.col("category").is_in(police_codes()))
     set_aside = police.join(covered, on=area_period, how="semi")
     kept_counts = counts.join(set_aside.select(KEYS), on=KEYS, how="anti")
-    note = "police counts for this area and period were set aside, not added: registrations win"
+    note = message("row_counts_set_aside", {})
     marked = registrations.join(
         set_aside.select(area_period).unique().with_columns(pl.lit(note).alias("__note")),
         on=area_period,

@@ -7,8 +7,10 @@ catalogue (as frictionless-py keeps its errors). Scripts branch on ``code`` and 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
+import polars as pl
 from pydantic import BaseModel, Field
 
 Lang = Literal["nl", "en"]
@@ -111,6 +113,56 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+# Notes on rows of the `normalise` table (one per period x area x category), built in polars.
+ROW_CATALOGUE: dict[str, tuple[str, str]] = {
+    "row_no_channel": (
+        "no channel data: no internet correction",
+        "geen wijze van aangifte: geen correctie voor internetaangifte",
+    ),
+    "row_no_channel_baseline": (
+        "no channel data in the baseline: no internet correction",
+        "geen wijze van aangifte in het peiljaar: geen correctie voor internetaangifte",
+    ),
+    "row_all_online_baseline": (
+        "baseline online share is 100%: no internet correction",
+        "aandeel internetaangiften in het peiljaar is 100%: geen correctie voor internetaangifte",
+    ),
+    "row_no_online_baseline": (
+        "no online reports in the baseline: no internet correction",
+        "geen internetaangiften in het peiljaar: geen correctie voor internetaangifte",
+    ),
+    "row_internet_off": ("internet correction off", "correctie voor internetaangifte uit"),
+    "row_no_baseline": ("no baseline period given", "geen peiljaar opgegeven"),
+    "row_channel_unknown": (
+        "{rows} with channel unknown, counted as reported",
+        "{rows} met onbekende wijze van aangifte, geteld als aangifte",
+    ),
+    "row_suspects_no_channel": (
+        "no reporting channel for suspects: no internet correction",
+        "geen wijze van aangifte bij verdachten: geen correctie voor internetaangifte",
+    ),
+    "row_suppressed": (
+        "suppressed in the source: unknown, not 0",
+        "afgeschermd in de bron: onbekend, niet 0",
+    ),
+    "row_no_online_count": (
+        "no online count: no internet correction",
+        "geen aantal internetaangiften: geen correctie voor internetaangifte",
+    ),
+    "row_samenloop_not_correctable": (
+        "{rows} registration(s) after the samenloop change come from a source without event_id: "
+        "not corrected",
+        "{rows} registratie(s) na de samenloopwijziging komen uit een bron zonder gebeurtenisnummer: "
+        "niet gecorrigeerd",
+    ),
+    "row_counts_set_aside": (
+        "police counts for this area and period were set aside, not added: registrations win",
+        "politietellingen voor dit gebied en deze periode terzijde gelegd, niet opgeteld: "
+        "registraties gaan voor",
+    ),
+}
+
+
 class Note(BaseModel):
     """One qualification of a figure: a stable code, its parameters, and the rendered message."""
 
@@ -125,7 +177,7 @@ class Note(BaseModel):
 
 def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str:
     """The catalogue text of ``code`` with ``params`` filled in."""
-    english, dutch = CATALOGUE[code]
+    english, dutch = CATALOGUE[code] if code in CATALOGUE else ROW_CATALOGUE[code]
     return (dutch if lang == "nl" else english).format(**params)
 
 
@@ -134,3 +186,14 @@ def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
     if code not in CATALOGUE:
         raise KeyError(f"note code {code!r} is not in the catalogue")
     return Note(code=code, params=params, message=message(code, params, lang))
+
+
+def note_expr(code: str, lang: Lang = DEFAULT_LANG, **params: pl.Expr) -> pl.Expr:
+    """Vectorised: a row note of the catalogue, its ``{parameters}`` filled from expressions
+    (plain ``{name}`` placeholders only: no format specs in row notes)."""
+    english, dutch = ROW_CATALOGUE[code]
+    template = dutch if lang == "nl" else english
+    names = re.findall(r"\{(\w+)\}", template)
+    if not names:
+        return pl.lit(template)
+    return pl.format(re.sub(r"\{\w+\}", "{}", template), *(params[name] for name in names))
