@@ -79,7 +79,7 @@ class Tables:
 def period_days(period: str) -> tuple[dt.date, dt.date]:
     """First and last day of a period label."""
     parsed = parse_period(period)
-    return parsed.start, parsed.end - dt.timedelta(days=1)
+    return parsed.start, parsed.last_day
 
 
 def feed(tables: Tables, indicator: Indicator, area: str, period: str) -> Feed:
@@ -176,14 +176,10 @@ def indicator_points(tables: Tables, indicator: Indicator, area: str, periods: l
     return points
 
 
-def pooled_series(tables: Tables, indicator: Indicator, areas: list[str], periods: list[str]) -> pl.DataFrame:
-    """Counts summed over areas (null when any area lacks the period) with pooled denominators, and
-    rates per 1,000 (or the counts themselves for unit 'count'), per period."""
-    return series(tables, indicator, {a: indicator_points(tables, indicator, a, periods) for a in areas})
-
-
 def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]]) -> pl.DataFrame:
-    """``pooled_series`` from points already computed per area."""
+    """Counts summed over areas (null when any area lacks the period) with pooled denominators, and
+    rates per 1,000 (or the counts themselves for unit 'count'), per period, from the points of each
+    area."""
     records = [
         {
             "period": p.period,

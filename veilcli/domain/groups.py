@@ -14,7 +14,6 @@ import polars as pl
 from veilcli.domain.resources import area_codes, resolve_areas, schemas_dir
 from veilcli.errors import InputError
 
-DEFAULT_GROUP = "g10-100000plus"
 _CODE = re.compile(r"^GM\d{4}$")
 
 
