@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from veilcli.domain.classification import categories, crime_codes, nuisance_codes
 from veilcli.domain.models import Kind
+from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.domain.resources import resolve_areas, schemas_dir
 from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.errors import VeilcliError
@@ -45,6 +46,15 @@ class Unit(StrEnum):
             Unit.count: None,
         }[self]
 
+    def label(self, lang: Lang = DEFAULT_LANG) -> str:
+        """The unit in words for reports: "per 1,000 inhabitants", "per 1.000 inwoners"."""
+        return UNIT_LABELS[self][lang]
+
+    @property
+    def short_label(self) -> str:
+        """The unit in a narrow terminal column: "/1,000 inh."."""
+        return UNIT_LABELS[self]["short"]
+
 
 class Goal(StrEnum):
     """The plan's goal for an indicator versus the baseline."""
@@ -52,6 +62,49 @@ class Goal(StrEnum):
     decrease = "decrease"
     no_increase = "no_increase"
     none = "none"
+
+    def label(self, lang: Lang = DEFAULT_LANG) -> str:
+        """The goal in words for reports: "no increase", "niet laten stijgen"."""
+        return GOAL_LABELS[self][lang]
+
+    @property
+    def short_label(self) -> str:
+        """The goal in a narrow terminal column ("-" for none)."""
+        return GOAL_LABELS[self]["short"]
+
+
+class Labels(TypedDict):
+    """A member's words: in each output language (``Lang``), and short for a terminal column."""
+
+    en: str
+    nl: str
+    short: str
+
+
+# The words of every unit and goal, defined once; tests/test_labels.py fails on a member without them.
+UNIT_LABELS: dict[Unit, Labels] = {
+    Unit.per_1000_inhabitants: {
+        "en": "per 1,000 inhabitants",
+        "nl": "per 1.000 inwoners",
+        "short": "/1,000 inh.",
+    },
+    Unit.per_1000_dwellings: {
+        "en": "per 1,000 dwellings",
+        "nl": "per 1.000 woningen",
+        "short": "/1,000 dwell.",
+    },
+    Unit.per_1000_youths_12_24: {
+        "en": "per 1,000 youths 12-24",
+        "nl": "per 1.000 jongeren 12-24",
+        "short": "/1,000 youths",
+    },
+    Unit.count: {"en": "count", "nl": "aantal", "short": "count"},
+}
+GOAL_LABELS: dict[Goal, Labels] = {
+    Goal.decrease: {"en": "decrease", "nl": "daling", "short": "decrease"},
+    Goal.no_increase: {"en": "no increase", "nl": "niet laten stijgen", "short": "no increase"},
+    Goal.none: {"en": "none (monitor)", "nl": "geen (monitor)", "short": "-"},
+}
 
 
 class Indicator(BaseModel):

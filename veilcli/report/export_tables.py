@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast, get_args
 
 import polars as pl
 
 from veilcli import __version__
 from veilcli.analysis.compare import CompareResult, IndicatorResult
+from veilcli.analysis.goals import Status
 from veilcli.domain.models import SourceRecord
+from veilcli.domain.notes import Lang
+from veilcli.domain.plans import Unit
 
 PCT = "+0%;-0%;0%"  # changes stay in % here; the workbook writer stores them as fractions
 P_VALUE = "0.000"
@@ -125,43 +128,6 @@ LABELS: dict[str, dict[str, str]] = {
         "count_only": "no district population: counts only",
     },
 }
-STATUS = {
-    "nl": {
-        "achieved": "behaald",
-        "not_achieved": "niet behaald",
-        "undetermined": "onbepaald",
-        "monitor": "geen doel (monitor)",
-        "no_data": "geen gegevens",
-        "incomplete": "onvolledig",
-    },
-    "en": {
-        "achieved": "achieved",
-        "not_achieved": "not achieved",
-        "undetermined": "undetermined",
-        "monitor": "no goal (monitor)",
-        "no_data": "no data",
-        "incomplete": "incomplete",
-    },
-}
-GOALS = {
-    "nl": {"decrease": "daling", "no_increase": "niet laten stijgen", "none": "geen (monitor)"},
-    "en": {"decrease": "decrease", "no_increase": "no increase", "none": "none (monitor)"},
-}
-UNITS = {
-    "nl": {
-        "per_1000_inhabitants": "per 1.000 inwoners",
-        "per_1000_dwellings": "per 1.000 woningen",
-        "per_1000_youths_12_24": "per 1.000 jongeren 12-24",
-        "count": "aantal",
-    },
-    "en": {
-        "per_1000_inhabitants": "per 1,000 inhabitants",
-        "per_1000_dwellings": "per 1,000 dwellings",
-        "per_1000_youths_12_24": "per 1,000 youths 12-24",
-        "count": "count",
-    },
-}
-
 Table = tuple[list[str], list[list[Any]], dict[int, str]]
 
 
@@ -190,17 +156,24 @@ class ExportTables:
         """A label in the export's language."""
         return LABELS[self.lang][key]
 
+    @property
+    def language(self) -> Lang:
+        """The export's language, checked."""
+        if self.lang not in get_args(Lang):
+            raise ValueError(f"no labels in language {self.lang!r}")
+        return cast(Lang, self.lang)
+
     def status_text(self, status: str) -> str:
         """A status in words."""
-        return STATUS[self.lang][status]
+        return Status(status).label(self.language)
 
-    def status_fills(self, colours: dict[str, str]) -> dict[str, str]:
+    def status_fills(self, colours: dict[Status, str]) -> dict[str, str]:
         """Status text in this language -> fill colour."""
         return {self.status_text(code): colour for code, colour in colours.items()}
 
     def unit_text(self, unit: str) -> str:
         """A unit in words."""
-        return UNITS[self.lang][unit]
+        return Unit(unit).label(self.language)
 
     @property
     def title(self) -> str:
@@ -265,7 +238,7 @@ class ExportTables:
             ind.label,
             ind.id,
             self.unit_text(ind.unit.value),
-            GOALS[self.lang][ind.goal.value],
+            ind.goal.label(self.language),
             *[ind.values[p] for p in self.result.periods],
             ind.change_pct,
             self.status_text(ind.status.value),
@@ -281,7 +254,7 @@ class ExportTables:
 
     def notes_text(self, ind: IndicatorResult) -> str | None:
         """An indicator's notes in the export's language, one cell."""
-        return "; ".join(n.render(self.lang) for n in ind.notes) or None  # type: ignore[arg-type]
+        return "; ".join(n.render(self.language) for n in ind.notes) or None
 
     def chart_blocks(self, theme: int) -> list[ChartBlock]:
         """One chart per rate indicator of a theme: the area and every benchmark, per period."""

@@ -31,13 +31,13 @@ SMALL_RATE_FORMAT = "0.00"
 COUNT_FORMAT = "#,##0"
 PCT_FORMAT = "+0%;-0%;0%"
 P_FORMAT = "0.000"
-STATUS_FILLS = {
-    Status.achieved.value: "C6EFCE",
-    Status.not_achieved.value: "FFC7CE",
-    Status.monitor.value: "D9D9D9",
-    Status.undetermined.value: "FFEB9C",
-    Status.no_data.value: "EDEDED",
-    Status.incomplete.value: "FCE4D6",
+STATUS_FILLS: dict[Status, str] = {
+    Status.achieved: "C6EFCE",
+    Status.not_achieved: "FFC7CE",
+    Status.monitor: "D9D9D9",
+    Status.undetermined: "FFEB9C",
+    Status.no_data: "EDEDED",
+    Status.incomplete: "FCE4D6",
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")

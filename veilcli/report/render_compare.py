@@ -16,20 +16,14 @@ from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
 from veilcli.report.render import add_text_row, new_table, pct_text
 
-STATUS_TEXT = {
-    Status.achieved: ("achieved", "green", "✔"),
-    Status.not_achieved: ("not achieved", "red", "✘"),
-    Status.undetermined: ("undetermined", "yellow", "~"),
-    Status.monitor: ("monitor", "bright_black", "·"),
-    Status.no_data: ("no data", "yellow", "?"),
-    Status.incomplete: ("incomplete", "yellow", "…"),
-}
-GOAL_TEXT = {"decrease": "decrease", "no_increase": "no increase", "none": "-"}
-UNIT_TEXT = {
-    "per_1000_inhabitants": "/1,000 inh.",
-    "per_1000_dwellings": "/1,000 dwell.",
-    "per_1000_youths_12_24": "/1,000 youths",
-    "count": "count",
+# How a status looks on a terminal (its words are ``Status.short_label``).
+STATUS_STYLE: dict[Status, tuple[str, str]] = {
+    Status.achieved: ("green", "✔"),
+    Status.not_achieved: ("red", "✘"),
+    Status.undetermined: ("yellow", "~"),
+    Status.monitor: ("bright_black", "·"),
+    Status.no_data: ("yellow", "?"),
+    Status.incomplete: ("yellow", "…"),
 }
 
 
@@ -119,7 +113,7 @@ def render_compare(console: Console, result: CompareResult, themes: dict[int, st
 
 
 def _status(value: Status, fancy: bool) -> Text:
-    words, colour, symbol = STATUS_TEXT[value]
+    words, (colour, symbol) = value.short_label, STATUS_STYLE[value]
     return text(f"{symbol} {words}", colour) if fancy else text(words)
 
 
@@ -131,10 +125,10 @@ def _cells(
         chance = f"{ind.p_value:.2f}" + ("" if ind.significant else " ~")
     cells: list[str | Text] = [
         ind.label,
-        UNIT_TEXT[ind.unit.value],
+        ind.unit.short_label,
         *[value_text(ind.values[p], ind.unit) for p in result.periods],
         pct_text(ind.change_pct),
-        GOAL_TEXT[ind.goal.value],
+        ind.goal.short_label,
         _status(ind.status, fancy),
         chance,
     ]

@@ -1,0 +1,50 @@
+"""Every unit, goal and status has its words in every output language, defined once on the enum.
+
+Adding a member without them fails here, not in a report at run time.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import get_args
+
+import pytest
+
+from veilcli.analysis.goals import Status
+from veilcli.domain.notes import Lang
+from veilcli.domain.plans import Goal, Unit
+from veilcli.report.export_xlsx import STATUS_FILLS
+from veilcli.report.render_compare import STATUS_STYLE
+
+LANGS: tuple[Lang, ...] = get_args(Lang)
+LABELLED = [*Unit, *Goal, *Status]
+
+
+@pytest.mark.parametrize("member", LABELLED, ids=lambda m: f"{type(m).__name__}.{m.name}")
+def test_every_member_has_a_label_in_every_language(member: Unit | Goal | Status) -> None:
+    labels = [member.label(lang) for lang in LANGS]
+    assert all(isinstance(label, str) and label.strip() for label in labels)
+    assert isinstance(member.short_label, str) and member.short_label.strip()
+
+
+@pytest.mark.parametrize("enum", [Unit, Goal, Status], ids=lambda e: e.__name__)
+def test_labels_tell_members_apart(enum: type[Enum]) -> None:
+    for lang in LANGS:
+        labels = [m.label(lang) for m in enum]  # type: ignore[attr-defined]
+        assert len(set(labels)) == len(labels), (enum, lang)
+    shorts = [m.short_label for m in enum]  # type: ignore[attr-defined]
+    assert len(set(shorts)) == len(shorts)
+
+
+def test_labels_are_the_words_the_reports_used() -> None:
+    assert Unit.per_1000_dwellings.label("nl") == "per 1.000 woningen"
+    assert Unit.per_1000_dwellings.label("en") == "per 1,000 dwellings"
+    assert Unit.per_1000_inhabitants.short_label == "/1,000 inh."
+    assert Goal.no_increase.label("nl") == "niet laten stijgen" and Goal.none.short_label == "-"
+    assert Status.monitor.label("en") == "no goal (monitor)" and Status.monitor.short_label == "monitor"
+    assert Status.not_achieved.label("nl") == "niet behaald"
+
+
+def test_every_status_has_a_colour_in_the_workbook_and_on_the_terminal() -> None:
+    assert set(STATUS_FILLS) == set(Status)
+    assert set(STATUS_STYLE) == set(Status)
