@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
 
 from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.compare import compare as _compare
-from veilcli.analysis.corrections import By, NormaliseResult, normalise_area
+from veilcli.analysis.corrections import NormaliseResult, normalise_area
 from veilcli.analysis.coverage import parse_covers, parse_scope
+from veilcli.domain.choices import CompareBy, NormaliseBy
 from veilcli.domain.models import ColumnMap, Kind, ValidationReport
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period
@@ -40,10 +40,12 @@ from veilcli.store.status import StoreStatus, store_status
 from veilcli.store.store import Store
 
 __all__ = [
-    "By",
+    "CompareBy",
     "CompareResult",
     "ExportFormat",
     "IngestResult",
+    "Lang",
+    "NormaliseBy",
     "NormaliseResult",
     "ReadOptions",
     "Store",
@@ -152,7 +154,7 @@ def normalise(
     period: str | Period | None = None,
     baseline: int | None = None,
     area: str | None = None,
-    by: By = "category",
+    by: NormaliseBy | str = NormaliseBy.category,
     rules_path: Path | None = None,
     raw: bool = False,
 ) -> NormaliseResult:
@@ -177,7 +179,7 @@ def compare(
     rules_path: Path | None = None,
     area: str | None = None,
     raw: bool = False,
-    by: Literal["area", "district"] = "area",
+    by: CompareBy | str = CompareBy.area,
     theme: int | None = None,
     lang: Lang = "en",
 ) -> CompareResult:
@@ -211,7 +213,7 @@ def export(
     out: Path,
     *,
     force: bool = False,
-    lang: Literal["nl", "en"] = "nl",
+    lang: Lang = "nl",
     command: str = "",
     period: str | Period | None = None,
     baseline: int | None = None,
@@ -219,7 +221,7 @@ def export(
     rules_path: Path | None = None,
     area: str | None = None,
     raw: bool = False,
-    by: Literal["area", "district"] = "area",
+    by: CompareBy | str = CompareBy.area,
     theme: int | None = None,
 ) -> list[Path]:
     """The comparison as a workbook, CSV files or a JSON file; returns the files written."""

@@ -14,6 +14,7 @@ import typer
 from rich.text import Text
 
 from veilcli import STORE_ENV, __version__
+from veilcli.domain.choices import CompareBy, Language, NormaliseBy
 from veilcli.domain.models import Kind
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.report.console_text import SafeConsole, json_text, line, plain, short, text
@@ -48,27 +49,6 @@ class TableFormat(StrEnum):
 
     table = "table"
     json = "json"
-
-
-class NormaliseBy(StrEnum):
-    """Rows of `normalise`: per category, or per district and category."""
-
-    category = "category"
-    district = "district"
-
-
-class Lang(StrEnum):
-    """Label language of exports."""
-
-    nl = "nl"
-    en = "en"
-
-
-class CompareBy(StrEnum):
-    """Rows of `compare`: the area, or the area and its districts."""
-
-    area = "area"
-    district = "district"
 
 
 class DataFormat(StrEnum):
@@ -440,7 +420,7 @@ AreaOpt = Annotated[str | None, typer.Option("--area", help="Area as stored (def
 RawOpt = Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")]
 ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")]
 ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Label language.")]
+LangOpt = Annotated[Language, typer.Option("--lang", help="Label language.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
 
 
@@ -465,7 +445,7 @@ def normalise(
     from veilcli.report.render import print_json, render_normalise
 
     result = api.normalise(
-        api.Store(store), period=period, baseline=baseline, area=area, by=by.value, rules_path=rules, raw=raw
+        api.Store(store), period=period, baseline=baseline, area=area, by=by, rules_path=rules, raw=raw
     )
     if output is DataFormat.json:
         print_json(result.to_json())
@@ -508,7 +488,7 @@ def compare(
         rules_path=rules,
         area=area,
         raw=raw,
-        by=by.value,
+        by=by,
         theme=theme,
     )
     if output is DataFormat.json:
@@ -550,7 +530,7 @@ def export(
     raw: RawOpt = False,
     by: ByOpt = CompareBy.area,
     theme: ThemeOpt = None,
-    lang: LangOpt = Lang.nl,
+    lang: LangOpt = Language.nl,
     force: ForceOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -571,7 +551,7 @@ def export(
         rules_path=rules,
         area=area,
         raw=raw,
-        by=by.value,
+        by=by,
         theme=theme,
     )
     for path in written:

@@ -33,6 +33,7 @@ from veilcli.analysis.indicators import (
 )
 from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, aggregate_suspects
 from veilcli.analysis.selection import comparison_periods, latest_complete_period, require_known_area
+from veilcli.domain.choices import CompareBy
 from veilcli.domain.classification import to_category
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
@@ -302,7 +303,7 @@ def compare(
     rules_path: Path | None = None,
     area: str | None = None,
     raw: bool = False,
-    by: Literal["area", "district"] = "area",
+    by: CompareBy | str = CompareBy.area,
     theme: int | None = None,
     lang: Lang = "en",
 ) -> CompareResult:
@@ -333,7 +334,7 @@ def compare(
     context = _Context(tables, labels, loaded_plan, rules, raw, lang)
     results = [context.indicator(i, [area], with_benchmarks=True) for i in indicators]
     districts = None
-    if by == "district":
+    if CompareBy(by) is CompareBy.district:
         districts = _districts(store, area, rules, chosen.unit, labels, loaded_plan, indicators, raw, lang)
     return CompareResult(
         plan=plan.name,

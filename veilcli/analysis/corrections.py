@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 
@@ -18,14 +18,13 @@ from veilcli.analysis.selection import (
     latest_complete_period,
     require_known_area,
 )
+from veilcli.domain.choices import NormaliseBy
 from veilcli.domain.classification import categories
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period
 from veilcli.domain.resources import resolve_areas
 from veilcli.domain.rules import LoadedRules, load_rules
 from veilcli.store.store import Store, holding_read_lock
-
-By = Literal["category", "district"]
 
 
 @dataclass
@@ -36,7 +35,7 @@ class NormaliseResult:
     period: Period
     baseline: Period | None
     periods: list[Period]
-    by: By
+    by: NormaliseBy
     rules: LoadedRules
     raw: bool
     rows: pl.DataFrame
@@ -70,7 +69,7 @@ def normalise_area(
     period: str | Period | None = None,
     baseline: int | None = 2017,
     area: str | None = None,
-    by: By = "category",
+    by: NormaliseBy | str = NormaliseBy.category,
     rules_path: Path | None = None,
     raw: bool = False,
 ) -> NormaliseResult:
@@ -84,11 +83,12 @@ def normalise_area(
     require_known_area(store, area)
     labels = [str(p) for p in periods]
     registrations = store.scan(Kind.registrations).filter(pl.col("municipality") == area)
-    area_column = "district" if by == "district" else "municipality"
+    by = NormaliseBy(by)
+    area_column = "district" if by is NormaliseBy.district else "municipality"
     frame = aggregate_registrations(
         registrations, rules, unit=chosen.unit, baseline=str(base) if base else None, area_column=area_column
     )
-    if by == "category":
+    if by is NormaliseBy.category:
         counts = aggregate_counts(
             store.scan(Kind.counts).filter(pl.col("area") == area),
             rules,

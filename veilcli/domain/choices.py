@@ -1,0 +1,26 @@
+"""The closed sets of choices a verb takes (light: the CLI imports them to declare its options)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CompareBy(StrEnum):
+    """Rows of `compare`: the area, or the area and its districts."""
+
+    area = "area"
+    district = "district"
+
+
+class NormaliseBy(StrEnum):
+    """Rows of `normalise`: per category, or per district and category."""
+
+    category = "category"
+    district = "district"
+
+
+class Language(StrEnum):
+    """The language of labels and notes (the values of ``notes.Lang``)."""
+
+    nl = "nl"
+    en = "en"
