@@ -221,10 +221,6 @@ class Plan(BaseModel):
             raise ValueError("benchmark names must be unique")
         return self
 
-    def theme_label(self, number: int) -> str:
-        """The label of a theme number ('' when the plan names none)."""
-        return next((t.label for t in self.themes if t.number == number), "")
-
 
 def expand_categories(selection: list[str]) -> list[str]:
     """Canonical category codes a selection means ('crime', 'nuisance', '1.4.*', codes)."""
