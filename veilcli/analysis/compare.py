@@ -48,6 +48,13 @@ Values = dict[str, float | None]
 SMALL_NUMBER = 10  # fewer registrations than this in a period: the change says little
 DISTRICT_UNKNOWN = "(district unknown)"
 SamenloopMethod = Literal["rows", "factors", "none"]
+# Why the internet correction did not apply to a row (normalise's internet_status) -> the note.
+INTERNET_NOTES = {
+    "no_channel": "no_channel_data",
+    "no_channel_baseline": "no_channel_data",
+    "no_online_baseline": "no_online_in_baseline",
+    "all_online_baseline": "all_online_in_baseline",
+}
 
 
 class Corrections(BaseModel):
@@ -389,7 +396,7 @@ class _Context:
             p_value = rate_p_value(now["raw"], now["denominator"], base["raw"], base["denominator"])
         own = points[areas[0]] if len(areas) == 1 else [p for ps in points.values() for p in ps]
         underlying = None if self.raw else self._underlying(indicator, rows, registered, own)
-        notes = self._notes(indicator, areas, points, rows, underlying)
+        notes = self._notes(indicator, areas, points, underlying)
         benchmarks = {}
         if with_benchmarks:
             for bench in self.plan.plan.benchmarks:
@@ -467,84 +474,27 @@ class _Context:
         indicator: Indicator,
         areas: list[str],
         points: dict[str, list[Point]],
-        rows: dict[str, dict],
         underlying: Underlying | None,
     ) -> list[Note]:
+        """Every qualification of one indicator's figures, each once."""
+        all_points = [p for ps in points.values() for p in ps]
+        notes = self._population_notes(indicator, areas)
+        for p in all_points:
+            notes += self._period_notes(indicator, areas, p)
+        notes += self._correction_notes(all_points, underlying)
+        return _unique(notes)
+
+    def _population_notes(self, indicator: Indicator, areas: list[str]) -> list[Note]:
+        """A missing denominator; youths estimated from the CBS age bands."""
         notes: list[Note] = []
-        labels, tables = self.labels, self.tables
-        missing = missing_population(tables, indicator, areas, sorted({parse_period(p).year for p in labels}))
+        years = sorted({parse_period(p).year for p in self.labels})
+        missing = missing_population(self.tables, indicator, areas, years)
         if missing:
             notes.append(
                 self.note("no_population", denominator=indicator.unit.denominator, where=", ".join(missing))
             )
-        for area_points in points.values():
-            for p in area_points:
-                if p.feed.why_none:
-                    notes.append(
-                        self.note(
-                            p.feed.why_none,
-                            period=p.period,
-                            categories=", ".join(indicator.categories),
-                        )
-                    )
-                elif p.feed.coverage < 1:
-                    notes.append(
-                        self.note(
-                            "incomplete_coverage",
-                            period=p.period,
-                            covered_pct=p.feed.coverage * 100,
-                            covered=p.feed.covered,
-                        )
-                    )
-                if p.suppressed:
-                    notes.append(self.note("suppressed", period=p.period))
-                if p.uncorrectable and self.rules.samenloop.enabled:
-                    notes.append(
-                        self.note(
-                            "samenloop_not_correctable",
-                            period=p.period,
-                            rows=int(p.uncorrectable),
-                            since=str(self.rules.samenloop.since),
-                        )
-                    )
-                if p.channel_unknown and p.raw and p.internet_applicable:
-                    notes.append(
-                        self.note(
-                            "channel_unknown",
-                            period=p.period,
-                            rows=int(p.channel_unknown),
-                            share_pct=p.channel_unknown / p.raw * 100,
-                        )
-                    )
-                if p.feed.source == "registrations" and p.raw is not None and p.raw < SMALL_NUMBER:
-                    notes.append(self.note("small_numbers", period=p.period, count=int(p.raw)))
-                if p.feed.source == "registrations":
-                    codes = expand_categories(indicator.categories)
-                    for area in areas:
-                        counts = tables.rows_at("counts", area, p.period)
-                        if counts.height and counts["category"].is_in(codes).any():
-                            notes.append(self.note("counts_set_aside", period=p.period))
-                            break
-        all_points = [p for ps in points.values() for p in ps]
-        if any(p.samenloop_factors for p in all_points) and self.rules.samenloop.enabled:
-            notes.append(self.note("samenloop_estimated"))
-        issues = {i for p in all_points for i in p.internet_issues}
-        codes_of = {
-            "no_channel": "no_channel_data",
-            "no_channel_baseline": "no_channel_data",
-            "no_online_baseline": "no_online_in_baseline",
-            "all_online_baseline": "all_online_in_baseline",
-        }
-        for issue in sorted({codes_of[i] for i in issues if i in codes_of}):
-            notes.append(self.note(issue, baseline=labels[0]))
-        if underlying is not None and underlying.corrections.internet == "range":
-            low, high = underlying.change_pct_range
-            since = min(p.internet_since for p in all_points if p.internet_since is not None)
-            if low is not None and high is not None:
-                notes.append(self.note("internet_range", since=str(since), low_pct=low, high_pct=high))
         if indicator.unit is Unit.per_1000_youths_12_24:
-            years = [parse_period(p).year for p in labels]
-            estimated = tables.population.filter(
+            estimated = self.tables.population.filter(
                 pl.col("area").is_in(areas),
                 pl.col("year").is_in(years),
                 pl.col("youths_12_24_estimated").fill_null(False),
@@ -554,7 +504,61 @@ class _Context:
                     f"{r['area']} {r['year']}" for r in estimated.select("area", "year").to_dicts()
                 )
                 notes.append(self.note("estimated_youths", where=where))
-        return _unique(notes)
+        return notes
+
+    def _period_notes(self, indicator: Indicator, areas: list[str], p: Point) -> list[Note]:
+        """What qualifies one period's figure: coverage, suppression, samenloop, channels, size, sources."""
+        notes: list[Note] = []
+        if p.feed.why_none:
+            notes.append(
+                self.note(p.feed.why_none, period=p.period, categories=", ".join(indicator.categories))
+            )
+        elif p.feed.coverage < 1:
+            covered_pct = p.feed.coverage * 100
+            notes.append(
+                self.note(
+                    "incomplete_coverage", period=p.period, covered_pct=covered_pct, covered=p.feed.covered
+                )
+            )
+        if p.suppressed:
+            notes.append(self.note("suppressed", period=p.period))
+        if p.uncorrectable and self.rules.samenloop.enabled:
+            since = str(self.rules.samenloop.since)
+            notes.append(
+                self.note(
+                    "samenloop_not_correctable", period=p.period, rows=int(p.uncorrectable), since=since
+                )
+            )
+        if p.channel_unknown and p.raw and p.internet_applicable:
+            share_pct = p.channel_unknown / p.raw * 100
+            notes.append(
+                self.note(
+                    "channel_unknown", period=p.period, rows=int(p.channel_unknown), share_pct=share_pct
+                )
+            )
+        if p.feed.source == "registrations":
+            if p.raw is not None and p.raw < SMALL_NUMBER:
+                notes.append(self.note("small_numbers", period=p.period, count=int(p.raw)))
+            codes = expand_categories(indicator.categories)
+            counts = [self.tables.rows_at("counts", area, p.period) for area in areas]
+            if any(c.height and c["category"].is_in(codes).any() for c in counts):
+                notes.append(self.note("counts_set_aside", period=p.period))
+        return notes
+
+    def _correction_notes(self, points: list[Point], underlying: Underlying | None) -> list[Note]:
+        """Samenloop by factors; why the internet correction did not apply; its range where it did."""
+        notes: list[Note] = []
+        if any(p.samenloop_factors for p in points) and self.rules.samenloop.enabled:
+            notes.append(self.note("samenloop_estimated"))
+        issues = {i for p in points for i in p.internet_issues}
+        for issue in sorted({INTERNET_NOTES[i] for i in issues if i in INTERNET_NOTES}):
+            notes.append(self.note(issue, baseline=self.labels[0]))
+        if underlying is not None and underlying.corrections.internet == "range":
+            low, high = underlying.change_pct_range
+            since = min(p.internet_since for p in points if p.internet_since is not None)
+            if low is not None and high is not None:
+                notes.append(self.note("internet_range", since=str(since), low_pct=low, high_pct=high))
+        return notes
 
     def _benchmark(
         self,
