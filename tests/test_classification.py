@@ -9,11 +9,14 @@ import polars as pl
 import pytest
 
 from veilcli.domain.classification import (
+    NUISANCE_TOTAL_CODE,
+    TOTAL_CRIME_CODE,
     bvh_map,
     categories,
     classification_dir,
     crime_codes,
     nuisance_codes,
+    open_data_codes,
     to_category,
 )
 
@@ -231,3 +234,12 @@ def test_matches_reference_open_data_lists() -> None:
     with open(REFERENCE / "bvh-maatschappelijke-klasse.tsv", encoding="utf-8", newline="") as f:
         tsv = {r["MaatKlasse code"] for r in csv.DictReader(f, delimiter="\t")}
     assert set(bvh_map()["bvh_code"].to_list()) == tsv
+
+
+def test_the_two_totals_are_named_and_never_the_same_code() -> None:
+    # The crime total is the open-data 0.0.0; the nuisance tables' own 0.0.0 is stored under
+    # another code, so it can never be added to or read as crime.
+    assert TOTAL_CRIME_CODE == "0.0.0"
+    assert categories().filter(pl.col("code") == TOTAL_CRIME_CODE)["kind"].to_list() == ["total"]
+    assert NUISANCE_TOTAL_CODE == "OVERLAST-TOTAAL" and NUISANCE_TOTAL_CODE not in categories()["code"]
+    assert set(open_data_codes()) == {*SOORT_MISDRIJF, *NUISANCE, NUISANCE_TOTAL_CODE}

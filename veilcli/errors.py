@@ -31,9 +31,3 @@ class UsageError(VeilcliError):
 
 class StoreError(VeilcliError):
     """The store cannot be read or written (corrupt manifest, busy lock, conflicts)."""
-
-
-class ValidationFailed(VeilcliError):
-    """Input had invalid rows and the command was asked to store only valid input."""
-
-    exit_code = 1

@@ -7,7 +7,9 @@ Data files (see ``schemas/classification/README.md``):
 - ``bvh.csv``: every BVH *maatschappelijke klasse* code with the category it counts in
   (empty when the police open data counts it in no category).
 
-Codes are always strings: ``1.2.3`` must never become a date or a number.
+Codes are always strings: ``1.2.3`` must never become a date or a number. The two totals are
+named here: ``TOTAL_CRIME_CODE`` (``0.0.0``) and ``NUISANCE_TOTAL_CODE``, under which the nuisance
+tables' own ``0.0.0`` is stored.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ import polars as pl
 from veilcli.domain.resources import schemas_dir
 
 __all__ = [
+    "NUISANCE_TOTAL_CODE",
+    "TOTAL_CRIME_CODE",
     "bvh_map",
     "categories",
     "classification_dir",
     "crime_codes",
     "normalise_code",
     "nuisance_codes",
+    "open_data_codes",
     "to_category",
 ]
 
@@ -48,6 +53,12 @@ BVH_SCHEMA: dict[str, pl.DataType] = {
     "inp_level3_code": pl.String(),
     "note": pl.String(),
 }
+
+# The total of all crimes in the police open data ("Totaal misdrijven").
+TOTAL_CRIME_CODE = "0.0.0"
+# The nuisance tables number their total "0.0.0" (Totaal registraties overlast), the same string
+# as the crime total. It is stored under this code so it can never be added to or read as crime.
+NUISANCE_TOTAL_CODE = "OVERLAST-TOTAAL"
 
 KIND_CRIME = "crime"
 KIND_NUISANCE = "nuisance"
@@ -109,7 +120,6 @@ def normalise_code(code: pl.Expr) -> pl.Expr:
     return code.cast(pl.String).str.strip_chars().str.to_uppercase()
 
 
-@functools.cache
 @functools.cache
 def _lookup() -> pl.DataFrame:
     """One row per recognised code: ``key`` -> category, kind and code system."""
@@ -189,3 +199,9 @@ def crime_codes() -> list[str]:
 def nuisance_codes() -> list[str]:
     """Every nuisance category code (E33, E35, E38, ...)."""
     return _codes_of_kind(KIND_NUISANCE)
+
+
+def open_data_codes() -> list[str]:
+    """Every code a police open-data count may carry: the categories, the crime total 0.0.0 and the
+    nuisance total ``NUISANCE_TOTAL_CODE``."""
+    return [*categories()["code"].to_list(), NUISANCE_TOTAL_CODE]

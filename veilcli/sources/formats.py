@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from veilcli.domain.classification import categories
+from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE, categories
 from veilcli.domain.models import ColumnMap, FileReport, Kind
-from veilcli.domain.plans import TOTAL_CRIME_CODE
 from veilcli.domain.resources import area_expr
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.columns import normalise_header, strip_suffix
@@ -39,10 +38,6 @@ OPEN_DATA_ODATA = "politie-opendata-odata"
 OPEN_DATA_LABELS = "politie-opendata-labels"
 CBS_KERNCIJFERS = "cbs-kerncijfers"
 CANONICAL = "veilcli-canonical"
-
-# The nuisance tables number their total "0.0.0" (Totaal registraties overlast), the same string
-# as the crime total. It is stored under this code so it can never be added to or read as crime.
-NUISANCE_TOTAL_CODE = "OVERLAST-TOTAAL"
 
 # CBS "Kerncijfers wijken en buurten": table id -> year (reference item 4 for 2017-2019; the
 # other ids as CBS lists them in its catalogue).

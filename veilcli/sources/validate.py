@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from veilcli.domain.classification import categories, normalise_code, registration_codes
+from veilcli.domain.classification import normalise_code, open_data_codes, registration_codes
 from veilcli.domain.models import (
     DATASET_KEYS,
     DATASET_ONE_OF,
@@ -28,7 +28,7 @@ from veilcli.domain.resources import area_expr
 from veilcli.errors import InputError
 from veilcli.report.console_text import short
 from veilcli.sources.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
-from veilcli.sources.formats import CANONICAL, NUISANCE_TOTAL_CODE, Recognised, recognise
+from veilcli.sources.formats import CANONICAL, Recognised, recognise
 from veilcli.sources.parsing import (
     PARSERS,
     clean_text,
@@ -266,7 +266,7 @@ def _checks(
             )
         )
     if kind is Kind.counts and open_data_categories:
-        known = [*categories()["code"].to_list(), NUISANCE_TOTAL_CODE]
+        known = open_data_codes()
         checks.append(
             Check(
                 "unknown_category",
