@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -13,10 +14,13 @@ from typer.testing import CliRunner
 
 from tests.conftest import PLAN
 from veilcli.analysis.compare import compare
+from veilcli.analysis.goals import Status
 from veilcli.cli import app
+from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
-from veilcli.report.export_xlsx import write_workbook
+from veilcli.report.export_xlsx import write_table, write_workbook
+from veilcli.report.table import Column, ColumnKind, Table
 from veilcli.store.store import Store
 
 runner = CliRunner()
@@ -220,3 +224,105 @@ def test_csv_and_json_changes_are_percent_like_compare(
         r for r in json.loads((tmp_path / "r.json").read_text())["Overzicht"] if r["Id"] == "vernieling"
     )
     assert row["Verandering t.o.v. 2017H1"] == pytest.approx(25.0)  # %, as compare's change_pct
+
+
+def test_export_tables_are_typed_with_keys_that_do_not_depend_on_the_language(
+    plan_store: tuple[Store, Path],
+) -> None:
+    store, plan = plan_store
+    result = compare(store, period="2019H1", plan_path=plan)
+    dutch, english = (ExportTables(result, store.sources(), {}, lang) for lang in ("nl", "en"))
+    overview = dutch.overview()
+    keys = [c.key for c in overview.columns]
+    assert keys[:5] == ["theme", "indicator", "id", "unit", "goal"]
+    assert keys[5:8] == ["value_2017H1", "value_2018H1", "value_2019H1"]
+    assert keys[8:] == [
+        "change",
+        "status",
+        "p_value",
+        "significance",
+        "underlying_change",
+        "underlying_low",
+        "underlying_high",
+        "underlying_status",
+        "benchmark_change:AB",
+        "notes",
+    ]
+    assert [c.key for c in english.overview().columns] == keys
+    kinds = {c.key: c.kind for c in overview.columns}
+    assert kinds["value_2019H1"] is ColumnKind.value and kinds["change"] is ColumnKind.percent
+    assert kinds["p_value"] is ColumnKind.p_value and kinds["status"] is ColumnKind.label
+    row = next(r for r in overview.rows if r["id"] == "vernieling")
+    assert row["unit"] is Unit.per_1000_inhabitants and row["status"] is Status.not_achieved
+    assert row["change"] == pytest.approx(25.0)  # in %, as compare reports it
+    plain = dict(
+        zip(overview.headers, next(v for v in overview.plain_rows() if v[2] == "vernieling"), strict=True)
+    )
+    assert plain["Status"] == "niet behaald" and plain["Eenheid"] == "per 1.000 inwoners"
+    assert [t.title for t in dutch.tables()] == ["Overzicht", "Normalisatie", "Bronnen"]
+    assert [c.kind for c in dutch.sources().columns][-2:] == [ColumnKind.count, ColumnKind.timestamp]
+
+
+def test_the_workbook_formats_by_kind_not_by_label(tmp_path: Path) -> None:
+    """A tiny table of every kind: numbers stay numbers with their kind's format, changes in % are
+    stored as fractions, members are written as words and a status is coloured by its member."""
+    k = ColumnKind
+    columns = [
+        Column("unit", "U", k.label),
+        Column("goal", "G", k.label),
+        Column("v1", "2017", k.value),
+        Column("v2", "2019", k.value),
+        Column("change", "Δ", k.percent),
+        Column("status", "S", k.label, status_fill=True),
+        Column("p", "p", k.p_value),
+        Column("share", "f", k.fraction),
+        Column("n", "n", k.count),
+        Column("est", "e", k.estimate),
+        Column("rate", "r", k.rate),
+        Column("theme", "t", k.number),
+        Column("text", "x", k.text),
+        Column("at", "when", k.timestamp),
+    ]
+    base = {"p": 0.0123, "share": 0.5, "n": 12345, "est": 7.25, "rate": 2.5, "theme": 3, "text": "=1+1"}
+    rows = [
+        base | {"unit": Unit.count, "goal": Goal.decrease, "v1": 12, "v2": 9, "change": -25.0}
+        | {"status": Status.achieved, "at": dt.datetime(2019, 7, 1, 12, 0, 0)},
+        base | {"unit": Unit.per_1000_inhabitants, "goal": Goal.none, "v1": 0.25, "v2": 0.5, "change": 100.0}
+        | {"status": Status.monitor, "at": None},
+        base | {"unit": Unit.per_1000_dwellings, "goal": Goal.no_increase, "v1": 6.3, "v2": None}
+        | {"change": None, "status": Status.no_data, "at": None},
+    ]  # fmt: skip
+    table = Table("T", columns, rows, "en")
+    wb = openpyxl.Workbook()
+    assert write_table(wb.active, 1, table) == (1, 4)
+    wb.save(tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    cell = {(r, c.value): ws.cell(r, i) for r in (2, 3, 4) for i, c in enumerate(ws[1], start=1)}
+    assert [cell[2, h].value for h in ("U", "G", "S", "when")] == [
+        "count",
+        "decrease",
+        "achieved",
+        "2019-07-01 12:00:00",
+    ]
+    assert cell[3, "U"].value == "per 1,000 inhabitants" and cell[3, "S"].value == "no goal (monitor)"
+    assert cell[2, "S"].fill.fgColor.rgb.endswith("C6EFCE") and cell[3, "S"].fill.fgColor.rgb.endswith(
+        "D9D9D9"
+    )
+    assert (cell[2, "2017"].value, cell[2, "2017"].number_format) == (12, "#,##0")  # a count row
+    assert cell[3, "2019"].number_format == "0.00" and cell[4, "2017"].number_format == "0.0"  # rates
+    assert cell[4, "2019"].value is None and cell[4, "2019"].number_format == "0.0"
+    assert cell[2, "Δ"].value == pytest.approx(-0.25) and cell[2, "Δ"].number_format == "+0%;-0%;0%"
+    assert cell[4, "Δ"].value is None
+    formats = {h: cell[2, h].number_format for h in ("p", "f", "n", "e", "r", "t")}
+    assert formats == {"p": "0.000", "f": "0.000", "n": "#,##0", "e": "0.0", "r": "0.0", "t": "General"}
+    assert cell[2, "x"].data_type == "s" and cell[2, "x"].value == "=1+1"  # text, never a formula
+    frame = table.frame()
+    assert frame["S"].to_list() == ["achieved", "no goal (monitor)", "no data"]
+    assert frame["Δ"].to_list() == [-25.0, 100.0, None]  # CSV and JSON keep changes in %
+
+
+def test_a_row_must_fill_every_column() -> None:
+    with pytest.raises(ValueError, match="not the columns"):
+        Table("T", [Column("a", "A", ColumnKind.text)], [{"b": 1}])
+    with pytest.raises(ValueError, match="duplicate"):
+        Table("T", [Column("a", "A", ColumnKind.text), Column("a", "B", ColumnKind.text)])

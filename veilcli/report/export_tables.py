@@ -1,7 +1,8 @@
 """The tables an export contains, labelled in Dutch (default) or English.
 
 One source for the workbook (``export_xlsx``), ``export csv`` and ``export json``, so the three
-carry the same content.
+carry the same content. Each table is a typed ``Table`` (``table.py``): columns with a stable key,
+a header in the export's language and a kind the writers format by.
 """
 
 from __future__ import annotations
@@ -14,15 +15,10 @@ import polars as pl
 
 from veilcli import __version__
 from veilcli.analysis.compare import CompareResult, IndicatorResult
-from veilcli.analysis.goals import Status
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Unit
-
-PCT = "+0%;-0%;0%"  # changes stay in % here; the workbook writer stores them as fractions
-P_VALUE = "0.000"
-ONE_DECIMAL = "0.0"
-COUNT = "#,##0"
+from veilcli.report.table import TIMESTAMP_FORMAT, UNIT_KEY, Column, ColumnKind, Table
 
 LABELS: dict[str, dict[str, str]] = {
     "nl": {
@@ -128,7 +124,6 @@ LABELS: dict[str, dict[str, str]] = {
         "count_only": "no district population: counts only",
     },
 }
-Table = tuple[list[str], list[list[Any]], dict[int, str]]
 
 
 @dataclass
@@ -152,28 +147,25 @@ class ExportTables:
     command_line: str = ""
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
+    def __post_init__(self) -> None:
+        if self.lang not in get_args(Lang):
+            raise ValueError(f"no labels in language {self.lang!r}")
+
+    @property
+    def language(self) -> Lang:
+        """The export's language."""
+        return cast(Lang, self.lang)
+
     def label(self, key: str) -> str:
         """A label in the export's language."""
         return LABELS[self.lang][key]
 
-    @property
-    def language(self) -> Lang:
-        """The export's language, checked."""
-        if self.lang not in get_args(Lang):
-            raise ValueError(f"no labels in language {self.lang!r}")
-        return cast(Lang, self.lang)
+    def _column(self, key: str, kind: ColumnKind, header: str | None = None, **options: Any) -> Column:
+        """A column whose header is the label of ``key`` (or ``header``)."""
+        return Column(key, self.label(key) if header is None else header, kind, **options)
 
-    def status_text(self, status: str) -> str:
-        """A status in words."""
-        return Status(status).label(self.language)
-
-    def status_fills(self, colours: dict[Status, str]) -> dict[str, str]:
-        """Status text in this language -> fill colour."""
-        return {self.status_text(code): colour for code, colour in colours.items()}
-
-    def unit_text(self, unit: str) -> str:
-        """A unit in words."""
-        return Unit(unit).label(self.language)
+    def _table(self, sheet: str, columns: list[Column], rows: list[dict[str, Any]]) -> Table:
+        return Table(self.label(sheet), columns, rows, self.language)
 
     @property
     def title(self) -> str:
@@ -199,58 +191,58 @@ class ExportTables:
     def _bench_names(self) -> list[str]:
         return list(self.result.indicators[0].benchmarks) if self.result.indicators else []
 
+    def _change_header(self) -> str:
+        return f"{self.label('change')} {self.result.baseline}"
+
     def overview(self, theme: int | None = None) -> Table:
         """Every indicator: registered values per period, change, goal status, significance; the
         underlying change (point and range) and status; benchmarks; notes in the export's language."""
         r = self.result
-        header = [
-            self.label("theme"),
-            self.label("indicator"),
-            self.label("id"),
-            self.label("unit"),
-            self.label("goal"),
-            *r.periods,
-            f"{self.label('change')} {r.baseline}",
-            self.label("status"),
-            self.label("p_value"),
-            self.label("significance"),
-            self.label("underlying_change"),
-            self.label("underlying_low"),
-            self.label("underlying_high"),
-            self.label("underlying_status"),
-            *[f"{name} {self.label('bench_change')}" for name in self._bench_names()],
-            self.label("notes"),
+        c, k = self._column, ColumnKind
+        columns = [
+            c("theme", k.number),
+            c("indicator", k.text),
+            c("id", k.text),
+            c(UNIT_KEY, k.label),
+            c("goal", k.label),
+            *[c(_period_key(p), k.value, p) for p in r.periods],
+            c("change", k.percent, self._change_header()),
+            c("status", k.label, status_fill=True),
+            c("p_value", k.p_value),
+            c("significance", k.text),
+            c("underlying_change", k.percent),
+            c("underlying_low", k.percent),
+            c("underlying_high", k.percent),
+            c("underlying_status", k.label),
+            *[c(_bench_key(n), k.percent, f"{n} {self.label('bench_change')}") for n in self._bench_names()],
+            c("notes", k.text),
         ]
-        change = 6 + len(r.periods)  # 1-based column numbers
-        formats = {change: PCT, change + 2: P_VALUE, change + 4: PCT, change + 5: PCT, change + 6: PCT}
-        for offset in range(len(self._bench_names())):
-            formats[change + 8 + offset] = PCT
         rows = [self._overview_row(i) for i in r.indicators if theme is None or i.theme == theme]
-        return header, rows, formats
+        return self._table("sheet_overview", columns, rows)
 
-    def _overview_row(self, ind: IndicatorResult) -> list[Any]:
+    def _overview_row(self, ind: IndicatorResult) -> dict[str, Any]:
         significance = None
         if ind.significant is not None:
             significance = self.label("significant") if ind.significant else self.label("within_chance")
         under = ind.underlying
-        return [
-            ind.theme,
-            ind.label,
-            ind.id,
-            self.unit_text(ind.unit.value),
-            ind.goal.label(self.language),
-            *[ind.values[p] for p in self.result.periods],
-            ind.change_pct,
-            self.status_text(ind.status.value),
-            ind.p_value,
-            significance,
-            under.change_pct if under else None,
-            under.change_pct_range[0] if under else None,
-            under.change_pct_range[1] if under else None,
-            self.status_text(under.status.value) if under else None,
-            *[ind.benchmarks[name].change_pct for name in self._bench_names()],
-            self.notes_text(ind),
-        ]
+        return {
+            "theme": ind.theme,
+            "indicator": ind.label,
+            "id": ind.id,
+            UNIT_KEY: ind.unit,
+            "goal": ind.goal,
+            **{_period_key(p): ind.values[p] for p in self.result.periods},
+            "change": ind.change_pct,
+            "status": ind.status,
+            "p_value": ind.p_value,
+            "significance": significance,
+            "underlying_change": under.change_pct if under else None,
+            "underlying_low": under.change_pct_range[0] if under else None,
+            "underlying_high": under.change_pct_range[1] if under else None,
+            "underlying_status": under.status if under else None,
+            **{_bench_key(n): ind.benchmarks[n].change_pct for n in self._bench_names()},
+            "notes": self.notes_text(ind),
+        }
 
     def notes_text(self, ind: IndicatorResult) -> str | None:
         """An indicator's notes in the export's language, one cell."""
@@ -260,26 +252,27 @@ class ExportTables:
         """One chart per rate indicator of a theme: the area and every benchmark, per period."""
         blocks = []
         for ind in self.result.indicators:
-            if ind.theme != theme or ind.unit.value == "count":
+            if ind.theme != theme or ind.unit is Unit.count:
                 continue
             rows = [(self.result.area, [ind.values[p] for p in self.result.periods])]
             rows += [(name, [b.values[p] for p in self.result.periods]) for name, b in ind.benchmarks.items()]
-            blocks.append(ChartBlock(ind.label, self.unit_text(ind.unit.value), self.result.periods, rows))
+            blocks.append(ChartBlock(ind.label, ind.unit.label(self.language), self.result.periods, rows))
         return blocks
 
     def normalisation(self) -> Table:
         """Per indicator and period: registered count, samenloop effect, count after samenloop (the
         underlying point), online-reporting effect and the internet bound (the range's other end)."""
-        header = [
-            self.label("indicator"),
-            self.label("id"),
-            self.label("period"),
-            self.label("coverage"),
-            self.label("raw"),
-            self.label("samenloop"),
-            self.label("after_samenloop"),
-            self.label("internet"),
-            self.label("bound"),
+        c, k = self._column, ColumnKind
+        columns = [
+            c("indicator", k.text),
+            c("id", k.text),
+            c("period", k.text),
+            c("coverage", k.fraction),
+            c("raw", k.estimate),
+            c("samenloop", k.estimate),
+            c("after_samenloop", k.estimate),
+            c("internet", k.estimate),
+            c("bound", k.estimate),
         ]
         rows = []
         for ind in self.result.indicators:
@@ -289,114 +282,127 @@ class ExportTables:
                 after = under.counts[p] if under else ind.counts[p]
                 internet = effects.get("internet")
                 rows.append(
-                    [
-                        ind.label,
-                        ind.id,
-                        p,
-                        ind.coverage[p],
-                        ind.counts[p],
-                        effects.get("samenloop"),
-                        after,
-                        internet,
-                        None if after is None or internet is None else after + internet,
-                    ]
+                    {
+                        "indicator": ind.label,
+                        "id": ind.id,
+                        "period": p,
+                        "coverage": ind.coverage[p],
+                        "raw": ind.counts[p],
+                        "samenloop": effects.get("samenloop"),
+                        "after_samenloop": after,
+                        "internet": internet,
+                        "bound": None if after is None or internet is None else after + internet,
+                    }
                 )
-        formats = {4: P_VALUE, 5: ONE_DECIMAL, 6: ONE_DECIMAL, 7: ONE_DECIMAL, 8: ONE_DECIMAL, 9: ONE_DECIMAL}
-        return header, rows, formats
+        return self._table("sheet_normalisation", columns, rows)
 
     def districts(self) -> Table:
         """Per district and indicator: values (rates, or counts without district population)."""
         r = self.result
-        header = [
-            self.label("district"),
-            self.label("indicator"),
-            self.label("id"),
-            self.label("unit"),
-            *r.periods,
-            f"{self.label('change')} {r.baseline}",
-            self.label("status"),
-            self.label("notes"),
+        c, k = self._column, ColumnKind
+        columns = [
+            c("district", k.text),
+            c("indicator", k.text),
+            c("id", k.text),
+            c(UNIT_KEY, k.label),
+            *[c(_period_key(p), k.rate, p) for p in r.periods],
+            c("change", k.percent, self._change_header()),
+            c("status", k.label, status_fill=True),
+            c("notes", k.text),
         ]
         rows = []
         for district in r.districts or []:
             for ind in district.indicators:
-                values = ind.values if district.has_population else ind.counts
-                unit = ind.unit.value if district.has_population else "count"
+                rated = district.has_population
+                values = ind.values if rated else ind.counts
                 rows.append(
-                    [
-                        district.district,
-                        ind.label,
-                        ind.id,
-                        self.unit_text(unit),
-                        *[values[p] for p in r.periods],
-                        ind.change_pct if district.has_population else None,
-                        self.status_text(ind.status.value) if district.has_population else None,
-                        self.notes_text(ind),
-                    ]
+                    {
+                        "district": district.district,
+                        "indicator": ind.label,
+                        "id": ind.id,
+                        UNIT_KEY: ind.unit if rated else Unit.count,
+                        **{_period_key(p): values[p] for p in r.periods},
+                        "change": ind.change_pct if rated else None,
+                        "status": ind.status if rated else None,
+                        "notes": self.notes_text(ind),
+                    }
                 )
-        formats = {5 + len(r.periods): PCT}
-        for offset in range(len(r.periods)):
-            formats[5 + offset] = ONE_DECIMAL
-        return header, rows, formats
+        return self._table("sheet_districts", columns, rows)
 
     def sources(self) -> Table:
         """Provenance: every stored source, the plan and rules with hashes, version, time, command."""
         r = self.result
-        header = [
-            self.label("what"),
-            self.label("file"),
-            self.label("path"),
-            self.label("sha256"),
-            self.label("kind"),
-            self.label("rows"),
-            self.label("ingested"),
+        c, k = self._column, ColumnKind
+        columns = [
+            c("what", k.text),
+            c("file", k.text),
+            c("path", k.text),
+            c("sha256", k.text),
+            c("kind", k.text),
+            c("rows", k.count),
+            c("ingested", k.timestamp),
         ]
-        rows: list[list[Any]] = [
-            [
+        rows = [
+            _source_row(
                 self.label("file"),
                 _name(s.path) + (f" [{s.sheet}]" if s.sheet else ""),
                 s.path,
                 s.sha256,
-                s.kind.value,
-                s.rows,
-                s.ingested_at.strftime("%Y-%m-%d %H:%M:%S"),
-            ]
+                kind=s.kind.value,
+                rows=s.rows,
+                ingested=s.ingested_at,
+            )
             for s in self.sources_used
         ]
         rows += [
-            [self.label("plan"), _name(r.plan_file), r.plan_file, r.plan_sha256, None, None, None],
-            [self.label("rules"), _name(r.rules_file), r.rules_file, r.rules_sha256, None, None, None],
-            [self.label("version"), __version__, None, None, None, None, None],
-            [
-                self.label("generated"),
-                self.generated_at.strftime("%Y-%m-%d %H:%M:%S"),
-                None,
-                None,
-                None,
-                None,
-                None,
-            ],
-            [self.label("command"), self.command_line, None, None, None, None, None],
+            _source_row(self.label("plan"), _name(r.plan_file), r.plan_file, r.plan_sha256),
+            _source_row(self.label("rules"), _name(r.rules_file), r.rules_file, r.rules_sha256),
+            _source_row(self.label("version"), __version__),
+            _source_row(self.label("generated"), self.generated_at.strftime(TIMESTAMP_FORMAT)),
+            _source_row(self.label("command"), self.command_line),
         ]
-        return header, rows, {6: COUNT}
+        return self._table("sheet_sources", columns, rows)
+
+    def tables(self) -> list[Table]:
+        """The tables ``export csv`` and ``export json`` write (the workbook's, without its charts)."""
+        tables = [self.overview(), self.normalisation()]
+        if self.result.districts:
+            tables.append(self.districts())
+        tables.append(self.sources())
+        return tables
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        """The tables as DataFrames (for ``export csv`` / ``export json``), keyed by sheet name."""
-        tables = {
-            self.label("sheet_overview"): self.overview(),
-            self.label("sheet_normalisation"): self.normalisation(),
-        }
-        if self.result.districts:
-            tables[self.label("sheet_districts")] = self.districts()
-        tables[self.label("sheet_sources")] = self.sources()
-        return {
-            name: pl.DataFrame(
-                [dict(zip(header, row, strict=True)) for row in rows], infer_schema_length=None
-            )
-            if rows
-            else pl.DataFrame(schema=dict.fromkeys(header, pl.String))
-            for name, (header, rows, _) in tables.items()
-        }
+        """The tables as DataFrames, keyed by sheet name."""
+        return {table.title: table.frame() for table in self.tables()}
+
+
+def _period_key(period: str) -> str:
+    return f"value_{period}"
+
+
+def _bench_key(name: str) -> str:
+    return f"benchmark_change:{name}"
+
+
+def _source_row(
+    what: str,
+    file: str,
+    path: str | None = None,
+    sha256: str | None = None,
+    *,
+    kind: str | None = None,
+    rows: int | None = None,
+    ingested: dt.datetime | None = None,
+) -> dict[str, Any]:
+    return {
+        "what": what,
+        "file": file,
+        "path": path,
+        "sha256": sha256,
+        "kind": kind,
+        "rows": rows,
+        "ingested": ingested,
+    }
 
 
 def _name(path: str) -> str:

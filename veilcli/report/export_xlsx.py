@@ -11,7 +11,7 @@ failed export leaves nothing behind; only a regular file is ever written (``atom
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -21,16 +21,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from veilcli.analysis.goals import Status
+from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
-from veilcli.report.export_tables import ExportTables, Table
+from veilcli.report.export_tables import ExportTables
 from veilcli.report.spreadsheet_safety import is_formula_like, sheet_name, xlsx_text
+from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
 from veilcli.store.atomic import failures_named, output_file, sweep_stale, write_atomic
 
 RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"
 COUNT_FORMAT = "#,##0"
 PCT_FORMAT = "+0%;-0%;0%"
-P_FORMAT = "0.000"
+THREE_DECIMALS = "0.000"
 STATUS_FILLS: dict[Status, str] = {
     Status.achieved: "C6EFCE",
     Status.not_achieved: "FFC7CE",
@@ -58,32 +60,60 @@ def write_cell(ws: Worksheet, row: int, column: int, value: Any, number_format: 
     return cell
 
 
-def write_table(
-    ws: Worksheet,
-    top: int,
-    headers: list[str],
-    rows: list[list[Any]],
-    formats: dict[int, str] | None = None,
-    status_column: int | None = None,
-    fills: dict[str, str] | None = None,
-) -> tuple[int, int]:
-    """A header row and data rows from ``top``; returns (first row, last row). Filter on the table."""
-    for column, header in enumerate(headers, start=1):
-        cell = write_cell(ws, top, column, header)
+def write_table(ws: Worksheet, top: int, table: Table) -> tuple[int, int]:
+    """A header row and data rows from ``top``; returns (first row, last row). Filter on the table.
+
+    Each value is written as its column's kind says (``cell_value``); a status column marked
+    ``status_fill`` is coloured by the status member.
+    """
+    for number, header in enumerate(table.headers, start=1):
+        cell = write_cell(ws, top, number, header)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for offset, values in enumerate(rows, start=1):
-        for column, value in enumerate(values, start=1):
-            fmt = (formats or {}).get(column)
-            if fmt == PCT_FORMAT and isinstance(value, int | float):
-                value = value / 100  # a % number format shows a fraction: -0.31 as -31%
-            cell = write_cell(ws, top + offset, column, value, fmt)
-            if status_column == column and fills and value in fills:
-                cell.fill = PatternFill("solid", fgColor=fills[value])
-    last = top + len(rows)
-    if rows:
-        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{last}"
+    for offset, row in enumerate(table.rows, start=1):
+        row_format = _value_format(table, row)
+        for number, column in enumerate(table.columns, start=1):
+            value, number_format = cell_value(table, column, row[column.key], row_format)
+            cell = write_cell(ws, top + offset, number, value, number_format)
+            if column.kind is ColumnKind.value:
+                cell.number_format = number_format  # also on an empty cell, for a value typed in later
+            status = row[column.key]
+            if column.status_fill and isinstance(status, Status):
+                cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
+    last = top + len(table.rows)
+    if table.rows:
+        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(table.columns))}{last}"
     return top, last
+
+
+def cell_value(table: Table, column: Column, value: Any, row_format: str) -> tuple[Any, str | None]:
+    """What a cell holds and its number format, by the column's kind.
+
+    A change in % is stored as a fraction under a % format (-31.1 -> -0.311 shown as -31%); words
+    and times are text; ``row_format`` is the format of the row's ``value`` columns.
+    """
+    kind = column.kind
+    match kind:
+        case ColumnKind.text | ColumnKind.label | ColumnKind.timestamp | ColumnKind.number:
+            return table.plain(column, value), None
+        case ColumnKind.percent:
+            return (value / 100 if isinstance(value, int | float) else value), PCT_FORMAT
+        case ColumnKind.value:
+            return value, row_format
+        case ColumnKind.count:
+            return value, COUNT_FORMAT
+        case ColumnKind.estimate | ColumnKind.rate:
+            return value, RATE_FORMAT
+        case ColumnKind.p_value | ColumnKind.fraction:
+            return value, THREE_DECIMALS
+    assert_never(kind)
+
+
+def _value_format(table: Table, row: dict[str, Any]) -> str:
+    """Indicator values of one row: counts whole, rates with 1 decimal (2 when all are below 1)."""
+    if row.get(UNIT_KEY) is Unit.count:
+        return COUNT_FORMAT
+    return _rate_format([row[c.key] for c in table.columns if c.kind is ColumnKind.value])
 
 
 def fit_columns(ws: Worksheet, header_row: int, last_row: int, minimum: int = 6, maximum: int = 50) -> None:
@@ -121,33 +151,17 @@ def _add_overview(wb: Workbook, tables: ExportTables) -> None:
     write_cell(ws, legend, 1, tables.label("legend"))
     ws.cell(row=legend, column=1).font = Font(bold=True)
     for offset, status in enumerate(STATUS_FILLS, start=1):
-        cell = write_cell(ws, legend + offset, 1, tables.status_text(status))
+        cell = write_cell(ws, legend + offset, 1, status.label(tables.language))
         cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
     write_cell(ws, legend + len(STATUS_FILLS) + 2, 1, tables.significance_note)
 
 
 def _indicator_table(ws: Worksheet, tables: ExportTables, top: int, theme: int | None) -> int:
     """The indicator table (all, or one theme's) with formats, status fills, frozen header; its last row."""
-    header, rows, formats = tables.overview(theme=theme)
-    status = header.index(tables.label("status")) + 1
-    first, last = write_table(ws, top, header, rows, formats, status, tables.status_fills(STATUS_FILLS))
-    _apply_value_formats(ws, tables, first, last, header)
+    first, last = write_table(ws, top, tables.overview(theme=theme))
     ws.freeze_panes = ws.cell(row=first + 1, column=3)
     fit_columns(ws, first, last)
     return last
-
-
-def _apply_value_formats(
-    ws: Worksheet, tables: ExportTables, first: int, last: int, header: list[str]
-) -> None:
-    """Rates with 1 decimal (2 below 1), counts as integers, per row by the indicator's unit."""
-    value_columns = [header.index(p) + 1 for p in tables.result.periods if p in header]
-    for row in range(first + 1, last + 1):
-        unit = ws.cell(row=row, column=header.index(tables.label("unit")) + 1).value
-        values = [ws.cell(row=row, column=c).value for c in value_columns]
-        fmt = COUNT_FORMAT if unit == tables.unit_text("count") else _rate_format(values)
-        for column in value_columns:
-            ws.cell(row=row, column=column).number_format = fmt
 
 
 def _add_theme_sheets(wb: Workbook, tables: ExportTables) -> None:
@@ -186,11 +200,9 @@ def _add_theme_sheets(wb: Workbook, tables: ExportTables) -> None:
             anchor_row = header_row + max(len(block.rows) + 2, 16)
 
 
-def _add_simple_sheet(wb: Workbook, title: str, table: Table, tables: ExportTables) -> None:
-    header, rows, formats = table
-    ws = wb.create_sheet(sheet_title(title))
-    status = header.index(tables.label("status")) + 1 if tables.label("status") in header else None
-    first, last = write_table(ws, 1, header, rows, formats, status, tables.status_fills(STATUS_FILLS))
+def _add_simple_sheet(wb: Workbook, table: Table) -> None:
+    ws = wb.create_sheet(sheet_title(table.title))
+    first, last = write_table(ws, 1, table)
     ws.freeze_panes = ws.cell(row=first + 1, column=1)
     fit_columns(ws, first, last)
 
@@ -210,10 +222,10 @@ def build_workbook(tables: ExportTables) -> Workbook:
     wb = Workbook()
     _add_overview(wb, tables)
     _add_theme_sheets(wb, tables)
-    _add_simple_sheet(wb, tables.label("sheet_normalisation"), tables.normalisation(), tables)
+    _add_simple_sheet(wb, tables.normalisation())
     if tables.result.districts:
-        _add_simple_sheet(wb, tables.label("sheet_districts"), tables.districts(), tables)
-    _add_simple_sheet(wb, tables.label("sheet_sources"), tables.sources(), tables)
+        _add_simple_sheet(wb, tables.districts())
+    _add_simple_sheet(wb, tables.sources())
     _print_setup(wb)
     return wb
 
