@@ -35,6 +35,7 @@ from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations
 from veilcli.analysis.selection import comparison_periods, latest_complete_period, require_known_area
 from veilcli.domain.choices import CompareBy
 from veilcli.domain.classification import to_category
+from veilcli.domain.geography import splits, territory
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
@@ -335,7 +336,10 @@ def compare(
             hint=f"themes: {', '.join(str(t.number) for t in plan.themes)}",
         )
     bench_areas = [a for b in plan.benchmarks for a in b.areas]
-    tables = _tables(store, [area, *bench_areas], rules, chosen.unit, labels, loaded_plan, None)
+    # Today's territory in every period: municipalities that merged into an area later count too.
+    starts = [p.start for p in periods]
+    wanted = list(dict.fromkeys(m for a in [area, *bench_areas] for s in starts for m in territory(a, s)))
+    tables = _tables(store, wanted, rules, chosen.unit, labels, loaded_plan, None)
     _require_data(tables, area, labels, store)
     _check_benchmarks(tables, store, loaded_plan, indicators)
     context = _Context(tables, labels, loaded_plan, rules, raw, lang)
@@ -369,8 +373,16 @@ class _Context:
     """What every indicator of one comparison shares."""
 
     def __init__(
-        self, tables: Tables, labels: list[str], plan: LoadedPlan, rules: Rules, raw: bool, lang: Lang
+        self,
+        tables: Tables,
+        labels: list[str],
+        plan: LoadedPlan,
+        rules: Rules,
+        raw: bool,
+        lang: Lang,
+        districts: bool = False,
     ) -> None:
+        self.districts = districts  # districts have no merger history: no territory of today
         self.tables, self.labels, self.plan, self.rules, self.raw, self.lang = (
             tables,
             labels,
@@ -385,7 +397,7 @@ class _Context:
 
     def indicator(self, indicator: Indicator, areas: list[str], with_benchmarks: bool) -> IndicatorResult:
         labels, tables = self.labels, self.tables
-        points = {a: indicator_points(tables, indicator, a, labels) for a in areas}
+        points = self._points(indicator, areas)
         rows = {r["period"]: r for r in series(tables, indicator, points).to_dicts()}
         base, now = rows[labels[0]], rows[labels[-1]]
         coverage = {p: rows[p]["coverage"] for p in labels}
@@ -394,7 +406,7 @@ class _Context:
         p_value = None
         if judged and indicator.unit is not Unit.count:
             p_value = rate_p_value(now["raw"], now["denominator"], base["raw"], base["denominator"])
-        own = points[areas[0]] if len(areas) == 1 else [p for ps in points.values() for p in ps]
+        own = [p for ps in points.values() for p in ps]
         underlying = None if self.raw else self._underlying(indicator, rows, registered, own)
         notes = self._notes(indicator, areas, points, underlying)
         benchmarks = {}
@@ -422,6 +434,19 @@ class _Context:
             benchmarks=benchmarks,
             notes=notes,
         )
+
+    def _points(self, indicator: Indicator, areas: list[str]) -> dict[str, list[Point]]:
+        """Each area's points per period, over its territory of today: in a period that began before a
+        merger, the municipalities that merged into it later are added (not for districts)."""
+        points: dict[str, list[Point]] = {}
+        for area in areas:
+            for label in self.labels:
+                members = territory(area, parse_period(label).start) if not self.districts else [area]
+                for member in members:
+                    points.setdefault(member, []).extend(
+                        indicator_points(self.tables, indicator, member, [label])
+                    )
+        return points
 
     @staticmethod
     def _status(goal: Goal, value: float | None, baseline: float | None, coverage: Values) -> Status:
@@ -479,10 +504,31 @@ class _Context:
         """Every qualification of one indicator's figures, each once."""
         all_points = [p for ps in points.values() for p in ps]
         notes = self._population_notes(indicator, areas)
+        notes += self._territory_notes(areas)
         for p in all_points:
             notes += self._period_notes(indicator, areas, p)
         notes += self._correction_notes(all_points, underlying)
         return _unique(notes)
+
+    def _territory_notes(self, areas: list[str]) -> list[Note]:
+        """Periods added up over former municipalities; splits that changed the territory."""
+        if self.districts:
+            return []
+        notes: list[Note] = []
+        first, last = parse_period(self.labels[0]), parse_period(self.labels[-1])
+        for area in areas:
+            for label in self.labels:
+                members = territory(area, parse_period(label).start)
+                if len(members) > 1:
+                    notes.append(
+                        self.note("merged_territory", period=label, area=area, members=", ".join(members))
+                    )
+            for split in splits(area):
+                if first.start < split.split_on <= last.last_day:
+                    notes.append(
+                        self.note("boundary_split", area=area, former=split.name, date=str(split.split_on))
+                    )
+        return notes
 
     def _population_notes(self, indicator: Indicator, areas: list[str]) -> list[Note]:
         """A missing denominator; youths estimated from the CBS age bands."""
@@ -569,7 +615,7 @@ class _Context:
         underlying: Underlying | None,
     ) -> BenchmarkResult:
         labels = self.labels
-        points = {a: indicator_points(self.tables, indicator, a, labels) for a in areas}
+        points = self._points(indicator, areas)
         b = {r["period"]: r for r in series(self.tables, indicator, points).to_dicts()}
         empty = [a for a, ps in points.items() if all(p.feed.rows is None for p in ps)]
         if empty:
@@ -639,7 +685,7 @@ def _districts(
 ) -> list[DistrictResult]:
     """Registration indicators per district of the area; rates where district population is stored."""
     tables = _tables(store, [area], rules, unit, labels, plan, by_district_of=area)
-    context = _Context(tables, labels, plan, rules, raw, lang)
+    context = _Context(tables, labels, plan, rules, raw, lang, districts=True)
     names = sorted(tables.span_area)
     populated = set(tables.population["area"].to_list())
     results = []

@@ -102,6 +102,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "hertelling per gebeurtenis; factors: gepubliceerde schatting; none: niet gecorrigeerd): "
         "onderliggende veranderingen niet één op één vergelijkbaar",
     ),
+    "merged_territory": (
+        "{period}: {area} on today's territory: {members} added up (they merged later)",
+        "{period}: {area} op het grondgebied van nu: {members} opgeteld (later samengevoegd)",
+    ),
+    "boundary_split": (
+        "{former} was divided over {area} and other municipalities on {date}: figures before that date "
+        "are of another territory",
+        "{former} is op {date} verdeeld over {area} en andere gemeenten: cijfers van daarvoor gaan over "
+        "een ander grondgebied",
+    ),
     "district_no_population": (
         "no district population stored: counts only",
         "geen bevolking per wijk opgeslagen: alleen aantallen",

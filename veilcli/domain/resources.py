@@ -34,9 +34,15 @@ def area_table() -> pl.DataFrame:
 
 @functools.cache
 def area_codes() -> dict[str, str]:
-    """CBS/police area code -> area name (``GM0034`` -> ``Almere``)."""
+    """CBS/police area code -> area name (``GM0034`` -> ``Almere``): ``areas.csv``, then every
+    municipality since 2013 (``schemas/geography``)."""
+    from veilcli.domain.geography import municipalities
+
     table = area_table()
-    return dict(zip(table["code"], table["name"], strict=True))
+    codes = dict(zip(table["code"], table["name"], strict=True))
+    for code, name in zip(municipalities()["code"], municipalities()["name"], strict=True):
+        codes.setdefault(code, name)
+    return codes
 
 
 def _fold(text: str) -> str:
@@ -55,6 +61,11 @@ def area_lookup() -> dict[str, str]:
                 lookup.setdefault(_fold(alias), name)
     for code, name in zip(table["code"], table["name"], strict=True):
         lookup[_fold(code)] = name  # codes win over a name that happens to look like one
+    # Every municipality since 2013 by code, name, former name and name without province suffix.
+    from veilcli.domain.geography import municipality_names
+
+    for key, name in municipality_names().items():
+        lookup.setdefault(_fold(key), name)
     return lookup
 
 

@@ -1,0 +1,158 @@
+"""Dutch geography: every municipality since 2013, its boundary changes, and the area code tree.
+
+The tables ship in ``schemas/geography/`` (CBS codes and names, with the mergers, splits and
+renames since 2013; sources in its README). This module answers three questions:
+
+- **which municipality** a code or name means (``GM0014`` = ``Groningen``; a name from before a
+  rename or a province suffix added by CBS in 2025 still resolves);
+- **where a wijk or buurt belongs**: the codes nest (``BU00340101`` in ``WK003401`` in ``GM0034``);
+- **what territory** an area covered in a period: for a period that began before a merger, the
+  municipality together with the ones that merged into it later (``Groningen`` in 2018 =
+  Groningen + Haren + Ten Boer), so a baseline before a merger is compared on today's territory.
+  A split (a municipality divided over several) cannot be added up that way: it is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from veilcli.domain.resources import schemas_dir
+
+
+def geography_dir() -> Path:
+    """The folder of the shipped geography tables."""
+    return schemas_dir() / "geography"
+
+
+@functools.cache
+def municipalities() -> pl.DataFrame:
+    """code, name, first_year, last_year (null: still exists) of every municipality since 2013."""
+    return pl.read_csv(
+        geography_dir() / "municipalities.csv",
+        schema={"code": pl.String, "name": pl.String, "first_year": pl.Int64, "last_year": pl.Int64},
+    )
+
+
+@functools.cache
+def boundary_changes() -> pl.DataFrame:
+    """date, old_code, old_name, new_code, new_name, kind (merger | split | rename)."""
+    frame = pl.read_csv(geography_dir() / "changes.csv", infer_schema=False)
+    return frame.with_columns(pl.col("date").str.to_date())
+
+
+@functools.cache
+def municipality_names() -> dict[str, str]:
+    """Code and every name a municipality had (also without a 2025 province suffix) -> its name."""
+    table = municipalities()
+    names: dict[str, str] = {}
+    for code, name in zip(table["code"], table["name"], strict=True):
+        names[code] = name
+        names.setdefault(name, name)
+        bare = re.sub(r"\s*\((?:[A-Z]+\.)+\)$", "", name)  # "Hengelo (O.)" was "Hengelo" until 2024
+        if bare != name:
+            names.setdefault(bare, name)
+    renames = boundary_changes().filter(pl.col("kind") == "rename")
+    for old, new in zip(renames["old_name"], renames["new_name"], strict=True):
+        names.setdefault(old, new)
+    return names
+
+
+# --- the code tree --------------------------------------------------------------------------------
+
+LEVELS = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}
+
+
+def area_level_expr(area: pl.Expr) -> pl.Expr:
+    """Vectorised: an area code's level (``gemeente``, ``wijk``, ``buurt``), null for names."""
+    code = area.str.strip_chars().str.to_uppercase()
+    return (
+        pl.when(code.str.contains(r"^BU\d{8}$"))
+        .then(pl.lit("buurt"))
+        .when(code.str.contains(r"^WK\d{6}$"))
+        .then(pl.lit("wijk"))
+        .when(code.str.contains(r"^GM\d{4}$"))
+        .then(pl.lit("gemeente"))
+    )
+
+
+def wijk_of_expr(area: pl.Expr) -> pl.Expr:
+    """Vectorised: the wijk code of a buurt or wijk code (``BU00340101`` -> ``WK003401``)."""
+    code = area.str.strip_chars().str.to_uppercase()
+    return pl.when(code.str.contains(r"^(BU\d{8}|WK\d{6})$")).then(pl.lit("WK") + code.str.slice(2, 6))
+
+
+def gemeente_of_expr(area: pl.Expr) -> pl.Expr:
+    """Vectorised: the municipality code of a buurt, wijk or municipality code."""
+    code = area.str.strip_chars().str.to_uppercase()
+    return pl.when(code.str.contains(r"^(BU\d{8}|WK\d{6}|GM\d{4})$")).then(
+        pl.lit("GM") + code.str.slice(2, 4)
+    )
+
+
+# --- territory over time --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    """A municipality that merged into an area (directly or through another merger)."""
+
+    name: str
+    code: str
+    merged_on: dt.date
+
+
+@dataclass(frozen=True)
+class Split:
+    """A municipality divided over several, one of them the area."""
+
+    name: str
+    code: str
+    split_on: dt.date
+
+
+def _code_of(area: str) -> str | None:
+    table = municipalities()
+    name = municipality_names().get(area, area)
+    found = table.filter(pl.col("name") == name)["code"]
+    return found[0] if found.len() else None
+
+
+@functools.cache
+def predecessors(area: str) -> tuple[Predecessor, ...]:
+    """Every municipality that merged into ``area`` since 2013, with the date it did (transitively:
+    a municipality that merged into one that later merged into ``area`` counts, with its own date)."""
+    code = _code_of(area)
+    if code is None:
+        return ()
+    # A rename with a new code is the same territory under a new code: its earlier data counts too.
+    changes = boundary_changes().filter(pl.col("kind").is_in(["merger", "rename"]))
+    found: list[Predecessor] = []
+    frontier = [code]
+    while frontier:
+        target = frontier.pop()
+        for row in changes.filter(pl.col("new_code") == target).iter_rows(named=True):
+            found.append(Predecessor(row["old_name"], row["old_code"], row["date"]))
+            frontier.append(row["old_code"])
+    return tuple(sorted(found, key=lambda p: (p.merged_on, p.code)))
+
+
+@functools.cache
+def splits(area: str) -> tuple[Split, ...]:
+    """Municipalities that were divided over several, ``area`` among them, since 2013."""
+    code = _code_of(area)
+    if code is None:
+        return ()
+    rows = boundary_changes().filter(pl.col("kind") == "split", pl.col("new_code") == code)
+    return tuple(Split(r["old_name"], r["old_code"], r["date"]) for r in rows.iter_rows(named=True))
+
+
+def territory(area: str, start: dt.date) -> list[str]:
+    """The municipalities that together formed today's ``area`` in a period beginning on ``start``:
+    the area itself, and every predecessor that merged into it after ``start``."""
+    return [area, *(p.name for p in predecessors(area) if p.merged_on > start)]
