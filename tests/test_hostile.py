@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from tests.hostile_corpus import ACCEPTED, REFUSED, Case, build, cases
 from veilcli.cli import app
-from veilcli.sources.readers import display_path
+from veilcli.sources.messages import display_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = cases()

@@ -9,7 +9,9 @@ import pytest
 
 from tests.conftest import write_xlsx
 from veilcli.errors import InputError
-from veilcli.sources.readers import ROW, expand_paths, read_tables
+from veilcli.sources.files import expand_paths
+from veilcli.sources.readers import read_tables
+from veilcli.sources.table import ROW
 
 
 def test_header_found_under_title_rows(registrations_xlsx: Path) -> None:
@@ -221,7 +223,7 @@ def test_supported_encodings(tmp_path: Path, encoded: bytes, encoding: str) -> N
 def test_display_path_is_one_printable_line() -> None:
     import os
 
-    from veilcli.sources.readers import display_path
+    from veilcli.sources.messages import display_path
 
     name = os.fsdecode(b"caf\xe9\x1b[31m\n.csv")
     assert display_path(Path(name)) == "caf\\xe9\\x1b[31m\\x0a.csv"
@@ -290,7 +292,7 @@ def _numbers_matching(pattern: str, candidates: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("limit", [0, 1, 9, 10, 99, 100, 101, 199, 999, 1000, 1048576, 999999, 1090909])
 def test_greater_number_pattern_matches_exactly_the_larger_numbers(limit: int) -> None:
-    from veilcli.sources.readers import _greater_number
+    from veilcli.sources.xlsx_safety import _greater_number
 
     candidates = [str(n) for n in range(0, 2100)] + [str(limit + d) for d in range(-5, 6) if limit + d >= 0]
     candidates += ["0001", "00", "99999999999"]
@@ -300,7 +302,7 @@ def test_greater_number_pattern_matches_exactly_the_larger_numbers(limit: int) -
 
 @pytest.mark.parametrize("limit", [0, 1, 8, 26, 27, 52, 702, 703, 16384])
 def test_greater_column_pattern_matches_exactly_the_later_columns(limit: int) -> None:
-    from veilcli.sources.readers import _column_letters, _column_number, _greater_column
+    from veilcli.sources.xlsx_safety import _column_letters, _column_number, _greater_column
 
     candidates = [_column_letters(n) for n in range(1, 18_279)]  # A .. ZZZ
     expected = [c for c in candidates if _column_number(c.encode()) > limit]
@@ -308,7 +310,7 @@ def test_greater_column_pattern_matches_exactly_the_later_columns(limit: int) ->
 
 
 def test_cell_positions_are_replayed_as_calamine_places_them() -> None:
-    from veilcli.sources.readers import _CellScan
+    from veilcli.sources.xlsx_safety import _CellScan
 
     scan = _CellScan()
     scan.feed(
@@ -325,10 +327,10 @@ def test_cell_positions_are_replayed_as_calamine_places_them() -> None:
 def test_a_far_cell_after_many_blocks_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast path (one regex search a block) sees a cell beyond the extent in any block."""
     from tests.hostile_corpus import cells, sheet_xml, workbook_entries, write_zip
-    from veilcli.sources import readers
+    from veilcli.sources import xlsx_safety
 
-    monkeypatch.setattr(readers, "_BLOCK", 4096)
-    monkeypatch.setattr(readers, "_FIRST_BLOCK", 1024)
+    monkeypatch.setattr(xlsx_safety, "_BLOCK", 4096)
+    monkeypatch.setattr(xlsx_safety, "_FIRST_BLOCK", 1024)
     rows = cells([["Jaar", "Gebied", "Inwoners"], *([2019, f"Wijk {i}", i] for i in range(2000))])
     good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
     write_zip(good, workbook_entries({"Blad1": sheet_xml(rows)}))

@@ -31,7 +31,7 @@ from veilcli.domain.resources import area_expr
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.columns import normalise_header, strip_suffix
 from veilcli.sources.parsing import integer_expr
-from veilcli.sources.readers import RawTable
+from veilcli.sources.table import RawTable
 
 BVH_EXTRACT = "bvh-extract"
 OPEN_DATA_ODATA = "politie-opendata-odata"

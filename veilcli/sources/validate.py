@@ -38,7 +38,7 @@ from veilcli.sources.parsing import (
     integer_expr,
     parse_with_fallback,
 )
-from veilcli.sources.readers import ROW, RawTable
+from veilcli.sources.table import ROW, RawTable
 
 MIN_DATE = dt.date(1990, 1, 1)
 DEFAULT_MAX_PER_CODE = 5

@@ -16,7 +16,8 @@ from veilcli.analysis.coverage import infer_scope, inferred_span
 from veilcli.domain.classification import to_category
 from veilcli.domain.models import DATASET_KEYS, ColumnMap, Kind, Manifest, SourceRecord, ValidationReport
 from veilcli.errors import InputError, StoreError
-from veilcli.sources.readers import expand_paths, read_tables
+from veilcli.sources.files import expand_paths
+from veilcli.sources.readers import read_tables
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
 from veilcli.store.store import Store, safe_text, stored_schema
 

@@ -1,0 +1,111 @@
+"""xlsx/xlsm workbooks: every sheet checked (``xlsx_safety``) before fastexcel/calamine reads it as
+text; the header row found under title rows; rows numbered as the spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import fastexcel
+from fastexcel import ExcelReader
+
+from veilcli.errors import InputError
+from veilcli.sources.files import read_file_bytes
+from veilcli.sources.limits import MAX_FILE_BYTES
+from veilcli.sources.messages import display_path, reason, short
+from veilcli.sources.table import HEADER_SEARCH_ROWS, RawTable, check_frame, find_header_row, with_row_numbers
+from veilcli.sources.xlsx_safety import Workbook
+
+
+def _excel_reader(path: Path, data: bytes) -> ExcelReader:
+    try:
+        return fastexcel.read_excel(data)
+    except Exception as exc:  # fastexcel raises its own error types per failure
+        raise InputError(
+            f"{display_path(path)}: cannot be opened as an Excel workbook ({reason(exc)}).",
+            hint="check that it is a real .xlsx (not a renamed csv or an old .xls: "
+            "save it as .xlsx in Excel).",
+        ) from None
+
+
+class EmptySheet(InputError):
+    """A sheet without any cell (skipped when reading every sheet)."""
+
+
+def _header_names(cells: tuple[object, ...]) -> list[str]:
+    names: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        name = str(cell).strip() if cell is not None and str(cell).strip() else f"column_{position}"
+        while name in names:
+            name = f"{name}_{position}"
+        names.append(name)
+    return names
+
+
+def _read_sheet(
+    reader: ExcelReader,
+    path: Path,
+    sheet: str,
+    header_row: int | None,
+    extra: set[str] | None,
+    first_filled_row: int,
+) -> RawTable:
+    where = f" (sheet {short(sheet)!r})"
+    try:
+        raw = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    except Exception as exc:
+        raise InputError(f"{display_path(path)}{where}: cannot read the sheet ({reason(exc)}).") from None
+    if raw.height == 0:
+        raise EmptySheet(
+            f"{display_path(path)}{where}: the sheet is empty.", hint="pass --sheet NAME for another sheet."
+        )
+    offset = first_filled_row - 1
+    if header_row is None:
+        index = find_header_row(
+            [list(r) for r in raw.head(HEADER_SEARCH_ROWS).iter_rows()], path, extra, where
+        )
+    else:
+        index = header_row - 1 - offset
+        if not 0 <= index < raw.height:
+            raise InputError(
+                f"{display_path(path)}{where}: --header-row {header_row} is outside the filled rows."
+            )
+    names = _header_names(raw.row(index))
+    frame = raw.slice(index + 1).rename(dict(zip(raw.columns, names, strict=True)))
+    unnamed_empty = [n for n in names if n.startswith("column_") and frame[n].null_count() == frame.height]
+    frame = with_row_numbers(frame.drop(unnamed_empty), first_data_row=offset + index + 2)
+    check_frame(path, frame, where)
+    return RawTable(frame, path, "xlsx", sheet=sheet, header_row=offset + index + 1)
+
+
+def read_workbook(
+    path: Path, sheet: str | None, all_sheets: bool, header_row: int | None, extra: set[str]
+) -> list[RawTable]:
+    data = read_file_bytes(path, MAX_FILE_BYTES)
+    book = Workbook(path, data)  # the container, before calamine opens it
+    reader = _excel_reader(path, data)
+    if not reader.sheet_names:
+        raise InputError(f"{display_path(path)}: the workbook has no sheets.")
+    chosen = reader.sheet_names if all_sheets else [sheet or reader.sheet_names[0]]
+    digest = hashlib.sha256(data).hexdigest()
+    tables = []
+    for name in chosen:
+        if name not in reader.sheet_names:
+            raise InputError(
+                f"{display_path(path)}: no sheet named {short(name)!r}.",
+                hint=f"the sheets are: {', '.join(short(n) for n in reader.sheet_names[:20])}"
+                f"{' ...' if len(reader.sheet_names) > 20 else ''}; pass --sheet NAME.",
+            )
+        first_filled_row = book.check_sheet(name)  # before calamine allocates the sheet
+        try:
+            table = _read_sheet(reader, path, name, header_row, extra, first_filled_row)
+        except EmptySheet:
+            if not all_sheets:
+                raise  # the one sheet asked for is empty: say so
+            continue
+        table.sha256 = digest
+        tables.append(table)
+    if not tables:
+        raise InputError(f"{display_path(path)}: every sheet is empty.")
+    return tables

@@ -1,0 +1,112 @@
+"""A table as read from a file (``RawTable``: text columns plus the spreadsheet row number), the
+header-row search every reader shares, and the limits checked on every table read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from veilcli.errors import InputError
+from veilcli.sources.columns import header_score, is_personal
+from veilcli.sources.limits import FIELD_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, over_limit
+from veilcli.sources.messages import display_path, short
+
+ROW = "__row"  # spreadsheet row number as the user sees it
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class RawTable:
+    """One table read from a file: text columns plus the ``__row`` column."""
+
+    frame: pl.DataFrame
+    path: Path
+    format: str
+    sheet: str | None = None
+    header_row: int | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sha256: str = ""  # of the file's bytes
+    dropped_personal: list[str] = field(default_factory=list)  # headers dropped when read
+    metadata: dict[str, str] = field(default_factory=dict)  # e.g. the OData ``odata.metadata`` URL
+
+    @property
+    def headers(self) -> list[str]:
+        """Column headers as written in the file (personal columns already dropped)."""
+        return [c for c in self.frame.columns if c != ROW]
+
+    def drop_personal_columns(self) -> None:
+        """Drop columns that identify people, so they never reach validation, rejects or the store."""
+        personal = [h for h in self.headers if is_personal(h)]
+        if personal:
+            self.frame = self.frame.drop(personal)
+            self.dropped_personal.extend(personal)
+
+
+def find_header_row(rows: list[list[str | None]], path: Path, extra: set[str] | None, where: str) -> int:
+    """Index (0-based) of the row that looks most like a header."""
+    best, best_score = -1, 0
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = header_score(cells, extra)
+        if score > best_score:
+            best, best_score = index, score
+    if not is_header_score(best_score, extra):
+        raise no_header_error(path, where)
+    return best
+
+
+def is_header_score(score: int, extra: set[str] | None) -> bool:
+    """Whether a row with ``score`` known headers is a header (one is enough with ``--map`` names)."""
+    return score >= 2 or (score >= 1 and bool(extra))
+
+
+def no_header_error(path: Path, where: str) -> InputError:
+    """The refusal of a file (``where``: a sheet) in which no row looks like a header."""
+    return InputError(
+        f"{display_path(path)}{where}: no header row found in rows 1-{HEADER_SEARCH_ROWS} "
+        "(no row has at least two known column names).",
+        hint="pass --header-row N, or --map FILE to name the columns (see `veilcli schema`).",
+    )
+
+
+def with_row_numbers(frame: pl.DataFrame, first_data_row: int) -> pl.DataFrame:
+    """Headers stripped, and the ``ROW`` column: row numbers as the user sees them from ``first_data_row``."""
+    frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
+    return frame.with_row_index(ROW, offset=first_data_row).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def check_frame(path: Path, frame: pl.DataFrame, where: str) -> None:
+    """Columns, rows, cells and the longest value of a table read, against the limits."""
+    width = len([c for c in frame.columns if c != ROW])
+    if width > MAX_COLUMNS.value():
+        raise over_limit(path, where, f"{width:,} columns", MAX_COLUMNS)
+    if frame.height > MAX_ROWS.value():
+        raise over_limit(path, where, f"{frame.height:,} rows", MAX_ROWS)
+    if frame.height * width > MAX_CELLS.value():
+        raise over_limit(path, where, f"{frame.height:,} rows x {width:,} columns", MAX_CELLS)
+    text = [c for c, t in frame.schema.items() if c != ROW and t == pl.String]
+    if not text or frame.height == 0:
+        return
+    longest = frame.select(pl.col(text).str.len_bytes().max()).row(0)
+    for column, length in zip(text, longest, strict=True):
+        if length is not None and length > FIELD_BYTES:
+            first = frame.filter(pl.col(column).str.len_bytes() > FIELD_BYTES)
+            row = f"row {first[ROW][0]}, " if ROW in frame.columns else ""
+            raise InputError(
+                f"{display_path(path)}{where}: {row}column {short(column)!r}: a value of {length:,} bytes, "
+                f"more than the {FIELD_BYTES:,} one field may hold.",
+                hint="long free text does not belong in these files; check delimiters and quotes.",
+            )
+
+
+def refuse_nested(path: Path, frame: pl.DataFrame, what: str) -> None:
+    """Refuse a JSON or Parquet table with list or record values: veilcli reads flat tables."""
+    nested = [c for c, t in frame.schema.items() if isinstance(t, (pl.List, pl.Struct, pl.Array))]
+    if nested:
+        raise InputError(
+            f"{display_path(path)}: not a table of {what}: column {short(nested[0])!r} holds nested values.",
+            hint="veilcli reads an OData TypedDataSet document or a JSON array of flat records.",
+        )
