@@ -33,6 +33,7 @@ from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
 from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.sources.columns import ColumnSpec, column_specs
+from veilcli.sources.download import DownloadResult, download_table
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE
 from veilcli.store import ingest as _ingest
 from veilcli.store.ingest import IngestResult, ReadOptions
@@ -53,6 +54,7 @@ __all__ = [
     "ValidationReport",
     "accepted_columns",
     "compare",
+    "download",
     "export",
     "ingest",
     "normalise",
@@ -260,3 +262,24 @@ def write_schemas(out: Path) -> list[Path]:
     from veilcli.report.jsonschemas import write_schemas as write
 
     return write(out)
+
+
+def download(
+    table: str,
+    out_dir: Path,
+    store: Store | None = None,
+    *,
+    areas: list[str] | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    base_url: str | None = None,
+    use_cache: bool = True,
+    options: ReadOptions | None = None,
+) -> tuple[DownloadResult, IngestResult | None]:
+    """Fetch a police or CBS table from its OData API into ``out_dir`` (with a provenance file), and
+    ingest it into ``store`` unless ``store`` is None."""
+    result = download_table(
+        table, out_dir, areas=areas, start=start, end=end, base_url=base_url, use_cache=use_cache
+    )
+    ingested = ingest([result.path], store, options) if store is not None else None
+    return result, ingested

@@ -354,6 +354,54 @@ def ingest(
 
 @app.command()
 @handle_errors
+def download(
+    table: Annotated[
+        str, typer.Argument(help="StatLine table id, e.g. 47013NED (police) or 83765NED (CBS).")
+    ],
+    area: Annotated[
+        list[str] | None,
+        typer.Option("--area", help="Region code to keep (repeatable): GM0034, RE03, WK003401."),
+    ] = None,
+    start: Annotated[int | None, typer.Option("--from", help="First year to keep.")] = None,
+    end: Annotated[int | None, typer.Option("--to", help="Last year to keep.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the downloaded file.")] = Path("."),
+    no_ingest: Annotated[bool, typer.Option("--no-ingest", help="Download only; do not ingest.")] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="OData service (default: dataderden.cbs.nl for 47xxxNED, else opendata.cbs.nl).",
+        ),
+    ] = None,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore the download cache.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Fetch a police or CBS table from its OData API, filtered; save it with its provenance; ingest it.
+
+    Police tables (47xxxNED) come from dataderden.cbs.nl, other tables from opendata.cbs.nl.
+    """
+    from veilcli import api
+    from veilcli.report.render import render_ingest
+
+    result, ingested = api.download(
+        table,
+        out_dir,
+        None if no_ingest else api.Store(store),
+        areas=area or [],
+        start=start,
+        end=end,
+        base_url=base_url,
+        use_cache=not refresh,
+    )
+    cached = " (from the cache)" if result.from_cache else ""
+    stderr.print(text(f"downloaded {result.table}: {result.rows} rows in {result.pages} page(s){cached}"))
+    stderr.print(text(f"written: {result.path} (provenance: {result.provenance.name})"))
+    if ingested is not None:
+        render_ingest(stdout, ingested)
+
+
+@app.command()
+@handle_errors
 def status(
     store: StoreOpt = None,
     output: FormatOpt = TableFormat.table,
