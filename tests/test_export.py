@@ -18,8 +18,10 @@ from veilcli.analysis.goals import Status
 from veilcli.cli import app
 from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
+from veilcli.report import exports
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.export_xlsx import write_table, write_workbook
+from veilcli.report.exports import ExportFormat
 from veilcli.report.table import Column, ColumnKind, Table
 from veilcli.store.store import Store
 
@@ -326,3 +328,20 @@ def test_a_row_must_fill_every_column() -> None:
         Table("T", [Column("a", "A", ColumnKind.text)], [{"b": 1}])
     with pytest.raises(ValueError, match="duplicate"):
         Table("T", [Column("a", "A", ColumnKind.text), Column("a", "B", ColumnKind.text)])
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat), ids=str)
+def test_every_export_format_has_a_writer(
+    fmt: ExportFormat, plan_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    """Adding a format is a member plus its writer: a member without one fails here."""
+    assert callable(fmt.writer()) and fmt.description
+    store, plan = plan_store
+    tables = ExportTables(compare(store, period="2019H1", plan_path=plan), store.sources(), {})
+    out = tmp_path / f"out.{fmt.value}"
+    written = exports.export(tables, fmt, out)
+    assert written and all(p.is_file() for p in written)
+    assert all(p == out or p.parent == out for p in written)
+    with pytest.raises(InputError, match="exists already"):
+        exports.export(tables, fmt, out)
+    assert exports.export(tables, fmt, out, force=True) == written

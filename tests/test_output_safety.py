@@ -22,6 +22,7 @@ from veilcli.cli import app
 from veilcli.domain.models import Kind
 from veilcli.errors import InputError
 from veilcli.report.console_text import SafeConsole, json_text, plain, short
+from veilcli.report.exports import prepare_target
 from veilcli.report.spreadsheet_safety import (
     FORMULA_START,
     csv_text,
@@ -428,6 +429,39 @@ def test_csv_export_onto_an_existing_file_is_refused(small: dict[str, Path]) -> 
     result = _export(small, "csv", out, "--force")
     assert result.exit_code == 2 and "is a file" in result.output and "folder" in result.output
     assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_prepare_target_one_check_for_files_and_folders(tmp_path: Path) -> None:
+    """The checks every writer runs before writing: a file, or a folder and the files it receives."""
+    (tmp_path / "file.json").write_text("keep", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "a.csv").write_text("keep", encoding="utf-8")
+    (tmp_path / "folder" / "b.csv").mkdir()
+    (tmp_path / "to-folder").symlink_to(tmp_path / "folder")
+    (tmp_path / "to-file.json").symlink_to(tmp_path / "file.json")
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "nowhere.json")
+    new = prepare_target(tmp_path / "new.json", force=False)
+    assert (new.path, new.exists) == (tmp_path / "new.json", False)
+    assert prepare_target(tmp_path / "to-file.json", force=True).path == tmp_path / "file.json"
+    assert prepare_target(tmp_path / "to-folder", force=True, files=["a.csv"]).path == tmp_path / "folder"
+    assert prepare_target(tmp_path / "new", force=False, files=["a.csv"]).exists is False
+    refused = [
+        (tmp_path / "file.json", False, None, "exists already"),
+        (tmp_path / "folder", True, None, "is a folder"),
+        (tmp_path / "dangling.json", True, None, "symlink to nothing"),
+        (tmp_path / "to-folder", True, None, "symlink to a folder, not to a regular file"),
+        (tmp_path / "to-file.json", True, ["a.csv"], "symlink to a file, not to a folder"),
+        (tmp_path / "file.json", True, ["a.csv"], r"is a file; this export writes a folder \(a.csv\)"),
+        (tmp_path / "folder", False, ["a.csv"], "exists already"),
+        (tmp_path / "folder", True, ["b.csv"], "b.csv: is a folder"),
+        (tmp_path / "missing" / "x.json", True, None, "folder does not exist"),
+        (tmp_path / "missing" / "x", True, ["a.csv"], "folder does not exist"),
+    ]
+    for out, force, files, message in refused:
+        with pytest.raises(InputError, match=message):
+            prepare_target(out, force, files=files)
+    assert (tmp_path / "file.json").read_text(encoding="utf-8") == "keep"
+    assert (tmp_path / "folder" / "a.csv").read_text(encoding="utf-8") == "keep"
 
 
 def _fail_on_second_fsync(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ rate indicator, ``Normalisatie`` (raw, samenloop effect, internet effect, correc
 (with ``--by district``) and ``Bronnen`` (provenance). Numbers are numbers with number formats;
 every string is a string cell, never a formula (``spreadsheet_safety.py``: titles, labels, plan,
 area and sheet names included). The workbook is written to a temporary file and renamed, so a
-failed export leaves nothing behind; only a regular file is ever written (``atomic.output_file``).
+failed export leaves nothing behind; only a regular file is ever written (``exports.prepare_target``).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
+from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.spreadsheet_safety import is_formula_like, sheet_name, xlsx_text
 from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
-from veilcli.store.atomic import failures_named, output_file, sweep_stale, write_atomic
 
 RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"
@@ -230,13 +230,16 @@ def build_workbook(tables: ExportTables) -> Workbook:
     return wb
 
 
-def write_workbook(tables: ExportTables, out: Path, force: bool = False) -> Path:
+def write_xlsx(tables: ExportTables, out: Path, force: bool = False) -> list[Path]:
     """Write the workbook atomically (temp file + rename); refuse to overwrite without ``force``."""
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}: the workbook needs the .xlsx extension.")
-    target = output_file(out, force)
+    target = prepare_target(out, force)
     workbook = build_workbook(tables)
-    sweep_stale(target)
-    with failures_named(out):
-        write_atomic(target, workbook.save)
-    return out
+    write_file(target, workbook.save)
+    return [out]
+
+
+def write_workbook(tables: ExportTables, out: Path, force: bool = False) -> Path:
+    """``write_xlsx`` returning the one path (kept for callers of the earlier interface)."""
+    return write_xlsx(tables, out, force)[0]

@@ -90,7 +90,8 @@ def file_kind(path: Path) -> str | None:
     return "special file"
 
 
-def _refuse_special(path: Path) -> None:
+def refuse_special(path: Path) -> None:
+    """Refuse (``InputError``) a folder, device, FIFO or socket where a regular file is to be written."""
     kind = file_kind(path)
     if kind not in (None, "file", "symlink"):
         raise InputError(
@@ -108,7 +109,7 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     The temporary file is created exclusively (``O_EXCL | O_NOFOLLOW``), so a file or symlink
     planted under its name is never written through.
     """
-    _refuse_special(path)
+    refuse_special(path)
     tmp = temp_path(path)
     try:
         if file_kind(tmp) in ("file", "symlink"):
@@ -193,33 +194,6 @@ def sweep_stale(path: Path, *, folder: bool = False) -> list[Path]:
                     shutil.rmtree(entry)
                     removed.append(entry)
     return removed
-
-
-def output_file(out: Path, force: bool) -> Path:
-    """The regular file an export writes for ``out``; refuses anything else before a byte is written.
-
-    A folder, device (``/dev/full``), FIFO or socket, or a symlink to one of those (or to nothing),
-    is an ``InputError``; so is an existing file without ``force``. A symlink to a regular file is
-    followed: the file it points to is replaced (atomically, beside it) and the link kept.
-    """
-    kind, target = file_kind(out), out
-    if kind == "symlink":
-        target = out.resolve()
-        kind = file_kind(target)
-        if kind != "file":
-            what = "nothing (a dangling link)" if kind is None else f"a {kind}"
-            raise InputError(f"{out}: is a symlink to {what}, not to a regular file; nothing was written.")
-    if kind == "folder":
-        raise InputError(
-            f"{out}: is a folder; nothing was written.", hint="give the path of a file to write."
-        )
-    if kind not in (None, "file"):
-        _refuse_special(target)
-    if kind == "file" and not force:
-        raise InputError(f"{out}: exists already; not overwritten.", hint="pass --force to replace it.")
-    if not target.parent.is_dir():
-        raise InputError(f"{target.parent}: folder does not exist.")
-    return target
 
 
 @contextlib.contextmanager
