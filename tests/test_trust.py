@@ -396,3 +396,19 @@ def test_birth_dates_give_ages_and_are_never_stored(tmp_path: Path) -> None:
     assert stored["birth_date"].null_count() == 2
     for path in (tmp_path / "store").rglob("*.parquet"):  # every stored file, not only through the store
         assert pl.read_parquet(path)["birth_date"].null_count() == pl.read_parquet(path).height
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=20_000),
+    k_share=st.floats(min_value=0, max_value=1),
+    p=st.floats(min_value=0.001, max_value=0.999),
+)
+def test_exact_test_equals_scipy_binomtest(n: int, k_share: float, p: float) -> None:
+    """The lighter exact test (scipy.special tails) gives scipy.stats.binomtest's two-sided p-value."""
+    from scipy.stats import binomtest
+
+    from veilcli.analysis.goals import binomial_two_sided
+
+    k = round(k_share * n)
+    assert binomial_two_sided(k, n, p) == pytest.approx(binomtest(k, n, p).pvalue, rel=1e-9, abs=1e-12)

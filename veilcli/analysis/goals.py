@@ -97,6 +97,49 @@ def rate_p_value(
     k, total = round(count), round(count) + round(baseline_count)
     if total == 0:
         return None
-    from scipy.stats import binomtest  # imported here: scipy is slow to import and only needed now
+    return binomial_two_sided(k, total, exposure / (exposure + baseline_exposure))
 
-    return float(binomtest(k, total, exposure / (exposure + baseline_exposure)).pvalue)
+
+def _binomial_pmf(x: int, n: int, p: float) -> float:
+    if x < 0 or x > n:
+        return 0.0
+    log = math.lgamma(n + 1) - math.lgamma(x + 1) - math.lgamma(n - x + 1)
+    return math.exp(log + x * math.log(p) + (n - x) * math.log1p(-p))
+
+
+def _boundary(n_low: int, n_high: int, below: float, increasing: bool, n: int, p: float) -> int:
+    """Binary search on the monotone side of the pmf for the last x (pmf increasing: the last
+    x with pmf(x) <= below) or the first x (pmf decreasing: the first x with pmf(x) <= below)."""
+    lo, hi = n_low, n_high
+    while lo < hi:
+        mid = (lo + hi + 1) // 2 if increasing else (lo + hi) // 2
+        if increasing:
+            lo, hi = (mid, hi) if _binomial_pmf(mid, n, p) <= below else (lo, mid - 1)
+        else:
+            lo, hi = (lo, mid) if _binomial_pmf(mid, n, p) <= below else (mid + 1, hi)
+    return lo
+
+
+def binomial_two_sided(k: int, n: int, p: float) -> float:
+    """Two-sided exact binomial test p-value, the 'minlike' way of ``scipy.stats.binomtest``: the
+    probability of every outcome no more likely than ``k`` (relative tolerance 1e-7). Tails come
+    from ``scipy.special`` (bdtr/bdtrc), which imports in a third of the time of ``scipy.stats``."""
+    from scipy.special import bdtr, bdtrc  # the regularised incomplete beta: exact tails
+
+    if p <= 0 or p >= 1:
+        return 1.0 if (p <= 0 and k == 0) or (p >= 1 and k == n) else 0.0
+    d = _binomial_pmf(k, n, p) * (1 + 1e-7)
+    mode = p * n
+    if k == mode:
+        return 1.0
+    if k < mode:
+        start = math.ceil(mode)
+        if _binomial_pmf(n, n, p) > d:  # no outcome on the far side is as unlikely
+            return min(1.0, float(bdtr(k, n, p)))
+        first = _boundary(start, n, d, increasing=False, n=n, p=p)
+        return min(1.0, float(bdtr(k, n, p)) + float(bdtrc(first - 1, n, p)))
+    end = math.floor(mode)
+    if _binomial_pmf(0, n, p) > d:
+        return min(1.0, float(bdtrc(k - 1, n, p)))
+    last = _boundary(0, end, d, increasing=True, n=n, p=p)
+    return min(1.0, float(bdtr(last, n, p)) + float(bdtrc(k - 1, n, p)))
