@@ -95,3 +95,35 @@ def test_period_arithmetic() -> None:
     assert (h1.start, h1.end) == (dt.date(2019, 1, 1), dt.date(2019, 7, 1))
     assert h1.in_year(2017) == Period(2017, "H", 1)
     assert run(period_expr, ["2019H3", "19H1", "mei 2019"]) == [None, None, None]
+
+
+# One written value per column type and what it parses to (worked out by hand).
+TYPED_EXAMPLES = {
+    "text": ("Almere-Stad", "Almere-Stad"),
+    "date": ("31-12-2019", dt.date(2019, 12, 31)),
+    "integer": ("1.043", 1043),
+    "boolean": ("nee", False),
+    "channel": ("Balie", "desk"),
+    "period": ("2019 januari", "2019-01"),
+}
+
+
+def test_every_column_type_carries_its_dtype_parser_and_finding() -> None:
+    from veilcli.domain.models import Kind
+    from veilcli.sources.columns import ColumnType, column_specs
+    from veilcli.store.store import stored_schema
+
+    assert {t.value for t in ColumnType} == set(TYPED_EXAMPLES)
+    for column_type in ColumnType:
+        written, expected = TYPED_EXAMPLES[column_type.value]
+        parse = column_type.parse or (lambda e: e)
+        parsed = pl.DataFrame({"v": [written]}).select(parse(pl.col("v")).cast(column_type.dtype)).to_series()
+        assert parsed.dtype == column_type.dtype and parsed.to_list() == [expected], column_type
+        # Every type with a parser names the finding for a value that does not parse.
+        assert (column_type.parse is None) == (column_type.failure is None), column_type
+        assert column_type.failure is None or column_type.failure.code.startswith(("invalid_", "unknown_"))
+    assert ColumnType.channel.blank == "unknown" and ColumnType.integer.blank is None
+    # The store keeps each canonical column in its type's dtype.
+    for kind in Kind:
+        schema = stored_schema(kind)
+        assert all(schema[s.name] == s.type.dtype for s in column_specs(kind))

@@ -1,5 +1,7 @@
-"""Column specs derived from the dataset models, and header matching.
+"""Column types, column specs derived from the dataset models, and header matching.
 
+``ColumnType`` is the one table of what a column type means: its polars dtype, its parser and
+the finding for a value that does not parse (the validator and the store both read it).
 Headers match an alias when they are equal after folding case and accents and removing
 spaces and punctuation, so ``Kennisnamedatum/tijd`` matches ``kennisname datum tijd``.
 """
@@ -11,10 +13,25 @@ import functools
 import re
 import types
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Union, get_args, get_origin
 
+import polars as pl
+
 from veilcli.domain.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
+from veilcli.domain.periods import period_expr
+from veilcli.sources.parsing import (
+    boolean_expr,
+    channel_expr,
+    date_expr,
+    fast_date_expr,
+    fast_integer_expr,
+    integer_expr,
+)
+
+Parser = Callable[[pl.Expr], pl.Expr]
 
 # Columns that identify or locate people: dropped when a file is read, so they never reach
 # validation, the store, rejected-rows files or messages (DESIGN §3). ``is_personal`` matches
@@ -326,15 +343,135 @@ def strip_suffix(header: str) -> str:
 
 
 @dataclass(frozen=True)
+class ParseFailure:
+    """The finding for a value that is written but does not parse as its column's type."""
+
+    code: str
+    message: str
+    hint: str
+
+
+def _fast_integer(sample: pl.Series) -> Parser:
+    return fast_integer_expr
+
+
+class ColumnType(StrEnum):
+    """The type of a canonical column, with everything that depends on it.
+
+    The value is the name the dataset models give (``x-parser`` in the JSON Schemas, the type
+    column of ``veilcli schema``). Each member carries:
+
+    - ``dtype``: the polars type of the parsed (and stored) column;
+    - ``python_type``: the model annotation that means this type (None: only by name);
+    - ``parse``: text expression -> typed expression, null where the text does not parse
+      (None: the text is the value);
+    - ``failure``: the finding for a written value that ``parse`` leaves null;
+    - ``fast``: from a sample of the texts, a one-format parser to try first (the values it
+      misses go through ``parse``), or None;
+    - ``blank``: the value of an empty cell, when it is not null.
+    """
+
+    dtype: pl.DataType
+    python_type: type | None
+    parse: Parser | None
+    failure: ParseFailure | None
+    fast: Callable[[pl.Series], Parser | None] | None
+    blank: str | None
+
+    def __new__(
+        cls,
+        value: str,
+        dtype: pl.DataType,
+        python_type: type | None,
+        parse: Parser | None = None,
+        failure: ParseFailure | None = None,
+        fast: Callable[[pl.Series], Parser | None] | None = None,
+        blank: str | None = None,
+    ) -> ColumnType:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.dtype = dtype
+        member.python_type = python_type
+        member.parse = parse
+        member.failure = failure
+        member.fast = fast
+        member.blank = blank
+        return member
+
+    text = "text", pl.String(), str
+    date = (
+        "date",
+        pl.Date(),
+        dt.date,
+        date_expr,
+        ParseFailure("invalid_date", "not a date", "write dates as dd-mm-yyyy, yyyy-mm-dd or as Excel dates"),
+        fast_date_expr,
+    )
+    integer = (
+        "integer",
+        pl.Int64(),
+        int,
+        integer_expr,
+        ParseFailure("invalid_number", "not a whole number", "write whole numbers: 1043 or 1.043"),
+        _fast_integer,
+    )
+    boolean = (
+        "boolean",
+        pl.Boolean(),
+        bool,
+        boolean_expr,
+        ParseFailure("invalid_boolean", "not yes/no", "write J or N (ja/nee)"),
+    )
+    channel = (
+        "channel",
+        pl.String(),
+        Channel,
+        channel_expr,
+        ParseFailure(
+            "unknown_channel",
+            "unknown reporting channel",
+            "use Internet, Balie, Telefoon, Overig or Onbekend (internet/desk/phone/other/unknown)",
+        ),
+        None,
+        Channel.unknown.value,  # a blank channel cell is "unknown"; an unrecognised word a finding
+    )
+    period = (
+        "period",
+        pl.String(),
+        None,
+        period_expr,
+        ParseFailure(
+            "invalid_period",
+            "not a period",
+            "write 2019, 2019H1, 2019Q3 or 2019-05 (also 2019MM05, 2019JJ00, '2019 mei')",
+        ),
+    )
+
+    @classmethod
+    def of(cls, annotation: Any, name: str | None = None) -> ColumnType:
+        """The type named ``name`` (a model's ``x-parser``), else the one a model annotation
+        (``int | None``, ``dt.date``, ``Channel``...) means."""
+        if name:
+            return next(t for t in cls if t.value == name)
+        base = _base_type(annotation)
+        return next(t for t in cls if t.python_type is base)
+
+
+@dataclass(frozen=True)
 class ColumnSpec:
     """What the validator needs to know about one canonical column."""
 
     name: str
-    parser: str  # text | date | integer | boolean | channel | period
+    type: ColumnType
     required: bool
     aliases: tuple[str, ...]
     ge: int | None = None
     le: int | None = None
+
+    @property
+    def parser(self) -> str:
+        """The type's name, as ``veilcli schema`` prints it."""
+        return self.type.value
 
 
 def normalise_header(text: str) -> str:
@@ -351,9 +488,6 @@ def _base_type(annotation: Any) -> Any:
     return annotation
 
 
-_PARSERS = {str: "text", dt.date: "date", int: "integer", bool: "boolean", Channel: "channel"}
-
-
 @functools.cache
 def column_specs(kind: Kind) -> tuple[ColumnSpec, ...]:
     """The canonical columns of a dataset kind, in contract order."""
@@ -361,7 +495,8 @@ def column_specs(kind: Kind) -> tuple[ColumnSpec, ...]:
     for name, field in DATASET_MODELS[kind].model_fields.items():
         extra = field.json_schema_extra or {}
         assert isinstance(extra, dict)
-        parser = extra.get("x-parser") or _PARSERS[_base_type(field.annotation)]
+        named = extra.get("x-parser")
+        column_type = ColumnType.of(field.annotation, str(named) if named else None)
         ge = le = None
         for meta in field.metadata:
             ge = getattr(meta, "ge", ge)
@@ -369,7 +504,7 @@ def column_specs(kind: Kind) -> tuple[ColumnSpec, ...]:
         specs.append(
             ColumnSpec(
                 name=name,
-                parser=str(parser),
+                type=column_type,
                 required=bool(extra.get("x-required-column")),
                 aliases=(name, *extra.get("x-aliases", [])),  # type: ignore[misc]
                 ge=ge,

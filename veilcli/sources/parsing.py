@@ -1,7 +1,8 @@
 """Vectorised text -> typed parsers for the formats analysts' spreadsheets contain.
 
 Each parser takes a text expression and returns the typed value, null where the text cannot
-be parsed; the validator turns "text present but parsed null" into a finding.
+be parsed; the validator turns "text present but parsed null" into a finding. Which parser a
+column uses is said by its type (``columns.ColumnType``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable
 import polars as pl
 
 from veilcli.domain.models import Channel
-from veilcli.domain.periods import period_expr
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -129,15 +129,6 @@ def boolean_expr(text: pl.Expr) -> pl.Expr:
 def channel_expr(text: pl.Expr) -> pl.Expr:
     """Dutch and English channel words -> ``internet``/``desk``/``phone``/``other``/``unknown``."""
     return text.str.to_lowercase().replace_strict(CHANNEL_WORDS, default=None, return_dtype=pl.String)
-
-
-PARSERS = {
-    "integer": integer_expr,
-    "date": date_expr,
-    "boolean": boolean_expr,
-    "channel": channel_expr,
-    "period": period_expr,
-}
 
 
 # Single-format fast paths: tried on a sample; rows they miss fall back to the full parser.

@@ -27,17 +27,16 @@ from veilcli.domain.periods import period_label_expr, period_unit_expr
 from veilcli.domain.resources import area_expr
 from veilcli.errors import InputError
 from veilcli.report.console_text import short
-from veilcli.sources.columns import ColumnSpec, column_specs, detect_kind, is_personal, match_columns
-from veilcli.sources.formats import CANONICAL, Recognised, recognise
-from veilcli.sources.parsing import (
-    PARSERS,
-    clean_text,
-    date_expr,
-    fast_date_expr,
-    fast_integer_expr,
-    integer_expr,
-    parse_with_fallback,
+from veilcli.sources.columns import (
+    ColumnSpec,
+    ColumnType,
+    column_specs,
+    detect_kind,
+    is_personal,
+    match_columns,
 )
+from veilcli.sources.formats import CANONICAL, Recognised, recognise
+from veilcli.sources.parsing import clean_text, parse_with_fallback
 from veilcli.sources.table import ROW, RawTable
 
 MIN_DATE = dt.date(1990, 1, 1)
@@ -48,26 +47,6 @@ SOURCE_ROW = "source_row"
 # and "x" (confidential). In counts and population they are null, never 0. (CBS's "-" means
 # zero and is not accepted: write 0.)
 SUPPRESSED_MARKS = (".", "x", "X")
-
-_PARSE_FAILURE = {
-    "integer": ("invalid_number", "not a whole number", "write whole numbers: 1043 or 1.043"),
-    "date": (
-        "invalid_date",
-        "not a date",
-        "write dates as dd-mm-yyyy, yyyy-mm-dd or as Excel dates",
-    ),
-    "boolean": ("invalid_boolean", "not yes/no", "write J or N (ja/nee)"),
-    "channel": (
-        "unknown_channel",
-        "unknown reporting channel",
-        "use Internet, Balie, Telefoon, Overig or Onbekend (internet/desk/phone/other/unknown)",
-    ),
-    "period": (
-        "invalid_period",
-        "not a period",
-        "write 2019, 2019H1, 2019Q3 or 2019-05 (also 2019MM05, 2019JJ00, '2019 mei')",
-    ),
-}
 
 
 @dataclass
@@ -110,25 +89,16 @@ def resolve_kind(table: RawTable, kind: Kind | None, column_map: ColumnMap | Non
 
 
 def _typed(spec: ColumnSpec, header: str | None) -> pl.Expr:
-    dtype = {
-        "text": pl.String,
-        "channel": pl.String,
-        "period": pl.String,
-        "integer": pl.Int64,
-        "date": pl.Date,
-        "boolean": pl.Boolean,
-    }[spec.parser]
+    column_type = spec.type
     if header is None:
-        return pl.lit(None, dtype=dtype).alias(spec.name)
+        return pl.lit(None, dtype=column_type.dtype).alias(spec.name)
     text = pl.col(f"__text_{spec.name}")
-    parser = PARSERS.get(spec.parser)
-    value = parser(text) if parser else text
+    value = column_type.parse(text) if column_type.parse else text
     if spec.name in AREA_COLUMNS:
         value = area_expr(value)
-    if spec.parser == "channel":
-        # A blank channel cell is "unknown"; an unrecognised word stays null and is a finding.
-        value = pl.when(text.is_null()).then(pl.lit("unknown")).otherwise(value)
-    return value.cast(dtype).alias(spec.name)
+    if column_type.blank is not None:
+        value = pl.when(text.is_null()).then(pl.lit(column_type.blank)).otherwise(value)
+    return value.cast(column_type.dtype).alias(spec.name)
 
 
 def _code_findings(codes: pl.Series) -> tuple[list[str], list[str]]:
@@ -160,26 +130,28 @@ def _parse_columns(
     Periods and areas repeat (a few hundred distinct values in a million rows): each distinct
     text is parsed once and joined back.
     """
-    slow = {"date", "integer"}
 
     def repeats(spec: ColumnSpec) -> bool:
-        return spec.name in mapping and (spec.parser == "period" or spec.name in AREA_COLUMNS)
+        return spec.name in mapping and (spec.type is ColumnType.period or spec.name in AREA_COLUMNS)
+
+    def has_fast_path(spec: ColumnSpec) -> bool:
+        return spec.type.fast is not None and spec.name in mapping
 
     typed = texts.with_columns(
         _typed(spec, mapping.get(spec.name))
         for spec in specs
-        if (spec.parser not in slow or spec.name not in mapping) and not repeats(spec)
+        if not has_fast_path(spec) and not repeats(spec)
     )
     distinct = [_parse_distinct(texts, spec, mapping[spec.name]) for spec in specs if repeats(spec)]
     typed = typed.with_columns(distinct)
     fallback: list[pl.Series] = []
     for spec in specs:
-        if spec.parser not in slow or spec.name not in mapping:
+        if not has_fast_path(spec):
             continue
         text = texts[f"__text_{spec.name}"]
-        fast = fast_integer_expr if spec.parser == "integer" else fast_date_expr(text)
-        full = integer_expr if spec.parser == "integer" else date_expr
-        fallback.append(parse_with_fallback(text, fast or full, full).alias(spec.name))
+        fast, full = spec.type.fast, spec.type.parse
+        assert fast is not None and full is not None
+        fallback.append(parse_with_fallback(text, fast(text) or full, full).alias(spec.name))
     return typed.with_columns(fallback)
 
 
@@ -193,7 +165,7 @@ def _parse_distinct(texts: pl.DataFrame, spec: ColumnSpec, header: str) -> pl.Se
 
 def _is_mark(kind: Kind, spec: ColumnSpec, text: pl.Expr) -> pl.Expr:
     """Whether a statistical table's "not given" mark stands in a number column."""
-    if kind in (Kind.counts, Kind.population) and spec.parser == "integer":
+    if kind in (Kind.counts, Kind.population) and spec.type is ColumnType.integer:
         return text.is_in(SUPPRESSED_MARKS)
     return pl.lit(False)
 
@@ -213,7 +185,11 @@ def _checks(
         mark = _is_mark(kind, spec, text)
         if spec.required and not (kind is Kind.counts and spec.name == "count"):
             checks.append(Check("missing_value", spec.name, text.is_null() | mark, "required value is empty"))
-        elif spec.parser == "integer" and spec.name != "count" and kind in (Kind.counts, Kind.population):
+        elif (
+            spec.type is ColumnType.integer
+            and spec.name != "count"
+            and kind in (Kind.counts, Kind.population)
+        ):
             checks.append(
                 Check(
                     "suppressed_value",
@@ -223,9 +199,17 @@ def _checks(
                     severity=Severity.warning,
                 )
             )
-        if spec.parser in _PARSE_FAILURE:
-            code, message, hint = _PARSE_FAILURE[spec.parser]
-            checks.append(Check(code, spec.name, text.is_not_null() & value.is_null() & ~mark, message, hint))
+        failure = spec.type.failure
+        if failure is not None:
+            checks.append(
+                Check(
+                    failure.code,
+                    spec.name,
+                    text.is_not_null() & value.is_null() & ~mark,
+                    failure.message,
+                    failure.hint,
+                )
+            )
         if spec.ge == 0:
             checks.append(
                 Check("negative_value", spec.name, value < 0, "negative value", "counts cannot be below 0")
@@ -234,7 +218,7 @@ def _checks(
             checks.append(Check("out_of_range", spec.name, value < spec.ge, f"below {spec.ge}"))
         if spec.le is not None:
             checks.append(Check("out_of_range", spec.name, value > spec.le, f"above {spec.le}"))
-        if spec.parser == "date" and spec.name == "date":
+        if spec.type is ColumnType.date and spec.name == "date":
             checks.append(
                 Check(
                     "date_out_of_range",

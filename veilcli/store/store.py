@@ -55,22 +55,13 @@ _STORED_NAME = re.compile(_STEM + r"\.parquet")
 _TEMP_NAME = re.compile(r"\." + _STEM + r"\.tmp-[0-9]+\.parquet")
 _MANIFEST_TEMP = re.compile(r"\.manifest\.tmp-[0-9]+\.json")
 
-_DTYPES = {
-    "text": pl.String,
-    "channel": pl.String,
-    "period": pl.String,
-    "integer": pl.Int64,
-    "date": pl.Date,
-    "boolean": pl.Boolean,
-}
-
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def stored_schema(kind: Kind) -> dict[str, pl.DataType]:
     """Column types of stored rows of a kind (canonical columns + provenance)."""
-    schema: dict[str, pl.DataType] = {s.name: _DTYPES[s.parser]() for s in column_specs(kind)}
+    schema: dict[str, pl.DataType] = {s.name: s.type.dtype for s in column_specs(kind)}
     schema["source_row"] = pl.Int64()
     schema["source_id"] = pl.String()
     return schema
