@@ -34,6 +34,8 @@ from veilcli.domain.plans import load_plan
 from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.sources.columns import ColumnSpec, column_specs
 from veilcli.sources.download import DownloadResult, download_table
+from veilcli.sources.suggest import MapSuggestion
+from veilcli.sources.suggest import suggest_map as _suggest_map
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE
 from veilcli.store import ingest as _ingest
 from veilcli.store.ingest import IngestResult, ReadOptions
@@ -60,6 +62,7 @@ __all__ = [
     "normalise",
     "read_options",
     "status",
+    "suggest_map",
     "validate",
     "write_schemas",
 ]
@@ -283,3 +286,8 @@ def download(
     )
     ingested = ingest([result.path], store, options) if store is not None else None
     return result, ingested
+
+
+def suggest_map(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> MapSuggestion:
+    """A suggested ``--map`` for a file with unfamiliar headers (known headers, then content)."""
+    return _suggest_map(path, sheet, header_row)

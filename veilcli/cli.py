@@ -400,6 +400,36 @@ def download(
         render_ingest(stdout, ingested)
 
 
+map_app = typer.Typer(
+    help="Column maps (--map files) for files with unfamiliar headers.", no_args_is_help=True
+)
+app.add_typer(map_app, name="map")
+
+
+@map_app.command("suggest")
+@handle_errors
+def map_suggest(
+    file: Annotated[Path, typer.Argument(help="The file to map.", show_default=False)],
+    sheet: SheetOpt = None,
+    header_row: HeaderRowOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the TOML here (default: stdout).")
+    ] = None,
+) -> None:
+    """Suggest a --map TOML for a file: known headers, then what each column holds (check it!)."""
+    from veilcli import api
+
+    suggestion = api.suggest_map(file, sheet=sheet, header_row=header_row)
+    toml = suggestion.to_toml()
+    if out is None:
+        sys.stdout.write(plain(toml))
+        return
+    if out.exists():
+        raise UsageError(f"{out}: exists already; not overwritten.", hint="choose another --out.")
+    out.write_text(toml, encoding="utf-8")
+    stderr.print(text(f"written: {out} (check every line, then: veilcli ingest {file} --map {out})"))
+
+
 @app.command()
 @handle_errors
 def status(
