@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from veilcli.analysis.compare import CompareResult
-from veilcli.analysis.compare import compare as _compare
+from veilcli.analysis.compare import CompareResult, compare
 from veilcli.analysis.corrections import NormaliseResult, normalise_area
 from veilcli.analysis.coverage import parse_covers, parse_scope
 from veilcli.domain.choices import CompareBy, NormaliseBy
@@ -175,35 +175,6 @@ def normalise(
     )
 
 
-def compare(
-    store: Store,
-    *,
-    period: str | Period | None = None,
-    baseline: int | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    area: str | None = None,
-    raw: bool = False,
-    by: CompareBy | str = CompareBy.area,
-    theme: int | None = None,
-    lang: Lang = "en",
-) -> CompareResult:
-    """The plan's indicators in the period versus the baseline: registered figures, the underlying
-    figure beside them, coverage, goals, benchmarks and notes."""
-    return _compare(
-        store,
-        period=period,
-        baseline=baseline,
-        plan_path=plan_path,
-        rules_path=rules_path,
-        area=area,
-        raw=raw,
-        by=by,
-        theme=theme,
-        lang=lang,
-    )
-
-
 class ExportFormat(StrEnum):
     """What ``export`` writes: a report workbook, a folder of CSVs, or one JSON file."""
 
@@ -218,35 +189,21 @@ def export(
     out: Path,
     *,
     force: bool = False,
-    lang: Lang = "nl",
     command: str = "",
-    period: str | Period | None = None,
-    baseline: int | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    area: str | None = None,
-    raw: bool = False,
-    by: CompareBy | str = CompareBy.area,
-    theme: int | None = None,
+    lang: Lang = "nl",
+    **options: Any,
 ) -> list[Path]:
-    """The comparison as a workbook, CSV files or a JSON file; returns the files written."""
+    """The comparison as a workbook, CSV files or a JSON file; returns the files written.
+
+    ``options`` are ``compare``'s (period, baseline, plan_path, rules_path, area, raw, by, theme);
+    labels and notes are Dutch unless ``lang="en"``.
+    """
     from veilcli.report.export_files import write_csv_folder, write_json_file
     from veilcli.report.export_tables import ExportTables
     from veilcli.report.export_xlsx import write_workbook
 
     with store.reading():  # the sources listed are the ones the figures were computed from
-        result = compare(
-            store,
-            period=period,
-            baseline=baseline,
-            plan_path=plan_path,
-            rules_path=rules_path,
-            area=area,
-            raw=raw,
-            by=by,
-            theme=theme,
-            lang=lang,
-        )
+        result = compare(store, lang=lang, **options)
         tables = ExportTables(result, store.sources(), result.themes, lang, command)
     if fmt is ExportFormat.xlsx:
         return [write_workbook(tables, out, force)]
