@@ -20,7 +20,7 @@ from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report import exports
 from veilcli.report.export_tables import ExportTables
-from veilcli.report.export_xlsx import write_table, write_workbook
+from veilcli.report.export_xlsx import TEXT_WIDTH, fit_columns, write_table, write_workbook
 from veilcli.report.exports import ExportFormat
 from veilcli.report.table import Column, ColumnKind, Table
 from veilcli.store.store import Store
@@ -345,3 +345,22 @@ def test_every_export_format_has_a_writer(
     with pytest.raises(InputError, match="exists already"):
         exports.export(tables, fmt, out)
     assert exports.export(tables, fmt, out, force=True) == written
+
+
+def test_long_text_wraps_so_the_sheet_prints_at_a_readable_scale(tmp_path: Path) -> None:
+    """A long note makes its row taller, never the sheet wider ("fit to width" would shrink it)."""
+    note = "; ".join(["the underlying change lies between -34.2% and -24.0%"] * 8)  # ~430 characters
+    columns = [Column("id", "Id", ColumnKind.text), Column("v", "2019", ColumnKind.rate)]
+    columns.append(Column("notes", "Notes", ColumnKind.text))
+    table = Table("T", columns, [{"id": "a", "v": 2.5, "notes": note}, {"id": "b", "v": 1.0, "notes": None}])
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    first, last = write_table(ws, 1, table)
+    fit_columns(ws, table, first, last)
+    wb.save(tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert ws.column_dimensions["C"].width == TEXT_WIDTH and ws["C2"].alignment.wrap_text
+    assert ws["C2"].value == note  # the whole text, wrapped, not cut
+    assert ws.row_dimensions[2].height >= 15 * len(note) // (TEXT_WIDTH * 2)  # tall enough to show it
+    assert ws.row_dimensions[3].height is None  # rows without long text keep their height
+    assert not ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"

@@ -10,6 +10,7 @@ failed export leaves nothing behind; only a regular file is ever written (``expo
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -33,6 +34,10 @@ SMALL_RATE_FORMAT = "0.00"
 COUNT_FORMAT = "#,##0"
 PCT_FORMAT = "+0%;-0%;0%"
 THREE_DECIMALS = "0.000"
+TEXT_WIDTH = 40  # a text column's widest: longer text wraps, so a printed page keeps a readable scale
+WRAPPED = (ColumnKind.text, ColumnKind.label)
+LINE_HEIGHT = 15  # points per line of 11-point text
+CHARS_PER_WIDTH = 1.1  # characters of text per unit of column width (the width of a "0"), a little low
 STATUS_FILLS: dict[Status, str] = {
     Status.achieved: "C6EFCE",
     Status.not_achieved: "FFC7CE",
@@ -75,6 +80,7 @@ def write_table(ws: Worksheet, top: int, table: Table) -> tuple[int, int]:
         for number, column in enumerate(table.columns, start=1):
             value, number_format = cell_value(table, column, row[column.key], row_format)
             cell = write_cell(ws, top + offset, number, value, number_format)
+            cell.alignment = Alignment(wrap_text=column.kind in WRAPPED or None, vertical="top")
             if column.kind is ColumnKind.value:
                 cell.number_format = number_format  # also on an empty cell, for a value typed in later
             status = row[column.key]
@@ -116,8 +122,12 @@ def _value_format(table: Table, row: dict[str, Any]) -> str:
     return _rate_format([row[c.key] for c in table.columns if c.kind is ColumnKind.value])
 
 
-def fit_columns(ws: Worksheet, header_row: int, last_row: int, minimum: int = 6, maximum: int = 50) -> None:
-    """Column widths from a table's longest value; headers wrap, so they count up to 14 characters."""
+def fit_columns(ws: Worksheet, table: Table, header_row: int, last_row: int, minimum: int = 6) -> None:
+    """Column widths from a table's longest value; headers wrap, so they count up to 14 characters.
+
+    Text columns are at most ``TEXT_WIDTH`` wide and wrap (``write_table``): a long note makes its
+    row taller, never the sheet wider, so "fit to width" prints at a readable scale.
+    """
     widths: dict[int, int] = {}
     for row in ws.iter_rows(min_row=header_row, max_row=last_row):
         for cell in row:
@@ -126,9 +136,23 @@ def fit_columns(ws: Worksheet, header_row: int, last_row: int, minimum: int = 6,
             text = f"{cell.value:,.2f}" if isinstance(cell.value, float) else str(cell.value)
             length = min(len(text), 14) if cell.row == header_row else len(text)
             widths[cell.column] = max(widths.get(cell.column, 0), length)
-    for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = max(minimum, min(maximum, width + 2))
+    lines = dict.fromkeys(range(header_row + 1, last_row + 1), 1)
+    for number, column in enumerate(table.columns, start=1):
+        if number not in widths:
+            continue
+        width = max(minimum, widths[number] + 2)
+        if column.kind in WRAPPED:
+            width = min(width, TEXT_WIDTH)
+            per_line = int(width * CHARS_PER_WIDTH)
+            for row in lines:
+                value = ws.cell(row=row, column=number).value
+                if isinstance(value, str) and len(value) > per_line:
+                    lines[row] = max(lines[row], len(textwrap.wrap(value, per_line)))
+        ws.column_dimensions[get_column_letter(number)].width = width
     ws.row_dimensions[header_row].height = 45
+    for row, count in lines.items():
+        if count > 1:  # wrapped text: a viewer may not grow the row itself (LibreOffice does not)
+            ws.row_dimensions[row].height = LINE_HEIGHT * count
 
 
 def sheet_title(text: str) -> str:
@@ -158,9 +182,10 @@ def _add_overview(wb: Workbook, tables: ExportTables) -> None:
 
 def _indicator_table(ws: Worksheet, tables: ExportTables, top: int, theme: int | None) -> int:
     """The indicator table (all, or one theme's) with formats, status fills, frozen header; its last row."""
-    first, last = write_table(ws, top, tables.overview(theme=theme))
+    table = tables.overview(theme=theme)
+    first, last = write_table(ws, top, table)
     ws.freeze_panes = ws.cell(row=first + 1, column=3)
-    fit_columns(ws, first, last)
+    fit_columns(ws, table, first, last)
     return last
 
 
@@ -204,7 +229,7 @@ def _add_simple_sheet(wb: Workbook, table: Table) -> None:
     ws = wb.create_sheet(sheet_title(table.title))
     first, last = write_table(ws, 1, table)
     ws.freeze_panes = ws.cell(row=first + 1, column=1)
-    fit_columns(ws, first, last)
+    fit_columns(ws, table, first, last)
 
 
 def _print_setup(wb: Workbook) -> None:
