@@ -76,10 +76,6 @@ class Table:
         """The column headers, in order."""
         return [c.header for c in self.columns]
 
-    def column(self, key: str) -> Column:
-        """The column with this key."""
-        return next(c for c in self.columns if c.key == key)
-
     def plain(self, column: Column, value: Any) -> Any:
         """A value as CSV and JSON carry it: members as their words, times as text, the rest as is."""
         if value is None:
