@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -27,9 +28,16 @@ from veilcli.report.render import render_file_report, render_ingest
 from veilcli.sources.columns import BVH_HEADERS
 from veilcli.sources.formats import recognition_lines
 from veilcli.sources.readers import read_tables
-from veilcli.sources.validate import validate_table
-from veilcli.store.ingest import ReadOptions, ingest_paths, validate_paths
+from veilcli.sources.table import RawTable
+from veilcli.sources.validate import ValidatedTable
+from veilcli.store.ingest import ReadOptions, ingest_paths, recognise_and_validate, validate_paths
 from veilcli.store.store import Store
+
+
+def check(table: RawTable, **options: Any) -> ValidatedTable:
+    """Recognise and validate one table read, as ingest does (``options``: ``ReadOptions`` fields)."""
+    return recognise_and_validate(table, ReadOptions(**options))
+
 
 # --- BVH registration extract ---------------------------------------------------------------
 
@@ -104,7 +112,7 @@ def bvh_xlsx(tmp_path: Path) -> Path:
 
 def test_bvh_extract_recognised_without_kind_or_map(bvh_xlsx: Path) -> None:
     [table] = read_tables(bvh_xlsx)
-    result = validate_table(table)
+    result = check(table)
     report = result.report
     assert (report.source_format, report.kind, report.kind_detected) == (
         "bvh-extract",
@@ -147,7 +155,7 @@ def test_bvh_text_export_with_serials_as_text(tmp_path: Path) -> None:
     [table] = read_tables(path)
     assert table.delimiter == "\t"
     assert table.frame["Kennisnamedatum/tijd"][0] == "42998.7291666667"
-    result = validate_table(table)
+    result = check(table)
     assert result.report.source_format == "bvh-extract"
     assert result.data["date"].to_list()[0] == dt.date(2017, 9, 20)
 
@@ -261,7 +269,7 @@ def odata_json(tmp_path: Path) -> Path:
 
 def test_odata_json_counts(odata_json: Path) -> None:
     [table] = read_tables(odata_json)
-    result = validate_table(table)
+    result = check(table)
     report = result.report
     assert (report.source_format, report.kind) == ("politie-opendata-odata", Kind.counts)
     assert report.columns == {
@@ -316,7 +324,7 @@ def test_odata_csv_with_padded_keys_and_nuisance_total(tmp_path: Path) -> None:
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     [table] = read_tables(path)
-    result = validate_table(table)
+    result = check(table)
     assert result.report.source_format == "politie-opendata-odata"
     rows = result.data.select("area", "category_code", "count").rows()
     assert rows == [
@@ -336,7 +344,7 @@ def test_odata_next_link_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "page1.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     [table] = read_tables(path)
-    assert any("one page" in note for note in validate_table(table).report.notes)
+    assert any("one page" in note for note in check(table).report.notes)
 
 
 # --- police open data: "download as CSV" label export -------------------------------------------
@@ -358,7 +366,7 @@ def test_label_export(tmp_path: Path) -> None:
     path = tmp_path / "Geregistreerde_misdrijven.csv"
     path.write_bytes(LABELS.encode("utf-8"))
     [table] = read_tables(path)
-    result = validate_table(table, max_per_code=50)
+    result = check(table, max_per_code=50)
     report = result.report
     assert (report.source_format, report.kind) == ("politie-opendata-labels", Kind.counts)
     assert report.columns["category_code"] == "Soort misdrijf"
@@ -387,7 +395,7 @@ def test_canonical_counts_with_codes_stay_canonical(tmp_path: Path) -> None:
     path = tmp_path / "tellingen.csv"
     path.write_text("Periode;Gebied;Soort misdrijf;Aantal\n2019H1;Almere;huisverbod;18\n", encoding="utf-8")
     [table] = read_tables(path)
-    result = validate_table(table)
+    result = check(table)
     assert result.report.source_format == "veilcli-canonical" and result.report.valid
 
 
@@ -438,7 +446,7 @@ def kwb_2025_csv(folder: Path, name: str = "86165NED_TypedDataSet.csv") -> Path:
 
 def test_kwb_2019_population(kwb_2019: Path) -> None:
     [table] = read_tables(kwb_2019)
-    result = validate_table(table)
+    result = check(table)
     report = result.report
     assert (report.source_format, report.kind) == ("cbs-kerncijfers", Kind.population)
     assert report.columns == {
@@ -460,7 +468,7 @@ def test_kwb_2019_population(kwb_2019: Path) -> None:
 
 def test_kwb_youth_estimate_is_flagged(kwb_2019: Path, tmp_path: Path) -> None:
     [table] = read_tables(kwb_2019)
-    data = validate_table(table, youth_from_15_25=True).data
+    data = check(table, youth_from_15_25=True).data
     # With the 0-15 band: 15-24 + 3/15 x 0-14. Almere: 26500 + 42000 x 0.2 = 34900;
     # WK003401: 13800 + 19500 x 0.2 = 17700; the buurt has no bands: no estimate, no flag.
     assert data.select("area", "youths_12_24", "youths_12_24_estimated").rows() == [
@@ -470,7 +478,7 @@ def test_kwb_youth_estimate_is_flagged(kwb_2019: Path, tmp_path: Path) -> None:
         ("BU00340101", None, None),
     ]
     [later] = read_tables(kwb_2025_csv(tmp_path))
-    result = validate_table(later, youth_from_15_25=True)
+    result = check(later, youth_from_15_25=True)
     # Without the 0-15 band: 15-24 x 13/10 = 25000 x 1.3 = 32500.
     assert result.report.columns["dwellings"] == "Woningvoorraad_35"
     assert result.data.select("year", "area", "inhabitants", "dwellings", "youths_12_24").rows() == [
@@ -484,12 +492,55 @@ def test_kwb_year_from_option_or_clear_error(tmp_path: Path) -> None:
     nameless = kwb_2025_csv(tmp_path, "kerncijfers.csv")
     [table] = read_tables(nameless)
     with pytest.raises(InputError, match="its year cannot be told") as info:
-        validate_table(table)
+        check(table)
     assert "--year" in str(info.value.hint)
-    assert validate_table(table, year=2025).data["year"].to_list() == [2025, 2025]
+    assert check(table, year=2025).data["year"].to_list() == [2025, 2025]
     [named] = read_tables(kwb_2025_csv(tmp_path))
     with pytest.raises(UsageError, match="--year 2019, but the file is for 2025"):
-        validate_table(named, year=2019)
+        check(named, year=2019)
+
+
+def test_kwb_options_belong_to_the_kerncijfers_format(tmp_path: Path, bvh_xlsx: Path) -> None:
+    from veilcli.sources.formats import KerncijfersOptions, recognise
+
+    [table] = read_tables(kwb_2025_csv(tmp_path, "kerncijfers.csv"))
+    # Its own options object, passed as is: the same as the --year field kept on ReadOptions.
+    own = check(table, formats=(KerncijfersOptions(year=2025, youth_from_15_25=True),))
+    assert own.report == check(table, year=2025, youth_from_15_25=True).report
+    assert own.data["youths_12_24"].to_list() == [32500, None]
+    # Another format never sees them; a canonical table says they were ignored.
+    [bvh] = read_tables(bvh_xlsx)
+    assert recognise(bvh, options=(KerncijfersOptions(year=2019),)).notes == recognise(bvh).notes
+    population = tmp_path / "bevolking.csv"
+    population.write_text("Jaar;Gebied;Inwoners\n2019;Almere;207904\n", encoding="utf-8")
+    [canonical] = read_tables(population)
+    assert recognise(canonical, options=(KerncijfersOptions(year=2019),)).notes == [
+        "--year / --youth-from-15-25 ignored: they apply to CBS 'Kerncijfers wijken en buurten' only"
+    ]
+
+
+def test_every_source_format_has_one_registered_format_and_recognition_is_its_own_step(
+    bvh_xlsx: Path,
+) -> None:
+    from veilcli.domain.models import SourceFormat
+    from veilcli.sources.formats import CANONICAL, FORMATS, format_of, recognise
+    from veilcli.sources.validate import validate_table
+
+    registered = [f.name for f in (*FORMATS, CANONICAL)]
+    assert sorted(registered) == sorted(SourceFormat) and len(set(registered)) == len(registered)
+    assert all(format_of(name).name is name for name in SourceFormat)
+    assert all(f.kind is not None for f in FORMATS) and CANONICAL.kind is None
+    # read -> recognise -> validate, each on its own: validation takes what recognition made.
+    [table] = read_tables(bvh_xlsx)
+    recognised = recognise(table)
+    assert (recognised.name, recognised.kind, recognised.kind_detected) == (
+        SourceFormat.bvh_extract,
+        Kind.registrations,
+        True,
+    )
+    assert recognise(table, kind=Kind.counts).name is SourceFormat.veilcli_canonical  # --kind skips it
+    report = validate_table(recognised).report
+    assert report.source_format is SourceFormat.bvh_extract and report.columns == recognised.columns
 
 
 def test_kwb_years_side_by_side_in_the_store(kwb_2019: Path, tmp_path: Path, store_dir: Path) -> None:
@@ -607,7 +658,7 @@ def test_a_map_cannot_bring_back_a_personal_column(tmp_path: Path) -> None:
         columns={"registration_id": "Nr", "category_code": "Code", "district": "Pleegpostcode"},
     )
     [table] = read_tables(path, header_hints=list(column_map.columns.values()))
-    result = validate_table(table, column_map=column_map)
+    result = check(table, column_map=column_map)
     [issue] = [i for i in result.report.issues if i.code == "map_header_not_found"]
     assert "personal column" in issue.message
     assert result.data.height == 0 and "1315AB" not in result.rejected.write_csv()
@@ -620,7 +671,7 @@ def test_statistical_marks_in_canonical_counts_and_population(tmp_path: Path) ->
         "Periode;Gebied;Code;Aantal\n2019H1;Almere;1.1.1;.\n2019H1;Almere;1.2.3;-\n", encoding="utf-8"
     )
     [table] = read_tables(counts)
-    result = validate_table(table)
+    result = check(table)
     assert [(i.code, i.row, i.value) for i in result.report.issues] == [
         ("invalid_number", 3, "-"),
         ("suppressed_value", 2, "."),
@@ -628,7 +679,7 @@ def test_statistical_marks_in_canonical_counts_and_population(tmp_path: Path) ->
     population = tmp_path / "bevolking.csv"
     population.write_text("Jaar;Gebied;Inwoners;Woningen\n2019;Almere;207904;x\n2019;Lelystad;.;31000\n")
     [table] = read_tables(population)
-    result = validate_table(table)
+    result = check(table)
     # Inhabitants are optional per row (a file may bring only dwellings or youths), so the "." is a
     # suppressed value like the "x", kept as unknown.
     assert sorted((i.code, i.row, i.value, i.severity.value) for i in result.report.issues) == [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -11,14 +12,21 @@ import pytest
 from veilcli.domain.models import ColumnMap, Kind, Severity
 from veilcli.errors import InputError
 from veilcli.sources.readers import read_tables
-from veilcli.sources.validate import validate_table
+from veilcli.sources.table import RawTable
+from veilcli.sources.validate import ValidatedTable
+from veilcli.store.ingest import ReadOptions, recognise_and_validate
+
+
+def check(table: RawTable, **options: Any) -> ValidatedTable:
+    """Recognise and validate one table read, as ingest does (``options``: ``ReadOptions`` fields)."""
+    return recognise_and_validate(table, ReadOptions(**options))
 
 
 def validate_csv(tmp_path: Path, text: str, kind: Kind | None = None, column_map: ColumnMap | None = None):  # type: ignore[no-untyped-def]
     path = tmp_path / "input.csv"
     path.write_text(text, encoding="utf-8")
     [table] = read_tables(path, header_hints=list(column_map.columns.values()) if column_map else None)
-    return validate_table(table, kind, column_map, max_per_code=50)
+    return check(table, kind=kind, column_map=column_map, max_per_code=50)
 
 
 def findings(result, code: str) -> list[tuple[int | None, str | None, str | None]]:  # type: ignore[no-untyped-def]
@@ -27,7 +35,7 @@ def findings(result, code: str) -> list[tuple[int | None, str | None, str | None
 
 def test_valid_workbook_typed_and_canonical(registrations_xlsx: Path) -> None:
     [table] = read_tables(registrations_xlsx)
-    result = validate_table(table)
+    result = check(table)
     report = result.report
     assert report.kind is Kind.registrations and report.kind_detected
     assert (report.rows_read, report.rows_valid, report.rows_invalid) == (4, 4, 0)
@@ -153,7 +161,7 @@ def test_repeated_problems_grouped(tmp_path: Path) -> None:
     path = tmp_path / "many.csv"
     path.write_text(REG_HEADER + rows, encoding="utf-8")
     [table] = read_tables(path)
-    result = validate_table(table, max_per_code=3)
+    result = check(table, max_per_code=3)
     assert result.report.issue_counts["invalid_date"] == 12
     assert [i.row for i in result.report.issues if i.code == "invalid_date"] == [2, 3, 4]
 

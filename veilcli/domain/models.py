@@ -23,6 +23,16 @@ class Kind(StrEnum):
     population = "population"
 
 
+class SourceFormat(StrEnum):
+    """What an input file was recognised as: one module each in ``sources/formats/``."""
+
+    bvh_extract = "bvh-extract"
+    politie_opendata_odata = "politie-opendata-odata"
+    politie_opendata_labels = "politie-opendata-labels"
+    cbs_kerncijfers = "cbs-kerncijfers"
+    veilcli_canonical = "veilcli-canonical"
+
+
 class Channel(StrEnum):
     """How a crime was reported to the police."""
 
@@ -360,11 +370,7 @@ class FileReport(BaseModel):
     path: str
     sheet: str | None = None
     format: str
-    source_format: str | None = Field(
-        None,
-        description="What the file was recognised as: bvh-extract, politie-opendata-odata, "
-        "politie-opendata-labels, cbs-kerncijfers or veilcli-canonical.",
-    )
+    source_format: SourceFormat | None = Field(None, description="What the file was recognised as.")
     kind: Kind | None = None
     kind_detected: bool = True
     header_row: int | None = None

@@ -1,7 +1,8 @@
 """Text for messages about input: a path or a value as one printable line, cut short.
 
 A message never quotes a file at length: at most one value, cut to ``SHORT`` characters, with
-control characters, bidirectional marks and bytes that are not UTF-8 shown as escapes.
+control characters, bidirectional marks and bytes that are not UTF-8 shown as escapes. Findings
+(``Issue``) keep their values as written, only cut (``cut``): the terminal renderers escape them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ def display_path(path: Path | str) -> str:
 def short(value: object, limit: int = SHORT) -> str:
     """A value for a message: control characters escaped, cut to ``limit`` characters."""
     shown = _CONTROL.sub(_escape, str(value))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def cut(value: object, limit: int = SHORT) -> str:
+    """A value cut to ``limit`` characters (an ellipsis marks the cut), not escaped."""
+    shown = str(value)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 

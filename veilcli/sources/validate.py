@@ -17,7 +17,6 @@ from veilcli.domain.models import (
     DATASET_KEYS,
     DATASET_ONE_OF,
     MAX_LISTED,
-    ColumnMap,
     FileReport,
     Issue,
     Kind,
@@ -25,19 +24,11 @@ from veilcli.domain.models import (
 )
 from veilcli.domain.periods import period_label_expr, period_unit_expr
 from veilcli.domain.resources import area_expr
-from veilcli.errors import InputError
-from veilcli.report.console_text import short
-from veilcli.sources.columns import (
-    ColumnSpec,
-    ColumnType,
-    column_specs,
-    detect_kind,
-    is_personal,
-    match_columns,
-)
-from veilcli.sources.formats import CANONICAL, Recognised, recognise
+from veilcli.sources.columns import ColumnSpec, ColumnType, column_specs, is_personal
+from veilcli.sources.formats.interface import Recognised
+from veilcli.sources.messages import cut
 from veilcli.sources.parsing import clean_text, parse_with_fallback
-from veilcli.sources.table import ROW, RawTable
+from veilcli.sources.table import ROW
 
 MIN_DATE = dt.date(1990, 1, 1)
 DEFAULT_MAX_PER_CODE = 5
@@ -68,24 +59,6 @@ class ValidatedTable:
     data: pl.DataFrame  # valid rows, canonical typed columns + source_row
     rejected: pl.DataFrame  # invalid rows as read, with a `reasons` column
     report: FileReport
-
-
-def resolve_kind(table: RawTable, kind: Kind | None, column_map: ColumnMap | None) -> tuple[Kind, bool]:
-    """The given kind, else the one detected from the headers; raises when it is unclear."""
-    given = kind or (column_map.kind if column_map else None)
-    if given is not None:
-        return given, False
-    explicit = column_map.columns if column_map else None
-    candidates = detect_kind(table.headers, explicit)
-    if not candidates:
-        where = f" (sheet {table.sheet!r})" if table.sheet else ""
-        shown = ", ".join(repr(short(h)) for h in table.headers[:12])
-        raise InputError(
-            f"{table.path}{where}: cannot tell which kind of data this is from its columns ({shown}).",
-            hint="pass --kind registrations|suspects|counts|population, and --map FILE if "
-            "the headers are unusual (`veilcli schema` lists the accepted headers).",
-        )
-    return candidates[0], True
 
 
 def _typed(spec: ColumnSpec, header: str | None) -> pl.Expr:
@@ -330,7 +303,7 @@ def _drop_blank_and_total_rows(
                     code="total_row_skipped",
                     severity=Severity.warning,
                     row=row,
-                    value=short(label.strip()),
+                    value=cut(label.strip()),
                     message="trailing totals row skipped",
                 )
             )
@@ -338,36 +311,14 @@ def _drop_blank_and_total_rows(
     return kept, blank_count, issues
 
 
-def validate_table(
-    table: RawTable,
-    kind: Kind | None = None,
-    column_map: ColumnMap | None = None,
-    max_per_code: int = DEFAULT_MAX_PER_CODE,
-    *,
-    year: int | None = None,
-    youth_from_15_25: bool = False,
-) -> ValidatedTable:
-    """Recognise the table's format, then validate it against its dataset kind; never raises for bad rows.
-
-    ``year`` and ``youth_from_15_25`` apply to CBS "Kerncijfers wijken en buurten" tables.
-    """
-    recognised = recognise(table, kind, column_map, year, youth_from_15_25)
-    if recognised.name != CANONICAL:
-        return _validate(recognised, kind, recognised.column_map, max_per_code)
-    return _validate(recognised, kind, column_map, max_per_code)
+def validate_table(recognised: Recognised, max_per_code: int = DEFAULT_MAX_PER_CODE) -> ValidatedTable:
+    """Validate a recognised table against its dataset kind; never raises for bad rows."""
+    return _validate(recognised, max_per_code)
 
 
-def _validate(
-    recognised: Recognised, kind: Kind | None, column_map: ColumnMap | None, max_per_code: int
-) -> ValidatedTable:
-    table = recognised.table
-    given = kind
-    kind, detected = resolve_kind(table, kind, column_map)
-    if recognised.name != CANONICAL:
-        detected = given is None  # the format told the kind
-        mapping = dict(recognised.columns)
-    else:
-        mapping = match_columns(table.headers, kind, column_map.columns if column_map else None)
+def _validate(recognised: Recognised, max_per_code: int) -> ValidatedTable:
+    table, kind, mapping = recognised.table, recognised.kind, dict(recognised.columns)
+    column_map = recognised.column_map
     specs = column_specs(kind)
     report = FileReport(
         path=str(table.path),
@@ -375,7 +326,7 @@ def _validate(
         format=table.format,
         source_format=recognised.name,
         kind=kind,
-        kind_detected=detected,
+        kind_detected=recognised.kind_detected,
         header_row=table.header_row,
         columns=mapping,
         notes=list(recognised.notes),
@@ -384,14 +335,14 @@ def _validate(
     unmapped = [h for h in table.headers if h not in mapped_headers]
     report.dropped_personal_columns = [*table.dropped_personal, *(h for h in unmapped if is_personal(h))]
     report.ignored_columns = [h for h in unmapped if not is_personal(h)]
-    if column_map and recognised.name == CANONICAL:
+    if column_map is not None:
         for canonical, header in column_map.columns.items():
             if canonical not in {s.name for s in specs}:
                 report.issues.append(
                     Issue(
                         code="map_unknown_column",
-                        value=short(canonical),
-                        message=f"--map names {short(canonical)!r}, which is not a {kind} column",
+                        value=cut(canonical),
+                        message=f"--map names {cut(canonical)!r}, which is not a {kind} column",
                         hint=f"{kind} columns: {', '.join(s.name for s in specs)}",
                     )
                 )
@@ -400,7 +351,7 @@ def _validate(
                     Issue(
                         code="map_header_not_found",
                         column=header,
-                        message=f"--map puts {canonical} in column {short(header)!r}, a personal column: "
+                        message=f"--map puts {canonical} in column {cut(header)!r}, a personal column: "
                         "veilcli drops it when reading and never stores it",
                         hint="map a column that does not identify people",
                     )
@@ -410,9 +361,9 @@ def _validate(
                     Issue(
                         code="map_header_not_found",
                         column=header,
-                        message=f"--map puts {canonical} in column {short(header)!r}; "
+                        message=f"--map puts {canonical} in column {cut(header)!r}; "
                         "the file has no such column",
-                        hint=f"the file's headers: {', '.join(short(h) for h in table.headers[:30])}"
+                        hint=f"the file's headers: {', '.join(cut(h) for h in table.headers[:30])}"
                         + (", ..." if len(table.headers) > 30 else ""),
                     )
                 )
@@ -469,7 +420,7 @@ def _validate(
                     severity=check.severity,
                     row=row,
                     column=written,
-                    value=None if value is None else short(value),  # one value, cut: it may be personal
+                    value=None if value is None else cut(value),  # one value, cut: it may be personal
                     message=check.message,
                     hint=check.hint,
                 )

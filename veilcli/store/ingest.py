@@ -14,10 +14,20 @@ from pydantic import BaseModel, Field
 from veilcli import __version__
 from veilcli.analysis.coverage import infer_scope, inferred_span
 from veilcli.domain.classification import to_category
-from veilcli.domain.models import DATASET_KEYS, ColumnMap, Kind, Manifest, SourceRecord, ValidationReport
+from veilcli.domain.models import (
+    DATASET_KEYS,
+    ColumnMap,
+    Kind,
+    Manifest,
+    SourceFormat,
+    SourceRecord,
+    ValidationReport,
+)
 from veilcli.errors import InputError, StoreError
 from veilcli.sources.files import expand_paths
+from veilcli.sources.formats import FormatOptions, KerncijfersOptions, recognise
 from veilcli.sources.readers import read_tables
+from veilcli.sources.table import RawTable
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
 from veilcli.store.store import Store, safe_text, stored_schema
 
@@ -34,10 +44,21 @@ class ReadOptions:
     header_row: int | None = None
     column_map: ColumnMap | None = None
     max_per_code: int = DEFAULT_MAX_PER_CODE
-    year: int | None = None  # CBS Kerncijfers tables whose year the file does not tell (--year)
-    youth_from_15_25: bool = False  # estimate youths 12-24 from the CBS age bands (--youth-from-15-25)
+    # CBS Kerncijfers options, kept for callers that set them here (--year, --youth-from-15-25);
+    # ``formats`` is the place for every format's own options.
+    year: int | None = None
+    youth_from_15_25: bool = False
     covers: tuple[dt.date, dt.date] | None = None  # the span the files cover (--covers), else inferred
     scope: list[str] | None = None  # the categories the files cover (--scope), else inferred
+    formats: tuple[FormatOptions, ...] = ()  # each format's own options, e.g. KerncijfersOptions(year=2019)
+
+    def format_options(self) -> tuple[FormatOptions, ...]:
+        """The formats' own options: ``formats``, with ``year``/``youth_from_15_25`` as CBS Kerncijfers
+        options unless ``formats`` holds those."""
+        given = self.year is not None or self.youth_from_15_25
+        if not given or any(isinstance(o, KerncijfersOptions) for o in self.formats):
+            return self.formats
+        return (*self.formats, KerncijfersOptions(self.year, self.youth_from_15_25))
 
 
 class SourceSummary(BaseModel):
@@ -46,7 +67,7 @@ class SourceSummary(BaseModel):
     path: str
     sheet: str | None = None
     kind: Kind | None = None
-    source_format: str | None = Field(None, description="What the file was recognised as (see FileReport).")
+    source_format: SourceFormat | None = Field(None, description="What the file was recognised as.")
     status: str = Field(description="stored | unchanged | rejected | dry-run")
     sha256: str = ""
     rows_stored: int = 0
@@ -84,7 +105,7 @@ class _Pending:
 def validate_paths(
     paths: list[Path], options: ReadOptions, progress: Progress | None = None
 ) -> list[tuple[ValidatedTable, str]]:
-    """Read and validate every file (folders expanded); returns tables with file hashes."""
+    """Read, recognise and validate every file (folders expanded); returns tables with file hashes."""
     results = []
     for path in expand_paths(paths):
         if progress:
@@ -96,16 +117,14 @@ def validate_paths(
             options.header_row,
             list((options.column_map.columns.values()) if options.column_map else []),
         ):
-            validated = validate_table(
-                table,
-                options.kind,
-                options.column_map,
-                options.max_per_code,
-                year=options.year,
-                youth_from_15_25=options.youth_from_15_25,
-            )
-            results.append((validated, table.sha256))
+            results.append((recognise_and_validate(table, options), table.sha256))
     return results
+
+
+def recognise_and_validate(table: RawTable, options: ReadOptions) -> ValidatedTable:
+    """One table read: recognise its format (with that format's own options), then validate it."""
+    recognised = recognise(table, options.kind, options.column_map, options.format_options())
+    return validate_table(recognised, options.max_per_code)
 
 
 def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:

@@ -1,0 +1,115 @@
+"""Recognise the real police and CBS file formats and map them onto the canonical columns.
+
+One module per format, each an ``InputFormat`` (``interface.py``) with its own options object and
+its own detection. A raw table (all text, personal columns already dropped by the reader) is
+recognised by its headers, in this order (the first that fits wins; ``--map`` always means
+canonical, and ``--kind`` skips the formats of other kinds):
+
+- ``bvh-extract`` (``bvh_extract.py``): a BVH registration extract -> registrations.
+- ``politie-opendata-odata`` (``politie_opendata_odata.py``): a police open-data TypedDataSet
+  (JSON or CSV) -> counts.
+- ``politie-opendata-labels`` (``politie_opendata_labels.py``): the StatLine "download as CSV"
+  export with labels -> counts.
+- ``cbs-kerncijfers`` (``cbs_kerncijfers.py``): CBS "Kerncijfers wijken en buurten" -> population;
+  options ``KerncijfersOptions`` (``--year``, ``--youth-from-15-25``).
+- ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
+  aliases (``veilcli schema``) or a ``--map`` file.
+
+Every transformation is a polars expression over whole columns. Values are left as text: the
+validator parses and checks them as for any other file, so findings keep their spreadsheet rows.
+Adding a format is one module here and one line in ``FORMATS`` (and a ``SourceFormat`` member).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from veilcli.domain.classification import NUISANCE_TOTAL_CODE
+from veilcli.domain.models import ColumnMap, FileReport, Kind, SourceFormat
+from veilcli.sources.formats.bvh_extract import BvhExtract
+from veilcli.sources.formats.cbs_kerncijfers import CbsKerncijfers, KerncijfersOptions
+from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
+from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
+from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
+from veilcli.sources.formats.veilcli_canonical import Canonical, CanonicalOptions
+from veilcli.sources.table import RawTable
+
+__all__ = [
+    "CANONICAL",
+    "FORMATS",
+    "NUISANCE_TOTAL_CODE",
+    "CanonicalOptions",
+    "FormatOptions",
+    "InputFormat",
+    "KerncijfersOptions",
+    "Recognised",
+    "format_of",
+    "recognise",
+    "recognition_lines",
+]
+
+# The formats a table is tried against, in order; the canonical format takes the rest.
+FORMATS: tuple[InputFormat[Any], ...] = (BvhExtract(), OpenDataOData(), OpenDataLabels(), CbsKerncijfers())
+CANONICAL = Canonical()
+
+
+def format_of(name: SourceFormat) -> InputFormat[Any]:
+    """The format registered under a name."""
+    return next(f for f in (*FORMATS, CANONICAL) if f.name is name)
+
+
+def recognise(
+    table: RawTable,
+    kind: Kind | None = None,
+    column_map: ColumnMap | None = None,
+    options: Iterable[FormatOptions] = (),
+) -> Recognised:
+    """Recognise the format of a raw table and derive its canonical columns.
+
+    ``kind`` (``--kind``) skips the formats of other kinds; a ``column_map`` (``--map``) with
+    columns or a kind means canonical. ``options`` are the formats' own options objects; each
+    format sees only its own (a format without them gets its defaults).
+    """
+    canonical = CanonicalOptions(kind, column_map)
+    if column_map is not None and (column_map.columns or column_map.kind):
+        return CANONICAL.to_canonical(table, canonical)
+    given = {type(o): o for o in options}
+    for candidate in FORMATS:
+        if kind is not None and kind is not candidate.kind:
+            continue
+        if candidate.recognise(table):
+            own = given.get(candidate.options_type)
+            found = candidate.to_canonical(table, own if own is not None else candidate.options_type())
+            found.kind_detected = kind is None  # the format told the kind
+            return found
+    ignored = [
+        f"{own.flags} ignored: they apply to {candidate.title} only"
+        for candidate in FORMATS
+        if (own := given.get(candidate.options_type)) is not None and own.given()
+    ]
+    recognised = CANONICAL.to_canonical(table, canonical)
+    recognised.notes.extend(ignored)
+    return recognised
+
+
+def _listed(values: list[str], total: int | None = None, limit: int = 12) -> str:
+    total = len(values) if total is None else total
+    shown = ", ".join(values[:limit])
+    return shown + (f" (+{total - min(limit, len(values))} more)" if total > limit else "")
+
+
+def recognition_lines(report: FileReport, with_columns: bool = True) -> list[str]:
+    """Plain-text lines saying what a file was recognised as (format, mapping, periods, areas, notes)."""
+    lines = [
+        f"recognised as {report.source_format or SourceFormat.veilcli_canonical} -> {report.kind or '?'} "
+        f"({'detected' if report.kind_detected else 'given'})"
+    ]
+    if with_columns and report.columns:
+        lines.append("columns: " + ", ".join(f"{c} <- {h!r}" for c, h in report.columns.items()))
+    if report.periods:
+        lines.append(f"periods: {_listed(report.periods)}")
+    if report.areas:
+        lines.append(f"areas ({report.area_count}): {_listed(report.areas, report.area_count)}")
+    lines.extend(f"note: {note}" for note in report.notes)
+    return lines
