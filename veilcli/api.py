@@ -19,7 +19,6 @@ The selection options are the same for every verb and resolved in one place
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
 from veilcli.domain.tomlfiles import load_toml_model
+from veilcli.report.exports import ExportFormat
 from veilcli.sources.columns import ColumnSpec, column_specs
 from veilcli.sources.download import DownloadResult, download_table
 from veilcli.sources.suggest import MapSuggestion
@@ -175,14 +175,6 @@ def normalise(
     )
 
 
-class ExportFormat(StrEnum):
-    """What ``export`` writes: a report workbook, a folder of CSVs, or one JSON file."""
-
-    xlsx = "xlsx"
-    csv = "csv"
-    json = "json"
-
-
 def export(
     store: Store,
     fmt: ExportFormat,
@@ -198,18 +190,13 @@ def export(
     ``options`` are ``compare``'s (period, baseline, plan_path, rules_path, area, raw, by, theme);
     labels and notes are Dutch unless ``lang="en"``.
     """
-    from veilcli.report.export_files import write_csv_folder, write_json_file
     from veilcli.report.export_tables import ExportTables
-    from veilcli.report.export_xlsx import write_workbook
+    from veilcli.report.exports import export as write
 
     with store.reading():  # the sources listed are the ones the figures were computed from
         result = compare(store, lang=lang, **options)
         tables = ExportTables(result, store.sources(), result.themes, lang, command)
-    if fmt is ExportFormat.xlsx:
-        return [write_workbook(tables, out, force)]
-    if fmt is ExportFormat.csv:
-        return write_csv_folder(tables, out, force)
-    return [write_json_file(tables, out, force)]
+    return write(tables, fmt, out, force)
 
 
 def accepted_columns() -> dict[Kind, list[ColumnSpec]]:

@@ -14,10 +14,10 @@ import typer
 from rich.text import Text
 
 from veilcli import STORE_ENV, __version__
-from veilcli.domain.choices import CompareBy, Language, NormaliseBy
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import CompareBy, Kind, Language, NormaliseBy
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.report.console_text import SafeConsole, json_text, line, plain, short, text
+from veilcli.report.exports import ExportFormat
 
 if TYPE_CHECKING:
     import polars as pl
@@ -583,14 +583,6 @@ def compare(
         raise typer.Exit(1)
 
 
-class ExportFormat(StrEnum):
-    """What `veilcli export` writes."""
-
-    xlsx = "xlsx"
-    csv = "csv"
-    json = "json"
-
-
 @app.command()
 @handle_errors
 def export(
@@ -618,7 +610,7 @@ def export(
 
     written = api.export(
         api.Store(store),
-        api.ExportFormat(what.value),
+        what,
         out,
         force=force,
         lang=lang.value,

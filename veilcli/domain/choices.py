@@ -5,6 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class Kind(StrEnum):
+    """The dataset kinds veilcli stores."""
+
+    registrations = "registrations"
+    suspects = "suspects"
+    counts = "counts"
+    population = "population"
+
+
 class CompareBy(StrEnum):
     """Rows of `compare`: the area, or the area and its districts."""
 

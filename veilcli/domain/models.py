@@ -13,14 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class Kind(StrEnum):
-    """The dataset kinds veilcli stores."""
-
-    registrations = "registrations"
-    suspects = "suspects"
-    counts = "counts"
-    population = "population"
+from veilcli.domain.choices import Kind
 
 
 class SourceFormat(StrEnum):
