@@ -181,3 +181,14 @@ def test_category_codes_checked_against_the_classification(tmp_path: Path) -> No
     ]
     assert findings(result, "uncounted_bvh_code") == [(5, "Soort misdrijf code", "B40")]
     assert result.data["registration_id"].to_list() == ["R1", "R4"]
+
+
+def test_every_kind_has_its_checks_as_data() -> None:
+    from veilcli.sources.checks import COLUMN_RULES, KIND_CHECKS
+
+    assert set(KIND_CHECKS) == set(Kind) and COLUMN_RULES
+    # Every kind with a key checks it; the open-data codes are a counts check only.
+    assert all(any(rule.__name__ == "_unique_key" for rule in rules) for rules in KIND_CHECKS.values())
+    assert [
+        k for k, rules in KIND_CHECKS.items() if any(r.__name__ == "_open_data_codes" for r in rules)
+    ] == [Kind.counts]

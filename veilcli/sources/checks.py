@@ -1,0 +1,259 @@
+"""The checks validation runs, as data: rules per column, and the checks of each dataset kind.
+
+Every check is one boolean polars expression over the whole typed table (``Check.mask``): the rows
+where it is true get a finding. ``COLUMN_RULES`` run for every canonical column the file has (in
+contract order), then ``KIND_CHECKS[kind]`` over whole rows; the order is the order of findings.
+A new check is one function here and its place in a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from veilcli.domain.classification import normalise_code, open_data_codes, registration_codes
+from veilcli.domain.models import DATASET_KEYS, DATASET_ONE_OF, Kind, Severity
+from veilcli.sources.columns import ColumnSpec, ColumnType
+
+MIN_DATE = dt.date(1990, 1, 1)
+# Marks of statistical tables for a figure that is not given: "." (not available / suppressed)
+# and "x" (confidential). In counts and population they are null, never 0. (CBS's "-" means
+# zero and is not accepted: write 0.)
+SUPPRESSED_MARKS = (".", "x", "X")
+# Kinds of statistical tables: their number cells may hold a "not given" mark.
+STATISTICAL_KINDS = frozenset({Kind.counts, Kind.population})
+# A required column whose empty or marked cells are a warning of the kind's own (``_count_given``).
+_OWN_SUPPRESSION = {Kind.counts: "count"}
+
+
+@dataclass
+class Check:
+    """One vectorised rule: rows where ``mask`` is true get a finding."""
+
+    code: str
+    column: str | None  # canonical column
+    mask: pl.Expr
+    message: str
+    hint: str | None = None
+    severity: Severity = Severity.error
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the checks look at: the kind, its columns, the file's mapping and the typed table
+    (canonical columns beside their texts ``__text_<column>``)."""
+
+    kind: Kind
+    specs: tuple[ColumnSpec, ...]
+    mapping: dict[str, str]  # canonical column -> header as written
+    typed: pl.DataFrame
+    open_data_categories: bool = False  # the format says: open-data / nuisance codes only
+
+
+ColumnRule = Callable[[CheckContext, ColumnSpec], Iterator[Check]]
+KindRule = Callable[[CheckContext], Iterator[Check]]
+
+
+def _text(spec: ColumnSpec) -> pl.Expr:
+    return pl.col(f"__text_{spec.name}")
+
+
+def _is_mark(kind: Kind, spec: ColumnSpec, text: pl.Expr) -> pl.Expr:
+    """Whether a statistical table's "not given" mark stands in a number column."""
+    if kind in STATISTICAL_KINDS and spec.type is ColumnType.integer:
+        return text.is_in(SUPPRESSED_MARKS)
+    return pl.lit(False)
+
+
+# --- per column -----------------------------------------------------------------------------
+
+
+def _required_or_suppressed(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
+    """An empty required value is an error; a "not given" mark in an optional number column of a
+    statistical table a warning (kept as unknown)."""
+    if spec.name == _OWN_SUPPRESSION.get(ctx.kind):
+        return
+    text = _text(spec)
+    mark = _is_mark(ctx.kind, spec, text)
+    if spec.required:
+        yield Check("missing_value", spec.name, text.is_null() | mark, "required value is empty")
+    elif spec.type is ColumnType.integer and ctx.kind in STATISTICAL_KINDS:
+        yield Check(
+            "suppressed_value",
+            spec.name,
+            mark,
+            "value not given (suppressed): kept as unknown, never read as 0",
+            severity=Severity.warning,
+        )
+
+
+def _parses(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
+    """A written value its type cannot parse (the type names the finding)."""
+    failure = spec.type.failure
+    if failure is None:
+        return
+    text = _text(spec)
+    mask = text.is_not_null() & pl.col(spec.name).is_null() & ~_is_mark(ctx.kind, spec, text)
+    yield Check(failure.code, spec.name, mask, failure.message, failure.hint)
+
+
+def _in_range(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
+    """The bounds a model gives a column (``ge``, ``le``)."""
+    value = pl.col(spec.name)
+    if spec.ge == 0:
+        yield Check("negative_value", spec.name, value < 0, "negative value", "counts cannot be below 0")
+    elif spec.ge is not None:
+        yield Check("out_of_range", spec.name, value < spec.ge, f"below {spec.ge}")
+    if spec.le is not None:
+        yield Check("out_of_range", spec.name, value > spec.le, f"above {spec.le}")
+
+
+def _plausible_date(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
+    """A registration date before 1990 or in the future is a typing error."""
+    if spec.type is not ColumnType.date or spec.name != "date":
+        return
+    value = pl.col(spec.name)
+    yield Check(
+        "date_out_of_range",
+        spec.name,
+        (value < MIN_DATE) | (value > dt.date.today()),
+        f"date outside {MIN_DATE:%Y}..today",
+        "check the year; dates before 1990 or in the future are typing errors",
+    )
+
+
+# --- per kind, over whole rows -----------------------------------------------------------------
+
+
+def _code_findings(codes: pl.Series) -> tuple[list[str], list[str]]:
+    """Codes as written that are unknown, and those known but counted in no category.
+
+    Decided once per distinct code (a file has a few dozen), not per row.
+    """
+    known, counted = registration_codes()
+    distinct = (
+        codes.drop_nulls().unique().to_frame("code").with_columns(normalise_code(pl.col("code")).alias("key"))
+    )
+    unknown = distinct.filter(~pl.col("key").is_in(list(known)))["code"].to_list()
+    uncounted = distinct.filter(pl.col("key").is_in(list(known)) & ~pl.col("key").is_in(list(counted)))
+    return unknown, uncounted["code"].to_list()
+
+
+def _known_codes(ctx: CheckContext) -> Iterator[Check]:
+    """Registration codes: open-data, nuisance or BVH codes; a BVH code counted nowhere is a warning."""
+    if "category_code" not in ctx.mapping:
+        return
+    unknown, uncounted = _code_findings(ctx.typed["category_code"])
+    yield Check(
+        "unknown_category",
+        "category_code",
+        pl.col("category_code").is_in(unknown) if unknown else pl.lit(False),
+        "not a police category or BVH code",
+        "use an open-data code (1.2.3), a nuisance code (E35) or a BVH code (A72); "
+        "the list is in schemas/classification/",
+    )
+    yield Check(
+        "uncounted_bvh_code",
+        "category_code",
+        pl.col("category_code").is_in(uncounted) if uncounted else pl.lit(False),
+        "BVH code the police open data count in no category: stored, but in no indicator",
+        severity=Severity.warning,
+    )
+
+
+def _open_data_codes(ctx: CheckContext) -> Iterator[Check]:
+    """Counts of a police open-data format: open-data categories and the two totals only."""
+    if not ctx.open_data_categories:
+        return
+    yield Check(
+        "unknown_category",
+        "category_code",
+        pl.col("category_code").is_not_null() & ~pl.col("category_code").is_in(open_data_codes()),
+        "not a police open-data category or nuisance code",
+        "the open-data categories are in schemas/classification/categories.csv",
+    )
+
+
+def _count_given(ctx: CheckContext) -> Iterator[Check]:
+    """An empty or marked count is suppressed: a warning, kept as unknown."""
+    yield Check(
+        "suppressed_value",
+        "count",
+        pl.col("__text_count").is_null() | pl.col("__text_count").is_in(SUPPRESSED_MARKS),
+        "count is empty (suppressed): kept as unknown, never read as 0",
+        severity=Severity.warning,
+    )
+
+
+def _internet_within_count(ctx: CheckContext) -> Iterator[Check]:
+    """Online reports are part of the registrations."""
+    if "internet_count" in ctx.mapping:
+        yield Check(
+            "internet_exceeds_count",
+            "internet_count",
+            pl.col("internet_count") > pl.col("count"),
+            "more online reports than registrations",
+        )
+
+
+def _one_of_given(ctx: CheckContext) -> Iterator[Check]:
+    """Each row gives at least one of the kind's ``DATASET_ONE_OF`` columns."""
+    one_of = DATASET_ONE_OF[ctx.kind]
+    given = [c for c in one_of if c in ctx.mapping]
+    yield Check(
+        "missing_value",
+        given[0] if given else one_of[0],
+        pl.all_horizontal(pl.col(c).is_null() & pl.col(f"__text_{c}").is_null() for c in one_of),
+        f"none of {', '.join(one_of)} given",
+    )
+
+
+def _has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
+    """Cheap test first: the per-row duplicate mask is only built when there are duplicates."""
+    complete = frame.select(key).drop_nulls()
+    unique = complete.n_unique() if len(key) > 1 else complete[key[0]].n_unique()
+    return unique < complete.height
+
+
+def _unique_key(ctx: CheckContext) -> Iterator[Check]:
+    """A second row with the kind's key (``DATASET_KEYS``) is a finding."""
+    key = [k for k in DATASET_KEYS[ctx.kind] if k in ctx.mapping]
+    if not key or len(key) != len(DATASET_KEYS[ctx.kind]) or not _has_duplicates(ctx.typed, key):
+        return
+    complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+    yield Check(
+        "duplicate_key",
+        key[0],
+        complete & ~(pl.col(key[0]) if len(key) == 1 else pl.struct(key)).is_first_distinct(),
+        f"duplicate {' + '.join(key)}: the same key is on an earlier row",
+        "remove the duplicate row or correct its id",
+    )
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+# Run for every canonical column the file has, in this order.
+COLUMN_RULES: tuple[ColumnRule, ...] = (_required_or_suppressed, _parses, _in_range, _plausible_date)
+
+# The checks of each kind over whole rows, after the column rules, in this order.
+KIND_CHECKS: dict[Kind, tuple[KindRule, ...]] = {
+    Kind.registrations: (_known_codes, _unique_key),
+    Kind.suspects: (_known_codes, _one_of_given, _unique_key),
+    Kind.counts: (_open_data_codes, _count_given, _internet_within_count, _unique_key),
+    Kind.population: (_one_of_given, _unique_key),
+}
+
+
+def checks_for(ctx: CheckContext) -> list[Check]:
+    """Every check of a table: the column rules per mapped column, then the kind's checks."""
+    by_column = [
+        check
+        for spec in ctx.specs
+        if spec.name in ctx.mapping
+        for rule in COLUMN_RULES
+        for check in rule(ctx, spec)
+    ]
+    return [*by_column, *(check for rule in KIND_CHECKS[ctx.kind] for check in rule(ctx))]
