@@ -224,3 +224,36 @@ def test_header_only_file_is_not_stored(tmp_path: Path, store_dir: Path) -> None
     result = ingest([csv_file(tmp_path, "h.csv", [])], Store(store_dir))
     assert result.sources[0].status == "empty" and not result.stored
     assert not (store_dir / "manifest.json").exists()
+
+
+def test_the_plan_writes_nothing_and_the_commit_writes_it(tmp_path: Path, store_dir: Path) -> None:
+    from veilcli.store.ingest import (
+        SourceStatus,
+        admit,
+        commit_ingest,
+        pending_source,
+        plan_ingest,
+        validate_paths,
+    )
+
+    store = Store(store_dir)
+    old = csv_file(tmp_path, "old.csv", ["R1;2019-01-02;1.1.1;Almere;;Internet"])
+    ingest([old], store)
+    new = csv_file(tmp_path, "new.csv", ["R1;2019-01-05;1.2.3;Almere;;Balie", "R2;2019-02-01;1.1.1;Almere;;"])
+    options = ReadOptions()
+    pending = [pending_source(table, sha) for table, sha in validate_paths([old, new], options)]
+    assert admit(pending, dry_run=False, skip_invalid=False)
+    before = snapshot(store_dir)
+    with store.locked():
+        plan = plan_ingest(store, pending, options, replace=True)
+    assert snapshot(store_dir) == before  # planned under the lock, nothing written
+    assert [p.summary.status for p in pending] == [SourceStatus.unchanged, SourceStatus.stored]
+    assert [p.summary.path for p in plan.to_store] == [str(new)]
+    assert pending[1].summary.replaced == {str(old.resolve()): 1}  # R1 moves to the new file
+    # Two files to write: old.csv's rows without R1 (none left), and new.csv's rows.
+    assert sorted(frame.height for frame in plan.frames.values()) == [0, 2]
+    assert [s.rows for s in plan.sources] == [0, 2]
+    with store.locked():
+        commit_ingest(store, plan, rejected_to=None)
+    assert sorted(store.scan(Kind.registrations).collect()["registration_id"]) == ["R1", "R2"]
+    assert {s.value for s in SourceStatus} == {"stored", "unchanged", "rejected", "dry-run", "empty"}

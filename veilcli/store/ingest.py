@@ -1,4 +1,12 @@
-"""Validate files and store them: all-or-nothing, idempotent, with a readable summary."""
+"""Read, recognise and validate files, then store them: all-or-nothing, idempotent, with a summary.
+
+``validate_paths`` runs the input side per table: read (``sources/readers``) -> recognise
+(``sources/formats``, each format with its own options) -> validate (``sources/validate``).
+``ingest_paths`` then decides what to store (``admit``: nothing when a file is invalid, unless
+``--skip-invalid``; ``plan_ingest``: unchanged, repaired and replaced sources, the new files, all
+under the store's lock and without writing) and writes it (``commit_ingest``: the rejected rows,
+then the store in one atomic commit).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import polars as pl
@@ -61,6 +70,16 @@ class ReadOptions:
         return (*self.formats, KerncijfersOptions(self.year, self.youth_from_15_25))
 
 
+class SourceStatus(StrEnum):
+    """What became of one file (or sheet) in ``ingest``."""
+
+    stored = "stored"  # its rows are in the store now
+    unchanged = "unchanged"  # the same content is stored already: nothing added
+    rejected = "rejected"  # invalid, or another file of the command was: nothing stored
+    dry_run = "dry-run"  # valid, and --dry-run: nothing stored
+    empty = "empty"  # a header without rows: nothing to store
+
+
 class SourceSummary(BaseModel):
     """What one ingested file (or sheet) contributed."""
 
@@ -68,7 +87,7 @@ class SourceSummary(BaseModel):
     sheet: str | None = None
     kind: Kind | None = None
     source_format: SourceFormat | None = Field(None, description="What the file was recognised as.")
-    status: str = Field(description="stored | unchanged | rejected | dry-run")
+    status: SourceStatus
     sha256: str = ""
     rows_stored: int = 0
     rows_rejected: int = 0
@@ -95,11 +114,21 @@ class IngestResult(BaseModel):
 
 
 @dataclass
-class _Pending:
+class PendingSource:
+    """One validated file (or sheet) on its way to the store, with the summary the command shows."""
+
     validated: ValidatedTable
     sha256: str
     summary: SourceSummary
-    replaced_ids: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class IngestPlan:
+    """What an ingest writes, decided under the store's lock before anything is written."""
+
+    to_store: list[PendingSource]  # the files whose rows are stored (status ``stored``)
+    sources: list[SourceRecord]  # the manifest's sources after the commit
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)  # file (relative) -> its rows
 
 
 def validate_paths(
@@ -187,14 +216,14 @@ def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) 
 COMPLEMENTARY: dict[Kind, tuple[str, ...]] = {Kind.population: ("inhabitants", "dwellings", "youths_12_24")}
 
 
-def _check_batch_keys(pending: list[_Pending]) -> None:
+def _check_batch_keys(pending: list[PendingSource]) -> None:
     """Two files of one command must not both hold the same key."""
     for kind, key in DATASET_KEYS.items():
         measures = list(COMPLEMENTARY.get(kind, ()))
         frames = [
             p.validated.data.select(*key, *measures).with_columns(pl.lit(p.summary.path).alias("__path"))
             for p in pending
-            if p.summary.kind is kind and key and p.summary.status == "stored"
+            if p.summary.kind is kind and key and p.summary.status is SourceStatus.stored
         ]
         if len(frames) < 2:
             continue
@@ -229,107 +258,146 @@ def ingest_paths(
     rejected_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Validate every file, then store all of them in one atomic commit (or nothing)."""
+    """Validate every file, then store all of them in one atomic commit (or nothing).
+
+    ``skip_invalid`` stores the valid rows of invalid files (their rejected rows go to CSV files in
+    ``rejected_dir``, default the working folder); ``replace`` replaces rows already stored from
+    another source under the same key (else that is an error); ``dry_run`` stores nothing.
+    """
     validated = validate_paths(paths, options, progress)
     report = ValidationReport(files=[v.report for v, _ in validated])
-    pending = []
-    for table, sha in validated:
-        r = table.report
-        summary = SourceSummary(
-            path=safe_text(r.path),
-            sheet=r.sheet,
-            kind=r.kind,
-            source_format=r.source_format,
-            sha256=sha,
-            status="stored",
-            rows_stored=r.rows_valid,
-            rows_rejected=r.rows_invalid,
-            dropped_personal_columns=r.dropped_personal_columns,
-            **summarise(r.kind, table.data) if r.kind else {},
-        )
-        pending.append(_Pending(table, sha, summary))
-    invalid = [p for p in pending if not p.validated.report.valid]
-    if (
-        dry_run
-        or (invalid and not skip_invalid)
-        or any(p.validated.report.rows_read == 0 and not p.validated.report.valid for p in pending)
-    ):
-        for p in pending:
-            p.summary.status = "dry-run" if dry_run and not invalid else "rejected"
-            if p.summary.status == "rejected":
-                p.summary.rows_stored = 0
+    pending = [pending_source(table, sha) for table, sha in validated]
+    if not admit(pending, dry_run=dry_run, skip_invalid=skip_invalid):
         return IngestResult(
             store=str(store.root), stored=False, sources=[p.summary for p in pending], report=report
         )
-    for p in pending:
-        if p.validated.report.rows_read == 0:
-            p.summary.status = "empty"  # a header without rows: nothing to store, and said so
     _check_batch_keys(pending)
     rejected_to = rejected_dir or Path.cwd()
-    if skip_invalid and invalid:
+    write_rejected = skip_invalid and any(not p.validated.report.valid for p in pending)
+    if write_rejected:
         try:
             rejected_to.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"{rejected_to}: cannot create the folder for rejected rows ({exc}).") from exc
-    used_names: set[Path] = set()
-
     with store.locked():
-        manifest = store.manifest()
-        known: dict[tuple[str, str | None, Kind | None], SourceRecord]
-        known = {(s.sha256, s.sheet, s.kind): s for s in manifest.sources}
-        damaged = {d.source.id for d in store.damage(manifest.sources)}
-        repaired = set()  # damaged sources whose original is ingested again: stored anew
-        for p in pending:
-            record = known.get((p.sha256, p.summary.sheet, p.summary.kind))
-            if record is not None and record.id in damaged and p.summary.status == "stored":
-                repaired.add(record.id)
-            elif record is not None:
-                p.summary.status = "unchanged"
-                p.summary.rows_stored = 0
-        manifest = Manifest(sources=[s for s in manifest.sources if s.id not in repaired])
-        to_store = [p for p in pending if p.summary.status == "stored"]
-        frames, sources = _resolve_conflicts(store, manifest, to_store, replace)
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        for p in to_store:
-            r, kind = p.validated.report, p.summary.kind
-            assert kind is not None
-            source_id = _source_id(p.sha256, r.sheet)
-            relative = store.new_file_name(kind, source_id)
-            frames[relative] = _without_birth_dates(
-                p.validated.data.with_columns(pl.lit(source_id).alias("source_id"))
-            ).select(list(stored_schema(kind)))
-            if skip_invalid and r.rows_invalid:
-                p.summary.rejected_file = str(_rejected_file(p.validated, rejected_to, used_names))
-            sources.append(
-                SourceRecord(
-                    id=source_id,
-                    path=safe_text(str(Path(r.path).resolve())),
-                    sheet=r.sheet,
-                    sha256=p.sha256,
-                    kind=kind,
-                    source_format=r.source_format,
-                    rows=r.rows_valid,
-                    rows_rejected=r.rows_invalid,
-                    file=relative,
-                    ingested_at=now,
-                    columns=r.columns,
-                    date_min=p.summary.date_min if kind in (Kind.registrations, Kind.suspects) else None,
-                    date_max=p.summary.date_max if kind in (Kind.registrations, Kind.suspects) else None,
-                    has_event_id="event_id" in r.columns,
-                    **_coverage(kind, p.validated.data, options),
-                    veilcli_version=__version__,
-                )
-            )
-            record = sources[-1]
-            if record.covers_from is not None:
-                p.summary.covers = f"{record.covers_from}..{record.covers_to}"
-                p.summary.scope = record.scope
-                p.summary.coverage_declared = record.covers_declared or record.scope_declared
-        if to_store:
-            store.commit(Manifest(sources=sources), frames)
+        plan = plan_ingest(store, pending, options, replace=replace)
+        commit_ingest(store, plan, rejected_to if write_rejected else None)
     return IngestResult(
-        store=str(store.root), stored=bool(to_store), sources=[p.summary for p in pending], report=report
+        store=str(store.root), stored=bool(plan.to_store), sources=[p.summary for p in pending], report=report
     )
+
+
+def pending_source(table: ValidatedTable, sha256: str) -> PendingSource:
+    """A validated file on its way to the store: its summary says ``stored`` until decided otherwise."""
+    r = table.report
+    summary = SourceSummary(
+        path=safe_text(r.path),
+        sheet=r.sheet,
+        kind=r.kind,
+        source_format=r.source_format,
+        sha256=sha256,
+        status=SourceStatus.stored,
+        rows_stored=r.rows_valid,
+        rows_rejected=r.rows_invalid,
+        dropped_personal_columns=r.dropped_personal_columns,
+        **summarise(r.kind, table.data) if r.kind else {},
+    )
+    return PendingSource(table, sha256, summary)
+
+
+def admit(pending: list[PendingSource], *, dry_run: bool, skip_invalid: bool) -> bool:
+    """Whether the command goes on to the store; when not, every file is ``rejected`` (or ``dry-run``).
+
+    Nothing is stored with ``--dry-run``, when a file is invalid (unless ``--skip-invalid``), or when
+    a file has no rows and is invalid. A file with a header and no rows is ``empty``.
+    """
+    invalid = any(not p.validated.report.valid for p in pending)
+    empty_invalid = any(p.validated.report.rows_read == 0 and not p.validated.report.valid for p in pending)
+    if dry_run or (invalid and not skip_invalid) or empty_invalid:
+        for p in pending:
+            p.summary.status = SourceStatus.dry_run if dry_run and not invalid else SourceStatus.rejected
+            if p.summary.status is SourceStatus.rejected:
+                p.summary.rows_stored = 0
+        return False
+    for p in pending:
+        if p.validated.report.rows_read == 0:
+            p.summary.status = SourceStatus.empty  # a header without rows: nothing to store, and said so
+    return True
+
+
+def plan_ingest(
+    store: Store, pending: list[PendingSource], options: ReadOptions, *, replace: bool
+) -> IngestPlan:
+    """What to write, with the store's lock held; writes nothing.
+
+    A file stored before is ``unchanged`` (unless its stored rows are damaged: then it is stored
+    anew); keys stored from another source are an error, or with ``replace`` removed there; every
+    other file gets a new stored file and a manifest record.
+    """
+    manifest = store.manifest()
+    known: dict[tuple[str, str | None, Kind | None], SourceRecord]
+    known = {(s.sha256, s.sheet, s.kind): s for s in manifest.sources}
+    damaged = {d.source.id for d in store.damage(manifest.sources)}
+    repaired = set()  # damaged sources whose original is ingested again: stored anew
+    for p in pending:
+        record = known.get((p.sha256, p.summary.sheet, p.summary.kind))
+        if record is not None and record.id in damaged and p.summary.status is SourceStatus.stored:
+            repaired.add(record.id)
+        elif record is not None:
+            p.summary.status = SourceStatus.unchanged
+            p.summary.rows_stored = 0
+    manifest = Manifest(sources=[s for s in manifest.sources if s.id not in repaired])
+    to_store = [p for p in pending if p.summary.status is SourceStatus.stored]
+    frames, sources = _resolve_conflicts(store, manifest, to_store, replace)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for p in to_store:
+        record = _new_source(store, p, options, now)
+        frames[record.file] = _without_birth_dates(
+            p.validated.data.with_columns(pl.lit(record.id).alias("source_id"))
+        ).select(list(stored_schema(record.kind)))
+        sources.append(record)
+        if record.covers_from is not None:
+            p.summary.covers = f"{record.covers_from}..{record.covers_to}"
+            p.summary.scope = record.scope
+            p.summary.coverage_declared = record.covers_declared or record.scope_declared
+    return IngestPlan(to_store, sources, frames)
+
+
+def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.datetime) -> SourceRecord:
+    """The manifest record of a file about to be stored (with the name of its new stored file)."""
+    r, kind = p.validated.report, p.summary.kind
+    assert kind is not None
+    source_id = _source_id(p.sha256, r.sheet)
+    registration_level = kind in (Kind.registrations, Kind.suspects)
+    return SourceRecord(
+        id=source_id,
+        path=safe_text(str(Path(r.path).resolve())),
+        sheet=r.sheet,
+        sha256=p.sha256,
+        kind=kind,
+        source_format=r.source_format,
+        rows=r.rows_valid,
+        rows_rejected=r.rows_invalid,
+        file=store.new_file_name(kind, source_id),
+        ingested_at=now,
+        columns=r.columns,
+        date_min=p.summary.date_min if registration_level else None,
+        date_max=p.summary.date_max if registration_level else None,
+        has_event_id="event_id" in r.columns,
+        **_coverage(kind, p.validated.data, options),
+        veilcli_version=__version__,
+    )
+
+
+def commit_ingest(store: Store, plan: IngestPlan, rejected_to: Path | None) -> None:
+    """Write what the plan says: the rejected rows of each file stored (when ``rejected_to`` is
+    given, ``--skip-invalid``), then the new files and the manifest in one atomic commit."""
+    used_names: set[Path] = set()
+    for p in plan.to_store:
+        if rejected_to is not None and p.validated.report.rows_invalid:
+            p.summary.rejected_file = str(_rejected_file(p.validated, rejected_to, used_names))
+    if plan.to_store:
+        store.commit(Manifest(sources=plan.sources), plan.frames)
 
 
 def _without_birth_dates(data: pl.DataFrame) -> pl.DataFrame:
@@ -380,7 +448,7 @@ def _clashes(
 
 
 def _resolve_conflicts(
-    store: Store, manifest: Manifest, to_store: list[_Pending], replace: bool
+    store: Store, manifest: Manifest, to_store: list[PendingSource], replace: bool
 ) -> tuple[dict[str, pl.DataFrame], list[SourceRecord]]:
     """Keys already stored from another source: an error, or with ``replace`` removed there."""
     replaced: dict[str, tuple[str, pl.DataFrame]] = {}  # source id -> (new file, its rows)
