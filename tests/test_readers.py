@@ -344,3 +344,10 @@ def test_a_far_cell_after_many_blocks_is_found(tmp_path: Path, monkeypatch: pyte
     write_zip(bad, workbook_entries({"Blad1": sheet_xml(unusual)}))
     with pytest.raises(InputError, match="column XFD"):
         read_tables(bad)
+
+
+def test_every_limit_is_documented_in_the_readme() -> None:
+    from veilcli.sources.limits import LIMITS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert [limit.env for limit in LIMITS if limit.env not in readme] == []

@@ -8,7 +8,8 @@
    ``messages`` (a path or value in a message);
 2. **recognise** (``formats``): which real-world format a table is, each format in its own module
    with its own options, and its canonical columns;
-3. **validate** (``validate``, with ``parsing``): the canonical table as typed rows plus findings.
+3. **validate** (``validate``, with ``parsing`` and ``checks``, the checks per column and per
+   kind as data): the canonical table as typed rows plus findings.
 
 Importing this package caps glibc's malloc arenas first (``_limit_malloc_arenas``).
 """

@@ -4,6 +4,10 @@ Everything is read as text (never ``try_parse_dates``: it turns the code ``1.2.3
 date); typed parsing happens in one vectorised place, ``parsing.py``. Readers find the header
 row under title/notes rows, and number rows as the user sees them in the spreadsheet.
 
+This module is the entry (``read_tables``: the reader by file type); each reader and each check
+lives in its own module (``files``, ``encoding``, ``limits``, ``csv_reader``, ``json_reader``,
+``parquet_reader``, ``excel_reader``, ``xlsx_safety``, ``table``, ``messages``).
+
 **Every input is read completely or refused** with one ``InputError`` line (exit 2) that names
 the file (``display_path``: bytes that are not UTF-8 and control characters shown as escapes)
 and quotes at most one value, cut to 40 characters. Never a silent partial read:
