@@ -25,10 +25,12 @@ from typing import Any
 from veilcli.analysis.compare import CompareResult, compare
 from veilcli.analysis.corrections import NormaliseResult, normalise_area
 from veilcli.analysis.coverage import parse_covers, parse_scope
+from veilcli.analysis.trend import TrendResult
+from veilcli.analysis.trend import trend as _trend
 from veilcli.domain.choices import CompareBy, NormaliseBy
 from veilcli.domain.models import ColumnMap, Kind, ValidationReport
 from veilcli.domain.notes import Lang
-from veilcli.domain.periods import Period
+from veilcli.domain.periods import Period, PeriodUnit
 from veilcli.domain.plans import load_plan
 from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.report.exports import ExportFormat
@@ -63,6 +65,7 @@ __all__ = [
     "read_options",
     "status",
     "suggest_map",
+    "trend",
     "validate",
     "write_schemas",
 ]
@@ -235,3 +238,19 @@ def download(
 def suggest_map(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> MapSuggestion:
     """A suggested ``--map`` for a file with unfamiliar headers (known headers, then content)."""
     return _suggest_map(path, sheet, header_row)
+
+
+def trend(
+    store: Store,
+    indicators: list[str] | None = None,
+    *,
+    unit: PeriodUnit | str = PeriodUnit.H,
+    area: str | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    raw: bool = False,
+) -> TrendResult:
+    """The plan's indicators (or those named by id) over every period the store holds."""
+    return _trend(
+        store, indicators, unit=unit, area=area, plan_path=plan_path, rules_path=rules_path, raw=raw
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -37,7 +38,15 @@ app = typer.Typer(
 # Piped output is for files and scripts: wide enough that tables do not wrap. Both consoles print
 # strings as plain text (no markup, no emoji codes, control characters escaped): file names,
 # values and headers come from files, and `Almere[/]` or an ESC sequence must print as written.
-stdout = SafeConsole(width=None if sys.stdout.isatty() else 160)
+def _width() -> int | None:
+    """``COLUMNS`` when set (also when piped), else the terminal's width, else 160 for files."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    return None if sys.stdout.isatty() else 160
+
+
+stdout = SafeConsole(width=_width())
 stderr = SafeConsole(stderr=True, soft_wrap=True)  # one message per line, never cut
 _state = {"debug": False}
 
@@ -581,6 +590,52 @@ def compare(
             text(f"--strict: {len(unsettled)} indicator(s) without a settled status: {', '.join(unsettled)}")
         )
         raise typer.Exit(1)
+
+
+class TrendUnit(StrEnum):
+    """Periods of a trend."""
+
+    H = "H"
+    Q = "Q"
+    M = "M"
+    Y = "Y"
+
+
+@app.command()
+@handle_errors
+def trend(
+    indicators: Annotated[
+        list[str] | None, typer.Argument(help="Indicator ids of the plan (default: all).", show_default=False)
+    ] = None,
+    by: Annotated[
+        TrendUnit, typer.Option("--by", help="Periods: H half-years, Q quarters, M months, Y years.")
+    ] = (TrendUnit.H),
+    plan: PlanOpt = None,
+    area: AreaOpt = None,
+    raw: RawOpt = False,
+    rules: RulesOpt = None,
+    store: StoreOpt = None,
+    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+) -> None:
+    """Indicators over every period in the store: registered and underlying, with bars."""
+    from veilcli import api
+    from veilcli.report.render_trend import render_trend
+
+    result = api.trend(
+        api.Store(store),
+        indicators or None,
+        unit=by.value,
+        area=area,
+        plan_path=plan,
+        rules_path=rules,
+        raw=raw,
+    )
+    if output is DataFormat.json:
+        print(json_text(result.model_dump_json(indent=2)))
+    elif output is DataFormat.csv:
+        _write_csv(result.to_table())
+    else:
+        render_trend(stdout, result)
 
 
 @app.command()

@@ -190,7 +190,7 @@ def _source_spans(store: Store, kind: Kind) -> list[Span]:
     return spans(sources, kind, scope_of)
 
 
-def _tables(
+def build_tables(
     store: Store,
     areas: list[str],
     rules: Rules,
@@ -339,10 +339,10 @@ def compare(
     # Today's territory in every period: municipalities that merged into an area later count too.
     starts = [p.start for p in periods]
     wanted = list(dict.fromkeys(m for a in [area, *bench_areas] for s in starts for m in territory(a, s)))
-    tables = _tables(store, wanted, rules, chosen.unit, labels, loaded_plan, None)
+    tables = build_tables(store, wanted, rules, chosen.unit, labels, loaded_plan, None)
     _require_data(tables, area, labels, store)
     _check_benchmarks(tables, store, loaded_plan, indicators)
-    context = _Context(tables, labels, loaded_plan, rules, raw, lang)
+    context = Evaluator(tables, labels, loaded_plan, rules, raw, lang)
     results = [context.indicator(i, [area], with_benchmarks=True) for i in indicators]
     districts = None
     if CompareBy(by) is CompareBy.district:
@@ -369,8 +369,8 @@ def compare(
     )
 
 
-class _Context:
-    """What every indicator of one comparison shares."""
+class Evaluator:
+    """Evaluates indicators over one set of periods (shared by compare and trend)."""
 
     def __init__(
         self,
@@ -394,6 +394,10 @@ class _Context:
 
     def note(self, code: str, **params: object) -> Note:
         return note(code, self.lang, **params)
+
+    def series(self, indicator: Indicator, areas: list[str]) -> pl.DataFrame:
+        """The indicator per period over the areas' territory: counts and values at every step."""
+        return series(self.tables, indicator, self._points(indicator, areas))
 
     def indicator(self, indicator: Indicator, areas: list[str], with_benchmarks: bool) -> IndicatorResult:
         labels, tables = self.labels, self.tables
@@ -684,8 +688,8 @@ def _districts(
     lang: Lang,
 ) -> list[DistrictResult]:
     """Registration indicators per district of the area; rates where district population is stored."""
-    tables = _tables(store, [area], rules, unit, labels, plan, by_district_of=area)
-    context = _Context(tables, labels, plan, rules, raw, lang, districts=True)
+    tables = build_tables(store, [area], rules, unit, labels, plan, by_district_of=area)
+    context = Evaluator(tables, labels, plan, rules, raw, lang, districts=True)
     names = sorted(tables.span_area)
     populated = set(tables.population["area"].to_list())
     results = []

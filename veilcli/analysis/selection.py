@@ -19,8 +19,14 @@ from veilcli.store.store import Store
 
 
 def latest_complete_period(store: Store, unit: PeriodUnit = PeriodUnit.H) -> Period:
-    """The latest period of ``unit`` the store's registrations (else counts) cover to its end."""
-    last = store.scan(Kind.registrations).select(pl.col("date").max()).collect().item()
+    """The latest period of ``unit`` the store's registrations (else counts) cover to its end.
+
+    A registration source covers up to its recorded span's end (``coverage.py``: the last date,
+    widened to its month's end within a week of it, or ``--covers``); sources stored before spans
+    were recorded count up to their last registration date.
+    """
+    ends = [s.covers_to or s.date_max for s in store.sources(Kind.registrations)]
+    last = max((e for e in ends if e is not None), default=None)
     if last is not None:
         period = Period.of(last, unit)
         # The period holding the last date is complete only if the data reach its last day.

@@ -135,6 +135,12 @@ class Period:
             return Period(self.year, self.unit, self.part - 1)
         return Period(self.year - 1, self.unit, self.unit.parts)
 
+    def next(self) -> Period:
+        """The period just after this one."""
+        if self.part < self.unit.parts:
+            return Period(self.year, self.unit, self.part + 1)
+        return Period(self.year + 1, self.unit, 1)
+
     def in_year(self, year: int) -> Period:
         """The same part of the year in another year (``--baseline 2017``)."""
         return Period(year, self.unit, self.part)

@@ -1,0 +1,144 @@
+"""`trend`: indicators over every period the store holds, registered and underlying.
+
+The series runs from the first period any source covers to the latest complete one, at the
+chosen unit (half-years by default). Each point is the registered value and the value after the
+samenloop correction (the underlying point), with the covered fraction of the period: a period
+the sources cover only in part is shown with its coverage, never as if it were whole. There is
+no goal status here: a trend is not a comparison with the baseline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from pydantic import BaseModel, Field
+
+from veilcli.analysis.compare import Evaluator, build_tables
+from veilcli.analysis.selection import latest_complete_period, require_known_area
+from veilcli.domain.geography import territory
+from veilcli.domain.models import Kind
+from veilcli.domain.notes import Lang
+from veilcli.domain.periods import Period, PeriodUnit, parse_period
+from veilcli.domain.plans import Unit, load_plan
+from veilcli.domain.resources import resolve_areas
+from veilcli.domain.rules import load_rules
+from veilcli.errors import UsageError
+from veilcli.store.store import Store, holding_read_lock
+
+
+class TrendPoint(BaseModel):
+    """One indicator in one period."""
+
+    period: str
+    count: float | None = Field(description="Registered count (null: no data).")
+    value: float | None = Field(description="Registered value: rate per 1,000, or the count.")
+    underlying_count: float | None = Field(description="After the samenloop correction (null under --raw).")
+    underlying_value: float | None
+    coverage: float | None = Field(description="Covered fraction of the period (1 = whole).")
+
+
+class TrendSeries(BaseModel):
+    """One indicator over every period."""
+
+    id: str
+    label: str
+    unit: Unit
+    points: list[TrendPoint]
+
+
+class TrendResult(BaseModel):
+    """The JSON contract of ``veilcli trend --format json``."""
+
+    area: str
+    unit: PeriodUnit
+    periods: list[str]
+    plan_file: str
+    indicators: list[TrendSeries]
+
+    def to_table(self) -> pl.DataFrame:
+        """One row per indicator and period (``--format csv``; the HTML report's trend frame)."""
+        return pl.DataFrame(
+            [{"indicator_id": s.id, **p.model_dump()} for s in self.indicators for p in s.points],
+            schema={
+                "indicator_id": pl.String,
+                "period": pl.String,
+                "count": pl.Float64,
+                "value": pl.Float64,
+                "underlying_count": pl.Float64,
+                "underlying_value": pl.Float64,
+                "coverage": pl.Float64,
+            },
+        )
+
+
+def first_period(store: Store, unit: PeriodUnit) -> Period | None:
+    """The first period of ``unit`` any stored source covers (registration spans, count periods)."""
+    starts = [
+        s.covers_from or s.date_min for s in store.sources() if s.kind in (Kind.registrations, Kind.suspects)
+    ]
+    dates = [d for d in starts if d is not None]
+    counts = store.scan(Kind.counts).select(pl.col("period").min()).collect().item()
+    if counts:
+        dates.append(parse_period(counts).start)
+    return Period.of(min(dates), unit) if dates else None
+
+
+@holding_read_lock
+def trend(
+    store: Store,
+    indicators: list[str] | None = None,
+    *,
+    unit: PeriodUnit | str = PeriodUnit.H,
+    area: str | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    raw: bool = False,
+    lang: Lang = "en",
+) -> TrendResult:
+    """The plan's indicators (or the ones named by id) over every period the store holds."""
+    unit = PeriodUnit(unit)
+    loaded_plan = load_plan(plan_path)
+    plan = loaded_plan.plan
+    chosen = [i for i in plan.indicators if not indicators or i.id in indicators]
+    unknown = sorted(set(indicators or []) - {i.id for i in plan.indicators})
+    if unknown:
+        raise UsageError(
+            f"not an indicator of the plan: {', '.join(unknown)}.",
+            hint=f"the plan's indicators: {', '.join(i.id for i in plan.indicators)}.",
+        )
+    loaded_rules = load_rules(rules_path)
+    rules = loaded_rules.rules.without_corrections() if raw else loaded_rules.rules
+    area = resolve_areas([area or plan.area])[0]
+    require_known_area(store, area)
+    last = latest_complete_period(store, unit)
+    start = first_period(store, unit)
+    if start is None or start > last:
+        raise UsageError(
+            "the store holds no complete period to show.", hint="run `veilcli ingest PATH` first."
+        )
+    periods = [start]
+    while periods[-1] < last:
+        periods.append(periods[-1].next())
+    labels = [str(p) for p in periods]
+    wanted = list(dict.fromkeys(m for p in periods for m in territory(area, p.start)))
+    tables = build_tables(store, wanted, rules, unit, labels, loaded_plan, None)
+    evaluator = Evaluator(tables, labels, loaded_plan, rules, raw, lang)
+    result = []
+    for indicator in chosen:
+        frame = evaluator.series(indicator, [area])
+        points = [
+            TrendPoint(
+                period=r["period"],
+                count=r["raw"],
+                value=r["raw_value"],
+                underlying_count=None if raw else r["after_samenloop"],
+                underlying_value=None if raw else r["after_samenloop_value"],
+                coverage=r["coverage"],
+            )
+            for r in frame.to_dicts()
+        ]
+        result.append(TrendSeries(id=indicator.id, label=indicator.label, unit=indicator.unit, points=points))
+    return TrendResult(
+        area=area, unit=unit, periods=labels, plan_file=str(loaded_plan.path), indicators=result
+    )
