@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -33,8 +34,11 @@ app = typer.Typer(
     "normalise, compare with the baseline, export.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals can hold police records
-    add_completion=False,
+    add_completion=True,  # `veilcli --install-completion` for bash, zsh, fish, PowerShell
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
 # Piped output is for files and scripts: wide enough that tables do not wrap. Both consoles print
 # strings as plain text (no markup, no emoji codes, control characters escaped): file names,
 # values and headers come from files, and `Almere[/]` or an ESC sequence must print as written.
@@ -48,7 +52,9 @@ def _width() -> int | None:
 
 stdout = SafeConsole(width=_width())
 stderr = SafeConsole(stderr=True, soft_wrap=True)  # one message per line, never cut
-_state = {"debug": False}
+_state = {"debug": False, "quiet": False}
+# Global flags the user may also write after the subcommand (`veilcli compare --debug`).
+GLOBAL_FLAGS = ("--debug", "--quiet", "-q")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -170,12 +176,40 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress or informational messages (errors still).")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
     """veilcli: safety-plan analytics."""
     _state["debug"] = debug
+    _state["quiet"] = quiet
+
+
+def info(message: Text) -> None:
+    """An informational message on stderr (not with --quiet)."""
+    if not _state["quiet"]:
+        stderr.print(message)
+
+
+@contextlib.contextmanager
+def output_to(path: Path | None) -> Iterator[None]:
+    """Send what the command prints on stdout to ``path`` (written atomically at the end)."""
+    if path is None:
+        yield
+        return
+    import io
+
+    from veilcli.store.atomic import write_atomic
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        yield
+    data = buffer.getvalue().encode("utf-8")
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))
+    info(text(f"written: {path}"))
 
 
 StoreOpt = Annotated[
@@ -194,7 +228,10 @@ MapOpt = Annotated[
     Path | None,
     typer.Option("--map", help='TOML file naming unusual headers: [columns] date = "Datum melding".'),
 ]
-FormatOpt = Annotated[TableFormat, typer.Option("--format", help="Output format.")]
+FormatOpt = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the output to this file instead of stdout.")
+]
 YearOpt = Annotated[
     int | None,
     typer.Option(
@@ -244,8 +281,32 @@ def _read_options(
     )
 
 
+@contextlib.contextmanager
+def stdin_as_file(paths: list[Path]) -> Iterator[list[Path]]:
+    """``-`` among the paths: standard input, saved to a temporary file named by what it holds
+    (xlsx, parquet, json, else csv), so it is read, validated and hashed like any file."""
+    if Path("-") not in paths:
+        yield paths
+        return
+    import tempfile
+
+    data = sys.stdin.buffer.read()
+    if data.startswith(b"PK\x03\x04"):
+        suffix = ".xlsx"
+    elif data.startswith(b"PAR1"):
+        suffix = ".parquet"
+    elif data.lstrip()[:1] in (b"{", b"["):
+        suffix = ".json"
+    else:
+        suffix = ".csv"
+    with tempfile.TemporaryDirectory(prefix="veilcli-stdin-") as folder:
+        path = Path(folder) / f"stdin{suffix}"
+        path.write_bytes(data)
+        yield [path if p == Path("-") else p for p in paths]
+
+
 def _progress() -> Callable[[str], None] | None:
-    if not stderr.is_terminal:
+    if not stderr.is_terminal or _state["quiet"]:
         return None
     return lambda message: stderr.print(text(message, "dim"))
 
@@ -260,6 +321,7 @@ def validate(
     header_row: HeaderRowOpt = None,
     map_file: MapOpt = None,
     output: FormatOpt = TableFormat.table,
+    output_file: OutputOpt = None,
     max_per_kind: MaxOpt = 5,
     year: YearOpt = None,
     youth_from_15_25: YouthOpt = False,
@@ -271,11 +333,13 @@ def validate(
     options = _read_options(
         kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
     )
-    report = api.validate(files, options, _progress())
-    if output is TableFormat.json:
-        print_json(report.to_json_dict())
-    else:
-        render_validation(stdout, report, max_per_kind)
+    with stdin_as_file(files) as read:
+        report = api.validate(read, options, _progress())
+    with output_to(output_file):
+        if output is TableFormat.json:
+            print_json(report.to_json_dict())
+        else:
+            render_validation(stdout, report, max_per_kind)
     raise typer.Exit(0 if report.valid else 1)
 
 
@@ -329,16 +393,17 @@ def ingest(
     options = _read_options(
         kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25, covers, scope
     )
-    result = api.ingest(
-        paths,
-        api.Store(store),
-        options,
-        skip_invalid=skip_invalid,
-        replace=replace,
-        dry_run=dry_run,
-        rejected_dir=rejected_dir,
-        progress=_progress(),
-    )
+    with stdin_as_file(paths) as read:
+        result = api.ingest(
+            read,
+            api.Store(store),
+            options,
+            skip_invalid=skip_invalid,
+            replace=replace,
+            dry_run=dry_run,
+            rejected_dir=rejected_dir,
+            progress=_progress(),
+        )
     if output is TableFormat.json:
         print_json(result.model_dump(mode="json") | {"report": result.report.to_json_dict()})
     else:
@@ -358,7 +423,7 @@ def ingest(
             )
         raise typer.Exit(1)
     if dry_run:
-        stderr.print(text("dry run: nothing was stored."))
+        info(text("dry run: nothing was stored."))
 
 
 @app.command()
@@ -403,8 +468,8 @@ def download(
         use_cache=not refresh,
     )
     cached = " (from the cache)" if result.from_cache else ""
-    stderr.print(text(f"downloaded {result.table}: {result.rows} rows in {result.pages} page(s){cached}"))
-    stderr.print(text(f"written: {result.path} (provenance: {result.provenance.name})"))
+    info(text(f"downloaded {result.table}: {result.rows} rows in {result.pages} page(s){cached}"))
+    info(text(f"written: {result.path} (provenance: {result.provenance.name})"))
     if ingested is not None:
         render_ingest(stdout, ingested)
 
@@ -436,7 +501,7 @@ def map_suggest(
     if out.exists():
         raise UsageError(f"{out}: exists already; not overwritten.", hint="choose another --out.")
     out.write_text(toml, encoding="utf-8")
-    stderr.print(text(f"written: {out} (check every line, then: veilcli ingest {file} --map {out})"))
+    info(text(f"written: {out} (check every line, then: veilcli ingest {file} --map {out})"))
 
 
 @app.command()
@@ -444,6 +509,7 @@ def map_suggest(
 def status(
     store: StoreOpt = None,
     output: FormatOpt = TableFormat.table,
+    output_file: OutputOpt = None,
     verify: Annotated[
         bool,
         typer.Option(
@@ -460,15 +526,16 @@ def status(
     from veilcli.report.render import print_json, render_status
 
     result = api.status(api.Store(store), verify=verify)
-    if output is TableFormat.json:
-        print_json(result.model_dump(mode="json"))
-    else:
-        render_status(stdout, result)
-        for d in result.damaged:
-            sheet = f" [{d.sheet}]" if d.sheet else ""
-            stdout.print(
-                f"damaged: {d.path}{sheet} ({d.kind.value}): {d.problem}", markup=False, highlight=False
-            )
+    with output_to(output_file):
+        if output is TableFormat.json:
+            print_json(result.model_dump(mode="json"))
+        else:
+            render_status(stdout, result)
+            for d in result.damaged:
+                sheet = f" [{d.sheet}]" if d.sheet else ""
+                stdout.print(
+                    f"damaged: {d.path}{sheet} ({d.kind.value}): {d.problem}", markup=False, highlight=False
+                )
     if result.damaged:
         stderr.print(
             f"error: {len(result.damaged)} stored file(s) do not match the manifest; compare and export "
@@ -525,7 +592,8 @@ def normalise(
     rules: RulesOpt = None,
     raw: RawOpt = False,
     store: StoreOpt = None,
-    output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
+    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    output_file: OutputOpt = None,
 ) -> None:
     """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits."""
     from veilcli import api
@@ -534,12 +602,13 @@ def normalise(
     result = api.normalise(
         api.Store(store), period=period, baseline=baseline, area=area, by=by, rules_path=rules, raw=raw
     )
-    if output is DataFormat.json:
-        print_json(result.to_json())
-    elif output is DataFormat.csv:
-        _write_csv(result.to_table())
-    else:
-        render_normalise(stdout, result)
+    with output_to(output_file):
+        if output is DataFormat.json:
+            print_json(result.to_json())
+        elif output is DataFormat.csv:
+            _write_csv(result.to_table())
+        else:
+            render_normalise(stdout, result)
 
 
 @app.command()
@@ -554,7 +623,8 @@ def compare(
     theme: ThemeOpt = None,
     rules: RulesOpt = None,
     store: StoreOpt = None,
-    output: Annotated[DataFormat, typer.Option("--format", help="Output format.")] = DataFormat.table,
+    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    output_file: OutputOpt = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -578,12 +648,13 @@ def compare(
         by=by,
         theme=theme,
     )
-    if output is DataFormat.json:
-        print(json_text(result.model_dump_json(indent=2)))
-    elif output is DataFormat.csv:
-        _write_csv(result.to_table())
-    else:
-        render_compare(stdout, result, result.themes)
+    with output_to(output_file):
+        if output is DataFormat.json:
+            print(json_text(result.model_dump_json(indent=2)))
+        elif output is DataFormat.csv:
+            _write_csv(result.to_table())
+        else:
+            render_compare(stdout, result, result.themes)
     unsettled = result.unsettled()
     if strict and unsettled:
         stderr.print(
@@ -616,6 +687,7 @@ def trend(
     rules: RulesOpt = None,
     store: StoreOpt = None,
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    output_file: OutputOpt = None,
 ) -> None:
     """Indicators over every period in the store: registered and underlying, with bars."""
     from veilcli import api
@@ -630,12 +702,13 @@ def trend(
         rules_path=rules,
         raw=raw,
     )
-    if output is DataFormat.json:
-        print(json_text(result.model_dump_json(indent=2)))
-    elif output is DataFormat.csv:
-        _write_csv(result.to_table())
-    else:
-        render_trend(stdout, result)
+    with output_to(output_file):
+        if output is DataFormat.json:
+            print(json_text(result.model_dump_json(indent=2)))
+        elif output is DataFormat.csv:
+            _write_csv(result.to_table())
+        else:
+            render_trend(stdout, result)
 
 
 @app.command()
@@ -680,7 +753,7 @@ def export(
         theme=theme,
     )
     for path in written:
-        stderr.print(text(f"written: {path}"))
+        info(text(f"written: {path}"))
 
 
 @app.command()
@@ -720,7 +793,16 @@ def main() -> None:
     """Console-script entry point."""
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _terminate)
-    app()
+    app(args=hoist_global_flags(sys.argv[1:]), prog_name="veilcli")
+
+
+def hoist_global_flags(args: list[str]) -> list[str]:
+    """Move ``--debug``/``--quiet`` written after the subcommand to the front, where the root takes
+    them (``veilcli compare --debug`` works like ``veilcli --debug compare``); not after ``--``."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in GLOBAL_FLAGS]
+    rest = [a for a in args[:end] if a not in GLOBAL_FLAGS]
+    return flags + rest + args[end:]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,74 @@
+"""CLI conventions: -h, -f, -o, -q, --debug after the subcommand, `-` for stdin, README usage blocks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from veilcli import api
+from veilcli.cli import app, hoist_global_flags
+
+runner = CliRunner()
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def invoke(*args: str, stdin: bytes | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, hoist_global_flags(list(args)), input=stdin)
+
+
+def test_short_help_and_format(plan_store: tuple[api.Store, Path]) -> None:
+    store, plan = plan_store
+    assert "Usage:" in invoke("compare", "-h").output
+    result = invoke(
+        "compare", "--period", "2019H1", "--plan", str(plan), "--store", str(store.root), "-f", "json"
+    )
+    assert result.exit_code == 0 and json.loads(result.stdout)["period"] == "2019H1"
+
+
+def test_output_file_holds_what_stdout_would(plan_store: tuple[api.Store, Path], tmp_path: Path) -> None:
+    store, plan = plan_store
+    common = ["compare", "--period", "2019H1", "--plan", str(plan), "--store", str(store.root), "-f", "csv"]
+    printed = invoke(*common).stdout
+    out = tmp_path / "compare.csv"
+    result = invoke(*common, "-o", str(out), "-q")
+    assert result.exit_code == 0 and result.stdout == "" and "written" not in result.output
+    assert out.read_text(encoding="utf-8") == printed
+
+
+def test_debug_and_quiet_after_the_subcommand(tmp_path: Path) -> None:
+    assert hoist_global_flags(["compare", "--period", "2019H1", "--debug", "-q"]) == [
+        "--debug",
+        "-q",
+        "compare",
+        "--period",
+        "2019H1",
+    ]
+    assert hoist_global_flags(["validate", "--", "--debug"]) == ["validate", "--", "--debug"]
+    result = invoke("validate", str(tmp_path / "missing.csv"), "--debug")
+    assert result.exit_code == 2 and "Traceback" in result.output
+
+
+def test_stdin_for_validate_and_ingest(tmp_path: Path) -> None:
+    data = b"Registratienummer;Datum;Soort misdrijf code;Gemeente\nR1;2019-03-05;1.2.3;Almere\n"
+    result = invoke("validate", "-", "--kind", "registrations", "-f", "json", stdin=data)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["files"][0]["rows_valid"] == 1
+    store = tmp_path / "store"
+    assert invoke("ingest", "-", "--store", str(store), stdin=data).exit_code == 0
+    assert api.Store(store).scan(api.Kind.registrations).collect().height == 1
+
+
+@pytest.mark.parametrize(
+    "block", re.findall(r"```\n(veilcli [^\n]*(?:\n +[^\n]*)*)", README), ids=lambda b: b.split()[1]
+)
+def test_readme_usage_blocks_match_help(block: str) -> None:
+    """Every option a README usage line shows is an option of that command."""
+    words = block.split()
+    command = [w for w in words[1:3] if not w.startswith("-") and w.isalpha() and w.islower()]
+    help_text = invoke(*command[:1], *(command[1:2] if command[:1] == ["map"] else []), "--help").output
+    for option in re.findall(r"(?<![\w-])(--?[a-z][a-z0-9-]*)", block):
+        assert option in help_text, f"{option} of `{block.splitlines()[0]}` is not in its --help"
