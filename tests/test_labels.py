@@ -48,3 +48,21 @@ def test_labels_are_the_words_the_reports_used() -> None:
 def test_every_status_has_a_colour_in_the_workbook_and_on_the_terminal() -> None:
     assert set(STATUS_FILLS) == set(Status)
     assert set(STATUS_STYLE) == set(Status)
+
+
+@pytest.mark.parametrize("member", LABELLED, ids=lambda m: f"{type(m).__name__}.{m.name}")
+def test_every_member_has_short_terminal_words_in_every_language(member: Unit | Goal | Status) -> None:
+    from veilcli.report.words import short
+
+    assert all(short(member, lang).strip() for lang in LANGS)
+
+
+def test_every_report_word_is_in_every_language_with_the_same_parameters() -> None:
+    import string
+
+    from veilcli.report.words import WORDS
+
+    for key, texts in WORDS.items():
+        assert len(texts) == len(LANGS) and all(t.strip() for t in texts), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in texts]
+        assert all(f == fields[0] for f in fields), key

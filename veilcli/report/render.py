@@ -11,12 +11,17 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from veilcli.analysis.corrections import NormaliseResult
-from veilcli.domain.models import FileReport, Severity, ValidationReport
+from veilcli.domain.models import FileReport, Severity, SourceRecord, ValidationReport
+from veilcli.domain.notes import DEFAULT_LANG, Lang
+from veilcli.report import numbers
 from veilcli.report.console_text import json_text, line, text
+from veilcli.report.numbers import number
+from veilcli.report.words import word
 from veilcli.store.ingest import IngestResult
 from veilcli.store.status import CoverageRow, StoreStatus
 
@@ -180,14 +185,34 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         console.print(text(f"stored in {result.store}"))
 
 
-def render_status(console: Console, status: StoreStatus) -> None:
-    """Sources and coverage tables."""
+def render_status(console: Console, status: StoreStatus, lang: Lang = DEFAULT_LANG) -> None:
+    """Sources, what they cover, and rows per kind x area x period. Paths are never cut: the full
+    table where it fits the console, else a compact one whose paths fold onto more lines; period
+    columns that do not fit go into further tables."""
     if not status.sources:
-        console.print(text(f"the store {status.store} is empty: run `veilcli ingest PATH` first."))
+        console.print(text(word("t_store_empty", lang, store=status.store)))
         return
-    sources = new_table(
-        console, "path", "sheet", "sha256", "kind", "rows", "rejected", "ingested (UTC)", header_style="bold"
-    )
+    console.print(line((word("t_store", lang), "bold"), f" {status.store}"))
+    full = _sources_table(console, status, lang)
+    console.print(full if fits(console, full) else _sources_compact(console, status, lang))
+    covering = [s for s in status.sources if s.covers_from is not None]
+    if covering:
+        spans = _spans_table(console, covering, lang)
+        console.print(spans if fits(console, spans) else _spans_compact(console, covering, lang))
+    by_kind: dict[str, list[CoverageRow]] = {}
+    for row in status.coverage:
+        by_kind.setdefault(row.kind.value, []).append(row)
+    for kind, rows in by_kind.items():
+        _coverage_tables(console, kind, rows, lang)
+
+
+def _sources_table(console: Console, status: StoreStatus, lang: Lang) -> Table:
+    headers = ("t_path", "t_sheet", "t_sha256", "t_kind", "t_rows", "t_rejected", "t_ingested")
+    sources = new_table(console, *(word(h, lang) for h in headers), header_style="bold")
+    for column in sources.columns[2:]:
+        column.no_wrap = True
+    for column in sources.columns[4:6]:
+        column.justify = "right"
     for s in status.sources:
         add_text_row(
             sources,
@@ -195,120 +220,239 @@ def render_status(console: Console, status: StoreStatus) -> None:
             s.sheet or "",
             s.sha256[:12],
             s.kind.value,
-            str(s.rows),
-            str(s.rows_rejected),
+            number(s.rows, 0, lang),
+            number(s.rows_rejected, 0, lang),
             f"{s.ingested_at:%Y-%m-%d %H:%M}",
         )
-    console.print(line(("store", "bold"), f" {status.store}"))
-    console.print(sources)
-    covering = [s for s in status.sources if s.covers_from is not None]
-    if covering:
-        spans = new_table(console, "path", "kind", "covers", "categories", "areas", header_style="bold")
-        for s in covering:
-            declared = " (declared)" if s.covers_declared or s.scope_declared else ""
-            add_text_row(
-                spans,
-                s.path,
-                s.kind.value,
-                f"{s.covers_from}..{s.covers_to}{declared}",
-                ", ".join(s.scope or []),
-                ", ".join(s.areas or []),
-            )
-        console.print(spans)
-    by_kind: dict[str, list[CoverageRow]] = {}
-    for row in status.coverage:
-        by_kind.setdefault(row.kind.value, []).append(row)
-    for kind, rows in by_kind.items():
-        periods = sorted({r.period or "" for r in rows})
-        table = new_table(
-            console, "area", *periods, title=f"{kind}: rows per area and period", header_style="bold"
+    return sources
+
+
+def _sources_compact(console: Console, status: StoreStatus, lang: Lang) -> Table:
+    """One row per source: the path (folded, never cut) and sheet over a line of what it holds."""
+    table = new_table(console, word("t_source", lang), header_style="bold", show_lines=True)
+    table.columns[0].overflow = "fold"
+    for s in status.sources:
+        sheet = f" [{s.sheet}]" if s.sheet else ""
+        held = word(
+            "t_source_line",
+            lang,
+            kind=s.kind.value,
+            rows=number(s.rows, 0, lang),
+            rejected=number(s.rows_rejected, 0, lang),
+            sha=s.sha256[:12],
+            at=f"{s.ingested_at:%Y-%m-%d %H:%M}",
         )
-        cells: dict[str, dict[str, int]] = {}
-        for r in rows:
-            cells.setdefault(r.area or "", {})[r.period or ""] = r.rows
-        for area, counts in cells.items():
-            add_text_row(table, area, *(f"{counts[p]:,}" if p in counts else "-" for p in periods))
+        table.add_row(Text.assemble(text(s.path + sheet, "bold"), "\n", text(held)))
+    return table
+
+
+def _spans_table(console: Console, covering: list[SourceRecord], lang: Lang) -> Table:
+    headers = ("t_path", "t_kind", "t_covers", "t_categories", "t_areas")
+    spans = new_table(console, *(word(h, lang) for h in headers), header_style="bold")
+    spans.columns[0].overflow = "fold"
+    spans.columns[1].no_wrap = True
+    spans.columns[2].no_wrap = True
+    for s in covering:
+        declared = f"\n{word('t_declared', lang)}" if s.covers_declared or s.scope_declared else ""
+        add_text_row(
+            spans,
+            s.path,
+            s.kind.value,
+            f"{s.covers_from}..{s.covers_to}{declared}",
+            ", ".join(s.scope or []),
+            ", ".join(s.areas or []),
+        )
+    return spans
+
+
+def _spans_compact(console: Console, covering: list[SourceRecord], lang: Lang) -> Table:
+    """One row per source: the path (folded, never cut) over what it covers."""
+    table = new_table(console, word("t_covers", lang), header_style="bold", show_lines=True)
+    table.columns[0].overflow = "fold"
+    for s in covering:
+        declared = f" {word('t_declared', lang)}" if s.covers_declared or s.scope_declared else ""
+        covers = (
+            f"{s.kind.value}, {s.covers_from}..{s.covers_to}{declared}; "
+            f"{word('t_categories', lang)}: {', '.join(s.scope or [])}; "
+            f"{word('t_areas', lang)}: {', '.join(s.areas or [])}"
+        )
+        table.add_row(Text.assemble(text(s.path, "bold"), "\n", text(covers)))
+    return table
+
+
+def _coverage_tables(console: Console, kind: str, rows: list[CoverageRow], lang: Lang) -> None:
+    """Rows per area and period; as many tables as it takes to show every period whole."""
+    periods = sorted({r.period or "" for r in rows})
+    counts: dict[str, dict[str, int]] = {}
+    for r in rows:
+        counts.setdefault(r.area or "", {})[r.period or ""] = r.rows
+    title = word("t_rows_per_period", lang, kind=kind)
+    chunk = len(periods)
+    while True:
+        tables = []
+        for first in range(0, len(periods), chunk):
+            shown = periods[first : first + chunk]
+            table = new_table(console, word("t_area", lang), *shown, title=title, header_style="bold")
+            for column in table.columns[1:]:
+                column.justify, column.no_wrap = "right", True
+            for area, held in counts.items():
+                add_text_row(table, area, *(number(held[p], 0, lang) if p in held else "-" for p in shown))
+            tables.append(table)
+        if chunk == 1 or all(fits(console, t) for t in tables):
+            break
+        chunk = max(1, chunk // 2 if chunk > 8 else chunk - 1)
+    for table in tables:
         console.print(table)
 
 
 def pct_text(value: float | None, unit: str = "%") -> str:
     """A change: whole numbers, a decimal below 1 (never "0%" for a change that is not 0)."""
-    if value is None:
-        return "-"
-    if value == 0:
-        return f"0{unit}"
-    if abs(value) < 1:
-        shown = f"{value:+.1f}"
-        return (shown if shown not in ("+0.0", "-0.0") else f"{value:+.2g}") + unit
-    return f"{value:+.0f}{unit}"
+    return numbers.pct_text(value, "en", unit)
 
 
-def _signed(value: float | None, unit: str) -> str:
-    return "n/a" if value is None else pct_text(value, unit)
-
-
-def change_sentence(change: dict[str, float | None]) -> str:
+def change_sentence(change: dict[str, float | None], lang: Lang = DEFAULT_LANG) -> str:
     """'+12% raw (per 1,000 inh.), of which samenloop +7 pts; underlying +5% .. +2% (internet)'."""
     if change.get("raw_change_pct") is None:
-        return "no baseline count: change undefined"
-    basis = " (per 1,000 inh.)" if change.get("change_of") == "per_1000_inhabitants" else " (counts)"
-    raw, samenloop = _signed(change["raw_change_pct"], "%"), _signed(change["samenloop_pts"], " pts")
-    point, low = _signed(change["underlying_change_pct"], "%"), _signed(change.get("underlying_low_pct"), "%")
-    underlying = point if point == low else f"{low} .. {point}"
-    return f"{raw} raw{basis}, of which samenloop {samenloop}; underlying {underlying}"
+        return word("t_no_baseline_count", lang)
+    basis = word(
+        "t_basis_rate" if change.get("change_of") == "per_1000_inhabitants" else "t_basis_count", lang
+    )
+    raw = _signed(change["raw_change_pct"], "%", lang)
+    samenloop = _signed(change["samenloop_pts"], word("t_pts", lang), lang)
+    underlying = _underlying(change, lang)
+    return word("t_change_sentence", lang, raw=raw, basis=basis, samenloop=samenloop, underlying=underlying)
 
 
-def _number(value: float | None, decimals: int = 1) -> str:
+def _signed(value: float | None, unit: str, lang: Lang) -> str:
+    return word("t_not_available", lang) if value is None else numbers.pct_text(value, lang, unit)
+
+
+def _underlying(change: dict[str, float | None], lang: Lang, joiner: str = " .. ") -> str:
+    point = _signed(change["underlying_change_pct"], "%", lang)
+    low = _signed(change.get("underlying_low_pct"), "%", lang)
+    return point if point == low else f"{low}{joiner}{point}"
+
+
+def _short_change(change: dict[str, float | None], lang: Lang) -> str:
+    """'+6% / -25%..+6%': the registered change and the underlying one (a range where it is one)."""
+    if change.get("raw_change_pct") is None:
+        return "-"
+    return f"{_signed(change['raw_change_pct'], '%', lang)} / {_underlying(change, lang, '..')}"
+
+
+def _number(value: float | None, decimals: int = 1, lang: Lang = DEFAULT_LANG) -> str:
     if value is None:
         return "-"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{decimals}f}"
+    return number(value, 0 if float(value).is_integer() else decimals, lang)
 
 
-def render_normalise(console: Console, result: NormaliseResult) -> None:
-    """Raw, samenloop effect, internet effect and corrected per category and period."""
+def render_normalise(console: Console, result: NormaliseResult, lang: Lang = DEFAULT_LANG) -> None:
+    """Raw, samenloop effect, internet effect and corrected per category and period. The full table
+    where it fits the console, else a compact one: the change as "registered / underlying" and the
+    notes under the table."""
     rules = result.rules
     if result.raw:
-        console.print(
-            line(("no corrections applied", "bold"), " (--raw): every figure is the registered count.")
-        )
+        console.print(text(word("t_raw_only", lang)))
     else:
-        applied = [name for name, on in result.applied.items() if on]
+        applied = [word(f"correction_{name}", lang) for name, on in result.applied.items() if on]
         console.print(
             text(
-                f"corrections applied: {', '.join(applied) or 'none'} "
-                f"(rules {rules.path}, sha256 {rules.sha256[:12]}); baseline {result.baseline or '-'}"
+                word(
+                    "t_corrections_applied",
+                    lang,
+                    applied=", ".join(applied) or word("t_none", lang),
+                    rules=rules.path,
+                    sha=rules.sha256[:12],
+                    baseline=result.baseline or "-",
+                )
             )
         )
+    full = _normalise_table(console, result, lang)
+    if fits(console, full):
+        console.print(full)
+    else:
+        _normalise_blocks(console, result, lang)
+
+
+def _normalise_cells(
+    result: NormaliseResult, lang: Lang
+) -> list[tuple[tuple[str, str], str, list[str], str | None]]:
+    """Per row: (area, category), the category's label, the cells (period, raw, samenloop, internet,
+    bound, change or ""), the row's notes."""
     changes = {(c["area"], c["category"]): c for c in result.changes.to_dicts()}
-    headers = [
-        "category",
-        "period",
-        "raw",
-        "samenloop",
-        "internet",
-        "bound",
-        "change vs baseline",
-        "notes",
-    ]
+    rows = []
+    for row in result.rows.sort("area", "category", "period").to_dicts():
+        key = (row["area"], row["category"])
+        change = changes.get(key) if row["period"] == str(result.period) else None
+        cells = [
+            row["period"],
+            _number(row["raw"], lang=lang),
+            _number(row["samenloop_effect"], lang=lang),
+            _number(row["internet_effect"], lang=lang),
+            _number(row["corrected"], lang=lang),
+        ]
+        label = f"{row['category']} {row['label'] or ''}".strip()
+        rows.append((key, label, cells, row["notes"]))
+        rows[-1][2].append(change_sentence(change, lang) if change else "")
+        rows[-1][2].append(_short_change(change, lang) if change else "")
+    return rows
+
+
+def _normalise_table(console: Console, result: NormaliseResult, lang: Lang) -> Table:
+    district = result.by == "district"
+    headers = ["t_category", "t_period", "t_raw", "t_samenloop", "t_internet", "t_bound"]
     table = new_table(
         console,
-        *(["district"] if result.by == "district" else []),
-        *headers,
+        *([word("district", lang).lower()] if district else []),
+        *(word(h, lang) for h in [*headers, "t_change_vs_baseline", "t_notes"]),
         header_style="bold",
-        title=f"{result.area}: registered counts, raw and corrected",
+        title=word("t_normalise_title", lang, area=result.area),
     )
-    for row in result.rows.sort("area", "category", "period").to_dicts():
-        current = row["period"] == str(result.period)
-        change = changes.get((row["area"], row["category"])) if current else None
-        values = [
-            f"{row['category']} {row['label'] or ''}".strip(),
-            row["period"],
-            _number(row["raw"]),
-            _number(row["samenloop_effect"]),
-            _number(row["internet_effect"]),
-            _number(row["corrected"]),
-            change_sentence(change) if change else "",
-            row["notes"] or "",
-        ]
-        add_text_row(table, *([row["area"]] if result.by == "district" else []), *values)
-    console.print(table)
+    first = 1 if district else 0
+    table.columns[first].max_width = 30
+    for column in table.columns[first + 1 : first + 6]:
+        column.no_wrap = True
+    for column in table.columns[first + 2 : first + 6]:
+        column.justify = "right"
+    for column in table.columns[first + 6 :]:
+        column.max_width = 36
+    for (area, _), label, cells, notes in _normalise_cells(result, lang):
+        add_text_row(table, *([area] if district else []), label, *cells[:6], notes or "")
+    return table
+
+
+def _normalise_blocks(console: Console, result: NormaliseResult, lang: Lang) -> None:
+    """One block per category (and district): its name, then a row per period; the change as
+    "registered / underlying" on the period's row; the notes under it. Same widths in every block."""
+    rows = _normalise_cells(result, lang)
+    headers = [word(h, lang) for h in ("t_period", "t_raw", "t_samenloop", "t_internet", "t_bound")]
+    headers.append(word("t_change_short", lang))
+    widths = [max(len(part) for part in h.split("\n")) for h in headers]
+    for _, _, cells, _ in rows:
+        shown = [*cells[:5], cells[6]]
+        widths = [max(w, len(c)) for w, c in zip(widths, shown, strict=True)]
+    console.print(line((word("t_normalise_title", lang, area=result.area), "bold")))
+    groups: dict[tuple[str, str], list[tuple[str, list[str], str | None]]] = {}
+    for key, label, cells, notes in rows:
+        groups.setdefault(key, []).append((label, cells, notes))
+    for number_, ((area, _), group) in enumerate(groups.items()):
+        title = group[0][0] if result.by != "district" else f"{area}: {group[0][0]}"
+        table = Table(box=None, show_header=number_ == 0, header_style="bold", padding=(0, 1), pad_edge=False)
+        for column, (head, width) in enumerate(zip(headers, widths, strict=True)):
+            table.add_column(
+                text(head), width=width, no_wrap=True, justify="left" if column == 0 else "right"
+            )
+        for _, cells, _ in group:
+            add_text_row(table, *cells[:5], cells[6])
+        console.print(text(title, "bold"))
+        console.print(Padding(table, (0, 0, 0, 2), expand=False))
+        for _, cells, notes in group:
+            if notes:
+                console.print(Padding(text(f"{cells[0]}: {notes}", "dim"), (0, 0, 0, 4), expand=False))
+
+
+def fits(console: Console, renderable: Any) -> bool:
+    """Whether ``renderable`` fits the console's width without cutting anything (its widest
+    rendering; columns with a ``max_width`` count at that width)."""
+    unbounded = console.options.update_width(100_000)  # a measure never exceeds the width it is given
+    return console.measure(renderable, options=unbounded).maximum <= console.width

@@ -1,0 +1,65 @@
+"""Numbers as people read them, in the output's language: "1.043" and "6,3" in Dutch, "1,043" and
+"6.3" in English. One place for every renderer (terminal, workbook text, HTML report); scripts get
+the numbers themselves (JSON, CSV), never these strings.
+"""
+
+from __future__ import annotations
+
+import math
+
+from veilcli.domain.notes import Lang
+from veilcli.domain.plans import Unit
+
+SMALL_P = 0.001  # below this a p-value is shown as "< 0.001": its digits say nothing more
+
+
+def number(value: float, decimals: int = 0, lang: Lang = "en") -> str:
+    """``value`` with thousands separators and ``decimals`` decimals in the language's style."""
+    shown = f"{value:,.{decimals}f}"
+    if lang == "nl":
+        shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return shown
+
+
+def value_text(value: float | None, unit: Unit, lang: Lang = "en") -> str:
+    """An indicator's value: counts whole, rates with one decimal (two below 1: 0.2 street robberies
+    per 1,000 would hide a change of +20%)."""
+    if value is None or math.isnan(value):
+        return "-"
+    if unit is Unit.count:
+        return number(value, 0, lang)
+    return number(value, 2 if abs(value) < 1 else 1, lang)
+
+
+def pct_text(value: float | None, lang: Lang = "en", unit: str = "%") -> str:
+    """A change: signed whole numbers, a decimal below 1 (never "0%" for a change that is not 0)."""
+    if value is None or math.isnan(value):
+        return "-"
+    if value == 0:
+        return f"0{unit}"
+    if abs(value) < 1:
+        shown = f"{value:+.1f}"
+        if shown in ("+0.0", "-0.0"):
+            shown = f"{value:+.2g}"
+    else:
+        shown = f"{value:+.0f}"
+    return (shown.replace(".", ",") if lang == "nl" else shown) + unit
+
+
+def range_text(low: float | None, high: float | None, lang: Lang = "en", joiner: str = " .. ") -> str:
+    """An underlying change range, "-14% .. +2%" (one value when both ends show the same)."""
+    if low is None or high is None:
+        return "-"
+    if pct_text(low, lang) == pct_text(high, lang):
+        return pct_text(low, lang)
+    return f"{pct_text(low, lang)}{joiner}{pct_text(high, lang)}"
+
+
+def p_text(p: float | None, lang: Lang = "en", space: bool = True) -> str:
+    """A p-value: "< 0.001" for the very small ones (never "0.000"), three decimals below 0.01, else
+    two ("0.59")."""
+    if p is None or math.isnan(p):
+        return ""
+    if p < SMALL_P:
+        return ("< " if space else "<") + number(SMALL_P, 3, lang)
+    return number(p, 3 if p < 0.01 else 2, lang)
