@@ -78,12 +78,12 @@ def large_workbook() -> None:
     import bench_ingest  # the 1M-row registrations workbook, generated once
     import fastexcel
 
-    from veilcli.sources import readers
+    from veilcli.sources import files, xlsx_safety
 
     path = bench_ingest.ensure_files(1_000_000, True)["xlsx"]
-    data = readers.read_file_bytes(path)
+    data = files.read_file_bytes(path)
     start = time.perf_counter()
-    book = readers._Workbook(path, data)
+    book = xlsx_safety.Workbook(path, data)
     for sheet in book.sheet_parts:
         book.check_sheet(sheet)
     checks = time.perf_counter() - start

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from veilcli.domain.classification import categories, to_category
+from veilcli.domain.classification import open_data_codes, to_category
 from veilcli.domain.notes import message, note_expr
 from veilcli.domain.periods import PeriodUnit, parse_period, period_bounds_exprs, period_label_expr
 from veilcli.domain.rules import Rules
@@ -442,6 +442,4 @@ def sum_or_null(column: str) -> pl.Expr:
 
 def police_codes() -> list[str]:
     """Category codes of the police classification (crime, nuisance, and both totals)."""
-    from veilcli.sources.formats import NUISANCE_TOTAL_CODE
-
-    return [*categories()["code"].to_list(), NUISANCE_TOTAL_CODE]
+    return open_data_codes()

@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from veilcli.domain.classification import categories, crime_codes, nuisance_codes
+from veilcli.domain.classification import TOTAL_CRIME_CODE, categories, crime_codes, nuisance_codes
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.domain.resources import resolve_areas, schemas_dir
@@ -25,7 +25,6 @@ from veilcli.errors import VeilcliError
 
 ALL_CRIMES = "crime"
 ALL_NUISANCE = "nuisance"
-TOTAL_CRIME_CODE = "0.0.0"
 
 
 class Unit(StrEnum):
