@@ -26,6 +26,7 @@ from veilcli.report.table import Column, ColumnKind, Table
 from veilcli.store.store import Store
 
 runner = CliRunner()
+PERIODS = ("2017H1", "2018H1", "2019H1")
 
 
 def export(store: Store, plan: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
@@ -141,17 +142,75 @@ def test_csv_and_json_carry_the_same_tables(plan_store: tuple[Store, Path], tmp_
     common = ["--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
     assert runner.invoke(app, ["export", "csv", str(tmp_path / "csv"), *common]).exit_code == 0
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
-        "bronnen.csv",
-        "normalisatie.csv",
-        "overzicht.csv",
+        "normalisation.csv",
+        "overview.csv",
+        "sources.csv",
     ]
     assert runner.invoke(app, ["export", "json", str(tmp_path / "r.json"), *common]).exit_code == 0
     document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    vernieling = next(r for r in document["Overzicht"] if r["Id"] == "vernieling")
-    assert vernieling["2019H1"] == pytest.approx(2.5) and vernieling["Status"] == "niet behaald"
-    overview_csv = (tmp_path / "csv" / "overzicht.csv").read_text(encoding="utf-8")
-    assert "vernieling" in overview_csv and "niet behaald" in overview_csv
+    assert list(document) == ["meta", "overview", "normalisation", "sources"]
+    vernieling = next(r for r in document["overview"] if r["id"] == "vernieling")
+    assert vernieling["value_2019H1"] == pytest.approx(2.5) and vernieling["status"] == "not_achieved"
+    assert vernieling["unit"] == "per_1000_inhabitants" and vernieling["goal"] == "no_increase"
+    assert vernieling["significant"] is False
+    no_data = {"code": "benchmark_no_data", "params": {"benchmark": "AB", "areas": "A, B"}}
+    assert no_data in vernieling["notes"]
+    overview_csv = (tmp_path / "csv" / "overview.csv").read_text(encoding="utf-8")
+    header = overview_csv.splitlines()[0].replace('"', "").split(",")
+    assert header[:5] == ["theme", "label", "id", "unit", "goal"]
+    assert header[5:9] == [*[f"value_{p}" for p in PERIODS], "change_pct"]
+    assert "not_achieved" in overview_csv and "niet behaald" not in overview_csv
     assert runner.invoke(app, ["export", "json", str(tmp_path / "r.json"), *common]).exit_code == 2
+
+
+def _without_time(document: dict) -> dict:  # type: ignore[type-arg]
+    """A JSON export without what differs between two runs: the time it was made and the command."""
+    document["meta"].pop("generated_at")
+    document["sources"] = [r for r in document["sources"] if r["item"] not in ("generated", "command")]
+    return document
+
+
+def test_export_keys_and_values_do_not_depend_on_the_language(
+    plan_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    """Scripts read `export json` and `export csv` by keys and codes: --lang changes neither."""
+    store, plan = plan_store
+    common = ["--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
+    documents, csvs = {}, {}
+    for lang in ("nl", "en"):
+        out = tmp_path / f"{lang}.json"
+        assert runner.invoke(app, ["export", "json", str(out), *common, "--lang", lang]).exit_code == 0
+        documents[lang] = json.loads(out.read_text(encoding="utf-8"))
+        folder = tmp_path / f"csv-{lang}"
+        assert runner.invoke(app, ["export", "csv", str(folder), *common, "--lang", lang]).exit_code == 0
+        csvs[lang] = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()}
+    nl, en = documents["nl"], documents["en"]
+    assert list(nl) == list(en)
+    for table in nl:
+        if isinstance(nl[table], list):
+            assert [list(r) for r in nl[table]] == [list(r) for r in en[table]], table
+    assert _without_time(nl) == _without_time(en)
+    assert csvs["nl"].keys() == csvs["en"].keys()
+    for name in ("overview.csv", "normalisation.csv"):
+        assert csvs["nl"][name] == csvs["en"][name], name
+    assert csvs["nl"]["sources.csv"].splitlines()[0] == csvs["en"]["sources.csv"].splitlines()[0]
+
+
+def test_every_json_export_carries_meta(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    from veilcli import __version__
+
+    store, plan = plan_store
+    out = tmp_path / "r.json"
+    common = ["--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
+    assert runner.invoke(app, ["export", "json", str(out), *common]).exit_code == 0
+    meta = json.loads(out.read_text(encoding="utf-8"))["meta"]
+    assert meta["veilcli_version"] == __version__
+    assert dt.datetime.fromisoformat(meta["generated_at"]).tzinfo is not None
+    assert len(meta["plan"]["sha256"]) == 64 and len(meta["rules"]["sha256"]) == 64
+    assert meta["plan"]["file"] == str(plan)
+    stored = {s.sha256 for s in store.sources()}
+    assert {s["sha256"] for s in meta["sources"]} == stored and len(meta["sources"]) == 5
+    assert meta["periods"] == ["2017H1", "2018H1", "2019H1"] and meta["baseline"] == "2017H1"
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -223,9 +282,9 @@ def test_csv_and_json_changes_are_percent_like_compare(
     common = ["--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
     assert runner.invoke(app, ["export", "json", str(tmp_path / "r.json"), *common]).exit_code == 0
     row = next(
-        r for r in json.loads((tmp_path / "r.json").read_text())["Overzicht"] if r["Id"] == "vernieling"
+        r for r in json.loads((tmp_path / "r.json").read_text())["overview"] if r["id"] == "vernieling"
     )
-    assert row["Verandering t.o.v. 2017H1"] == pytest.approx(25.0)  # %, as compare's change_pct
+    assert row["change_pct"] == pytest.approx(25.0)  # %, as compare's change_pct
 
 
 def test_export_tables_are_typed_with_keys_that_do_not_depend_on_the_language(
@@ -236,31 +295,34 @@ def test_export_tables_are_typed_with_keys_that_do_not_depend_on_the_language(
     dutch, english = (ExportTables(result, store.sources(), {}, lang) for lang in ("nl", "en"))
     overview = dutch.overview()
     keys = [c.key for c in overview.columns]
-    assert keys[:5] == ["theme", "indicator", "id", "unit", "goal"]
+    assert keys[:5] == ["theme", "label", "id", "unit", "goal"]
     assert keys[5:8] == ["value_2017H1", "value_2018H1", "value_2019H1"]
     assert keys[8:] == [
-        "change",
+        "change_pct",
         "status",
         "p_value",
-        "significance",
-        "underlying_change",
-        "underlying_low",
-        "underlying_high",
+        "significant",
+        "underlying_change_pct",
+        "underlying_change_low_pct",
+        "underlying_change_high_pct",
         "underlying_status",
-        "benchmark_change:AB",
+        "benchmark_change_pct:AB",
         "notes",
     ]
     assert [c.key for c in english.overview().columns] == keys
     kinds = {c.key: c.kind for c in overview.columns}
-    assert kinds["value_2019H1"] is ColumnKind.value and kinds["change"] is ColumnKind.percent
+    assert kinds["value_2019H1"] is ColumnKind.value and kinds["change_pct"] is ColumnKind.percent
     assert kinds["p_value"] is ColumnKind.p_value and kinds["status"] is ColumnKind.label
     row = next(r for r in overview.rows if r["id"] == "vernieling")
     assert row["unit"] is Unit.per_1000_inhabitants and row["status"] is Status.not_achieved
-    assert row["change"] == pytest.approx(25.0)  # in %, as compare reports it
+    assert row["change_pct"] == pytest.approx(25.0)  # in %, as compare reports it
     plain = dict(
         zip(overview.headers, next(v for v in overview.plain_rows() if v[2] == "vernieling"), strict=True)
     )
     assert plain["Status"] == "niet behaald" and plain["Eenheid"] == "per 1.000 inwoners"
+    assert plain["Significantie"] == "binnen toeval"
+    machine = next(r for r in overview.frame().to_dicts() if r["id"] == "vernieling")
+    assert machine["status"] == "not_achieved" and machine["unit"] == "per_1000_inhabitants"
     assert [t.title for t in dutch.tables()] == ["Overzicht", "Normalisatie", "Bronnen"]
     assert [c.kind for c in dutch.sources().columns][-2:] == [ColumnKind.count, ColumnKind.timestamp]
 
@@ -318,9 +380,11 @@ def test_the_workbook_formats_by_kind_not_by_label(tmp_path: Path) -> None:
     formats = {h: cell[2, h].number_format for h in ("p", "f", "n", "e", "r", "t")}
     assert formats == {"p": "0.000", "f": "0.000", "n": "#,##0", "e": "0.0", "r": "0.0", "t": "General"}
     assert cell[2, "x"].data_type == "s" and cell[2, "x"].value == "=1+1"  # text, never a formula
-    frame = table.frame()
-    assert frame["S"].to_list() == ["achieved", "no goal (monitor)", "no data"]
-    assert frame["Δ"].to_list() == [-25.0, 100.0, None]  # CSV and JSON keep changes in %
+    frame = table.frame()  # for scripts: keys and codes
+    assert frame["status"].to_list() == ["achieved", "monitor", "no_data"]
+    assert frame["unit"].to_list() == ["count", "per_1000_inhabitants", "per_1000_dwellings"]
+    assert frame["change"].to_list() == [-25.0, 100.0, None]  # CSV and JSON keep changes in %
+    assert frame["at"].to_list() == ["2019-07-01T12:00:00", None, None]
 
 
 def test_a_row_must_fill_every_column() -> None:

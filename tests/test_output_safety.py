@@ -306,13 +306,13 @@ def test_csv_export_is_formula_safe(hostile: dict[str, Path]) -> None:
     out = hostile["tmp"] / "csv"
     result = _export(hostile, "csv", out, "--by", "district")
     assert result.exit_code == 0, result.output
-    overview = (out / "overzicht.csv").read_text(encoding="utf-8")
+    overview = (out / "overview.csv").read_text(encoding="utf-8")
     assert '\'=HYPERLINK(""http://x"",""y"")' in overview and "'@SUM(A1) [/]" in overview
     for path in out.iterdir():
         assert_no_formula_cells(path.read_text(encoding="utf-8"))
     assert _export(hostile, "json", hostile["tmp"] / "r.json").exit_code == 0
     document = json.loads((hostile["tmp"] / "r.json").read_text(encoding="utf-8"))
-    assert any(row.get("Indicator") == FORMULAS[0] for row in document["Overzicht"])  # JSON keeps values
+    assert any(row.get("label") == FORMULAS[0] for row in document["overview"])  # JSON keeps values
 
 
 def test_rejected_rows_file_is_formula_safe(tmp_path: Path, store_dir: Path) -> None:
@@ -380,7 +380,7 @@ def test_export_through_a_symlink_to_a_file_replaces_the_file(small: dict[str, P
     link = small["tmp"] / "latest.json"
     link.symlink_to(target)
     assert _export(small, "json", link, "--force").exit_code == 0
-    assert link.is_symlink() and "Overzicht" in json.loads(target.read_text(encoding="utf-8"))
+    assert link.is_symlink() and "overview" in json.loads(target.read_text(encoding="utf-8"))
 
 
 def _deny_writes_in(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -516,7 +516,7 @@ def test_stale_temporaries_of_our_naming_are_swept_and_nothing_else(small: dict[
     stale_file.write_text("half", encoding="utf-8")
     stale_folder = temp_folder(tmp / "csv", dead)
     stale_folder.mkdir()
-    (stale_folder / "overzicht.csv").write_text("half", encoding="utf-8")
+    (stale_folder / "overview.csv").write_text("half", encoding="utf-8")
     keep = [
         tmp / ".r.tmp-1.json",  # a process that runs (init)
         tmp / ".r.tmp-abc.json",  # not a pid

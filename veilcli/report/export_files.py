@@ -36,9 +36,10 @@ def _remove_own_temp(tmp: Path, names: list[str]) -> None:
 
 
 def write_csv(tables: ExportTables, out: Path, force: bool = False) -> list[Path]:
-    """One CSV per table (``overzicht.csv``, ``normalisatie.csv``, ...); returns the files written."""
+    """One CSV per table, named by its key (``overview.csv``, ``normalisation.csv``, ``districts.csv``,
+    ``sources.csv``: the same in every language); returns the files written."""
     frames = tables.frames()
-    names = [f"{name.lower()}.csv" for name in frames]
+    names = [f"{name}.csv" for name in frames]
     target = prepare_target(out, force, files=names)
     texts = {name: csv_text(frame) for name, frame in zip(names, frames.values(), strict=True)}
     folder = target.path
@@ -68,9 +69,10 @@ def write_csv(tables: ExportTables, out: Path, force: bool = False) -> list[Path
 
 
 def write_json(tables: ExportTables, out: Path, force: bool = False) -> list[Path]:
-    """All tables in one JSON document: ``{table name: [row objects]}``."""
+    """All tables in one JSON document: ``{"meta": {...}, table key: [row objects]}``, keys and codes
+    the same in every language (``ExportTables.document``)."""
     target = prepare_target(out, force)
-    document = {name: frame.to_dicts() for name, frame in tables.frames().items()}
+    document = tables.document()
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
     write_file(target, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
     return [out]

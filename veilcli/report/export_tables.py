@@ -1,14 +1,17 @@
-"""The tables an export contains, labelled in Dutch (default) or English.
+"""The tables an export contains: keyed for scripts, labelled for people in Dutch (default) or English.
 
-One source for the workbook (``export_xlsx``), ``export csv`` and ``export json``, so the three
-carry the same content. Each table is a typed ``Table`` (``table.py``): columns with a stable key,
-a header in the export's language and a kind the writers format by.
+One source for the workbook (``export_xlsx``), the HTML report, ``export csv`` and ``export json``,
+so they carry the same content. Each table is a typed ``Table`` (``table.py``): columns with a
+stable key, a header in the export's language and a kind the writers format by. CSV and JSON use
+the keys and machine values only (indicator ids, period labels, status and unit codes), so a
+script reads the same document whatever ``--lang`` was; the words are for the workbook and report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, cast, get_args
 
 import polars as pl
@@ -18,112 +21,28 @@ from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Unit
-from veilcli.report.table import TIMESTAMP_FORMAT, UNIT_KEY, Column, ColumnKind, Table
+from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
+from veilcli.report.words import WORDS, word
 
+# kept for callers of the earlier interface: every word of the exports, per language
 LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "sheet_overview": "Overzicht",
-        "sheet_normalisation": "Normalisatie",
-        "sheet_districts": "Wijken",
-        "sheet_sources": "Bronnen",
-        "theme": "Thema",
-        "indicator": "Indicator",
-        "id": "Id",
-        "unit": "Eenheid",
-        "goal": "Doel",
-        "change": "Verandering t.o.v.",
-        "status": "Status",
-        "p_value": "p-waarde",
-        "significance": "Significantie",
-        "underlying_change": "Onderliggende verandering (na samenloop)",
-        "underlying_low": "Onderliggend laag",
-        "underlying_high": "Onderliggend hoog",
-        "underlying_status": "Status onderliggend",
-        "coverage": "Dekking periode",
-        "after_samenloop": "Na samenloop",
-        "bound": "Ondergrens internetaangifte",
-        "notes": "Opmerkingen",
-        "bench_change": "verandering",
-        "period": "Periode",
-        "raw": "Geregistreerd",
-        "samenloop": "Effect samenloop",
-        "internet": "Effect internetaangifte",
-        "corrected": "Gecorrigeerd",
-        "district": "Wijk",
-        "legend": "Legenda status",
-        "within_chance": "binnen toeval",
-        "significant": "significant",
-        "file": "Bestand",
-        "path": "Pad",
-        "sha256": "sha256",
-        "kind": "Soort",
-        "rows": "Rijen",
-        "ingested": "Ingelezen (UTC)",
-        "what": "Onderdeel",
-        "value": "Waarde",
-        "plan": "Plan",
-        "rules": "Normalisatieregels",
-        "version": "veilcli-versie",
-        "generated": "Gegenereerd (UTC)",
-        "command": "Opdracht",
-        "corrections": "Correcties",
-        "none": "geen (ongecorrigeerde registraties)",
-        "title": "Voortgang",
-        "vs": "t.o.v.",
-        "count_only": "geen wijkbevolking: alleen aantallen",
-    },
-    "en": {
-        "sheet_overview": "Overview",
-        "sheet_normalisation": "Normalisation",
-        "sheet_districts": "Districts",
-        "sheet_sources": "Sources",
-        "theme": "Theme",
-        "indicator": "Indicator",
-        "id": "Id",
-        "unit": "Unit",
-        "goal": "Goal",
-        "change": "Change vs",
-        "status": "Status",
-        "p_value": "p-value",
-        "significance": "Significance",
-        "underlying_change": "Underlying change (after samenloop)",
-        "underlying_low": "Underlying low",
-        "underlying_high": "Underlying high",
-        "underlying_status": "Underlying status",
-        "coverage": "Period covered",
-        "after_samenloop": "After samenloop",
-        "bound": "Online-reporting bound",
-        "notes": "Notes",
-        "bench_change": "change",
-        "period": "Period",
-        "raw": "Registered",
-        "samenloop": "Samenloop effect",
-        "internet": "Online-reporting effect",
-        "corrected": "Corrected",
-        "district": "District",
-        "legend": "Status legend",
-        "within_chance": "within chance",
-        "significant": "significant",
-        "file": "File",
-        "path": "Path",
-        "sha256": "sha256",
-        "kind": "Kind",
-        "rows": "Rows",
-        "ingested": "Ingested (UTC)",
-        "what": "Item",
-        "value": "Value",
-        "plan": "Plan",
-        "rules": "Normalisation rules",
-        "version": "veilcli version",
-        "generated": "Generated (UTC)",
-        "command": "Command",
-        "corrections": "Corrections",
-        "none": "none (uncorrected registrations)",
-        "title": "Progress",
-        "vs": "vs",
-        "count_only": "no district population: counts only",
-    },
+    lang: {key: texts[index] for key, texts in WORDS.items()} for index, lang in enumerate(("en", "nl"))
 }
+
+
+class SourceItem(StrEnum):
+    """What a row of the provenance table (``sources``) is."""
+
+    source = "source"
+    plan = "plan"
+    rules = "rules"
+    version = "version"
+    generated = "generated"
+    command = "command"
+
+    def label(self, lang: Lang) -> str:
+        """The item in words: "Bestand", "Plan", "veilcli-versie", ..."""
+        return word("file" if self is SourceItem.source else self.value, lang)
 
 
 @dataclass
@@ -134,6 +53,7 @@ class ChartBlock:
     unit: str
     periods: list[str]
     rows: list[tuple[str, list[float | None]]]
+    id: str = ""
 
 
 @dataclass
@@ -150,6 +70,7 @@ class ExportTables:
     def __post_init__(self) -> None:
         if self.lang not in get_args(Lang):
             raise ValueError(f"no labels in language {self.lang!r}")
+        self.theme_labels = self.theme_labels or self.result.themes
 
     @property
     def language(self) -> Lang:
@@ -157,15 +78,14 @@ class ExportTables:
         return cast(Lang, self.lang)
 
     def label(self, key: str) -> str:
-        """A label in the export's language."""
-        return LABELS[self.lang][key]
+        """A word of the catalogue (``words.py``) in the export's language."""
+        return word(key, self.language)
 
-    def _column(self, key: str, kind: ColumnKind, header: str | None = None, **options: Any) -> Column:
-        """A column whose header is the label of ``key`` (or ``header``)."""
-        return Column(key, self.label(key) if header is None else header, kind, **options)
+    def _column(self, key: str, kind: ColumnKind, header: str, **options: Any) -> Column:
+        return Column(key, header, kind, **options)
 
-    def _table(self, sheet: str, columns: list[Column], rows: list[dict[str, Any]]) -> Table:
-        return Table(self.label(sheet), columns, rows, self.language)
+    def _table(self, key: str, sheet: str, columns: list[Column], rows: list[dict[str, Any]]) -> Table:
+        return Table(self.label(sheet), columns, rows, self.language, key=key)
 
     @property
     def title(self) -> str:
@@ -176,72 +96,71 @@ class ExportTables:
     @property
     def subtitle(self) -> str:
         """Which corrections the figures carry."""
-        applied = [name for name, on in self.result.normalisation.items() if on]
+        applied = [self.label(f"correction_{name}") for name, on in self.result.normalisation.items() if on]
         return f"{self.label('corrections')}: {', '.join(applied) if applied else self.label('none')}"
 
     @property
     def significance_note(self) -> str:
-        """How the p-values were computed (always in English: it is the method's name)."""
-        return self.result.significance_note
+        """How the p-values were computed, in the export's language."""
+        return word("significance_note", self.language, baseline=self.result.baseline)
 
     def themes(self) -> list[tuple[int, str]]:
         """Themes that have indicators, with labels."""
         return [(t, self.theme_labels.get(t, "")) for t in sorted({i.theme for i in self.result.indicators})]
 
-    def _bench_names(self) -> list[str]:
+    def bench_names(self) -> list[str]:
+        """The benchmarks' names, as the plan gives them."""
         return list(self.result.indicators[0].benchmarks) if self.result.indicators else []
 
-    def _change_header(self) -> str:
+    def change_header(self) -> str:
+        """'Verandering t.o.v. 2017H1'."""
         return f"{self.label('change')} {self.result.baseline}"
 
     def overview(self, theme: int | None = None) -> Table:
         """Every indicator: registered values per period, change, goal status, significance; the
-        underlying change (point and range) and status; benchmarks; notes in the export's language."""
+        underlying change (point and range) and status; benchmarks; notes."""
         r = self.result
-        c, k = self._column, ColumnKind
+        c, k, w = self._column, ColumnKind, self.label
         columns = [
-            c("theme", k.number),
-            c("indicator", k.text),
-            c("id", k.text),
-            c(UNIT_KEY, k.label),
-            c("goal", k.label),
-            *[c(_period_key(p), k.value, p) for p in r.periods],
-            c("change", k.percent, self._change_header()),
-            c("status", k.label, status_fill=True),
-            c("p_value", k.p_value),
-            c("significance", k.text),
-            c("underlying_change", k.percent),
-            c("underlying_low", k.percent),
-            c("underlying_high", k.percent),
-            c("underlying_status", k.label),
-            *[c(_bench_key(n), k.percent, f"{n} {self.label('bench_change')}") for n in self._bench_names()],
-            c("notes", k.text),
+            c("theme", k.number, w("theme")),
+            c("label", k.text, w("indicator")),
+            c("id", k.text, w("id")),
+            c(UNIT_KEY, k.label, w("unit")),
+            c("goal", k.label, w("goal")),
+            *[c(period_key(p), k.value, p) for p in r.periods],
+            c("change_pct", k.percent, self.change_header()),
+            c("status", k.label, w("status"), status_fill=True),
+            c("p_value", k.p_value, w("p_value")),
+            c("significant", k.flag, w("significance"), words=(w("significant"), w("within_chance"))),
+            c("underlying_change_pct", k.percent, w("underlying_change")),
+            c("underlying_change_low_pct", k.percent, w("underlying_low")),
+            c("underlying_change_high_pct", k.percent, w("underlying_high")),
+            c("underlying_status", k.label, w("underlying_status")),
+            *[c(bench_key(n), k.percent, f"{n} {w('bench_change')}") for n in self.bench_names()],
+            c("notes", k.notes, w("notes")),
         ]
         rows = [self._overview_row(i) for i in r.indicators if theme is None or i.theme == theme]
-        return self._table("sheet_overview", columns, rows)
+        return self._table("overview", "sheet_overview", columns, rows)
 
     def _overview_row(self, ind: IndicatorResult) -> dict[str, Any]:
-        significance = None
-        if ind.significant is not None:
-            significance = self.label("significant") if ind.significant else self.label("within_chance")
         under = ind.underlying
         return {
             "theme": ind.theme,
-            "indicator": ind.label,
+            "label": ind.label,
             "id": ind.id,
             UNIT_KEY: ind.unit,
             "goal": ind.goal,
-            **{_period_key(p): ind.values[p] for p in self.result.periods},
-            "change": ind.change_pct,
+            **{period_key(p): ind.values[p] for p in self.result.periods},
+            "change_pct": ind.change_pct,
             "status": ind.status,
             "p_value": ind.p_value,
-            "significance": significance,
-            "underlying_change": under.change_pct if under else None,
-            "underlying_low": under.change_pct_range[0] if under else None,
-            "underlying_high": under.change_pct_range[1] if under else None,
+            "significant": ind.significant,
+            "underlying_change_pct": under.change_pct if under else None,
+            "underlying_change_low_pct": under.change_pct_range[0] if under else None,
+            "underlying_change_high_pct": under.change_pct_range[1] if under else None,
             "underlying_status": under.status if under else None,
-            **{_bench_key(n): ind.benchmarks[n].change_pct for n in self._bench_names()},
-            "notes": self.notes_text(ind),
+            **{bench_key(n): ind.benchmarks[n].change_pct for n in self.bench_names()},
+            "notes": ind.notes,
         }
 
     def notes_text(self, ind: IndicatorResult) -> str | None:
@@ -256,23 +175,25 @@ class ExportTables:
                 continue
             rows = [(self.result.area, [ind.values[p] for p in self.result.periods])]
             rows += [(name, [b.values[p] for p in self.result.periods]) for name, b in ind.benchmarks.items()]
-            blocks.append(ChartBlock(ind.label, ind.unit.label(self.language), self.result.periods, rows))
+            blocks.append(
+                ChartBlock(ind.label, ind.unit.label(self.language), self.result.periods, rows, id=ind.id)
+            )
         return blocks
 
     def normalisation(self) -> Table:
         """Per indicator and period: registered count, samenloop effect, count after samenloop (the
         underlying point), online-reporting effect and the internet bound (the range's other end)."""
-        c, k = self._column, ColumnKind
+        c, k, w = self._column, ColumnKind, self.label
         columns = [
-            c("indicator", k.text),
-            c("id", k.text),
-            c("period", k.text),
-            c("coverage", k.fraction),
-            c("raw", k.estimate),
-            c("samenloop", k.estimate),
-            c("after_samenloop", k.estimate),
-            c("internet", k.estimate),
-            c("bound", k.estimate),
+            c("label", k.text, w("indicator")),
+            c("id", k.text, w("id")),
+            c("period", k.text, w("period")),
+            c("coverage", k.fraction, w("coverage")),
+            c("count", k.estimate, w("raw")),
+            c("samenloop_effect", k.estimate, w("samenloop")),
+            c("after_samenloop", k.estimate, w("after_samenloop")),
+            c("internet_effect", k.estimate, w("internet")),
+            c("internet_bound", k.estimate, w("bound")),
         ]
         rows = []
         for ind in self.result.indicators:
@@ -283,32 +204,32 @@ class ExportTables:
                 internet = effects.get("internet")
                 rows.append(
                     {
-                        "indicator": ind.label,
+                        "label": ind.label,
                         "id": ind.id,
                         "period": p,
                         "coverage": ind.coverage[p],
-                        "raw": ind.counts[p],
-                        "samenloop": effects.get("samenloop"),
+                        "count": ind.counts[p],
+                        "samenloop_effect": effects.get("samenloop"),
                         "after_samenloop": after,
-                        "internet": internet,
-                        "bound": None if after is None or internet is None else after + internet,
+                        "internet_effect": internet,
+                        "internet_bound": None if after is None or internet is None else after + internet,
                     }
                 )
-        return self._table("sheet_normalisation", columns, rows)
+        return self._table("normalisation", "sheet_normalisation", columns, rows)
 
     def districts(self) -> Table:
         """Per district and indicator: values (rates, or counts without district population)."""
         r = self.result
-        c, k = self._column, ColumnKind
+        c, k, w = self._column, ColumnKind, self.label
         columns = [
-            c("district", k.text),
-            c("indicator", k.text),
-            c("id", k.text),
-            c(UNIT_KEY, k.label),
-            *[c(_period_key(p), k.rate, p) for p in r.periods],
-            c("change", k.percent, self._change_header()),
-            c("status", k.label, status_fill=True),
-            c("notes", k.text),
+            c("district", k.text, w("district")),
+            c("label", k.text, w("indicator")),
+            c("id", k.text, w("id")),
+            c(UNIT_KEY, k.label, w("unit")),
+            *[c(period_key(p), k.value, p) for p in r.periods],
+            c("change_pct", k.percent, self.change_header()),
+            c("status", k.label, w("status"), status_fill=True),
+            c("notes", k.notes, w("notes")),
         ]
         rows = []
         for district in r.districts or []:
@@ -318,33 +239,33 @@ class ExportTables:
                 rows.append(
                     {
                         "district": district.district,
-                        "indicator": ind.label,
+                        "label": ind.label,
                         "id": ind.id,
                         UNIT_KEY: ind.unit if rated else Unit.count,
-                        **{_period_key(p): values[p] for p in r.periods},
-                        "change": ind.change_pct if rated else None,
+                        **{period_key(p): values[p] for p in r.periods},
+                        "change_pct": ind.change_pct if rated else None,
                         "status": ind.status if rated else None,
-                        "notes": self.notes_text(ind),
+                        "notes": ind.notes,
                     }
                 )
-        return self._table("sheet_districts", columns, rows)
+        return self._table("districts", "sheet_districts", columns, rows)
 
     def sources(self) -> Table:
         """Provenance: every stored source, the plan and rules with hashes, version, time, command."""
         r = self.result
-        c, k = self._column, ColumnKind
+        c, k, w = self._column, ColumnKind, self.label
         columns = [
-            c("what", k.text),
-            c("file", k.text),
-            c("path", k.text),
-            c("sha256", k.text),
-            c("kind", k.text),
-            c("rows", k.count),
-            c("ingested", k.timestamp),
+            c("item", k.label, w("what")),
+            c("file", k.text, w("file")),
+            c("path", k.text, w("path")),
+            c("sha256", k.text, w("sha256")),
+            c("kind", k.text, w("kind")),
+            c("rows", k.count, w("rows")),
+            c("ingested_at", k.timestamp, w("ingested")),
         ]
         rows = [
             _source_row(
-                self.label("file"),
+                SourceItem.source,
                 _name(s.path) + (f" [{s.sheet}]" if s.sheet else ""),
                 s.path,
                 s.sha256,
@@ -355,13 +276,13 @@ class ExportTables:
             for s in self.sources_used
         ]
         rows += [
-            _source_row(self.label("plan"), _name(r.plan_file), r.plan_file, r.plan_sha256),
-            _source_row(self.label("rules"), _name(r.rules_file), r.rules_file, r.rules_sha256),
-            _source_row(self.label("version"), __version__),
-            _source_row(self.label("generated"), self.generated_at.strftime(TIMESTAMP_FORMAT)),
-            _source_row(self.label("command"), self.command_line),
+            _source_row(SourceItem.plan, _name(r.plan_file), r.plan_file, r.plan_sha256),
+            _source_row(SourceItem.rules, _name(r.rules_file), r.rules_file, r.rules_sha256),
+            _source_row(SourceItem.version, __version__),
+            _source_row(SourceItem.generated, self.generated_at.isoformat()),
+            _source_row(SourceItem.command, self.command_line),
         ]
-        return self._table("sheet_sources", columns, rows)
+        return self._table("sources", "sheet_sources", columns, rows)
 
     def tables(self) -> list[Table]:
         """The tables ``export csv`` and ``export json`` write (the workbook's, without its charts)."""
@@ -372,20 +293,53 @@ class ExportTables:
         return tables
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        """The tables as DataFrames, keyed by sheet name."""
-        return {table.title: table.frame() for table in self.tables()}
+        """The tables as DataFrames for scripts, keyed by table key (``overview``, ...)."""
+        return {table.key: table.frame() for table in self.tables()}
+
+    def meta(self) -> dict[str, Any]:
+        """What every JSON export carries beside its tables: the veilcli version, when it was made,
+        the selection, and the provenance of every figure (sources, plan and rules with sha256)."""
+        r = self.result
+        return {
+            "veilcli_version": __version__,
+            "generated_at": self.generated_at.isoformat(),
+            "plan": {"name": r.plan, "file": r.plan_file, "sha256": r.plan_sha256},
+            "rules": {"file": r.rules_file, "sha256": r.rules_sha256},
+            "area": r.area,
+            "period": r.period,
+            "baseline": r.baseline,
+            "periods": list(r.periods),
+            "normalisation": dict(r.normalisation),
+            "sources": [
+                {
+                    "path": s.path,
+                    "sheet": s.sheet,
+                    "kind": s.kind.value,
+                    "sha256": s.sha256,
+                    "rows": s.rows,
+                    "ingested_at": s.ingested_at.isoformat(),
+                }
+                for s in self.sources_used
+            ],
+        }
+
+    def document(self) -> dict[str, Any]:
+        """The ``export json`` document: ``meta`` and every table's rows, keyed by table key."""
+        return {"meta": self.meta(), **{table.key: table.records() for table in self.tables()}}
 
 
-def _period_key(period: str) -> str:
+def period_key(period: str) -> str:
+    """The key of a period's value column: ``value_2019H1``."""
     return f"value_{period}"
 
 
-def _bench_key(name: str) -> str:
-    return f"benchmark_change:{name}"
+def bench_key(name: str) -> str:
+    """The key of a benchmark's change column: ``benchmark_change_pct:G10/100.000+``."""
+    return f"benchmark_change_pct:{name}"
 
 
 def _source_row(
-    what: str,
+    what: SourceItem,
     file: str,
     path: str | None = None,
     sha256: str | None = None,
@@ -395,13 +349,13 @@ def _source_row(
     ingested: dt.datetime | None = None,
 ) -> dict[str, Any]:
     return {
-        "what": what,
+        "item": what,
         "file": file,
         "path": path,
         "sha256": sha256,
         "kind": kind,
         "rows": rows,
-        "ingested": ingested,
+        "ingested_at": ingested,
     }
 
 

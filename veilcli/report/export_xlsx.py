@@ -35,7 +35,7 @@ COUNT_FORMAT = "#,##0"
 PCT_FORMAT = "+0%;-0%;0%"
 THREE_DECIMALS = "0.000"
 TEXT_WIDTH = 40  # a text column's widest: longer text wraps, so a printed page keeps a readable scale
-WRAPPED = (ColumnKind.text, ColumnKind.label)
+WRAPPED = (ColumnKind.text, ColumnKind.label, ColumnKind.notes)
 LINE_HEIGHT = 15  # points per line of 11-point text
 CHARS_PER_WIDTH = 1.1  # characters of text per unit of column width (the width of a "0"), a little low
 STATUS_FILLS: dict[Status, str] = {
@@ -100,8 +100,15 @@ def cell_value(table: Table, column: Column, value: Any, row_format: str) -> tup
     """
     kind = column.kind
     match kind:
-        case ColumnKind.text | ColumnKind.label | ColumnKind.timestamp | ColumnKind.number:
-            return table.plain(column, value), None
+        case (
+            ColumnKind.text
+            | ColumnKind.label
+            | ColumnKind.timestamp
+            | ColumnKind.number
+            | ColumnKind.flag
+            | ColumnKind.notes
+        ):
+            return table.display(column, value), None
         case ColumnKind.percent:
             return (value / 100 if isinstance(value, int | float) else value), PCT_FORMAT
         case ColumnKind.value:

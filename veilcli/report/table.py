@@ -1,10 +1,18 @@
 """A typed export table: columns with a stable key, a header in the export's language, and a kind.
 
 The kind says what a column holds, so every writer shows it the same way without guessing: the
-workbook picks its number format (and stores a change in % as a fraction under a % format), CSV and
-JSON carry the plain value. Rows are dicts keyed by column key and hold typed values: a ``Status``,
-``Unit`` or ``Goal`` member stays a member until a writer asks for its words (``plain``), so the
-workbook colours a status by the member, never by reading its translated label back.
+workbook picks its number format (and stores a change in % as a fraction under a % format), the
+HTML report its text. Rows are dicts keyed by column key and hold typed values: a ``Status``,
+``Unit`` or ``Goal`` member stays a member until a writer asks for it, so the workbook colours a
+status by the member, never by reading its translated label back.
+
+Two views of every value:
+
+- ``display``: for people (workbook, HTML report), in the table's language: a member's words,
+  notes as sentences, a flag as its words.
+- ``machine``: for scripts (``export csv``, ``export json``), the same whatever the language: a
+  member's code (``achieved``, ``per_1000_inhabitants``), notes as codes, a flag as a boolean, a
+  time in ISO 8601. ``frame`` and ``records`` are keyed by column key, never by header.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from typing import Any
 
 import polars as pl
 
-from veilcli.domain.notes import Lang
+from veilcli.domain.notes import Lang, Note
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -26,16 +34,20 @@ class ColumnKind(Enum):
     """What a column holds; the writers format by it."""
 
     text = "text"  # words, shown as written (long text wraps in the workbook)
-    label = "label"  # a Status, Unit or Goal member, shown as its words in the table's language
+    label = (
+        "label"  # a member with words (Status, Unit, Goal, ...): its words for people, its code for scripts
+    )
     number = "number"  # a number shown as it is (a theme number)
     count = "count"  # whole numbers with thousands separators (rows of a source)
     estimate = "estimate"  # a count that corrections made fractional: one decimal
     rate = "rate"  # per 1,000: one decimal
     value = "value"  # an indicator's value in the row's ``unit``: a count, or a rate (2 decimals below 1)
     percent = "percent"  # a change in % (-31.1 is -31.1%), as compare reports it
-    p_value = "p_value"  # a probability: three decimals
+    p_value = "p_value"  # a probability: three decimals, "< 0.001" below that
     fraction = "fraction"  # a share from 0 to 1 (the part of a period covered): three decimals
     timestamp = "timestamp"  # a UTC time, shown as "2019-07-01 12:00:00"
+    flag = "flag"  # True/False: the column's ``words`` for people, a boolean for scripts
+    notes = "notes"  # a list of ``Note``: sentences in the table's language for people, codes for scripts
 
 
 UNIT_KEY = "unit"  # the column whose Unit a ``value`` column of the same row is in
@@ -46,22 +58,29 @@ class Column:
     """One column: ``key`` for code (stable across languages), ``header`` for people, ``kind``.
 
     ``status_fill``: the workbook colours each cell by its status (the goal status column).
+    ``words``: how a ``flag`` column shows True and False to people.
     """
 
     key: str
     header: str
     kind: ColumnKind
     status_fill: bool = False
+    words: tuple[str, str] | None = None
 
 
 @dataclass
 class Table:
-    """A titled table in one language; each row maps every column key to a value (None: empty)."""
+    """A titled table in one language; each row maps every column key to a value (None: empty).
+
+    ``key`` names the table for scripts (``overview``: the CSV file and the JSON member); ``title``
+    for people (the sheet name).
+    """
 
     title: str
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     lang: Lang = "nl"
+    key: str = ""
 
     def __post_init__(self) -> None:
         keys = [c.key for c in self.columns]
@@ -70,30 +89,72 @@ class Table:
         for row in self.rows:
             if row.keys() != set(keys):
                 raise ValueError(f"{self.title}: a row's keys {sorted(row)} are not the columns {keys}")
+        self.key = self.key or self.title.lower()
 
     @property
     def headers(self) -> list[str]:
         """The column headers, in order."""
         return [c.header for c in self.columns]
 
-    def plain(self, column: Column, value: Any) -> Any:
-        """A value as CSV and JSON carry it: members as their words, times as text, the rest as is."""
+    @property
+    def keys(self) -> list[str]:
+        """The column keys, in order."""
+        return [c.key for c in self.columns]
+
+    def display(self, column: Column, value: Any) -> Any:
+        """A value as people read it: members and flags as words, notes as sentences, times as text."""
         if value is None:
             return None
-        if column.kind is ColumnKind.label:
-            return value.label(self.lang)
-        if column.kind is ColumnKind.timestamp and isinstance(value, dt.datetime):
-            return value.strftime(TIMESTAMP_FORMAT)
+        match column.kind:
+            case ColumnKind.label:
+                return value.label(self.lang)
+            case ColumnKind.flag:
+                true, false = column.words or ("yes", "no")
+                return true if value else false
+            case ColumnKind.notes:
+                return "; ".join(n.render(self.lang) for n in value) or None
+            case ColumnKind.timestamp if isinstance(value, dt.datetime):
+                return value.strftime(TIMESTAMP_FORMAT)
+        return value
+
+    # kept for callers of the earlier interface: the display value
+    plain = display
+
+    def machine(self, column: Column, value: Any, *, notes_as_text: bool = True) -> Any:
+        """A value as scripts read it, the same in every language: members as codes, flags as
+        booleans, notes as codes ("; "-joined for CSV, else objects with code and params), times
+        in ISO 8601."""
+        if value is None:
+            return None
+        match column.kind:
+            case ColumnKind.label:
+                return value.value if isinstance(value, Enum) else value
+            case ColumnKind.flag:
+                return bool(value)
+            case ColumnKind.notes:
+                notes: list[Note] = value
+                if notes_as_text:
+                    return "; ".join(n.code for n in notes) or None
+                return [{"code": n.code, "params": n.params} for n in notes]
+            case ColumnKind.timestamp if isinstance(value, dt.datetime):
+                return value.isoformat()
         return value
 
     def plain_rows(self) -> Iterator[list[Any]]:
-        """Each row's plain values, aligned to the columns."""
+        """Each row's display values, aligned to the columns."""
         for row in self.rows:
-            yield [self.plain(c, row[c.key]) for c in self.columns]
+            yield [self.display(c, row[c.key]) for c in self.columns]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows for ``export json``: keyed by column key, machine values (notes as objects)."""
+        return [
+            {c.key: self.machine(c, row[c.key], notes_as_text=False) for c in self.columns}
+            for row in self.rows
+        ]
 
     def frame(self) -> pl.DataFrame:
-        """The table for ``export csv`` / ``export json``: headers as column names, plain values."""
+        """The table for ``export csv``: column keys as names, machine values."""
         if not self.rows:
-            return pl.DataFrame(schema=dict.fromkeys(self.headers, pl.String))
-        records = [dict(zip(self.headers, values, strict=True)) for values in self.plain_rows()]
+            return pl.DataFrame(schema=dict.fromkeys(self.keys, pl.String))
+        records = [{c.key: self.machine(c, row[c.key]) for c in self.columns} for row in self.rows]
         return pl.DataFrame(records, infer_schema_length=None)

@@ -74,11 +74,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "chart_data": ("Chart data", "Grafiekgegevens"),
     "page": ("Page &P of &N", "Pagina &P van &N"),
     "significance_note": (
-        "p: two-sided exact test of equal rates (conditional binomial) on the registered counts, period "
-        "vs baseline; modelled (corrected) counts get no p-value. 'within chance': p >= 0.05.",
-        "p: tweezijdige exacte toets op gelijke cijfers (conditioneel binomiaal) op de geregistreerde "
-        "aantallen, periode t.o.v. peiljaar; gemodelleerde (gecorrigeerde) aantallen krijgen geen "
-        "p-waarde. 'binnen toeval': p >= 0,05.",
+        "p-values: two-sided exact test of equal rates (conditional binomial), period vs {baseline}, on the "
+        "registered counts; p >= 0.05 means the change is within chance. Corrected (underlying) figures are "
+        "modelled and get a range, not a p-value.",
+        "p-waarden: tweezijdige exacte toets op gelijke cijfers (conditioneel binomiaal), periode t.o.v. "
+        "{baseline}, op de geregistreerde aantallen; p >= 0,05 betekent dat de verandering binnen toeval "
+        "valt. Gecorrigeerde (onderliggende) cijfers zijn gemodelleerd en krijgen een bereik, geen p-waarde.",
     ),
     # --- names of the corrections ----------------------------------------------------------------
     "correction_samenloop": ("samenloop", "samenloop"),
