@@ -25,9 +25,12 @@ from typing import Any
 from veilcli.analysis.compare import CompareResult, compare
 from veilcli.analysis.corrections import NormaliseResult, normalise_area
 from veilcli.analysis.coverage import parse_covers, parse_scope
+from veilcli.analysis.league import LeagueResult
+from veilcli.analysis.league import league as _league
 from veilcli.analysis.trend import TrendResult
 from veilcli.analysis.trend import trend as _trend
 from veilcli.domain.choices import CompareBy, NormaliseBy
+from veilcli.domain.groups import shipped_groups
 from veilcli.domain.models import ColumnMap, Kind, ValidationReport
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period, PeriodUnit
@@ -61,8 +64,10 @@ __all__ = [
     "download",
     "export",
     "ingest",
+    "league",
     "normalise",
     "read_options",
+    "shipped_groups",
     "status",
     "suggest_map",
     "trend",
@@ -253,4 +258,27 @@ def trend(
     """The plan's indicators (or those named by id) over every period the store holds."""
     return _trend(
         store, indicators, unit=unit, area=area, plan_path=plan_path, rules_path=rules_path, raw=raw
+    )
+
+
+def league(
+    store: Store,
+    selection: str = "all",
+    *,
+    period: str | Period | None = None,
+    baseline: int | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    sort: str | None = None,
+) -> LeagueResult:
+    """Every municipality in the store (or a group's members): each indicator's registered values,
+    change, status and rank, computed for all areas at once."""
+    return _league(
+        store,
+        selection,
+        period=period,
+        baseline=baseline,
+        plan_path=plan_path,
+        rules_path=rules_path,
+        sort=sort,
     )

@@ -625,6 +625,9 @@ def compare(
     store: StoreOpt = None,
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output_file: OutputOpt = None,
+    sort: Annotated[
+        str | None, typer.Option("--sort", help="With --area all: order the areas by this indicator's rank.")
+    ] = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -633,9 +636,17 @@ def compare(
         ),
     ] = False,
 ) -> None:
-    """Plan indicators in the period vs the baseline: rates, goals, benchmarks, significance."""
+    """Plan indicators in the period vs the baseline: rates, goals, benchmarks, significance.
+
+    --area all (or a group such as g10-100000plus) compares every municipality at once: a league
+    table with each area's rank (--sort INDICATOR orders the areas by it).
+    """
     from veilcli import api
     from veilcli.report.render_compare import render_compare
+
+    if area is not None and (area.casefold() == "all" or area in api.shipped_groups()):
+        _league(api.Store(store), area, period, baseline, plan, rules, sort, output, output_file)
+        return
 
     result = api.compare(
         api.Store(store),
@@ -661,6 +672,38 @@ def compare(
             text(f"--strict: {len(unsettled)} indicator(s) without a settled status: {', '.join(unsettled)}")
         )
         raise typer.Exit(1)
+
+
+def _league(
+    store: object,
+    selection: str,
+    period: str | None,
+    baseline: int | None,
+    plan: Path | None,
+    rules: Path | None,
+    sort: str | None,
+    output: DataFormat,
+    output_file: Path | None,
+) -> None:
+    from veilcli import api
+    from veilcli.report.render_league import render_league
+
+    result = api.league(
+        store,  # type: ignore[arg-type]
+        selection,
+        period=period,
+        baseline=baseline,
+        plan_path=plan,
+        rules_path=rules,
+        sort=sort,
+    )
+    with output_to(output_file):
+        if output is DataFormat.json:
+            print(json_text(result.model_dump_json(indent=2)))
+        elif output is DataFormat.csv:
+            _write_csv(result.to_table())
+        else:
+            render_league(stdout, result)
 
 
 class TrendUnit(StrEnum):

@@ -162,7 +162,7 @@ class CompareResult(BaseModel):
         ]
 
 
-def _source_spans(store: Store, kind: Kind) -> list[Span]:
+def source_spans(store: Store, kind: Kind) -> list[Span]:
     """Spans of a kind's sources; sources stored before veilcli recorded their scope and areas get
     them inferred from their rows."""
     sources = store.sources(kind)
@@ -230,8 +230,8 @@ def build_tables(
         counts=counts,
         suspects=suspects,
         population=population_table(store.scan(Kind.population)),
-        registration_spans=_source_spans(store, Kind.registrations),
-        suspect_spans=_source_spans(store, Kind.suspects),
+        registration_spans=source_spans(store, Kind.registrations),
+        suspect_spans=source_spans(store, Kind.suspects),
         span_area=span_area,
     )
 

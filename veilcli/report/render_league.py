@@ -1,0 +1,61 @@
+"""Terminal rendering of `veilcli compare --area all`: a league table per indicator."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from veilcli.analysis.league import LeagueIndicator, LeagueResult
+from veilcli.domain.plans import Unit
+from veilcli.report.console_text import line, text
+from veilcli.report.render import add_text_row, new_table, pct_text
+
+
+def _value(value: float | None, unit: Unit) -> str:
+    if value is None:
+        return "-"
+    if unit is Unit.count:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}" if abs(value) < 1 else f"{value:,.1f}"
+
+
+def render_league(console: Console, result: LeagueResult) -> None:
+    """One table per indicator: rank, area, baseline and period values, change, status."""
+    order = f"; ordered by the rank on {result.sort}" if result.sort else ""
+    console.print(
+        line(
+            (result.plan, "bold"),
+            f": {len(result.areas)} areas ({result.selection}), {result.period} vs {result.baseline}; "
+            f"registered figures, rank 1 = the lowest value{order}",
+        )
+    )
+    for indicator in result.indicators:
+        _render_indicator(console, result, indicator)
+
+
+def _render_indicator(console: Console, result: LeagueResult, indicator: LeagueIndicator) -> None:
+    table = new_table(
+        console,
+        title=f"{indicator.label} ({indicator.unit.short_label})",
+        title_justify="left",
+        header_style="bold",
+    )
+    for header, justify in (
+        ("rank", "right"),
+        ("area", "left"),
+        (result.baseline, "right"),
+        (result.period, "right"),
+        ("change", "right"),
+        ("status", "left"),
+    ):
+        table.add_column(text(header), justify=justify, no_wrap=header != "area")  # type: ignore[arg-type]
+    for row in indicator.rows:
+        add_text_row(
+            table,
+            "" if row.rank is None else str(row.rank),
+            row.area,
+            _value(row.baseline_value, indicator.unit),
+            _value(row.value, indicator.unit),
+            pct_text(row.change_pct),
+            row.status.short_label,
+        )
+    console.print(table)
