@@ -405,7 +405,7 @@ def test_birth_dates_give_ages_and_are_never_stored(tmp_path: Path) -> None:
     p=st.floats(min_value=0.001, max_value=0.999),
 )
 def test_exact_test_equals_scipy_binomtest(n: int, k_share: float, p: float) -> None:
-    """The lighter exact test (scipy.special tails) gives scipy.stats.binomtest's two-sided p-value."""
+    """The exact test (incomplete-beta tails, no scipy) gives scipy.stats.binomtest's two-sided p-value."""
     from scipy.stats import binomtest
 
     from veilcli.analysis.goals import binomial_two_sided

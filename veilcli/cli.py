@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from veilcli.store.ingest import ReadOptions
 
-# polars, scipy and openpyxl are imported inside the commands: `veilcli --help` stays fast.
+# polars and openpyxl are imported inside the commands: `veilcli --help` stays fast.
 
 app = typer.Typer(
     name="veilcli",

@@ -12,8 +12,6 @@ dump, so scripts and the Python API see the same thing.
 
 from __future__ import annotations
 
-import importlib
-import threading
 from pathlib import Path
 from typing import Literal
 
@@ -316,8 +314,6 @@ def compare(
     lang: Lang = "en",
 ) -> CompareResult:
     """Compute every indicator of the plan for the period vs the baseline, with benchmarks."""
-    # scipy.special takes about 0.3 s to import; load it while polars aggregates (polars releases the GIL).
-    threading.Thread(target=importlib.import_module, args=("scipy.special",), daemon=True).start()
     loaded_plan = load_plan(plan_path)
     plan = loaded_plan.plan
     loaded_rules = load_rules(rules_path)

@@ -120,12 +120,56 @@ def _boundary(n_low: int, n_high: int, below: float, increasing: bool, n: int, p
     return lo
 
 
+def _betainc(a: float, b: float, x: float) -> float:
+    """The regularised incomplete beta function I_x(a, b), by its continued fraction (modified
+    Lentz), accurate to about 1e-15: the binomial tails without importing scipy."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    if x > (a + 1) / (a + b + 2):  # the fraction converges fast on this side only
+        return 1.0 - _betainc(b, a, 1.0 - x)
+    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    tiny, c, d = 1e-300, 1.0, 1.0 - (a + b) * x / (a + 1)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    fraction = d
+    for m in range(1, 10_000):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            fraction *= c * d
+        if abs(c * d - 1.0) < 1e-16:
+            break
+    return math.exp(log_front) * fraction / a
+
+
+def bdtr(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p)."""
+    if k < 0:
+        return 0.0
+    if k >= n:
+        return 1.0
+    return _betainc(n - k, k + 1, 1.0 - p)
+
+
+def bdtrc(k: int, n: int, p: float) -> float:
+    """P(X > k) for X ~ Binomial(n, p)."""
+    if k < 0:
+        return 1.0
+    if k >= n:
+        return 0.0
+    return _betainc(k + 1, n - k, p)
+
+
 def binomial_two_sided(k: int, n: int, p: float) -> float:
     """Two-sided exact binomial test p-value, the 'minlike' way of ``scipy.stats.binomtest``: the
-    probability of every outcome no more likely than ``k`` (relative tolerance 1e-7). Tails come
-    from ``scipy.special`` (bdtr/bdtrc), which imports in a third of the time of ``scipy.stats``."""
-    from scipy.special import bdtr, bdtrc  # the regularised incomplete beta: exact tails
-
+    probability of every outcome no more likely than ``k`` (relative tolerance 1e-7), with the tails
+    from the incomplete beta function (no scipy import: ``compare`` starts faster)."""
     if p <= 0 or p >= 1:
         return 1.0 if (p <= 0 and k == 0) or (p >= 1 and k == n) else 0.0
     d = _binomial_pmf(k, n, p) * (1 + 1e-7)
