@@ -37,9 +37,9 @@ def generate(path: Path, first: int, last: int, wijken: int) -> int:
     areas = pl.DataFrame({"RegioS": codes})
     if wijken:
         extra = areas.join(pl.DataFrame({"w": list(range(1, wijken + 1))}), how="cross").select(
-            (pl.lit("WK") + pl.col("RegioS").str.slice(2, 4) + pl.col("w").cast(pl.String).str.zfill(2)).alias(
-                "RegioS"
-            )
+            (
+                pl.lit("WK") + pl.col("RegioS").str.slice(2, 4) + pl.col("w").cast(pl.String).str.zfill(2)
+            ).alias("RegioS")
         )
         areas = pl.concat([areas, extra])
     months = pl.DataFrame(
@@ -65,7 +65,8 @@ POPULATION = """
 import polars as pl, sys
 from veilcli.domain.geography import municipalities
 codes = municipalities().filter(pl.col("last_year").is_null())["code"]
-rows = [{"Jaar": y, "Gebied": c, "Inwoners": 50000, "Woningen": 22000} for y in range(2013, 2025) for c in codes]
+years = range(2013, 2025)
+rows = [{"Jaar": y, "Gebied": c, "Inwoners": 50000, "Woningen": 22000} for y in years for c in codes]
 pl.DataFrame(rows).write_csv(sys.argv[1], separator=";")
 """
 
@@ -119,9 +120,13 @@ def main() -> None:
         shutil.rmtree(store)
     ingest_s, ingest_mb, _ = timed(INGEST, str(store), str(table), str(population))
     league_s, league_mb, out = timed(LEAGUE, str(store))
-    print("| rows | ingest (s) | ingest peak RSS (MiB) | compare --area all (s) | its peak RSS (MiB) | result |")
+    print(
+        "| rows | ingest (s) | ingest peak RSS (MiB) | compare --area all (s) | its peak RSS (MiB) | result |"
+    )
     print("|---:|---:|---:|---:|---:|---|")
-    print(f"| {rows:,} | {ingest_s:.1f} | {ingest_mb:.0f} | {league_s:.1f} | {league_mb:.0f} | {json.loads(out)} |")
+    print(
+        f"| {rows:,} | {ingest_s:.1f} | {ingest_mb:.0f} | {league_s:.1f} | {league_mb:.0f} | {json.loads(out)} |"
+    )
 
 
 if __name__ == "__main__":
