@@ -124,9 +124,8 @@ def main() -> None:
         "| rows | ingest (s) | ingest peak RSS (MiB) | compare --area all (s) | its peak RSS (MiB) | result |"
     )
     print("|---:|---:|---:|---:|---:|---|")
-    print(
-        f"| {rows:,} | {ingest_s:.1f} | {ingest_mb:.0f} | {league_s:.1f} | {league_mb:.0f} | {json.loads(out)} |"
-    )
+    result = json.loads(out)
+    print(f"| {rows:,} | {ingest_s:.1f} | {ingest_mb:.0f} | {league_s:.1f} | {league_mb:.0f} | {result} |")
 
 
 if __name__ == "__main__":
