@@ -24,6 +24,7 @@ from veilcli.report.exports import ExportFormat
 if TYPE_CHECKING:
     import polars as pl
 
+    from veilcli.domain.notes import Lang
     from veilcli.store.ingest import ReadOptions
 
 # polars and openpyxl are imported inside the commands: `veilcli --help` stays fast.
@@ -504,12 +505,44 @@ def map_suggest(
     info(text(f"written: {out} (check every line, then: veilcli ingest {file} --map {out})"))
 
 
+BaselineOpt = Annotated[
+    int | None, typer.Option("--baseline", min=1990, max=2100, help="Baseline year (default: the plan's).")
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option("--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."),
+]
+PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan TOML (default: the shipped Almere plan).")]
+RulesOpt = Annotated[
+    Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
+]
+AreaOpt = Annotated[str | None, typer.Option("--area", help="Area as stored (default: the plan's).")]
+RawOpt = Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")]
+ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")]
+ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
+LangOpt = Annotated[
+    Language,
+    typer.Option("--lang", envvar="VEILCLI_LANG", help="Language of labels and notes (VEILCLI_LANG)."),
+]
+TermLangOpt = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        envvar="VEILCLI_LANG",
+        help="Language of the table's words and notes: nl or en (default: VEILCLI_LANG, else en).",
+        show_default=False,
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
 @app.command()
 @handle_errors
 def status(
     store: StoreOpt = None,
     output: FormatOpt = TableFormat.table,
     output_file: OutputOpt = None,
+    lang: TermLangOpt = None,
     verify: Annotated[
         bool,
         typer.Option(
@@ -530,7 +563,7 @@ def status(
         if output is TableFormat.json:
             print_json(result.model_dump(mode="json"))
         else:
-            render_status(stdout, result)
+            render_status(stdout, result, _lang(lang))
             for d in result.damaged:
                 sheet = f" [{d.sheet}]" if d.sheet else ""
                 stdout.print(
@@ -559,25 +592,6 @@ def status(
         )
 
 
-BaselineOpt = Annotated[
-    int | None, typer.Option("--baseline", min=1990, max=2100, help="Baseline year (default: the plan's).")
-]
-PeriodOpt = Annotated[
-    str | None,
-    typer.Option("--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."),
-]
-PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan TOML (default: the shipped Almere plan).")]
-RulesOpt = Annotated[
-    Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
-]
-AreaOpt = Annotated[str | None, typer.Option("--area", help="Area as stored (default: the plan's).")]
-RawOpt = Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")]
-ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")]
-ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
-LangOpt = Annotated[Language, typer.Option("--lang", help="Label language.")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
-
-
 @app.command()
 @handle_errors
 def normalise(
@@ -594,6 +608,7 @@ def normalise(
     store: StoreOpt = None,
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output_file: OutputOpt = None,
+    lang: TermLangOpt = None,
 ) -> None:
     """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits."""
     from veilcli import api
@@ -608,7 +623,7 @@ def normalise(
         elif output is DataFormat.csv:
             _write_csv(result.to_table())
         else:
-            render_normalise(stdout, result)
+            render_normalise(stdout, result, _lang(lang))
 
 
 @app.command()
@@ -625,6 +640,7 @@ def compare(
     store: StoreOpt = None,
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output_file: OutputOpt = None,
+    lang: TermLangOpt = None,
     sort: Annotated[
         str | None, typer.Option("--sort", help="With --area all: order the areas by this indicator's rank.")
     ] = None,
@@ -658,6 +674,7 @@ def compare(
         raw=raw,
         by=by,
         theme=theme,
+        lang=_lang(lang),
     )
     with output_to(output_file):
         if output is DataFormat.json:
@@ -665,13 +682,18 @@ def compare(
         elif output is DataFormat.csv:
             _write_csv(result.to_table())
         else:
-            render_compare(stdout, result, result.themes)
+            render_compare(stdout, result, result.themes, _lang(lang))
     unsettled = result.unsettled()
     if strict and unsettled:
         stderr.print(
             text(f"--strict: {len(unsettled)} indicator(s) without a settled status: {', '.join(unsettled)}")
         )
         raise typer.Exit(1)
+
+
+def _lang(lang: Language | None) -> Lang:
+    """The terminal's language: --lang, else VEILCLI_LANG (typer reads it), else English."""
+    return "nl" if lang is Language.nl else "en"
 
 
 def _league(
