@@ -23,6 +23,7 @@ class SourceFormat(StrEnum):
     politie_opendata_odata = "politie-opendata-odata"
     politie_opendata_labels = "politie-opendata-labels"
     cbs_kerncijfers = "cbs-kerncijfers"
+    cbs_wijkbuurtkaart = "cbs-wijkbuurtkaart"
     veilcli_canonical = "veilcli-canonical"
 
 

@@ -332,6 +332,25 @@ OPEN_DATA_HEADERS = (
     "k_15Tot25Jaar",
     "k_0Tot15Jaar",
     "Woningvoorraad",
+    # CBS wijk- en buurtkaart attribute tables (both layouts: sources/formats/cbs_wijkbuurtkaart.py)
+    "GM_CODE",
+    "GM_NAAM",
+    "WK_CODE",
+    "WK_NAAM",
+    "BU_CODE",
+    "BU_NAAM",
+    "AANT_INW",
+    "WONINGEN",
+    "P_00_14_JR",
+    "P_15_24_JR",
+    "JRSTATCODE",
+    "gemeentecode",
+    "wijkcode",
+    "wijknaam",
+    "buurtcode",
+    "buurtnaam",
+    "aantal_inwoners",
+    "percentage_personen_15_tot_25_jaar",
 )
 
 _SUFFIX = re.compile(r"_\d+$")

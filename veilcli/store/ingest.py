@@ -34,7 +34,7 @@ from veilcli.domain.models import (
 )
 from veilcli.errors import InputError, StoreError
 from veilcli.sources.files import expand_paths
-from veilcli.sources.formats import FormatOptions, KerncijfersOptions, recognise
+from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurtkaartOptions, recognise
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
@@ -62,12 +62,18 @@ class ReadOptions:
     formats: tuple[FormatOptions, ...] = ()  # each format's own options, e.g. KerncijfersOptions(year=2019)
 
     def format_options(self) -> tuple[FormatOptions, ...]:
-        """The formats' own options: ``formats``, with ``year``/``youth_from_15_25`` as CBS Kerncijfers
-        options unless ``formats`` holds those."""
+        """The formats' own options: ``formats``, with ``year``/``youth_from_15_25`` as the options of
+        every population format (CBS Kerncijfers, wijk- en buurtkaart) unless ``formats`` holds them."""
         given = self.year is not None or self.youth_from_15_25
-        if not given or any(isinstance(o, KerncijfersOptions) for o in self.formats):
+        if not given:
             return self.formats
-        return (*self.formats, KerncijfersOptions(self.year, self.youth_from_15_25))
+        held = {type(o) for o in self.formats}
+        extra = tuple(
+            kind(self.year, self.youth_from_15_25)
+            for kind in (KerncijfersOptions, WijkBuurtkaartOptions)
+            if kind not in held
+        )
+        return (*self.formats, *extra)
 
 
 class SourceStatus(StrEnum):

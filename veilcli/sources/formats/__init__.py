@@ -12,6 +12,8 @@ canonical, and ``--kind`` skips the formats of other kinds):
   export with labels -> counts.
 - ``cbs-kerncijfers`` (``cbs_kerncijfers.py``): CBS "Kerncijfers wijken en buurten" -> population;
   options ``KerncijfersOptions`` (``--year``, ``--youth-from-15-25``).
+- ``cbs-wijkbuurtkaart`` (``cbs_wijkbuurtkaart.py``): the CBS "Wijk- en buurtkaart" attribute table
+  -> population; options ``WijkBuurtkaartOptions`` (the same ``--year``, ``--youth-from-15-25``).
 - ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
   aliases (``veilcli schema``) or a ``--map`` file.
 
@@ -29,6 +31,7 @@ from veilcli.domain.classification import NUISANCE_TOTAL_CODE
 from veilcli.domain.models import ColumnMap, FileReport, Kind, SourceFormat
 from veilcli.sources.formats.bvh_extract import BvhExtract
 from veilcli.sources.formats.cbs_kerncijfers import CbsKerncijfers, KerncijfersOptions
+from veilcli.sources.formats.cbs_wijkbuurtkaart import CbsWijkBuurtkaart, WijkBuurtkaartOptions
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
 from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
@@ -44,6 +47,7 @@ __all__ = [
     "InputFormat",
     "KerncijfersOptions",
     "Recognised",
+    "WijkBuurtkaartOptions",
     "format_of",
     "recognise",
     "recognition_lines",
@@ -51,6 +55,7 @@ __all__ = [
 
 # The formats a table is tried against, in order; the canonical format takes the rest.
 FORMATS: tuple[InputFormat[Any], ...] = (BvhExtract(), OpenDataOData(), OpenDataLabels(), CbsKerncijfers())
+FORMATS += (CbsWijkBuurtkaart(),)
 CANONICAL = Canonical()
 
 

@@ -3,6 +3,11 @@
 
 Its options (``KerncijfersOptions``) are its own: ``--year`` for a table whose year the file does
 not tell, and ``--youth-from-15-25`` to estimate youths 12-24 from the CBS age bands.
+
+Every year 2013-2025 has the same name stems (``WijkenEnBuurten``, ``Gemeentenaam``,
+``AantalInwoners``, ``k_0Tot15Jaar``, ``k_15Tot25Jaar``, ``Woningvoorraad``); only the numeric
+suffix moves, so columns are matched on the stem. A negative value (CBS's sentinel for secret or
+not applicable, e.g. ``-99999999`` in files exported from the wijk- en buurtkaart) is unknown.
 """
 
 from __future__ import annotations
@@ -79,14 +84,30 @@ class CbsKerncijfers(InputFormat[KerncijfersOptions]):
         assert area and inhabitants
         year, source = _year(table, stems.get("perioden"), options.year)
         year_column = f"year ({source})"
-        frame = table.frame.with_columns(
-            pl.lit(str(year)).alias(year_column), _area_names(area, stems.get("gemeentenaam")).alias(area)
+        dwellings = stems.get("woningvoorraad")
+        measures = [
+            h for h in (inhabitants, dwellings, stems.get("k15tot25jaar"), stems.get("k0tot15jaar")) if h
+        ]
+        negative = table.frame.select(
+            pl.sum_horizontal(pl.col(h).str.strip_chars().str.contains(r"^-\d").sum() for h in measures)
+        ).item()
+        frame, secret = without_secret_rows(
+            table.frame.with_columns(
+                pl.lit(str(year)).alias(year_column),
+                _area_names(area, stems.get("gemeentenaam")).alias(area),
+                *[negative_as_null(pl.col(h)).alias(h) for h in measures],
+            ),
+            measures if negative else [],
         )
         columns = {"year": year_column, "area": area, "inhabitants": inhabitants}
-        dwellings = stems.get("woningvoorraad")
         if dwellings:
             columns["dwellings"] = dwellings
         notes = [f"population on 1 January {year} (year from {source})"]
+        if negative:
+            notes.append(
+                f"{negative} negative value(s) (CBS: secret or not applicable, e.g. -99999999) "
+                "read as unknown" + (f"; {secret} row(s) with no known figure skipped" if secret else "")
+            )
         unnamed = frame.filter(pl.col(area).str.contains(r"^(WK|BU)\d+$"))
         if unnamed.height:
             notes.append(
@@ -102,6 +123,21 @@ class CbsKerncijfers(InputFormat[KerncijfersOptions]):
                 "'Jongeren 12-24' column, or pass --youth-from-15-25 to estimate them"
             )
         return Recognised(self.name, replace_frame(table, frame), Kind.population, columns, notes)
+
+
+def negative_as_null(text: pl.Expr) -> pl.Expr:
+    """A measure cell as text, null where CBS wrote a negative sentinel (``-99999999`` secret,
+    ``-99999997`` not applicable, ``-99997``): a population is never negative."""
+    return pl.when(text.str.strip_chars().str.contains(r"^-\d")).then(pl.lit(None, pl.String)).otherwise(text)
+
+
+def without_secret_rows(frame: pl.DataFrame, measures: list[str]) -> tuple[pl.DataFrame, int]:
+    """The rows with at least one known figure, and how many were dropped: a row CBS kept secret
+    throughout has nothing to store (and would be refused as a row without any figure)."""
+    if not measures:
+        return frame, 0
+    known = frame.filter(~pl.all_horizontal(pl.col(h).is_null() for h in measures))
+    return known, frame.height - known.height
 
 
 def _year(table: RawTable, period: str | None, given: int | None) -> tuple[int, str]:
