@@ -23,8 +23,11 @@ import polars as pl
 from veilcli.domain.resources import schemas_dir
 
 __all__ = [
+    "CBS_TOTAL_CRIME_KEY",
     "NUISANCE_TOTAL_CODE",
+    "NUISANCE_TOTAL_NAMES",
     "TOTAL_CRIME_CODE",
+    "TOTAL_CRIME_NAMES",
     "bvh_map",
     "categories",
     "classification_dir",
@@ -59,6 +62,19 @@ TOTAL_CRIME_CODE = "0.0.0"
 # The nuisance tables number their total "0.0.0" (Totaal registraties overlast), the same string
 # as the crime total. It is stored under this code so it can never be added to or read as crime.
 NUISANCE_TOTAL_CODE = "OVERLAST-TOTAAL"
+# The crime total as the police and CBS tables name it (folded: lower case, single spaces): the
+# police open data's "Totaal misdrijven", CBS StatLine's "Misdrijven, totaal" (83648NED, 83651NED)
+# and the measure "Totaal geregistreerde misdrijven"; CBS's key for it in ``SoortMisdrijf``.
+TOTAL_CRIME_NAMES = (
+    "totaal misdrijven",
+    "misdrijven, totaal",
+    "misdrijven totaal",
+    "totaal geregistreerde misdrijven",
+    "geregistreerde misdrijven, totaal",
+)
+CBS_TOTAL_CRIME_KEY = "T001161"
+# The nuisance total as the nuisance tables name it (folded).
+NUISANCE_TOTAL_NAMES = ("totaal registraties overlast", "totaal overlast", "overlast, totaal")
 
 KIND_CRIME = "crime"
 KIND_NUISANCE = "nuisance"

@@ -24,6 +24,7 @@ class SourceFormat(StrEnum):
     politie_opendata_labels = "politie-opendata-labels"
     cbs_kerncijfers = "cbs-kerncijfers"
     cbs_wijkbuurtkaart = "cbs-wijkbuurtkaart"
+    statline_table_view = "statline-table-view"
     veilcli_canonical = "veilcli-canonical"
 
 

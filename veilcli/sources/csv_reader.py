@@ -26,6 +26,7 @@ from veilcli.sources.table import (
     no_header_error,
     with_row_numbers,
 )
+from veilcli.sources.table_view_layout import SEARCH_ROWS, table_view_start, title_block
 
 
 def _parse_csv(source: bytes, delimiter: str, skip: int) -> pl.DataFrame:
@@ -139,11 +140,62 @@ def _csv_error(path: Path, data: bytes, exc: Exception) -> InputError:
     return InputError(f"{name}: cannot be read as CSV ({reason(exc)}).")
 
 
+def _sniff_table_view(head: str) -> tuple[str, int, list[list[str]]] | None:
+    """Delimiter, header-block line (0-based) and first lines of a StatLine table view, if it is one."""
+    lines = head.split("\n")[:SEARCH_ROWS]
+    for delimiter in (";", ",", "\t"):
+        try:
+            rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+        except csv.Error:
+            return None  # the ordinary sniffing names the problem
+        start = table_view_start(rows)
+        if start is not None:
+            return delimiter, start, rows
+    return None
+
+
+def _read_table_view(
+    path: Path, raw: bytes, data: bytes, encoding: str, view: tuple[str, int, list[list[str]]]
+) -> RawTable:
+    """A table view's rows from its header block on, without header detection: ``column_1``.."""
+    delimiter, start, rows = view
+    width = max(len(r) for r in rows[start:]) if rows[start:] else 0
+    _check_csv_size(path, data, start - 1, width)
+    try:
+        frame = pl.read_csv(
+            data,
+            separator=delimiter,
+            skip_rows=start,
+            has_header=False,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise _csv_error(path, data, exc) from None
+    frame = frame.rename({c: f"column_{i}" for i, c in enumerate(frame.columns, start=1)})
+    frame = with_row_numbers(frame, first_data_row=start + 1)
+    check_frame(path, frame, "")
+    return RawTable(
+        frame,
+        path,
+        "csv",
+        header_row=start + 1,
+        encoding=encoding,
+        delimiter=delimiter,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        metadata=title_block(rows, start),
+    )
+
+
 def read_csv(path: Path, header_row: int | None, extra: set[str] | None) -> RawTable:
     raw = read_file_bytes(path, MAX_FILE_BYTES)
     data, encoding = decode_text(raw, path)
     data = normalise_line_ends(data)
     head = data[:200_000].decode("utf-8-sig", errors="ignore")
+    view = _sniff_table_view(head) if header_row is None else None
+    if view is not None:  # a StatLine table view: formats/table_view.py reads its header block
+        return _read_table_view(path, raw, data, encoding, view)
     delimiter, index, width = _sniff_csv(head, path, header_row, extra)
     _check_csv_size(path, data, index, width)
     try:

@@ -15,6 +15,7 @@ from veilcli.sources.files import read_file_bytes
 from veilcli.sources.limits import MAX_FILE_BYTES
 from veilcli.sources.messages import display_path, reason, short
 from veilcli.sources.table import HEADER_SEARCH_ROWS, RawTable, check_frame, find_header_row, with_row_numbers
+from veilcli.sources.table_view_layout import SEARCH_ROWS, table_view_start, title_block
 from veilcli.sources.xlsx_safety import Workbook
 
 
@@ -61,6 +62,16 @@ def _read_sheet(
             f"{display_path(path)}{where}: the sheet is empty.", hint="pass --sheet NAME for another sheet."
         )
     offset = first_filled_row - 1
+    head = [list(r) for r in raw.head(SEARCH_ROWS).iter_rows()] if header_row is None else []
+    start = table_view_start(head)
+    if start is not None:  # a StatLine table view: formats/table_view.py reads its header block
+        frame = raw.slice(start)
+        frame = frame.rename({c: f"column_{i}" for i, c in enumerate(frame.columns, start=1)})
+        frame = with_row_numbers(frame, first_data_row=offset + start + 1)
+        check_frame(path, frame, where)
+        return RawTable(
+            frame, path, "xlsx", sheet=sheet, header_row=offset + start + 1, metadata=title_block(head, start)
+        )
     if header_row is None:
         index = find_header_row(
             [list(r) for r in raw.head(HEADER_SEARCH_ROWS).iter_rows()], path, extra, where

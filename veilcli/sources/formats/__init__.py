@@ -35,6 +35,7 @@ from veilcli.sources.formats.cbs_wijkbuurtkaart import CbsWijkBuurtkaart, WijkBu
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
 from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
+from veilcli.sources.formats.table_view import TableView
 from veilcli.sources.formats.veilcli_canonical import Canonical, CanonicalOptions
 from veilcli.sources.table import RawTable
 
@@ -56,6 +57,7 @@ __all__ = [
 # The formats a table is tried against, in order; the canonical format takes the rest.
 FORMATS: tuple[InputFormat[Any], ...] = (BvhExtract(), OpenDataOData(), OpenDataLabels(), CbsKerncijfers())
 FORMATS += (CbsWijkBuurtkaart(),)
+FORMATS += (TableView(),)  # a StatLine table view (read without header detection; table_view.py)
 CANONICAL = Canonical()
 
 

@@ -3,23 +3,44 @@
 Categories, periods and areas are written as labels (``"1.2.3 Diefstal van brom-, snor-,
 fietsen"``, ``"2019 januari"``, ``"Amsterdam"``): the code is taken from the label (or the label
 looked up among the category titles), the provisional-figure star and ``(gemeente)`` dropped, and
-the title and source lines without figures skipped. A table whose category column holds codes
-only is a canonical counts file, not this format.
+the title and source lines without figures skipped; ``"Limburg (RE)"`` is the police unit. A
+column that is neither ours nor a measure (``"... (aantal)"``), e.g. ``"Gebruik van geweld"``, is an
+extra dimension: read at the value ``--dimension NAME=VALUE`` selects, else at its total, else
+refused. A table whose category column holds codes only is a canonical counts file, not this format.
 """
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
-from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE, categories
+from veilcli.domain.classification import NUISANCE_TOTAL_CODE
 from veilcli.domain.models import Kind, SourceFormat
 from veilcli.sources.columns import normalise_header
-from veilcli.sources.formats.common import first, headers_by_fold, nuisance_total, period_text, replace_frame
-from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
+from veilcli.sources.formats.common import (
+    DimensionOptions,
+    area_label,
+    code_from_label,
+    first,
+    headers_by_fold,
+    period_text,
+    pick_dimensions,
+    replace_frame,
+)
+from veilcli.sources.formats.interface import InputFormat, Recognised
+from veilcli.sources.messages import display_path
 from veilcli.sources.table import RawTable
 
 _CODE_LABEL = r"^\s*(\d+(?:\.\d+)+|[A-Z]\d+[A-Z]?)\s+\S"
-_COUNT_PREFIXES = ("geregistreerdemisdrijven", "geregistreerdeoverlast", "registratiesoverlast")
+_COUNT_PREFIXES = (
+    "geregistreerdemisdrijven",
+    "totaalgeregistreerdemisdrijven",
+    "geregistreerdeoverlast",
+    "registratiesoverlast",
+)
+# Measure columns name their unit in parentheses: "Geregistreerde misdrijven (aantal)".
+_MEASURE = r"\([^)]*\)\s*$"
 
 
 def _headers(table: RawTable) -> tuple[dict[str, str], dict[str, str | None]]:
@@ -34,13 +55,13 @@ def _headers(table: RawTable) -> tuple[dict[str, str], dict[str, str | None]]:
     }
 
 
-class OpenDataLabels(InputFormat[FormatOptions]):
+class OpenDataLabels(InputFormat[DimensionOptions]):
     """A police open-data table downloaded as CSV with labels."""
 
     name = SourceFormat.politie_opendata_labels
     kind = Kind.counts
     title = "a police open-data table downloaded with labels"
-    options_type = FormatOptions
+    options_type = DimensionOptions
 
     def recognise(self, table: RawTable) -> bool:
         _, h = _headers(table)
@@ -50,7 +71,7 @@ class OpenDataLabels(InputFormat[FormatOptions]):
         sample = table.frame[category].drop_nulls().head(200)
         return sample.len() > 0 and bool(sample.str.contains(_CODE_LABEL).any())  # else codes only
 
-    def to_canonical(self, table: RawTable, options: FormatOptions) -> Recognised:
+    def to_canonical(self, table: RawTable, options: DimensionOptions) -> Recognised:
         found, h = _headers(table)
         period, area, category, count = h["period"], h["area"], h["category"], h["count"]
         assert period and area and category and count
@@ -65,10 +86,22 @@ class OpenDataLabels(InputFormat[FormatOptions]):
         notes = []
         if frame.height < table.frame.height:
             notes.append(f"{table.frame.height - frame.height} title/source line(s) without figures skipped")
+        # Dimensions beyond ours (e.g. "Gebruik van geweld" in 83651NED): a column that is neither
+        # ours nor a measure (a measure names its unit: "... (aantal)").
+        known = {period, area, category, count, *columns.values()}
+        extra = {
+            h: h
+            for h in table.headers
+            if h not in known and h != table.headers[0] and not re.search(_MEASURE, h)
+        }
+        if table.headers[0] not in known and not re.search(_MEASURE, table.headers[0]):
+            extra[table.headers[0]] = table.headers[0]
+        frame, picked = pick_dimensions(frame, extra, options, display_path(table.path))
+        notes.extend(picked)
         frame = frame.with_columns(
-            _code_from_label(pl.col(category), nuisance).alias(category),
+            code_from_label(pl.col(category), nuisance).alias(category),
             period_text(pl.col(period)).alias(period),
-            pl.col(area).str.strip_chars().str.replace(r"(?i)\s*\(gemeente\)$", "").alias(area),
+            area_label(pl.col(area)).alias(area),
         )
         notes.append(
             f"category codes taken from the labels in {category!r} (e.g. '1.2.3 Diefstal ...' -> 1.2.3)"
@@ -80,25 +113,3 @@ class OpenDataLabels(InputFormat[FormatOptions]):
         return Recognised(
             self.name, replace_frame(table, frame), Kind.counts, columns, notes, open_data_categories=True
         )
-
-
-def _code_from_label(label: pl.Expr, nuisance: bool) -> pl.Expr:
-    """``"1.2.3 Diefstal ..."`` -> ``1.2.3``; a label without code through the category titles.
-
-    A label that matches nothing is kept as written, so the validator reports it.
-    """
-    text = label.str.strip_chars()
-    code = text.str.extract(r"^(\d+(?:\.\d+)+|[A-Z]\d+[A-Z]?)\s+\S", 1)
-    titles = categories().select(pl.col("label").str.to_lowercase(), "code")
-    by_title = dict(zip(titles["label"], titles["code"], strict=True))
-    by_title["totaal registraties overlast"] = NUISANCE_TOTAL_CODE
-    by_title["totaal overlast"] = NUISANCE_TOTAL_CODE
-    if nuisance:
-        by_title["totaal"] = NUISANCE_TOTAL_CODE
-    else:
-        by_title["totaal"] = TOTAL_CRIME_CODE
-    titled = text.str.to_lowercase().replace_strict(by_title, default=None, return_dtype=pl.String)
-    resolved = pl.coalesce(code, titled, text)
-    if nuisance:
-        return nuisance_total(resolved)
-    return resolved

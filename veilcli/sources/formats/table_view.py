@@ -1,0 +1,342 @@
+"""``statline-table-view``: a StatLine / data.politie.nl table view (CSV or xlsx) -> counts.
+
+The reader (``table_view_layout.py``) hands over the rows from the header block on, without
+header detection, with the title and fixed-filter lines in the metadata. Here:
+
+1. the header block: one line per column dimension (its name, then a value per column; a value
+   left empty repeats the one before it, as merged cells do), the unit line (the row dimensions'
+   names, then a unit per column);
+2. every dimension gets a role by its name: period (``Perioden``), area (``Regio's``, ``Wijken en
+   buurten``, ``Gemeenten``), category (``Soort misdrijf``, ``Overlast``), topic (``Onderwerp``),
+   or extra (any other, e.g. ``Gebruik van geweld``): an extra dimension is kept at the value
+   ``--dimension NAME=VALUE`` selects, else at its total, else the file is refused
+   (``common.pick_dimensions``). A role may come from a column dimension, a row dimension or a
+   fixed filter line (``"Soort misdrijf: Totaal misdrijven"``);
+3. the columns kept are the counts (topic "Geregistreerde misdrijven"/overlast, unit ``aantal``)
+   and the online reports (topic ``Internetaangiften``); other topics (per 1 000 inwoners,
+   opgehelderd, ...) are left out, with a note;
+4. footer lines (``"Bron: Politie"``, notes) are dropped, then the value columns are unpivoted
+   (one polars ``unpivot``) into rows of period, area, category, count: ``"."``, ``"x"`` and empty
+   cells stay as written, so the validator keeps them as suppressed (null, never 0);
+5. labels are rewritten so the validator parses them: ``"2019 1e halfjaar"`` -> ``2019H1``,
+   ``"2019 3e kwartaal"`` -> ``2019Q3`` (``"2019 januari"`` parses as it is), ``"Limburg (RE)"`` ->
+   the police unit, category labels and the totals' names -> codes.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from veilcli.domain.classification import NUISANCE_TOTAL_CODE
+from veilcli.domain.models import Kind, SourceFormat
+from veilcli.errors import InputError
+from veilcli.sources.columns import normalise_header
+from veilcli.sources.formats.common import (
+    DimensionOptions,
+    area_label,
+    code_from_label,
+    period_text,
+    pick_dimensions,
+    replace_frame,
+    table_id,
+)
+from veilcli.sources.formats.interface import InputFormat, Recognised
+from veilcli.sources.messages import display_path
+from veilcli.sources.table import ROW, RawTable
+from veilcli.sources.table_view_layout import FILTERS, LAYOUT, SEARCH_ROWS, TABLE_VIEW, TITLE, unit_line
+
+PERIOD, AREA, CATEGORY, TOPIC, EXTRA = "period", "area", "category", "topic", "extra"
+_ROLES = {
+    PERIOD: {"perioden", "periode", "periodes", "jaar", "jaren", "maanden", "kwartalen"},
+    AREA: {
+        "regios",
+        "regio",
+        "wijkenenbuurten",
+        "gemeente",
+        "gemeenten",
+        "gemeentenaam",
+        "politieeenheden",
+        "politieeenheid",
+        "regioindeling",
+    },
+    CATEGORY: {
+        "soortmisdrijf",
+        "soortmisdrijven",
+        "misdrijf",
+        "misdrijven",
+        "overlast",
+        "soortoverlast",
+        "soortregistratie",
+    },
+    TOPIC: {"onderwerp", "onderwerpen"},
+}
+_DEFAULT_NAMES = {PERIOD: "Perioden", AREA: "Regio's", CATEGORY: "Soort misdrijf"}
+_FOOTER = r"(?i)^(bron|source|©|\(c\)|noot|voetnoot|toelichting|centraal bureau|cbs\b|politie\b)"
+_COUNT_TOPICS = (
+    "geregistreerde misdrijven",
+    "geregistreerde overlast",
+    "registraties overlast",
+    "misdrijven",
+)
+_INTERNET_TOPICS = ("internetaangiften", "internet aangiften", "aangiften via internet")
+
+
+def role_of(name: str) -> str:
+    """The role of a dimension by its name (see the module docstring)."""
+    folded = normalise_header(name)
+    return next((role for role, names in _ROLES.items() if folded in names), EXTRA)
+
+
+def period_words(period: pl.Expr) -> pl.Expr:
+    """StatLine's period labels in a form the period parser reads: ``2019 1e halfjaar`` -> ``2019H1``,
+    ``2019 3e kwartaal`` -> ``2019Q3``; the provisional star dropped; others as written."""
+    text = period_text(period).str.replace_all(r"\s+", " ")
+    lower = text.str.to_lowercase()
+    half = lower.str.extract(r"^(\d{4}) ([12])(?:e|ste|de)? ?halfjaar$", 2)
+    quarter = lower.str.extract(r"^(\d{4}) ([1-4])(?:e|ste|de)? ?kwartaal$", 2)
+    year = lower.str.extract(r"^(\d{4}) ", 1)
+    return (
+        pl.when(half.is_not_null())
+        .then(pl.concat_str(year, pl.lit("H"), half))
+        .when(quarter.is_not_null())
+        .then(pl.concat_str(year, pl.lit("Q"), quarter))
+        .otherwise(text)
+    )
+
+
+def _measure(topic: str | None, unit: str | None) -> str | None:
+    """``count``, ``internet`` or None (a topic left out) for one value column."""
+    unit_text = " ".join((unit or "").split()).casefold()
+    if unit_text not in ("", "aantal"):
+        return None
+    folded = " ".join((topic or "").split()).casefold()
+    if not folded:
+        return "count"
+    if folded.startswith(_INTERNET_TOPICS):
+        return "internet"
+    if any(word in folded for word in _COUNT_TOPICS) and "per " not in folded and "opgehelderd" not in folded:
+        return "count"
+    return None
+
+
+def _filled(cells: list[str]) -> list[str]:
+    """A header line's values with empty cells repeating the value before (merged cells)."""
+    out: list[str] = []
+    for cell in cells:
+        out.append(cell or (out[-1] if out else ""))
+    return out
+
+
+class TableView(InputFormat[DimensionOptions]):
+    """A StatLine / data.politie.nl table view download."""
+
+    name = SourceFormat.statline_table_view
+    kind = Kind.counts
+    title = "a StatLine / data.politie.nl table view"
+    options_type = DimensionOptions
+
+    def recognise(self, table: RawTable) -> bool:
+        return table.metadata.get(LAYOUT) == TABLE_VIEW
+
+    def to_canonical(self, table: RawTable, options: DimensionOptions) -> Recognised:
+        where = display_path(table.path) + (f" (sheet {table.sheet!r})" if table.sheet else "")
+        headers = table.headers
+        frame = table.frame.with_columns(pl.col(headers).cast(pl.String))
+        head = [
+            ["" if c is None else str(c).strip() for c in row]
+            for row in frame.select(headers).head(SEARCH_ROWS).iter_rows()
+        ]
+        found = unit_line(head, 0)
+        if found is None:
+            raise InputError(
+                f"{where}: a table view without a unit line ('Regio's';'aantal';...) under its header block.",
+                hint="download the table again as 'CSV met statistische symbolen', or pass --header-row N.",
+            )
+        unit_index, label_count = found
+        filters = _filters(table.metadata.get(FILTERS, ""))
+        title = table.metadata.get(TITLE, "")
+
+        # The columns: one row per value column, with its value of each column dimension and unit.
+        value_columns = headers[label_count:]
+        width = len(value_columns)
+        lines = head[:unit_index]
+        column_dims: dict[str, list[str]] = {}
+        for line in lines:
+            name = line[0]
+            column_dims[name] = _filled(line[label_count:] + [""] * (width - len(line[label_count:])))
+        units = head[unit_index][label_count:]
+        meta = pl.DataFrame(
+            {"__col": value_columns, "__unit": units, **column_dims}, schema_overrides={"__col": pl.String}
+        )
+        meta = meta.filter(
+            pl.any_horizontal(pl.col(c) != "" for c in ["__unit", *column_dims]) if column_dims else True
+        )
+        row_dims = {head[unit_index][i]: headers[i] for i in range(label_count)}
+
+        roles: dict[str, tuple[str, str]] = {}  # role -> (dimension name, where: column/row/filter)
+        for name in column_dims:
+            roles.setdefault(role_of(name), (name, "column"))
+        for name in row_dims:
+            roles.setdefault(role_of(name), (name, "row"))
+        for name in filters:
+            roles.setdefault(role_of(name), (name, "filter"))
+        notes = [f"table view {title!r}" + (f" (table {table_id(table)})" if table_id(table) else "")]
+        if filters:
+            notes.append("fixed filters: " + "; ".join(f"{k} = {v}" for k, v in filters.items()))
+        notes.append(
+            "dimensions: "
+            + ", ".join(
+                [f"{n} ({len(set(v))} in columns)" for n, v in column_dims.items()]
+                + [f"{n} (rows)" for n in row_dims]
+            )
+        )
+
+        # Extra dimensions: at the value asked for, the only one, or the total (or refused).
+        extra_columns = {n: n for n in column_dims if role_of(n) == EXTRA}
+        meta, picked = pick_dimensions(meta, extra_columns, options, where)
+        notes.extend(picked)
+        data = frame.slice(unit_index + 1)
+        labels = [headers[i] for i in range(label_count)]
+        data = _drop_footers(data, labels, value_columns)
+        if data.height < frame.height - unit_index - 1:
+            notes.append(f"{frame.height - unit_index - 1 - data.height} footer/empty line(s) dropped")
+        extra_rows = {n: c for n, c in row_dims.items() if role_of(n) == EXTRA}
+        data, picked = pick_dimensions(data, extra_rows, options, where)
+        notes.extend(picked)
+
+        # The measures: registered counts (and online reports) in number; other topics left out.
+        topic_name, topic_place = roles.get(TOPIC, ("", ""))
+        topics = meta[topic_name].to_list() if topic_place == "column" else None
+        fixed_topic = filters.get(topic_name) if topic_place == "filter" else None
+        measures = [
+            _measure(topics[i] if topics is not None else fixed_topic, unit)
+            for i, unit in enumerate(meta["__unit"].to_list())
+        ]
+        meta = meta.with_columns(pl.Series("__measure", measures, dtype=pl.String))
+        left_out = meta.filter(pl.col("__measure").is_null())
+        if left_out.height:
+            described = sorted(
+                {
+                    f"{t} ({u})" if t and u else (t or u)
+                    for t, u in zip(
+                        left_out[topic_name].to_list() if topics is not None else [""] * left_out.height,
+                        left_out["__unit"].to_list(),
+                        strict=True,
+                    )
+                }
+            )
+            notes.append(
+                f"{left_out.height} column(s) left out (not a registered count): {', '.join(described)}"
+            )
+        counts = meta.filter(pl.col("__measure") == "count")
+        if counts.height == 0:
+            raise InputError(
+                f"{where}: no column of registered counts "
+                "(topic 'Geregistreerde misdrijven', unit 'aantal').",
+                hint="download the table view with the topic 'Geregistreerde misdrijven' (aantal) selected.",
+            )
+        internet = meta.filter(pl.col("__measure") == "internet")
+
+        # Unpivot: one row per data row and count column; the column's dimensions by lookup.
+        names = {
+            role: (roles[role][0] if role in roles else default) for role, default in _DEFAULT_NAMES.items()
+        }
+        count_name = (topics[0] if topics else None) or fixed_topic or "Geregistreerde misdrijven"
+        count_name = _distinct(count_name, set(names.values()))
+        long = data.select(ROW, *labels, *counts["__col"].to_list()).unpivot(
+            on=counts["__col"].to_list(), index=[ROW, *labels], variable_name="__col", value_name=count_name
+        )
+        internet_name = None
+        if internet.height:
+            internet_name = _distinct("Internetaangiften", {*names.values(), count_name})
+            matched = _internet_for(counts, internet, [d for d in column_dims if d != topic_name])
+            online = data.select(
+                [
+                    (pl.col(c) if c else pl.lit(None, dtype=pl.String)).alias(f"__i{i}")
+                    for i, c in enumerate(matched)
+                ]
+            ).unpivot(value_name=internet_name)
+            long = long.with_columns(online[internet_name])
+        exprs = []
+        for role in (PERIOD, AREA, CATEGORY):
+            name = names[role]
+            if role not in roles:
+                raise InputError(
+                    f"{where}: no {role} in the table view (no dimension named like {_DEFAULT_NAMES[role]!r} "
+                    "in the columns, the rows or the filter lines).",
+                    hint=f"download the table view with {_DEFAULT_NAMES[role]!r} as a filter, "
+                    "a column or the rows.",
+                )
+            dim, place = roles[role]
+            if place == "column":
+                lookup = dict(zip(counts["__col"].to_list(), counts[dim].to_list(), strict=True))
+                exprs.append(pl.col("__col").replace_strict(lookup, return_dtype=pl.String).alias(name))
+            elif place == "row":
+                exprs.append(pl.col(row_dims[dim]).str.strip_chars().alias(name))
+            else:
+                exprs.append(pl.lit(filters[dim]).alias(name))
+        long = long.with_columns(exprs)
+        nuisance = "overlast" in normalise_header(names[CATEGORY]) or "overlast" in normalise_header(
+            count_name
+        )
+        out = long.select(
+            ROW,
+            period_words(pl.col(names[PERIOD])).alias(names[PERIOD]),
+            area_label(pl.col(names[AREA])).alias(names[AREA]),
+            code_from_label(pl.col(names[CATEGORY]), nuisance).alias(names[CATEGORY]),
+            pl.col(count_name),
+            *([pl.col(internet_name)] if internet_name else []),
+        )
+        unpivoted = [roles[r][0] for r in (PERIOD, AREA, CATEGORY) if roles[r][1] == "column"]
+        if unpivoted:
+            notes.append(
+                f"{counts.height} column(s) unpivoted into rows ({', '.join(unpivoted)}): "
+                f"{data.height} row(s) x {counts.height} = {out.height} figures"
+            )
+        if nuisance:
+            notes.append(
+                f"nuisance table: its total is stored as {NUISANCE_TOTAL_CODE}, never as crime 0.0.0"
+            )
+        columns = {
+            "period": names[PERIOD],
+            "area": names[AREA],
+            "category_code": names[CATEGORY],
+            "count": count_name,
+        }
+        if internet_name:
+            columns["internet_count"] = internet_name
+        return Recognised(
+            self.name, replace_frame(table, out), Kind.counts, columns, notes, open_data_categories=True
+        )
+
+
+def _filters(text: str) -> dict[str, str]:
+    """``"Soort misdrijf: Totaal misdrijven"`` lines -> {dimension: value} (lines without ``:`` skipped)."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip() and value.strip():
+            out[name.strip()] = value.strip()
+    return out
+
+
+def _drop_footers(data: pl.DataFrame, labels: list[str], values: list[str]) -> pl.DataFrame:
+    """Data rows without the footer and empty lines: no label, or no value and a source/notes label."""
+    label = pl.col(labels[0]).str.strip_chars()
+    no_label = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in labels)
+    no_value = pl.all_horizontal(pl.col(c).is_null() for c in values) if values else pl.lit(True)
+    footer = no_value & (label.str.contains(_FOOTER) | label.str.contains(r":\s"))
+    return data.filter(~(no_label | footer.fill_null(False)))
+
+
+def _distinct(name: str, taken: set[str]) -> str:
+    while name in taken or name == ROW:
+        name += " "
+    return name
+
+
+def _internet_for(counts: pl.DataFrame, internet: pl.DataFrame, dims: list[str]) -> list[str | None]:
+    """For each count column, the online-reports column with the same dimension values (or None)."""
+    key = [d for d in dims if d in counts.columns]
+    by_key = {tuple(r[d] for d in key): r["__col"] for r in internet.iter_rows(named=True)}
+    return [by_key.get(tuple(r[d] for d in key)) for r in counts.iter_rows(named=True)]
