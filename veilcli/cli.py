@@ -306,10 +306,25 @@ def stdin_as_file(paths: list[Path]) -> Iterator[list[Path]]:
         yield [path if p == Path("-") else p for p in paths]
 
 
-def _progress() -> Callable[[str], None] | None:
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Callable[[str], None] | None]:
+    """A live line on stderr for long work: what is being done, files done, elapsed time. Only on a
+    terminal, never with --quiet (the callback is None then, and the library reports nothing)."""
     if not stderr.is_terminal or _state["quiet"]:
-        return None
-    return lambda message: stderr.print(text(message, "dim"))
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} done"))
+    with Progress(*columns, TimeElapsedColumn(), console=stderr, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        steps = {"n": -1}
+
+        def report(message: str) -> None:
+            steps["n"] += 1
+            bar.update(task, description=plain(message), completed=steps["n"])
+
+        yield report
 
 
 @app.command()
@@ -334,8 +349,8 @@ def validate(
     options = _read_options(
         kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
     )
-    with stdin_as_file(files) as read:
-        report = api.validate(read, options, _progress())
+    with stdin_as_file(files) as read, progress_bar() as progress:
+        report = api.validate(read, options, progress)
     with output_to(output_file):
         if output is TableFormat.json:
             print_json(report.to_json_dict())
@@ -394,7 +409,7 @@ def ingest(
     options = _read_options(
         kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25, covers, scope
     )
-    with stdin_as_file(paths) as read:
+    with stdin_as_file(paths) as read, progress_bar() as progress:
         result = api.ingest(
             read,
             api.Store(store),
@@ -403,7 +418,7 @@ def ingest(
             replace=replace,
             dry_run=dry_run,
             rejected_dir=rejected_dir,
-            progress=_progress(),
+            progress=progress,
         )
     if output is TableFormat.json:
         print_json(result.model_dump(mode="json") | {"report": result.report.to_json_dict()})
