@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from tests.conftest import PLAN
@@ -20,7 +21,15 @@ from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report import exports
 from veilcli.report.export_tables import ExportTables
-from veilcli.report.export_xlsx import TEXT_WIDTH, fit_columns, write_table, write_workbook
+from veilcli.report.export_xlsx import (
+    PRINT_HEIGHT,
+    TEXT_WIDTH,
+    build_workbook,
+    fit_columns,
+    sheet_title,
+    write_table,
+    write_workbook,
+)
 from veilcli.report.exports import ExportFormat
 from veilcli.report.table import Column, ColumnKind, Table
 from veilcli.store.store import Store
@@ -42,29 +51,35 @@ def test_workbook_values_formats_fills_and_charts(plan_store: tuple[Store, Path]
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Overzicht", "Thema 1", "Thema 3", "Normalisatie", "Bronnen"]
     ws = wb["Overzicht"]
-    header = [c.value for c in ws[4]]
-    assert header[:8] == ["Thema", "Indicator", "Id", "Eenheid", "Doel", "2017H1", "2018H1", "2019H1"]
-    rows = {ws.cell(r, 3).value: r for r in range(5, ws.max_row + 1) if ws.cell(r, 3).value}
+    header = [c.value for c in ws[5]]  # under a row of group headings ("Geregistreerd", ...)
+    assert header[:7] == ["Thema", "Indicator", "Eenheid", "Doel", "2017H1", "2018H1", "2019H1"]
+    assert header[-1] == "Id"  # for scripts: last, and left out of the print area
+    groups = [c.value for c in ws[4]]
+    assert groups[4] == "Geregistreerd" and "Onderliggend (na correcties)" in groups
+    rows = {ws.cell(r, len(header)).value: r for r in range(6, ws.max_row + 1) if ws.cell(r, 1).value}
     vernieling = rows["vernieling"]
     # 20 / 10,000 and 30 / 12,000 inhabitants x 1,000: 2.0 and 2.5, stored as numbers, 1 decimal
     assert (
-        ws.cell(vernieling, 6).value == pytest.approx(2.0) and ws.cell(vernieling, 6).number_format == "0.0"
+        ws.cell(vernieling, 5).value == pytest.approx(2.0) and ws.cell(vernieling, 5).number_format == "0.0"
     )
-    assert ws.cell(vernieling, 8).value == pytest.approx(2.5)
-    assert ws.cell(vernieling, 7).value is None  # no 2018H1 data: empty, not 0
+    assert ws.cell(vernieling, 7).value == pytest.approx(2.5)
+    assert ws.cell(vernieling, 6).value is None  # no 2018H1 data: empty, not 0
     change = ws.cell(vernieling, header.index("Verandering t.o.v. 2017H1") + 1)
     assert change.value == pytest.approx(0.25) and change.number_format == "+0%;-0%;0%"
     status = ws.cell(vernieling, header.index("Status") + 1)
     assert status.value == "niet behaald" and status.fill.fgColor.rgb.endswith("FFC7CE")
     fiets_status = ws.cell(rows["fiets"], header.index("Status") + 1)
     assert fiets_status.value == "behaald" and fiets_status.fill.fgColor.rgb.endswith("C6EFCE")
-    assert ws.freeze_panes == "C5" and ws.auto_filter.ref.startswith("A4:")
-    # one native chart per rate indicator of theme 1 (inbraak, fiets, vernieling, overlast)
+    assert ws.freeze_panes == "C6" and ws.auto_filter.ref.startswith("A5:")
+    # notes under the table, in the workbook's language
+    texts = [c.value for row in ws.iter_rows(min_row=vernieling + 1) for c in row if isinstance(c.value, str)]
+    assert "Opmerkingen" in texts and any("vergelijking AB: geen opgeslagen gegevens" in t for t in texts)
+    # one native chart per indicator of theme 1 (inbraak, fiets, vernieling, overlast)
     theme = wb["Thema 1"]
     assert len(theme._charts) == 4
     first = theme._charts[0]
     refs = [s.val.numRef.f for s in first.series]
-    assert len(refs) == 3 and refs[0].startswith("'Thema 1'!$B$")  # one series per period
+    assert len(refs) == 3 and refs[0].startswith("'Thema 1'!$E$")  # a series per period, under its column
     normalisation = wb["Normalisatie"]
     assert [c.value for c in normalisation[1]][:5] == [
         "Indicator",
@@ -84,7 +99,10 @@ def test_english_labels(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
     out = tmp_path / "report.xlsx"
     assert export(store, plan, out, "--lang", "en").exit_code == 0
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "Overview" and wb["Overview"]["A4"].value == "Theme"
+    assert wb.sheetnames[0] == "Overview" and wb["Overview"]["A5"].value == "Theme"
+    texts = [c.value for row in wb["Overview"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Notes" in texts and any(t.startswith("benchmark AB: no stored data") for t in texts)
+    assert any(t.startswith("p-values: two-sided exact test") for t in texts)
 
 
 def test_formula_like_text_stays_text(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
@@ -273,6 +291,10 @@ def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> 
     wijken = openpyxl.load_workbook(out)["Wijken"]
     table = {(r[0], r[4 + 2]) for r in wijken.iter_rows(min_row=2, values_only=True)}
     assert ("Noord", 0.5) in table and ("Zuid", 5) in table
+    zuid = next(r for r in wijken.iter_rows(min_row=2) if r[0].value == "Zuid")
+    assert (
+        zuid[6].number_format == "#,##0" and zuid[4].number_format == "#,##0"
+    )  # counts whole: "5", not "5.0"
 
 
 def test_csv_and_json_changes_are_percent_like_compare(
@@ -378,7 +400,8 @@ def test_the_workbook_formats_by_kind_not_by_label(tmp_path: Path) -> None:
     assert cell[2, "Δ"].value == pytest.approx(-0.25) and cell[2, "Δ"].number_format == "+0%;-0%;0%"
     assert cell[4, "Δ"].value is None
     formats = {h: cell[2, h].number_format for h in ("p", "f", "n", "e", "r", "t")}
-    assert formats == {"p": "0.000", "f": "0.000", "n": "#,##0", "e": "0.0", "r": "0.0", "t": "General"}
+    p_format = '[<0.001]"< 0.001";0.000'  # a p-value below 0.001 shows the bound, never "0.000"
+    assert formats == {"p": p_format, "f": "0.000", "n": "#,##0", "e": "#,##0.0", "r": "0.0", "t": "General"}
     assert cell[2, "x"].data_type == "s" and cell[2, "x"].value == "=1+1"  # text, never a formula
     frame = table.frame()  # for scripts: keys and codes
     assert frame["status"].to_list() == ["achieved", "monitor", "no_data"]
@@ -428,3 +451,72 @@ def test_long_text_wraps_so_the_sheet_prints_at_a_readable_scale(tmp_path: Path)
     assert ws.row_dimensions[2].height >= 15 * len(note) // (TEXT_WIDTH * 2)  # tall enough to show it
     assert ws.row_dimensions[3].height is None  # rows without long text keep their height
     assert not ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
+
+
+def _many_charts(store: Store, plan: Path, lang: str = "nl") -> ExportTables:
+    """Theme 1 with ten indicators (ten charts: several pages of them) and a long theme name."""
+    result = compare(store, period="2019H1", plan_path=plan)
+    fiets = next(i for i in result.indicators if i.id == "fiets")
+    many = [fiets.model_copy(update={"id": f"fiets_{n}", "label": f"Fiets {n}"}) for n in range(10)]
+    result = result.model_copy(
+        update={
+            "indicators": [*result.indicators, *many],
+            "themes": {1: "Veilige wijken en een heel lange naam voor dit thema", 3: "Zorg en veiligheid"},
+        }
+    )
+    return ExportTables(result, store.sources(), {}, lang)
+
+
+def test_the_workbook_prints_as_a_report(plan_store: tuple[Store, Path]) -> None:
+    """Landscape A4; table sheets fit the page width and repeat their header rows; every page has a
+    header (plan; selection) and a footer (sheet; page n of m); the print area leaves the id out."""
+    store, plan = plan_store
+    wb = build_workbook(_many_charts(store, plan))
+    themes = ["Thema 1 Veilige wijken", "Thema 3 Zorg en veiligheid"]
+    assert wb.sheetnames == ["Overzicht", *themes, "Normalisatie", "Bronnen"]
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.oddHeader.left.text == "Testplan" and "2019H1 t.o.v. 2017H1" in ws.oddHeader.right.text
+        assert ws.oddFooter.left.text == "&A" and ws.oddFooter.right.text == "Pagina &P van &N"
+        assert ws.print_area
+    for name, titles in (("Overzicht", "$4:$5"), ("Normalisatie", "$1:$1"), ("Bronnen", "$1:$1")):
+        ws = wb[name]
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == titles
+    overview = wb["Overzicht"]
+    header = [c.value for c in overview[5]]
+    last_printed = header.index("Id")  # the column before the id, 1-based
+    assert overview.print_area.endswith(f"$A$1:${get_column_letter(last_printed)}${overview.max_row}")
+
+
+def test_no_chart_is_split_by_a_page_break(plan_store: tuple[Store, Path]) -> None:
+    """Chart sheets print at the scale that fits their width (Excel ignores manual breaks under
+    "fit to width"), with a break before each row of charts that would cross the page's end."""
+    store, plan = plan_store
+    ws = build_workbook(_many_charts(store, plan))["Thema 1 Veilige wijken"]
+    scale = ws.page_setup.scale
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and 10 <= scale <= 100
+    charts = ws._charts
+    assert len(charts) == 14  # inbraak, fiets, vernieling, overlast and ten more
+    breaks = sorted(b.id for b in ws.row_breaks.brk)  # a break comes before the 0-based row ``id``
+    assert breaks, "ten charts do not fit one page"
+
+    def height(first: int, last: int) -> float:  # 0-based rows first..last-1, in points
+        return sum(ws.row_dimensions[r + 1].height or 15 for r in range(first, last))
+
+    for chart in charts:
+        top, bottom = chart.anchor._from.row, chart.anchor.to.row
+        assert not any(top < b < bottom for b in breaks), (chart.title, top, bottom, breaks)
+        page_top = max([0, *(b for b in breaks if b <= top)])
+        assert height(page_top, bottom) * scale / 100 <= PRINT_HEIGHT, chart.anchor._from.row
+    # two charts side by side, each within the printed columns
+    columns = {(c.anchor._from.col, c.anchor.to.col) for c in charts}
+    assert len(columns) == 2 and max(to for _, to in columns) <= len([c for c in ws[4] if c.value]) - 1
+
+
+def test_sheet_names_read_as_names() -> None:
+    assert sheet_title("Thema 0 Algemeen veiligheidsbeeld") == "Thema 0 Algemeen"
+    assert sheet_title("Thema 2 Ondermijning en georganiseerde criminaliteit") == "Thema 2 Ondermijning"
+    assert sheet_title("Thema 1 Veilige wijken") == "Thema 1 Veilige wijken"
+    assert sheet_title("Thema 0 Algemeen", taken=["Thema 0 Algemeen"]) == "Thema 0 Algemeen (2)"
+    assert sheet_title("Eenzeerlangwoordzonderspatiesdatnietpast") == "Eenzeerlangwoordzonderspatiesda"

@@ -54,6 +54,7 @@ class ChartBlock:
     periods: list[str]
     rows: list[tuple[str, list[float | None]]]
     id: str = ""
+    counts: bool = False  # plain counts (whole numbers), not rates
 
 
 @dataclass
@@ -121,22 +122,31 @@ class ExportTables:
         underlying change (point and range) and status; benchmarks; notes."""
         r = self.result
         c, k, w = self._column, ColumnKind, self.label
+        registered, underlying, benchmarks = (
+            w(g) for g in ("group_registered", "group_underlying", "group_benchmarks")
+        )
         columns = [
             c("theme", k.number, w("theme")),
             c("label", k.text, w("indicator")),
             c("id", k.text, w("id")),
             c(UNIT_KEY, k.label, w("unit")),
             c("goal", k.label, w("goal")),
-            *[c(period_key(p), k.value, p) for p in r.periods],
-            c("change_pct", k.percent, self.change_header()),
-            c("status", k.label, w("status"), status_fill=True),
-            c("p_value", k.p_value, w("p_value")),
-            c("significant", k.flag, w("significance"), words=(w("significant"), w("within_chance"))),
-            c("underlying_change_pct", k.percent, w("underlying_change")),
-            c("underlying_change_low_pct", k.percent, w("underlying_low")),
-            c("underlying_change_high_pct", k.percent, w("underlying_high")),
-            c("underlying_status", k.label, w("underlying_status")),
-            *[c(bench_key(n), k.percent, f"{n} {w('bench_change')}") for n in self.bench_names()],
+            *[c(period_key(p), k.value, p, group=registered) for p in r.periods],
+            c("change_pct", k.percent, self.change_header(), group=registered),
+            c("status", k.label, w("status"), status_fill=True, group=registered),
+            c("p_value", k.p_value, w("p_value"), group=registered),
+            c(
+                "significant",
+                k.flag,
+                w("significance"),
+                words=(w("significant"), w("within_chance")),
+                group=registered,
+            ),
+            c("underlying_change_pct", k.percent, w("u_after_samenloop"), group=underlying),
+            c("underlying_change_low_pct", k.percent, w("u_low"), group=underlying),
+            c("underlying_change_high_pct", k.percent, w("u_high"), group=underlying),
+            c("underlying_status", k.label, w("status"), status_fill=True, group=underlying),
+            *[c(bench_key(n), k.percent, n, group=benchmarks) for n in self.bench_names()],
             c("notes", k.notes, w("notes")),
         ]
         rows = [self._overview_row(i) for i in r.indicators if theme is None or i.theme == theme]
@@ -168,15 +178,27 @@ class ExportTables:
         return "; ".join(n.render(self.language) for n in ind.notes) or None
 
     def chart_blocks(self, theme: int) -> list[ChartBlock]:
-        """One chart per rate indicator of a theme: the area and every benchmark, per period."""
+        """One chart per indicator of a theme: the area and every benchmark with data, per period."""
         blocks = []
         for ind in self.result.indicators:
-            if ind.theme != theme or ind.unit is Unit.count:
+            if ind.theme != theme:
                 continue
-            rows = [(self.result.area, [ind.values[p] for p in self.result.periods])]
-            rows += [(name, [b.values[p] for p in self.result.periods]) for name, b in ind.benchmarks.items()]
+            periods = self.result.periods
+            rows = [(self.result.area, [ind.values[p] for p in periods])]
+            rows += [
+                (name, [b.values[p] for p in periods])
+                for name, b in ind.benchmarks.items()
+                if any(b.values[p] is not None for p in periods)
+            ]
             blocks.append(
-                ChartBlock(ind.label, ind.unit.label(self.language), self.result.periods, rows, id=ind.id)
+                ChartBlock(
+                    ind.label,
+                    ind.unit.label(self.language),
+                    self.result.periods,
+                    rows,
+                    id=ind.id,
+                    counts=ind.unit is Unit.count,
+                )
             )
         return blocks
 

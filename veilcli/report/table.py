@@ -59,6 +59,8 @@ class Column:
 
     ``status_fill``: the workbook colours each cell by its status (the goal status column).
     ``words``: how a ``flag`` column shows True and False to people.
+    ``group``: a heading over neighbouring columns ("Onderliggend" over low, high and status), so
+    their own headers can be short.
     """
 
     key: str
@@ -66,6 +68,7 @@ class Column:
     kind: ColumnKind
     status_fill: bool = False
     words: tuple[str, str] | None = None
+    group: str | None = None
 
 
 @dataclass
@@ -100,6 +103,17 @@ class Table:
     def keys(self) -> list[str]:
         """The column keys, in order."""
         return [c.key for c in self.columns]
+
+    def select(self, keys: list[str]) -> Table:
+        """The same table with only these columns, in this order (e.g. for print, notes apart)."""
+        columns = {c.key: c for c in self.columns}
+        chosen = [columns[k] for k in keys]
+        rows = [{k: row[k] for k in keys} for row in self.rows]
+        return Table(self.title, chosen, rows, self.lang, key=self.key)
+
+    def column(self, key: str) -> Column:
+        """The column with this key."""
+        return next(c for c in self.columns if c.key == key)
 
     def display(self, column: Column, value: Any) -> Any:
         """A value as people read it: members and flags as words, notes as sentences, times as text."""

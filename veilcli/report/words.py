@@ -72,6 +72,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "vs": ("vs", "t.o.v."),
     "count_only": ("no district population: counts only", "geen wijkbevolking: alleen aantallen"),
     "chart_data": ("Chart data", "Grafiekgegevens"),
+    "group_registered": ("Registered", "Geregistreerd"),
+    "group_underlying": ("Underlying (after corrections)", "Onderliggend (na correcties)"),
+    "group_benchmarks": ("Benchmarks (change)", "Vergelijking (verandering)"),
+    "u_after_samenloop": ("After samenloop", "Na samenloop"),
+    "u_low": ("Low", "Laag"),
+    "u_high": ("High", "Hoog"),
+    "notes_heading": ("Notes", "Opmerkingen"),
+    "charts_heading": (
+        "{unit}: {area} and the benchmarks per period",
+        "{unit}: {area} en de vergelijkingsgebieden per periode",
+    ),
     "page": ("Page &P of &N", "Pagina &P van &N"),
     "significance_note": (
         "p-values: two-sided exact test of equal rates (conditional binomial), period vs {baseline}, on the "
@@ -197,8 +208,12 @@ SHORT_NL: dict[Enum, str] = {
     Unit.per_1000_dwellings: "/1.000 won.",
     Unit.per_1000_youths_12_24: "/1.000 jong.",
     Unit.count: "aantal",
+    Unit.percent: "%",
+    Unit.score: "cijfer",
     Goal.decrease: "daling",
     Goal.no_increase: "niet stijgen",
+    Goal.increase: "stijging",
+    Goal.no_decrease: "niet dalen",
     Goal.none: "-",
     Status.achieved: "behaald",
     Status.not_achieved: "niet behaald",
@@ -210,5 +225,8 @@ SHORT_NL: dict[Enum, str] = {
 
 
 def short(member: Unit | Goal | Status, lang: Lang = "en") -> str:
-    """A unit, goal or status in a narrow terminal column, in ``lang``."""
-    return SHORT_NL[member] if lang == "nl" else member.short_label
+    """A unit, goal or status in a narrow terminal column, in ``lang`` (a member without a short
+    Dutch word here shows its Dutch label)."""
+    if lang == "nl":
+        return SHORT_NL.get(member) or member.label("nl")
+    return member.short_label
