@@ -12,6 +12,7 @@ class Kind(StrEnum):
     suspects = "suspects"
     counts = "counts"
     population = "population"
+    survey = "survey"  # resident-survey figures (Veiligheidsmonitor): percentages and scores
 
 
 class CompareBy(StrEnum):

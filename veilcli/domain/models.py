@@ -1,4 +1,4 @@
-"""Pydantic models: the four dataset kinds, validation findings, mapping files, the manifest.
+"""Pydantic models: the five dataset kinds, validation findings, mapping files, the manifest.
 
 The dataset models describe one canonical row each. They are the contract (their JSON
 Schemas live in ``schemas/``) and the source of the column specs the vectorised validator
@@ -25,6 +25,8 @@ class SourceFormat(StrEnum):
     cbs_kerncijfers = "cbs-kerncijfers"
     cbs_wijkbuurtkaart = "cbs-wijkbuurtkaart"
     statline_table_view = "statline-table-view"
+    cbs_veiligheidsmonitor = "cbs-veiligheidsmonitor"
+    wijkmonitor = "wijkmonitor"
     veilcli_canonical = "veilcli-canonical"
 
 
@@ -315,11 +317,117 @@ class Population(BaseModel):
     )
 
 
+class Survey(BaseModel):
+    """One published survey figure (Veiligheidsmonitor): an indicator in an area and a survey year.
+
+    ``value``, ``lower`` and ``upper`` are decimal numbers (``14,3`` or ``14.3``). The validator
+    checks them and the store keeps them as written (its column types have no decimal type yet);
+    ``veilcli.analysis.survey`` reads them as numbers.
+    """
+
+    model_config = ConfigDict(title="survey")
+
+    year: int = column(
+        "Jaar",
+        "Meetjaar",
+        "Onderzoeksjaar",
+        "Peiljaar",
+        "Year",
+        "Survey year",
+        required=True,
+        ge=1990,
+        le=2100,
+        description="Survey year (the Veiligheidsmonitor is held in the autumn of its year).",
+    )
+    area: str = column(
+        "Gebied",
+        "Regio",
+        "RegioS",
+        "Wijk",
+        "Wijknaam",
+        "Gemeente",
+        "Area",
+        "District",
+        required=True,
+        description="Municipality or district (wijk): name or CBS code (GM0034, WK003401).",
+    )
+    indicator_code: str = column(
+        "Indicator code",
+        "Indicatorcode",
+        "Code indicator",
+        "Indicator ID",
+        "Onderwerpcode",
+        "Indicator",
+        required=True,
+        description="Stable code of the survey indicator (e.g. VoeltZichWeleensOnveiligInBuurt).",
+    )
+    indicator_label: str | None = column(
+        "Indicator label",
+        "Indicatornaam",
+        "Omschrijving indicator",
+        "Onderwerp",
+        "Vraag",
+        description="The indicator in words, as published.",
+    )
+    unit: str | None = column(
+        "Eenheid",
+        "Unit",
+        "Maat",
+        description="percent (%, percentage) or score (rapportcijfer, schaalscore); empty: told by the plan.",
+    )
+    value: float = column(
+        "Waarde",
+        "Percentage",
+        "Score",
+        "Rapportcijfer",
+        "Cijfer",
+        "Value",
+        required=True,
+        parser="text",
+        description="The published figure: a percentage (0-100) or a score (e.g. a 1-10 mark).",
+    )
+    lower: float | None = column(
+        "Ondergrens",
+        "Ondergrens 95%",
+        "Ondergrens 95%-interval",
+        "Betrouwbaarheidsmarge ondergrens",
+        "Lower bound",
+        "Lower",
+        parser="text",
+        description="Lower bound of the published 95% interval.",
+    )
+    upper: float | None = column(
+        "Bovengrens",
+        "Bovengrens 95%",
+        "Bovengrens 95%-interval",
+        "Betrouwbaarheidsmarge bovengrens",
+        "Upper bound",
+        "Upper",
+        parser="text",
+        description="Upper bound of the published 95% interval.",
+    )
+    respondents: int | None = column(
+        "Aantal respondenten",
+        "Respondenten",
+        "Aantal waarnemingen",
+        "Ongewogen aantal",
+        "Respondents",
+        ge=1,
+        description="Number of respondents the figure rests on.",
+    )
+    municipality: str | None = column(
+        "Gemeentenaam",
+        "Municipality",
+        description="The municipality a district row belongs to, when the file tells it.",
+    )
+
+
 DATASET_MODELS: dict[Kind, type[BaseModel]] = {
     Kind.registrations: Registration,
     Kind.suspects: Suspect,
     Kind.counts: Count,
     Kind.population: Population,
+    Kind.survey: Survey,
 }
 
 # Rows of a kind are unique on this key; a second row with the same key is a finding.
@@ -334,6 +442,7 @@ DATASET_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.suspects: (),
     Kind.counts: ("period", "area", "category_code"),
     Kind.population: ("year", "area"),
+    Kind.survey: ("year", "area", "indicator_code"),
 }
 
 

@@ -17,6 +17,7 @@ import polars as pl
 from veilcli.domain.classification import normalise_code, open_data_codes, registration_codes
 from veilcli.domain.models import DATASET_KEYS, DATASET_ONE_OF, Kind, Severity
 from veilcli.sources.columns import ColumnSpec, ColumnType
+from veilcli.sources.formats.survey_values import PERCENT, SCORE, UNIT_WORDS, decimal_expr, unit_expr
 
 MIN_DATE = dt.date(1990, 1, 1)
 # Marks of statistical tables for a figure that is not given: "." (not available / suppressed)
@@ -24,9 +25,13 @@ MIN_DATE = dt.date(1990, 1, 1)
 # zero and is not accepted: write 0.)
 SUPPRESSED_MARKS = (".", "x", "X")
 # Kinds of statistical tables: their number cells may hold a "not given" mark.
-STATISTICAL_KINDS = frozenset({Kind.counts, Kind.population})
-# A required column whose empty or marked cells are a warning of the kind's own (``_count_given``).
-_OWN_SUPPRESSION = {Kind.counts: "count"}
+STATISTICAL_KINDS = frozenset({Kind.counts, Kind.population, Kind.survey})
+# A required column whose empty or marked cells are a warning of the kind's own (``_count_given``,
+# ``_survey_value_given``).
+_OWN_SUPPRESSION = {Kind.counts: "count", Kind.survey: "value"}
+# Survey figures: decimal columns, and the scale of each unit (a score is a 1-10 mark or a 0-10 scale).
+SURVEY_DECIMALS = ("value", "lower", "upper")
+SURVEY_SCALES = {PERCENT: (0.0, 100.0), SCORE: (0.0, 10.0)}
 
 
 @dataclass
@@ -199,6 +204,87 @@ def _internet_within_count(ctx: CheckContext) -> Iterator[Check]:
         )
 
 
+def _survey_value_given(ctx: CheckContext) -> Iterator[Check]:
+    """An empty or marked survey figure was not published (too few respondents): a warning, kept as
+    unknown."""
+    text = pl.col("__text_value")
+    yield Check(
+        "suppressed_value",
+        "value",
+        text.is_null() | text.is_in(SUPPRESSED_MARKS),
+        "figure not published (empty or '.'): kept as unknown",
+        severity=Severity.warning,
+    )
+
+
+def _survey_numbers(ctx: CheckContext) -> Iterator[Check]:
+    """Figures and bounds are decimals (``14,3`` or ``14.3``); a unit is a known word."""
+    for name in SURVEY_DECIMALS:
+        if name not in ctx.mapping:
+            continue
+        text = pl.col(f"__text_{name}")
+        yield Check(
+            "invalid_number",
+            name,
+            text.is_not_null() & ~text.is_in(SUPPRESSED_MARKS) & decimal_expr(text).is_null(),
+            "not a number",
+            "write decimals as 14,3 or 14.3",
+        )
+    if "unit" in ctx.mapping:
+        text = pl.col("__text_unit")
+        yield Check(
+            "unknown_unit",
+            "unit",
+            text.is_not_null() & unit_expr(text).is_null(),
+            "unknown unit",
+            f"use one of {', '.join(sorted(UNIT_WORDS))}",
+        )
+
+
+def _survey_scale(ctx: CheckContext) -> Iterator[Check]:
+    """A percentage (or a figure of unknown unit) outside 0-100, a score outside 0-10."""
+    unit = unit_expr(pl.col("__text_unit"))
+    for name in SURVEY_DECIMALS:
+        if name not in ctx.mapping:
+            continue
+        number = decimal_expr(pl.col(f"__text_{name}"))
+        low, high = SURVEY_SCALES[PERCENT]
+        yield Check(
+            "out_of_range",
+            name,
+            (unit.is_null() | (unit == PERCENT)) & ((number < low) | (number > high)),
+            "percentage outside 0-100",
+        )
+        low, high = SURVEY_SCALES[SCORE]
+        yield Check(
+            "out_of_range",
+            name,
+            (unit == SCORE) & ((number < low) | (number > high)),
+            "score outside 0-10 (a 1-10 mark or a 0-10 scale score)",
+        )
+
+
+def _survey_bounds(ctx: CheckContext) -> Iterator[Check]:
+    """The published interval contains the figure; both bounds or neither."""
+    if "lower" not in ctx.mapping and "upper" not in ctx.mapping:
+        return
+    value, lower, upper = (decimal_expr(pl.col(f"__text_{c}")) for c in SURVEY_DECIMALS)
+    yield Check(
+        "bounds_exclude_value",
+        "value",
+        (lower > value) | (upper < value) | (lower > upper),
+        "the 95% interval (lower, upper) does not contain the figure",
+        "check the columns: lower bound <= figure <= upper bound",
+    )
+    yield Check(
+        "missing_value",
+        "lower" if "lower" in ctx.mapping else "upper",
+        lower.is_null() != upper.is_null(),
+        "only one bound of the interval given",
+        "give both bounds of the 95% interval, or neither",
+    )
+
+
 def _one_of_given(ctx: CheckContext) -> Iterator[Check]:
     """Each row gives at least one of the kind's ``DATASET_ONE_OF`` columns."""
     one_of = DATASET_ONE_OF[ctx.kind]
@@ -244,6 +330,7 @@ KIND_CHECKS: dict[Kind, tuple[KindRule, ...]] = {
     Kind.suspects: (_known_codes, _one_of_given, _unique_key),
     Kind.counts: (_open_data_codes, _count_given, _internet_within_count, _unique_key),
     Kind.population: (_one_of_given, _unique_key),
+    Kind.survey: (_survey_value_given, _survey_numbers, _survey_scale, _survey_bounds, _unique_key),
 }
 
 

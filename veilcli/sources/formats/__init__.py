@@ -14,6 +14,10 @@ canonical, and ``--kind`` skips the formats of other kinds):
   options ``KerncijfersOptions`` (``--year``, ``--youth-from-15-25``).
 - ``cbs-wijkbuurtkaart`` (``cbs_wijkbuurtkaart.py``): the CBS "Wijk- en buurtkaart" attribute table
   -> population; options ``WijkBuurtkaartOptions`` (the same ``--year``, ``--youth-from-15-25``).
+- ``cbs-veiligheidsmonitor`` (``cbs_veiligheidsmonitor.py``): a CBS Veiligheidsmonitor TypedDataSet
+  (``Marges``, ``RegioS``, ``Perioden``, numbered measures) -> survey.
+- ``wijkmonitor`` (``wijkmonitor.py``): a municipal wijkmonitor export (district, indicator, figure,
+  bounds or margin, respondents) -> survey.
 - ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
   aliases (``veilcli schema``) or a ``--map`` file.
 
@@ -31,12 +35,14 @@ from veilcli.domain.classification import NUISANCE_TOTAL_CODE
 from veilcli.domain.models import ColumnMap, FileReport, Kind, SourceFormat
 from veilcli.sources.formats.bvh_extract import BvhExtract
 from veilcli.sources.formats.cbs_kerncijfers import CbsKerncijfers, KerncijfersOptions
+from veilcli.sources.formats.cbs_veiligheidsmonitor import CbsVeiligheidsmonitor
 from veilcli.sources.formats.cbs_wijkbuurtkaart import CbsWijkBuurtkaart, WijkBuurtkaartOptions
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
 from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
 from veilcli.sources.formats.table_view import TableView
 from veilcli.sources.formats.veilcli_canonical import Canonical, CanonicalOptions
+from veilcli.sources.formats.wijkmonitor import Wijkmonitor
 from veilcli.sources.table import RawTable
 
 __all__ = [
@@ -57,6 +63,7 @@ __all__ = [
 # The formats a table is tried against, in order; the canonical format takes the rest.
 FORMATS: tuple[InputFormat[Any], ...] = (BvhExtract(), OpenDataOData(), OpenDataLabels(), CbsKerncijfers())
 FORMATS += (CbsWijkBuurtkaart(),)
+FORMATS += (CbsVeiligheidsmonitor(), Wijkmonitor())  # survey figures (Veiligheidsmonitor)
 FORMATS += (TableView(),)  # a StatLine table view (read without header detection; table_view.py)
 CANONICAL = Canonical()
 
