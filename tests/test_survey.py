@@ -1,17 +1,33 @@
-"""The survey kind (issue 15): its layouts read from fixtures in their real form, and its findings."""
+"""Survey indicators (issue 15): the survey kind and its layouts, its findings, the tests fit for
+survey figures worked out by hand, the latest-survey-year rule, and a plan with survey goals."""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from veilcli.analysis.compare import compare
+from veilcli.analysis.goals import (
+    Status,
+    interval_se,
+    intervals_z,
+    normal_two_sided,
+    status,
+    two_proportions_z,
+)
+from veilcli.analysis.survey import latest_year
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceFormat
+from veilcli.domain.plans import Goal, Indicator, Unit
 from veilcli.sources.formats import recognise
 from veilcli.sources.readers import read_tables
 from veilcli.sources.validate import ValidatedTable, validate_table
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
 
 # A CBS Veiligheidsmonitor TypedDataSet as the OData API serves it (table 85146NED, "Sociale veiligheid;
 # regio"): padded RegioS codes, JJ00 periods, one record per margin (MW00000 value, MOG0095 / MBG0095 the
@@ -129,3 +145,180 @@ def test_findings(tmp_path: Path) -> None:
     messages = {(i.code, i.row): i.message for i in report.issues}
     assert messages[("out_of_range", 4)] == "percentage outside 0-100"
     assert messages[("out_of_range", 8)] == "below 1"
+
+
+def test_two_proportion_test_by_hand() -> None:
+    # 20% of 400 in the baseline, 15% of 500 now. Pooled p = (80 + 75) / 900 = 0.172222;
+    # SE = sqrt(0.172222 x 0.827778 x (1/400 + 1/500)) = sqrt(0.142562 x 0.0045) = 0.0253284;
+    # z = (0.15 - 0.20) / 0.0253284 = -1.97407; two-sided p = 2 x (1 - Phi(1.97407)) = 0.04838.
+    z = two_proportions_z(0.20, 400, 0.15, 500)
+    assert z == pytest.approx(-1.97407, abs=1e-5)
+    assert normal_two_sided(z) == pytest.approx(0.04838, abs=1e-5)
+    assert two_proportions_z(0.2, 0, 0.1, 10) is None  # n below 1: untestable
+
+
+def test_interval_test_by_hand() -> None:
+    # 18.2 [16.4, 20.0] in 2017, 15.0 [13.4, 16.6] in 2019. SE = width / 3.92: 3.6 / 3.92 = 0.918367 and
+    # 3.2 / 3.92 = 0.816327; SE of the difference sqrt(0.843399 + 0.666389) = 1.228734;
+    # z = -3.2 / 1.228734 = -2.60430; p = 2 x (1 - Phi(2.60430)) = 0.009206.
+    assert interval_se(16.4, 20.0) == pytest.approx(0.918367, abs=1e-6)
+    z = intervals_z(18.2, 16.4, 20.0, 15.0, 13.4, 16.6)
+    assert z == pytest.approx(-2.60430, abs=1e-5)
+    assert normal_two_sided(z) == pytest.approx(0.009206, abs=1e-6)
+
+
+def test_survey_goal_statuses() -> None:
+    assert status(Goal.increase, 7.1, 6.9) is Status.achieved
+    assert status(Goal.increase, 6.9, 6.9) is Status.not_achieved
+    assert status(Goal.no_decrease, 6.9, 6.9) is Status.achieved
+    assert status(Goal.no_decrease, 6.8, 6.9) is Status.not_achieved
+
+
+def test_latest_survey_year_rule() -> None:
+    assert latest_year([2015, 2017, 2019], 2019) == 2019
+    assert latest_year([2015, 2017, 2019], 2018) == 2017
+    assert latest_year([2015, 2017, 2019], 2014) is None
+
+
+def test_survey_indicators_need_survey_units() -> None:
+    base = {"id": "x", "theme": 1, "label": "x", "categories": ["onveilig"]}
+    Indicator.model_validate(base | {"kind": "survey", "unit": "percent", "goal": "decrease"})
+    with pytest.raises(ValueError):
+        Indicator.model_validate(base | {"kind": "survey", "unit": "count", "goal": "decrease"})
+    with pytest.raises(ValueError):
+        Indicator.model_validate(base | {"categories": ["1.1.1"], "unit": "percent", "goal": "decrease"})
+    with pytest.raises(ValueError):
+        Indicator.model_validate(base | {"categories": ["1.1.1"], "unit": "count", "goal": "increase"})
+
+
+PLAN = """
+name = "Testplan"
+area = "Testdorp"
+baseline = 2017
+
+[[indicators]]
+id = "inbraak"
+theme = 1
+label = "Inbraak"
+categories = ["1.1.1"]
+unit = "count"
+goal = "decrease"
+
+[[indicators]]
+id = "onveilig_buurt"
+theme = 1
+label = "Voelt zich wel eens onveilig in de buurt"
+kind = "survey"
+categories = ["onveilig"]
+unit = "percent"
+goal = "decrease"
+
+[[indicators]]
+id = "cijfer_veiligheid"
+theme = 1
+label = "Rapportcijfer veiligheid buurt"
+kind = "survey"
+categories = ["cijfer"]
+unit = "score"
+goal = "increase"
+"""
+
+
+@pytest.fixture
+def survey_store(tmp_path: Path) -> tuple[Store, Path]:
+    """Testdorp: burglaries in the wijken Haven and Stad in 2017H1 and 2019H1; survey figures for the
+    municipality (2016, 2017, 2019: intervals for the percentage, n only for the mark) and per wijk."""
+    rows = ["Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijk"]
+    burglaries = [("2017-01-02", "Haven"), ("2017-06-28", "Stad"), ("2017-03-01", "Haven")]
+    burglaries += [("2019-01-02", "Haven"), ("2019-06-28", "Stad")]
+    for n, (date, wijk) in enumerate(burglaries):
+        rows.append(f"R{n};{date};1.1.1;Testdorp;{wijk}")
+    (tmp_path / "reg.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "enquete.csv").write_text(
+        "Jaar;Gebied;Indicator code;Waarde;Eenheid;Ondergrens;Bovengrens;Aantal respondenten\n"
+        "2016;Testdorp;onveilig;25,0;%;;;600\n"
+        "2017;Testdorp;onveilig;18,2;%;16,4;20,0;900\n"
+        "2019;Testdorp;onveilig;15,0;%;13,4;16,6;1000\n"
+        "2017;Testdorp;cijfer;6,9;rapportcijfer;;;900\n"
+        "2019;Testdorp;cijfer;7,1;rapportcijfer;;;1000\n"
+        "2017;Haven;onveilig;20,0;%;;;400\n"
+        "2019;Haven;onveilig;15,0;%;;;500\n"
+        "2017;Stad;onveilig;10,0;%;;;300\n",
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "store")
+    assert ingest_paths([tmp_path / "reg.csv", tmp_path / "enquete.csv"], store, ReadOptions()).stored
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN, encoding="utf-8")
+    return store, plan
+
+
+def test_plan_with_survey_goals(survey_store: tuple[Store, Path]) -> None:
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan)
+    ind = {i.id: i for i in result.indicators}
+    unsafe = ind["onveilig_buurt"]
+    assert unsafe.survey is not None and unsafe.source == "survey"
+    # 2019H1 takes the 2019 survey, the baseline 2017 the 2017 survey (not 2016); 2018H1 still 2017
+    assert (unsafe.survey.year, unsafe.survey.baseline_year) == (2019, 2017)
+    assert unsafe.survey.years == {"2017H1": 2017, "2018H1": 2017, "2019H1": 2019}
+    assert unsafe.values == {"2017H1": 18.2, "2018H1": 18.2, "2019H1": 15.0}
+    # 18.2% -> 15.0%: -3.2 percentage points, a decrease: achieved; the interval test (by hand above)
+    assert unsafe.survey.change == pytest.approx(-3.2) and unsafe.survey.change_unit == "percentage_points"
+    assert unsafe.change_pct is None and unsafe.status is Status.achieved
+    assert unsafe.survey.test == "intervals" and unsafe.p_value == pytest.approx(0.009206, abs=1e-6)
+    assert unsafe.significant is True
+    codes = [n.code for n in unsafe.notes]
+    assert codes == ["survey_years", "survey_test_intervals"]
+    assert "2019" in unsafe.notes[0].message and "2017" in unsafe.notes[0].message
+    # the mark: 6.9 -> 7.1, +0.2 points, goal increase: achieved; a score without intervals is untested
+    mark = ind["cijfer_veiligheid"]
+    assert mark.status is Status.achieved and mark.survey is not None
+    assert mark.survey.change == pytest.approx(0.2) and mark.survey.change_unit == "points"
+    assert mark.survey.test == "none" and mark.p_value is None and mark.significant is None
+    # registered indicators are unchanged: no survey key in their JSON
+    dumped = result.model_dump(mode="json")
+    assert "survey" not in dumped["indicators"][0] and "survey" in dumped["indicators"][1]
+
+
+def test_same_survey_year_is_no_data(survey_store: tuple[Store, Path]) -> None:
+    store, plan = survey_store
+    result = compare(store, period="2018H1", baseline=2017, plan_path=plan)
+    unsafe = next(i for i in result.indicators if i.id == "onveilig_buurt")
+    assert unsafe.status is Status.no_data and unsafe.survey is not None
+    assert (unsafe.survey.year, unsafe.survey.baseline_year) == (2017, 2017)
+    assert [n.code for n in unsafe.notes] == ["survey_same_year"]
+
+
+def test_districts_carry_survey_beside_registered(survey_store: tuple[Store, Path]) -> None:
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan, by="district")
+    assert result.districts is not None
+    districts = {d.district: {i.id: i for i in d.indicators} for d in result.districts}
+    haven = districts["Haven"]
+    assert haven["inbraak"].counts == {"2017H1": 2, "2018H1": 0, "2019H1": 1}  # one source covers 2018H1 too
+    # 20% of 400 -> 15% of 500: the two-proportion test by hand (z = -1.97407, p = 0.04838)
+    unsafe = haven["onveilig_buurt"]
+    assert unsafe.survey is not None and unsafe.survey.test == "two_proportions"
+    assert unsafe.survey.z == pytest.approx(-1.97407, abs=1e-5)
+    assert unsafe.p_value == pytest.approx(0.04838, abs=1e-5) and unsafe.status is Status.achieved
+    assert [n.code for n in unsafe.notes] == ["survey_years", "survey_test_proportions"]
+    stad = districts["Stad"]["onveilig_buurt"]  # no 2019 survey for Stad
+    assert stad.status is Status.no_data and stad.survey is not None and stad.survey.year == 2017
+    assert (
+        "cijfer_veiligheid" in districts["Stad"]
+        and districts["Stad"]["cijfer_veiligheid"].status is Status.no_data
+    )
+
+
+def test_csv_table_has_survey_rows(survey_store: tuple[Store, Path]) -> None:
+    store, plan = survey_store
+    table = compare(store, period="2019H1", baseline=2017, plan_path=plan).to_table()
+    row = table.filter(pl.col("id") == "onveilig_buurt", pl.col("period") == "2019H1").row(0, named=True)
+    assert row["value"] == 15.0 and row["status"] == "achieved" and row["count"] is None
+    assert math.isclose(row["p_value"], 0.009206, abs_tol=1e-6)
+
+
+def test_units_and_goals_have_words() -> None:
+    assert Unit.percent.label("nl") == "% van de inwoners" and Unit.score.short_label == "score"
+    assert Goal.no_decrease.label("nl") == "niet laten dalen" and Goal.increase.label("en") == "increase"

@@ -31,6 +31,7 @@ from veilcli.analysis.indicators import (
 )
 from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, aggregate_suspects
 from veilcli.analysis.selection import comparison_periods, latest_complete_period, require_known_area
+from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy
 from veilcli.domain.classification import to_category
 from veilcli.domain.geography import splits, territory
@@ -113,6 +114,13 @@ class IndicatorResult(BaseModel):
     underlying: Underlying | None = Field(description="Null under --raw.")
     benchmarks: dict[str, BenchmarkResult]
     notes: list[Note] = Field(default_factory=list)
+    survey: SurveyResult | None = Field(
+        None,
+        exclude_if=lambda v: v is None,
+        description="Survey indicators only (left out of the JSON otherwise): the survey years compared, the "
+        "figures with their intervals, the change in change_unit and its test. Their values are the survey "
+        "figures, counts and underlying are null, change_pct is null (see survey.change).",
+    )
 
 
 class DistrictResult(BaseModel):
@@ -339,6 +347,8 @@ def compare(
     _require_data(tables, area, labels, store)
     _check_benchmarks(tables, store, loaded_plan, indicators)
     context = Evaluator(tables, labels, loaded_plan, rules, raw, lang)
+    if any(i.kind is Kind.survey for i in indicators):
+        context.survey_rows = survey_rows(store)
     results = [context.indicator(i, [area], with_benchmarks=True) for i in indicators]
     districts = None
     if CompareBy(by) is CompareBy.district:
@@ -379,6 +389,8 @@ class Evaluator:
         districts: bool = False,
     ) -> None:
         self.districts = districts  # districts have no merger history: no territory of today
+        self.survey_rows: pl.DataFrame | None = None  # survey figures, when the plan has survey indicators
+        self.municipality: str | None = None  # the area whose districts these are (survey rows may say)
         self.tables, self.labels, self.plan, self.rules, self.raw, self.lang = (
             tables,
             labels,
@@ -396,6 +408,8 @@ class Evaluator:
         return series(self.tables, indicator, self._points(indicator, areas))
 
     def indicator(self, indicator: Indicator, areas: list[str], with_benchmarks: bool) -> IndicatorResult:
+        if indicator.kind is Kind.survey:
+            return self._survey(indicator, areas[0])
         labels, tables = self.labels, self.tables
         points = self._points(indicator, areas)
         rows = {r["period"]: r for r in series(tables, indicator, points).to_dicts()}
@@ -433,6 +447,30 @@ class Evaluator:
             underlying=underlying,
             benchmarks=benchmarks,
             notes=notes,
+        )
+
+    def _survey(self, indicator: Indicator, area: str) -> IndicatorResult:
+        """A survey indicator (``analysis/survey.py``): survey figures, the survey test, no benchmarks."""
+        rows = self.survey_rows if self.survey_rows is not None else pl.DataFrame(schema=SURVEY_SCHEMA)
+        found = evaluate(rows, indicator, area, self.labels, self.lang, self.municipality)
+        return IndicatorResult(
+            id=indicator.id,
+            theme=indicator.theme,
+            label=indicator.label,
+            unit=indicator.unit,
+            goal=indicator.goal,
+            counts=dict.fromkeys(self.labels),
+            values=found.values,
+            change_pct=None,
+            status=found.status,
+            p_value=found.p_value,
+            significant=found.significant,
+            coverage=found.coverage,
+            source="survey",
+            underlying=None,
+            benchmarks={},
+            notes=found.notes,
+            survey=found.result,
         )
 
     def _points(self, indicator: Indicator, areas: list[str]) -> dict[str, list[Point]]:
@@ -686,6 +724,8 @@ def _districts(
     """Registration indicators per district of the area; rates where district population is stored."""
     tables = build_tables(store, [area], rules, unit, labels, plan, by_district_of=area)
     context = Evaluator(tables, labels, plan, rules, raw, lang, districts=True)
+    if any(i.kind is Kind.survey for i in indicators):
+        context.survey_rows, context.municipality = survey_rows(store), area
     names = sorted(tables.span_area)
     populated = set(tables.population["area"].to_list())
     results = []
@@ -700,6 +740,10 @@ def _districts(
                 result.notes.append(context.note("district_no_population"))
             if name == DISTRICT_UNKNOWN:
                 result.notes.append(context.note("district_unknown"))
+        # Objective beside subjective: the district's survey figures after its registered rates.
+        district_indicators += [
+            context.indicator(i, [name], with_benchmarks=False) for i in indicators if i.kind is Kind.survey
+        ]
         results.append(
             DistrictResult(district=name, has_population=name in populated, indicators=district_indicators)
         )

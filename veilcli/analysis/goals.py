@@ -56,7 +56,8 @@ def change_pct(value: float | None, baseline: float | None) -> float | None:
 
 
 def status(goal: Goal, value: float | None, baseline: float | None) -> Status:
-    """decrease: achieved when the value fell; no_increase: when it did not rise; no goal: monitor.
+    """decrease: achieved when the value fell; no_increase: when it did not rise; increase: when it rose;
+    no_decrease: when it did not fall; no goal: monitor.
 
     Judged on the values, so a baseline of 0 (a rare offence) still has a status even though its
     change in % is undefined; a missing value or baseline is ``no_data``.
@@ -66,7 +67,12 @@ def status(goal: Goal, value: float | None, baseline: float | None) -> Status:
     if not _known(value) or not _known(baseline):
         return Status.no_data
     assert value is not None and baseline is not None
-    achieved = value < baseline if goal is Goal.decrease else value <= baseline
+    achieved = {
+        Goal.decrease: value < baseline,
+        Goal.no_increase: value <= baseline,
+        Goal.increase: value > baseline,
+        Goal.no_decrease: value >= baseline,
+    }[goal]
     return Status.achieved if achieved else Status.not_achieved
 
 
@@ -187,3 +193,38 @@ def binomial_two_sided(k: int, n: int, p: float) -> float:
         return min(1.0, float(bdtrc(k - 1, n, p)))
     last = _boundary(0, end, d, increasing=True, n=n, p=p)
     return min(1.0, float(bdtr(last, n, p)) + float(bdtrc(k - 1, n, p)))
+
+
+# --- survey figures ----------------------------------------------------------------------------
+
+Z_95 = 1.96  # the normal quantile of a published two-sided 95% interval
+
+
+def normal_two_sided(z: float) -> float:
+    """Two-sided p-value of a standard normal statistic."""
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def two_proportions_z(p1: float, n1: float, p2: float, n2: float) -> float | None:
+    """z of the difference of two independent proportions (0..1) with the pooled standard error,
+    ``(p2 - p1) / sqrt(p (1 - p) (1/n1 + 1/n2))``, ``p = (p1 n1 + p2 n2) / (n1 + n2)`` (the test of
+    equal proportions); None when it is undefined (n below 1, or p 0 or 1 in both)."""
+    if n1 < 1 or n2 < 1:
+        return None
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return None if se == 0 else (p2 - p1) / se
+
+
+def interval_se(lower: float, upper: float) -> float:
+    """The standard error a published 95% interval implies: ``(upper - lower) / (2 x 1.96)``."""
+    return (upper - lower) / (2 * Z_95)
+
+
+def intervals_z(
+    value1: float, lower1: float, upper1: float, value2: float, lower2: float, upper2: float
+) -> float | None:
+    """z of the difference of two independent estimates from their published 95% intervals:
+    ``(v2 - v1) / sqrt(se1^2 + se2^2)``; None when both intervals have no width."""
+    se = math.hypot(interval_se(lower1, upper1), interval_se(lower2, upper2))
+    return None if se == 0 else (value2 - value1) / se

@@ -120,6 +120,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "registrations without a district are shown as '(district unknown)'",
         "registraties zonder wijk staan onder '(wijk onbekend)'",
     ),
+    "survey_years": (
+        "survey {year} (the latest in or before {period}) against survey {baseline_year} (the latest in or "
+        "before the baseline {baseline})",
+        "enquête {year} (de laatste in of voor {period}) tegenover enquête {baseline_year} (de laatste in of "
+        "voor het peiljaar {baseline})",
+    ),
+    "survey_same_year": (
+        "no survey after {year}: {period} and the baseline {baseline} have the same survey year, nothing to "
+        "compare",
+        "geen enquête na {year}: {period} en het peiljaar {baseline} hebben hetzelfde enquêtejaar, niets te "
+        "vergelijken",
+    ),
+    "survey_no_data": (
+        "no survey figure {indicator} for {area} in or before {period}",
+        "geen enquêtecijfer {indicator} voor {area} in of voor {period}",
+    ),
+    "survey_test_intervals": (
+        "test: z-test of the difference with standard errors from the published 95% intervals "
+        "((upper - lower) / 3.92), which include the survey's weighting; z = {z:.2f}",
+        "toets: z-toets van het verschil met standaardfouten uit de gepubliceerde 95%-intervallen "
+        "((boven - onder) / 3,92), die de weging van de enquête meenemen; z = {z:.2f}",
+    ),
+    "survey_test_proportions": (
+        "test: two-proportion z-test from the respondents (n = {n_baseline} and {n}); no published "
+        "intervals, so the survey's weighting is not in it (the test is too confident); z = {z:.2f}",
+        "toets: z-toets voor twee proporties uit de respondentaantallen (n = {n_baseline} en {n}); geen "
+        "gepubliceerde intervallen, dus zonder de weging van de enquête (de toets is te zeker); z = {z:.2f}",
+    ),
+    "survey_untested": (
+        "no test: a {unit} needs the published 95% intervals (or, for a percentage, the respondents)",
+        "geen toets: een {unit} vraagt de gepubliceerde 95%-intervallen (of, bij een percentage, de "
+        "respondentaantallen)",
+    ),
 }
 
 

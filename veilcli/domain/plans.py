@@ -34,6 +34,8 @@ class Unit(StrEnum):
     per_1000_dwellings = "per_1000_dwellings"
     per_1000_youths_12_24 = "per_1000_youths_12_24"
     count = "count"  # type: ignore[assignment]  # the member, not str.count
+    percent = "percent"  # survey: a share of respondents, 0-100; changes in percentage points
+    score = "score"  # survey: a mark or scale score (1-10, 0-10); changes in points
 
     @property
     def denominator(self) -> str | None:
@@ -43,7 +45,14 @@ class Unit(StrEnum):
             Unit.per_1000_dwellings: "dwellings",
             Unit.per_1000_youths_12_24: "youths_12_24",
             Unit.count: None,
+            Unit.percent: None,
+            Unit.score: None,
         }[self]
+
+    @property
+    def survey(self) -> bool:
+        """Whether this is a survey unit (percent, score): figures from the ``survey`` kind."""
+        return self in (Unit.percent, Unit.score)
 
     def label(self, lang: Lang = DEFAULT_LANG) -> str:
         """The unit in words for reports: "per 1,000 inhabitants", "per 1.000 inwoners"."""
@@ -60,6 +69,8 @@ class Goal(StrEnum):
 
     decrease = "decrease"
     no_increase = "no_increase"
+    increase = "increase"  # e.g. the share feeling safe, a safety mark
+    no_decrease = "no_decrease"
     none = "none"
 
     def label(self, lang: Lang = DEFAULT_LANG) -> str:
@@ -98,10 +109,14 @@ UNIT_LABELS: dict[Unit, Labels] = {
         "short": "/1,000 youths",
     },
     Unit.count: {"en": "count", "nl": "aantal", "short": "count"},
+    Unit.percent: {"en": "% of residents", "nl": "% van de inwoners", "short": "%"},
+    Unit.score: {"en": "score", "nl": "rapportcijfer", "short": "score"},
 }
 GOAL_LABELS: dict[Goal, Labels] = {
     Goal.decrease: {"en": "decrease", "nl": "daling", "short": "decrease"},
     Goal.no_increase: {"en": "no increase", "nl": "niet laten stijgen", "short": "no increase"},
+    Goal.increase: {"en": "increase", "nl": "stijging", "short": "increase"},
+    Goal.no_decrease: {"en": "no decrease", "nl": "niet laten dalen", "short": "no decrease"},
     Goal.none: {"en": "none (monitor)", "nl": "geen (monitor)", "short": "-"},
 }
 
@@ -118,7 +133,9 @@ class Indicator(BaseModel):
     categories: list[str] = Field(
         min_length=1,
         description='Category codes; prefixes like "1.4.*"; "crime" = every crime category; '
-        '"nuisance" = every nuisance code. For kind "counts" any code as stored (e.g. "huisverbod").',
+        '"nuisance" = every nuisance code. For kind "counts" any code as stored (e.g. "huisverbod"); '
+        'for kind "survey" the survey indicator code as stored (one), e.g. '
+        '"VoeltZichWeleensOnveiligInBuurt".',
     )
     age: tuple[int, int] | None = Field(
         None, description="Inclusive age range (suspects only), e.g. [12, 24]."
@@ -132,6 +149,16 @@ class Indicator(BaseModel):
             raise ValueError("age applies to suspects only")
         if self.kind is Kind.population:
             raise ValueError("an indicator cannot count population rows")
+        if (self.kind is Kind.survey) != self.unit.survey:
+            raise ValueError(
+                'kind "survey" goes with unit "percent" or "score", and those units with kind "survey"'
+            )
+        if self.kind is Kind.survey:
+            if len(self.categories) != 1:
+                raise ValueError("a survey indicator names one survey indicator code in categories")
+            return self
+        if self.goal in (Goal.increase, Goal.no_decrease):
+            raise ValueError('goals "increase" and "no_decrease" are for survey indicators (kind "survey")')
         if self.kind is not Kind.counts:
             unknown = [c for c in self.categories if not expand_categories([c])]
             if unknown:
