@@ -25,6 +25,8 @@ header detection, with the title and fixed-filter lines in the metadata. Here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE
@@ -125,6 +127,28 @@ def _filled(cells: list[str]) -> list[str]:
     for cell in cells:
         out.append(cell or (out[-1] if out else ""))
     return out
+
+
+def _role_values(
+    role: str,
+    name: str,
+    found: tuple[str, str],
+    counts: pl.DataFrame,
+    row_dims: dict[str, str],
+    filters: dict[str, str],
+    rewrite: dict[str, Callable[[pl.Expr], pl.Expr]],
+) -> pl.Expr:
+    """The column ``name`` of the long table: a role's value from the column it was unpivoted from,
+    the (already rewritten) row label, or the fixed filter line."""
+    dim, place = found
+    if place == "column":
+        values = counts.select(rewrite[role](pl.col(dim).cast(pl.String))).to_series().to_list()
+        lookup = dict(zip(counts["__col"].to_list(), values, strict=True))
+        return pl.col("__col").replace_strict(lookup, return_dtype=pl.String).alias(name)
+    if place == "row":
+        return pl.col(row_dims[dim]).alias(name)
+    value = pl.select(rewrite[role](pl.lit(filters[dim], dtype=pl.String))).item()
+    return pl.lit(value, dtype=pl.String).alias(name)
 
 
 class TableView(InputFormat[DimensionOptions]):
@@ -237,6 +261,32 @@ class TableView(InputFormat[DimensionOptions]):
             )
         internet = meta.filter(pl.col("__measure") == "internet")
 
+        for role in (PERIOD, AREA, CATEGORY):
+            if role not in roles:
+                raise InputError(
+                    f"{where}: no {role} in the table view (no dimension named like {_DEFAULT_NAMES[role]!r} "
+                    "in the columns, the rows or the filter lines).",
+                    hint=f"download the table view with {_DEFAULT_NAMES[role]!r} as a filter, "
+                    "a column or the rows.",
+                )
+        names = {role: roles[role][0] for role in _DEFAULT_NAMES}
+        count_name = (topics[0] if topics else None) or fixed_topic or "Geregistreerde misdrijven"
+        count_name = _distinct(count_name, set(names.values()))
+        nuisance = "overlast" in normalise_header(names[CATEGORY]) or "overlast" in normalise_header(
+            count_name
+        )
+        rewrite = {
+            PERIOD: period_words,
+            AREA: area_label,
+            CATEGORY: lambda e: code_from_label(e, nuisance),
+        }
+        # Row labels rewritten once per distinct value, before the unpivot multiplies them.
+        data = data.with_columns(
+            _by_distinct(data, row_dims[dim], rewrite[role]).alias(row_dims[dim])
+            for role, (dim, place) in roles.items()
+            if place == "row" and role in rewrite
+        )
+
         # Unpivot: one row per data row and count column; the column's dimensions by lookup.
         names = {
             role: (roles[role][0] if role in roles else default) for role, default in _DEFAULT_NAMES.items()
@@ -257,33 +307,9 @@ class TableView(InputFormat[DimensionOptions]):
                 ]
             ).unpivot(value_name=internet_name)
             long = long.with_columns(online[internet_name])
-        exprs = []
-        for role in (PERIOD, AREA, CATEGORY):
-            name = names[role]
-            if role not in roles:
-                raise InputError(
-                    f"{where}: no {role} in the table view (no dimension named like {_DEFAULT_NAMES[role]!r} "
-                    "in the columns, the rows or the filter lines).",
-                    hint=f"download the table view with {_DEFAULT_NAMES[role]!r} as a filter, "
-                    "a column or the rows.",
-                )
-            dim, place = roles[role]
-            if place == "column":
-                lookup = dict(zip(counts["__col"].to_list(), counts[dim].to_list(), strict=True))
-                exprs.append(pl.col("__col").replace_strict(lookup, return_dtype=pl.String).alias(name))
-            elif place == "row":
-                exprs.append(pl.col(row_dims[dim]).str.strip_chars().alias(name))
-            else:
-                exprs.append(pl.lit(filters[dim]).alias(name))
-        long = long.with_columns(exprs)
-        nuisance = "overlast" in normalise_header(names[CATEGORY]) or "overlast" in normalise_header(
-            count_name
-        )
         out = long.select(
             ROW,
-            period_words(pl.col(names[PERIOD])).alias(names[PERIOD]),
-            area_label(pl.col(names[AREA])).alias(names[AREA]),
-            code_from_label(pl.col(names[CATEGORY]), nuisance).alias(names[CATEGORY]),
+            *(_role_values(r, names[r], roles[r], counts, row_dims, filters, rewrite) for r in rewrite),
             pl.col(count_name),
             *([pl.col(internet_name)] if internet_name else []),
         )
@@ -310,6 +336,18 @@ class TableView(InputFormat[DimensionOptions]):
         )
 
 
+def _by_distinct(frame: pl.DataFrame, column: str, rewrite: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``rewrite`` of ``column``, computed once per distinct value; only the values it changes are
+    mapped back (municipality names and buurt codes usually stay as they are: no lookup at all)."""
+    distinct = frame.select(pl.col(column).drop_nulls().unique()).with_columns(
+        rewrite(pl.col(column)).alias("__new")
+    )
+    changed = distinct.filter(pl.col("__new").ne_missing(pl.col(column)))
+    if changed.height == 0:
+        return pl.col(column)
+    return pl.col(column).replace(changed[column], changed["__new"])
+
+
 def _filters(text: str) -> dict[str, str]:
     """``"Soort misdrijf: Totaal misdrijven"`` lines -> {dimension: value} (lines without ``:`` skipped)."""
     out: dict[str, str] = {}
@@ -322,11 +360,13 @@ def _filters(text: str) -> dict[str, str]:
 
 def _drop_footers(data: pl.DataFrame, labels: list[str], values: list[str]) -> pl.DataFrame:
     """Data rows without the footer and empty lines: no label, or no value and a source/notes label."""
-    label = pl.col(labels[0]).str.strip_chars()
-    no_label = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in labels)
+    no_label = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c) == "") for c in labels)
     no_value = pl.all_horizontal(pl.col(c).is_null() for c in values) if values else pl.lit(True)
-    footer = no_value & (label.str.contains(_FOOTER) | label.str.contains(r":\s"))
-    return data.filter(~(no_label | footer.fill_null(False)))
+    # The regexes only on the few rows without any value (a null check over the rest).
+    candidates = data.filter(no_value & ~no_label)
+    label = pl.col(labels[0]).str.strip_chars()
+    footers = candidates.filter(label.str.contains(_FOOTER) | label.str.contains(r":\s"))[ROW]
+    return data.filter(~no_label & ~pl.col(ROW).is_in(footers.implode()))
 
 
 def _distinct(name: str, taken: set[str]) -> str:
