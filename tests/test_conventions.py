@@ -72,3 +72,16 @@ def test_readme_usage_blocks_match_help(block: str) -> None:
     help_text = invoke(*command[:1], *(command[1:2] if command[:1] == ["map"] else []), "--help").output
     for option in re.findall(r"(?<![\w-])(--?[a-z][a-z0-9-]*)", block):
         assert option in help_text, f"{option} of `{block.splitlines()[0]}` is not in its --help"
+
+
+def test_dimension_option_selects_a_value(tmp_path: Path) -> None:
+    """`--dimension NAME=VALUE` reaches the police formats (a table view with an extra dimension)."""
+    from tests.test_table_view import VIOLENCE
+
+    path = tmp_path / "83651NED.csv"
+    path.write_text(VIOLENCE.format(total="Onbekend"), encoding="utf-8")
+    refused = invoke("validate", str(path))
+    assert refused.exit_code == 2 and "--dimension" in refused.output
+    chosen = invoke("validate", str(path), "--dimension", "Gebruik van geweld=Met geweld", "-f", "json")
+    assert chosen.exit_code == 0, chosen.output
+    assert json.loads(chosen.stdout)["files"][0]["rows_valid"] >= 1

@@ -39,6 +39,7 @@ from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.report.exports import ExportFormat
 from veilcli.sources.columns import ColumnSpec, column_specs
 from veilcli.sources.download import DownloadResult, download_table
+from veilcli.sources.formats.common import DimensionOptions
 from veilcli.sources.suggest import MapSuggestion
 from veilcli.sources.suggest import suggest_map as _suggest_map
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE
@@ -90,6 +91,7 @@ def read_options(
     youth_from_15_25: bool = False,
     covers: str | None = None,
     scope: str | None = None,
+    dimensions: list[str] | None = None,
 ) -> ReadOptions:
     """How to read files, from option values as a user writes them: a ``--map`` TOML path (its
     ``header_row`` applies unless ``header_row`` is given), ``covers`` as ``FIRST..LAST``, ``scope``
@@ -108,6 +110,7 @@ def read_options(
         youth_from_15_25=youth_from_15_25,
         covers=parse_covers(covers) if covers else None,
         scope=parse_scope(scope) if scope else None,
+        formats=(DimensionOptions(dimensions=tuple(dimensions)),) if dimensions else (),
     )
 
 

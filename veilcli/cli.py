@@ -242,6 +242,15 @@ YearOpt = Annotated[
         help="Year of a CBS 'Kerncijfers wijken en buurten' table whose file does not tell it (1 January).",
     ),
 ]
+DimensionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dimension",
+        help="Police/CBS tables with more dimensions: read NAME at VALUE (NAME=VALUE, repeatable); "
+        "default: each at its total.",
+        show_default=False,
+    ),
+]
 YouthOpt = Annotated[
     bool,
     typer.Option(
@@ -263,6 +272,7 @@ def _read_options(
     youth_from_15_25: bool,
     covers: str | None = None,
     scope: str | None = None,
+    dimensions: list[str] | None = None,
 ) -> ReadOptions:
     if sheet and all_sheets:
         raise UsageError("--sheet and --all-sheets exclude each other.")
@@ -279,6 +289,7 @@ def _read_options(
         youth_from_15_25=youth_from_15_25,
         covers=covers,
         scope=scope,
+        dimensions=dimensions,
     )
 
 
@@ -341,13 +352,22 @@ def validate(
     max_per_kind: MaxOpt = 5,
     year: YearOpt = None,
     youth_from_15_25: YouthOpt = False,
+    dimension: DimensionOpt = None,
 ) -> None:
     """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
     from veilcli import api
     from veilcli.report.render import print_json, render_validation
 
     options = _read_options(
-        kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25
+        kind,
+        sheet,
+        all_sheets,
+        header_row,
+        map_file,
+        max_per_kind,
+        year,
+        youth_from_15_25,
+        dimensions=dimension,
     )
     with stdin_as_file(files) as read, progress_bar() as progress:
         report = api.validate(read, options, progress)
@@ -401,13 +421,24 @@ def ingest(
             "default: inferred (see README).",
         ),
     ] = None,
+    dimension: DimensionOpt = None,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
     from veilcli import api
     from veilcli.report.render import print_json, render_ingest, render_validation
 
     options = _read_options(
-        kind, sheet, all_sheets, header_row, map_file, max_per_kind, year, youth_from_15_25, covers, scope
+        kind,
+        sheet,
+        all_sheets,
+        header_row,
+        map_file,
+        max_per_kind,
+        year,
+        youth_from_15_25,
+        covers,
+        scope,
+        dimension,
     )
     with stdin_as_file(paths) as read, progress_bar() as progress:
         result = api.ingest(
