@@ -257,3 +257,55 @@ def test_the_plan_writes_nothing_and_the_commit_writes_it(tmp_path: Path, store_
         commit_ingest(store, plan, rejected_to=None)
     assert sorted(store.scan(Kind.registrations).collect()["registration_id"]) == ["R1", "R2"]
     assert {s.value for s in SourceStatus} == {"stored", "unchanged", "rejected", "dry-run", "empty"}
+
+
+# --- counts from two sources: agreement, not conflict ------------------------------------------
+
+COUNTS_HEADER = "Periode;Gebied;Soort misdrijf code;Aantal;Internetaangiften\n"
+
+
+def counts_file(folder: Path, name: str, rows: list[str]) -> Path:
+    path = folder / name
+    path.write_text(COUNTS_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_counts_with_the_same_values_agree_and_are_kept_once(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    ingest([counts_file(tmp_path, "a.csv", ["2019;Almere;1.1.1;500;40", "2019;Almere;1.2.3;900;"])], store)
+    # A second source overlapping on 1.2.3 with the same count (and the same unknown online count),
+    # and adding 2.2.1: no conflict; the overlap is stored once, so a sum counts it once.
+    b = counts_file(tmp_path, "b.csv", ["2019;Almere;1.2.3;900;", "2019;Almere;2.2.1;300;"])
+    result = ingest([b], store)
+    [summary] = result.sources
+    assert summary.status == "stored" and summary.rows_stored == 1
+    assert summary.agreed == {str((tmp_path / "a.csv").resolve()): 1}
+    rows = store.scan(Kind.counts).sort("category_code").collect()
+    assert rows.select("category_code", "count").rows() == [("1.1.1", 500), ("1.2.3", 900), ("2.2.1", 300)]
+    # The same values again from a third file: nothing new to store.
+    again = counts_file(tmp_path, "c.csv", ["2019;Almere;2.2.1;300;"])
+    assert ingest([again], store).sources[0].status == "unchanged"
+    assert store.scan(Kind.counts).collect().height == 3
+
+
+def test_counts_with_differing_values_conflict(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    ingest([counts_file(tmp_path, "a.csv", ["2019;Almere;1.2.3;900;"])], store)
+    before = snapshot(store_dir)
+    for rows in (["2019;Almere;1.2.3;901;"], ["2019;Almere;1.2.3;900;12"]):  # the count, the online count
+        with pytest.raises(StoreError, match=r"already stored from another source \(e.g. period=2019"):
+            ingest([counts_file(tmp_path, "b.csv", rows)], store)
+        assert snapshot(store_dir) == before
+
+
+def test_counts_in_two_files_of_one_command(tmp_path: Path, store_dir: Path) -> None:
+    a = counts_file(tmp_path, "a.csv", ["2019;Almere;1.2.3;900;"])
+    same = counts_file(tmp_path, "b.csv", ["2019;Almere;1.2.3;900;", "2019;Almere;2.2.1;300;"])
+    store = Store(store_dir)
+    result = ingest([a, same], store)
+    assert result.sources[1].agreed == {str(a): 1}
+    assert store.scan(Kind.counts).collect().height == 2
+    other = counts_file(tmp_path, "c.csv", ["2020;Almere;1.2.3;900;"])
+    differ = counts_file(tmp_path, "d.csv", ["2020;Almere;1.2.3;901;"])
+    with pytest.raises(StoreError, match="more than one file"):
+        ingest([other, differ], store)

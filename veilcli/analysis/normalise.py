@@ -12,8 +12,10 @@ from collections.abc import Callable
 import polars as pl
 
 from veilcli.domain.classification import open_data_codes, to_category
+from veilcli.domain.geography import gemeente_of_expr, wijk_of_expr
 from veilcli.domain.notes import message, note_expr
 from veilcli.domain.periods import PeriodUnit, parse_period, period_bounds_exprs, period_label_expr
+from veilcli.domain.resources import area_expr
 from veilcli.domain.rules import Rules
 
 KEYS = ["period", "area", "category"]
@@ -357,9 +359,47 @@ def aggregate_counts(
     return _finish(result, rules)
 
 
+_COUNT_KEY = ("period", "area", "category_code")
+
+
+def _rolled_up_areas(counts: pl.LazyFrame) -> pl.LazyFrame:
+    """Stored counts plus the wijk and gemeente counts their buurt and wijk codes add up to.
+
+    Two steps, each only where no row is stored for that key (a stored row always wins, and a
+    buurt is never added on top of its wijk or its gemeente): buurten (``BU00340101``) -> their
+    wijk (``WK003401``); then wijken, stored or summed -> their gemeente, under its name (``Almere``).
+    A suppressed part makes the sum unknown (``sum_or_null``).
+    """
+    key = list(_COUNT_KEY)
+    measures = [sum_or_null("count"), sum_or_null("internet_count")]
+    code = pl.col("area").str.strip_chars().str.to_uppercase()
+    buurten = counts.filter(code.str.contains(r"^BU\d{8}$"))
+    wijk_sums = (
+        buurten.group_by(wijk_of_expr(pl.col("area")).alias("area"), "period", "category_code")
+        .agg(*measures)
+        .join(counts.select(key), on=key, how="anti")
+    )
+    stored_wijken = counts.filter(code.str.contains(r"^WK\d{6}$"))
+    wijken = pl.concat(
+        [
+            stored_wijken.select(*key, "count", "internet_count"),
+            wijk_sums.select(*key, "count", "internet_count"),
+        ]
+    )
+    gemeente_sums = (
+        wijken.group_by(area_expr(gemeente_of_expr(pl.col("area"))).alias("area"), "period", "category_code")
+        .agg(*measures)
+        .join(counts.select(key), on=key, how="anti")
+    )
+    derived = pl.concat([wijk_sums, gemeente_sums], how="diagonal_relaxed")
+    return pl.concat([counts, derived], how="diagonal_relaxed")
+
+
 def roll_up_counts(counts: pl.LazyFrame, unit: PeriodUnit | str) -> pl.LazyFrame:
-    """Counts at ``unit``: as stored, else summed from finer complete periods (never both added)."""
+    """Counts at ``unit``: as stored, else summed from finer complete periods (never both added);
+    buurt and wijk counts also give their wijk and gemeente where none is stored (``_rolled_up_areas``)."""
     unit = PeriodUnit(unit)
+    counts = _rolled_up_areas(counts)
     start, end = period_bounds_exprs(pl.col("period"))
     with_bounds = counts.with_columns(
         start.alias("__start"),

@@ -104,6 +104,10 @@ class SourceSummary(BaseModel):
     channel_mix: dict[str, float] = Field(default_factory=dict)
     dropped_personal_columns: list[str] = Field(default_factory=list)
     replaced: dict[str, int] = Field(default_factory=dict, description="source path -> rows replaced")
+    agreed: dict[str, int] = Field(
+        default_factory=dict,
+        description="source path -> rows stored there with the same values (kept once, not a conflict)",
+    )
     rejected_file: str | None = None
     covers: str | None = Field(None, description="FIRST..LAST day the source covers (registration level).")
     scope: list[str] | None = Field(None, description='Categories it covers: "crime", "nuisance", codes.')
@@ -220,14 +224,20 @@ def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) 
 # Kinds whose rows from different sources may complement each other on the same key: only a
 # value both give, and differently, is a conflict (CBS inhabitants + a youths 12-24 file).
 COMPLEMENTARY: dict[Kind, tuple[str, ...]] = {Kind.population: ("inhabitants", "dwellings", "youths_12_24")}
+# Kinds whose rows are facts about a key (counts): a row another source gives with the same values
+# (null = null) is agreement, kept once; only a differing value is a conflict.
+AGREEING: dict[Kind, tuple[str, ...]] = {Kind.counts: ("count", "internet_count")}
 
 
 def _check_batch_keys(pending: list[PendingSource]) -> None:
     """Two files of one command must not both hold the same key."""
     for kind, key in DATASET_KEYS.items():
         measures = list(COMPLEMENTARY.get(kind, ()))
+        agreeing = list(AGREEING.get(kind, ()))
         frames = [
-            p.validated.data.select(*key, *measures).with_columns(pl.lit(p.summary.path).alias("__path"))
+            p.validated.data.select(*key, *measures, *agreeing).with_columns(
+                pl.lit(p.summary.path).alias("__path")
+            )
             for p in pending
             if p.summary.kind is kind and key and p.summary.status is SourceStatus.stored
         ]
@@ -235,6 +245,7 @@ def _check_batch_keys(pending: list[PendingSource]) -> None:
             continue
         # Complementary columns (youths from one file, inhabitants from another) are no overlap.
         differ = [pl.col(m).drop_nulls().n_unique() > 1 for m in measures]
+        differ += [pl.col(m).n_unique() > 1 for m in agreeing]  # the same value twice is agreement
         both = (
             pl.concat(frames)
             .group_by(*key)
@@ -355,6 +366,10 @@ def plan_ingest(
     manifest = Manifest(sources=[s for s in manifest.sources if s.id not in repaired])
     to_store = [p for p in pending if p.summary.status is SourceStatus.stored]
     frames, sources = _resolve_conflicts(store, manifest, to_store, replace)
+    _drop_agreeing(store, manifest, to_store)
+    for p in [p for p in to_store if p.summary.agreed and p.validated.data.height == 0]:
+        p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
+        to_store.remove(p)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for p in to_store:
         record = _new_source(store, p, options, now)
@@ -382,7 +397,7 @@ def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.da
         sha256=p.sha256,
         kind=kind,
         source_format=r.source_format,
-        rows=r.rows_valid,
+        rows=p.validated.data.height,  # without rows stored already with the same values
         rows_rejected=r.rows_invalid,
         file=store.new_file_name(kind, source_id),
         ingested_at=now,
@@ -442,7 +457,8 @@ def _clashes(
 ) -> pl.DataFrame:
     """Stored rows (key + source_id) that the new rows would contradict."""
     measures = list(COMPLEMENTARY.get(kind, ()))
-    new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in measures]).lazy()
+    agreeing = list(AGREEING.get(kind, ()))
+    new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in (*measures, *agreeing)]).lazy()
     joined = store.scan(kind, sources).join(new, on=key, how="inner")
     if measures:
         differ = [
@@ -450,7 +466,44 @@ def _clashes(
             for m in measures
         ]
         joined = joined.filter(pl.any_horizontal(differ))
+    if agreeing:
+        joined = joined.filter(
+            ~pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in agreeing)
+        )
     return joined.select(*key, "source_id").unique().collect()
+
+
+def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSource]) -> None:
+    """Rows of an ``AGREEING`` kind that are stored already (or come earlier in this command) with
+    the same values: kept once, counted in ``agreed``, never stored twice (a sum would count them twice)."""
+    earlier: dict[Kind, list[pl.DataFrame]] = {}
+    for p in to_store:
+        kind = p.summary.kind
+        if kind not in AGREEING or p.validated.data.height == 0:
+            continue
+        key = list(DATASET_KEYS[kind])
+        data = p.validated.data
+        stored = (
+            store.scan(kind, manifest.sources)
+            .select(*key, "source_id")
+            .join(data.lazy().select(key), on=key, how="semi")
+            .collect()
+        )
+        if stored.height:
+            by_source = {s.id: s.path for s in manifest.sources}
+            for source_id, rows in stored.group_by("source_id").agg(pl.len()).iter_rows():
+                path = by_source[source_id]
+                p.summary.agreed[path] = p.summary.agreed.get(path, 0) + int(rows)
+        before = [stored.select(key), *[f.select(key) for f in earlier.get(kind, [])]]
+        kept = data.join(pl.concat(before).unique(), on=key, how="anti")
+        for f in earlier.get(kind, []):
+            if (overlap := data.join(f.select(key), on=key, how="semi").height) and "__path" in f.columns:
+                path = f["__path"][0]
+                p.summary.agreed[path] = p.summary.agreed.get(path, 0) + overlap
+        earlier.setdefault(kind, []).append(kept.with_columns(pl.lit(p.summary.path).alias("__path")))
+        if kept.height < data.height:
+            p.validated.data = kept
+            p.summary.rows_stored = kept.height
 
 
 def _resolve_conflicts(

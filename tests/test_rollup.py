@@ -1,0 +1,108 @@
+"""Buurt -> wijk -> gemeente roll-up of counts (``roll_up_counts``).
+
+A hand-made buurt-level police table (the layout of 47018NED/83648NED: ``WijkenEnBuurten`` with
+``GM``/``WK``/``BU`` codes): the buurt rows summed to their wijk and gemeente must equal the wijk and
+gemeente rows of the same table, and a stored gemeente row is never added to twice.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from veilcli.analysis.normalise import roll_up_counts
+from veilcli.domain.models import Kind
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
+
+# Almere (GM0034): wijk 01 with buurten 0101 (7) and 0102 (5); wijk 02 with buurt 0201 (10).
+# Hand-counted: WK003401 = 12, WK003402 = 10, GM0034 = 22 for 1.1.1 in 2019.
+TABLE = [
+    ("GM0034    ", "1.1.1", "2019JJ00", 22),
+    ("WK003401  ", "1.1.1", "2019JJ00", 12),
+    ("WK003402  ", "1.1.1", "2019JJ00", 10),
+    ("BU00340101", "1.1.1", "2019JJ00", 7),
+    ("BU00340102", "1.1.1", "2019JJ00", 5),
+    ("BU00340201", "1.1.1", "2019JJ00", 10),
+]
+
+
+def frame(rows: list[tuple[str, str, str, int | None]]) -> pl.LazyFrame:
+    return pl.LazyFrame(
+        {
+            "period": [r[2][:4] for r in rows],
+            "area": ["Almere" if r[0].startswith("GM0034") else r[0].strip() for r in rows],
+            "category_code": [r[1] for r in rows],
+            "count": [r[3] for r in rows],
+            "internet_count": [None] * len(rows),
+        },
+        schema={
+            "period": pl.String,
+            "area": pl.String,
+            "category_code": pl.String,
+            "count": pl.Int64,
+            "internet_count": pl.Int64,
+        },
+    )
+
+
+def totals(rolled: pl.LazyFrame) -> dict[str, int | None]:
+    out = rolled.collect().sort("area")
+    return dict(zip(out["area"], out["count"], strict=True))
+
+
+def test_buurt_counts_sum_to_the_wijk_and_gemeente_rows_of_the_same_table() -> None:
+    published = totals(roll_up_counts(frame(TABLE), "Y"))
+    buurten_only = [r for r in TABLE if r[0].startswith("BU")]
+    rolled = totals(roll_up_counts(frame(buurten_only), "Y"))
+    assert (
+        rolled
+        == published
+        == {
+            "Almere": 22,
+            "WK003401": 12,
+            "WK003402": 10,
+            "BU00340101": 7,
+            "BU00340102": 5,
+            "BU00340201": 10,
+        }
+    )
+
+
+def test_a_stored_row_wins_and_is_never_added_to_twice() -> None:
+    # The gemeente row says 25 (e.g. registrations without a buurt): it stays 25, not 25 + 22.
+    rows = [("GM0034    ", "1.1.1", "2019JJ00", 25), *[r for r in TABLE if not r[0].startswith("GM")]]
+    assert totals(roll_up_counts(frame(rows), "Y"))["Almere"] == 25
+    # Wijken only: the gemeente is their sum; a wijk with stored and buurt rows counts once.
+    wijken = [r for r in TABLE if not r[0].startswith("GM")]
+    assert totals(roll_up_counts(frame(wijken), "Y"))["Almere"] == 22
+    # One wijk stored, the other only as buurten: 12 + 10.
+    mixed = [TABLE[1], TABLE[3], TABLE[4], TABLE[5]]
+    assert totals(roll_up_counts(frame(mixed), "Y"))["Almere"] == 22
+
+
+def test_a_suppressed_buurt_makes_the_sum_unknown() -> None:
+    rows = [TABLE[3], ("BU00340102", "1.1.1", "2019JJ00", None), TABLE[5]]
+    rolled = totals(roll_up_counts(frame(rows), "Y"))
+    assert rolled["WK003401"] is None and rolled["Almere"] is None and rolled["WK003402"] == 10
+
+
+def test_buurt_level_open_data_ingested_gives_municipality_counts(tmp_path: Path, store_dir: Path) -> None:
+    path = tmp_path / "83648NED_TypedDataSet.json"
+    rows = [
+        {"ID": i, "SoortMisdrijf": f"{code} ", "WijkenEnBuurten": area, "Perioden": period,
+         "GeregistreerdeMisdrijven_1": count}
+        for i, (area, code, period, count) in enumerate(TABLE)
+        if area.startswith("BU")
+    ]  # fmt: skip
+    document = {
+        "odata.metadata": "https://dataderden.cbs.nl/ODataApi/OData/83648NED/$metadata#TypedDataSet",
+        "value": rows,
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    store = Store(store_dir)
+    ingest_paths([path], store, ReadOptions())
+    rolled = totals(roll_up_counts(store.scan(Kind.counts), "Y").filter(pl.col("category") == "1.1.1"))
+    assert rolled["Almere"] == 22 and rolled["WK003401"] == 12
