@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import snapshot
 from veilcli.domain.models import Kind
-from veilcli.errors import StoreError
+from veilcli.errors import InputError, StoreError
 from veilcli.store.ingest import ReadOptions, ingest_paths
 from veilcli.store.status import store_status
 from veilcli.store.store import Store
@@ -309,3 +309,28 @@ def test_counts_in_two_files_of_one_command(tmp_path: Path, store_dir: Path) -> 
     differ = counts_file(tmp_path, "d.csv", ["2020;Almere;1.2.3;901;"])
     with pytest.raises(StoreError, match="more than one file"):
         ingest([other, differ], store)
+
+
+def test_a_wijk_and_a_buurt_of_the_same_name_are_refused(tmp_path: Path, store_dir: Path) -> None:
+    # A label export names the wijk Frankendael and the buurt Frankendael alike (Amsterdam).
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        '"Soort misdrijf";"Perioden";"Wijken en buurten";"Geregistreerde misdrijven (aantal)"\n'
+        '"1.2.3 Diefstal van brom-, snor-, fietsen";"2020";"Amsterdam";"   10378"\n'
+        '"1.2.3 Diefstal van brom-, snor-, fietsen";"2020";"Frankendael";"   120"\n'
+        '"1.2.3 Diefstal van brom-, snor-, fietsen";"2020";"Frankendael";"   45"\n',
+        encoding="utf-8",
+    )
+    for skip in (False, True):  # --skip-invalid must not keep one of them
+        with pytest.raises(InputError, match=r"'Frankendael'; row\(s\) 4 .*a wijk and a buurt") as info:
+            ingest([path], Store(store_dir), skip_invalid=skip)
+        assert "region codes" in str(info.value.hint)
+        assert not store_dir.exists()
+    # With codes the two are told apart by level: both are stored.
+    coded = tmp_path / "codes.csv"
+    coded.write_text(
+        "Periode;Gebied;Soort misdrijf code;Aantal\n2020;WK036391;1.2.3;120\n2020;BU03630910;1.2.3;45\n",
+        encoding="utf-8",
+    )
+    ingest([coded], Store(store_dir))
+    assert Store(store_dir).scan(Kind.counts).collect().height == 2

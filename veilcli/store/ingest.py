@@ -328,6 +328,8 @@ def admit(pending: list[PendingSource], *, dry_run: bool, skip_invalid: bool) ->
     Nothing is stored with ``--dry-run``, when a file is invalid (unless ``--skip-invalid``), or when
     a file has no rows and is invalid. A file with a header and no rows is ``empty``.
     """
+    for p in pending:
+        _refuse_shared_area_names(p)
     invalid = any(not p.validated.report.valid for p in pending)
     empty_invalid = any(p.validated.report.rows_read == 0 and not p.validated.report.valid for p in pending)
     if dry_run or (invalid and not skip_invalid) or empty_invalid:
@@ -340,6 +342,36 @@ def admit(pending: list[PendingSource], *, dry_run: bool, skip_invalid: bool) ->
         if p.validated.report.rows_read == 0:
             p.summary.status = SourceStatus.empty  # a header without rows: nothing to store, and said so
     return True
+
+
+def _refuse_shared_area_names(p: PendingSource) -> None:
+    """A counts file naming two areas the same (a wijk and a buurt: "Frankendael" in Amsterdam) is
+    refused, also with ``--skip-invalid``: keeping one of the two rows would be a guess."""
+    report, rejected = p.validated.report, p.validated.rejected
+    header = report.columns.get("area")
+    if (
+        report.kind is not Kind.counts
+        or header is None
+        or header not in rejected.columns
+        or not rejected.height
+    ):
+        return
+    twice = rejected.filter(
+        pl.col("reasons").str.contains("duplicate_key"),
+        ~pl.col(header).str.strip_chars().str.contains(r"^(?i:GM|WK|BU|RE|NL)\d"),  # names, not codes
+    )
+    if not twice.height:
+        return
+    names = twice[header].str.strip_chars().unique(maintain_order=True).to_list()
+    rows = ", ".join(str(r) for r in twice["row"].head(5).to_list())
+    raise InputError(
+        f"{report.path}: column {header!r} names {len(names)} area(s) twice for the same period and "
+        f"category ({', '.join(repr(n) for n in names[:5])}; row(s) {rows} repeat an earlier row): "
+        "a wijk and a buurt can share a name (e.g. Frankendael in Amsterdam), and a name cannot tell "
+        "them apart. Nothing was stored; --skip-invalid does not keep one of them.",
+        hint="download the table with region codes (the OData TypedDataSet, WijkenEnBuurten WK.../BU...), "
+        "or keep one level per file (filter on 'Soort regio'), or rename one of the two in the file.",
+    )
 
 
 def plan_ingest(
