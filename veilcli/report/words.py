@@ -96,6 +96,104 @@ WORDS: dict[str, tuple[str, str]] = {
     "correction_samenloop": ("samenloop", "samenloop"),
     "correction_internet": ("online reporting", "internetaangifte"),
     "and": ("and", "en"),
+    # --- HTML report ---------------------------------------------------------------------------
+    "h_title": ("Safety progress report", "Voortgangsrapportage veiligheid"),
+    "h_selection": (
+        "{area}, {period} compared with {baseline}",
+        "{area}, {period} ten opzichte van {baseline}",
+    ),
+    "h_generated": ("Made with veilcli {version} on {at} UTC.", "Gemaakt met veilcli {version} op {at} UTC."),
+    "h_contents": ("Contents", "Inhoud"),
+    "h_overview": ("Overview", "Overzicht"),
+    "h_how_to_read": (
+        "Registered figures are the headline: what the police registered, as they and the progress reports "
+        "publish them; status and p-value are about them. The underlying figure stands beside it: after "
+        "the samenloop correction and, where online reporting was extended after the baseline, as a "
+        "range; it has its own status, which is only achieved or not achieved when the whole range agrees.",
+        "De geregistreerde cijfers staan voorop: wat de politie registreerde, zoals zij en de "
+        "voortgangsrapportages ze publiceren; status en p-waarde gaan daarover. Het onderliggende cijfer "
+        "staat ernaast: na correctie voor samenloop en, waar internetaangifte na het peiljaar is "
+        "uitgebreid, als bereik; het heeft een eigen status, die alleen behaald of niet behaald is als "
+        "het hele bereik het eens is.",
+    ),
+    "h_registered": ("Registered", "Geregistreerd"),
+    "h_underlying": ("Underlying", "Onderliggend"),
+    "h_in_period": ("{period}", "{period}"),
+    "h_change_vs": ("change vs {baseline}", "verandering t.o.v. {baseline}"),
+    "h_change": ("Change", "Verandering"),
+    "h_vs": ("vs {baseline}", "t.o.v. {baseline}"),
+    "h_goal": ("Goal: {goal} compared with {baseline}", "Doel: {goal} ten opzichte van {baseline}"),
+    "h_no_goal": ("No goal: monitored only", "Geen doel: alleen gevolgd"),
+    "h_p": ("p = {p}", "p = {p}"),
+    "h_p_small": ("p {p}", "p {p}"),
+    "h_within_chance": ("within chance", "binnen toeval"),
+    "h_significant": ("significant", "significant"),
+    "h_bar_title": (
+        "{label}: {area} and the benchmarks, {unit}",
+        "{label}: {area} en vergelijkingsgebieden, {unit}",
+    ),
+    "h_bar_desc": (
+        "Bars per area for the periods {periods}. {area}: {values}.",
+        "Staven per gebied voor de perioden {periods}. {area}: {values}.",
+    ),
+    "h_trend_title": ("{label}: trend, {unit}", "{label}: verloop, {unit}"),
+    "h_trend_desc": (
+        "Registered and underlying values of {area} from {first} to {last}.",
+        "Geregistreerde en onderliggende waarden van {area} van {first} tot en met {last}.",
+    ),
+    "h_trend_partial": (
+        "A hollow point: the sources cover only part of that period.",
+        "Open punt: de bronnen dekken maar een deel van die periode.",
+    ),
+    "h_chart_source": ("Source: {sources}", "Bron: {sources}"),
+    "h_norm_intro": ("Normalisation: {parts}.", "Normalisatie: {parts}."),
+    "h_norm_raw": (
+        "Normalisation: none (--raw): only the registered figures.",
+        "Normalisatie: geen (--raw): alleen de geregistreerde cijfers.",
+    ),
+    "h_samenloop_rows": (
+        "samenloop recounted by event, as before July 2018 ({delta} registrations in {period})",
+        "samenloop herteld per gebeurtenis, zoals vóór juli 2018 ({delta} registraties in {period})",
+    ),
+    "h_samenloop_factors": (
+        "samenloop estimated with the published factors ({delta} in {period})",
+        "samenloop geschat met de gepubliceerde factoren ({delta} in {period})",
+    ),
+    "h_samenloop_none": ("no samenloop correction", "geen correctie voor samenloop"),
+    "h_internet_range": (
+        "online reporting was extended, so the underlying change lies between {low} (every extra online "
+        "report is new) and {high} (none is)",
+        "internetaangifte is uitgebreid, dus de onderliggende verandering ligt tussen {low} (elke extra "
+        "internetaangifte is nieuw) en {high} (geen enkele)",
+    ),
+    "h_internet_none": (
+        "no online-reporting correction; underlying change {change}",
+        "geen correctie voor internetaangifte; onderliggende verandering {change}",
+    ),
+    "h_underlying_status": ("underlying status: {status}", "onderliggende status: {status}"),
+    "h_notes": ("Notes", "Opmerkingen"),
+    "h_figures": ("Figures", "Cijfers"),
+    "h_area": ("Area", "Gebied"),
+    "h_districts": ("Districts", "Wijken"),
+    "h_districts_intro": (
+        "Per district: rates where the store holds the district's population, counts only where not.",
+        "Per wijk: cijfers per 1.000 waar de bevolking van de wijk bekend is, anders alleen aantallen.",
+    ),
+    "h_normalisation": ("Normalisation per period", "Normalisatie per periode"),
+    "h_normalisation_intro": (
+        "Per indicator and period: the registered count, what the samenloop correction changed, the count "
+        "after it (the underlying point), what online reporting may explain, and the bound of the range.",
+        "Per indicator en periode: het geregistreerde aantal, wat de samenloopcorrectie veranderde, het "
+        "aantal daarna (het onderliggende punt), wat internetaangifte kan verklaren, en de grens van het "
+        "bereik.",
+    ),
+    "h_sources": ("Sources and provenance", "Bronnen en herkomst"),
+    "h_sources_intro": (
+        "Every figure in this report comes from these files; the sha256 identifies each exactly.",
+        "Elk cijfer in deze rapportage komt uit deze bestanden; de sha256 identificeert elk precies.",
+    ),
+    "h_theme": ("Theme {number}: {label}", "Thema {number}: {label}"),
+    "h_theme_bare": ("Theme {number}", "Thema {number}"),
     # --- terminal: compare -------------------------------------------------------------------------
     "t_compare_head": (
         "{plan}: {area}, {period} vs {baseline}.",
