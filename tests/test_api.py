@@ -70,3 +70,16 @@ def test_export(plan_store: tuple[api.Store, Path], tmp_path: Path, fmt: api.Exp
         for doc in (cli, library):
             doc.pop("meta"), doc.pop("sources")
         assert cli == library
+
+
+def test_report_html_command(plan_store: tuple[api.Store, Path], tmp_path: Path) -> None:
+    store, plan = plan_store
+    out = tmp_path / "rapport.html"
+    args = ["report", "html", str(out), "--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert all(i.id in page for i in api.compare(store, period="2019H1", plan_path=plan).indicators)
+    assert "http://" not in page and "https://" not in page  # nothing is loaded from anywhere
+    assert runner.invoke(app, args).exit_code == 2  # an existing file only with --force
+    assert runner.invoke(app, [*args, "--force", "--lang", "en", "--no-trend"]).exit_code == 0

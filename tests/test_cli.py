@@ -143,7 +143,7 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     group = typer.main.get_command(app)
     names = sorted(group.commands)  # type: ignore[attr-defined]
-    commands = ["compare", "download", "export", "ingest", "map", "normalise", "schema", "status"]
+    commands = ["compare", "download", "export", "ingest", "map", "normalise", "report", "schema", "status"]
     commands += ["trend", "validate"]
     assert names == commands
     for name in names:

@@ -68,6 +68,7 @@ __all__ = [
     "league",
     "normalise",
     "read_options",
+    "report_html",
     "shipped_groups",
     "status",
     "suggest_map",
@@ -285,3 +286,33 @@ def league(
         rules_path=rules_path,
         sort=sort,
     )
+
+
+def report_html(
+    store: Store,
+    out: Path,
+    *,
+    force: bool = False,
+    command: str = "",
+    lang: Lang = "nl",
+    with_trend: bool = True,
+    **options: Any,
+) -> Path:
+    """The comparison as one self-contained HTML report (the seed report's structure), with a trend
+    chart per indicator over every period in the store. ``options`` are ``compare``'s."""
+    from veilcli.report.html import write_html_report
+
+    with store.reading():
+        result = compare(store, lang=lang, **options)
+        series = None
+        if with_trend:
+            series = trend(
+                store,
+                [i.id for i in result.indicators],
+                area=result.area,
+                plan_path=options.get("plan_path"),
+                rules_path=options.get("rules_path"),
+                raw=bool(options.get("raw", False)),
+            ).to_table()
+        sources = store.sources()
+    return write_html_report(result, series, sources, lang, out, force, command=command)

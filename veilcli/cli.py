@@ -867,6 +867,50 @@ def export(
         info(text(f"written: {path}"))
 
 
+report_app = typer.Typer(help="Reports for people: a self-contained HTML document.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("html")
+@handle_errors
+def report_html(
+    out: Annotated[Path, typer.Argument(help="The .html file to write.", show_default=False)],
+    baseline: BaselineOpt = None,
+    period: PeriodOpt = None,
+    plan: PlanOpt = None,
+    rules: RulesOpt = None,
+    area: AreaOpt = None,
+    raw: RawOpt = False,
+    by: ByOpt = CompareBy.area,
+    theme: ThemeOpt = None,
+    lang: LangOpt = Language.nl,
+    force: ForceOpt = False,
+    no_trend: Annotated[bool, typer.Option("--no-trend", help="Leave the trend charts out.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """The comparison as one self-contained HTML report (per theme and indicator: registered and
+    underlying figures, charts against the benchmarks and over time, notes, districts, sources)."""
+    from veilcli import api
+
+    written = api.report_html(
+        api.Store(store),
+        out,
+        force=force,
+        command=" ".join(["veilcli", *sys.argv[1:]]),
+        lang=lang.value,
+        with_trend=not no_trend,
+        period=period,
+        baseline=baseline,
+        plan_path=plan,
+        rules_path=rules,
+        area=area,
+        raw=raw,
+        by=by,
+        theme=theme,
+    )
+    info(text(f"written: {written}"))
+
+
 @app.command()
 @handle_errors
 def schema(
