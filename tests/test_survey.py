@@ -322,3 +322,20 @@ def test_csv_table_has_survey_rows(survey_store: tuple[Store, Path]) -> None:
 def test_units_and_goals_have_words() -> None:
     assert Unit.percent.label("nl") == "% van de inwoners" and Unit.score.short_label == "score"
     assert Goal.no_decrease.label("nl") == "niet laten dalen" and Goal.increase.label("en") == "increase"
+
+
+def test_terminal_shows_survey_changes_in_points(survey_store: tuple[Store, Path]) -> None:
+    """The table says -3.2 pp (percentage points) and +0.2 pt for a mark, never a % of a %."""
+    import io
+
+    from rich.console import Console
+
+    from veilcli.report.render_compare import render_compare
+
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan)
+    for width in (80, 200):
+        out = io.StringIO()
+        render_compare(Console(width=width, file=out, force_terminal=False), result)
+        shown = out.getvalue()
+        assert "-3.2 pp" in shown and "+0.2 pt" in shown

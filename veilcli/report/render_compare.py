@@ -135,7 +135,7 @@ def _full_table(
             text(ind.label),
             text(short(ind.unit, lang)),
             *[text(value_text(ind.values[p], ind.unit, lang)) for p in result.periods],
-            text(pct_text(ind.change_pct, lang)),
+            text(change_text(ind, lang)),
             text(short(ind.goal, lang)),
             status_text(ind.status, fancy, lang),
             text(_p(ind, lang)),
@@ -187,7 +187,7 @@ def _compact_rows(
         [
             text(word("t_registered", lang)),
             *values(ind.values),
-            text(pct_text(ind.change_pct, lang)),
+            text(change_text(ind, lang)),
             text(_p(ind, lang)),
             status_text(ind.status, fancy, lang),
         ]
@@ -297,10 +297,22 @@ def _district(
         table.add_row(
             text(ind.label),
             *[text(value_text(shown[p], unit, lang)) for p in result.periods],
-            text(pct_text(ind.change_pct if district.has_population else None, lang)),
-            status_text(ind.status, fancy, lang) if district.has_population else text("-"),
+            text(change_text(ind, lang) if district.has_population or ind.survey else "-"),
+            status_text(ind.status, fancy, lang) if district.has_population or ind.survey else text("-"),
         )
     console.print(table)
     shown = dict.fromkeys(f"{ind.id}: {n.render(lang)}" for ind in district.indicators for n in ind.notes)
     for message in shown:
         console.print(Padding(text(f"{district.district}, {message}"), (0, 0, 0, 2), expand=False))
+
+
+def change_text(ind: IndicatorResult, lang: Lang) -> str:
+    """The change as shown: in % for registered figures; in percentage points (pp) or points (pt) for
+    survey figures, whose ``change_pct`` is null."""
+    if ind.survey is not None:
+        if ind.survey.change is None:
+            return "-"
+        unit = " pp" if ind.survey.change_unit == "percentage_points" else " pt"
+        shown = f"{ind.survey.change:+.1f}"  # one decimal: survey figures are published so
+        return (shown.replace(".", ",") if lang == "nl" else shown) + unit
+    return pct_text(ind.change_pct, lang)
