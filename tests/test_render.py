@@ -1,5 +1,5 @@
-"""Terminal tables that fit: `compare`, `normalise` and `status` rendered into consoles of 80 and 200
-columns, in Dutch and English; no number or status is ever cut, only names wrap."""
+"""Terminal tables that fit: `compare`, `normalise` and `status` rendered into consoles of 40, 80 and
+200 columns, in Dutch and English; no number or status is ever cut, only names wrap."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from veilcli.report.render_compare import render_compare
 from veilcli.report.words import short
 from veilcli.store.store import Store
 
-WIDTHS = (80, 200)
+WIDTHS = (40, 80, 200)  # 40: the narrowest COLUMNS veilcli takes
 LANGS: tuple[Lang, ...] = ("nl", "en")
 
 

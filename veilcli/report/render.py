@@ -435,8 +435,21 @@ def _normalise_blocks(console: Console, result: NormaliseResult, lang: Lang) -> 
     groups: dict[tuple[str, str], list[tuple[str, list[str], str | None]]] = {}
     for key, label, cells, notes in rows:
         groups.setdefault(key, []).append((label, cells, notes))
+    as_lines = 2 + sum(widths) + 2 * (len(widths) - 1) > console.width  # no table fits: lines of words
     for number_, ((area, _), group) in enumerate(groups.items()):
         title = group[0][0] if result.by != "district" else f"{area}: {group[0][0]}"
+        if as_lines:
+            console.print(text(title, "bold"))
+            for _, cells, notes in group:
+                figures = ", ".join(
+                    f"{h.replace(chr(10), ' ')} {c}"
+                    for h, c in zip(headers[1:], [*cells[1:5], cells[6]], strict=True)
+                    if c
+                )
+                console.print(Padding(text(f"{cells[0]}: {figures}"), (0, 0, 0, 2), expand=False))
+                if notes:
+                    console.print(Padding(text(notes, "dim"), (0, 0, 0, 4), expand=False))
+            continue
         table = Table(box=None, show_header=number_ == 0, header_style="bold", padding=(0, 1), pad_edge=False)
         for column, (head, width) in enumerate(zip(headers, widths, strict=True)):
             table.add_column(

@@ -162,6 +162,11 @@ def _compact(
     periods, folded = _fitting_periods(console, result, lang, fancy)
     widths = _compact_widths(result, periods, lang, fancy)
     label_width = _label_width(console.width, widths)
+    if label_width < LABEL_MIN:  # narrower than any table: each figure as a line of words
+        for ind in indicators:
+            _lines_block(console, result, ind, lang, fancy)
+            _print_notes(console, None, ind.notes, lang)
+        return
     for number, ind in enumerate(indicators):
         console.print(_compact_block(result, ind, periods, widths, label_width, lang, fancy, number == 0))
         _print_notes(console, None, ind.notes, lang)
@@ -173,6 +178,23 @@ def _compact(
                 expand=False,
             )
         )
+
+
+def _lines_block(
+    console: Console, result: CompareResult, ind: IndicatorResult, lang: Lang, fancy: bool
+) -> None:
+    """The last resort of a very narrow console: each figure as one line that wraps at spaces
+    ("registered: 2017H1 24.2, 2019H1 24.2; change -0.2%; p 0.94 ~; monitor"), nothing cut."""
+    console.print(line((ind.label, "bold"), f"  {short(ind.unit, lang)}  ", (f"[{ind.id}]", "dim")))
+    headers = [*result.periods, word("t_change", lang), word("t_p", lang)]
+    for row in _compact_rows(result, ind, list(result.periods), lang, fancy):
+        label, *cells = row
+        status = cells.pop()
+        parts = [f"{h} {c.plain}" for h, c in zip(headers, cells, strict=True) if c.plain]
+        shown = Text.assemble(
+            text(f"{label.plain}: " + ", ".join(parts)), "  " if status.plain else "", status
+        )
+        console.print(Padding(shown, (0, 0, 0, 2), expand=False))
 
 
 def _compact_rows(
