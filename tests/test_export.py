@@ -242,6 +242,14 @@ def test_libreoffice_renders_the_workbook(plan_store: tuple[Store, Path], tmp_pa
         timeout=180,
     )
     assert done.returncode == 0 and (tmp_path / "r.pdf").stat().st_size > 10_000
+    if shutil.which("pdftotext"):  # every page has the header (plan) and the footer (page n of m)
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True, timeout=60
+        ).stdout
+        pages = [page for page in text.split("\f") if page.strip()]
+        assert len(pages) >= 5  # overview, two themes, normalisation, sources
+        for number, page in enumerate(pages, start=1):
+            assert "Testplan" in page and f"Pagina {number} van {len(pages)}" in page, page[:200]
 
 
 def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> None:
