@@ -23,3 +23,34 @@ def test_schemas_carry_aliases_and_required_columns() -> None:
     props = registrations["properties"]
     assert "Bronregistratie" in props["event_id"]["x-aliases"]  # type: ignore[index]
     assert props["registration_id"]["x-required-column"] is True  # type: ignore[index]
+
+
+def test_every_property_has_a_description() -> None:
+    """The JSON contract is documented property by property (issue 13)."""
+    import json
+
+    missing = []
+    definitions: dict[str, dict[str, object]] = {}
+
+    def described(value: dict[str, object]) -> bool:
+        """A property is described by its own text, or (a model) by its definition's docstring."""
+        target = str(value.get("$ref", "")).rsplit("/", 1)[-1]
+        return "description" in value or "description" in definitions.get(target, {})
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.get("properties", {}).items():
+                if not described(value):
+                    missing.append(f"{where}.{key}")
+            for key, value in node.items():
+                walk(value, key if key not in ("properties", "$defs") else where)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+
+    for path in sorted(SCHEMAS.glob("*.schema.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        definitions.clear()
+        definitions.update(document.get("$defs", {}))
+        walk(document, path.name)
+    assert missing == []

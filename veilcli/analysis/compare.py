@@ -63,7 +63,9 @@ class Corrections(BaseModel):
     samenloop: SamenloopMethod = Field(
         description="rows: recounted from event ids (exact); factors: published factors (estimate); none."
     )
-    internet: Literal["range", "none"]
+    internet: Literal["range", "none"] = Field(
+        description="range: the internet correction applies (a range); none: it does not."
+    )
 
 
 class Underlying(BaseModel):
@@ -77,7 +79,7 @@ class Underlying(BaseModel):
         "other (equal when the internet correction does not apply)."
     )
     status: Status = Field(description="achieved / not_achieved only when the whole range agrees.")
-    corrections: Corrections
+    corrections: Corrections = Field(description="Which corrections the underlying figure has.")
     effects: dict[str, Values] = Field(
         description="Per period, how much each correction moved the count: samenloop (to the point) and "
         "internet (from the point to the bound)."
@@ -87,10 +89,12 @@ class Underlying(BaseModel):
 class BenchmarkResult(BaseModel):
     """One benchmark's registered values per period and change versus the baseline."""
 
-    values: Values
-    change_pct: float | None
+    values: Values = Field(description="Registered values per period (null: no data).")
+    change_pct: float | None = Field(description="Registered change versus the baseline, in %.")
     underlying_change_pct: float | None = Field(description="After samenloop (null under --raw).")
-    samenloop: SamenloopMethod
+    samenloop: SamenloopMethod = Field(
+        description="How samenloop was corrected for the benchmark: rows, factors or none."
+    )
 
 
 class IndicatorResult(BaseModel):
@@ -98,22 +102,31 @@ class IndicatorResult(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str
-    theme: int
-    label: str
-    unit: Unit
-    goal: Goal
+    id: str = Field(description="The indicator's stable id from the plan.")
+    theme: int = Field(description="Theme number.")
+    label: str = Field(description="The plan's label.")
+    unit: Unit = Field(
+        description="What the value is: per_1000_inhabitants, per_1000_dwellings, "
+        "per_1000_youths_12_24, count, percent or score."
+    )
+    goal: Goal = Field(description="The plan's goal versus the baseline.")
     counts: Values = Field(description="Registered counts per period.")
     values: Values = Field(description="Registered values per period: rates per 1,000, or counts.")
     change_pct: float | None = Field(description="Registered change versus the baseline, in %.")
-    status: Status
+    status: Status = Field(
+        description="Registered status: achieved, not_achieved, monitor, no_data, incomplete."
+    )
     p_value: float | None = Field(description="Two-sided exact test of equal rates on registered counts.")
     significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")
     coverage: Values = Field(description="Covered fraction of each period (1 = whole, 0 = none).")
     source: str | None = Field(description="What feeds the period's figure: registrations, counts, suspects.")
     underlying: Underlying | None = Field(description="Null under --raw.")
-    benchmarks: dict[str, BenchmarkResult]
-    notes: list[Note] = Field(default_factory=list)
+    benchmarks: dict[str, BenchmarkResult] = Field(
+        description="Per benchmark name, its registered values and change."
+    )
+    notes: list[Note] = Field(
+        description="Every qualification of the figures: {code, params, message}.", default_factory=list
+    )
     survey: SurveyResult | None = Field(
         None,
         exclude_if=lambda v: v is None,
@@ -126,9 +139,13 @@ class IndicatorResult(BaseModel):
 class DistrictResult(BaseModel):
     """The indicators of one district (``--by district``)."""
 
-    district: str
-    has_population: bool
-    indicators: list[IndicatorResult]
+    district: str = Field(description='The district (wijk) name, or "(district unknown)".')
+    has_population: bool = Field(
+        description="Whether district population is stored (rates and goals), else counts only."
+    )
+    indicators: list[IndicatorResult] = Field(
+        description="The district's registration indicators (and survey indicators)."
+    )
 
 
 class CompareResult(BaseModel):
@@ -136,20 +153,24 @@ class CompareResult(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="compare")
 
-    plan: str
-    plan_file: str
-    plan_sha256: str
-    rules_file: str
-    rules_sha256: str
-    area: str
-    period: str
-    baseline: str
-    periods: list[str]
-    normalisation: dict[str, bool]
-    significance_note: str
+    plan: str = Field(description="The plan's name.")
+    plan_file: str = Field(description="The plan file used.")
+    plan_sha256: str = Field(description="The plan file's sha256.")
+    rules_file: str = Field(description="The normalisation rules file used.")
+    rules_sha256: str = Field(description="The rules file's sha256.")
+    area: str = Field(description="The area compared (canonical name).")
+    period: str = Field(description="The period, e.g. 2019H1.")
+    baseline: str = Field(description="The baseline period: the same part of the baseline year, e.g. 2017H1.")
+    periods: list[str] = Field(description="Every period shown, baseline first.")
+    normalisation: dict[str, bool] = Field(
+        description='Which corrections were on: {"samenloop": bool, "internet": bool}.'
+    )
+    significance_note: str = Field(description="How the p-values were computed.")
     themes: dict[int, str] = Field(description="Theme number -> label, as the plan names them.")
-    indicators: list[IndicatorResult]
-    districts: list[DistrictResult] | None = None
+    indicators: list[IndicatorResult] = Field(description="The plan's indicators for the area.")
+    districts: list[DistrictResult] | None = Field(
+        None, description="With --by district: the indicators per district (wijk)."
+    )
 
     def to_table(self) -> pl.DataFrame:
         """One row per indicator x period (x district): the ``--format csv`` table."""

@@ -60,18 +60,18 @@ SURVEY_SCHEMA: dict[str, pl.DataType] = {
 class SurveyFigure(BaseModel):
     """One published survey figure."""
 
-    year: int
+    year: int = Field(description="The survey year.")
     value: float | None = Field(description="The figure: a percentage (0-100) or a score.")
     lower: float | None = Field(description="Lower bound of the published 95% interval.")
     upper: float | None = Field(description="Upper bound of the published 95% interval.")
-    respondents: int | None
+    respondents: int | None = Field(description="Number of respondents (null: not published).")
     label: str | None = Field(description="The indicator in words, as published.")
 
 
 class SurveyResult(BaseModel):
     """What a survey indicator compared: the survey years, the figures, the change and its test."""
 
-    indicator_code: str
+    indicator_code: str = Field(description="The survey indicator's code.")
     year: int | None = Field(description="The latest survey year in or before the period.")
     baseline_year: int | None = Field(description="The latest survey year in or before the baseline year.")
     years: dict[str, int | None] = Field(description="Per period label, the survey year its value is from.")

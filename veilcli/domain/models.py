@@ -605,7 +605,7 @@ class ColumnMap(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Kind | None = None
+    kind: Kind | None = Field(None, description="The dataset kind (else detected from the headers).")
     header_row: int | None = Field(None, ge=1, description="1-based row of the header.")
     columns: dict[str, str] = Field(
         default_factory=dict, description="canonical column -> header as written in the file"

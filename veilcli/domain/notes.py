@@ -210,8 +210,10 @@ class Note(BaseModel):
     """One qualification of a figure: a stable code, its parameters, and the rendered message."""
 
     code: str = Field(description="Stable code from veilcli's note catalogue (veilcli/notes.py).")
-    params: dict[str, Any] = Field(default_factory=dict)
-    message: str
+    params: dict[str, Any] = Field(
+        description="The note's parameters (names as in the catalogue's template).", default_factory=dict
+    )
+    message: str = Field(description="The note in the output language.")
 
     def render(self, lang: Lang) -> str:
         """The message in another language."""

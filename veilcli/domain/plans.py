@@ -128,8 +128,10 @@ class Indicator(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9_]+$", description="Stable id; scripts use it.")
     theme: int = Field(ge=0, description="Theme number of the plan (0 = general picture).")
-    label: str
-    kind: Kind = Kind.registrations
+    label: str = Field(description="Label as shown.")
+    kind: Kind = Field(
+        Kind.registrations, description="What it counts: registrations, suspects, counts or survey."
+    )
     categories: list[str] = Field(
         min_length=1,
         description='Category codes; prefixes like "1.4.*"; "crime" = every crime category; '
@@ -140,8 +142,8 @@ class Indicator(BaseModel):
     age: tuple[int, int] | None = Field(
         None, description="Inclusive age range (suspects only), e.g. [12, 24]."
     )
-    unit: Unit
-    goal: Goal
+    unit: Unit = Field(description="What its value is.")
+    goal: Goal = Field(description="The goal versus the baseline.")
 
     @model_validator(mode="after")
     def _check(self) -> Indicator:
@@ -179,11 +181,11 @@ class Benchmark(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: str = Field(description="The benchmark's name, as shown.")
     area: str | None = Field(None, description="An area as stored (name or CBS code).")
     members: list[str] | None = Field(None, min_length=1, description="Member areas to pool.")
     group: str | None = Field(None, description="A group file to pool, e.g. 'g10-100000plus'.")
-    source: str = ""
+    source: str = Field("", description="Where its figures come from.")
 
     @model_validator(mode="after")
     def _one_of(self) -> Benchmark:
@@ -218,8 +220,8 @@ class Theme(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    number: int = Field(ge=0)
-    label: str
+    number: int = Field(description="Theme number.", ge=0)
+    label: str = Field(description="The theme's label.")
 
 
 class Plan(BaseModel):
@@ -227,14 +229,14 @@ class Plan(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="plan")
 
-    name: str
-    area: str
-    area_code: str | None = None
-    baseline: int = Field(ge=1990, le=2100)
-    source: str = ""
-    themes: list[Theme] = Field(default_factory=list)
-    benchmarks: list[Benchmark] = Field(default_factory=list)
-    indicators: list[Indicator] = Field(min_length=1)
+    name: str = Field(description="The plan's name.")
+    area: str = Field(description="The area the plan is for (name or CBS code).")
+    area_code: str | None = Field(None, description="The area's CBS code (informative).")
+    baseline: int = Field(description="The baseline year (peiljaar).", ge=1990, le=2100)
+    source: str = Field("", description="Where the plan comes from.")
+    themes: list[Theme] = Field(description="The plan's themes (for headings).", default_factory=list)
+    benchmarks: list[Benchmark] = Field(description="Benchmarks to compare with.", default_factory=list)
+    indicators: list[Indicator] = Field(description="The plan's indicators.", min_length=1)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Plan:

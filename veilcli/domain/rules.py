@@ -25,16 +25,16 @@ class SamenloopRules(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool = True
+    enabled: bool = Field(True, description="Whether the samenloop correction is on.")
     since: dt.date = Field(description="First day registrations were split per offence.")
-    source: str
+    source: str = Field(description="Where the date comes from.")
     severity: list[str] = Field(description="Every category, heaviest first.")
-    severity_source: str
+    severity_source: str = Field(description="Where the severity ranking comes from.")
     factors: dict[str, float] = Field(
         default_factory=dict,
         description="Increase in a period wholly after `since`, per category, for pre-aggregated counts.",
     )
-    factors_source: str = ""
+    factors_source: str = Field("", description="Where the factors come from.")
 
     @field_validator("severity")
     @classmethod
@@ -92,8 +92,10 @@ class InternetRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # "baseline-share" is the name earlier rules files used for the same bound.
-    method: Literal["range", "baseline-share", "none"] = "range"
-    source: str = ""
+    method: Literal["range", "baseline-share", "none"] = Field(
+        "range", description="range (the default; baseline-share is its older name) or none (off)."
+    )
+    source: str = Field("", description="Where the method and facts come from.")
     extensions: list[OnlineExtension] = Field(
         default_factory=list,
         description="Dated extensions of online reporting; only their categories are corrected, and only "
@@ -121,8 +123,10 @@ class Rules(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="rules")
 
-    samenloop: SamenloopRules
-    internet: InternetRules = InternetRules()
+    samenloop: SamenloopRules = Field(description="How related offences of one event are counted.")
+    internet: InternetRules = Field(
+        InternetRules(), description="How the extension of online reporting is corrected."
+    )
 
     def without_corrections(self) -> Rules:
         """The same rules with both corrections switched off (``--raw``)."""
