@@ -822,6 +822,34 @@ def trend(
             render_trend(stdout, result)
 
 
+def _command_line() -> str:
+    """The command as typed, for provenance."""
+    return " ".join(["veilcli", *sys.argv[1:]])
+
+
+def _compare_options(
+    period: str | None,
+    baseline: int | None,
+    plan: Path | None,
+    rules: Path | None,
+    area: str | None,
+    raw: bool,
+    by: CompareBy,
+    theme: int | None,
+) -> dict[str, Any]:
+    """The comparison's options as ``api.compare`` takes them (shared by export and report)."""
+    return {
+        "period": period,
+        "baseline": baseline,
+        "plan_path": plan,
+        "rules_path": rules,
+        "area": area,
+        "raw": raw,
+        "by": by,
+        "theme": theme,
+    }
+
+
 @app.command()
 @handle_errors
 def export(
@@ -853,15 +881,8 @@ def export(
         out,
         force=force,
         lang=lang.value,
-        command=" ".join(["veilcli", *sys.argv[1:]]),
-        period=period,
-        baseline=baseline,
-        plan_path=plan,
-        rules_path=rules,
-        area=area,
-        raw=raw,
-        by=by,
-        theme=theme,
+        command=_command_line(),
+        **_compare_options(period, baseline, plan, rules, area, raw, by, theme),
     )
     for path in written:
         info(text(f"written: {path}"))
@@ -896,17 +917,10 @@ def report_html(
         api.Store(store),
         out,
         force=force,
-        command=" ".join(["veilcli", *sys.argv[1:]]),
+        command=_command_line(),
         lang=lang.value,
         with_trend=not no_trend,
-        period=period,
-        baseline=baseline,
-        plan_path=plan,
-        rules_path=rules,
-        area=area,
-        raw=raw,
-        by=by,
-        theme=theme,
+        **_compare_options(period, baseline, plan, rules, area, raw, by, theme),
     )
     info(text(f"written: {written}"))
 
