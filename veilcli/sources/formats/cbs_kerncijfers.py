@@ -102,12 +102,7 @@ class CbsKerncijfers(InputFormat[KerncijfersOptions]):
         columns = {"year": year_column, "area": area, "inhabitants": inhabitants}
         if dwellings:
             columns["dwellings"] = dwellings
-        notes = [f"population on 1 January {year} (year from {source})"]
-        if negative:
-            notes.append(
-                f"{negative} negative value(s) (CBS: secret or not applicable, e.g. -99999999) "
-                "read as unknown" + (f"; {secret} row(s) with no known figure skipped" if secret else "")
-            )
+        notes = population_notes(year, source, negative, secret)
         unnamed = frame.filter(pl.col(area).str.contains(r"^(WK|BU)\d+$"))
         if unnamed.height:
             notes.append(
@@ -118,11 +113,25 @@ class CbsKerncijfers(InputFormat[KerncijfersOptions]):
         if options.youth_from_15_25:
             frame = _estimate_youths(table, frame, stems, columns, notes)
         else:
-            notes.append(
-                "youths 12-24 are not in this table: ingest them from a population file with a "
-                "'Jongeren 12-24' column, or pass --youth-from-15-25 to estimate them"
-            )
+            notes.append(YOUTHS_MISSING)
         return Recognised(self.name, replace_frame(table, frame), Kind.population, columns, notes)
+
+
+YOUTHS_MISSING = (
+    "youths 12-24 are not in this table: ingest them from a population file with a "
+    "'Jongeren 12-24' column, or pass --youth-from-15-25 to estimate them"
+)
+
+
+def population_notes(year: int | None, source: str, negative: int, secret: int) -> list[str]:
+    """The notes every CBS population table gets: its year, and the sentinels read as unknown."""
+    notes = [f"population on 1 January {year} (year from {source})"]
+    if negative:
+        notes.append(
+            f"{negative} negative value(s) (CBS: secret or not applicable, e.g. -99999999) "
+            "read as unknown" + (f"; {secret} row(s) with no known figure skipped" if secret else "")
+        )
+    return notes
 
 
 def negative_as_null(text: pl.Expr) -> pl.Expr:

@@ -34,7 +34,9 @@ from veilcli.sources.formats.cbs_kerncijfers import (
     ESTIMATED_FLAG_COLUMN,
     YOUTH_FACTOR_15_25,
     YOUTH_SHARE_OF_0_15,
+    YOUTHS_MISSING,
     negative_as_null,
+    population_notes,
     without_secret_rows,
 )
 from veilcli.sources.formats.common import first, headers_by_fold, replace_frame
@@ -153,12 +155,7 @@ class CbsWijkBuurtkaart(InputFormat[WijkBuurtkaartOptions]):
             pl.col(area_column).str.starts_with("WK").sum().alias("wijk"),
             pl.col(area_column).str.starts_with("BU").sum().alias("buurt"),
         ).row(0, named=True)
-        notes = [f"population on 1 January {year} (year from {source})"]
-        if negative:
-            notes.append(
-                f"{negative} negative value(s) (CBS: secret or not applicable, e.g. -99999999) "
-                "read as unknown" + (f"; {secret} row(s) with no known figure skipped" if secret else "")
-            )
+        notes = population_notes(year, source, negative, secret)
         if levels["wijk"] or levels["buurt"]:
             notes.append(
                 f"{levels['wijk']} wijk and {levels['buurt']} buurt row(s) kept under their CBS code "
@@ -168,10 +165,7 @@ class CbsWijkBuurtkaart(InputFormat[WijkBuurtkaartOptions]):
         if options.youth_from_15_25:
             frame = _estimate_youths(table, frame, c, columns, notes)
         else:
-            notes.append(
-                "youths 12-24 are not in this table: ingest them from a population file with a "
-                "'Jongeren 12-24' column, or pass --youth-from-15-25 to estimate them"
-            )
+            notes.append(YOUTHS_MISSING)
         return Recognised(self.name, replace_frame(table, frame), Kind.population, columns, notes)
 
 
