@@ -25,15 +25,13 @@ from typing import Any
 from veilcli.analysis.compare import CompareResult, compare
 from veilcli.analysis.corrections import NormaliseResult, normalise_area
 from veilcli.analysis.coverage import parse_covers, parse_scope
-from veilcli.analysis.league import LeagueResult
-from veilcli.analysis.league import league as _league
-from veilcli.analysis.trend import TrendResult
-from veilcli.analysis.trend import trend as _trend
+from veilcli.analysis.league import league
+from veilcli.analysis.trend import trend
 from veilcli.domain.choices import CompareBy, NormaliseBy
 from veilcli.domain.groups import shipped_groups
 from veilcli.domain.models import ColumnMap, Kind, ValidationReport
 from veilcli.domain.notes import Lang
-from veilcli.domain.periods import Period, PeriodUnit
+from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
 from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.report.exports import ExportFormat
@@ -247,45 +245,6 @@ def download(
 def suggest_map(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> MapSuggestion:
     """A suggested ``--map`` for a file with unfamiliar headers (known headers, then content)."""
     return _suggest_map(path, sheet, header_row)
-
-
-def trend(
-    store: Store,
-    indicators: list[str] | None = None,
-    *,
-    unit: PeriodUnit | str = PeriodUnit.H,
-    area: str | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    raw: bool = False,
-) -> TrendResult:
-    """The plan's indicators (or those named by id) over every period the store holds."""
-    return _trend(
-        store, indicators, unit=unit, area=area, plan_path=plan_path, rules_path=rules_path, raw=raw
-    )
-
-
-def league(
-    store: Store,
-    selection: str = "all",
-    *,
-    period: str | Period | None = None,
-    baseline: int | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    sort: str | None = None,
-) -> LeagueResult:
-    """Every municipality in the store (or a group's members): each indicator's registered values,
-    change, status and rank, computed for all areas at once."""
-    return _league(
-        store,
-        selection,
-        period=period,
-        baseline=baseline,
-        plan_path=plan_path,
-        rules_path=rules_path,
-        sort=sort,
-    )
 
 
 def report_html(

@@ -5,17 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 
 from veilcli.analysis.league import LeagueIndicator, LeagueResult
-from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
+from veilcli.report.numbers import value_text
 from veilcli.report.render import add_text_row, new_table, pct_text
-
-
-def _value(value: float | None, unit: Unit) -> str:
-    if value is None:
-        return "-"
-    if unit is Unit.count:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if abs(value) < 1 else f"{value:,.1f}"
 
 
 def render_league(console: Console, result: LeagueResult) -> None:
@@ -53,8 +45,8 @@ def _render_indicator(console: Console, result: LeagueResult, indicator: LeagueI
             table,
             "" if row.rank is None else str(row.rank),
             row.area,
-            _value(row.baseline_value, indicator.unit),
-            _value(row.value, indicator.unit),
+            value_text(row.baseline_value, indicator.unit),
+            value_text(row.value, indicator.unit),
             pct_text(row.change_pct),
             row.status.short_label,
         )

@@ -5,20 +5,12 @@ from __future__ import annotations
 from rich.console import Console
 
 from veilcli.analysis.trend import TrendResult, TrendSeries
-from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
+from veilcli.report.numbers import value_text
 from veilcli.report.render import add_text_row, new_table
 
 BAR = "█"
 HALF = "▌"
-
-
-def _value(value: float | None, unit: Unit) -> str:
-    if value is None:
-        return "-"
-    if unit is Unit.count:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}" if abs(value) < 1 else f"{value:,.1f}"
 
 
 def _bar(value: float | None, top: float, width: int) -> str:
@@ -56,8 +48,8 @@ def _render_series(console: Console, series: TrendSeries, width: int) -> None:
         add_text_row(
             table,
             p.period,
-            _value(p.value, series.unit),
-            _value(p.underlying_value, series.unit),
+            value_text(p.value, series.unit),
+            value_text(p.underlying_value, series.unit),
             _bar(p.value, top, width) + coverage,
         )
     console.print(table)
