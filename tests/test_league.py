@@ -88,3 +88,11 @@ def test_cli_all_and_json(national: tuple[api.Store, Path]) -> None:
     assert table.exit_code == 0 and "Lelystad" in table.stdout
     csv = CliRunner().invoke(app, [*args, "-f", "csv"]).stdout.strip().splitlines()
     assert csv[0] == "id,area,baseline_value,value,change_pct,status,rank" and len(csv) == 1 + 2 * 3
+
+
+def test_a_period_no_area_has_is_an_error(national: tuple[api.Store, Path]) -> None:
+    from veilcli.errors import UsageError
+
+    store, plan = national
+    with pytest.raises(UsageError, match="no area has data for 2030H1"):
+        api.league(store, period="2030H1", plan_path=plan)

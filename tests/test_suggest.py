@@ -76,3 +76,8 @@ def test_known_headers_are_kept_and_said(registrations_xlsx: Path) -> None:
     suggestion = api.suggest_map(registrations_xlsx)
     reasons = {g.column: g.reason for g in suggestion.guesses}
     assert reasons["registration_id"] == "the header is a known name for it"
+
+
+def test_a_missing_file_is_said_as_such(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["map", "suggest", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 2 and "not found" in result.output

@@ -208,6 +208,13 @@ def league(
             tables[f"suspects:{indicator.age}"] = aggregate_suspects(
                 suspects, rules, unit=chosen.unit, where=where
             ).filter(pl.col("period").is_in(labels))
+    held = {p for t in tables.values() for p in t["period"].unique().to_list()}
+    empty = [label for label in labels if label not in held]
+    if empty:
+        raise UsageError(
+            f"no area has data for {' and '.join(empty)}: a league table would be empty.",
+            hint="choose --period/--baseline within what the store holds (`veilcli status`).",
+        )
     population = population_table(store.scan(Kind.population))
     spans = {
         Kind.registrations: source_spans(store, Kind.registrations),

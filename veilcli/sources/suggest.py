@@ -21,6 +21,7 @@ from veilcli.domain.periods import period_expr
 from veilcli.domain.resources import area_lookup
 from veilcli.errors import InputError
 from veilcli.sources.columns import column_specs, match_columns
+from veilcli.sources.files import check_regular_file
 from veilcli.sources.parsing import channel_expr, date_expr, integer_expr
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import ROW, RawTable
@@ -75,6 +76,7 @@ def _toml_string(text: str) -> str:
 
 def _candidates(path: Path, sheet: str | None, header_row: int | None) -> list[RawTable]:
     """The table read with the given header row, or with each of the first rows as the header."""
+    check_regular_file(path)  # a missing file is said as such, not as "no header"
     if header_row is not None:
         return [read_tables(path, sheet, header_row=header_row)[0]]
     tables = []
