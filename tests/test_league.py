@@ -96,3 +96,32 @@ def test_a_period_no_area_has_is_an_error(national: tuple[api.Store, Path]) -> N
     store, plan = national
     with pytest.raises(UsageError, match="no area has data for 2030H1"):
         api.league(store, period="2030H1", plan_path=plan)
+
+
+def test_a_partly_covered_period_is_incomplete_and_not_ranked(tmp_path: Path) -> None:
+    """A bicycle-theft extract ending 21 September 2017 covers 45% of 2017H2: no status, no rank."""
+    import datetime as dt
+
+    import polars as pl
+
+    days = pl.date_range(dt.date(2016, 7, 1), dt.date(2017, 9, 21), "3d", eager=True)
+    lines = ["Registratienummer;Datum;Soort misdrijf code;Gemeente"] + [
+        f"F{n};{d};1.2.3;Almere" for n, d in enumerate(days)
+    ]
+    registrations = tmp_path / "fiets.csv"
+    registrations.write_text(
+        "\n".join([*lines, f"F{len(days)};2017-09-21;1.2.3;Almere"]) + "\n", encoding="utf-8"
+    )
+    population = tmp_path / "pop.csv"
+    population.write_text(
+        "Jaar;Gebied;Inwoners\n2016;Almere;200.000\n2017;Almere;205.000\n", encoding="utf-8"
+    )
+    store = api.Store(tmp_path / "store")
+    assert api.ingest([registrations, population], store).stored
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN.replace("baseline = 2017", "baseline = 2016"), encoding="utf-8")
+    result = api.league(store, period="2017H2", plan_path=plan)
+    [almere] = result.indicators[0].rows
+    assert almere.status == "incomplete" and almere.rank is None and almere.change_pct is None
+    [total] = result.indicators[1].rows  # one category is not every crime: no total
+    assert total.value is None and total.status == "no_data"

@@ -107,15 +107,20 @@ def league_areas(store: Store, selection: str) -> list[str]:
 
 
 def _coverage(spans: list[Span], codes: list[str], periods: list[Period]) -> pl.DataFrame:
-    """(area, period) pairs that one source covers whole for every one of ``codes``."""
-    rows: list[tuple[str, str]] = []
+    """(area, period, covered) for the pairs a source holds every one of ``codes`` in: ``covered`` when
+    one source covers the whole period, else only part of it."""
+    rows: list[tuple[str, str, bool]] = []
     for span in spans:  # a loop over sources (a handful), not over areas
         if not all(span.includes(c) for c in codes):
             continue
         for period in periods:
-            if span.start <= period.start and span.end >= period.last_day:
-                rows.extend((area, str(period)) for area in span.areas or [])
-    return pl.DataFrame(rows, schema={"area": pl.String, "period": pl.String}, orient="row").unique()
+            if span.start <= period.last_day and span.end >= period.start:
+                whole = span.start <= period.start and span.end >= period.last_day
+                rows.extend((area, str(period), whole) for area in span.areas or [])
+    frame = pl.DataFrame(
+        rows, schema={"area": pl.String, "period": pl.String, "covered": pl.Boolean}, orient="row"
+    )
+    return frame.group_by("area", "period").agg(pl.col("covered").any(), pl.lit(True).alias("in_scope"))
 
 
 def _counts(indicator: Indicator, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -259,15 +264,20 @@ def _indicator(
         else expand_categories(indicator.categories)
     )
     kind = Kind.suspects if indicator.kind is Kind.suspects else Kind.registrations
-    covered = _coverage(spans[kind], codes, periods).with_columns(pl.lit(True).alias("covered"))
+    covered = _coverage(spans[kind], codes, periods)
     counted = (
         grid.join(_counts(indicator, tables), on=["area", "period"], how="left")
         .join(covered, on=["area", "period"], how="left")
-        .with_columns(pl.col("covered").fill_null(False), pl.col("registrations").fill_null(False))
         .with_columns(
-            # a covered period without any registration of these categories: a real 0
+            pl.col("covered", "in_scope").fill_null(False), pl.col("registrations").fill_null(False)
+        )
+        .with_columns(
+            # a covered period without any registration of these categories: a real 0; registrations
+            # of a source that does not hold every category (a total from one category): no figure
             pl.when(pl.col("count").is_null() & pl.col("covered"))
             .then(0.0)
+            .when(pl.col("registrations") & ~pl.col("in_scope") & pl.lit(indicator.kind is not Kind.counts))
+            .then(None)
             .otherwise(pl.col("count"))
             .alias("count"),
             # registrations that do not cover the whole period: not a figure to judge
