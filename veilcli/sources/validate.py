@@ -37,8 +37,14 @@ class ValidatedTable:
     report: FileReport
 
 
-def validate_table(recognised: Recognised, max_per_code: int = DEFAULT_MAX_PER_CODE) -> ValidatedTable:
-    """Validate a recognised table against its dataset kind; never raises for bad rows."""
+def validate_table(
+    recognised: Recognised, max_per_code: int = DEFAULT_MAX_PER_CODE, *, last_part: bool = True
+) -> ValidatedTable:
+    """Validate a recognised table against its dataset kind; never raises for bad rows.
+
+    ``last_part=False``: the table is a block of a file read in parts (``sources/csv_stream``) that
+    is not its end, so its last row is no trailing totals row.
+    """
     table, kind, mapping = recognised.table, recognised.kind, dict(recognised.columns)
     specs = column_specs(kind)
     report = _new_report(recognised, mapping)
@@ -46,7 +52,7 @@ def validate_table(recognised: Recognised, max_per_code: int = DEFAULT_MAX_PER_C
     missing = _missing_columns(kind, specs, mapping)
     report.issues.extend(_missing_column_issue(spec) for spec in missing)
     texts, report.blank_rows_skipped, total_issues = _drop_blank_and_total_rows(
-        _texts(table, mapping), [f"__text_{c}" for c in mapping]
+        _texts(table, mapping), [f"__text_{c}" for c in mapping], trailing_total=last_part
     )
     report.issues.extend(total_issues)
     report.rows_read = texts.height
@@ -224,7 +230,7 @@ def _parse_distinct(texts: pl.DataFrame, spec: ColumnSpec, header: str) -> pl.Se
 
 
 def _drop_blank_and_total_rows(
-    frame: pl.DataFrame, headers: list[str]
+    frame: pl.DataFrame, headers: list[str], *, trailing_total: bool = True
 ) -> tuple[pl.DataFrame, int, list[Issue]]:
     """Rows without any value dropped (and counted); a trailing totals row dropped, with a finding."""
     blank = pl.all_horizontal(pl.col(h).is_null() for h in headers) if headers else pl.lit(True)
@@ -232,7 +238,7 @@ def _drop_blank_and_total_rows(
     blank_count = int(marked["__blank"].sum())
     kept = marked.filter(~pl.col("__blank")).drop("__blank")
     issues: list[Issue] = []
-    if kept.height:
+    if kept.height and trailing_total:
         last = kept.tail(1)
         label = next(
             (
