@@ -612,6 +612,16 @@ class ColumnMap(BaseModel):
     )
 
 
+class StoredPart(BaseModel):
+    """One file of a source stored in parts (a large counts table): its rows of one year."""
+
+    file: str = Field(description="Parquet file, relative to the store: `<kind>/<source id>/<year>.parquet`.")
+    year: int = Field(description="The year of every row's period.")
+    rows: int
+    size: int = Field(description="Bytes of the file.")
+    sha256: str = Field(description="sha256 of the file (`status --verify`).")
+
+
 class SourceRecord(BaseModel):
     """One ingested source in the store's manifest."""
 
@@ -623,7 +633,14 @@ class SourceRecord(BaseModel):
     source_format: str | None = Field(None, description="What the file was recognised as (FileReport).")
     rows: int
     rows_rejected: int = 0
-    file: str = Field(description="Parquet file, relative to the store.")
+    file: str = Field(
+        description="Parquet file, relative to the store; for a source stored in parts, their folder."
+    )
+    parts: list[StoredPart] | None = Field(
+        None,
+        description="A source stored in parts, one file per year (files read in blocks, see "
+        "`sources/csv_stream.py`): a query reads only the years it needs. None: one file, `file`.",
+    )
     file_size: int | None = Field(
         None, description="Bytes of the stored Parquet file (None: stored by an older veilcli)."
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -33,12 +34,22 @@ from veilcli.domain.models import (
     ValidationReport,
 )
 from veilcli.errors import InputError, StoreError
-from veilcli.sources.files import expand_paths
+from veilcli.sources.columns import normalise_header
+from veilcli.sources.csv_stream import BlockReader, streamable
+from veilcli.sources.files import check_regular_file, expand_paths
 from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurtkaartOptions, recognise
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
-from veilcli.store.store import Store, safe_text, stored_schema
+from veilcli.store.bulk import (
+    NotCounts,
+    Settlement,
+    StagedTable,
+    part_records,
+    settle_with_store,
+    stage_table,
+)
+from veilcli.store.store import Store, safe_text, source_id_for, stored_schema
 
 Progress = Callable[[str], None]
 
@@ -130,6 +141,7 @@ class PendingSource:
     validated: ValidatedTable
     sha256: str
     summary: SourceSummary
+    staged: StagedTable | None = None  # a file read in blocks: its rows are staged on disk, by year
 
 
 @dataclass
@@ -139,16 +151,41 @@ class IngestPlan:
     to_store: list[PendingSource]  # the files whose rows are stored (status ``stored``)
     sources: list[SourceRecord]  # the manifest's sources after the commit
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)  # file (relative) -> its rows
+    folders: dict[str, Path] = field(default_factory=dict)  # folder of parts (relative) -> staged folder
+
+
+@dataclass
+class Checked:
+    """One file (or sheet) read and validated; ``staged`` when it was read in blocks."""
+
+    validated: ValidatedTable
+    sha256: str
+    staged: StagedTable | None = None
 
 
 def validate_paths(
     paths: list[Path], options: ReadOptions, progress: Progress | None = None
 ) -> list[tuple[ValidatedTable, str]]:
     """Read, recognise and validate every file (folders expanded); returns tables with file hashes."""
-    results = []
-    for path in expand_paths(paths):
+    return [(c.validated, c.sha256) for c in check_paths(paths, options, progress)]
+
+
+def check_paths(
+    paths: list[Path], options: ReadOptions, progress: Progress | None = None, staging: Path | None = None
+) -> list[Checked]:
+    """Read, recognise and validate every file (folders expanded).
+
+    A counts CSV over ``VEILCLI_STREAM_BYTES`` is read in blocks (``store/bulk``); with ``staging``
+    its valid rows are staged there, by year, for the commit.
+    """
+    results: list[Checked] = []
+    for number, path in enumerate(expand_paths(paths), start=1):
         if progress:
             progress(f"reading {path}")
+        staged = _read_in_blocks(path, options, progress, staging, number)
+        if staged is not None:
+            results.append(Checked(staged.validated, staged.sha256, staged))
+            continue
         for table in read_tables(
             path,
             options.sheet,
@@ -156,8 +193,31 @@ def validate_paths(
             options.header_row,
             list((options.column_map.columns.values()) if options.column_map else []),
         ):
-            results.append((recognise_and_validate(table, options), table.sha256))
+            results.append(Checked(recognise_and_validate(table, options), table.sha256))
     return results
+
+
+def _read_in_blocks(
+    path: Path, options: ReadOptions, progress: Progress | None, staging: Path | None, number: int
+) -> StagedTable | None:
+    """A large counts CSV validated (and staged) block by block; None: read the file whole."""
+    if options.sheet is not None or not streamable(path):
+        return None
+    check_regular_file(path)
+    hints = {normalise_header(h) for h in (options.column_map.columns.values() if options.column_map else [])}
+    reader = BlockReader.open(path, options.header_row, hints)
+    if reader is None:
+        return None
+    folder = None
+    if staging is not None:
+        folder = staging / f"{number:08x}"
+        folder.mkdir()
+    try:
+        return stage_table(reader, options, folder, options.max_per_code, progress)
+    except NotCounts:
+        return None  # not a counts table: read whole, within the ordinary limits
+    finally:
+        reader.close()
 
 
 def recognise_and_validate(table: RawTable, options: ReadOptions) -> ValidatedTable:
@@ -187,10 +247,6 @@ def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
         mix = data["channel"].value_counts(normalize=True, name="share")
         out["channel_mix"] = {str(r["channel"]): float(r["share"]) for r in mix.sort("channel").to_dicts()}
     return out
-
-
-def _source_id(sha256: str, sheet: str | None) -> str:
-    return hashlib.sha256(f"{sha256}:{sheet or ''}".encode()).hexdigest()[:16]
 
 
 def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) -> Path:
@@ -235,9 +291,7 @@ def _check_batch_keys(pending: list[PendingSource]) -> None:
         measures = list(COMPLEMENTARY.get(kind, ()))
         agreeing = list(AGREEING.get(kind, ()))
         frames = [
-            p.validated.data.select(*key, *measures, *agreeing).with_columns(
-                pl.lit(p.summary.path).alias("__path")
-            )
+            _rows(p).select(*key, *measures, *agreeing).with_columns(pl.lit(p.summary.path).alias("__path"))
             for p in pending
             if p.summary.kind is kind and key and p.summary.status is SourceStatus.stored
         ]
@@ -254,6 +308,7 @@ def _check_batch_keys(pending: list[PendingSource]) -> None:
                 pl.any_horizontal(differ).alias("__clash") if differ else pl.lit(True),
             )
             .filter(pl.col("__path").list.len() > 1, pl.col("__clash") if differ else pl.lit(True))
+            .collect()
         )
         if both.height:
             first = both.row(0, named=True)
@@ -262,6 +317,11 @@ def _check_batch_keys(pending: list[PendingSource]) -> None:
                 f"e.g. {', '.join(f'{k}={first[k]}' for k in key)} in {' and '.join(first['__path'])}.",
                 hint="ingest one version of each record; remove the overlap from one file.",
             )
+
+
+def _rows(p: PendingSource) -> pl.LazyFrame:
+    """A pending file's valid rows: in memory, or staged on disk."""
+    return p.staged.scan() if p.staged is not None else p.validated.data.lazy()
 
 
 def ingest_paths(
@@ -281,9 +341,26 @@ def ingest_paths(
     ``rejected_dir``, default the working folder); ``replace`` replaces rows already stored from
     another source under the same key (else that is an error); ``dry_run`` stores nothing.
     """
-    validated = validate_paths(paths, options, progress)
-    report = ValidationReport(files=[v.report for v, _ in validated])
-    pending = [pending_source(table, sha) for table, sha in validated]
+    if dry_run or not any(streamable(p) for p in expand_paths(paths)):
+        return _ingest(paths, store, options, None, skip_invalid, replace, dry_run, rejected_dir, progress)
+    with store.staging_folder() as staging:  # large files stage their rows in the store's folder
+        return _ingest(paths, store, options, staging, skip_invalid, replace, dry_run, rejected_dir, progress)
+
+
+def _ingest(
+    paths: list[Path],
+    store: Store,
+    options: ReadOptions,
+    staging: Path | None,
+    skip_invalid: bool,
+    replace: bool,
+    dry_run: bool,
+    rejected_dir: Path | None,
+    progress: Progress | None,
+) -> IngestResult:
+    checked = check_paths(paths, options, progress, staging)
+    report = ValidationReport(files=[c.validated.report for c in checked])
+    pending = [pending_source(c.validated, c.sha256, c.staged) for c in checked]
     if not admit(pending, dry_run=dry_run, skip_invalid=skip_invalid):
         return IngestResult(
             store=str(store.root), stored=False, sources=[p.summary for p in pending], report=report
@@ -304,9 +381,16 @@ def ingest_paths(
     )
 
 
-def pending_source(table: ValidatedTable, sha256: str) -> PendingSource:
+def pending_source(table: ValidatedTable, sha256: str, staged: StagedTable | None = None) -> PendingSource:
     """A validated file on its way to the store: its summary says ``stored`` until decided otherwise."""
     r = table.report
+    described: dict[str, object] = summarise(r.kind, table.data) if r.kind else {}
+    if staged is not None and staged.periods:
+        described = {
+            "date_min": min(staged.periods),
+            "date_max": max(staged.periods),
+            "areas": sorted(staged.areas),
+        }
     summary = SourceSummary(
         path=safe_text(r.path),
         sheet=r.sheet,
@@ -317,9 +401,9 @@ def pending_source(table: ValidatedTable, sha256: str) -> PendingSource:
         rows_stored=r.rows_valid,
         rows_rejected=r.rows_invalid,
         dropped_personal_columns=r.dropped_personal_columns,
-        **summarise(r.kind, table.data) if r.kind else {},
+        **described,
     )
-    return PendingSource(table, sha256, summary)
+    return PendingSource(table, sha256, summary, staged)
 
 
 def admit(pending: list[PendingSource], *, dry_run: bool, skip_invalid: bool) -> bool:
@@ -402,9 +486,35 @@ def plan_ingest(
     for p in [p for p in to_store if p.summary.agreed and p.validated.data.height == 0]:
         p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
         to_store.remove(p)
+    folders: dict[str, Path] = {}
+    for p in [p for p in to_store if p.staged is not None]:
+        assert p.staged is not None
+        settled = settle_with_store(store, manifest.sources, p.staged, p.summary.path, replace=replace)
+        _apply_settlement(store, settled, p, sources, frames, folders)
+        if not p.staged.years:
+            p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
+            p.summary.rows_stored = 0
+            to_store.remove(p)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for p in to_store:
         record = _new_source(store, p, options, now)
+        if p.staged is not None:
+            assert p.staged.folder is not None
+            parts = part_records(p.staged, record.file)
+            folders[record.file] = p.staged.folder
+            record = record.model_copy(
+                update={
+                    "parts": parts,
+                    "rows": sum(part.rows for part in parts),
+                    "file_size": sum(part.size for part in parts),
+                    "file_schema": {
+                        n: str(t) for n, t in pl.read_parquet_schema(p.staged.part(parts[0].year)).items()
+                    },
+                }
+            )
+            sources.append(record)
+            p.summary.rows_stored = record.rows
+            continue
         frames[record.file] = _without_birth_dates(
             p.validated.data.with_columns(pl.lit(record.id).alias("source_id"))
         ).select(list(stored_schema(record.kind)))
@@ -413,14 +523,66 @@ def plan_ingest(
             p.summary.covers = f"{record.covers_from}..{record.covers_to}"
             p.summary.scope = record.scope
             p.summary.coverage_declared = record.covers_declared or record.scope_declared
-    return IngestPlan(to_store, sources, frames)
+    return IngestPlan(to_store, sources, frames, folders)
+
+
+def _apply_settlement(
+    store: Store,
+    settled: Settlement,
+    p: PendingSource,
+    sources: list[SourceRecord],
+    frames: dict[str, pl.DataFrame],
+    folders: dict[str, Path],
+) -> None:
+    """Agreement counted; sources that lose rows to a staged file get new files without them (a
+    source in parts: a new folder, its untouched parts linked, the changed years rewritten)."""
+    for path, rows in settled.agreed.items():
+        p.summary.agreed[path] = p.summary.agreed.get(path, 0) + rows
+    for path, rows in settled.replaced.items():
+        p.summary.replaced[path] = p.summary.replaced.get(path, 0) + rows
+    by_id = {s.id: s for s in sources}
+    for source_id, kept in settled.kept.items():
+        old = by_id[source_id]
+        relative = store.new_file_name(old.kind, old.id, replaced=True)
+        frames[relative] = kept
+        sources[sources.index(old)] = old.model_copy(update={"file": relative, "rows": kept.height})
+    for source_id, years in settled.kept_parts.items():
+        old = by_id[source_id]
+        assert old.parts is not None and p.staged is not None and p.staged.folder is not None
+        relative = store.new_file_name(old.kind, old.id, replaced=True, folder=True)
+        folder = p.staged.folder.parent / relative.rsplit("/", 1)[1]
+        folder.mkdir()
+        for part in old.parts:
+            target = folder / f"{part.year}.parquet"
+            if part.year in years:
+                years[part.year].write_parquet(target, statistics=True)
+            else:
+                os.link(store.path_of(old, part), target)  # unchanged: the same bytes, no copy
+        left = {q.year: _rows_in(folder / f"{q.year}.parquet") for q in old.parts}
+        remaining = StagedTable(p.staged.validated, old.sha256, folder, {y: n for y, n in left.items() if n})
+        for year in [q.year for q in old.parts if q.year not in remaining.years]:
+            (folder / f"{year}.parquet").unlink()
+        parts = part_records(remaining, relative)
+        folders[relative] = folder
+        sources[sources.index(old)] = old.model_copy(
+            update={
+                "file": relative,
+                "parts": parts,
+                "rows": sum(q.rows for q in parts),
+                "file_size": sum(q.size for q in parts),
+            }
+        )
+
+
+def _rows_in(path: Path) -> int:
+    return pl.scan_parquet(path).select(pl.len()).collect().item()
 
 
 def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.datetime) -> SourceRecord:
     """The manifest record of a file about to be stored (with the name of its new stored file)."""
     r, kind = p.validated.report, p.summary.kind
     assert kind is not None
-    source_id = _source_id(p.sha256, r.sheet)
+    source_id = source_id_for(p.sha256, r.sheet)
     registration_level = kind in (Kind.registrations, Kind.suspects)
     return SourceRecord(
         id=source_id,
@@ -431,7 +593,7 @@ def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.da
         source_format=r.source_format,
         rows=p.validated.data.height,  # without rows stored already with the same values
         rows_rejected=r.rows_invalid,
-        file=store.new_file_name(kind, source_id),
+        file=store.new_file_name(kind, source_id, folder=p.staged is not None),
         ingested_at=now,
         columns=r.columns,
         date_min=p.summary.date_min if registration_level else None,
@@ -450,7 +612,7 @@ def commit_ingest(store: Store, plan: IngestPlan, rejected_to: Path | None) -> N
         if rejected_to is not None and p.validated.report.rows_invalid:
             p.summary.rejected_file = str(_rejected_file(p.validated, rejected_to, used_names))
     if plan.to_store:
-        store.commit(Manifest(sources=plan.sources), plan.frames)
+        store.commit(Manifest(sources=plan.sources), plan.frames, plan.folders)
 
 
 def _without_birth_dates(data: pl.DataFrame) -> pl.DataFrame:

@@ -36,7 +36,7 @@ import polars as pl
 from pydantic import ValidationError
 
 from veilcli import STORE_ENV
-from veilcli.domain.models import Kind, Manifest, SourceRecord
+from veilcli.domain.models import Kind, Manifest, SourceRecord, StoredPart
 from veilcli.errors import StoreError
 from veilcli.sources.columns import column_specs
 from veilcli.store.atomic import write_atomic
@@ -54,6 +54,11 @@ _STEM = r"[0-9a-f]{8,64}(?:-r[0-9]{20}(?:-[0-9]+)?)?"
 _STORED_NAME = re.compile(_STEM + r"\.parquet")
 _TEMP_NAME = re.compile(r"\." + _STEM + r"\.tmp-[0-9]+\.parquet")
 _MANIFEST_TEMP = re.compile(r"\.manifest\.tmp-[0-9]+\.json")
+# A source stored in parts: the folder <kind>/<stem>/ holding <year>.parquet files; files read in
+# blocks are staged in .staging-<pid>-<hex>/ in the store folder before the commit moves them in.
+_STEM_FOLDER = re.compile(_STEM)
+_PART_NAME = re.compile(r"[0-9]{4}\.parquet")
+_STAGING = re.compile(r"\.staging-([0-9]+)-[0-9a-f]{8}")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,6 +70,11 @@ def stored_schema(kind: Kind) -> dict[str, pl.DataType]:
     schema["source_row"] = pl.Int64()
     schema["source_id"] = pl.String()
     return schema
+
+
+def source_id_for(sha256: str, sheet: str | None) -> str:
+    """The id a source is stored under: from its file's sha256 and its sheet."""
+    return hashlib.sha256(f"{sha256}:{sheet or ''}".encode()).hexdigest()[:16]
 
 
 def resolve_store_path(path: Path | None = None) -> Path:
@@ -276,63 +286,82 @@ class Store:
 
     # -- stored files ---------------------------------------------------------------------------
 
-    def path_of(self, source: SourceRecord) -> Path:
-        """A source's stored file; a manifest entry pointing outside the store is a StoreError."""
-        relative = Path(source.file)
+    def path_of(self, source: SourceRecord, part: StoredPart | None = None) -> Path:
+        """A source's stored file (or one of its parts); a manifest entry pointing outside the store
+        is a StoreError."""
+        relative = Path(source.file if part is None else part.file)
         target = self.root / relative
-        inside = not relative.is_absolute() and ".." not in relative.parts and len(relative.parts) == 2
+        depth = 2 if part is None else 3
+        inside = not relative.is_absolute() and ".." not in relative.parts and len(relative.parts) == depth
         if inside:
             with contextlib.suppress(OSError):
                 inside = target.resolve().is_relative_to(self.root.resolve())
         if not inside:
             raise StoreError(
                 f"the store's manifest {safe_text(str(self.manifest_path))} gives the file of "
-                f"{source.path} as {source.file!r}, outside the store; veilcli does not open it.",
+                f"{source.path} as {relative.as_posix()!r}, outside the store; veilcli does not open it.",
                 hint="the manifest was edited or damaged: restore it from a backup, or move the store "
                 "aside and ingest again.",
             )
         return target
 
     def problem(self, source: SourceRecord, *, checksum: bool = False) -> str | None:
-        """What is wrong with a source's stored file, or None.
+        """What is wrong with a source's stored file (or any of its parts), or None.
 
         Always: the file is inside the store, a regular file of the recorded size whose Parquet
         schema is the recorded one (files from older stores: the columns they were stored with,
         with today's types). With ``checksum``: also its sha256.
         """
+        if source.parts is None:
+            return self._file_problem(source, None, source.file_size, source.file_sha256, checksum)
+        for part in source.parts:
+            problem = self._file_problem(source, part, part.size, part.sha256, checksum)
+            if problem:
+                return problem
+        return None
+
+    def _file_problem(
+        self,
+        source: SourceRecord,
+        part: StoredPart | None,
+        size: int | None,
+        sha256: str | None,
+        checksum: bool,
+    ) -> str | None:
+        name = source.file if part is None else part.file
         try:
-            path = self.path_of(source)
+            path = self.path_of(source, part)
         except StoreError:
-            return f"its stored file {source.file!r} lies outside the store"
-        if path.parent.is_symlink():
-            return f"its folder {source.kind.value}/ is a symbolic link"
+            return f"its stored file {name!r} lies outside the store"
+        folders = [path.parent] if part is None else [path.parent, path.parent.parent]
+        if any(f.is_symlink() for f in folders):
+            return f"its folder {path.parent.relative_to(self.root).as_posix()}/ is a symbolic link"
         try:
             info = os.lstat(path)
         except FileNotFoundError:
-            return f"its stored file {source.file} is missing"
+            return f"its stored file {name} is missing"
         except OSError as exc:
-            return f"its stored file {source.file} cannot be read ({os_problem(exc)})"
+            return f"its stored file {name} cannot be read ({os_problem(exc)})"
         if not stat.S_ISREG(info.st_mode):
-            return f"its stored file {source.file} is not a regular file"
-        if source.file_size is not None and info.st_size != source.file_size:
-            size = f"{info.st_size} bytes, the manifest says {source.file_size}"
-            return f"its stored file {source.file} has {size}"
+            return f"its stored file {name} is not a regular file"
+        if size is not None and info.st_size != size:
+            return f"its stored file {name} has {info.st_size} bytes, the manifest says {size}"
         try:
             with open(path, "rb") as handle:  # a handle: a store path with '[' is no glob pattern
                 schema = pl.read_parquet_schema(handle)
         except (pl.exceptions.PolarsError, OSError):
-            return f"its stored file {source.file} is not a readable Parquet file"
-        wrong = _schema_problem(source, {name: str(dtype) for name, dtype in schema.items()})
+            return f"its stored file {name} is not a readable Parquet file"
+        wrong = _schema_problem(source, {column: str(dtype) for column, dtype in schema.items()})
         if wrong:
-            return f"its stored file {source.file} {wrong}"
-        if checksum and source.file_sha256 is not None:
+            return f"its stored file {name} {wrong}"
+        if checksum and sha256 is not None:
             try:
                 with open(path, "rb") as handle:
                     digest = hashlib.file_digest(handle, "sha256").hexdigest()
             except OSError as exc:
-                return f"its stored file {source.file} cannot be read ({os_problem(exc)})"
-            if digest != source.file_sha256:
-                return f"its stored file {source.file} does not match its sha256 in the manifest"
+                return f"its stored file {name} cannot be read ({os_problem(exc)})"
+            if digest != sha256:
+                return f"its stored file {name} does not match its sha256 in the manifest"
         return None
 
     def damage(self, sources: Iterable[SourceRecord], *, checksum: bool = False) -> list[Damage]:
@@ -344,8 +373,14 @@ class Store:
                 found.append(Damage(source, problem))
         return found
 
-    def scan(self, kind: Kind, sources: list[SourceRecord] | None = None) -> pl.LazyFrame:
+    def scan(
+        self, kind: Kind, sources: list[SourceRecord] | None = None, *, years: Iterable[int] | None = None
+    ) -> pl.LazyFrame:
         """Every stored row of a kind, lazily (an empty frame with the schema if none).
+
+        ``years``: a source stored in parts contributes only the parts of those years (its other
+        files are not opened); rows of other years may still come from sources stored whole, so
+        filter on the period as well.
 
         Each file is first checked against the manifest (size and schema: a damaged store is a
         StoreError naming the source). Each file is aligned to the current schema, so files
@@ -357,10 +392,16 @@ class Store:
         damaged = self.damage(chosen)
         if damaged:
             raise damage_error(self.root, damaged)
+        wanted = None if years is None else set(years)
         frames = []
         for source in chosen:
-            path = self.path_of(source)
-            frame = pl.scan_parquet(path, glob=False)
+            if source.parts is None:
+                paths = [self.path_of(source)]
+            else:
+                paths = [self.path_of(source, p) for p in source.parts if wanted is None or p.year in wanted]
+                if not paths:
+                    continue
+            frame = pl.scan_parquet(paths, glob=False)
             present = set(frame.collect_schema().names())
             frames.append(
                 frame.select(
@@ -469,6 +510,7 @@ class Store:
             e.name
             for e in entries
             if not (e.is_file(follow_symlinks=False) and (e.name == LOCK or _MANIFEST_TEMP.fullmatch(e.name)))
+            and not (e.is_dir(follow_symlinks=False) and _STAGING.fullmatch(e.name))
         )
         if foreign:
             shown = ", ".join(safe_text(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
@@ -481,14 +523,20 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def commit(self, manifest: Manifest, frames: dict[str, pl.DataFrame]) -> None:
+    def commit(
+        self, manifest: Manifest, frames: dict[str, pl.DataFrame], folders: dict[str, Path] | None = None
+    ) -> None:
         """Write new Parquet files, then the manifest; drop files no longer referenced.
 
         Call while holding ``locked()``. ``frames`` maps a relative file name (``<kind>/<name>``,
         a name no file has yet) to its rows; the size, sha256 and schema of each file are recorded
-        in the sources that name it. Everything is encoded before anything is written, and a
-        failure removes what this commit wrote: the store is left as it was.
+        in the sources that name it. ``folders`` maps the folder of a source stored in parts
+        (``<kind>/<name>``, recorded with its parts already) to the staged folder
+        (``staging_folder``) that is moved there. Everything is encoded before anything is written,
+        and a failure removes what this commit wrote (staged folders go back): the store is left
+        as it was.
         """
+        folders = folders or {}
         blobs: dict[str, bytes] = {}
         for relative, frame in frames.items():
             buffer = io.BytesIO()
@@ -511,9 +559,11 @@ class Store:
         final = manifest.model_copy(update={"sources": sources})
         payload = final.model_dump_json(indent=2).encode()
         targets = {relative: self._new_file(relative) for relative in blobs}
+        moves = {staged: self._new_file(relative, folder=True) for relative, staged in folders.items()}
 
         written: list[Path] = []
         created: list[Path] = []
+        moved: list[tuple[Path, Path]] = []
         try:
             if not self.manifest_path.exists():
                 # Mark the folder as a store before any data goes in.
@@ -526,8 +576,17 @@ class Store:
                     created.append(target.parent)
                 _write_bytes(target, data)
                 written.append(target)
+            for staged, target in moves.items():
+                if not target.parent.is_dir():
+                    target.parent.mkdir()
+                    created.append(target.parent)
+                os.replace(staged, target)
+                moved.append((staged, target))
             _write_bytes(self.manifest_path, payload)
         except BaseException as exc:
+            for staged, target in reversed(moved):
+                with contextlib.suppress(OSError):
+                    os.replace(target, staged)
             for path in written:
                 with contextlib.suppress(OSError):
                     path.unlink()
@@ -539,31 +598,57 @@ class Store:
             raise
         self._remove_unreferenced(final)
 
-    def new_file_name(self, kind: Kind, source_id: str, *, replaced: bool = False) -> str:
+    def new_file_name(
+        self, kind: Kind, source_id: str, *, replaced: bool = False, folder: bool = False
+    ) -> str:
         """A name for a new stored file (relative to the store) that no file has yet.
 
         ``<kind>/<id>.parquet``; rows kept after ``--replace``, or a source stored again while a
         file of that name is left (a damaged one being repaired), get ``<id>-r<UTC time>.parquet``.
+        ``folder``: the folder of a source stored in parts, ``<kind>/<id>`` (``-r<time>`` likewise).
         """
-        name = f"{kind.value}/{source_id}.parquet"
+        suffix = "" if folder else ".parquet"
+        name = f"{kind.value}/{source_id}{suffix}"
         while replaced or os.path.lexists(self.root / name):
             replaced = False
-            name = f"{kind.value}/{source_id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}.parquet"
+            name = f"{kind.value}/{source_id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}{suffix}"
         return name
 
-    def _new_file(self, relative: str) -> Path:
-        """Where a new stored file goes: in a real kind folder of this store, under an unused name."""
+    @contextlib.contextmanager
+    def staging_folder(self) -> Iterator[Path]:
+        """A new folder in the store for files written before the lock is taken (removed on the way
+        out unless ``commit`` moved it into place). Creates the store folder when there is none."""
+        self._check_writable()
+        created = not self._check_folder()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            folder = self.root / f".staging-{os.getpid()}-{os.urandom(4).hex()}"
+            folder.mkdir()
+        except OSError as exc:
+            raise _write_error(self.root, exc) from exc
+        try:
+            yield folder
+        finally:
+            _remove_tree(folder)
+            if created:
+                with contextlib.suppress(OSError):
+                    self.root.rmdir()  # only when this command left it empty
+
+    def _new_file(self, relative: str, *, folder: bool = False) -> Path:
+        """Where a new stored file (or folder of parts) goes: in a real kind folder of this store,
+        under an unused name."""
         parts = Path(relative).parts
-        if len(parts) != 2 or parts[0] not in {k.value for k in Kind} or not _STORED_NAME.fullmatch(parts[1]):
+        name = _STEM_FOLDER if folder else _STORED_NAME
+        if len(parts) != 2 or parts[0] not in {k.value for k in Kind} or not name.fullmatch(parts[1]):
             raise ValueError(f"not a stored file name: {relative!r}")  # a bug, not a user's mistake
-        folder = self.root / parts[0]
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        kind_folder = self.root / parts[0]
+        if kind_folder.is_symlink() or (kind_folder.exists() and not kind_folder.is_dir()):
             raise StoreError(
-                f"{safe_text(str(folder))} is not a folder of the store (a symbolic link or a file); "
+                f"{safe_text(str(kind_folder))} is not a folder of the store (a symbolic link or a file); "
                 "veilcli writes stored files only into folders it created.",
                 hint="move it out of the store folder and run the command again.",
             )
-        target = folder / parts[1]
+        target = kind_folder / parts[1]
         if os.path.lexists(target):
             raise ValueError(f"refusing to overwrite {target}")  # callers pick unused names
         return target
@@ -575,6 +660,7 @@ class Store:
         through a symbolic link), and temporary manifests left by a killed writer.
         """
         referenced = {Path(s.file).as_posix() for s in manifest.sources}
+        self._remove_stale_staging()
         for folder, pattern in [(self.root, _MANIFEST_TEMP), *((self.root / k.value, None) for k in Kind)]:
             if folder.is_symlink() or not folder.is_dir():
                 continue
@@ -583,6 +669,12 @@ class Store:
             except OSError:
                 continue
             for entry in entries:
+                if pattern is None and _STEM_FOLDER.fullmatch(entry.name):
+                    if f"{folder.name}/{entry.name}" not in referenced and entry.is_dir(
+                        follow_symlinks=False
+                    ):
+                        _remove_tree(Path(entry.path))
+                    continue
                 ours = (
                     pattern.fullmatch(entry.name)
                     if pattern
@@ -594,6 +686,48 @@ class Store:
                     continue
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+    def _remove_stale_staging(self) -> None:
+        """Staging folders of commands that died (their process is gone); a live one is left alone."""
+        try:
+            entries = list(os.scandir(self.root))
+        except OSError:
+            return
+        for entry in entries:
+            match = _STAGING.fullmatch(entry.name)
+            if match and entry.is_dir(follow_symlinks=False) and not _alive(int(match.group(1))):
+                _remove_tree(Path(entry.path))
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, under another user
+    return True
+
+
+def _remove_tree(folder: Path) -> None:
+    """Delete a folder veilcli wrote (staging or parts): only regular files with veilcli's names,
+    one level deep, never through a symbolic link; then the folder if that emptied it."""
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.is_dir(follow_symlinks=False) and (
+                _STEM_FOLDER.fullmatch(entry.name) or entry.name in ("parts", "rejected")
+            ):
+                _remove_tree(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False) and (
+                _PART_NAME.fullmatch(entry.name) or entry.name.endswith((".parquet", ".csv"))
+            ):
+                os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

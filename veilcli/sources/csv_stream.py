@@ -1,0 +1,202 @@
+"""Reading a very large CSV in blocks: bounded memory for national police tables (100M rows).
+
+A text file larger than ``STREAM_FROM`` (256 MiB; ``VEILCLI_STREAM_BYTES``) is not read whole:
+``BlockReader`` sniffs its delimiter and header from the first megabyte exactly as
+``csv_reader`` does, then hands out ``RawTable`` blocks of about ``BLOCK_BYTES`` each, cut at a
+line end outside quotes, numbered as the spreadsheet rows they are, with the file's sha256
+computed on the way. Every block is UTF-8-checked before polars parses it: a stray byte is
+refused with its byte offset, as in a file read whole.
+
+Streaming is for files that are plain UTF-8 CSV with LF or CRLF line ends; anything else (a
+StatLine table view, UTF-16, Windows-1252, old-Mac CR line ends) is read whole, within the
+ordinary limits (``BlockReader.open`` returns None).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import polars as pl
+
+from veilcli.errors import InputError
+from veilcli.sources.csv_reader import _csv_error, _sniff_csv, _sniff_table_view
+from veilcli.sources.limits import GIB, MIB, Limit, over_limit
+from veilcli.sources.messages import display_path
+from veilcli.sources.table import RawTable, check_frame, with_row_numbers
+
+STREAM_FROM = Limit(
+    "VEILCLI_STREAM_BYTES", 256 * MIB, "bytes", "size above which a CSV is read in blocks (streaming)"
+)
+MAX_STREAM_BYTES = Limit("VEILCLI_MAX_STREAM_BYTES", 512 * GIB, "bytes", "size of one CSV read in blocks")
+BLOCK_BYTES = Limit(
+    "VEILCLI_BLOCK_BYTES", 96 * MIB, "bytes", "bytes of a CSV parsed at a time when streaming"
+)
+_HEAD_BYTES = 1 << 20
+_TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def streamable(path: Path) -> bool:
+    """Whether a file is a CSV large enough to be read in blocks."""
+    if path.suffix.lower() not in _TEXT_SUFFIXES:
+        return False
+    try:
+        return os.stat(path).st_size > STREAM_FROM.value()
+    except OSError:
+        return False  # the ordinary reader names the problem
+
+
+@dataclass
+class Block:
+    """One block of rows: the table and whether it ends the file."""
+
+    table: RawTable
+    last: bool
+    number: int
+
+
+@dataclass
+class BlockReader:
+    """A large CSV, read a block at a time (see the module docstring)."""
+
+    path: Path
+    handle: BinaryIO
+    delimiter: str
+    headers: list[str]
+    header_row: int  # 1-based line of the header
+    offset: int  # bytes consumed so far
+    digest: Any = field(default_factory=hashlib.sha256)
+    rows_seen: int = 0
+    blocks_read: int = 0
+    stream_from: int = field(default_factory=STREAM_FROM.value)
+
+    @classmethod
+    def open(cls, path: Path, header_row: int | None, extra: set[str] | None) -> BlockReader | None:
+        """The reader, or None when the file is not one to stream (read it whole instead)."""
+        size = os.stat(path).st_size
+        if size > MAX_STREAM_BYTES.value():
+            raise over_limit(path, "", f"{size:,} bytes", MAX_STREAM_BYTES)
+        handle = open(path, "rb")  # noqa: SIM115 - closed by blocks() or on the way out below
+        try:
+            head = handle.read(_HEAD_BYTES)
+            start = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
+            cut = head.rfind(b"\n")
+            if cut < 0 or (b"\r" in head and b"\r\n" not in head):
+                handle.close()
+                return None  # one enormous line, or CR line ends: the ordinary reader decides
+            try:
+                text = head[start : cut + 1].decode("utf-8")
+            except UnicodeDecodeError:
+                handle.close()
+                return None  # not UTF-8 (or UTF-16): the whole-file encoding rules apply
+            if header_row is None and _sniff_table_view(text) is not None:
+                handle.close()
+                return None
+            text = text.replace("\r\n", "\n")
+            delimiter, index, _width = _sniff_csv(text, path, header_row, extra)
+            lines = head[start:].split(b"\n", index + 1)
+            header_line = lines[index]
+            data_start = start + sum(len(line) + 1 for line in lines[: index + 1])
+            headers = pl.read_csv(
+                header_line.rstrip(b"\r") + b"\n", separator=delimiter, infer_schema=False, n_rows=0
+            ).columns
+        except BaseException:
+            handle.close()
+            raise
+        reader = cls(path, handle, delimiter, headers, index + 1, data_start)
+        reader.digest.update(head[:data_start])
+        handle.seek(data_start)
+        return reader
+
+    def close(self) -> None:
+        """Close the file (also done when the last block is out)."""
+        self.handle.close()
+
+    def blocks(self) -> Iterator[Block]:
+        """The file's rows, block by block; the sha256 is complete once the last block is out."""
+        size = BLOCK_BYTES.value()
+        carry = b""
+        number = 0
+        try:
+            while True:
+                chunk = self.handle.read(size)
+                at_end = len(chunk) < size
+                data = carry + chunk
+                if not at_end:
+                    cut = _cut(data)
+                    while cut < 0 and not at_end:  # a quoted field runs past the block: read on
+                        more = self.handle.read(size)
+                        at_end = len(more) < size
+                        chunk += more
+                        data += more
+                        if len(data) > 8 * size:
+                            raise _csv_error(self.path, data, ValueError("unclosed quote"))
+                        cut = -1 if at_end else _cut(data)
+                    if not at_end:
+                        carry, data = data[cut + 1 :], data[: cut + 1]
+                    else:
+                        carry = b""
+                self.digest.update(chunk)
+                number += 1
+                self.blocks_read = number
+                table = self._table(data, self.offset)
+                self.offset += len(data)
+                yield Block(table, at_end, number)
+                if at_end:
+                    return
+        finally:
+            self.handle.close()
+
+    @property
+    def sha256(self) -> str:
+        """The file's sha256 (complete after the last block)."""
+        return self.digest.hexdigest()
+
+    def _table(self, data: bytes, offset: int) -> RawTable:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = self.header_row + self.rows_seen + data.count(b"\n", 0, exc.start) + 1
+            raise InputError(
+                f"{display_path(self.path)}: line {line:,} (byte {offset + exc.start:,}) is not UTF-8 "
+                f"(byte 0x{data[exc.start]:02x}); the rest of the file is UTF-8.",
+                hint="save the file as UTF-8 again; a file read in parts must be UTF-8 throughout.",
+            ) from None
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n")
+        try:
+            frame = pl.read_csv(
+                data,
+                separator=self.delimiter,
+                has_header=False,
+                new_columns=self.headers,
+                infer_schema=False,
+                truncate_ragged_lines=True,
+                raise_if_empty=False,
+            )
+        except pl.exceptions.PolarsError as exc:
+            raise _csv_error(self.path, data, exc) from None
+        if frame.width < len(self.headers):  # an empty or short block: the missing columns are empty
+            missing = self.headers[frame.width :]
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(h) for h in missing)
+        frame = with_row_numbers(frame, first_data_row=self.header_row + 1 + self.rows_seen)
+        self.rows_seen += frame.height
+        check_frame(self.path, frame, "")
+        table = RawTable(
+            frame, self.path, "csv", header_row=self.header_row, encoding="utf-8", delimiter=self.delimiter
+        )
+        table.drop_personal_columns()
+        return table
+
+
+def _cut(data: bytes) -> int:
+    """The last line end of ``data`` outside quotes (-1: none yet)."""
+    cut = data.rfind(b"\n")
+    while cut >= 0 and data.count(b'"', 0, cut) % 2:
+        cut = data.rfind(b"\n", 0, cut)
+    return cut

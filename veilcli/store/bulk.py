@@ -1,0 +1,302 @@
+"""A counts table too large to hold in memory (a national buurt table, ~100M rows): read in blocks,
+validated block by block with the same rules, and stored in parts, one Parquet file per year.
+
+``stage_table`` validates every block of a ``BlockReader`` (``sources/csv_stream``) with
+``validate_table`` and writes the valid rows of each block, split by year, into a staging folder
+inside the store; the blocks of a year are then merged into one ``<year>.parquet`` by a streaming
+sink. What a block cannot see is checked per year afterwards: a key on two blocks is a
+``duplicate_key`` finding like one within a block (the later row is invalid). Memory is bounded by
+a block (``BLOCK_BYTES``) and, in the checks against the store, by one year of rows.
+
+``settle_with_store`` does per year what ``ingest.plan_ingest`` does in memory: rows stored
+already with the same values are agreement (dropped here, counted), other stored rows under the
+same key are a conflict (an error, or with ``--replace`` removed from their source). The commit
+then moves the staged folder into the store (``Store.commit(folders=...)``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from veilcli.domain.models import DATASET_KEYS, MAX_LISTED, FileReport, Issue, Kind, SourceRecord, StoredPart
+from veilcli.errors import StoreError
+from veilcli.sources.csv_stream import BlockReader
+from veilcli.sources.formats import recognise
+from veilcli.sources.messages import cut
+from veilcli.sources.validate import ValidatedTable, validate_table
+from veilcli.store.store import Store, source_id_for, stored_schema
+
+Progress = Callable[[str], None]
+KEY = list(DATASET_KEYS[Kind.counts])
+MEASURES = ["count", "internet_count"]
+_YEAR = "__year"
+
+
+class NotCounts(Exception):
+    """The file's first block is not a counts table: read it whole instead."""
+
+
+@dataclass
+class StagedTable:
+    """A file validated in blocks; its valid rows in ``<year>.parquet`` files of ``folder``."""
+
+    validated: ValidatedTable  # the report and the rejected rows; ``data`` stays empty
+    sha256: str
+    folder: Path | None  # None: validated only (``validate``, ``--dry-run``)
+    years: dict[int, int] = field(default_factory=dict)  # year -> rows staged
+    areas: set[str] = field(default_factory=set)
+    periods: set[str] = field(default_factory=set)
+
+    def part(self, year: int) -> Path:
+        """The staged file of one year."""
+        assert self.folder is not None
+        return self.folder / f"{year}.parquet"
+
+    def scan(self) -> pl.LazyFrame:
+        """Every staged row (an empty frame when none is staged)."""
+        if self.folder is None or not self.years:
+            return pl.LazyFrame(schema=stored_schema(Kind.counts))
+        return pl.scan_parquet([self.part(y) for y in sorted(self.years)], glob=False)
+
+
+def stage_table(
+    reader: BlockReader,
+    options: object,
+    folder: Path | None,
+    max_per_code: int,
+    progress: Progress | None = None,
+) -> StagedTable:
+    """Validate a large file block by block; with ``folder``, stage its valid rows by year.
+
+    ``options`` is the command's ``ReadOptions``. Raises ``NotCounts`` (before anything is staged)
+    when the first block is not a counts table.
+    """
+    report: FileReport | None = None
+    rejected: list[pl.DataFrame] = []
+    staged = StagedTable(
+        ValidatedTable(pl.DataFrame(), pl.DataFrame(), FileReport(path="", format="")), "", folder
+    )
+    for block in reader.blocks():
+        recognised = recognise(
+            block.table,
+            options.kind,  # type: ignore[attr-defined]
+            options.column_map,  # type: ignore[attr-defined]
+            options.format_options(),  # type: ignore[attr-defined]
+        )
+        if recognised.kind is not Kind.counts:
+            raise NotCounts
+        validated = validate_table(recognised, max_per_code, last_part=block.last)
+        report = validated.report if report is None else _merge(report, validated.report, max_per_code)
+        data = validated.data
+        staged.areas.update(data["area"].drop_nulls().unique().to_list())
+        staged.periods.update(data["period"].drop_nulls().unique().to_list())
+        if validated.rejected.height:
+            rejected.append(validated.rejected)
+        if folder is not None and data.height:
+            with_year = data.with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int32).alias(_YEAR))
+            for (year,), rows in with_year.partition_by(_YEAR, as_dict=True).items():
+                rows.drop(_YEAR).write_parquet(folder / f"{year}-{block.number:06d}.parquet")
+                staged.years[int(year)] = staged.years.get(int(year), 0) + rows.height
+        if progress:
+            progress(f"read {report.rows_read:,} rows of {reader.path.name}")
+    assert report is not None
+    staged.sha256 = reader.sha256
+    if folder is not None:
+        _merge_blocks(staged)
+    duplicates = _duplicates_across_blocks(staged, report, max_per_code)
+    if duplicates.height:
+        rejected.append(duplicates)
+    _describe(report, staged)
+    report.notes.append(
+        f"read in {reader.blocks_read} blocks (a file over {reader.stream_from:,} bytes); stored in "
+        f"{len(staged.years)} part(s), one per year"
+    )
+    staged.validated = ValidatedTable(
+        pl.DataFrame(schema={k: v for k, v in stored_schema(Kind.counts).items() if k != "source_id"}),
+        pl.concat(rejected, how="diagonal_relaxed") if rejected else pl.DataFrame(),
+        report,
+    )
+    return staged
+
+
+def _merge(total: FileReport, more: FileReport, max_per_code: int) -> FileReport:
+    """One file's report from its blocks' reports: counts added, findings up to ``max_per_code`` a code."""
+    total.rows_read += more.rows_read
+    total.rows_valid += more.rows_valid
+    total.rows_invalid += more.rows_invalid
+    total.blank_rows_skipped += more.blank_rows_skipped
+    for code, n in more.issue_counts.items():
+        total.issue_counts[code] = total.issue_counts.get(code, 0) + n
+    shown: dict[str, int] = {}
+    for issue in total.issues:
+        shown[issue.code] = shown.get(issue.code, 0) + 1
+    for issue in more.issues:
+        if shown.get(issue.code, 0) < max_per_code:
+            total.issues.append(issue)
+            shown[issue.code] = shown.get(issue.code, 0) + 1
+    total.notes.extend(n for n in more.notes if n not in total.notes)
+    return total
+
+
+def _merge_blocks(staged: StagedTable) -> None:
+    """Each year's block files merged into one ``<year>.parquet`` in the stored schema (streamed,
+    statistics kept)."""
+    assert staged.folder is not None
+    columns = list(stored_schema(Kind.counts))
+    source_id = pl.lit(source_id_for(staged.sha256, None)).alias("source_id")
+    for year in sorted(staged.years):
+        blocks = sorted(staged.folder.glob(f"{year}-*.parquet"))
+        rows = pl.scan_parquet(blocks, glob=False).with_columns(source_id).select(columns)
+        rows.sink_parquet(staged.part(year), statistics=True)
+        for block in blocks:
+            block.unlink()
+
+
+def _duplicates_across_blocks(staged: StagedTable, report: FileReport, max_per_code: int) -> pl.DataFrame:
+    """Keys on rows of different blocks (within a block ``validate_table`` found them): the later
+    row is a ``duplicate_key`` finding and is taken out of its part. Returns those rows."""
+    found = []
+    for year in sorted(staged.years) if staged.folder is not None else []:
+        path = staged.part(year)
+        keys = pl.scan_parquet(path).select(*KEY, "source_row")
+        hashed = keys.select(pl.struct(KEY).hash().alias("h"))
+        unique, rows = hashed.select(pl.col("h").n_unique(), pl.len()).collect().row(0)
+        if unique == rows:  # the cheap test; a hash collision only costs the exact test below
+            continue
+        later = keys.sort("source_row").filter(~pl.struct(KEY).is_first_distinct()).collect()
+        if not later.height:
+            continue
+        kept = pl.read_parquet(path).join(later.select("source_row"), on="source_row", how="anti")
+        kept.write_parquet(path, statistics=True)
+        staged.years[year] = kept.height
+        found.append(later)
+    if not found:
+        return pl.DataFrame()
+    later = pl.concat(found).sort("source_row")
+    header = report.columns.get("period", "period")
+    for row in later.head(max(0, max_per_code - report.issue_counts.get("duplicate_key", 0))).iter_rows(
+        named=True
+    ):
+        report.issues.append(
+            Issue(
+                code="duplicate_key",
+                row=row["source_row"],
+                column=header,
+                value=cut(str(row["period"])),
+                message=f"duplicate {' + '.join(KEY)}: the same key is on an earlier row",
+                hint="remove the duplicate row or correct its id",
+            )
+        )
+    report.issue_counts["duplicate_key"] = report.issue_counts.get("duplicate_key", 0) + later.height
+    report.rows_valid -= later.height
+    report.rows_invalid += later.height
+    reason = f"duplicate_key ({header}): duplicate {' + '.join(KEY)}: the same key is on an earlier row"
+    columns = {c: report.columns[c] for c in KEY if c in report.columns}
+    return later.select(
+        pl.col("source_row").alias("row"),
+        pl.lit(reason).alias("reasons"),
+        *(pl.col(c).cast(pl.String).alias(h) for c, h in columns.items()),
+    )
+
+
+def _describe(report: FileReport, staged: StagedTable) -> None:
+    report.periods = sorted(staged.periods)
+    areas = sorted(staged.areas)
+    report.area_count = len(areas)
+    report.areas = areas[:MAX_LISTED]
+
+
+def part_records(staged: StagedTable, relative_folder: str) -> list[StoredPart]:
+    """The manifest's records of the staged parts (size and sha256 of each file)."""
+    records = []
+    for year in sorted(staged.years):
+        path = staged.part(year)
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        records.append(
+            StoredPart(
+                file=f"{relative_folder}/{year}.parquet",
+                year=year,
+                rows=staged.years[year],
+                size=path.stat().st_size,
+                sha256=digest,
+            )
+        )
+    return records
+
+
+@dataclass
+class Settlement:
+    """What storing a staged table does to the rows stored already."""
+
+    agreed: dict[str, int] = field(default_factory=dict)  # source path -> rows stored with the same values
+    replaced: dict[str, int] = field(default_factory=dict)  # source path -> rows replaced
+    kept: dict[str, pl.DataFrame] = field(default_factory=dict)  # source id -> its rows left (one file)
+    kept_parts: dict[str, dict[int, pl.DataFrame]] = field(default_factory=dict)  # source id -> year -> rows
+
+
+def settle_with_store(
+    store: Store, sources: list[SourceRecord], staged: StagedTable, path: str, *, replace: bool
+) -> Settlement:
+    """Per year: agreement is dropped from the staged part, a conflict is an error (or, with
+    ``replace``, the stored rows under those keys are removed from their sources)."""
+    counts_sources = [s for s in sources if s.kind is Kind.counts]
+    settled = Settlement()
+    if not counts_sources:
+        return settled
+    by_id = {s.id: s for s in counts_sources}
+    whole_clashes: dict[str, list[pl.DataFrame]] = {}
+    for year in sorted(staged.years):
+        new = pl.read_parquet(staged.part(year))
+        stored = (
+            store.scan(Kind.counts, counts_sources, years=[year])
+            .filter(pl.col("period").str.starts_with(str(year)))
+            .select(*KEY, *MEASURES, "source_id")
+        )
+        joined = stored.join(
+            new.lazy().select(*KEY, *(pl.col(m).alias(f"{m}__new") for m in MEASURES)), on=KEY
+        )
+        same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in MEASURES)
+        matches = joined.with_columns(same.alias("__same")).select(*KEY, "source_id", "__same").collect()
+        if not matches.height:
+            continue
+        agreeing = matches.filter(pl.col("__same"))
+        clashing = matches.filter(~pl.col("__same"))
+        for source_id, rows in agreeing.group_by("source_id").agg(pl.len()).iter_rows():
+            settled.agreed[by_id[source_id].path] = settled.agreed.get(by_id[source_id].path, 0) + rows
+        if clashing.height and not replace:
+            first = clashing.row(0, named=True)
+            other = by_id[first["source_id"]]
+            raise StoreError(
+                f"{path}: {clashing.height} counts of {year} already stored from another source "
+                f"(e.g. {', '.join(f'{k}={first[k]}' for k in KEY)} from {other.path}). Nothing was stored.",
+                hint="pass --replace to replace the stored rows with this file's rows.",
+            )
+        if agreeing.height:
+            new = new.join(agreeing.select(KEY).unique(), on=KEY, how="anti")
+            new.write_parquet(staged.part(year), statistics=True)
+            staged.years[year] = new.height
+        for source_id, rows in clashing.group_by("source_id").agg(pl.len()).iter_rows():
+            old = by_id[source_id]
+            settled.replaced[old.path] = settled.replaced.get(old.path, 0) + rows
+            keys = clashing.filter(pl.col("source_id") == source_id).select(KEY)
+            if old.parts is None:
+                whole_clashes.setdefault(source_id, []).append(keys)
+            else:
+                part = next(p for p in old.parts if p.year == year)
+                base = settled.kept_parts.get(source_id, {}).get(year)
+                rows_now = base if base is not None else pl.read_parquet(store.path_of(old, part))
+                settled.kept_parts.setdefault(source_id, {})[year] = rows_now.join(keys, on=KEY, how="anti")
+    for source_id, found in whole_clashes.items():
+        old = by_id[source_id]
+        base = pl.read_parquet(store.path_of(old), glob=False)
+        settled.kept[source_id] = base.join(pl.concat(found), on=KEY, how="anti")
+    for year in [y for y, n in staged.years.items() if n == 0]:
+        staged.part(year).unlink()
+        del staged.years[year]
+    return settled
