@@ -29,7 +29,12 @@ from veilcli.analysis.indicators import (
     population_table,
     series,
 )
-from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, aggregate_suspects
+from veilcli.analysis.normalise import (
+    aggregate_counts,
+    aggregate_registrations,
+    aggregate_suspects,
+    counts_for,
+)
 from veilcli.analysis.selection import comparison_periods, latest_complete_period, require_known_area
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy
@@ -240,9 +245,7 @@ def build_tables(
     regs = aggregate_registrations(
         registrations, rules, unit=unit, baseline=baseline, area_column=area_column, periods=labels
     )
-    counts = aggregate_counts(
-        store.scan(Kind.counts).filter(pl.col("area").is_in(areas)), rules, unit=unit, baseline=baseline
-    )
+    counts = aggregate_counts(counts_for(store.scan(Kind.counts), areas), rules, unit=unit, baseline=baseline)
     suspects = {}
     for indicator in plan.plan.indicators:
         if indicator.kind is Kind.suspects and indicator.age not in suspects:

@@ -26,15 +26,17 @@ from veilcli.analysis.normalise import (
     aggregate_registrations,
     aggregate_suspects,
     combine,
+    counts_for,
     sum_or_null,
 )
 from veilcli.analysis.selection import comparison_periods, latest_complete_period
 from veilcli.domain.classification import TOTAL_CRIME_CODE, crime_codes, nuisance_codes
-from veilcli.domain.geography import municipality_names
+from veilcli.domain.geography import gemeente_of_expr, municipality_names
 from veilcli.domain.groups import group_areas
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period, period_year_expr
 from veilcli.domain.plans import ALL_CRIMES, ALL_NUISANCE, Goal, Indicator, Unit, expand_categories, load_plan
+from veilcli.domain.resources import area_expr
 from veilcli.domain.rules import load_rules
 from veilcli.errors import UsageError
 from veilcli.store.store import Store, holding_read_lock
@@ -90,15 +92,29 @@ class LeagueResult(BaseModel):
         )
 
 
-def league_areas(store: Store, selection: str) -> list[str]:
-    """Every municipality the store holds data for, or a shipped group's (or group file's) members."""
+def league_areas(store: Store, selection: str, years: list[int] | None = None) -> list[str]:
+    """Every municipality the store holds data for (in ``years``: counts stored in parts are read for
+    those years only), or a shipped group's (or group file's) members. A municipality whose counts
+    are stored only per wijk or buurt is one too."""
     if selection.casefold() != ALL:
         return group_areas(selection)
     names = set(municipality_names().values())
     found: set[str] = set()
-    for kind, column in ((Kind.registrations, "municipality"), (Kind.counts, "area")):
-        values = store.scan(kind).select(pl.col(column).unique()).collect()[column].drop_nulls().to_list()
-        found |= {v for v in values if v in names}
+    values = store.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
+    found |= {v for v in values.drop_nulls().to_list() if v in names}
+    area = pl.col("area")
+    stored = (
+        store.scan(Kind.counts, years=years)
+        .select(
+            pl.when(area.str.contains(r"^(BU\d{8}|WK\d{6})$"))
+            .then(area_expr(gemeente_of_expr(area)))
+            .otherwise(area)
+            .alias("area")
+            .unique()
+        )
+        .collect()["area"]
+    )
+    found |= {v for v in stored.drop_nulls().to_list() if v in names}
     if not found:
         raise UsageError(
             "the store holds no municipality to compare.", hint="ingest data per municipality first."
@@ -190,7 +206,8 @@ def league(
         raise UsageError(f"the period {chosen} lies in or before the baseline year {base_year}.")
     periods = [p for p in comparison_periods(chosen, base_year) if p in (chosen.in_year(base_year), chosen)]
     labels = [str(p) for p in periods]
-    areas = league_areas(store, selection)
+    years = sorted({p.year for p in periods})
+    areas = league_areas(store, selection, years)
     in_areas = pl.col("municipality").is_in(areas)
     regs = aggregate_registrations(
         store.scan(Kind.registrations).filter(in_areas),
@@ -199,8 +216,9 @@ def league(
         baseline=labels[0],
         periods=labels,
     )
+    in_years = pl.col("period").str.slice(0, 4).is_in([str(y) for y in years])
     counts = aggregate_counts(
-        store.scan(Kind.counts).filter(pl.col("area").is_in(areas)),
+        counts_for(store.scan(Kind.counts, years=years).filter(in_years), areas),
         rules,
         unit=chosen.unit,
         baseline=labels[0],

@@ -7,6 +7,7 @@ corrected. Everything is polars expressions, joins and window functions over who
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import polars as pl
@@ -15,7 +16,7 @@ from veilcli.domain.classification import open_data_codes, to_category
 from veilcli.domain.geography import gemeente_of_expr, wijk_of_expr
 from veilcli.domain.notes import message, note_expr
 from veilcli.domain.periods import PeriodUnit, parse_period, period_bounds_exprs, period_label_expr
-from veilcli.domain.resources import area_expr
+from veilcli.domain.resources import area_expr, area_lookup
 from veilcli.domain.rules import Rules
 
 KEYS = ["period", "area", "category"]
@@ -360,6 +361,39 @@ def aggregate_counts(
 
 
 _COUNT_KEY = ("period", "area", "category_code")
+
+
+def counts_for(counts: pl.LazyFrame, areas: list[str]) -> pl.LazyFrame:
+    """The stored counts that give these areas' figures: their own rows, and the wijk and buurt rows
+    of a municipality among them for every (period, category) no row of the municipality itself
+    is stored for (``roll_up_counts`` sums those; a stored row always wins).
+
+    A national buurt table holds every level (NL, GM, WK, BU): its municipality rows are read and
+    its ~95% wijk and buurt rows are left after one anti-join, instead of being summed and
+    thrown away.
+    """
+    lookup = area_lookup()
+    wanted = set(areas)
+    digits = pl.LazyFrame(
+        [(key[2:], name) for key, name in lookup.items() if re.fullmatch(r"gm\d{4}", key) and name in wanted],
+        schema={"__digits": pl.String, "__area": pl.String},
+        orient="row",
+    )
+    own = counts.filter(pl.col("area").is_in(areas))
+    area = pl.col("area")
+    finer = (
+        counts.filter(area.str.starts_with("BU") | area.str.starts_with("WK"))
+        .filter(area.str.contains(r"^(BU\d{8}|WK\d{6})$"))
+        .with_columns(area.str.slice(2, 4).alias("__digits"))
+        .join(digits, on="__digits", how="inner")
+        .join(
+            own.select("period", pl.col("area").alias("__area"), "category_code"),
+            on=["period", "__area", "category_code"],
+            how="anti",
+        )
+        .drop("__digits", "__area")
+    )
+    return pl.concat([own, finer])
 
 
 def _rolled_up_areas(counts: pl.LazyFrame) -> pl.LazyFrame:
