@@ -1,14 +1,25 @@
 """Benchmark: every municipality at once (`compare --area all`) on national police open data.
 
-Generates a police open-data table in its real OData CSV layout (``ID``, padded ``SoortMisdrijf``,
-``RegioS``, ``Perioden`` as ``2013MM01``, ``GeregistreerdeMisdrijven_1``, ``Internetaangiften_3``):
-every municipality of 2023 (342), every month 2013-2024 (144), every crime category and the total
-(60): about 3M rows. With ``--wijken N`` each municipality gets N wijk rows as well (the buurt-level
-national table of the issue, ~100M rows, is ``--wijken 38`` for wijken and far more for buurten:
-not run here, see BENCHMARKS.md). Then times ``ingest`` and ``league`` (``compare --area all``) in
-child processes and reports wall time and peak RSS. Files go to ``benchmarks/data/`` (not committed).
+``--level gemeente`` (the default): a police open-data table in its real OData CSV layout (``ID``,
+padded ``SoortMisdrijf``, ``RegioS``, ``Perioden`` as ``2013MM01``, ``GeregistreerdeMisdrijven_1``,
+``Internetaangiften_3``): every municipality of 2023 (342), every month 2013-2024 (144), every crime
+category and the total (60): about 3M rows. With ``--wijken N`` each municipality gets N wijk rows.
 
-Usage: ``python benchmarks/bench_national.py [--wijken 0] [--first 2013] [--last 2024]``.
+``--level buurt``: the national buurt table (the layout of 47022NED: ``ID``, ``SoortMisdrijf``,
+``WijkenEnBuurten`` with the country ``NL00``, every municipality ``GM....``, its wijken
+``WK......`` and buurten ``BU........``, ``Perioden``, ``GeregistreerdeMisdrijven_1``), ordered as
+CBS orders a TypedDataSet (category, then region, then period): ~10 wijken per municipality, ~4.3
+buurten per wijk (~18,500 regions), 144 months and ``--categories`` (38: the total and the plan's
+crime categories first) = about 100M rows, 4.6 GB. Wijk, municipality and country counts are the
+sums of their buurten; the total is the sum of the categories. ``--municipalities N`` takes the
+first N municipalities (a smaller table with the same shape).
+
+Then times ``ingest`` (a file over 256 MiB is read in blocks and stored in parts by year) and
+``league`` (``compare --area all``, 2024H1 vs 2017H1) in child processes: wall time, peak RSS and
+the store's size. Files go to ``benchmarks/data/`` (not committed).
+
+Usage: ``python benchmarks/bench_national.py [--level gemeente|buurt] [--wijken 0]
+[--municipalities 342] [--categories 38] [--first 2013] [--last 2024]``.
 """
 
 from __future__ import annotations
@@ -61,6 +72,91 @@ def generate(path: Path, first: int, last: int, wijken: int) -> int:
     return table.height
 
 
+PLAN_CODES = ["0.0.0", "1.1.1", "1.4.6", "1.4.7", "1.2.1", "1.2.3", "2.2.1", "3.9.1"]
+
+
+def generate_buurten(path: Path, first: int, last: int, municipalities_n: int, categories_n: int) -> int:
+    """Write the national buurt table (cached by name); returns its rows."""
+    from veilcli.domain.classification import categories
+    from veilcli.domain.geography import municipalities
+
+    if path.exists():
+        return pl.scan_csv(path, separator=";").select(pl.len()).collect().item()
+    digits = (
+        municipalities().filter(pl.col("last_year").is_null())["code"].str.slice(2, 4).head(municipalities_n)
+    )
+    gm = pl.DataFrame({"gm": digits}).with_row_index("g")
+    wijken = (
+        gm.with_columns((3 + pl.col("g") % 15).alias("n"))  # 3..17 wijken, ~10 on average
+        .with_columns(pl.int_ranges(1, pl.col("n") + 1).alias("w"))
+        .explode("w")
+        .with_columns((pl.col("gm") + pl.col("w").cast(pl.String).str.zfill(2)).alias("wk"))
+    )
+    buurten = (
+        wijken.with_row_index("i")
+        .with_columns(pl.int_ranges(1, 2 + pl.col("i") % 6).alias("b"))  # 1..6 buurten, ~3.5-4.5
+        .explode("b")
+        .with_columns((pl.col("wk") + pl.col("b").cast(pl.String).str.zfill(2)).alias("bu"))
+        .select("gm", "wk", "bu")
+    )
+    months = pl.DataFrame(
+        {"Perioden": [f"{y}MM{m:02d}" for y in range(first, last + 1) for m in range(1, 13)]}
+    ).with_row_index("t")
+    crime = categories().filter(pl.col("kind") == "crime")["code"].to_list()
+    chosen = [c for c in PLAN_CODES if c != "0.0.0"]
+    chosen += [c for c in crime if c not in chosen][: categories_n - 1 - len(chosen)]
+    grid = buurten.with_row_index("r").join(months, how="cross")
+    total: pl.Series | None = None
+    blocks: list[tuple[str, pl.DataFrame]] = []
+    for number, code in enumerate(chosen):
+        values = grid.with_columns(
+            ((pl.col("r") * 2654435761 + pl.col("t") * 40503 + number * 97) % 7).cast(pl.Int64).alias("v")
+        )["v"]
+        total = values if total is None else total + values
+        blocks.append((code, pl.DataFrame({"v": values})))
+    assert total is not None
+    rows = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        for code, values in [("0.0.0", pl.DataFrame({"v": total})), *blocks]:
+            frame = grid.with_columns(values["v"])
+            levels = [
+                frame.group_by("Perioden", "t")
+                .agg(pl.col("v").sum())
+                .with_columns(pl.lit("NL00      ").alias("WijkenEnBuurten"), pl.lit(0).alias("order")),
+                frame.group_by("gm", "Perioden", "t")
+                .agg(pl.col("v").sum())
+                .with_columns(
+                    (pl.lit("GM") + pl.col("gm") + pl.lit("    ")).alias("WijkenEnBuurten"),
+                    pl.lit(1).alias("order"),
+                ),
+                frame.group_by("wk", "Perioden", "t")
+                .agg(pl.col("v").sum())
+                .with_columns(
+                    (pl.lit("WK") + pl.col("wk") + pl.lit("  ")).alias("WijkenEnBuurten"),
+                    pl.lit(2).alias("order"),
+                ),
+                frame.with_columns(
+                    (pl.lit("BU") + pl.col("bu")).alias("WijkenEnBuurten"), pl.lit(3).alias("order")
+                ),
+            ]
+            cols = ["WijkenEnBuurten", "Perioden", "t", "v", "order"]
+            table = (
+                pl.concat([level.select(cols) for level in levels])
+                .sort("WijkenEnBuurten", "t")
+                .select(
+                    (pl.int_range(pl.len()) + rows).alias("ID"),
+                    pl.lit(f"{code:<8}").alias("SoortMisdrijf"),
+                    "WijkenEnBuurten",
+                    "Perioden",
+                    pl.col("v").alias("GeregistreerdeMisdrijven_1"),
+                )
+            )
+            table.write_csv(handle, separator=";", include_header=rows == 0)
+            rows += table.height
+    return rows
+
+
 POPULATION = """
 import polars as pl, sys
 from veilcli.domain.geography import municipalities
@@ -88,6 +184,11 @@ print(json.dumps({"areas": len(result.areas), "indicators": len(result.indicator
 """
 
 
+def store_bytes(store: Path) -> int:
+    """Bytes of every file in the store."""
+    return sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
+
+
 def timed(code: str, *args: str) -> tuple[float, float, str]:
     """Run code in a child; wall seconds, peak RSS in MiB, stdout."""
     wrapper = (
@@ -104,28 +205,49 @@ def timed(code: str, *args: str) -> tuple[float, float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--level", choices=["gemeente", "buurt"], default="gemeente")
     parser.add_argument("--wijken", type=int, default=0)
+    parser.add_argument("--municipalities", type=int, default=342)
+    parser.add_argument("--categories", type=int, default=38)
     parser.add_argument("--first", type=int, default=2013)
     parser.add_argument("--last", type=int, default=2024)
+    parser.add_argument("--runs", type=int, default=1, help="league runs (the median is reported)")
     args = parser.parse_args()
-    table = DATA / f"national-{args.first}-{args.last}-w{args.wijken}.csv"
-    rows = generate(table, args.first, args.last, args.wijken)
+    if args.level == "buurt":
+        name = f"buurt-{args.first}-{args.last}-m{args.municipalities}-c{args.categories}"
+        table = DATA / f"national-{name}.csv"
+        started = time.perf_counter()
+        rows = generate_buurten(table, args.first, args.last, args.municipalities, args.categories)
+        print(
+            f"table: {rows:,} rows, {table.stat().st_size / 1e9:.2f} GB ({time.perf_counter() - started:.0f} s)"
+        )
+    else:
+        name = f"w{args.wijken}"
+        table = DATA / f"national-{args.first}-{args.last}-w{args.wijken}.csv"
+        rows = generate(table, args.first, args.last, args.wijken)
     population = DATA / "national-population.csv"
     if not population.exists():
         subprocess.run([sys.executable, "-c", POPULATION, str(population)], check=True)
-    store = DATA / f"national-store-w{args.wijken}"
+    store = DATA / f"national-store-{name}"
     if store.exists():
         import shutil
 
         shutil.rmtree(store)
     ingest_s, ingest_mb, _ = timed(INGEST, str(store), str(table), str(population))
-    league_s, league_mb, out = timed(LEAGUE, str(store))
+    leagues = sorted(timed(LEAGUE, str(store)) for _ in range(args.runs))
+    league_s, league_mb, out = leagues[len(leagues) // 2]
     print(
-        "| rows | ingest (s) | ingest peak RSS (MiB) | compare --area all (s) | its peak RSS (MiB) | result |"
+        "| rows | file (GB) | ingest (s) | ingest peak RSS (MiB) | store (GB) | compare --area all (s) "
+        "| its peak RSS (MiB) | result |"
     )
-    print("|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|")
     result = json.loads(out)
-    print(f"| {rows:,} | {ingest_s:.1f} | {ingest_mb:.0f} | {league_s:.1f} | {league_mb:.0f} | {result} |")
+    print(
+        f"| {rows:,} | {table.stat().st_size / 1e9:.2f} | {ingest_s:.1f} | {ingest_mb:.0f} "
+        f"| {store_bytes(store) / 1e9:.2f} | {league_s:.1f} | {league_mb:.0f} | {result} |"
+    )
+    if args.runs > 1:
+        print("league runs (s):", ", ".join(f"{s:.1f}" for s, _, _ in leagues))
 
 
 if __name__ == "__main__":
