@@ -212,6 +212,7 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=2013)
     parser.add_argument("--last", type=int, default=2024)
     parser.add_argument("--runs", type=int, default=1, help="league runs (the median is reported)")
+    parser.add_argument("--keep-store", action="store_true", help="reuse the store of an earlier run")
     args = parser.parse_args()
     if args.level == "buurt":
         name = f"buurt-{args.first}-{args.last}-m{args.municipalities}-c{args.categories}"
@@ -229,11 +230,13 @@ def main() -> None:
     if not population.exists():
         subprocess.run([sys.executable, "-c", POPULATION, str(population)], check=True)
     store = DATA / f"national-store-{name}"
-    if store.exists():
-        import shutil
+    ingest_s = ingest_mb = float("nan")
+    if not (args.keep_store and store.exists()):
+        if store.exists():
+            import shutil
 
-        shutil.rmtree(store)
-    ingest_s, ingest_mb, _ = timed(INGEST, str(store), str(table), str(population))
+            shutil.rmtree(store)
+        ingest_s, ingest_mb, _ = timed(INGEST, str(store), str(table), str(population))
     leagues = sorted(timed(LEAGUE, str(store)) for _ in range(args.runs))
     league_s, league_mb, out = leagues[len(leagues) // 2]
     print(

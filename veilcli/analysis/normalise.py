@@ -368,32 +368,41 @@ def counts_for(counts: pl.LazyFrame, areas: list[str]) -> pl.LazyFrame:
     of a municipality among them for every (period, category) no row of the municipality itself
     is stored for (``roll_up_counts`` sums those; a stored row always wins).
 
-    A national buurt table holds every level (NL, GM, WK, BU): its municipality rows are read and
-    its ~95% wijk and buurt rows are left after one anti-join, instead of being summed and
-    thrown away.
+    A national buurt table holds every level (NL, GM, WK, BU): when each municipality's own rows
+    hold every (period, category) the table has, its ~95% wijk and buurt rows are not needed and
+    are never joined; otherwise only those of the municipalities that lack some are.
     """
-    lookup = area_lookup()
-    wanted = set(areas)
+    own = counts.filter(pl.col("area").is_in(areas)).collect()
+    pairs = counts.select("period", "category_code").unique().collect().height
+    held = own.group_by("area").agg(pl.struct("period", "category_code").n_unique().alias("__held"))
+    complete = set(held.filter(pl.col("__held") == pairs)["area"].to_list())
+    lacking = {a for a in areas if a not in complete}
+    if not lacking:
+        return own.lazy()
     digits = pl.LazyFrame(
-        [(key[2:], name) for key, name in lookup.items() if re.fullmatch(r"gm\d{4}", key) and name in wanted],
+        [
+            (key[2:], name)
+            for key, name in area_lookup().items()
+            if name in lacking and re.fullmatch(r"gm\d{4}", key)
+        ],
         schema={"__digits": pl.String, "__area": pl.String},
         orient="row",
     )
-    own = counts.filter(pl.col("area").is_in(areas))
     area = pl.col("area")
     finer = (
         counts.filter(area.str.starts_with("BU") | area.str.starts_with("WK"))
-        .filter(area.str.contains(r"^(BU\d{8}|WK\d{6})$"))
         .with_columns(area.str.slice(2, 4).alias("__digits"))
         .join(digits, on="__digits", how="inner")
+        .filter(area.str.contains(r"^(BU\d{8}|WK\d{6})$"))
         .join(
-            own.select("period", pl.col("area").alias("__area"), "category_code"),
+            own.lazy().select("period", pl.col("area").alias("__area"), "category_code"),
             on=["period", "__area", "category_code"],
             how="anti",
         )
         .drop("__digits", "__area")
+        .collect()
     )
-    return pl.concat([own, finer])
+    return pl.concat([own, finer]).lazy()
 
 
 def _rolled_up_areas(counts: pl.LazyFrame) -> pl.LazyFrame:
