@@ -70,6 +70,7 @@ class BlockReader:
     headers: list[str]
     header_row: int  # 1-based line of the header
     offset: int  # bytes consumed so far
+    header_line: bytes  # LF-ended; put before every block, so polars parses it as the whole file
     digest: Any = field(default_factory=hashlib.sha256)
     rows_seen: int = 0
     blocks_read: int = 0
@@ -102,13 +103,12 @@ class BlockReader:
             lines = head[start:].split(b"\n", index + 1)
             header_line = lines[index]
             data_start = start + sum(len(line) + 1 for line in lines[: index + 1])
-            headers = pl.read_csv(
-                header_line.rstrip(b"\r") + b"\n", separator=delimiter, infer_schema=False, n_rows=0
-            ).columns
+            header_line = header_line.rstrip(b"\r") + b"\n"
+            headers = pl.read_csv(header_line, separator=delimiter, infer_schema=False, n_rows=0).columns
         except BaseException:
             handle.close()
             raise
-        reader = cls(path, handle, delimiter, headers, index + 1, data_start)
+        reader = cls(path, handle, delimiter, headers, index + 1, data_start, header_line)
         reader.digest.update(head[:data_start])
         handle.seek(data_start)
         return reader
@@ -170,11 +170,12 @@ class BlockReader:
         if b"\r" in data:
             data = data.replace(b"\r\n", b"\n")
         try:
+            # Under the header, as the whole file is parsed: the header sets the columns (a block's
+            # first line may be blank, short or long).
             frame = pl.read_csv(
-                data,
+                self.header_line + data,
                 separator=self.delimiter,
-                has_header=False,
-                new_columns=self.headers,
+                has_header=True,
                 infer_schema=False,
                 truncate_ragged_lines=True,
                 raise_if_empty=False,
