@@ -73,6 +73,7 @@ class BlockReader:
     header_line: bytes  # LF-ended; put before every block, so polars parses it as the whole file
     digest: Any = field(default_factory=hashlib.sha256)
     rows_seen: int = 0
+    lines_seen: int = 0  # lines of the file read after the header (a quoted field may hold more than one)
     blocks_read: int = 0
     stream_from: int = field(default_factory=STREAM_FROM.value)
 
@@ -146,6 +147,7 @@ class BlockReader:
                 self.blocks_read = number
                 table = self._table(data, self.offset)
                 self.offset += len(data)
+                self.lines_seen += data.count(b"\n")
                 yield Block(table, at_end, number)
                 if at_end:
                     return
@@ -161,7 +163,7 @@ class BlockReader:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = self.header_row + self.rows_seen + data.count(b"\n", 0, exc.start) + 1
+            line = self.header_row + self.lines_seen + data.count(b"\n", 0, exc.start) + 1
             raise InputError(
                 f"{display_path(self.path)}: line {line:,} (byte {offset + exc.start:,}) is not UTF-8 "
                 f"(byte 0x{data[exc.start]:02x}); the rest of the file is UTF-8.",
