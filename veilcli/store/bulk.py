@@ -17,6 +17,7 @@ then moves the staged folder into the store (``Store.commit(folders=...)``).
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,9 +74,28 @@ def stage_table(
 ) -> StagedTable:
     """Validate a large file block by block; with ``folder``, stage its valid rows by year.
 
+    Without ``folder`` (``validate``, ``--dry-run``) only the keys of the valid rows are staged, in
+    a temporary folder removed on return, so that a key on two blocks is found as in ``ingest``.
     ``options`` is the command's ``ReadOptions``. Raises ``NotCounts`` (before anything is staged)
     when the first block is not a counts table.
     """
+    if folder is not None:
+        return _stage_table(reader, options, folder, max_per_code, progress, keys_only=False)
+    with tempfile.TemporaryDirectory(prefix="veilcli-keys-") as temporary:
+        staged = _stage_table(reader, options, Path(temporary), max_per_code, progress, keys_only=True)
+    staged.folder, staged.years = None, {}
+    return staged
+
+
+def _stage_table(
+    reader: BlockReader,
+    options: object,
+    folder: Path,
+    max_per_code: int,
+    progress: Progress | None,
+    *,
+    keys_only: bool,
+) -> StagedTable:
     report: FileReport | None = None
     rejected: list[pl.DataFrame] = []
     staged = StagedTable(
@@ -97,7 +117,9 @@ def stage_table(
         staged.periods.update(data["period"].drop_nulls().unique().to_list())
         if validated.rejected.height:
             rejected.append(validated.rejected)
-        if folder is not None and data.height:
+        if data.height:
+            if keys_only:
+                data = data.select(*KEY, "source_row")
             with_year = data.with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int32).alias(_YEAR))
             for (year,), rows in with_year.partition_by(_YEAR, as_dict=True).items():
                 rows.drop(_YEAR).write_parquet(folder / f"{year}-{block.number:06d}.parquet")
@@ -106,8 +128,7 @@ def stage_table(
             progress(f"read {report.rows_read:,} rows of {reader.path.name}")
     assert report is not None
     staged.sha256 = reader.sha256
-    if folder is not None:
-        _merge_blocks(staged)
+    _merge_blocks(staged, keys_only)
     duplicates = _duplicates_across_blocks(staged, report, max_per_code)
     if duplicates.height:
         rejected.append(duplicates)
@@ -143,15 +164,17 @@ def _merge(total: FileReport, more: FileReport, max_per_code: int) -> FileReport
     return total
 
 
-def _merge_blocks(staged: StagedTable) -> None:
+def _merge_blocks(staged: StagedTable, keys_only: bool) -> None:
     """Each year's block files merged into one ``<year>.parquet`` in the stored schema (streamed,
-    statistics kept)."""
+    statistics kept); ``keys_only``: the keys and row numbers as staged."""
     assert staged.folder is not None
     columns = list(stored_schema(Kind.counts))
     source_id = pl.lit(source_id_for(staged.sha256, None)).alias("source_id")
     for year in sorted(staged.years):
         blocks = sorted(staged.folder.glob(f"{year}-*.parquet"))
-        rows = pl.scan_parquet(blocks, glob=False).with_columns(source_id).select(columns)
+        rows = pl.scan_parquet(blocks, glob=False)
+        if not keys_only:
+            rows = rows.with_columns(source_id).select(columns)
         rows.sink_parquet(staged.part(year), statistics=True)
         for block in blocks:
             block.unlink()
@@ -161,7 +184,7 @@ def _duplicates_across_blocks(staged: StagedTable, report: FileReport, max_per_c
     """Keys on rows of different blocks (within a block ``validate_table`` found them): the later
     row is a ``duplicate_key`` finding and is taken out of its part. Returns those rows."""
     found = []
-    for year in sorted(staged.years) if staged.folder is not None else []:
+    for year in sorted(staged.years):
         path = staged.part(year)
         keys = pl.scan_parquet(path).select(*KEY, "source_row")
         hashed = keys.select(pl.struct(KEY).hash().alias("h"))
