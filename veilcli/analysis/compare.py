@@ -245,7 +245,11 @@ def build_tables(
     regs = aggregate_registrations(
         registrations, rules, unit=unit, baseline=baseline, area_column=area_column, periods=labels
     )
-    counts = aggregate_counts(counts_for(store.scan(Kind.counts), areas), rules, unit=unit, baseline=baseline)
+    years = sorted({label[:4] for label in labels})  # a source stored in parts: only these years are read
+    stored = store.scan(Kind.counts, years=[int(y) for y in years]).filter(
+        pl.col("period").str.slice(0, 4).is_in(years)
+    )
+    counts = aggregate_counts(counts_for(stored, areas), rules, unit=unit, baseline=baseline)
     suspects = {}
     for indicator in plan.plan.indicators:
         if indicator.kind is Kind.suspects and indicator.age not in suspects:

@@ -103,7 +103,9 @@ def league_areas(store: Store, selection: str, years: list[int] | None = None) -
     values = store.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
     found |= {v for v in values.drop_nulls().to_list() if v in names}
     # Distinct values first: a national buurt table has ~16,000 areas in 16M rows of two years.
-    distinct = store.scan(Kind.counts, years=years).select(pl.col("area").unique()).collect()
+    distinct = (
+        store.scan(Kind.counts, years=years).select(pl.col("area").unique()).collect(engine="streaming")
+    )
     area = pl.col("area")
     stored = distinct.select(
         pl.when(area.str.contains(r"^(BU\d{8}|WK\d{6})$"))

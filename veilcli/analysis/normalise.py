@@ -372,8 +372,10 @@ def counts_for(counts: pl.LazyFrame, areas: list[str]) -> pl.LazyFrame:
     hold every (period, category) the table has, its ~95% wijk and buurt rows are not needed and
     are never joined; otherwise only those of the municipalities that lack some are.
     """
-    own = counts.filter(pl.col("area").is_in(areas)).collect()
-    pairs = counts.select("period", "category_code").unique().collect().height
+    # The streaming engine: these passes over every stored row of the years read stay small
+    # (1.9 GB -> 0.16 GB for the pairs of a national table's two years).
+    own = counts.filter(pl.col("area").is_in(areas)).collect(engine="streaming")
+    pairs = counts.select("period", "category_code").unique().collect(engine="streaming").height
     held = own.group_by("area").agg(pl.struct("period", "category_code").n_unique().alias("__held"))
     complete = set(held.filter(pl.col("__held") == pairs)["area"].to_list())
     lacking = {a for a in areas if a not in complete}
@@ -400,7 +402,7 @@ def counts_for(counts: pl.LazyFrame, areas: list[str]) -> pl.LazyFrame:
             how="anti",
         )
         .drop("__digits", "__area")
-        .collect()
+        .collect(engine="streaming")
     )
     return pl.concat([own, finer]).lazy()
 
