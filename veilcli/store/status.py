@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from veilcli.domain.models import Kind, SourceRecord
 from veilcli.domain.periods import period_label_expr
+from veilcli.domain.resources import area_expr
 from veilcli.store.store import Store, repair_hint
 
 
@@ -43,8 +44,34 @@ class StoreStatus(BaseModel):
     repair: str | None = Field(None, description="How to repair the damaged sources.")
 
 
+# Counts of wijken and buurten are shown per municipality: a national buurt table has ~16,000 areas.
+FINER_SUFFIX = " (wijken/buurten)"
+
+
+def _counts_area() -> pl.Expr:
+    """A counts row's area for the coverage: as stored, a wijk or buurt code as its municipality code."""
+    area = pl.col("area")
+    finer = area.str.contains(r"^(BU\d{8}|WK\d{6})$")
+    return (
+        pl.when(finer)
+        .then(pl.lit("GM") + area.str.slice(2, 4) + pl.lit("\x00"))
+        .otherwise(area)
+        .alias("area")
+    )
+
+
+def _name_finer(frame: pl.DataFrame) -> pl.DataFrame:
+    """``GM0034\0`` (the wijken and buurten of GM0034) -> ``Almere (wijken/buurten)``."""
+    marked = pl.col("area").str.ends_with("\x00")
+    code = pl.col("area").str.strip_chars_end("\x00")
+    return frame.with_columns(
+        pl.when(marked).then(area_expr(code) + pl.lit(FINER_SUFFIX)).otherwise(pl.col("area")).alias("area")
+    )
+
+
 def coverage(store: Store, sources: list[SourceRecord] | None = None) -> pl.DataFrame:
-    """Rows per kind x area x period (half-year for row data, as stored for counts)."""
+    """Rows per kind x area x period (half-year for row data, as stored for counts; the wijken and
+    buurten of a municipality together, as ``<municipality> (wijken/buurten)``)."""
     queries = {
         Kind.registrations: store.scan(Kind.registrations, sources).select(
             pl.col("municipality").alias("area"), period_label_expr(pl.col("date"), "H").alias("period")
@@ -52,7 +79,7 @@ def coverage(store: Store, sources: list[SourceRecord] | None = None) -> pl.Data
         Kind.suspects: store.scan(Kind.suspects, sources).select(
             pl.col("municipality").alias("area"), period_label_expr(pl.col("date"), "H").alias("period")
         ),
-        Kind.counts: store.scan(Kind.counts, sources).select("area", "period"),
+        Kind.counts: store.scan(Kind.counts, sources).select(_counts_area(), "period"),
         Kind.population: store.scan(Kind.population, sources).select(
             "area", pl.col("year").cast(pl.String).alias("period")
         ),
@@ -61,7 +88,9 @@ def coverage(store: Store, sources: list[SourceRecord] | None = None) -> pl.Data
         q.group_by("area", "period").agg(pl.len().alias("rows")).with_columns(pl.lit(k.value).alias("kind"))
         for k, q in queries.items()
     ]
-    result = pl.concat(pl.collect_all(frames))
+    # The streaming engine: a national table's 100M rows are counted without holding them.
+    result = _name_finer(pl.concat(pl.collect_all(frames, engine="streaming")))
+    result = result.group_by("kind", "area", "period").agg(pl.col("rows").sum())
     return result.select("kind", "area", "period", pl.col("rows").cast(pl.Int64)).sort(
         "kind", "area", "period"
     )
