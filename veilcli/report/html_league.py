@@ -20,7 +20,7 @@ from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.html import CSS, STATUS_CLASS, status_badge
-from veilcli.report.league_tables import LeagueTables
+from veilcli.report.league_tables import LeagueTables, rank_key
 from veilcli.report.numbers import number, pct_text, value_text
 from veilcli.report.svg import rank_chart
 from veilcli.report.table import Table
@@ -119,13 +119,14 @@ class LeaguePage:
         for row in table.rows:
             cells = [f"<th scope='row'>{_e(row['area'])}</th>"]
             for ind in r.indicators:
-                status = statuses[(ind.id, row["area"])]
-                rank = row[f"rank:{ind.id}"]
+                status = statuses.get((ind.id, row["area"]))
+                rank = row[rank_key(ind.id)]
+                shown = "" if rank is None else rank
+                if status is None:  # an area without a row for this indicator
+                    cells.append(f"<td class='rank'>{shown}</td>")
+                    continue
                 words = _e(status.label(self.lang))
-                cells.append(
-                    f"<td class='rank {STATUS_CLASS[status]}' title='{words}'>"
-                    f"{'' if rank is None else rank}</td>"
-                )
+                cells.append(f"<td class='rank {STATUS_CLASS[status]}' title='{words}'>{shown}</td>")
             rows.append(f"<tr>{''.join(cells)}</tr>")
         legend = " ".join(
             status_badge(s, self.lang) for s in dict.fromkeys(statuses.values())
