@@ -449,3 +449,22 @@ def test_league_tables_need_no_store_to_render() -> None:
     tables = LeagueTables(empty, [], Provenance("p", "p.toml", "0" * 64, "r.toml", "1" * 64), "en")
     assert "League table" in render_league_html(tables)
     assert build_league_workbook(tables).sheetnames == ["Overview", "Sources"]
+
+
+def test_an_indicator_no_area_has_figures_for_is_a_sentence_not_a_table(
+    national: tuple[api.Store, Path],
+) -> None:
+    store, plan = national
+    tables = api.league_tables(store, period="2019H1", plan_path=plan, lang="en")
+    fiets = tables.result.indicators[0]
+    empty = [r.model_copy(update={"value": None, "baseline_value": None, "rank": None}) for r in fiets.rows]
+    result = tables.result.model_copy(
+        update={"indicators": [fiets.model_copy(update={"rows": empty}), *tables.result.indicators[1:]]}
+    )
+    tables = LeagueTables(result, tables.sources_used, tables.provenance, "en")
+    said = "No area has a figure for this indicator in 2017H1 or 2019H1: there is nothing to rank."
+    section = _section(render_league_html(tables), "fiets")
+    assert said in section and "<table" not in section and "<tr data-area" not in section
+    ws = build_league_workbook(tables)["Fietsdiefstal"]
+    assert said in str(ws["A2"].value) and ws.max_row == 2  # no table of dashes
+    assert "<tr data-area='Almere'>" in _section(render_league_html(tables), "totaal")

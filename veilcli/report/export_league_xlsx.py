@@ -25,7 +25,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from veilcli.analysis.goals import Status
 from veilcli.analysis.league import LeagueIndicator
 from veilcli.report.export_xlsx import (
     BOLD,
@@ -39,11 +38,9 @@ from veilcli.report.export_xlsx import (
     write_cell,
     write_table,
 )
-from veilcli.report.league_tables import LeagueTables
+from veilcli.report.league_tables import LEAGUE_STATUSES, LeagueTables
 from veilcli.report.spreadsheet_safety import SHEET_NAME_MAX
 
-# The statuses a league shows (a league has no underlying range, so never "undetermined").
-LEAGUE_STATUSES = (Status.achieved, Status.not_achieved, Status.monitor, Status.incomplete, Status.no_data)
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 # Widths (in "0" characters) an indicator's columns get at least, so the table spans an A4 landscape
 # page at about 100% and the notes above it wrap in two lines, not five.
@@ -107,6 +104,10 @@ def _add_indicator(wb: Workbook, tables: LeagueTables, indicator: LeagueIndicato
     """One indicator's league: a title with the unit, the selection, goal and how many areas are
     ranked, how to read it, then the table (rank, area, values, change, status)."""
     ws = wb.create_sheet(indicator_sheet_name(indicator.label, wb.sheetnames))
+    if not tables.has_figures(indicator):  # a sentence, not a page of dashes per area
+        write_cell(ws, 1, 1, f"{indicator.label} ({indicator.unit.label(tables.lang)})").font = TITLE_FONT
+        write_cell(ws, 2, 1, f"{tables.selection}. {tables.no_figures_text()}")
+        return Printed()
     notes = tables.notes()
     table = tables.indicator(indicator)
     first, last = write_table(ws, 3 + len(notes) + 1, table)  # under a row of group headings

@@ -20,7 +20,7 @@ from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.html import CSS, STATUS_CLASS, status_badge
-from veilcli.report.league_tables import LeagueTables, rank_key
+from veilcli.report.league_tables import LEAGUE_STATUSES, LeagueTables, rank_key
 from veilcli.report.numbers import number, pct_text, value_text
 from veilcli.report.svg import rank_chart
 from veilcli.report.table import Table
@@ -32,8 +32,11 @@ ul.how { margin: 0; padding-left: 20px; }
 section.league h2 .unit { font-weight: normal; color: var(--muted); font-size: 15px; }
 table.league { width: auto; min-width: 60%; }
 table.ranks { width: auto; }
-table.ranks td.rank { text-align: center; font-variant-numeric: tabular-nums; min-width: 64px; }
-table.ranks thead th { font-size: 11.5px; text-align: center; vertical-align: bottom; max-width: 140px; }
+table.ranks td.rank { text-align: center; font-variant-numeric: tabular-nums; min-width: 40px; }
+table.ranks thead th { font-size: 11.5px; vertical-align: bottom; }
+/* indicator names read bottom to top, wrapping into a second line: twelve columns fit the page */
+table.ranks thead th.indicator { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 170px;
+  text-align: left; vertical-align: top; padding: 6px 4px; border: 0; }
 table.ranks thead th a { color: #fff; }
 table.ranks tbody th { font-weight: normal; white-space: nowrap; }
 td.rank.achieved { background: #c6efce; } td.rank.not-achieved { background: #ffc7ce; }
@@ -112,7 +115,8 @@ class LeaguePage:
         r = self.result
         statuses = self.tables.statuses()
         head = f"<th scope='col'>{self.w('l_area')}</th>" + "".join(
-            f"<th scope='col'><a href='#league-{_e(i.id)}'>{_e(i.label)}</a></th>" for i in r.indicators
+            f"<th scope='col' class='indicator'><a href='#league-{_e(i.id)}'>{_e(i.label)}</a></th>"
+            for i in r.indicators
         )
         table = self.tables.ranks()
         rows = []
@@ -128,9 +132,8 @@ class LeaguePage:
                 words = _e(status.label(self.lang))
                 cells.append(f"<td class='rank {STATUS_CLASS[status]}' title='{words}'>{shown}</td>")
             rows.append(f"<tr>{''.join(cells)}</tr>")
-        legend = " ".join(
-            status_badge(s, self.lang) for s in dict.fromkeys(statuses.values())
-        )  # the statuses this league shows, in their colours
+        shown = set(statuses.values())
+        legend = " ".join(status_badge(s, self.lang) for s in LEAGUE_STATUSES if s in shown)
         return (
             f"<section class='overview' id='ranks'><h2>{self.w('l_ranks')}</h2>"
             f"<p>{self.w('l_ranks_intro')}</p><p>{legend}</p>"
@@ -142,11 +145,14 @@ class LeaguePage:
         tables, lang = self.tables, self.lang
         unit = ind.unit.label(lang)
         about = f"{tables.goal_text(ind)} {tables.ranked_text(ind)}"
+        if tables.has_figures(ind):
+            body = self._chart(ind) + self._table(tables.indicator(ind), ind.unit)
+        else:  # a sentence, not a table of dashes for every area
+            body = f"<p>{_e(tables.no_figures_text())}</p>"
         return (
             f"<section class='league' id='league-{_e(ind.id)}' data-indicator='{_e(ind.id)}'>"
             f"<h2>{_e(ind.label)} <span class='unit'>{_e(unit)} · <code>{_e(ind.id)}</code></span></h2>"
-            f"<p class='goal'>{_e(about)}</p>{self._chart(ind)}{self._table(tables.indicator(ind), ind.unit)}"
-            "</section>"
+            f"<p class='goal'>{_e(about)}</p>{body}</section>"
         )
 
     def _chart(self, ind: LeagueIndicator) -> str:

@@ -28,7 +28,9 @@ from veilcli.report.export_tables import Provenance, provenance_table, sources_m
 from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
 from veilcli.report.words import word
 
-UNRANKED = (Status.no_data, Status.incomplete)
+# The statuses a league shows, in the order a legend lists them (a league has no underlying range,
+# so never "undetermined").
+LEAGUE_STATUSES = (Status.achieved, Status.not_achieved, Status.monitor, Status.incomplete, Status.no_data)
 
 
 def rank_key(indicator_id: str) -> str:
@@ -102,6 +104,14 @@ class LeagueTables:
         """ "2 van de 3 gebieden gerangschikt."."""
         ranked = sum(1 for r in indicator.rows if r.rank is not None)
         return self.label("l_ranked_count", ranked=ranked, count=len(indicator.rows))
+
+    def has_figures(self, indicator: LeagueIndicator) -> bool:
+        """Whether any area has a value for the indicator in the baseline or the period."""
+        return any(r.value is not None or r.baseline_value is not None for r in indicator.rows)
+
+    def no_figures_text(self) -> str:
+        """Said instead of a table of dashes when no area has a figure for an indicator."""
+        return self.label("l_no_figures", baseline=self.result.baseline, period=self.result.period)
 
     def change_header(self) -> str:
         """'Verandering t.o.v. 2017H1'."""

@@ -252,6 +252,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "{ranked} of {count} areas ranked.",
         "{ranked} van de {count} gebieden gerangschikt.",
     ),
+    "l_no_figures": (
+        "No area has a figure for this indicator in {baseline} or {period}: there is nothing to rank.",
+        "Geen enkel gebied heeft een cijfer voor deze indicator in {baseline} of {period}: er valt niets "
+        "te rangschikken.",
+    ),
     "l_chart_title": ("{label}: {period} per area, {unit}", "{label}: {period} per gebied, {unit}"),
     "l_chart_desc": (
         "A bar per ranked area for its value in {period}, rank 1 (the lowest) at the top; a dark tick "
