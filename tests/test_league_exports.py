@@ -4,6 +4,8 @@ against figures computed by hand for three municipalities."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from tests.test_report_html import LOADS
+from tests.test_report_html import CHROMIUM, LOADS
 from veilcli import api
 from veilcli.analysis.league import LeagueResult
 from veilcli.cli import app
@@ -468,3 +470,60 @@ def test_an_indicator_no_area_has_figures_for_is_a_sentence_not_a_table(
     ws = build_league_workbook(tables)["Fietsdiefstal"]
     assert said in str(ws["A2"].value) and ws.max_row == 2  # no table of dashes
     assert "<tr data-area='Almere'>" in _section(render_league_html(tables), "totaal")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_prints_the_league_workbook(national: tuple[api.Store, Path], tmp_path: Path) -> None:
+    """Every printed page has the plan and the selection in its header and 'Pagina n van m'."""
+    store, plan = national
+    out = tmp_path / "league.xlsx"
+    api.export(store, api.ExportFormat.xlsx, out, **_options(plan))
+    done = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        capture_output=True,
+        timeout=180,
+    )
+    assert done.returncode == 0 and (tmp_path / "league.pdf").stat().st_size > 10_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / "league.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        pages = [page for page in text.split("\f") if page.strip()]
+        assert len(pages) == 5  # overview, three indicators, sources: each fits one page
+        for number, page in enumerate(pages, start=1):
+            assert "Landelijk" in page and "3 gebieden, 2019H1 t.o.v. 2017H1" in page
+            assert f"Pagina {number} van {len(pages)}" in page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_the_league_page_renders_in_headless_chromium(
+    national: tuple[api.Store, Path], tmp_path: Path
+) -> None:
+    """With the network cut off: no console messages, every indicator's section and chart in the DOM."""
+    store, plan = national
+    out = api.report_html(store, tmp_path / "league.html", **_options(plan))
+    assert CHROMIUM is not None
+    dom = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            out.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert not [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    for indicator in ("fiets", "totaal", "vernieling"):
+        assert f'id="league-{indicator}"' in dom.stdout and f'id="chart-{indicator}-title"' in dom.stdout
