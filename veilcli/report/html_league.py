@@ -29,6 +29,8 @@ CHART_LIMIT = 40  # areas: up to this many a bar chart per indicator stays reada
 
 LEAGUE_CSS = """
 ul.how { margin: 0; padding-left: 20px; }
+/* no data in light grey (as in the workbooks), apart from incomplete: a league may have empty columns */
+.status.no-data { background: #f5f5f5; color: #3a3a3a; border-color: #cfcfcf; }
 section.league h2 .unit { font-weight: normal; color: var(--muted); font-size: 15px; }
 table.league { width: auto; min-width: 60%; }
 table.ranks { width: auto; }
@@ -40,7 +42,7 @@ table.ranks thead th.indicator { writing-mode: vertical-rl; transform: rotate(18
 table.ranks thead th a { color: #fff; }
 table.ranks tbody th { font-weight: normal; white-space: nowrap; }
 td.rank.achieved { background: #c6efce; } td.rank.not-achieved { background: #ffc7ce; }
-td.rank.monitor { background: #e7e6e6; } td.rank.no-data { background: #ededed; }
+td.rank.monitor { background: #e7e6e6; } td.rank.no-data { background: #f5f5f5; }
 td.rank.incomplete { background: #fce4d6; } td.rank.undetermined { background: #ffeb9c; }
 table.ranks tbody tr:nth-child(even) td.rank { filter: brightness(0.97); }
 figure.league-chart { max-width: 720px; margin: 8px 0 12px; }
