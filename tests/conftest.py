@@ -180,6 +180,8 @@ def plan_store(tmp_path: Path) -> tuple[Store, Path]:
 SLOW = (
     "tests/test_cli.py::test_installed_executable",
     "tests/test_export.py::test_libreoffice_renders_the_workbook",
+    "tests/test_league_exports.py::test_libreoffice_prints_the_league_workbook",
+    "tests/test_league_exports.py::test_the_league_page_renders_in_headless_chromium",
     "tests/test_ingest.py::test_concurrent_ingests_are_serialised",
     "tests/test_sample_data.py::test_workbook_layout",
 )

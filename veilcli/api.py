@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from veilcli.analysis.compare import CompareResult, compare
 from veilcli.analysis.corrections import NormaliseResult, normalise_area
 from veilcli.analysis.coverage import parse_covers, parse_scope
-from veilcli.analysis.league import league
+from veilcli.analysis.league import ALL, LeagueResult, league
 from veilcli.analysis.trend import trend
 from veilcli.domain.choices import CompareBy, NormaliseBy
 from veilcli.domain.groups import shipped_groups
@@ -33,8 +33,12 @@ from veilcli.domain.models import ColumnMap, Kind, ValidationReport
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
+from veilcli.domain.rules import load_rules
 from veilcli.domain.tomlfiles import load_toml_model
+from veilcli.errors import UsageError
+from veilcli.report.export_tables import Provenance
 from veilcli.report.exports import ExportFormat
+from veilcli.report.league_tables import LeagueTables
 from veilcli.sources.columns import ColumnSpec, column_specs
 from veilcli.sources.download import DownloadResult, download_table
 from veilcli.sources.formats.common import DimensionOptions
@@ -52,6 +56,8 @@ __all__ = [
     "ExportFormat",
     "IngestResult",
     "Lang",
+    "LeagueResult",
+    "LeagueTables",
     "NormaliseBy",
     "NormaliseResult",
     "ReadOptions",
@@ -62,11 +68,15 @@ __all__ = [
     "compare",
     "download",
     "export",
+    "export_league",
     "ingest",
+    "is_league",
     "league",
+    "league_tables",
     "normalise",
     "read_options",
     "report_html",
+    "report_league_html",
     "shipped_groups",
     "status",
     "suggest_map",
@@ -185,6 +195,34 @@ def normalise(
     )
 
 
+def is_league(area: str | None) -> TypeGuard[str]:
+    """Whether an ``area`` asks for the league of many areas: ``all`` or a shipped group's name."""
+    return area is not None and (area.casefold() == ALL or area in shipped_groups())
+
+
+def _league_options(options: dict[str, Any], sort: str | None) -> dict[str, Any]:
+    """``compare``'s options as ``league`` takes them; refuse the ones a league has no use for
+    (``raw`` is what a league always is: registered figures)."""
+    if options.get("by") not in (None, CompareBy.area, CompareBy.area.value):
+        raise UsageError("--by district is for one area: a league compares municipalities, not districts.")
+    if options.get("theme") is not None:
+        raise UsageError("--theme is for one area: a league shows every indicator of the plan.")
+    return {
+        "period": options.get("period"),
+        "baseline": options.get("baseline"),
+        "plan_path": options.get("plan_path"),
+        "rules_path": options.get("rules_path"),
+        "sort": sort,
+    }
+
+
+def _no_sort(sort: str | None) -> None:
+    if sort is not None:
+        raise UsageError(
+            "--sort orders the areas of a league.", hint="use it with --area all or a group (g10-100000plus)."
+        )
+
+
 def export(
     store: Store,
     fmt: ExportFormat,
@@ -193,19 +231,73 @@ def export(
     force: bool = False,
     command: str = "",
     lang: Lang = "nl",
+    sort: str | None = None,
     **options: Any,
 ) -> list[Path]:
     """The comparison as a workbook, CSV files or a JSON file; returns the files written.
 
     ``options`` are ``compare``'s (period, baseline, plan_path, rules_path, area, raw, by, theme);
-    labels and notes are Dutch unless ``lang="en"``.
+    labels and notes are Dutch unless ``lang="en"``. With ``area="all"`` or a shipped group the
+    export is the league of those areas (``export_league``), ordered by the rank on ``sort``.
     """
     from veilcli.report.export_tables import ExportTables
     from veilcli.report.exports import export as write
 
+    if is_league(options.get("area")):
+        return export_league(
+            store,
+            fmt,
+            out,
+            options["area"],
+            force=force,
+            command=command,
+            lang=lang,
+            **_league_options(options, sort),
+        )
+    _no_sort(sort)
     with store.reading():  # the sources listed are the ones the figures were computed from
         result = compare(store, lang=lang, **options)
         tables = ExportTables(result, store.sources(), result.themes, lang, command)
+    return write(tables, fmt, out, force)
+
+
+def league_tables(
+    store: Store,
+    selection: str = ALL,
+    *,
+    lang: Lang = "nl",
+    command: str = "",
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    **options: Any,
+) -> LeagueTables:
+    """The league of ``selection`` (``all`` or a group) with its provenance, as every league export
+    writes it. ``options`` are ``league``'s (period, baseline, sort)."""
+    with store.reading():  # the sources listed are the ones the figures were computed from
+        result = league(store, selection, plan_path=plan_path, rules_path=rules_path, **options)
+        sources = store.sources()
+    plan, rules = load_plan(plan_path), load_rules(rules_path)
+    provenance = Provenance(result.plan, str(plan.path), plan.sha256, str(rules.path), rules.sha256)
+    return LeagueTables(result, sources, provenance, lang, command)
+
+
+def export_league(
+    store: Store,
+    fmt: ExportFormat,
+    out: Path,
+    selection: str = ALL,
+    *,
+    force: bool = False,
+    command: str = "",
+    lang: Lang = "nl",
+    **options: Any,
+) -> list[Path]:
+    """The league of ``selection`` (every municipality, or a group's members) as a workbook (a sheet
+    per indicator), CSV files or a JSON file; returns the files written. ``options`` are
+    ``league``'s (period, baseline, plan_path, rules_path, sort)."""
+    from veilcli.report.exports import export as write
+
+    tables = league_tables(store, selection, lang=lang, command=command, **options)
     return write(tables, fmt, out, force)
 
 
@@ -255,12 +347,25 @@ def report_html(
     command: str = "",
     lang: Lang = "nl",
     with_trend: bool = True,
+    sort: str | None = None,
     **options: Any,
 ) -> Path:
     """The comparison as one self-contained HTML report (the seed report's structure), with a trend
-    chart per indicator over every period in the store. ``options`` are ``compare``'s."""
+    chart per indicator over every period in the store. ``options`` are ``compare``'s. With
+    ``area="all"`` or a shipped group: the league of those areas (``report_league_html``)."""
     from veilcli.report.html import write_html_report
 
+    if is_league(options.get("area")):
+        return report_league_html(
+            store,
+            out,
+            options["area"],
+            force=force,
+            command=command,
+            lang=lang,
+            **_league_options(options, sort),
+        )
+    _no_sort(sort)
     with store.reading():
         result = compare(store, lang=lang, **options)
         series = None
@@ -275,3 +380,22 @@ def report_html(
             ).to_table()
         sources = store.sources()
     return write_html_report(result, series, sources, lang, out, force, command=command)
+
+
+def report_league_html(
+    store: Store,
+    out: Path,
+    selection: str = ALL,
+    *,
+    force: bool = False,
+    command: str = "",
+    lang: Lang = "nl",
+    **options: Any,
+) -> Path:
+    """The league of ``selection`` as one self-contained HTML page: a table (and, for up to 40
+    areas, a bar chart) per indicator. ``options`` are ``league``'s (period, baseline, plan_path,
+    rules_path, sort)."""
+    from veilcli.report.html_league import write_league_html
+
+    tables = league_tables(store, selection, lang=lang, command=command, **options)
+    return write_league_html(tables, out, force)

@@ -580,6 +580,14 @@ TermLangOpt = Annotated[
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        help="With --area all or a group: order the areas by this indicator's rank (an indicator id).",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -687,9 +695,7 @@ def compare(
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output_file: OutputOpt = None,
     lang: TermLangOpt = None,
-    sort: Annotated[
-        str | None, typer.Option("--sort", help="With --area all: order the areas by this indicator's rank.")
-    ] = None,
+    sort: SortOpt = None,
     strict: Annotated[
         bool,
         typer.Option(
@@ -706,7 +712,7 @@ def compare(
     from veilcli import api
     from veilcli.report.render_compare import render_compare
 
-    if area is not None and (area.casefold() == "all" or area in api.shipped_groups()):
+    if api.is_league(area):
         _league(api.Store(store), area, period, baseline, plan, rules, sort, output, output_file)
         return
 
@@ -870,9 +876,14 @@ def export(
     lang: LangOpt = Language.nl,
     force: ForceOpt = False,
     store: StoreOpt = None,
+    sort: SortOpt = None,
 ) -> None:
     """The comparison as a report workbook (overview, a sheet with charts per theme, normalisation,
-    districts, sources), or the same tables as CSV files or JSON for scripts."""
+    districts, sources), or the same tables as CSV files or JSON for scripts.
+
+    --area all (or a group such as g10-100000plus) exports the league table of every municipality:
+    a workbook with a sheet per indicator (--sort INDICATOR orders the areas by its rank).
+    """
     from veilcli import api
 
     written = api.export(
@@ -882,6 +893,7 @@ def export(
         force=force,
         lang=lang.value,
         command=_command_line(),
+        sort=sort,
         **_compare_options(period, baseline, plan, rules, area, raw, by, theme),
     )
     for path in written:
@@ -908,9 +920,14 @@ def report_html(
     force: ForceOpt = False,
     no_trend: Annotated[bool, typer.Option("--no-trend", help="Leave the trend charts out.")] = False,
     store: StoreOpt = None,
+    sort: SortOpt = None,
 ) -> None:
     """The comparison as one self-contained HTML report (per theme and indicator: registered and
-    underlying figures, charts against the benchmarks and over time, notes, districts, sources)."""
+    underlying figures, charts against the benchmarks and over time, notes, districts, sources).
+
+    --area all (or a group such as g10-100000plus) writes the league table of every municipality
+    instead: per indicator each area's values, change, status and rank (--sort INDICATOR).
+    """
     from veilcli import api
 
     written = api.report_html(
@@ -920,6 +937,7 @@ def report_html(
         command=_command_line(),
         lang=lang.value,
         with_trend=not no_trend,
+        sort=sort,
         **_compare_options(period, baseline, plan, rules, area, raw, by, theme),
     )
     info(text(f"written: {written}"))

@@ -16,11 +16,14 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.spreadsheet_safety import csv_text
 from veilcli.store.atomic import failures_named, file_kind, sweep_stale, temp_folder
+
+if TYPE_CHECKING:
+    from veilcli.report.exports import Exported
 
 
 def _remove_own_temp(tmp: Path, names: list[str]) -> None:
@@ -35,9 +38,10 @@ def _remove_own_temp(tmp: Path, names: list[str]) -> None:
         tmp.rmdir()
 
 
-def write_csv(tables: ExportTables, out: Path, force: bool = False) -> list[Path]:
+def write_csv(tables: Exported, out: Path, force: bool = False) -> list[Path]:
     """One CSV per table, named by its key (``overview.csv``, ``normalisation.csv``, ``districts.csv``,
-    ``sources.csv``: the same in every language); returns the files written."""
+    ``sources.csv``; a league: ``league.csv``, ``sources.csv``: the same in every language); returns
+    the files written."""
     frames = tables.frames()
     names = [f"{name}.csv" for name in frames]
     target = prepare_target(out, force, files=names)
@@ -68,9 +72,9 @@ def write_csv(tables: ExportTables, out: Path, force: bool = False) -> list[Path
     return [out / n for n in names]
 
 
-def write_json(tables: ExportTables, out: Path, force: bool = False) -> list[Path]:
+def write_json(tables: Exported, out: Path, force: bool = False) -> list[Path]:
     """All tables in one JSON document: ``{"meta": {...}, table key: [row objects]}``, keys and codes
-    the same in every language (``ExportTables.document``)."""
+    the same in every language (``ExportTables.document``, ``LeagueTables.document``)."""
     target = prepare_target(out, force)
     document = tables.document()
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
@@ -78,11 +82,11 @@ def write_json(tables: ExportTables, out: Path, force: bool = False) -> list[Pat
     return [out]
 
 
-def write_csv_folder(tables: ExportTables, folder: Path, force: bool = False) -> list[Path]:
+def write_csv_folder(tables: Exported, folder: Path, force: bool = False) -> list[Path]:
     """``write_csv`` (kept for callers of the earlier interface)."""
     return write_csv(tables, folder, force)
 
 
-def write_json_file(tables: ExportTables, out: Path, force: bool = False) -> Path:
+def write_json_file(tables: Exported, out: Path, force: bool = False) -> Path:
     """``write_json`` returning the one path (kept for callers of the earlier interface)."""
     return write_json(tables, out, force)[0]

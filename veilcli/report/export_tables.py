@@ -275,36 +275,13 @@ class ExportTables:
     def sources(self) -> Table:
         """Provenance: every stored source, the plan and rules with hashes, version, time, command."""
         r = self.result
-        c, k, w = self._column, ColumnKind, self.label
-        columns = [
-            c("item", k.label, w("what")),
-            c("file", k.text, w("file")),
-            c("path", k.text, w("path")),
-            c("sha256", k.text, w("sha256")),
-            c("kind", k.text, w("kind")),
-            c("rows", k.count, w("rows")),
-            c("ingested_at", k.timestamp, w("ingested")),
-        ]
-        rows = [
-            _source_row(
-                SourceItem.source,
-                _name(s.path) + (f" [{s.sheet}]" if s.sheet else ""),
-                s.path,
-                s.sha256,
-                kind=s.kind.value,
-                rows=s.rows,
-                ingested=s.ingested_at,
-            )
-            for s in self.sources_used
-        ]
-        rows += [
-            _source_row(SourceItem.plan, _name(r.plan_file), r.plan_file, r.plan_sha256),
-            _source_row(SourceItem.rules, _name(r.rules_file), r.rules_file, r.rules_sha256),
-            _source_row(SourceItem.version, __version__),
-            _source_row(SourceItem.generated, self.generated_at.isoformat()),
-            _source_row(SourceItem.command, self.command_line),
-        ]
-        return self._table("sources", "sheet_sources", columns, rows)
+        return provenance_table(
+            self.sources_used,
+            Provenance(r.plan, r.plan_file, r.plan_sha256, r.rules_file, r.rules_sha256),
+            self.generated_at,
+            self.command_line,
+            self.language,
+        )
 
     def tables(self) -> list[Table]:
         """The tables ``export csv`` and ``export json`` write (the workbook's, without its charts)."""
@@ -325,29 +302,92 @@ class ExportTables:
         return {
             "veilcli_version": __version__,
             "generated_at": self.generated_at.isoformat(),
-            "plan": {"name": r.plan, "file": r.plan_file, "sha256": r.plan_sha256},
-            "rules": {"file": r.rules_file, "sha256": r.rules_sha256},
+            **Provenance(r.plan, r.plan_file, r.plan_sha256, r.rules_file, r.rules_sha256).meta(),
             "area": r.area,
             "period": r.period,
             "baseline": r.baseline,
             "periods": list(r.periods),
             "normalisation": dict(r.normalisation),
-            "sources": [
-                {
-                    "path": s.path,
-                    "sheet": s.sheet,
-                    "kind": s.kind.value,
-                    "sha256": s.sha256,
-                    "rows": s.rows,
-                    "ingested_at": s.ingested_at.isoformat(),
-                }
-                for s in self.sources_used
-            ],
+            "sources": sources_meta(self.sources_used),
         }
 
     def document(self) -> dict[str, Any]:
         """The ``export json`` document: ``meta`` and every table's rows, keyed by table key."""
         return {"meta": self.meta(), **{table.key: table.records() for table in self.tables()}}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The plan and rules files a result was computed with, and their sha256."""
+
+    plan: str
+    plan_file: str
+    plan_sha256: str
+    rules_file: str
+    rules_sha256: str
+
+    def meta(self) -> dict[str, Any]:
+        """``plan`` and ``rules`` as every JSON export's ``meta`` carries them."""
+        return {
+            "plan": {"name": self.plan, "file": self.plan_file, "sha256": self.plan_sha256},
+            "rules": {"file": self.rules_file, "sha256": self.rules_sha256},
+        }
+
+
+def provenance_table(
+    sources_used: list[SourceRecord],
+    provenance: Provenance,
+    generated_at: dt.datetime,
+    command_line: str,
+    lang: Lang,
+) -> Table:
+    """The ``sources`` table of every export: each stored source, the plan and rules with their
+    sha256, the veilcli version, the time and the command."""
+    columns = [
+        Column("item", word("what", lang), ColumnKind.label),
+        Column("file", word("file", lang), ColumnKind.text),
+        Column("path", word("path", lang), ColumnKind.text),
+        Column("sha256", word("sha256", lang), ColumnKind.text),
+        Column("kind", word("kind", lang), ColumnKind.text),
+        Column("rows", word("rows", lang), ColumnKind.count),
+        Column("ingested_at", word("ingested", lang), ColumnKind.timestamp),
+    ]
+    rows = [
+        _source_row(
+            SourceItem.source,
+            _name(s.path) + (f" [{s.sheet}]" if s.sheet else ""),
+            s.path,
+            s.sha256,
+            kind=s.kind.value,
+            rows=s.rows,
+            ingested=s.ingested_at,
+        )
+        for s in sources_used
+    ]
+    p = provenance
+    rows += [
+        _source_row(SourceItem.plan, _name(p.plan_file), p.plan_file, p.plan_sha256),
+        _source_row(SourceItem.rules, _name(p.rules_file), p.rules_file, p.rules_sha256),
+        _source_row(SourceItem.version, __version__),
+        _source_row(SourceItem.generated, generated_at.isoformat()),
+        _source_row(SourceItem.command, command_line),
+    ]
+    return Table(word("sheet_sources", lang), columns, rows, lang, key="sources")
+
+
+def sources_meta(sources_used: list[SourceRecord]) -> list[dict[str, Any]]:
+    """Every stored source as the JSON exports' ``meta.sources`` lists it."""
+    return [
+        {
+            "path": s.path,
+            "sheet": s.sheet,
+            "kind": s.kind.value,
+            "sha256": s.sha256,
+            "rows": s.rows,
+            "ingested_at": s.ingested_at.isoformat(),
+        }
+        for s in sources_used
+    ]
 
 
 def period_key(period: str) -> str:

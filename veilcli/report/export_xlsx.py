@@ -42,6 +42,7 @@ from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ChartBlock, ExportTables
 from veilcli.report.exports import prepare_target, write_file
+from veilcli.report.league_tables import LeagueTables
 from veilcli.report.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
 
@@ -215,13 +216,21 @@ def _longest_word(text: str) -> int:
     return max((len(word) for word in text.split()), default=0)
 
 
-def fit_columns(ws: Worksheet, table: Table, header_row: int, last_row: int, minimum: int = 6) -> None:
+def fit_columns(
+    ws: Worksheet,
+    table: Table,
+    header_row: int,
+    last_row: int,
+    minimum: int = 6,
+    widths: dict[str, int] | None = None,
+) -> None:
     """Column widths from a table's values and headers; rows as tall as their wrapped text.
 
     A header wraps at spaces, so it needs its longest word (and no more than 14 characters); a
     number its whole text; a unit, goal or status wraps beyond ``LABEL_WIDTH``; other text beyond
     ``TEXT_WIDTH`` (``write_table`` wraps them): a long note makes its row taller, never the sheet
     wider, so "fit to width" prints at a readable scale. A sha256 gets two lines of a small font.
+    ``widths``: the least width of some columns, by key (a narrow table that should span the page).
     """
     lines = dict.fromkeys(range(header_row + 1, last_row + 1), 1)
     for number, column in enumerate(table.columns, start=1):
@@ -236,16 +245,17 @@ def fit_columns(ws: Worksheet, table: Table, header_row: int, last_row: int, min
                 if value:
                     lines[row] = max(lines[row], 2)
             continue
+        least = (widths or {}).get(column.key, 0)
         if column.kind in WRAPPED:
             cap = LABEL_WIDTH if column.kind is ColumnKind.label else TEXT_WIDTH
             words = max((_longest_word(t) for t in texts), default=0)
-            width = max(min(max(width, longest + 1), cap), min(words + 1, TEXT_WIDTH))
+            width = max(min(max(width, longest + 1), cap), min(words + 1, TEXT_WIDTH), least)
             per_line = int(width * CHARS_PER_WIDTH)
             for row, value in zip(lines, values, strict=True):
                 if isinstance(value, str) and len(value) > per_line:
                     lines[row] = max(lines[row], len(textwrap.wrap(value, per_line)))
         else:
-            width = max(width, longest + 2)
+            width = max(width, longest + 2, least)
         ws.column_dimensions[get_column_letter(number)].width = width
     header_lines = max(
         len(textwrap.wrap(str(ws.cell(row=header_row, column=n).value or ""), _width(ws, n)) or [""])
@@ -340,7 +350,7 @@ def _add_overview(wb: Workbook, tables: ExportTables) -> Printed:
         cell = write_cell(ws, legend + offset, 2, status.label(tables.language))
         cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
     note_row = legend + len(STATUS_FILLS) + 2
-    _merged_text(ws, note_row, 1, len(table.columns) - 1, tables.significance_note)
+    merged_text(ws, note_row, 1, len(table.columns) - 1, tables.significance_note)
     return Printed(title_rows=(first - 1, first), columns=len(table.columns) - 1)
 
 
@@ -356,7 +366,7 @@ def _notes_block(
     row = top + 1
     previous = None
     for label, message in rows:
-        _merged_text(ws, row, 3, columns, message)
+        merged_text(ws, row, 3, columns, message)
         if label != previous:
             write_cell(ws, row, 2, label).alignment = Alignment(wrap_text=True, vertical="top")
             lines = len(textwrap.wrap(label, max(4, _width(ws, 2) - 1)))
@@ -367,7 +377,7 @@ def _notes_block(
     return row + 1
 
 
-def _merged_text(ws: Worksheet, row: int, first: int, last: int, message: str) -> None:
+def merged_text(ws: Worksheet, row: int, first: int, last: int, message: str) -> None:
     """Text over columns ``first``..``last`` (merged, wrapped), the row as tall as its lines."""
     cell = write_cell(ws, row, first, message)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -540,8 +550,20 @@ def _header_text(text: str) -> str:
 
 
 def _print_setup(ws: Worksheet, tables: ExportTables, printed: Printed) -> None:
+    r = tables.result
+    print_setup(
+        ws,
+        printed,
+        left=r.plan,
+        right=f"{r.area}, {r.period} {tables.label('vs')} {r.baseline}",
+        page=tables.label("page"),
+    )
+
+
+def print_setup(ws: Worksheet, printed: Printed, *, left: str, right: str, page: str) -> None:
     """A4 landscape; one page wide (fit to width, or the computed scale of a chart sheet); header
-    with the plan and the selection, footer with the sheet and "page n of m"; repeated title rows."""
+    with ``left`` (the plan) and ``right`` (the selection), footer with the sheet and ``page``
+    ("Pagina &P van &N"); repeated title rows; the print area (``printed.columns`` wide)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     if printed.scale is None:
@@ -558,14 +580,13 @@ def _print_setup(ws: Worksheet, tables: ExportTables, printed: Printed) -> None:
         ws.print_title_rows = f"{printed.title_rows[0]}:{printed.title_rows[1]}"
     columns = printed.columns or max(ws.max_column, 1)
     ws.print_area = f"A1:{get_column_letter(columns)}{max(ws.max_row, 1)}"
-    r = tables.result
-    ws.oddHeader.left.text = _header_text(r.plan)
+    ws.oddHeader.left.text = _header_text(left)
     ws.oddHeader.left.size = 9
-    ws.oddHeader.right.text = _header_text(f"{r.area}, {r.period} {tables.label('vs')} {r.baseline}")
+    ws.oddHeader.right.text = _header_text(right)
     ws.oddHeader.right.size = 9
     ws.oddFooter.left.text = "&A"
     ws.oddFooter.left.size = 9
-    ws.oddFooter.right.text = tables.label("page")
+    ws.oddFooter.right.text = page
     ws.oddFooter.right.size = 9
 
 
@@ -584,12 +605,18 @@ def build_workbook(tables: ExportTables) -> Workbook:
     return wb
 
 
-def write_xlsx(tables: ExportTables, out: Path, force: bool = False) -> list[Path]:
-    """Write the workbook atomically (temp file + rename); refuse to overwrite without ``force``."""
+def write_xlsx(tables: ExportTables | LeagueTables, out: Path, force: bool = False) -> list[Path]:
+    """Write the workbook (a comparison's, or a league's) atomically (temp file + rename); refuse to
+    overwrite without ``force``."""
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}: the workbook needs the .xlsx extension.")
     target = prepare_target(out, force)
-    workbook = build_workbook(tables)
+    if isinstance(tables, LeagueTables):
+        from veilcli.report.export_league_xlsx import build_league_workbook  # it builds on this module
+
+        workbook = build_league_workbook(tables)
+    else:
+        workbook = build_workbook(tables)
     write_file(target, workbook.save)
     return [out]
 

@@ -20,12 +20,16 @@ from veilcli.store.atomic import failures_named, file_kind, refuse_special, swee
 
 if TYPE_CHECKING:
     from veilcli.report.export_tables import ExportTables
+    from veilcli.report.league_tables import LeagueTables
+
+    # What an export writes: one area's comparison, or the league of many areas (``--area all``).
+    Exported = ExportTables | LeagueTables
 
 
 class Writer(Protocol):
     """Writes an export's tables to ``out``; returns the files written."""
 
-    def __call__(self, tables: ExportTables, out: Path, force: bool) -> list[Path]: ...
+    def __call__(self, tables: Exported, out: Path, force: bool) -> list[Path]: ...
 
 
 class ExportFormat(StrEnum):
@@ -65,8 +69,9 @@ class ExportFormat(StrEnum):
         assert_never(self)
 
 
-def export(tables: ExportTables, fmt: ExportFormat, out: Path, force: bool = False) -> list[Path]:
-    """Write ``tables`` as ``fmt`` to ``out`` (a file, or a folder for csv); returns the files written.
+def export(tables: Exported, fmt: ExportFormat, out: Path, force: bool = False) -> list[Path]:
+    """Write ``tables`` (a comparison's, or a league's) as ``fmt`` to ``out`` (a file, or a folder for
+    csv); returns the files written.
 
     Refuses (``InputError``, nothing written) what ``prepare_target`` refuses; an existing file is
     replaced only with ``force``.

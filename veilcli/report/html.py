@@ -140,7 +140,7 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def _status(value: Status | None, lang: Lang, narrow: bool = False) -> str:
+def status_badge(value: Status | None, lang: Lang, narrow: bool = False) -> str:
     """A status as a coloured badge with its words (``narrow``: the short words, "monitor")."""
     if value is None:
         return ""
@@ -257,14 +257,14 @@ class Report:
                     for p in r.periods
                 ],
                 f"<td class='num'>{_e(pct_text(ind.change_pct, lang))}</td>",
-                f"<td>{_status(ind.status, lang, narrow=True)}</td>",
+                f"<td>{status_badge(ind.status, lang, narrow=True)}</td>",
                 f"<td class='num'>{_e(p_text(ind.p_value, lang))}{chance}</td>",
             ]
             if underlying:
                 under = ind.underlying
                 cells += [
                     f"<td class='num'>{_e(range_text(*under.change_pct_range, lang) if under else '-')}</td>",
-                    f"<td>{_status(under.status if under else None, lang, narrow=True)}</td>",
+                    f"<td>{status_badge(under.status if under else None, lang, narrow=True)}</td>",
                 ]
             cells += [
                 f"<td class='num'>{_e(pct_text(ind.benchmarks[n].change_pct, lang))}</td>" for n in bench
@@ -331,7 +331,7 @@ class Report:
             f"<div class='figure-box registered'><div class='label'>{self.w('h_registered')} "
             f"{_e(r.period)}</div><div class='value'>{_e(current)}</div>"
             f"<div class='change'>{_e(pct_text(ind.change_pct, lang))} {change_vs}"
-            f"{p}</div><div>{_status(ind.status, lang)}</div></div>"
+            f"{p}</div><div>{status_badge(ind.status, lang)}</div></div>"
         )
         under = ind.underlying
         if under is None:
@@ -341,7 +341,7 @@ class Report:
             f"<div class='figure-box underlying'><div class='label'>{self.w('h_underlying')} "
             f"{_e(r.period)}</div><div class='value'>{_e(point)}</div>"
             f"<div class='change'>{_e(range_text(*under.change_pct_range, lang))} {change_vs}</div>"
-            f"<div>{_status(under.status, lang)}</div></div>"
+            f"<div>{status_badge(under.status, lang)}</div></div>"
         )
         return f"<div class='figures'>{registered}{underlying}</div>"
 
@@ -492,7 +492,7 @@ class Report:
         if value is None:
             return f"<td class='{'num' if _numeric(column) else ''}'></td>"
         if kind is ColumnKind.label and isinstance(value, Status):
-            return f"<td>{_status(value, lang)}</td>"
+            return f"<td>{status_badge(value, lang)}</td>"
         if column.key == "label" and "id" in row and table.key == "overview":
             return f"<td><a href='#ind-{_e(row['id'])}'>{_e(value)}</a></td>"
         if column.key == "sha256":

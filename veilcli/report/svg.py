@@ -77,18 +77,23 @@ def _y_axis(frame: Frame, top: float, step: float, lang: Lang) -> list[str]:
 
 
 def _legend(items: Sequence[tuple[str, str, str]], x: float, y: float) -> list[str]:
-    """Legend entries (label, colour, kind: "bar", "line" or "dash") in a row from (x, y)."""
+    """Legend entries (label, colour, kind: "bar", "line", "dash" or "tick") in a row from (x, y)."""
     parts = []
     for label, colour, kind in items:
         if kind == "bar":
             parts.append(f"<rect x='{x:.1f}' y='{y - 9:.1f}' width='11' height='11' fill='{colour}'/>")
+        elif kind == "tick":
+            parts.append(
+                f"<line x1='{x + 5:.1f}' x2='{x + 5:.1f}' y1='{y - 10:.1f}' y2='{y + 2:.1f}' "
+                f"stroke='{colour}' stroke-width='2'/>"
+            )
         else:
             dash = " stroke-dasharray='5 3'" if kind == "dash" else ""
             parts.append(
                 f"<line x1='{x:.1f}' x2='{x + 16:.1f}' y1='{y - 4:.1f}' y2='{y - 4:.1f}' stroke='{colour}' "
                 f"stroke-width='2.5'{dash}/>"
             )
-        text_x = x + (16 if kind == "bar" else 21)
+        text_x = x + (16 if kind in ("bar", "tick") else 21)
         parts.append(
             f"<text x='{text_x:.1f}' y='{y:.1f}' font-size='11' fill='#262626'>{_attr(label)}</text>"
         )
@@ -242,4 +247,71 @@ def line_chart(
             )
     legend = [(s.label, s.colour, "dash" if s.dashed else "line") for s in series]
     body += _legend(legend, frame.left, height - 10)
+    return _svg(width, height, title, desc, chart_id, body)
+
+
+BASELINE_MARK_COLOUR = "#1a1a1a"
+
+
+def rank_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    marks: Sequence[float | None],
+    legend: tuple[str, str],
+    lang: Lang,
+    width: int = 560,
+) -> str:
+    """Horizontal bars, one per label from top to bottom in the order given (a league: rank 1 first),
+    from zero, each labelled with its value as ``texts`` gives it (in the report's style); a dark
+    tick at each ``marks`` value (the baseline: its distance from the bar's end is the change).
+    ``legend``: the words for the bar and the tick."""
+    row = 18.0
+    label_width = min(190.0, 6.4 * max((len(label) for label in labels), default=4) + 12)
+    frame = Frame(label_width, 8, width - label_width - 56, row * max(1, len(labels)))
+    height = int(frame.bottom + 50)
+    known = [*values, *(m for m in marks if m is not None)]
+    top, step = nice_axis(max(known, default=0.0), ticks=5)
+    decimals_axis = _decimals(step)
+    body: list[str] = []
+    tick = 0.0
+    while tick <= top + step / 1000:  # vertical grid lines with their values under the plot
+        x = frame.left + tick / top * frame.width
+        body.append(
+            f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{frame.top:.1f}' y2='{frame.bottom:.1f}' "
+            f"stroke='{'#bfbfbf' if tick else '#595959'}' stroke-width='{0.6 if tick else 1}'/>"
+        )
+        body.append(
+            f"<text x='{x:.1f}' y='{frame.bottom + 14:.1f}' text-anchor='middle' font-size='11' "
+            f"fill='#404040'>{_attr(number(tick, decimals_axis, lang))}</text>"
+        )
+        tick += step
+    for index, (label, value, shown, mark) in enumerate(zip(labels, values, texts, marks, strict=True)):
+        y = frame.top + index * row
+        w = value / top * frame.width
+        body.append(
+            f"<text x='{frame.left - 6:.1f}' y='{y + row / 2 + 4:.1f}' text-anchor='end' font-size='11' "
+            f"fill='#262626'>{_attr(label)}</text>"
+        )
+        body.append(
+            f"<rect x='{frame.left:.1f}' y='{y + 3:.1f}' width='{w:.1f}' height='{row - 6:.1f}' "
+            f"fill='{PERIOD_COLOURS[2]}'><title>{_attr(f'{label}: {shown}')}</title></rect>"
+        )
+        end = w
+        if mark is not None:
+            x = frame.left + mark / top * frame.width
+            end = max(end, x - frame.left)
+            body.append(
+                f"<line x1='{x:.1f}' x2='{x:.1f}' y1='{y + 1:.1f}' y2='{y + row - 1:.1f}' "
+                f"stroke='{BASELINE_MARK_COLOUR}' stroke-width='2'/>"
+            )
+        body.append(
+            f"<text x='{frame.left + end + 5:.1f}' y='{y + row / 2 + 4:.1f}' font-size='10' "
+            f"fill='#262626'>{_attr(shown)}</text>"
+        )
+    items = [(legend[0], PERIOD_COLOURS[2], "bar"), (legend[1], BASELINE_MARK_COLOUR, "tick")]
+    body += _legend(items, frame.left, height - 10)
     return _svg(width, height, title, desc, chart_id, body)

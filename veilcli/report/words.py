@@ -194,6 +194,84 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "h_theme": ("Theme {number}: {label}", "Thema {number}: {label}"),
     "h_theme_bare": ("Theme {number}", "Thema {number}"),
+    # --- the league table (compare --area all): workbook and HTML report -------------------
+    "l_rank": ("Rank", "Rang"),
+    "l_area": ("Area", "Gebied"),
+    "l_title": ("League table", "Ranglijst"),
+    "l_selection": (
+        "{count} areas ({selection}), {period} compared with {baseline}",
+        "{count} gebieden ({selection}), {period} ten opzichte van {baseline}",
+    ),
+    "l_header_right": (
+        "{count} areas, {period} vs {baseline}",
+        "{count} gebieden, {period} t.o.v. {baseline}",
+    ),
+    "l_registered": (
+        "Registered figures, as the police publish them. The corrections for samenloop and online "
+        "reporting are not applied here: they stay with the comparison of a single area "
+        "(veilcli compare --area NAME).",
+        "Geregistreerde cijfers, zoals de politie ze publiceert. De correcties voor samenloop en "
+        "internetaangifte zijn hier niet toegepast: die staan bij de vergelijking van één gebied "
+        "(veilcli compare --area NAAM).",
+    ),
+    "l_rank_one": (
+        "Rank 1 = the lowest value in {period} among the ranked areas (the least registered per "
+        "inhabitant, dwelling or youth; for a count, the smallest count). Equal values share a rank.",
+        "Rang 1 = de laagste waarde in {period} van de gerangschikte gebieden (het minst geregistreerd per "
+        "inwoner, woning of jongere; bij een aantal het kleinste aantal). Gelijke waarden delen een rang.",
+    ),
+    "l_unranked": (
+        "Areas whose status is incomplete or no data have no rank: their figure is missing in {baseline} "
+        "or {period}, or the sources cover only part of a period, so it cannot be judged or compared "
+        "fairly.",
+        "Gebieden met de status onvolledig of geen gegevens krijgen geen rang: hun cijfer ontbreekt in "
+        "{baseline} of {period}, of de bronnen dekken maar een deel van een periode, dus het is niet "
+        "eerlijk te beoordelen of te vergelijken.",
+    ),
+    "l_order_sort": (
+        "Areas are listed in the order of their rank on {indicator}.",
+        "Gebieden staan in de volgorde van hun rang op {indicator}.",
+    ),
+    "l_order_name": (
+        "Areas are listed alphabetically (--sort INDICATOR lists them by a rank).",
+        "Gebieden staan op alfabet (--sort INDICATOR zet ze in de volgorde van een rang).",
+    ),
+    "l_ranks": ("Rank per indicator", "Rang per indicator"),
+    "l_ranks_intro": (
+        "Each area's rank on every indicator, coloured by its status; an empty cell is not ranked.",
+        "De rang van elk gebied op elke indicator, gekleurd naar de status; een lege cel heeft geen rang.",
+    ),
+    "l_values": ("Registered, {unit}", "Geregistreerd, {unit}"),
+    "l_sheets": (
+        "One sheet per indicator follows, with the values, the change and the status of every area.",
+        "Daarna volgt een blad per indicator, met de waarden, de verandering en de status van elk gebied.",
+    ),
+    "l_goal": ("Goal: {goal} compared with {baseline}.", "Doel: {goal} ten opzichte van {baseline}."),
+    "l_no_goal": ("No goal: monitored only.", "Geen doel: alleen gevolgd."),
+    "l_ranked_count": (
+        "{ranked} of {count} areas ranked.",
+        "{ranked} van de {count} gebieden gerangschikt.",
+    ),
+    "l_no_figures": (
+        "No area has a figure for this indicator in {baseline} or {period}: there is nothing to rank.",
+        "Geen enkel gebied heeft een cijfer voor deze indicator in {baseline} of {period}: er valt niets "
+        "te rangschikken.",
+    ),
+    "l_chart_title": ("{label}: {period} per area, {unit}", "{label}: {period} per gebied, {unit}"),
+    "l_chart_desc": (
+        "A bar per ranked area for its value in {period}, rank 1 (the lowest) at the top; a dark tick "
+        "marks its value in {baseline}. {values}",
+        "Een staaf per gerangschikt gebied voor zijn waarde in {period}, rang 1 (de laagste) bovenaan; "
+        "een donker streepje is de waarde in {baseline}. {values}",
+    ),
+    "l_chart_left_out": (
+        "{count} areas: too many for a readable chart, so the table alone.",
+        "{count} gebieden: te veel voor een leesbare grafiek, dus alleen de tabel.",
+    ),
+    "l_chart_unranked": (
+        "Areas without a rank are in the table, not in the chart.",
+        "Gebieden zonder rang staan in de tabel, niet in de grafiek.",
+    ),
     # --- terminal: compare -------------------------------------------------------------------------
     "t_compare_head": (
         "{plan}: {area}, {period} vs {baseline}.",
