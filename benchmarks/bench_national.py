@@ -219,9 +219,8 @@ def main() -> None:
         table = DATA / f"national-{name}.csv"
         started = time.perf_counter()
         rows = generate_buurten(table, args.first, args.last, args.municipalities, args.categories)
-        print(
-            f"table: {rows:,} rows, {table.stat().st_size / 1e9:.2f} GB ({time.perf_counter() - started:.0f} s)"
-        )
+        took = time.perf_counter() - started
+        print(f"table: {rows:,} rows, {table.stat().st_size / 1e9:.2f} GB ({took:.0f} s)")
     else:
         name = f"w{args.wijken}"
         table = DATA / f"national-{args.first}-{args.last}-w{args.wijken}.csv"
