@@ -14,9 +14,10 @@ ordinary limits (``BlockReader.open`` returns None).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -76,6 +77,9 @@ class BlockReader:
     lines_seen: int = 0  # lines of the file read after the header (a quoted field may hold more than one)
     blocks_read: int = 0
     stream_from: int = field(default_factory=STREAM_FROM.value)
+    # per block: its first byte, its bytes, and the rows and lines before it (``reread``)
+    spans: list[tuple[int, int, int, int]] = field(default_factory=list)
+    identity: tuple[int, int] = (0, 0)  # size and modification time when opened
 
     @classmethod
     def open(cls, path: Path, header_row: int | None, extra: set[str] | None) -> BlockReader | None:
@@ -110,6 +114,7 @@ class BlockReader:
             handle.close()
             raise
         reader = cls(path, handle, delimiter, headers, index + 1, data_start, header_line)
+        reader.identity = _identity(handle)
         reader.digest.update(head[:data_start])
         handle.seek(data_start)
         return reader
@@ -145,7 +150,9 @@ class BlockReader:
                 self.digest.update(chunk)
                 number += 1
                 self.blocks_read = number
-                table = self._table(data, self.offset)
+                self.spans.append((self.offset, len(data), self.rows_seen, self.lines_seen))
+                table = self._table(data, self.offset, self.rows_seen, self.lines_seen)
+                self.rows_seen += table.frame.height
                 self.offset += len(data)
                 self.lines_seen += data.count(b"\n")
                 yield Block(table, at_end, number)
@@ -159,11 +166,28 @@ class BlockReader:
         """The file's sha256 (complete after the last block)."""
         return self.digest.hexdigest()
 
-    def _table(self, data: bytes, offset: int) -> RawTable:
+    def reread(self, rows: Iterable[int]) -> Iterator[RawTable]:
+        """The blocks that hold these (spreadsheet) rows, read again: for a finding made after the
+        last block, the rows as the file writes them. A file changed since is an InputError."""
+        firsts = [self.header_row + 1 + before for _, _, before, _ in self.spans]
+        numbers = sorted({bisect.bisect_right(firsts, row) - 1 for row in rows})
+        with open(self.path, "rb") as handle:
+            if _identity(handle) != self.identity:
+                raise InputError(
+                    f"{display_path(self.path)}: the file changed while it was being read.",
+                    hint="run the command again once the file is complete.",
+                )
+            for number in numbers:
+                offset, length, rows_before, lines_before = self.spans[number]
+                handle.seek(offset)
+                yield self._table(handle.read(length), offset, rows_before, lines_before)
+
+    def _table(self, data: bytes, offset: int, rows_before: int, lines_before: int) -> RawTable:
+        """One block's rows (``rows_before`` and ``lines_before`` it in the file)."""
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = self.header_row + self.lines_seen + data.count(b"\n", 0, exc.start) + 1
+            line = self.header_row + lines_before + data.count(b"\n", 0, exc.start) + 1
             raise InputError(
                 f"{display_path(self.path)}: line {line:,} (byte {offset + exc.start:,}) is not UTF-8 "
                 f"(byte 0x{data[exc.start]:02x}); the rest of the file is UTF-8.",
@@ -187,14 +211,18 @@ class BlockReader:
         if frame.width < len(self.headers):  # an empty or short block: the missing columns are empty
             missing = self.headers[frame.width :]
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(h) for h in missing)
-        frame = with_row_numbers(frame, first_data_row=self.header_row + 1 + self.rows_seen)
-        self.rows_seen += frame.height
+        frame = with_row_numbers(frame, first_data_row=self.header_row + 1 + rows_before)
         check_frame(self.path, frame, "")
         table = RawTable(
             frame, self.path, "csv", header_row=self.header_row, encoding="utf-8", delimiter=self.delimiter
         )
         table.drop_personal_columns()
         return table
+
+
+def _identity(handle: BinaryIO) -> tuple[int, int]:
+    info = os.fstat(handle.fileno())
+    return info.st_size, info.st_mtime_ns
 
 
 def _cut(data: bytes) -> int:

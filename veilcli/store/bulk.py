@@ -29,6 +29,8 @@ from veilcli.errors import StoreError
 from veilcli.sources.csv_stream import BlockReader
 from veilcli.sources.formats import recognise
 from veilcli.sources.messages import cut
+from veilcli.sources.parsing import clean_text
+from veilcli.sources.table import ROW
 from veilcli.sources.validate import ValidatedTable, validate_table
 from veilcli.store.store import Store, source_id_for, stored_schema
 
@@ -129,7 +131,9 @@ def _stage_table(
     assert report is not None
     staged.sha256 = reader.sha256
     _merge_blocks(staged, keys_only)
-    duplicates = _duplicates_across_blocks(staged, report, max_per_code)
+    duplicates = _duplicates_across_blocks(
+        staged, report, max_per_code, lambda rows: _rows_as_read(reader, options, rows)
+    )
     if duplicates.height:
         rejected.append(duplicates)
     _describe(report, staged)
@@ -139,10 +143,25 @@ def _stage_table(
     )
     staged.validated = ValidatedTable(
         pl.DataFrame(schema={k: v for k, v in stored_schema(Kind.counts).items() if k != "source_id"}),
-        pl.concat(rejected, how="diagonal_relaxed") if rejected else pl.DataFrame(),
+        pl.concat(rejected, how="diagonal_relaxed").sort("row") if rejected else pl.DataFrame(),
         report,
     )
     return staged
+
+
+def _rows_as_read(reader: BlockReader, options: object, rows: list[int]) -> pl.DataFrame:
+    """These rows as the file writes them (recognised as when first read): their blocks read again."""
+    wanted = pl.DataFrame({ROW: rows}, schema={ROW: pl.Int64})
+    frames = [
+        recognise(
+            table,
+            options.kind,  # type: ignore[attr-defined]
+            options.column_map,  # type: ignore[attr-defined]
+            options.format_options(),  # type: ignore[attr-defined]
+        ).table.frame.join(wanted, on=ROW, how="semi")
+        for table in reader.reread(rows)
+    ]
+    return pl.concat(frames, how="diagonal_relaxed")
 
 
 def _merge(total: FileReport, more: FileReport, max_per_code: int) -> FileReport:
@@ -180,9 +199,13 @@ def _merge_blocks(staged: StagedTable, keys_only: bool) -> None:
             block.unlink()
 
 
-def _duplicates_across_blocks(staged: StagedTable, report: FileReport, max_per_code: int) -> pl.DataFrame:
+def _duplicates_across_blocks(
+    staged: StagedTable, report: FileReport, max_per_code: int, as_read: Callable[[list[int]], pl.DataFrame]
+) -> pl.DataFrame:
     """Keys on rows of different blocks (within a block ``validate_table`` found them): the later
-    row is a ``duplicate_key`` finding and is taken out of its part. Returns those rows."""
+    row is a ``duplicate_key`` finding and is taken out of its part. Returns those rows as the file
+    writes them (``as_read``: the rows of these row numbers, read again), like ``validate_table``'s
+    rejected rows."""
     found = []
     for year in sorted(staged.years):
         path = staged.part(year)
@@ -201,30 +224,29 @@ def _duplicates_across_blocks(staged: StagedTable, report: FileReport, max_per_c
     if not found:
         return pl.DataFrame()
     later = pl.concat(found).sort("source_row")
+    written = as_read(later["source_row"].to_list()).sort(ROW)
     header = report.columns.get("period", "period")
-    for row in later.head(max(0, max_per_code - report.issue_counts.get("duplicate_key", 0))).iter_rows(
-        named=True
-    ):
-        report.issues.append(
+    texts = written.select(ROW, clean_text(pl.col(header)).alias("text")).head(max_per_code)
+    shown = [i for i in report.issues if i.code == "duplicate_key"]
+    for row, text in texts.iter_rows():
+        shown.append(
             Issue(
                 code="duplicate_key",
-                row=row["source_row"],
+                row=row,
                 column=header,
-                value=cut(str(row["period"])),
+                value=None if text is None else cut(text),
                 message=f"duplicate {' + '.join(KEY)}: the same key is on an earlier row",
                 hint="remove the duplicate row or correct its id",
             )
         )
+    # The first ``max_per_code`` of the file, as when it is read whole (block and cross-block ones mixed).
+    shown = sorted(shown, key=lambda i: i.row or 0)[:max_per_code]
+    report.issues = [i for i in report.issues if i.code != "duplicate_key"] + shown
     report.issue_counts["duplicate_key"] = report.issue_counts.get("duplicate_key", 0) + later.height
     report.rows_valid -= later.height
     report.rows_invalid += later.height
     reason = f"duplicate_key ({header}): duplicate {' + '.join(KEY)}: the same key is on an earlier row"
-    columns = {c: report.columns[c] for c in KEY if c in report.columns}
-    return later.select(
-        pl.col("source_row").alias("row"),
-        pl.lit(reason).alias("reasons"),
-        *(pl.col(c).cast(pl.String).alias(h) for c, h in columns.items()),
-    )
+    return written.select(pl.col(ROW).alias("row"), pl.lit(reason).alias("reasons"), pl.exclude(ROW))
 
 
 def _describe(report: FileReport, staged: StagedTable) -> None:
