@@ -1,0 +1,734 @@
+"""A counts CSV over ``VEILCLI_STREAM_BYTES`` is read in blocks and stored in parts, one per year.
+
+Every test compares the streamed path with the whole-file ingest of the same file (the threshold
+left at its default) or with values computed by hand, never with the streamed code's own output
+alone. The files are small police open-data tables; ``VEILCLI_STREAM_BYTES=1000`` and
+``VEILCLI_BLOCK_BYTES=3000`` make them streamed in several blocks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from veilcli import api
+from veilcli.cli import app
+from veilcli.domain.models import Kind
+from veilcli.errors import InputError, StoreError
+from veilcli.sources.csv_stream import BlockReader
+from veilcli.sources.readers import read_tables
+
+HEADER = '"ID";"SoortMisdrijf";"WijkenEnBuurten";"Perioden";"GeregistreerdeMisdrijven_1"'
+CATEGORIES = ["0.0.0", "1.2.3"]
+AREAS = ["GM0034", "WK003401", "BU00340101", "GM0995", "GM0050"]
+YEARS = [2017, 2018, 2019]
+PLAN = """
+name = "Landelijk"
+area = "Almere"
+baseline = 2017
+
+[[indicators]]
+id = "fiets"
+theme = 1
+label = "Fietsdiefstal"
+categories = ["1.2.3"]
+unit = "per_1000_inhabitants"
+goal = "no_increase"
+
+[[indicators]]
+id = "totaal"
+theme = 0
+label = "Totaal"
+categories = ["crime"]
+unit = "per_1000_inhabitants"
+goal = "none"
+"""
+POPULATION = (
+    "Jaar;Gebied;Inwoners\n"
+    "2017;GM0034;200.000\n2018;GM0034;205.000\n2019;GM0034;210.000\n"
+    "2017;GM0995;77.000\n2018;GM0995;77.500\n2019;GM0995;78.000\n"
+    "2017;GM0050;22.000\n2018;GM0050;22.500\n2019;GM0050;23.000\n"
+)
+
+
+@dataclass
+class Row:
+    """One line of an open-data table: category, area and period codes as the police write them."""
+
+    category: str
+    area: str
+    period: str  # 2017MM01
+    count: str
+
+    def line(self, number: int) -> str:
+        return f'{number};"{self.category:<8}";"{self.area:<10}";"{self.period}";{self.count}'
+
+
+def table_rows(
+    categories: list[str] = CATEGORIES, areas: list[str] = AREAS, years: list[int] = YEARS
+) -> list[Row]:
+    """Category > area > period order (as the police write them): every block holds several years."""
+    rows = []
+    for c in categories:
+        for a in areas:
+            for y in years:
+                for m in range(1, 13):
+                    rows.append(Row(c, a, f"{y}MM{m:02d}", str((7 * len(rows) + 3) % 97 + 1)))
+    return rows
+
+
+def write_table(path: Path, rows: list[Row]) -> Path:
+    """The file; row ``i`` of ``rows`` is spreadsheet row ``i + 2`` (the header is row 1)."""
+    path.write_text("\n".join([HEADER, *(r.line(i) for i, r in enumerate(rows))]) + "\n", encoding="utf-8")
+    return path
+
+
+class Mode:
+    """Switch between the whole-file reader (default thresholds) and streaming in small blocks."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.mp = monkeypatch
+
+    def whole(self) -> None:
+        self.mp.delenv("VEILCLI_STREAM_BYTES", raising=False)
+        self.mp.delenv("VEILCLI_BLOCK_BYTES", raising=False)
+
+    def streamed(self, block: int = 3000) -> None:
+        self.mp.setenv("VEILCLI_STREAM_BYTES", "1000")
+        self.mp.setenv("VEILCLI_BLOCK_BYTES", str(block))
+
+
+@pytest.fixture
+def mode(monkeypatch: pytest.MonkeyPatch) -> Mode:
+    return Mode(monkeypatch)
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    """sha256 of every file under a folder (relative path -> digest); empty when there is none."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def staging_left(store: api.Store) -> list[Path]:
+    return sorted(store.root.glob(".staging-*")) if store.root.exists() else []
+
+
+def stored(store: api.Store) -> pl.DataFrame:
+    with store.reading():
+        return store.scan(Kind.counts).collect().sort("source_row", "source_id")
+
+
+def blocks_note(report: object) -> list[str]:
+    return [n for n in report.notes if n.startswith("read in ")]  # type: ignore[attr-defined]
+
+
+def without_block_note(report: object) -> dict[str, object]:
+    data = report.model_dump()  # type: ignore[attr-defined]
+    data["notes"] = [n for n in data["notes"] if not n.startswith("read in ")]
+    data["issues"] = sorted(data["issues"], key=lambda i: (i["code"], i["row"] or 0, i["column"] or ""))
+    return data
+
+
+def verify_clean(store: api.Store) -> None:
+    status = api.status(store, verify=True)
+    assert status.verified and status.damaged == [], status.damaged
+
+
+def invoke(*args: object) -> object:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def compare_all_json(store: api.Store, plan: Path) -> dict[str, object]:
+    args = ["--period", "2019H1", "--baseline", "2017", "--plan", plan, "--store", store.root]
+    result = invoke("compare", "--area", "all", *args, "--format", "json")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return json.loads(result.stdout)  # type: ignore[attr-defined]
+
+
+# --- 1. streamed vs whole ----------------------------------------------------------------------
+
+
+def test_streamed_store_equals_whole_file_store(tmp_path: Path, mode: Mode) -> None:
+    rows = table_rows()
+    counts = write_table(tmp_path / "counts.csv", rows)
+    population = tmp_path / "pop.csv"
+    population.write_text(POPULATION, encoding="utf-8")
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN, encoding="utf-8")
+    whole, streamed = api.Store(tmp_path / "whole"), api.Store(tmp_path / "streamed")
+
+    mode.whole()
+    result = api.ingest([counts, population], whole)
+    assert result.stored and not blocks_note(result.report.files[0])
+    mode.streamed()
+    result = api.ingest([counts, population], streamed)
+    assert result.stored
+    [note] = blocks_note(result.report.files[0])
+    body = counts.stat().st_size - len(HEADER) - 1
+    assert note.startswith(f"read in {body // 3000 + 1} blocks")  # 3,000 bytes a read; the last one short
+    assert [s.status for s in result.sources] == ["stored", "stored"]
+    assert result.sources[0].rows_stored == len(rows) == 360
+
+    assert stored(streamed).equals(stored(whole))
+    [source] = streamed.sources(Kind.counts)
+    assert source.parts is not None
+    assert [(p.year, p.rows) for p in source.parts] == [(2017, 120), (2018, 120), (2019, 120)]
+    assert [p.file for p in source.parts] == [f"counts/{source.id}/{y}.parquet" for y in YEARS]
+    assert source.rows == 360 and source.file_size == sum(p.size for p in source.parts)
+    for part in source.parts:
+        path = streamed.root / part.file
+        assert path.stat().st_size == part.size
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == part.sha256
+        assert pl.read_parquet(path)["period"].str.starts_with(str(part.year)).all()
+    verify_clean(streamed)
+    verify_clean(whole)
+    assert invoke("status", "--verify", "--store", streamed.root).exit_code == 0  # type: ignore[attr-defined]
+
+    league_whole = api.league(whole, period="2019H1", baseline=2017, plan_path=plan)
+    league_streamed = api.league(streamed, period="2019H1", baseline=2017, plan_path=plan)
+    assert league_streamed.model_dump() == league_whole.model_dump()
+    # by hand: Almere's bicycle thefts in 2019H1 are the first six months of 2019 of GM0034, 1.2.3
+    almere = sum(
+        int(r.count)
+        for r in rows
+        if (r.category, r.area) == ("1.2.3", "GM0034") and r.period < "2019MM07" and r.period >= "2019"
+    )
+    fiets = {r.area: r for r in league_streamed.indicators[0].rows}
+    assert fiets["Almere"].value == pytest.approx(almere / 210)
+    assert compare_all_json(streamed, plan) == compare_all_json(whole, plan)
+
+
+def late_block_errors(rows: list[Row]) -> list[int]:
+    """A negative count and an unknown category in the last blocks; their spreadsheet rows."""
+    rows[300].count = "-5"
+    rows[333].category = "9.9.9"
+    rows[350].count = "-1"
+    return [302, 335, 352]
+
+
+def test_findings_in_a_late_block_have_the_whole_file_row_numbers(tmp_path: Path, mode: Mode) -> None:
+    rows = table_rows()
+    bad = late_block_errors(rows)
+    counts = write_table(tmp_path / "counts.csv", rows)
+    mode.whole()
+    whole = api.validate([counts]).files[0]
+    mode.streamed()
+    streamed = api.validate([counts]).files[0]
+    assert blocks_note(streamed)
+    assert (streamed.rows_read, streamed.rows_valid, streamed.rows_invalid) == (360, 357, 3)
+    assert (whole.rows_read, whole.rows_valid, whole.rows_invalid) == (360, 357, 3)
+    assert streamed.issue_counts == whole.issue_counts == {"negative_value": 2, "unknown_category": 1}
+    assert sorted(i.row for i in streamed.issues) == bad
+    assert without_block_note(streamed) == without_block_note(whole)
+
+
+def test_skip_invalid_streamed_stores_and_rejects_what_whole_does(tmp_path: Path, mode: Mode) -> None:
+    rows = table_rows()
+    bad = late_block_errors(rows)
+    counts = write_table(tmp_path / "counts.csv", rows)
+    mode.whole()
+    whole = api.ingest(
+        [counts], api.Store(tmp_path / "whole"), skip_invalid=True, rejected_dir=tmp_path / "w"
+    )
+    mode.streamed()
+    streamed = api.ingest(
+        [counts], api.Store(tmp_path / "streamed"), skip_invalid=True, rejected_dir=tmp_path / "s"
+    )
+    assert stored(api.Store(tmp_path / "streamed")).equals(stored(api.Store(tmp_path / "whole")))
+    assert (streamed.sources[0].rows_stored, streamed.sources[0].rows_rejected) == (357, 3)
+    assert (whole.sources[0].rows_stored, whole.sources[0].rows_rejected) == (357, 3)
+    rejected = Path(streamed.sources[0].rejected_file or "")
+    assert rejected.read_bytes() == Path(whole.sources[0].rejected_file or "").read_bytes()
+    assert pl.read_csv(rejected, infer_schema=False)["row"].to_list() == [str(r) for r in bad]
+
+
+def edge_lines() -> list[str]:
+    """A table with blank lines, short and long rows and a quoted line end, and three bad counts."""
+    rows = table_rows()
+    rows[30].count, rows[120].count, rows[300].count = "-7", "-1", "-5"
+    lines = [HEADER, *(r.line(i) for i, r in enumerate(rows))]
+    for at in (200, 150, 100, 50, 20):
+        lines[at:at] = ["", ""]
+    lines[60:60] = ['""', ";;;;"]
+    lines[250] += ';"extra"'
+    lines[270:270] = ["x;y"]
+    lines[280] = lines[280].replace('"20', '"20\n', 1)
+    return lines
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_blocks_are_the_rows_of_the_whole_file_wherever_they_are_cut(
+    tmp_path: Path, mode: Mode, end: str
+) -> None:
+    """A block may begin with a blank line, a short or a long row, or inside a quoted field."""
+    path = tmp_path / "edges.csv"
+    path.write_bytes((end.join(edge_lines()) + end).encode())
+    whole = read_tables(path)[0]
+    mode.streamed()
+    for block in range(150, 1200, 31):
+        mode.mp.setenv("VEILCLI_BLOCK_BYTES", str(block))
+        reader = BlockReader.open(path, None, set())
+        assert reader is not None
+        tables = [b.table for b in reader.blocks()]
+        assert len(tables) > 1 and reader.sha256 == whole.sha256
+        frame = pl.concat([t.frame for t in tables])
+        assert frame.equals(whole.frame), block
+        assert {(t.delimiter, t.header_row, t.headers == whole.headers) for t in tables} == {(";", 1, True)}
+
+
+def test_findings_at_block_edges_are_the_whole_files(tmp_path: Path, mode: Mode) -> None:
+    path = tmp_path / "edges.csv"
+    path.write_bytes(("\r\n".join(edge_lines()) + "\r\n").encode())
+    mode.whole()
+    whole = without_block_note(api.validate([path]).files[0])
+    assert (whole["rows_read"], whole["rows_invalid"]) == (361, 5)
+    for block in (1000, 2222, 3000):
+        mode.streamed(block=block)
+        streamed = api.validate([path]).files[0]
+        assert blocks_note(streamed) and without_block_note(streamed) == whole
+
+
+# --- 2. validate writes nothing ---------------------------------------------------------------
+
+
+def test_validate_streamed_equals_whole_and_writes_nothing(
+    tmp_path: Path, mode: Mode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "data").mkdir()
+    counts = write_table(tmp_path / "data" / "counts.csv", table_rows())
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("VEILCLI_STORE", str(tmp_path / "store"))
+    mode.whole()
+    whole = api.validate([counts]).files[0]
+    mode.streamed()
+    before = digest_tree(tmp_path)
+    streamed = api.validate([counts]).files[0]
+    assert blocks_note(streamed) and without_block_note(streamed) == without_block_note(whole)
+    result = invoke("validate", counts)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert digest_tree(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["counts.csv", "data", "work"]
+
+
+# --- 3. idempotent ----------------------------------------------------------------------------
+
+
+def test_reingesting_a_streamed_file_is_unchanged_and_writes_nothing(tmp_path: Path, mode: Mode) -> None:
+    counts = write_table(tmp_path / "counts.csv", table_rows())
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    assert api.ingest([counts], store).stored
+    before = digest_tree(store.root)
+    again = api.ingest([counts], store)
+    assert [s.status for s in again.sources] == ["unchanged"] and not again.stored
+    assert again.sources[0].rows_stored == 0
+    assert digest_tree(store.root) == before
+    assert staging_left(store) == []
+
+
+# --- 4. a key on two blocks -------------------------------------------------------------------
+
+
+def test_a_key_on_two_blocks_is_a_duplicate(tmp_path: Path, mode: Mode) -> None:
+    rows = table_rows()
+    first = rows[5]  # 0.0.0, GM0034, 2017MM06: spreadsheet row 7, in the first block
+    rows[340] = Row(first.category, first.area, first.period, "999")  # row 342, in the last block
+    counts = write_table(tmp_path / "counts.csv", rows)
+    mode.whole()
+    whole = api.validate([counts]).files[0]
+    assert whole.issue_counts == {"duplicate_key": 1}
+    mode.streamed()
+    report = api.validate([counts]).files[0]
+    assert without_block_note(report) == without_block_note(whole)
+    [issue] = report.issues
+    assert (issue.code, issue.row) == ("duplicate_key", 342)
+
+    store = api.Store(tmp_path / "store")
+    assert api.ingest([write_table(tmp_path / "other.csv", table_rows(years=[2016]))], store).stored
+    before = digest_tree(store.root)
+    result = api.ingest([counts], store)
+    assert not result.stored and result.sources[0].status == "rejected"
+    assert digest_tree(store.root) == before
+    assert staging_left(store) == []
+
+    mode.whole()
+    whole_store = api.Store(tmp_path / "whole")
+    whole_result = api.ingest([counts], whole_store, skip_invalid=True, rejected_dir=tmp_path / "w")
+    mode.streamed()
+    result = api.ingest([counts], store, skip_invalid=True, rejected_dir=tmp_path / "s")
+    assert result.stored and (result.sources[0].rows_stored, result.sources[0].rows_rejected) == (359, 1)
+    kept = stored(store).filter(
+        pl.col("period") == "2017-06", pl.col("area") == "Almere", pl.col("category_code") == "0.0.0"
+    )
+    assert kept.select("count", "source_row").rows() == [(int(first.count), 7)]
+    rejected = Path(result.sources[0].rejected_file or "")
+    assert pl.read_csv(rejected, infer_schema=False)["row"].to_list() == ["342"]
+    assert rejected.read_bytes() == Path(whole_result.sources[0].rejected_file or "").read_bytes()
+    new_id = next(s.id for s in store.sources() if s.path == str(counts.resolve()))
+    assert (
+        stored(store)
+        .filter(pl.col("source_id") == new_id)
+        .drop("source_id")
+        .equals(stored(whole_store).drop("source_id"))
+    )
+    assert staging_left(store) == []
+    verify_clean(store)
+
+
+def test_many_duplicates_in_and_across_blocks_are_reported_as_whole(tmp_path: Path, mode: Mode) -> None:
+    """Findings are capped per code (``max_per_code``) at the first rows of the file, blocks or not;
+    the rejected rows are the whole file's, as written, in row order."""
+    rows = table_rows()
+    rows[300].count = "-4"  # an invalid row between the duplicates
+    copies = [Row(r.category, r.area, r.period, "1") for r in rows[40:44]]  # keys of the first block
+    rows[200:200] = [Row(r.category, r.area, r.period, "2") for r in rows[198:200]]  # next to their twins
+    rows[250:250] = copies
+    rows += [Row(r.category, r.area, r.period, "3") for r in rows[0:3]]
+    counts = write_table(tmp_path / "counts.csv", rows)
+    options = api.read_options(max_per_code=3)
+    mode.whole()
+    whole = api.validate([counts], options).files[0]
+    assert whole.issue_counts == {"duplicate_key": 9, "negative_value": 1}
+    assert [i.row for i in whole.issues if i.code == "duplicate_key"] == [202, 203, 252]
+    mode.streamed(block=2000)
+    streamed = api.validate([counts], options).files[0]
+    assert without_block_note(streamed) == without_block_note(whole)
+    api.ingest([counts], api.Store(tmp_path / "s"), options, skip_invalid=True, rejected_dir=tmp_path / "s")
+    mode.whole()
+    api.ingest([counts], api.Store(tmp_path / "w"), options, skip_invalid=True, rejected_dir=tmp_path / "w")
+    rejected = (tmp_path / "s" / "counts.rejected.csv").read_bytes()
+    assert rejected == (tmp_path / "w" / "counts.rejected.csv").read_bytes()
+    assert b'"GM0034    "' in rejected or b"GM0034    " in rejected  # as written, not the stored name
+    assert stored(api.Store(tmp_path / "s")).equals(stored(api.Store(tmp_path / "w")))
+
+
+def test_a_file_changed_between_readings_is_refused(tmp_path: Path, mode: Mode) -> None:
+    counts = write_table(tmp_path / "counts.csv", table_rows())
+    mode.streamed()
+    reader = BlockReader.open(counts, None, set())
+    assert reader is not None
+    blocks = [b.table.frame for b in reader.blocks()]
+    [again] = list(reader.reread([blocks[2][0, "__row"]]))
+    assert again.frame.equals(blocks[2])
+    with counts.open("ab") as handle:
+        handle.write(b'9999;"1.2.3   ";"GM0034    ";"2020MM01";1\n')
+    with pytest.raises(InputError, match="changed while it was being read"):
+        list(reader.reread([5]))
+
+
+# --- 5. a clash with a stored whole-file source ----------------------------------------------
+
+
+def test_a_clash_with_a_stored_source_is_an_error_or_replaced(tmp_path: Path, mode: Mode) -> None:
+    new_rows = table_rows()
+    # The old source (whole file, small): Almere 1.2.3 of 2018 with other counts than the new file
+    # (12 clashes), and Almere 1.1.1 of 2018, which the new file does not hold (12 rows kept).
+    almere_2018 = [r for r in new_rows if (r.category, r.area) == ("1.2.3", "GM0034") and r.period < "2019"]
+    almere_2018 = [r for r in almere_2018 if r.period.startswith("2018")]
+    old_rows = [Row(r.category, r.area, r.period, str(int(r.count) + 1000)) for r in almere_2018]
+    old_rows += [Row("1.1.1", r.area, r.period, str(n + 1)) for n, r in enumerate(almere_2018)]
+    old = write_table(tmp_path / "old.csv", old_rows)
+    store = api.Store(tmp_path / "store")
+    mode.whole()
+    assert api.ingest([old], store).stored
+    new = write_table(tmp_path / "new.csv", new_rows)
+    before = digest_tree(store.root)
+    mode.streamed()
+    with pytest.raises(StoreError, match="12 counts of 2018 already stored from another source"):
+        api.ingest([new], store)
+    assert digest_tree(store.root) == before and staging_left(store) == []
+    cli = invoke("ingest", new, "--store", store.root)
+    assert cli.exit_code == 2 and cli.output.count("already stored") == 1  # type: ignore[attr-defined]
+    assert digest_tree(store.root) == before and staging_left(store) == []
+
+    result = api.ingest([new], store, replace=True)
+    assert result.stored and result.sources[0].replaced == {str(old.resolve()): 12}
+    rows = stored(store)
+    assert rows.height == 360 + 12  # the new file, and the old one's 1.1.1 rows
+    almere = rows.filter(
+        pl.col("area") == "Almere",
+        pl.col("category_code") == "1.2.3",
+        pl.col("period").str.starts_with("2018"),
+    )
+    assert sorted(almere["count"].to_list()) == sorted(int(r.count) for r in almere_2018)
+    old_record = next(s for s in store.sources() if s.path == str(old.resolve()))
+    assert old_record.rows == 12 and old_record.parts is None
+    kept = rows.filter(pl.col("source_id") == old_record.id)
+    assert kept["category_code"].unique().to_list() == ["1.1.1"]
+    assert sorted(kept["count"].to_list()) == list(range(1, 13))
+    assert sum(rows["count"]) == sum(int(r.count) for r in new_rows) + sum(range(1, 13))
+    assert staging_left(store) == []
+    verify_clean(store)
+
+
+# --- 6. agreement ------------------------------------------------------------------------------
+
+
+def test_rows_stored_already_with_the_same_values_agree(tmp_path: Path, mode: Mode) -> None:
+    all_rows = table_rows()
+    old_rows = [r for r in all_rows if r.area == "GM0995"]  # 72 rows, stored first (whole)
+    old = write_table(tmp_path / "old.csv", old_rows)
+    store = api.Store(tmp_path / "store")
+    mode.whole()
+    assert api.ingest([old], store).stored
+    new = write_table(tmp_path / "new.csv", all_rows)
+    mode.streamed()
+    result = api.ingest([new], store)
+    summary = result.sources[0]
+    assert summary.status == "stored" and summary.agreed == {str(old.resolve()): 72}
+    assert summary.rows_stored == 360 - 72
+    rows = stored(store)
+    assert rows.height == 360
+    assert rows["count"].sum() == sum(int(r.count) for r in all_rows)
+    assert rows.select("period", "area", "category_code").is_unique().all()
+    record = next(s for s in store.sources() if s.path == str(new.resolve()))
+    assert record.rows == 288 and record.parts is not None and sum(p.rows for p in record.parts) == 288
+    verify_clean(store)
+    # Every row stored already: unchanged, nothing written.
+    before = digest_tree(store.root)
+    mode.whole()
+    again = api.ingest([old], store)
+    assert again.sources[0].status == "unchanged" and digest_tree(store.root) == before
+
+
+def test_a_streamed_file_whose_rows_are_all_stored_is_unchanged(tmp_path: Path, mode: Mode) -> None:
+    rows = table_rows()
+    store = api.Store(tmp_path / "store")
+    mode.whole()
+    assert api.ingest([write_table(tmp_path / "a.csv", rows)], store).stored
+    before = digest_tree(store.root)
+    # The same rows with other IDs (another sha256): all agreement.
+    copy = tmp_path / "b.csv"
+    copy.write_text((tmp_path / "a.csv").read_text().replace("\n0;", "\n1000;"), encoding="utf-8")
+    mode.streamed()
+    result = api.ingest([copy], store)
+    assert result.sources[0].status == "unchanged" and result.sources[0].agreed == {
+        str((tmp_path / "a.csv").resolve()): 360
+    }
+    assert digest_tree(store.root) == before and staging_left(store) == []
+
+
+# --- 7. replacing a source stored in parts -----------------------------------------------------
+
+
+def test_replacing_rows_of_a_source_stored_in_parts(tmp_path: Path, mode: Mode) -> None:
+    old_rows = table_rows()
+    old = write_table(tmp_path / "old.csv", old_rows)
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    assert api.ingest([old], store).stored
+    [before] = store.sources()
+    assert before.parts is not None
+    old_folder = store.root / before.file
+    # The new file: Zeewolde, 2019 only, other counts (24 clashes), plus 2020 rows (new).
+    new_rows = [
+        Row(r.category, r.area, r.period, str(int(r.count) + 500))
+        for r in old_rows
+        if r.area == "GM0050" and r.period.startswith("2019")
+    ]
+    new_rows += table_rows(areas=["GM0050"], years=[2020])
+    new = write_table(tmp_path / "new.csv", new_rows)
+    mode.streamed(block=1500)
+    with pytest.raises(StoreError, match="24 counts of 2019 already stored"):
+        api.ingest([new], store)
+    result = api.ingest([new], store, replace=True)
+    assert result.stored and result.sources[0].replaced == {str(old.resolve()): 24}
+    old_record = next(s for s in store.sources() if s.path == str(old.resolve()))
+    assert old_record.parts is not None and old_record.file != before.file
+    assert [(p.year, p.rows) for p in old_record.parts] == [(2017, 120), (2018, 120), (2019, 96)]
+    assert not old_folder.exists()  # the old folder is gone after the commit
+    # untouched years: the same bytes as before
+    kept_by_year = {p.year: p.sha256 for p in before.parts}
+    assert [p.sha256 == kept_by_year[p.year] for p in old_record.parts] == [True, True, False]
+    rows = stored(store)
+    old_now = rows.filter(pl.col("source_id") == old_record.id)
+    assert old_now.height == 336
+    assert old_now.filter(pl.col("area") == "Zeewolde", pl.col("period").str.starts_with("2019")).height == 0
+    zeewolde_2019 = rows.filter(pl.col("area") == "Zeewolde", pl.col("period").str.starts_with("2019"))
+    assert sorted(zeewolde_2019["count"].to_list()) == sorted(
+        int(r.count) + 500 for r in old_rows if r.area == "GM0050" and r.period.startswith("2019")
+    )
+    assert rows.select("period", "area", "category_code").is_unique().all()
+    verify_clean(store)
+    assert staging_left(store) == []
+    folders = sorted(p.name for p in (store.root / "counts").iterdir())
+    assert folders == sorted(Path(s.file).name for s in store.sources())
+
+
+# --- 8. not UTF-8; not counts --------------------------------------------------------------------
+
+
+def test_a_stray_byte_in_a_late_block_names_line_and_offset(tmp_path: Path, mode: Mode) -> None:
+    # Over 1 MiB: the first MiB is read to sniff the file (a stray byte there: read whole).
+    areas = [f"BU0034{n:04d}" for n in range(100)]
+    rows = table_rows(["0.0.0", "1.1.1", "1.2.3", "2.2.1"], areas, list(range(2015, 2021)))
+    rows[100].area = "BU\n0034"  # a quoted line end: the file's lines are no longer its rows
+    counts = write_table(tmp_path / "counts.csv", rows)
+    data = counts.read_bytes()
+    assert len(data) > 1.1 * 2**20
+    lines = data.split(b"\n")
+    line = 27_001  # 1-based line number of the file (as an editor counts), past the first MiB
+    column = lines[line - 1].index(b"BU")
+    offset = sum(len(x) + 1 for x in lines[: line - 1]) + column
+    counts.write_bytes(data[:offset] + b"\xff" + data[offset + 1 :])
+    store = api.Store(tmp_path / "store")
+    mode.streamed(block=200_000)
+    assert api.ingest([write_table(tmp_path / "other.csv", table_rows(years=[2016]))], store).stored
+    before = digest_tree(store.root)
+    with pytest.raises(InputError) as caught:
+        api.ingest([counts], store)
+    assert f"line {line:,} (byte {offset:,}) is not UTF-8" in str(caught.value)
+    assert digest_tree(store.root) == before and staging_left(store) == []
+    with pytest.raises(InputError, match=f"line {line:,} "):
+        api.validate([counts])
+
+
+def test_a_large_registrations_csv_is_read_whole(tmp_path: Path, mode: Mode) -> None:
+    lines = ["Registratienummer;Datum;Soort misdrijf code;Gemeente"]
+    lines += [f"R{n};2019-01-{n % 28 + 1:02d};1.2.3;Almere" for n in range(400)]
+    path = tmp_path / "reg.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 3 * 3000
+    mode.streamed()
+    store = api.Store(tmp_path / "store")
+    result = api.ingest([path], store)
+    assert result.stored and result.sources[0].rows_stored == 400 and not blocks_note(result.report.files[0])
+    [source] = store.sources()
+    assert source.parts is None and source.kind is Kind.registrations
+    assert staging_left(store) == []
+
+
+# --- 9. damage -----------------------------------------------------------------------------
+
+
+def test_a_truncated_part_is_found_and_refused(tmp_path: Path, mode: Mode) -> None:
+    counts = write_table(tmp_path / "counts.csv", table_rows())
+    population = tmp_path / "pop.csv"
+    population.write_text(POPULATION, encoding="utf-8")
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN, encoding="utf-8")
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    assert api.ingest([counts, population], store).stored
+    [source] = store.sources(Kind.counts)
+    assert source.parts is not None
+    part = store.root / source.parts[1].file
+    part.write_bytes(part.read_bytes()[:-100])
+    status = api.status(store, verify=True)
+    assert [d.problem for d in status.damaged] == [
+        f"its stored file {source.parts[1].file} has {source.parts[1].size - 100} bytes, "
+        f"the manifest says {source.parts[1].size}"
+    ]
+    cli = invoke("status", "--verify", "--store", store.root)
+    assert cli.exit_code != 0 and source.parts[1].file in cli.output  # type: ignore[attr-defined]
+    with pytest.raises(StoreError, match="is damaged"):
+        api.league(store, period="2019H1", baseline=2017, plan_path=plan)
+    with pytest.raises(StoreError, match="is damaged"):
+        api.compare(store, period="2019H1", baseline=2017, plan_path=plan)
+    args = ["--period", "2019H1", "--baseline", "2017", "--plan", plan, "--store", store.root]
+    result = invoke("compare", "--area", "all", *args)
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    assert result.output.count("damaged") == 1 and "Traceback" not in result.output  # type: ignore[attr-defined]
+
+
+# --- 10. a totals-like row at a block's end ----------------------------------------------------
+
+
+def test_a_totals_row_at_the_end_of_a_block_is_kept(tmp_path: Path, mode: Mode) -> None:
+    """A category written as a label, first: "Totaal misdrijven" is a category, not a totals line."""
+    lines = []
+    for category in ["1.2.3", "Totaal misdrijven", "1.1.1"]:
+        for area in ["Almere", "Lelystad"]:
+            for year in [2018, 2019]:
+                for month in range(1, 13):
+                    lines.append(f"{category};{area};{year}-{month:02d};{(len(lines) * 11) % 89 + 1}")
+    path = tmp_path / "labels.csv"
+    head = b"Soort misdrijf;Gebied;Periode;Aantal\n"
+    # The first block ends on the last "Totaal misdrijven" row of Almere: its line ends the block.
+    last_total = max(i for i, x in enumerate(lines) if x.startswith("Totaal") and ";Almere;" in x)
+    body = "".join(x + "\n" for x in lines).encode()
+    block = len("".join(x + "\n" for x in lines[: last_total + 1]).encode())
+    path.write_bytes(head + body)
+    mode.whole()
+    whole = api.validate([path]).files[0]
+    store_whole = api.Store(tmp_path / "whole")
+    assert api.ingest([path], store_whole).stored
+    mode.streamed(block=block)
+    streamed = api.validate([path]).files[0]
+    assert blocks_note(streamed) and not blocks_note(whole)
+    assert streamed.rows_read == streamed.rows_valid == whole.rows_read == len(lines)
+    assert "total_row_skipped" not in streamed.issue_counts
+    assert without_block_note(streamed) == without_block_note(whole)
+    store = api.Store(tmp_path / "streamed")
+    assert api.ingest([path], store).stored
+    assert stored(store).equals(stored(store_whole))
+    row = last_total + 2
+    [category] = stored(store).filter(pl.col("source_row") == row)["category_code"].to_list()
+    assert category == "Totaal misdrijven"
+
+    # A real totals row at the very end is dropped by both.
+    path.write_bytes(head + body + b"Totaal;;;12345\n")
+    mode.whole()
+    whole = api.validate([path]).files[0]
+    mode.streamed(block=block)
+    streamed = api.validate([path]).files[0]
+    assert streamed.issue_counts.get("total_row_skipped") == whole.issue_counts.get("total_row_skipped") == 1
+    assert without_block_note(streamed) == without_block_note(whole)
+
+
+# --- 11. clean-up of staging folders ------------------------------------------------------------
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_stale_staging_folders_are_removed_and_live_ones_kept(tmp_path: Path, mode: Mode) -> None:
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    assert api.ingest([write_table(tmp_path / "a.csv", table_rows(years=[2017]))], store).stored
+    dead = store.root / f".staging-{dead_pid()}-0123abcd"
+    (dead / "00000001").mkdir(parents=True)
+    (dead / "00000001" / "2017.parquet").write_bytes(b"PAR1")
+    (dead / "00000001" / "2017-000001.parquet").write_bytes(b"PAR1")
+    live = store.root / f".staging-{os.getppid()}-89abcdef"
+    (live / "00000001").mkdir(parents=True)
+    (live / "00000001" / "2018.parquet").write_bytes(b"PAR1")
+    assert api.ingest([write_table(tmp_path / "b.csv", table_rows(years=[2018]))], store).stored
+    assert not dead.exists()
+    assert (live / "00000001" / "2018.parquet").exists()
+
+
+def test_a_folder_with_only_a_staging_folder_is_still_a_store_folder(tmp_path: Path, mode: Mode) -> None:
+    root = tmp_path / "store"
+    (root / f".staging-{dead_pid()}-0123abcd" / "00000001").mkdir(parents=True)
+    store = api.Store(root)
+    mode.streamed()
+    result = api.ingest([write_table(tmp_path / "a.csv", table_rows(years=[2017]))], store)
+    assert result.stored
+    assert staging_left(store) == []
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("VEILCLI_STORE", raising=False)
+    yield
