@@ -80,3 +80,26 @@ def test_buurten_are_not_read_when_every_municipality_has_its_own_rows(tmp_path:
     with store.reading():
         rows = counts_for(store.scan(Kind.counts), ["Almere"]).collect()
     assert rows["area"].to_list() == ["Almere"] and rows["count"].to_list() == [5]
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_revised_table_with_replace_stores_the_new_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    """The police republish every figure a year later: with --replace the revised value is stored
+    (it was once counted as 'agreed' and dropped, leaving the old figure and saying 'unchanged')."""
+    old, new = tmp_path / "2024.csv", tmp_path / "2025.csv"
+    old.write_text(HEADER + "0;1.1.1   ;GM0034    ;2019MM01;5\n1;1.1.1   ;GM0034    ;2019MM02;6\n")
+    new.write_text(HEADER + "0;1.1.1   ;GM0034    ;2019MM01;5\n1;1.1.1   ;GM0034    ;2019MM02;9\n")
+    store = Store(tmp_path / "store")
+    assert api.ingest([old], store).stored
+    if streamed:
+        monkeypatch.setenv("VEILCLI_STREAM_BYTES", "50")
+        monkeypatch.setenv("VEILCLI_BLOCK_BYTES", "64")
+    result = api.ingest([new], store, replace=True)
+    [summary] = result.sources
+    assert result.stored and summary.status.value == "stored"
+    assert summary.replaced == {str(old.resolve()): 1} and summary.agreed == {str(old.resolve()): 1}
+    with store.reading():
+        counts = store.scan(Kind.counts).collect().sort("period")
+    assert counts["count"].to_list() == [5, 9]

@@ -11,7 +11,6 @@ then the store in one atomic commit).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -677,10 +676,16 @@ def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSourc
             continue
         key = list(DATASET_KEYS[kind])
         data = p.validated.data
+        # Only the same values are agreement: a key stored with another value is a conflict, which
+        # ``--replace`` resolves by storing this file's value (it must not be dropped here).
+        measures = list(AGREEING[kind])
+        same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in measures)
         stored = (
             store.scan(kind, manifest.sources)
+            .select(*key, *measures, "source_id")
+            .join(data.lazy().select(*key, *(pl.col(m).alias(f"{m}__new") for m in measures)), on=key)
+            .filter(same)
             .select(*key, "source_id")
-            .join(data.lazy().select(key), on=key, how="semi")
             .collect()
         )
         if stored.height:
