@@ -75,8 +75,11 @@ def generate(path: Path, first: int, last: int, wijken: int) -> int:
 PLAN_CODES = ["0.0.0", "1.1.1", "1.4.6", "1.4.7", "1.2.1", "1.2.3", "2.2.1", "3.9.1"]
 
 
-def generate_buurten(path: Path, first: int, last: int, municipalities_n: int, categories_n: int) -> int:
-    """Write the national buurt table (cached by name); returns its rows."""
+def generate_buurten(
+    path: Path, first: int, last: int, municipalities_n: int, categories_n: int, revision: int = 0
+) -> int:
+    """Write the national buurt table (cached by name); returns its rows. ``revision`` > 0: the same
+    table with other values, as the police republish it a year later (every figure revised)."""
     from veilcli.domain.classification import categories
     from veilcli.domain.geography import municipalities
 
@@ -110,7 +113,9 @@ def generate_buurten(path: Path, first: int, last: int, municipalities_n: int, c
     blocks: list[tuple[str, pl.DataFrame]] = []
     for number, code in enumerate(chosen):
         values = grid.with_columns(
-            ((pl.col("r") * 2654435761 + pl.col("t") * 40503 + number * 97) % 7).cast(pl.Int64).alias("v")
+            ((pl.col("r") * 2654435761 + pl.col("t") * 40503 + number * 97 + revision * 3) % 7)
+            .cast(pl.Int64)
+            .alias("v")
         )["v"]
         total = values if total is None else total + values
         blocks.append((code, pl.DataFrame({"v": values})))
@@ -175,6 +180,16 @@ result = api.ingest([Path(p) for p in sys.argv[2:]], store)
 assert result.stored, result
 """
 
+REPLACE = """
+import sys
+from pathlib import Path
+from veilcli import api
+store = api.Store(Path(sys.argv[1]))
+result = api.ingest([Path(sys.argv[2])], store, replace=True)
+assert result.stored, result
+print(sum(result.sources[0].replaced.values()))
+"""
+
 LEAGUE = """
 import sys, json
 from pathlib import Path
@@ -213,6 +228,9 @@ def main() -> None:
     parser.add_argument("--last", type=int, default=2024)
     parser.add_argument("--runs", type=int, default=1, help="league runs (the median is reported)")
     parser.add_argument("--keep-store", action="store_true", help="reuse the store of an earlier run")
+    parser.add_argument(
+        "--update", action="store_true", help="then ingest a revised table with --replace (buurt level)"
+    )
     args = parser.parse_args()
     if args.level == "buurt":
         name = f"buurt-{args.first}-{args.last}-m{args.municipalities}-c{args.categories}"
@@ -250,6 +268,15 @@ def main() -> None:
     )
     if args.runs > 1:
         print("league runs (s):", ", ".join(f"{s:.1f}" for s, _, _ in leagues))
+    if args.update and args.level == "buurt":
+        revised = DATA / f"national-{name}-revised.csv"
+        generate_buurten(revised, args.first, args.last, args.municipalities, args.categories, revision=1)
+        update_s, update_mb, replaced = timed(REPLACE, str(store), str(revised))
+        size = store_bytes(store) / 1e9
+        print(
+            f"update: a revised table ingested with --replace: {update_s:.1f} s, peak RSS "
+            f"{update_mb:.0f} MiB, {int(replaced):,} stored rows replaced; store {size:.2f} GB"
+        )
 
 
 if __name__ == "__main__":
