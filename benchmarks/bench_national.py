@@ -207,9 +207,12 @@ def store_bytes(store: Path) -> int:
 def timed(code: str, *args: str) -> tuple[float, float, str]:
     """Run code in a child; wall seconds, peak RSS in MiB, stdout."""
     wrapper = (
-        "import resource, runpy, sys\n"
+        "import sys\n"
         f"exec(compile({code!r}, 'bench', 'exec'))\n"
-        "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report this
+        # (large) benchmark process's peak instead of its own.
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print('RSS', hwm, file=sys.stderr)\n"
     )
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=True)
