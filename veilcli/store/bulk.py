@@ -256,18 +256,19 @@ def _describe(report: FileReport, staged: StagedTable) -> None:
     report.areas = areas[:MAX_LISTED]
 
 
-def part_records(staged: StagedTable, relative_folder: str) -> list[StoredPart]:
-    """The manifest's records of the staged parts (size and sha256 of each file)."""
+def part_records(folder: Path, years: dict[int, int], relative_folder: str) -> list[StoredPart]:
+    """The manifest's records of the parts in ``folder`` (``years``: year -> rows; size and sha256
+    of each file)."""
     records = []
-    for year in sorted(staged.years):
-        path = staged.part(year)
+    for year in sorted(years):
+        path = folder / f"{year}.parquet"
         with open(path, "rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
         records.append(
             StoredPart(
                 file=f"{relative_folder}/{year}.parquet",
                 year=year,
-                rows=staged.years[year],
+                rows=years[year],
                 size=path.stat().st_size,
                 sha256=digest,
             )
@@ -277,43 +278,61 @@ def part_records(staged: StagedTable, relative_folder: str) -> list[StoredPart]:
 
 @dataclass
 class Settlement:
-    """What storing a staged table does to the rows stored already."""
+    """The rows stored sources keep when files of this command replace some of theirs (``--replace``),
+    gathered over every file of the command (read whole or in blocks) before anything is written."""
 
-    agreed: dict[str, int] = field(default_factory=dict)  # source path -> rows stored with the same values
-    replaced: dict[str, int] = field(default_factory=dict)  # source path -> rows replaced
     kept: dict[str, pl.DataFrame] = field(default_factory=dict)  # source id -> its rows left (one file)
     kept_parts: dict[str, dict[int, pl.DataFrame]] = field(default_factory=dict)  # source id -> year -> rows
 
+    def remove(self, store: Store, source: SourceRecord, keys: pl.DataFrame) -> None:
+        """Take the rows under ``keys`` out of a stored source, as far as this command left it (a
+        source in parts: out of the parts of their years)."""
+        on = keys.columns
+        if source.parts is None:
+            base = self.kept.get(source.id)
+            if base is None:
+                base = pl.read_parquet(store.path_of(source), glob=False)
+            self.kept[source.id] = base.join(keys, on=on, how="anti")
+            return
+        years = self.kept_parts.setdefault(source.id, {})
+        by_year = keys.with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int32).alias(_YEAR))
+        for (year,), rows in by_year.partition_by(_YEAR, as_dict=True).items():
+            part = next((q for q in source.parts if q.year == year), None)
+            if part is None:
+                continue  # no rows of that year are stored there
+            base = years.get(int(year))
+            if base is None:
+                base = pl.read_parquet(store.path_of(source, part), glob=False)
+            years[int(year)] = base.join(rows.drop(_YEAR), on=on, how="anti")
+
 
 def settle_with_store(
-    store: Store, sources: list[SourceRecord], staged: StagedTable, path: str, *, replace: bool
-) -> Settlement:
+    store: Store,
+    sources: list[SourceRecord],
+    staged: StagedTable,
+    path: str,
+    *,
+    replace: bool,
+    settlement: Settlement,
+) -> tuple[dict[str, int], dict[str, int]]:
     """Per year: agreement is dropped from the staged part, a conflict is an error (or, with
-    ``replace``, the stored rows under those keys are removed from their sources)."""
+    ``replace``, the stored rows under those keys are removed from their sources: ``settlement``).
+
+    Returns the rows agreed and the rows replaced, by source path.
+    """
     counts_sources = [s for s in sources if s.kind is Kind.counts]
-    settled = Settlement()
-    if not counts_sources:
-        return settled
+    agreed: dict[str, int] = {}
+    replaced: dict[str, int] = {}
     by_id = {s.id: s for s in counts_sources}
-    whole_clashes: dict[str, list[pl.DataFrame]] = {}
     for year in sorted(staged.years):
         new = pl.read_parquet(staged.part(year))
-        stored = (
-            store.scan(Kind.counts, counts_sources, years=[year])
-            .filter(pl.col("period").str.starts_with(str(year)))
-            .select(*KEY, *MEASURES, "source_id")
-        )
-        joined = stored.join(
-            new.lazy().select(*KEY, *(pl.col(m).alias(f"{m}__new") for m in MEASURES)), on=KEY
-        )
-        same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in MEASURES)
-        matches = joined.with_columns(same.alias("__same")).select(*KEY, "source_id", "__same").collect()
-        if not matches.height:
-            continue
+        rows_before = new.height
+        stored = store.scan(Kind.counts, counts_sources, years=[year])
+        matches = _matches(stored.select(*KEY, *MEASURES, "source_id"), new, year)
         agreeing = matches.filter(pl.col("__same"))
         clashing = matches.filter(~pl.col("__same"))
         for source_id, rows in agreeing.group_by("source_id").agg(pl.len()).iter_rows():
-            settled.agreed[by_id[source_id].path] = settled.agreed.get(by_id[source_id].path, 0) + rows
+            agreed[by_id[source_id].path] = agreed.get(by_id[source_id].path, 0) + rows
         if clashing.height and not replace:
             first = clashing.row(0, named=True)
             other = by_id[first["source_id"]]
@@ -322,26 +341,26 @@ def settle_with_store(
                 f"(e.g. {', '.join(f'{k}={first[k]}' for k in KEY)} from {other.path}). Nothing was stored.",
                 hint="pass --replace to replace the stored rows with this file's rows.",
             )
-        if agreeing.height:
-            new = new.join(agreeing.select(KEY).unique(), on=KEY, how="anti")
-            new.write_parquet(staged.part(year), statistics=True)
-            staged.years[year] = new.height
+        new = new.join(agreeing.select(KEY).unique(), on=KEY, how="anti")
         for source_id, rows in clashing.group_by("source_id").agg(pl.len()).iter_rows():
             old = by_id[source_id]
-            settled.replaced[old.path] = settled.replaced.get(old.path, 0) + rows
-            keys = clashing.filter(pl.col("source_id") == source_id).select(KEY)
-            if old.parts is None:
-                whole_clashes.setdefault(source_id, []).append(keys)
-            else:
-                part = next(p for p in old.parts if p.year == year)
-                base = settled.kept_parts.get(source_id, {}).get(year)
-                rows_now = base if base is not None else pl.read_parquet(store.path_of(old, part))
-                settled.kept_parts.setdefault(source_id, {})[year] = rows_now.join(keys, on=KEY, how="anti")
-    for source_id, found in whole_clashes.items():
-        old = by_id[source_id]
-        base = pl.read_parquet(store.path_of(old), glob=False)
-        settled.kept[source_id] = base.join(pl.concat(found), on=KEY, how="anti")
+            replaced[old.path] = replaced.get(old.path, 0) + rows
+            settlement.remove(store, old, clashing.filter(pl.col("source_id") == source_id).select(KEY))
+        if new.height < rows_before:
+            new.write_parquet(staged.part(year), statistics=True)
+            staged.years[year] = new.height
     for year in [y for y, n in staged.years.items() if n == 0]:
         staged.part(year).unlink()
         del staged.years[year]
-    return settled
+    return agreed, replaced
+
+
+def _matches(rows: pl.LazyFrame, new: pl.DataFrame, year: int) -> pl.DataFrame:
+    """The rows of ``year`` under a key of ``new``, with ``__same``: whether they hold its values."""
+    same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in MEASURES)
+    return (
+        rows.filter(pl.col("period").str.starts_with(str(year)))
+        .join(new.lazy().select(*KEY, *(pl.col(m).alias(f"{m}__new") for m in MEASURES)), on=KEY)
+        .with_columns(same.alias("__same"))
+        .collect()
+    )

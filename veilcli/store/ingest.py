@@ -340,9 +340,11 @@ def ingest_paths(
     ``rejected_dir``, default the working folder); ``replace`` replaces rows already stored from
     another source under the same key (else that is an error); ``dry_run`` stores nothing.
     """
-    if dry_run or not any(streamable(p) for p in expand_paths(paths)):
+    if dry_run or not (replace or any(streamable(p) for p in expand_paths(paths))):
         return _ingest(paths, store, options, None, skip_invalid, replace, dry_run, rejected_dir, progress)
-    with store.staging_folder() as staging:  # large files stage their rows in the store's folder
+    # Large files stage their rows in the store's folder, and so does --replace the parts it rewrites
+    # of a source stored in parts.
+    with store.staging_folder() as staging:
         return _ingest(paths, store, options, staging, skip_invalid, replace, dry_run, rejected_dir, progress)
 
 
@@ -373,7 +375,7 @@ def _ingest(
         except OSError as exc:
             raise InputError(f"{rejected_to}: cannot create the folder for rejected rows ({exc}).") from exc
     with store.locked():
-        plan = plan_ingest(store, pending, options, replace=replace)
+        plan = plan_ingest(store, pending, options, replace=replace, staging=staging)
         commit_ingest(store, plan, rejected_to if write_rejected else None)
     return IngestResult(
         store=str(store.root), stored=bool(plan.to_store), sources=[p.summary for p in pending], report=report
@@ -458,13 +460,19 @@ def _refuse_shared_area_names(p: PendingSource) -> None:
 
 
 def plan_ingest(
-    store: Store, pending: list[PendingSource], options: ReadOptions, *, replace: bool
+    store: Store,
+    pending: list[PendingSource],
+    options: ReadOptions,
+    *,
+    replace: bool,
+    staging: Path | None = None,
 ) -> IngestPlan:
-    """What to write, with the store's lock held; writes nothing.
+    """What to write, with the store's lock held; writes nothing into the store.
 
     A file stored before is ``unchanged`` (unless its stored rows are damaged: then it is stored
     anew); keys stored from another source are an error, or with ``replace`` removed there; every
-    other file gets a new stored file and a manifest record.
+    other file gets a new stored file and a manifest record. A source in parts that loses rows gets
+    a new folder of parts, written in ``staging`` (``Store.staging_folder``).
     """
     manifest = store.manifest()
     known: dict[tuple[str, str | None, Kind | None], SourceRecord]
@@ -480,26 +488,40 @@ def plan_ingest(
             p.summary.rows_stored = 0
     manifest = Manifest(sources=[s for s in manifest.sources if s.id not in repaired])
     to_store = [p for p in pending if p.summary.status is SourceStatus.stored]
-    frames, sources = _resolve_conflicts(store, manifest, to_store, replace)
+    settlement = Settlement()  # the rows stored sources keep, over every file of the command
+    _resolve_conflicts(store, manifest, to_store, replace, settlement)
     _drop_agreeing(store, manifest, to_store)
     for p in [p for p in to_store if p.summary.agreed and p.validated.data.height == 0]:
         p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
         to_store.remove(p)
-    folders: dict[str, Path] = {}
     for p in [p for p in to_store if p.staged is not None]:
         assert p.staged is not None
-        settled = settle_with_store(store, manifest.sources, p.staged, p.summary.path, replace=replace)
-        _apply_settlement(store, settled, p, sources, frames, folders)
+        agreed, replaced = settle_with_store(
+            store,
+            manifest.sources,
+            p.staged,
+            p.summary.path,
+            replace=replace,
+            settlement=settlement,
+        )
+        for path, rows in agreed.items():
+            p.summary.agreed[path] = p.summary.agreed.get(path, 0) + rows
+        for path, rows in replaced.items():
+            p.summary.replaced[path] = p.summary.replaced.get(path, 0) + rows
         if not p.staged.years:
             p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
             p.summary.rows_stored = 0
             to_store.remove(p)
+    sources = list(manifest.sources)
+    frames: dict[str, pl.DataFrame] = {}
+    folders: dict[str, Path] = {}
+    _apply_settlement(store, settlement, sources, frames, folders, staging)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for p in to_store:
         record = _new_source(store, p, options, now)
         if p.staged is not None:
             assert p.staged.folder is not None
-            parts = part_records(p.staged, record.file)
+            parts = part_records(p.staged.folder, p.staged.years, record.file)
             folders[record.file] = p.staged.folder
             record = record.model_copy(
                 update={
@@ -527,41 +549,38 @@ def plan_ingest(
 
 def _apply_settlement(
     store: Store,
-    settled: Settlement,
-    p: PendingSource,
+    settlement: Settlement,
     sources: list[SourceRecord],
     frames: dict[str, pl.DataFrame],
     folders: dict[str, Path],
+    staging: Path | None,
 ) -> None:
-    """Agreement counted; sources that lose rows to a staged file get new files without them (a
-    source in parts: a new folder, its untouched parts linked, the changed years rewritten)."""
-    for path, rows in settled.agreed.items():
-        p.summary.agreed[path] = p.summary.agreed.get(path, 0) + rows
-    for path, rows in settled.replaced.items():
-        p.summary.replaced[path] = p.summary.replaced.get(path, 0) + rows
+    """Sources that lose rows to this command's files get new files without them (a source in
+    parts: a new folder in ``staging``, its untouched parts linked, the changed years rewritten)."""
     by_id = {s.id: s for s in sources}
-    for source_id, kept in settled.kept.items():
+    for source_id, kept in settlement.kept.items():
         old = by_id[source_id]
         relative = store.new_file_name(old.kind, old.id, replaced=True)
         frames[relative] = kept
         sources[sources.index(old)] = old.model_copy(update={"file": relative, "rows": kept.height})
-    for source_id, years in settled.kept_parts.items():
+    for source_id, years in settlement.kept_parts.items():
         old = by_id[source_id]
-        assert old.parts is not None and p.staged is not None and p.staged.folder is not None
+        assert old.parts is not None
+        if staging is None:
+            raise ValueError("a source in parts loses rows: plan_ingest needs a staging folder")
         relative = store.new_file_name(old.kind, old.id, replaced=True, folder=True)
-        folder = p.staged.folder.parent / relative.rsplit("/", 1)[1]
+        folder = staging / relative.rsplit("/", 1)[1]
         folder.mkdir()
+        left: dict[int, int] = {}
         for part in old.parts:
             target = folder / f"{part.year}.parquet"
-            if part.year in years:
-                years[part.year].write_parquet(target, statistics=True)
-            else:
+            if part.year not in years:
                 os.link(store.path_of(old, part), target)  # unchanged: the same bytes, no copy
-        left = {q.year: _rows_in(folder / f"{q.year}.parquet") for q in old.parts}
-        remaining = StagedTable(p.staged.validated, old.sha256, folder, {y: n for y, n in left.items() if n})
-        for year in [q.year for q in old.parts if q.year not in remaining.years]:
-            (folder / f"{year}.parquet").unlink()
-        parts = part_records(remaining, relative)
+                left[part.year] = part.rows
+            elif years[part.year].height:
+                years[part.year].write_parquet(target, statistics=True)
+                left[part.year] = years[part.year].height
+        parts = part_records(folder, left, relative)
         folders[relative] = folder
         sources[sources.index(old)] = old.model_copy(
             update={
@@ -571,10 +590,6 @@ def _apply_settlement(
                 "file_size": sum(q.size for q in parts),
             }
         )
-
-
-def _rows_in(path: Path) -> int:
-    return pl.scan_parquet(path).select(pl.len()).collect().item()
 
 
 def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.datetime) -> SourceRecord:
@@ -706,11 +721,11 @@ def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSourc
 
 
 def _resolve_conflicts(
-    store: Store, manifest: Manifest, to_store: list[PendingSource], replace: bool
-) -> tuple[dict[str, pl.DataFrame], list[SourceRecord]]:
-    """Keys already stored from another source: an error, or with ``replace`` removed there."""
-    replaced: dict[str, tuple[str, pl.DataFrame]] = {}  # source id -> (new file, its rows)
-    sources = list(manifest.sources)
+    store: Store, manifest: Manifest, to_store: list[PendingSource], replace: bool, settlement: Settlement
+) -> None:
+    """Keys already stored from another source: an error, or with ``replace`` removed there
+    (``settlement``: the rows each source keeps)."""
+    by_source = {s.id: s for s in manifest.sources}
     for p in to_store:
         kind = p.summary.kind
         assert kind is not None
@@ -720,7 +735,6 @@ def _resolve_conflicts(
         clashes = _clashes(store, list(manifest.sources), kind, key, p.validated.data)
         if clashes.height == 0:
             continue
-        by_source = {s.id: s for s in sources}
         if not replace:
             first = clashes.row(0, named=True)
             other = by_source[first["source_id"]]
@@ -731,13 +745,5 @@ def _resolve_conflicts(
             )
         for source_id, rows in clashes.group_by("source_id").agg(pl.len()).iter_rows():
             old = by_source[source_id]
-            # A source replaced earlier in this command: keep working on its pending rows.
-            current = replaced.get(source_id)
-            base = current[1] if current else pl.read_parquet(store.path_of(old), glob=False)
-            kept = base.join(clashes.select(key), on=key, how="anti")
-            relative = current[0] if current else store.new_file_name(kind, old.id, replaced=True)
-            replaced[source_id] = (relative, kept)
-            sources[sources.index(old)] = old.model_copy(update={"file": relative, "rows": kept.height})
+            settlement.remove(store, old, clashes.filter(pl.col("source_id") == source_id).select(key))
             p.summary.replaced[old.path] = p.summary.replaced.get(old.path, 0) + int(rows)
-    frames = dict(replaced.values())
-    return frames, sources
