@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -314,11 +314,14 @@ def settle_with_store(
     *,
     replace: bool,
     settlement: Settlement,
+    others: Sequence[tuple[str, pl.LazyFrame]] = (),
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Per year: agreement is dropped from the staged part, a conflict is an error (or, with
     ``replace``, the stored rows under those keys are removed from their sources: ``settlement``).
 
-    Returns the rows agreed and the rows replaced, by source path.
+    ``others``: (path, rows) of the command's other files stored with this one (checked against it
+    already, ``_check_batch_keys``): rows they hold with the same values are agreement too, kept
+    once. Returns the rows agreed and the rows replaced, by source path.
     """
     counts_sources = [s for s in sources if s.kind is Kind.counts]
     agreed: dict[str, int] = {}
@@ -346,6 +349,11 @@ def settle_with_store(
             old = by_id[source_id]
             replaced[old.path] = replaced.get(old.path, 0) + rows
             settlement.remove(store, old, clashing.filter(pl.col("source_id") == source_id).select(KEY))
+        for other_path, other_rows in others:
+            agreeing = _matches(other_rows.select(*KEY, *MEASURES), new, year).filter(pl.col("__same"))
+            if agreeing.height:
+                agreed[other_path] = agreed.get(other_path, 0) + agreeing.height
+                new = new.join(agreeing.select(KEY), on=KEY, how="anti")
         if new.height < rows_before:
             new.write_parquet(staged.part(year), statistics=True)
             staged.years[year] = new.height

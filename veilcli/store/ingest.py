@@ -494,8 +494,16 @@ def plan_ingest(
     for p in [p for p in to_store if p.summary.agreed and p.validated.data.height == 0]:
         p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
         to_store.remove(p)
+    settled: set[int] = set()  # (ids of) files read in blocks, settled: later ones agree with them
     for p in [p for p in to_store if p.staged is not None]:
         assert p.staged is not None
+        # Counts of the command's other files (read whole, or in blocks and settled before this
+        # one) that this file holds with the same values are kept once, there.
+        others = [
+            (q.summary.path, _rows(q))
+            for q in to_store
+            if q.summary.kind is Kind.counts and (q.staged is None or id(q) in settled)
+        ]
         agreed, replaced = settle_with_store(
             store,
             manifest.sources,
@@ -503,6 +511,7 @@ def plan_ingest(
             p.summary.path,
             replace=replace,
             settlement=settlement,
+            others=others,
         )
         for path, rows in agreed.items():
             p.summary.agreed[path] = p.summary.agreed.get(path, 0) + rows
@@ -512,6 +521,8 @@ def plan_ingest(
             p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
             p.summary.rows_stored = 0
             to_store.remove(p)
+        else:
+            settled.add(id(p))
     sources = list(manifest.sources)
     frames: dict[str, pl.DataFrame] = {}
     folders: dict[str, Path] = {}
