@@ -572,6 +572,124 @@ def test_replacing_rows_of_a_source_stored_in_parts(tmp_path: Path, mode: Mode) 
     assert folders == sorted(Path(s.file).name for s in store.sources())
 
 
+# --- files of one command, read whole and in blocks ---------------------------------------------
+
+
+def assert_stored_once(store: api.Store, rows: list[Row]) -> pl.DataFrame:
+    """Every key once, and the counts those of ``rows`` (summed by hand)."""
+    stored_rows = stored(store)
+    assert stored_rows.select("period", "area", "category_code").is_unique().all()
+    assert stored_rows.height == len(rows)
+    assert stored_rows["count"].sum() == sum(int(r.count) for r in rows)
+    verify_clean(store)
+    return stored_rows
+
+
+@pytest.mark.parametrize("small_first", [True, False])
+def test_a_file_read_whole_and_one_in_blocks_agreeing_in_one_command(
+    tmp_path: Path, mode: Mode, small_first: bool
+) -> None:
+    rows = table_rows()
+    small = write_table(tmp_path / "small.csv", [r for r in rows if r.area == "GM0995"])  # 72 rows
+    big = write_table(tmp_path / "big.csv", rows)
+    mode.mp.setenv("VEILCLI_STREAM_BYTES", str(small.stat().st_size + 1))  # small.csv is read whole
+    mode.mp.setenv("VEILCLI_BLOCK_BYTES", "3000")
+    store = api.Store(tmp_path / "store")
+    result = api.ingest([small, big] if small_first else [big, small], store)
+    by_path = {Path(s.path).name: s for s in result.sources}
+    assert by_path["small.csv"].rows_stored + by_path["big.csv"].rows_stored == 360
+    assert by_path["big.csv"].agreed == {str(small): 72}
+    assert_stored_once(store, rows)
+
+
+def test_two_files_read_in_blocks_agreeing_in_one_command(tmp_path: Path, mode: Mode) -> None:
+    rows = table_rows()
+    a = write_table(tmp_path / "a.csv", [r for r in rows if r.category == "0.0.0" or r.area == "GM0995"])
+    b = write_table(tmp_path / "b.csv", [r for r in rows if r.category == "1.2.3"])  # 36 rows also in a
+    mode.streamed()
+    store = api.Store(tmp_path / "store")
+    result = api.ingest([a, b], store)
+    assert [s.rows_stored for s in result.sources] == [216, 144]
+    assert result.sources[1].agreed == {str(a): 36}
+    assert_stored_once(store, rows)
+
+
+def test_a_file_read_whole_replacing_rows_of_a_source_in_parts(tmp_path: Path, mode: Mode) -> None:
+    rows = table_rows()
+    big = write_table(tmp_path / "big.csv", rows)
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    assert api.ingest([big], store).stored
+    [before] = store.sources()
+    assert before.parts is not None
+    revised = [
+        Row(r.category, r.area, r.period, "7") for r in rows if r.area == "GM0050" and r.period >= "2019"
+    ]
+    fix = write_table(tmp_path / "fix.csv", revised)
+    mode.mp.setenv("VEILCLI_STREAM_BYTES", str(fix.stat().st_size + 1))  # fix.csv is read whole
+    result = api.ingest([fix], store, replace=True)
+    assert result.sources[0].replaced == {str(big.resolve()): 24} and not blocks_note(result.report.files[0])
+    old = next(s for s in store.sources() if s.path == str(big.resolve()))
+    assert old.parts is not None and [(p.year, p.rows) for p in old.parts] == [
+        (2017, 120),
+        (2018, 120),
+        (2019, 96),
+    ]
+    assert [p.sha256 for p in old.parts[:2]] == [p.sha256 for p in before.parts[:2]]  # untouched years
+    kept = {(r.category, r.area, r.period) for r in revised}
+    expected = [r for r in rows if (r.category, r.area, r.period) not in kept] + revised
+    stored_rows = assert_stored_once(store, expected)
+    zeewolde = stored_rows.filter(pl.col("area") == "Zeewolde", pl.col("period") >= "2019")
+    assert zeewolde["count"].to_list() == [7] * 24
+    assert not (store.root / before.file).exists() and staging_left(store) == []
+
+
+@pytest.mark.parametrize("small_whole", [True, False])
+def test_two_files_of_one_command_replacing_rows_of_the_same_sources(
+    tmp_path: Path, mode: Mode, small_whole: bool
+) -> None:
+    """Two files (one read whole or both in blocks), both replacing rows of a source stored whole and
+    of one stored in parts: each source loses the rows of both files."""
+    rows = table_rows()
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    in_parts = write_table(tmp_path / "in_parts.csv", [r for r in rows if r.area != "GM0034"])  # 288 rows
+    assert api.ingest([in_parts], store).stored
+    mode.whole()
+    almere = [Row(r.category, r.area, r.period, "1005") for r in rows if r.area == "GM0034"]
+    whole = write_table(tmp_path / "whole.csv", almere)  # 72 rows
+    assert api.ingest([whole], store).stored
+    # small: Almere and Zeewolde of 2018 (read whole); big: Almere and Zeewolde of 2019 and Lelystad
+    small_rows = [Row(r.category, r.area, r.period, "1008") for r in rows if r.area in ("GM0034", "GM0050")]
+    small_rows = [r for r in small_rows if r.period.startswith("2018")]
+    big_rows = [Row(r.category, r.area, r.period, "1009") for r in rows if r.area in ("GM0034", "GM0050")]
+    big_rows = [r for r in big_rows if r.period.startswith("2019")] + [r for r in rows if r.area == "GM0995"]
+    small = write_table(tmp_path / "small.csv", small_rows)
+    big = write_table(tmp_path / "big.csv", big_rows)
+    mode.mp.setenv("VEILCLI_STREAM_BYTES", str(small.stat().st_size + 1 if small_whole else 1000))
+    mode.mp.setenv("VEILCLI_BLOCK_BYTES", "1500")
+    result = api.ingest([small, big], store, replace=True)
+    assert [bool(blocks_note(f)) for f in result.report.files] == [not small_whole, True]
+    summaries = {Path(s.path).name: s for s in result.sources}
+    assert summaries["small.csv"].replaced == {str(whole.resolve()): 24, str(in_parts.resolve()): 24}
+    assert summaries["big.csv"].replaced == {str(whole.resolve()): 24, str(in_parts.resolve()): 24}
+    assert summaries["big.csv"].agreed == {str(in_parts.resolve()): 72}  # Lelystad, the same values
+    new_rows = small_rows + [r for r in big_rows if r.area != "GM0995"]  # Lelystad: the same values
+    replaced = {(r.category, r.area, r.period) for r in new_rows}
+    expected = [
+        r
+        for r in [*[r for r in rows if r.area != "GM0034"], *almere]
+        if (r.category, r.area, r.period) not in replaced
+    ]
+    expected += new_rows
+    stored_rows = assert_stored_once(store, expected)
+    records = {Path(s.path).name: s for s in store.sources()}
+    assert records["whole.csv"].rows == 24 and records["in_parts.csv"].rows == 288 - 48
+    left = stored_rows.filter(pl.col("source_id") == records["whole.csv"].id)
+    assert left["period"].str.slice(0, 4).unique().to_list() == ["2017"]
+    assert staging_left(store) == []
+
+
 # --- 8. not UTF-8; not counts --------------------------------------------------------------------
 
 
