@@ -24,13 +24,24 @@ from pathlib import Path
 
 import polars as pl
 
-from veilcli.domain.models import DATASET_KEYS, MAX_LISTED, FileReport, Issue, Kind, SourceRecord, StoredPart
+from veilcli.domain.models import (
+    DATASET_KEYS,
+    MAX_LISTED,
+    FileReport,
+    Issue,
+    Kind,
+    SourceFormat,
+    SourceRecord,
+    StoredPart,
+)
 from veilcli.errors import StoreError
 from veilcli.sources.csv_stream import BlockReader
-from veilcli.sources.formats import recognise
+from veilcli.sources.formats import format_of, recognise
+from veilcli.sources.formats.interface import Recognised
+from veilcli.sources.formats.veilcli_canonical import CanonicalOptions
 from veilcli.sources.messages import cut
 from veilcli.sources.parsing import clean_text
-from veilcli.sources.table import ROW
+from veilcli.sources.table import ROW, RawTable
 from veilcli.sources.validate import ValidatedTable, validate_table
 from veilcli.store.store import Store, source_id_for, stored_schema
 
@@ -103,15 +114,12 @@ def _stage_table(
     staged = StagedTable(
         ValidatedTable(pl.DataFrame(), pl.DataFrame(), FileReport(path="", format="")), "", folder
     )
+    first: Recognised | None = None  # the first block: every block is read as the format it is
     for block in reader.blocks():
-        recognised = recognise(
-            block.table,
-            options.kind,  # type: ignore[attr-defined]
-            options.column_map,  # type: ignore[attr-defined]
-            options.format_options(),  # type: ignore[attr-defined]
-        )
+        recognised = _recognise_like(block.table, options, first)
         if recognised.kind is not Kind.counts:
             raise NotCounts
+        first = first or recognised
         validated = validate_table(recognised, max_per_code, last_part=block.last)
         report = validated.report if report is None else _merge(report, validated.report, max_per_code)
         data = validated.data
@@ -132,7 +140,7 @@ def _stage_table(
     staged.sha256 = reader.sha256
     _merge_blocks(staged, keys_only)
     duplicates = _duplicates_across_blocks(
-        staged, report, max_per_code, lambda rows: _rows_as_read(reader, options, rows)
+        staged, report, max_per_code, lambda rows: _rows_as_read(reader, options, first, rows)
     )
     if duplicates.height:
         rejected.append(duplicates)
@@ -149,16 +157,35 @@ def _stage_table(
     return staged
 
 
-def _rows_as_read(reader: BlockReader, options: object, rows: list[int]) -> pl.DataFrame:
+def _recognise_like(table: RawTable, options: object, first: Recognised | None) -> Recognised:
+    """A block recognised as the file's first block was (``first``; None: this is the first block).
+
+    A block is not recognised on its own: one holding only a label export's "Totaal misdrijven"
+    rows would be taken for another format (canonical, keeping the label as the category).
+    """
+    kind = options.kind  # type: ignore[attr-defined]
+    column_map = options.column_map  # type: ignore[attr-defined]
+    if first is None:
+        return recognise(table, kind, column_map, options.format_options())  # type: ignore[attr-defined]
+    found_as = format_of(first.name)
+    own = next(
+        (o for o in options.format_options() if type(o) is found_as.options_type),  # type: ignore[attr-defined]
+        None,
+    )
+    if first.name is SourceFormat.veilcli_canonical:
+        own = CanonicalOptions(kind, column_map)
+    found = found_as.to_canonical(table, own if own is not None else found_as.options_type())
+    found.kind_detected = first.kind_detected
+    return found
+
+
+def _rows_as_read(
+    reader: BlockReader, options: object, first: Recognised | None, rows: list[int]
+) -> pl.DataFrame:
     """These rows as the file writes them (recognised as when first read): their blocks read again."""
     wanted = pl.DataFrame({ROW: rows}, schema={ROW: pl.Int64})
     frames = [
-        recognise(
-            table,
-            options.kind,  # type: ignore[attr-defined]
-            options.column_map,  # type: ignore[attr-defined]
-            options.format_options(),  # type: ignore[attr-defined]
-        ).table.frame.join(wanted, on=ROW, how="semi")
+        _recognise_like(table, options, first).table.frame.join(wanted, on=ROW, how="semi")
         for table in reader.reread(rows)
     ]
     return pl.concat(frames, how="diagonal_relaxed")
