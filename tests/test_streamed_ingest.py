@@ -811,6 +811,47 @@ def test_a_totals_row_at_the_end_of_a_block_is_kept(tmp_path: Path, mode: Mode) 
     assert without_block_note(streamed) == without_block_note(whole)
 
 
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september"]
+MONTHS += ["oktober", "november", "december"]
+TOWNS = ["Almere", "Lelystad", "Zeewolde", "Dronten", "Urk", "Noordoostpolder", "Amsterdam", "Utrecht"]
+TOWNS += ["Rotterdam", "Zwolle", "Amersfoort", "Apeldoorn", "Arnhem", "Nijmegen", "Ede", "Deventer"]
+TOWNS += ["Enschede", "Hengelo", "Haarlem", "Leiden"]
+
+
+def test_a_label_export_block_of_only_totals_is_read_as_the_file(tmp_path: Path, mode: Mode) -> None:
+    """A block holding only "Totaal misdrijven" rows of a label export is read as a label export
+    (0.0.0), as the whole file is, not as a table of its own (which kept the label as category)."""
+    lines = []
+    for category in [
+        "1.2.3 Diefstal van brom-, snor-, fietsen",
+        "Totaal misdrijven",
+        "1.1.1 Diefstal/inbraak woning",
+    ]:
+        for town in TOWNS:
+            for year in [2018, 2019]:
+                lines += [f'"{category}";"{town}";"{year} {m}";{(len(lines) * 11) % 89 + 1}' for m in MONTHS]
+    path = tmp_path / "labels.csv"
+    header = '"Soort misdrijf";"Regio\'s";"Perioden";"Geregistreerde misdrijven (aantal)"'
+    path.write_text("\n".join([header, *lines, '"Bron: Politie";;;']) + "\n", encoding="utf-8")
+    mode.whole()
+    whole = api.validate([path]).files[0]
+    assert api.ingest([path], api.Store(tmp_path / "whole")).stored
+    mode.streamed(block=13_000)
+    reader = BlockReader.open(path, None, set())
+    assert reader is not None
+    categories = [set(b.table.frame["Soort misdrijf"].to_list()) for b in reader.blocks()]
+    assert {"Totaal misdrijven"} in categories  # a block of totals only
+    streamed = api.validate([path]).files[0]
+    assert streamed.source_format == whole.source_format == "politie-opendata-labels"
+    assert (streamed.rows_read, streamed.rows_valid, streamed.issue_counts) == (1440, 1440, {})
+    assert set(without_block_note(streamed)["notes"]) == set(whole.notes)  # type: ignore[arg-type]
+    store = api.Store(tmp_path / "streamed")
+    assert api.ingest([path], store).stored
+    rows = stored(store)
+    assert rows.equals(stored(api.Store(tmp_path / "whole")))
+    assert sorted(rows["category_code"].unique().to_list()) == ["0.0.0", "1.1.1", "1.2.3"]
+
+
 # --- 11. clean-up of staging folders ------------------------------------------------------------
 
 
