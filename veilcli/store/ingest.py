@@ -517,8 +517,10 @@ def plan_ingest(
             p.summary.agreed[path] = p.summary.agreed.get(path, 0) + rows
         for path, rows in replaced.items():
             p.summary.replaced[path] = p.summary.replaced.get(path, 0) + rows
-        if not p.staged.years:
-            p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
+        # Every row stored already, with the same values: unchanged. (No valid row at all, with
+        # --skip-invalid: stored without rows, as a file read whole is.)
+        if not p.staged.years and p.summary.agreed:
+            p.summary.status = SourceStatus.unchanged
             p.summary.rows_stored = 0
             to_store.remove(p)
         else:
@@ -534,14 +536,15 @@ def plan_ingest(
             assert p.staged.folder is not None
             parts = part_records(p.staged.folder, p.staged.years, record.file)
             folders[record.file] = p.staged.folder
+            schema = (
+                pl.read_parquet_schema(p.staged.part(parts[0].year)) if parts else stored_schema(Kind.counts)
+            )
             record = record.model_copy(
                 update={
                     "parts": parts,
                     "rows": sum(part.rows for part in parts),
                     "file_size": sum(part.size for part in parts),
-                    "file_schema": {
-                        n: str(t) for n, t in pl.read_parquet_schema(p.staged.part(parts[0].year)).items()
-                    },
+                    "file_schema": {n: str(t) for n, t in schema.items()},
                 }
             )
             sources.append(record)
