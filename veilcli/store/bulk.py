@@ -16,6 +16,7 @@ then moves the staged folder into the store (``Store.commit(folders=...)``).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import tempfile
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from veilcli.domain.models import (
     StoredPart,
 )
 from veilcli.errors import StoreError
+from veilcli.sources.columns import column_specs
 from veilcli.sources.csv_stream import BlockReader
 from veilcli.sources.formats import format_of, recognise
 from veilcli.sources.formats.interface import Recognised
@@ -42,7 +44,7 @@ from veilcli.sources.formats.veilcli_canonical import CanonicalOptions
 from veilcli.sources.messages import cut
 from veilcli.sources.parsing import clean_text
 from veilcli.sources.table import ROW, RawTable
-from veilcli.sources.validate import ValidatedTable, validate_table
+from veilcli.sources.validate import ValidatedTable, _texts, _typed_columns, validate_table
 from veilcli.store.store import Store, source_id_for, stored_schema
 
 Progress = Callable[[str], None]
@@ -127,6 +129,11 @@ def _stage_table(
         staged.periods.update(data["period"].drop_nulls().unique().to_list())
         if validated.rejected.height:
             rejected.append(validated.rejected)
+            # Their keys count in the check across blocks, as in a file read whole.
+            invalid = _invalid_keys(recognised, validated.rejected)
+            with_year = invalid.with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int32).alias(_YEAR))
+            for (year,), rows in with_year.partition_by(_YEAR, as_dict=True).items():
+                rows.drop(_YEAR).write_parquet(folder / f"invalid-{year}-{block.number:06d}.parquet")
         if data.height:
             if keys_only:
                 data = data.select(*KEY, "source_row")
@@ -139,11 +146,9 @@ def _stage_table(
     assert report is not None
     staged.sha256 = reader.sha256
     _merge_blocks(staged, keys_only)
-    duplicates = _duplicates_across_blocks(
-        staged, report, max_per_code, lambda rows: _rows_as_read(reader, options, first, rows)
+    rejected = _duplicates_across_blocks(
+        staged, report, max_per_code, rejected, lambda rows: _rows_as_read(reader, options, first, rows)
     )
-    if duplicates.height:
-        rejected.append(duplicates)
     _describe(report, staged)
     report.notes.append(
         f"read in {reader.blocks_read} blocks (a file over {reader.stream_from:,} bytes); stored in "
@@ -226,34 +231,106 @@ def _merge_blocks(staged: StagedTable, keys_only: bool) -> None:
             block.unlink()
 
 
+def _invalid_keys(recognised: Recognised, rejected: pl.DataFrame) -> pl.DataFrame:
+    """The keys (and row numbers) of a block's invalid rows, parsed as ``validate_table`` parses them:
+    a row with the key of an earlier invalid row is a duplicate too."""
+    mapping = dict(recognised.columns)
+    if not all(k in mapping for k in KEY):
+        return pl.DataFrame(schema={**{k: pl.String for k in KEY}, "source_row": pl.Int64})
+    frame = recognised.table.frame.join(rejected.select(pl.col("row").alias(ROW)), on=ROW, how="semi")
+    texts = _texts(dataclasses.replace(recognised.table, frame=frame), mapping)
+    typed = _typed_columns(texts, Kind.counts, column_specs(Kind.counts), mapping)
+    return typed.select(*KEY, pl.col(ROW).alias("source_row")).drop_nulls(KEY)
+
+
 def _duplicates_across_blocks(
-    staged: StagedTable, report: FileReport, max_per_code: int, as_read: Callable[[list[int]], pl.DataFrame]
-) -> pl.DataFrame:
+    staged: StagedTable,
+    report: FileReport,
+    max_per_code: int,
+    rejected: list[pl.DataFrame],
+    as_read: Callable[[list[int]], pl.DataFrame],
+) -> list[pl.DataFrame]:
     """Keys on rows of different blocks (within a block ``validate_table`` found them): the later
-    row is a ``duplicate_key`` finding and is taken out of its part. Returns those rows as the file
-    writes them (``as_read``: the rows of these row numbers, read again), like ``validate_table``'s
-    rejected rows."""
-    found = []
-    for year in sorted(staged.years):
-        path = staged.part(year)
-        keys = pl.scan_parquet(path).select(*KEY, "source_row")
-        hashed = keys.select(pl.struct(KEY).hash().alias("h"))
-        unique, rows = hashed.select(pl.col("h").n_unique(), pl.len()).collect().row(0)
-        if unique == rows:  # the cheap test; a hash collision only costs the exact test below
+    row is a ``duplicate_key`` finding, as when the file is read whole; the keys of invalid rows
+    count too. A valid later row is taken out of its part and rejected, an invalid one gets the
+    reason as well. Returns the rejected rows (``as_read``: rows read again, as the file writes them).
+    """
+    later, later_invalid = _later_rows(staged)
+    if rejected and later_invalid.len():  # those a block found already
+        block_rejects = pl.concat(rejected, how="diagonal_relaxed")
+        flagged = block_rejects.filter(pl.col("reasons").str.contains("duplicate_key (", literal=True))
+        later_invalid = later_invalid.filter(~later_invalid.is_in(flagged["row"].implode()))
+    if not later.len() and not later_invalid.len():
+        return rejected
+    rows = as_read(pl.concat([later, later_invalid]).to_list())
+    reason = _report_duplicates(report, max_per_code, later, later_invalid, rows)
+    also = pl.col("row").is_in(later_invalid.implode())
+    rejected = [
+        frame.with_columns(
+            pl.when(also).then(pl.format("{}; {}", "reasons", pl.lit(reason))).otherwise("reasons")
+        )
+        for frame in rejected
+    ]
+    valid = rows.join(later.to_frame(ROW), on=ROW, how="semi")
+    return [
+        *rejected,
+        valid.select(pl.col(ROW).alias("row"), pl.lit(reason).alias("reasons"), pl.exclude(ROW)),
+    ]
+
+
+def _later_rows(staged: StagedTable) -> tuple[pl.Series, pl.Series]:
+    """Row numbers of the rows whose key is on an earlier row (of any block), valid and invalid
+    (the keys of invalid rows are staged in ``invalid-<year>-<block>.parquet``, removed here);
+    the valid ones are taken out of their part."""
+    assert staged.folder is not None
+    found: list[pl.Series] = []
+    found_invalid: list[pl.Series] = []
+    invalid_files: dict[int, list[Path]] = {}
+    for path in sorted(staged.folder.glob("invalid-*.parquet")):
+        invalid_files.setdefault(int(path.name.split("-")[1]), []).append(path)
+    for year in sorted(set(staged.years) | set(invalid_files)):
+        keys = [
+            pl.scan_parquet(f, glob=False).with_columns(__valid=False) for f in invalid_files.get(year, [])
+        ]
+        if year in staged.years:
+            keys.append(
+                pl.scan_parquet(staged.part(year)).select(*KEY, "source_row").with_columns(__valid=True)
+            )
+        rows = pl.concat(keys)
+        hashed = rows.select(pl.struct(KEY).hash().alias("h"))
+        unique, count = hashed.select(pl.col("h").n_unique(), pl.len()).collect().row(0)
+        if unique == count:  # the cheap test; a hash collision only costs the exact test below
             continue
-        later = keys.sort("source_row").filter(~pl.struct(KEY).is_first_distinct()).collect()
-        if not later.height:
-            continue
-        kept = pl.read_parquet(path).join(later.select("source_row"), on="source_row", how="anti")
-        kept.write_parquet(path, statistics=True)
-        staged.years[year] = kept.height
-        found.append(later)
-    if not found:
-        return pl.DataFrame()
-    later = pl.concat(found).sort("source_row")
-    written = as_read(later["source_row"].to_list()).sort(ROW)
+        later = rows.sort("source_row").filter(~pl.struct(KEY).is_first_distinct()).collect()
+        found_invalid.append(later.filter(~pl.col("__valid"))["source_row"])
+        later = later.filter(pl.col("__valid"))
+        if later.height:
+            kept = pl.read_parquet(staged.part(year)).join(later, on="source_row", how="anti")
+            kept.write_parquet(staged.part(year), statistics=True)
+            staged.years[year] = kept.height
+            found.append(later["source_row"])
+    for files in invalid_files.values():
+        for path in files:
+            path.unlink()
+    none = pl.Series("source_row", [], dtype=pl.Int64)
+    return pl.concat([none, *found]).sort(), pl.concat([none, *found_invalid]).sort()
+
+
+def _report_duplicates(
+    report: FileReport, max_per_code: int, later: pl.Series, later_invalid: pl.Series, as_read: pl.DataFrame
+) -> str:
+    """The duplicates across blocks in the report (``as_read``: their rows as the file writes them):
+    counted, the file's first ``max_per_code`` shown (with those found within blocks). Returns the
+    reason for the rejected rows."""
     header = report.columns.get("period", "period")
-    texts = written.select(ROW, clean_text(pl.col(header)).alias("text")).head(max_per_code)
+    rows = pl.concat([later, later_invalid]).sort()
+    texts = (
+        as_read.join(rows.to_frame(ROW), on=ROW, how="semi")
+        .sort(ROW)
+        .select(ROW, clean_text(pl.col(header)).alias("text"))
+        .head(max_per_code)
+    )
+    message = f"duplicate {' + '.join(KEY)}: the same key is on an earlier row"
     shown = [i for i in report.issues if i.code == "duplicate_key"]
     for row, text in texts.iter_rows():
         shown.append(
@@ -262,18 +339,16 @@ def _duplicates_across_blocks(
                 row=row,
                 column=header,
                 value=None if text is None else cut(text),
-                message=f"duplicate {' + '.join(KEY)}: the same key is on an earlier row",
+                message=message,
                 hint="remove the duplicate row or correct its id",
             )
         )
-    # The first ``max_per_code`` of the file, as when it is read whole (block and cross-block ones mixed).
     shown = sorted(shown, key=lambda i: i.row or 0)[:max_per_code]
     report.issues = [i for i in report.issues if i.code != "duplicate_key"] + shown
-    report.issue_counts["duplicate_key"] = report.issue_counts.get("duplicate_key", 0) + later.height
-    report.rows_valid -= later.height
-    report.rows_invalid += later.height
-    reason = f"duplicate_key ({header}): duplicate {' + '.join(KEY)}: the same key is on an earlier row"
-    return written.select(pl.col(ROW).alias("row"), pl.lit(reason).alias("reasons"), pl.exclude(ROW))
+    report.issue_counts["duplicate_key"] = report.issue_counts.get("duplicate_key", 0) + rows.len()
+    report.rows_valid -= later.len()
+    report.rows_invalid += later.len()
+    return f"duplicate_key ({header}): {message}"
 
 
 def _describe(report: FileReport, staged: StagedTable) -> None:
