@@ -419,6 +419,41 @@ def test_many_duplicates_in_and_across_blocks_are_reported_as_whole(tmp_path: Pa
     assert stored(api.Store(tmp_path / "s")).equals(stored(api.Store(tmp_path / "w")))
 
 
+def test_a_key_of_an_invalid_row_in_another_block_is_a_duplicate_too(tmp_path: Path, mode: Mode) -> None:
+    """As when the file is read whole: a row with the key of an earlier invalid row is a duplicate,
+    valid or not (the invalid one gets both reasons)."""
+    rows = table_rows()
+    rows[5].count, rows[6].count = "-3", "-2"  # invalid, in the first block
+    rows[340] = Row(rows[5].category, rows[5].area, rows[5].period, "999")  # valid twin of row 7
+    rows[341] = Row(rows[6].category, rows[6].area, rows[6].period, "-9")  # invalid twin of row 8
+    rows[100].count = "-1"
+    rows[101] = Row(rows[100].category, rows[100].area, rows[100].period, "-1")  # twins in one block
+    counts = write_table(tmp_path / "counts.csv", rows)
+    mode.whole()
+    whole = api.validate([counts]).files[0]
+    assert whole.issue_counts == {"negative_value": 5, "duplicate_key": 3}
+    assert sorted(i.row for i in whole.issues if i.code == "duplicate_key") == [103, 342, 343]
+    whole_result = api.ingest(
+        [counts], api.Store(tmp_path / "w"), skip_invalid=True, rejected_dir=tmp_path / "w"
+    )
+    mode.streamed()
+    streamed = api.validate([counts]).files[0]
+    assert without_block_note(streamed) == without_block_note(whole)
+    store = api.Store(tmp_path / "s")
+    result = api.ingest([counts], store, skip_invalid=True, rejected_dir=tmp_path / "s")
+    assert (result.sources[0].rows_stored, result.sources[0].rows_rejected) == (354, 6)
+    rejected = Path(result.sources[0].rejected_file or "").read_bytes()
+    assert rejected == Path(whole_result.sources[0].rejected_file or "").read_bytes()
+    assert stored(store).equals(stored(api.Store(tmp_path / "w")))
+    [source] = store.sources()
+    assert sorted(p.name for p in (store.root / source.file).iterdir()) == [
+        "2017.parquet",
+        "2018.parquet",
+        "2019.parquet",
+    ]
+    verify_clean(store)
+
+
 def test_a_file_changed_between_readings_is_refused(tmp_path: Path, mode: Mode) -> None:
     counts = write_table(tmp_path / "counts.csv", table_rows())
     mode.streamed()
