@@ -309,22 +309,32 @@ def test_findings_at_block_edges_are_the_whole_files(tmp_path: Path, mode: Mode)
 def test_validate_streamed_equals_whole_and_writes_nothing(
     tmp_path: Path, mode: Mode, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also --dry-run; keys are checked across blocks in a temporary folder, removed on return."""
+    import tempfile
+
     (tmp_path / "data").mkdir()
-    counts = write_table(tmp_path / "data" / "counts.csv", table_rows())
-    work = tmp_path / "work"
+    rows = table_rows()
+    rows[300] = Row(rows[3].category, rows[3].area, rows[3].period, "5")  # a key on two blocks
+    counts = write_table(tmp_path / "data" / "counts.csv", rows)
+    work, temporary = tmp_path / "work", tmp_path / "tmp"
     work.mkdir()
+    temporary.mkdir()
     monkeypatch.chdir(work)
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     monkeypatch.setenv("VEILCLI_STORE", str(tmp_path / "store"))
     mode.whole()
     whole = api.validate([counts]).files[0]
+    assert whole.issue_counts == {"duplicate_key": 1}
     mode.streamed()
     before = digest_tree(tmp_path)
     streamed = api.validate([counts]).files[0]
     assert blocks_note(streamed) and without_block_note(streamed) == without_block_note(whole)
     result = invoke("validate", counts)
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 1 and "duplicate" in result.output  # type: ignore[attr-defined]
+    dry = api.ingest([counts], api.Store(tmp_path / "store"), dry_run=True)
+    assert not dry.stored and without_block_note(dry.report.files[0]) == without_block_note(whole)
     assert digest_tree(tmp_path) == before
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["counts.csv", "data", "work"]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["counts.csv", "data", "tmp", "work"]
 
 
 # --- 3. idempotent ----------------------------------------------------------------------------
@@ -824,6 +834,36 @@ def test_a_truncated_part_is_found_and_refused(tmp_path: Path, mode: Mode) -> No
     result = invoke("compare", "--area", "all", *args)
     assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
     assert result.output.count("damaged") == 1 and "Traceback" not in result.output  # type: ignore[attr-defined]
+    assert f"veilcli ingest --replace {counts}" in result.output  # type: ignore[attr-defined]
+    # The repair the message gives: the original ingested again.
+    repaired = api.ingest([counts], store, replace=True)
+    assert repaired.sources[0].status == "stored" and repaired.sources[0].rows_stored == 360
+    verify_clean(store)
+    mode.whole()
+    whole = api.Store(tmp_path / "whole")
+    assert api.ingest([counts], whole).stored
+    assert stored(store).equals(stored(whole))
+    assert api.league(store, period="2019H1", baseline=2017, plan_path=plan).indicators
+
+
+def test_a_flipped_byte_in_a_part_is_found_by_verify(tmp_path: Path, mode: Mode) -> None:
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    assert api.ingest([write_table(tmp_path / "counts.csv", table_rows())], store).stored
+    [source] = store.sources()
+    assert source.parts is not None
+    part = store.root / source.parts[2].file
+    data = bytearray(part.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    part.write_bytes(bytes(data))
+    assert api.status(store).damaged == []  # size and schema as recorded: only the sha256 tells
+    [damage] = api.status(store, verify=True).damaged
+    assert (
+        damage.problem == f"its stored file {source.parts[2].file} does not match its sha256 in the manifest"
+    )
+    (store.root / source.parts[0].file).unlink()
+    [damage] = api.status(store).damaged
+    assert damage.problem == f"its stored file {source.parts[0].file} is missing"
 
 
 # --- 10. a totals-like row at a block's end ----------------------------------------------------
