@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,10 +128,12 @@ class BlockReader:
         """The file's rows, block by block; the sha256 is complete once the last block is out."""
         size = BLOCK_BYTES.value()
         carry = b""
+        ahead: bytes | None = None  # the next chunk, read to see whether anything but blank lines follows
         number = 0
         try:
             while True:
-                chunk = self.handle.read(size)
+                chunk = self.handle.read(size) if ahead is None else ahead
+                ahead = None
                 at_end = len(chunk) < size
                 data = carry + chunk
                 if not at_end:
@@ -145,6 +148,12 @@ class BlockReader:
                         cut = -1 if at_end else _cut(data)
                     if not at_end:
                         carry, data = data[cut + 1 :], data[: cut + 1]
+                        ahead = self.handle.read(size)
+                        if len(ahead) < size and _blank_lines(carry + ahead, self.delimiter):
+                            # Only blank lines follow: they end this block, the file's last (its
+                            # last row may be a totals row, as in the file read whole).
+                            chunk, data, carry, ahead = chunk + ahead, data + carry + ahead, b"", None
+                            at_end = True
                     else:
                         carry = b""
                 self.digest.update(chunk)
@@ -223,6 +232,11 @@ class BlockReader:
 def _identity(handle: BinaryIO) -> tuple[int, int]:
     info = os.fstat(handle.fileno())
     return info.st_size, info.st_mtime_ns
+
+
+def _blank_lines(data: bytes, delimiter: str) -> bool:
+    """Whether ``data`` holds nothing but empty fields (delimiters, quotes, spaces, line ends)."""
+    return re.fullmatch(rb'[\s"' + re.escape(delimiter.encode()) + rb"]*", data) is not None
 
 
 def _cut(data: bytes) -> int:
