@@ -910,6 +910,15 @@ def test_a_totals_row_at_the_end_of_a_block_is_kept(tmp_path: Path, mode: Mode) 
     assert streamed.issue_counts.get("total_row_skipped") == whole.issue_counts.get("total_row_skipped") == 1
     assert without_block_note(streamed) == without_block_note(whole)
 
+    # ... also when blank lines follow it (a spreadsheet's export), wherever the blocks end.
+    path.write_bytes(head + body + b"Totaal;;;12345\r\n" + b";;;\r\n" * 40 + b'"";;;\n\n')
+    mode.whole()
+    whole = api.validate([path]).files[0]
+    assert whole.issue_counts == {"total_row_skipped": 1} and whole.blank_rows_skipped == 42
+    for size in range(len(body) - 30, len(body) + 300, 11):  # the first block ends about there
+        mode.streamed(block=size)
+        assert without_block_note(api.validate([path]).files[0]) == without_block_note(whole), size
+
 
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september"]
 MONTHS += ["oktober", "november", "december"]
