@@ -642,6 +642,31 @@ def test_replacing_rows_of_a_source_stored_in_parts(tmp_path: Path, mode: Mode) 
     assert folders == sorted(Path(s.file).name for s in store.sources())
 
 
+def test_a_year_of_a_source_in_parts_wholly_replaced_leaves_its_parts(tmp_path: Path, mode: Mode) -> None:
+    rows = table_rows()
+    old = write_table(tmp_path / "old.csv", rows)
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    assert api.ingest([old], store).stored
+    revised = [
+        Row(r.category, r.area, r.period, str(int(r.count) + 1000)) for r in rows if r.period >= "2019"
+    ]
+    new = write_table(tmp_path / "new.csv", revised)
+    result = api.ingest([new], store, replace=True)
+    assert result.sources[0].replaced == {str(old.resolve()): 120}
+    record = next(s for s in store.sources() if s.path == str(old.resolve()))
+    assert record.parts is not None and [(p.year, p.rows) for p in record.parts] == [(2017, 120), (2018, 120)]
+    assert sorted(p.name for p in (store.root / record.file).iterdir()) == ["2017.parquet", "2018.parquet"]
+    assert_stored_once(store, [r for r in rows if r.period < "2019"] + revised)
+    # and every row of it: a source without rows, as one stored whole keeps an empty file
+    everything = write_table(tmp_path / "all.csv", [Row(r.category, r.area, r.period, "5000") for r in rows])
+    api.ingest([everything], store, replace=True)
+    record = next(s for s in store.sources() if s.path == str(old.resolve()))
+    assert record.parts == [] and record.rows == 0
+    assert stored(store)["count"].to_list() == [5000] * 360
+    verify_clean(store)
+
+
 # --- files of one command, read whole and in blocks ---------------------------------------------
 
 
