@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -589,7 +590,10 @@ def _apply_settlement(
         for part in old.parts:
             target = folder / f"{part.year}.parquet"
             if part.year not in years:
-                os.link(store.path_of(old, part), target)  # unchanged: the same bytes, no copy
+                try:
+                    os.link(store.path_of(old, part), target)  # unchanged: the same bytes, no copy
+                except OSError:  # a file system without hard links (a network share): a copy
+                    shutil.copyfile(store.path_of(old, part), target)
                 left[part.year] = part.rows
             elif years[part.year].height:
                 years[part.year].write_parquet(target, statistics=True)
