@@ -667,6 +667,32 @@ def test_a_year_of_a_source_in_parts_wholly_replaced_leaves_its_parts(tmp_path: 
     verify_clean(store)
 
 
+def test_replacing_rows_of_a_source_in_parts_where_files_cannot_be_linked(
+    tmp_path: Path, mode: Mode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system without hard links (a network share): the untouched parts are copied."""
+    rows = table_rows()
+    old = write_table(tmp_path / "old.csv", rows)
+    store = api.Store(tmp_path / "store")
+    mode.streamed()
+    assert api.ingest([old], store).stored
+    [before] = store.sources()
+
+    def no_links(*args: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    revised = [
+        Row(r.category, r.area, r.period, "5000") for r in rows if r.period >= "2019" and r.area == "GM0050"
+    ]
+    assert api.ingest([write_table(tmp_path / "new.csv", revised)], store, replace=True).stored
+    record = next(s for s in store.sources() if s.path == str(old.resolve()))
+    assert record.parts is not None and before.parts is not None
+    assert [p.sha256 for p in record.parts[:2]] == [p.sha256 for p in before.parts[:2]]
+    keys = {(r.category, r.area, r.period) for r in revised}
+    assert_stored_once(store, [r for r in rows if (r.category, r.area, r.period) not in keys] + revised)
+
+
 # --- files of one command, read whole and in blocks ---------------------------------------------
 
 
