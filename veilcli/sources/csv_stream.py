@@ -144,7 +144,7 @@ class BlockReader:
                         chunk += more
                         data += more
                         if len(data) > 8 * size:
-                            raise _csv_error(self.path, data, ValueError("unclosed quote"))
+                            raise self._error(data, ValueError("unclosed quote"), self.lines_seen)
                         cut = -1 if at_end else _cut(data)
                     if not at_end:
                         carry, data = data[cut + 1 :], data[: cut + 1]
@@ -174,6 +174,22 @@ class BlockReader:
     def sha256(self) -> str:
         """The file's sha256 (complete after the last block)."""
         return self.digest.hexdigest()
+
+    def _error(self, data: bytes, exc: Exception, lines_before: int) -> InputError:
+        """A block that cannot be parsed, as ``_csv_error`` says it, with the line it names counted
+        in the file (``lines_before`` the block), not in the block."""
+        error = _csv_error(self.path, data, exc)
+        name = f"{display_path(self.path)}: "
+        if not error.message.startswith(name):
+            return error
+        shift = self.header_row + lines_before
+        rest = re.sub(
+            r"\bline ([\d,]+)",
+            lambda m: f"line {int(m[1].replace(',', '')) + shift:,}",
+            error.message[len(name) :],
+            count=1,
+        )
+        return InputError(name + rest, hint=error.hint)
 
     def reread(self, rows: Iterable[int]) -> Iterator[RawTable]:
         """The blocks that hold these (spreadsheet) rows, read again: for a finding made after the
@@ -216,7 +232,7 @@ class BlockReader:
                 raise_if_empty=False,
             )
         except pl.exceptions.PolarsError as exc:
-            raise _csv_error(self.path, data, exc) from None
+            raise self._error(data, exc, lines_before) from None
         if frame.width < len(self.headers):  # an empty or short block: the missing columns are empty
             missing = self.headers[frame.width :]
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(h) for h in missing)
