@@ -839,6 +839,23 @@ def test_a_stray_byte_in_a_late_block_names_line_and_offset(tmp_path: Path, mode
         api.validate([counts])
 
 
+def test_an_unclosed_quote_in_a_late_block_names_the_files_line(tmp_path: Path, mode: Mode) -> None:
+    lines = [HEADER, *(r.line(i) for i, r in enumerate(table_rows()))]
+    lines[300] = lines[300].replace('"20', '"20\n', 1)  # a quoted line end
+    lines[320] += ';"scherm 5 breed'
+    counts = tmp_path / "counts.csv"
+    counts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mode.whole()
+    with pytest.raises(InputError) as whole:
+        api.validate([counts])
+    assert "line 322: a quoted field" in str(whole.value)  # 321 lines before it, one holding two
+    for block in (500, 3000):
+        mode.streamed(block=block)
+        with pytest.raises(InputError) as streamed:
+            api.validate([counts])
+        assert str(streamed.value) == str(whole.value)
+
+
 def test_a_large_registrations_csv_is_read_whole(tmp_path: Path, mode: Mode) -> None:
     lines = ["Registratienummer;Datum;Soort misdrijf code;Gemeente"]
     lines += [f"R{n};2019-01-{n % 28 + 1:02d};1.2.3;Almere" for n in range(400)]
