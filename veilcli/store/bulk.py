@@ -35,7 +35,7 @@ from veilcli.domain.models import (
     SourceRecord,
     StoredPart,
 )
-from veilcli.errors import StoreError
+from veilcli.errors import InputError, StoreError
 from veilcli.sources.columns import column_specs
 from veilcli.sources.csv_stream import BlockReader
 from veilcli.sources.formats import format_of, recognise
@@ -54,7 +54,9 @@ _YEAR = "__year"
 
 
 class NotCounts(Exception):
-    """The file's first block is not a counts table: read it whole instead."""
+    """The file is not one to read in blocks: read it whole instead. Its first block is not a
+    counts table, or not one each block can be read as on its own: an extra dimension (83651NED's
+    "Gebruik van geweld") is read at one value chosen over the whole file (its total)."""
 
 
 @dataclass
@@ -92,7 +94,7 @@ def stage_table(
     Without ``folder`` (``validate``, ``--dry-run``) only the keys of the valid rows are staged, in
     a temporary folder removed on return, so that a key on two blocks is found as in ``ingest``.
     ``options`` is the command's ``ReadOptions``. Raises ``NotCounts`` (before anything is staged)
-    when the first block is not a counts table.
+    when the first block is not a counts table, or has an extra dimension.
     """
     if folder is not None:
         return _stage_table(reader, options, folder, max_per_code, progress, keys_only=False)
@@ -118,8 +120,13 @@ def _stage_table(
     )
     first: Recognised | None = None  # the first block: every block is read as the format it is
     for block in reader.blocks():
-        recognised = _recognise_like(block.table, options, first)
-        if recognised.kind is not Kind.counts:
+        try:
+            recognised = _recognise_like(block.table, options, first)
+        except InputError:
+            if first is None:
+                raise NotCounts from None  # e.g. a dimension without total in this block: read whole
+            raise
+        if recognised.kind is not Kind.counts or _has_dimensions(recognised):
             raise NotCounts
         first = first or recognised
         validated = validate_table(recognised, max_per_code, last_part=block.last)
@@ -160,6 +167,11 @@ def _stage_table(
         report,
     )
     return staged
+
+
+def _has_dimensions(recognised: Recognised) -> bool:
+    """Whether the table has an extra dimension, read at one of its values (``pick_dimensions``)."""
+    return any(note.startswith("dimension ") for note in recognised.notes)
 
 
 def _recognise_like(table: RawTable, options: object, first: Recognised | None) -> Recognised:
