@@ -871,6 +871,29 @@ def test_a_large_registrations_csv_is_read_whole(tmp_path: Path, mode: Mode) -> 
     assert staging_left(store) == []
 
 
+def test_a_table_with_an_extra_dimension_is_read_whole(tmp_path: Path, mode: Mode) -> None:
+    """83651NED's "Gebruik van geweld" is read at one value chosen over the whole file (its total,
+    or --dimension): a block holding other values only must not choose for itself."""
+    lines = ['"ID";"GebruikVanGeweld";"SoortMisdrijf";"RegioS";"Perioden";"GeregistreerdeMisdrijven_1"']
+    for value in ["T001019", "A028350", "A028351"]:  # the total, with violence, without
+        for r in table_rows(areas=["GM0034", "GM0995", "GM0050"]):
+            lines.append(f'{len(lines)};"{value}";"{r.category:<8}";"{r.area:<10}";"{r.period}";{r.count}')
+    path = tmp_path / "geweld.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for options in (api.read_options(), api.read_options(dimensions=["GebruikVanGeweld=A028351"])):
+        mode.whole()
+        whole = api.validate([path], options).files[0]
+        assert (whole.rows_read, whole.rows_valid) == (216, 216)
+        mode.streamed()
+        streamed = api.validate([path], options).files[0]
+        assert streamed == whole  # read whole: no "read in blocks" note
+        store = api.Store(tmp_path / f"store-{len(options.formats)}")
+        assert api.ingest([path], store, options).stored
+        [source] = store.sources()
+        assert source.parts is None and stored(store).height == 216
+    assert staging_left(store) == []
+
+
 # --- 9. damage -----------------------------------------------------------------------------
 
 
