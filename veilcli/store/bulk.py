@@ -45,6 +45,7 @@ from veilcli.sources.messages import cut
 from veilcli.sources.parsing import clean_text
 from veilcli.sources.table import ROW, RawTable
 from veilcli.sources.validate import ValidatedTable, _texts, _typed_columns, validate_table
+from veilcli.sources.validate import _describe as _describe_rows
 from veilcli.store.store import Store, source_id_for, stored_schema
 
 Progress = Callable[[str], None]
@@ -364,6 +365,13 @@ def _report_duplicates(
 
 
 def _describe(report: FileReport, staged: StagedTable) -> None:
+    """Periods and areas of the file's valid rows, and the note on periods of different lengths,
+    as ``validate_table`` describes a file read whole (a block saw only its own periods)."""
+    periods = pl.DataFrame({"period": sorted(staged.periods)}, schema={"period": pl.String})
+    whole = FileReport(path=report.path, format=report.format)
+    _describe_rows(whole, Kind.counts, periods.with_columns(pl.lit(None, dtype=pl.String).alias("area")))
+    report.notes = [n for n in report.notes if not n.startswith("periods of different lengths")]
+    report.notes.extend(whole.notes)
     report.periods = sorted(staged.periods)
     areas = sorted(staged.areas)
     report.area_count = len(areas)
@@ -393,10 +401,17 @@ def part_records(folder: Path, years: dict[int, int], relative_folder: str) -> l
 @dataclass
 class Settlement:
     """The rows stored sources keep when files of this command replace some of theirs (``--replace``),
-    gathered over every file of the command (read whole or in blocks) before anything is written."""
+    gathered over every file of the command (read whole or in blocks) before anything is written.
 
+    A source in parts keeps its rows of a year in a file in ``spill`` (the command's staging
+    folder), rewritten by a streaming anti-join each time rows are taken out: a yearly
+    republication of a national table replaces ~66M stored rows, which never sit in memory at once.
+    """
+
+    spill: Path | None = None
     kept: dict[str, pl.DataFrame] = field(default_factory=dict)  # source id -> its rows left (one file)
-    kept_parts: dict[str, dict[int, pl.DataFrame]] = field(default_factory=dict)  # source id -> year -> rows
+    kept_parts: dict[str, dict[int, Path]] = field(default_factory=dict)  # source id -> year -> rows left
+    _written: int = 0
 
     def remove(self, store: Store, source: SourceRecord, keys: pl.DataFrame) -> None:
         """Take the rows under ``keys`` out of a stored source, as far as this command left it (a
@@ -408,16 +423,25 @@ class Settlement:
                 base = pl.read_parquet(store.path_of(source), glob=False)
             self.kept[source.id] = base.join(keys, on=on, how="anti")
             return
+        if self.spill is None:
+            raise ValueError("rows of a source in parts are replaced: the settlement needs a staging folder")
         years = self.kept_parts.setdefault(source.id, {})
+        folder = self.spill / source.id
+        folder.mkdir(exist_ok=True)
         by_year = keys.with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int32).alias(_YEAR))
         for (year,), rows in by_year.partition_by(_YEAR, as_dict=True).items():
             part = next((q for q in source.parts if q.year == year), None)
             if part is None:
                 continue  # no rows of that year are stored there
-            base = years.get(int(year))
-            if base is None:
-                base = pl.read_parquet(store.path_of(source, part), glob=False)
-            years[int(year)] = base.join(rows.drop(_YEAR), on=on, how="anti")
+            before = years.get(int(year))
+            rows_now = before if before is not None else store.path_of(source, part)
+            self._written += 1
+            after = folder / f"{year}-{self._written:06d}.parquet"
+            kept = pl.scan_parquet(rows_now, glob=False).join(rows.drop(_YEAR).lazy(), on=on, how="anti")
+            kept.sink_parquet(after, statistics=True)
+            if before is not None:
+                before.unlink()
+            years[int(year)] = after
 
 
 def settle_with_store(

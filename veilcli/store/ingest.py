@@ -489,7 +489,7 @@ def plan_ingest(
             p.summary.rows_stored = 0
     manifest = Manifest(sources=[s for s in manifest.sources if s.id not in repaired])
     to_store = [p for p in pending if p.summary.status is SourceStatus.stored]
-    settlement = Settlement()  # the rows stored sources keep, over every file of the command
+    settlement = Settlement(spill=staging)  # the rows stored sources keep, over every file of the command
     _resolve_conflicts(store, manifest, to_store, replace, settlement)
     _drop_agreeing(store, manifest, to_store)
     for p in [p for p in to_store if p.summary.agreed and p.validated.data.height == 0]:
@@ -595,9 +595,9 @@ def _apply_settlement(
                 except OSError:  # a file system without hard links (a network share): a copy
                     shutil.copyfile(store.path_of(old, part), target)
                 left[part.year] = part.rows
-            elif years[part.year].height:
-                years[part.year].write_parquet(target, statistics=True)
-                left[part.year] = years[part.year].height
+            elif rows := _rows_in(years[part.year]):
+                os.replace(years[part.year], target)
+                left[part.year] = rows
         parts = part_records(folder, left, relative)
         folders[relative] = folder
         sources[sources.index(old)] = old.model_copy(
@@ -608,6 +608,10 @@ def _apply_settlement(
                 "file_size": sum(q.size for q in parts),
             }
         )
+
+
+def _rows_in(path: Path) -> int:
+    return int(pl.scan_parquet(path, glob=False).select(pl.len()).collect().item())
 
 
 def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.datetime) -> SourceRecord:
