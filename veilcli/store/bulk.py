@@ -465,6 +465,8 @@ def settle_with_store(
     agreed: dict[str, int] = {}
     replaced: dict[str, int] = {}
     by_id = {s.id: s for s in counts_sources}
+    if not counts_sources and not others:
+        return agreed, replaced  # nothing stored or given to agree or clash with (a first ingest)
     for year in sorted(staged.years):
         new = pl.read_parquet(staged.part(year))
         rows_before = new.height
