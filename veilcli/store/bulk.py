@@ -444,6 +444,19 @@ class Settlement:
             years[int(year)] = after
 
 
+def clash_error(
+    path: str, what: str, clashes: pl.DataFrame, key: list[str], sources: dict[str, SourceRecord]
+) -> StoreError:
+    """Rows of a file under keys another source holds with other values, without ``--replace``."""
+    first = clashes.row(0, named=True)
+    other = sources[first["source_id"]]
+    return StoreError(
+        f"{path}: {clashes.height} {what} already stored from another source "
+        f"(e.g. {', '.join(f'{k}={first[k]}' for k in key)} from {other.path}). Nothing was stored.",
+        hint="pass --replace to replace the stored rows with this file's rows.",
+    )
+
+
 def settle_with_store(
     store: Store,
     sources: list[SourceRecord],
@@ -477,13 +490,7 @@ def settle_with_store(
         for source_id, rows in agreeing.group_by("source_id").agg(pl.len()).iter_rows():
             agreed[by_id[source_id].path] = agreed.get(by_id[source_id].path, 0) + rows
         if clashing.height and not replace:
-            first = clashing.row(0, named=True)
-            other = by_id[first["source_id"]]
-            raise StoreError(
-                f"{path}: {clashing.height} counts of {year} already stored from another source "
-                f"(e.g. {', '.join(f'{k}={first[k]}' for k in KEY)} from {other.path}). Nothing was stored.",
-                hint="pass --replace to replace the stored rows with this file's rows.",
-            )
+            raise clash_error(path, f"counts of {year}", clashing, KEY, by_id)
         new = new.join(agreeing.select(KEY).unique(), on=KEY, how="anti")
         for source_id, rows in clashing.group_by("source_id").agg(pl.len()).iter_rows():
             old = by_id[source_id]
