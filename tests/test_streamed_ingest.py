@@ -303,6 +303,19 @@ def test_findings_at_block_edges_are_the_whole_files(tmp_path: Path, mode: Mode)
         assert blocks_note(streamed) and without_block_note(streamed) == whole
 
 
+def test_periods_of_different_lengths_in_different_blocks_are_noted(tmp_path: Path, mode: Mode) -> None:
+    """The note on months and years stored apart is the file's, not a block's."""
+    months = table_rows(years=[2017, 2018])
+    years = [Row(c, a, "2019JJ00", "500") for c in CATEGORIES for a in AREAS]
+    counts = write_table(tmp_path / "counts.csv", months + years)
+    mode.whole()
+    whole = api.validate([counts]).files[0]
+    assert any(n.startswith("periods of different lengths (months, years)") for n in whole.notes)
+    mode.streamed(block=len("".join(r.line(i) + "\n" for i, r in enumerate(months))))  # months | years
+    streamed = api.validate([counts]).files[0]
+    assert without_block_note(streamed) == without_block_note(whole)
+
+
 # --- 2. validate writes nothing ---------------------------------------------------------------
 
 
