@@ -45,6 +45,7 @@ from veilcli.store.bulk import (
     NotCounts,
     Settlement,
     StagedTable,
+    clash_error,
     part_records,
     settle_with_store,
     stage_table,
@@ -758,13 +759,7 @@ def _resolve_conflicts(
         if clashes.height == 0:
             continue
         if not replace:
-            first = clashes.row(0, named=True)
-            other = by_source[first["source_id"]]
-            raise StoreError(
-                f"{p.summary.path}: {clashes.height} {kind} already stored from another source "
-                f"(e.g. {', '.join(f'{k}={first[k]}' for k in key)} from {other.path}). Nothing was stored.",
-                hint="pass --replace to replace the stored rows with this file's rows.",
-            )
+            raise clash_error(p.summary.path, str(kind), clashes, key, by_source)
         for source_id, rows in clashes.group_by("source_id").agg(pl.len()).iter_rows():
             old = by_source[source_id]
             settlement.remove(store, old, clashes.filter(pl.col("source_id") == source_id).select(key))
