@@ -4,14 +4,18 @@ validated block by block with the same rules, and stored in parts, one Parquet f
 ``stage_table`` validates every block of a ``BlockReader`` (``sources/csv_stream``) with
 ``validate_table`` and writes the valid rows of each block, split by year, into a staging folder
 inside the store; the blocks of a year are then merged into one ``<year>.parquet`` by a streaming
-sink. What a block cannot see is checked per year afterwards: a key on two blocks is a
-``duplicate_key`` finding like one within a block (the later row is invalid). Memory is bounded by
-a block (``BLOCK_BYTES``) and, in the checks against the store, by one year of rows.
+sink. Every block is read as the format its file's first block is (a table with an extra
+dimension, chosen over the whole file, is read whole instead). What a block cannot see is checked
+per year afterwards: a key on two blocks, or on an invalid row of another block, is a
+``duplicate_key`` finding like one within a block (the later row is invalid), its row read again
+from its block as the file writes it. Memory is bounded by a block (``BLOCK_BYTES``) and, in the
+checks against the store, by one year of rows.
 
 ``settle_with_store`` does per year what ``ingest.plan_ingest`` does in memory: rows stored
-already with the same values are agreement (dropped here, counted), other stored rows under the
-same key are a conflict (an error, or with ``--replace`` removed from their source). The commit
-then moves the staged folder into the store (``Store.commit(folders=...)``).
+already, or held by another file of the command, with the same values are agreement (dropped here,
+counted), other stored rows under the same key are a conflict (an error, or with ``--replace``
+removed from their source: ``Settlement``, over every file of the command). The commit then moves
+the staged folder into the store (``Store.commit(folders=...)``).
 """
 
 from __future__ import annotations
