@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,7 +109,11 @@ class Mode:
 
 @pytest.fixture
 def mode(monkeypatch: pytest.MonkeyPatch) -> Mode:
-    return Mode(monkeypatch)
+    """Whole-file reading to start with; ``mode.streamed()`` switches to blocks."""
+    monkeypatch.delenv("VEILCLI_STORE", raising=False)
+    current = Mode(monkeypatch)
+    current.whole()
+    return current
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
@@ -1094,13 +1097,13 @@ def test_a_folder_with_only_a_staging_folder_is_still_a_store_folder(tmp_path: P
     root = tmp_path / "store"
     (root / f".staging-{dead_pid()}-0123abcd" / "00000001").mkdir(parents=True)
     store = api.Store(root)
+    small = write_table(
+        tmp_path / "small.csv", table_rows(categories=["1.2.3"], areas=["GM0034"], years=[2017])
+    )
+    assert api.ingest([small], store).stored  # read whole: the folder is taken for a store folder
+    assert staging_left(store) == []
+    (root / f".staging-{dead_pid()}-89abcdef").mkdir()
     mode.streamed()
-    result = api.ingest([write_table(tmp_path / "a.csv", table_rows(years=[2017]))], store)
+    result = api.ingest([write_table(tmp_path / "a.csv", table_rows(years=[2018]))], store)
     assert result.stored
     assert staging_left(store) == []
-
-
-@pytest.fixture(autouse=True)
-def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv("VEILCLI_STORE", raising=False)
-    yield
