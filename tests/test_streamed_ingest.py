@@ -1088,9 +1088,16 @@ def test_stale_staging_folders_are_removed_and_live_ones_kept(tmp_path: Path, mo
     live = store.root / f".staging-{os.getppid()}-89abcdef"
     (live / "00000001").mkdir(parents=True)
     (live / "00000001" / "2018.parquet").write_bytes(b"PAR1")
+    from veilcli.store.store import _HOST
+
+    ours_dead = store.root / f".staging-{dead_pid()}-0123abce-{_HOST}"
+    ours_dead.mkdir()
+    elsewhere = store.root / f".staging-{dead_pid()}-0123abcf-{'0' * 8 if _HOST != '0' * 8 else '1' * 8}"
+    elsewhere.mkdir()  # another machine's (a network share): its pid says nothing here
     assert api.ingest([write_table(tmp_path / "b.csv", table_rows(years=[2018]))], store).stored
-    assert not dead.exists()
+    assert not dead.exists() and not ours_dead.exists()
     assert (live / "00000001" / "2018.parquet").exists()
+    assert elsewhere.exists()
 
 
 def test_a_folder_with_only_a_staging_folder_is_still_a_store_folder(tmp_path: Path, mode: Mode) -> None:

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shlex
+import socket
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -55,10 +56,11 @@ _STORED_NAME = re.compile(_STEM + r"\.parquet")
 _TEMP_NAME = re.compile(r"\." + _STEM + r"\.tmp-[0-9]+\.parquet")
 _MANIFEST_TEMP = re.compile(r"\.manifest\.tmp-[0-9]+\.json")
 # A source stored in parts: the folder <kind>/<stem>/ holding <year>.parquet files; files read in
-# blocks are staged in .staging-<pid>-<hex>/ in the store folder before the commit moves them in.
+# blocks are staged in .staging-<pid>-<hex>/ (.staging-<pid>-<hex>-<host>/ since hosts are named:
+# a store on a network share is used from several machines) before the commit moves them in.
 _STEM_FOLDER = re.compile(_STEM)
 _PART_NAME = re.compile(r"[0-9]{4}\.parquet")
-_STAGING = re.compile(r"\.staging-([0-9]+)-[0-9a-f]{8}")
+_STAGING = re.compile(r"\.staging-([0-9]+)-[0-9a-f]{8}(?:-([0-9a-f]{8}))?")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -622,7 +624,7 @@ class Store:
         created = not self._check_folder()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            folder = self.root / f".staging-{os.getpid()}-{os.urandom(4).hex()}"
+            folder = self.root / f".staging-{os.getpid()}-{os.urandom(4).hex()}-{_HOST}"
             folder.mkdir()
         except OSError as exc:
             raise _write_error(self.root, exc) from exc
@@ -695,8 +697,15 @@ class Store:
             return
         for entry in entries:
             match = _STAGING.fullmatch(entry.name)
-            if match and entry.is_dir(follow_symlinks=False) and not _alive(int(match.group(1))):
+            if not match or not entry.is_dir(follow_symlinks=False):
+                continue
+            if match.group(2) not in (None, _HOST):
+                continue  # another machine's (a store on a network share): its pid means nothing here
+            if not _alive(int(match.group(1))):
                 _remove_tree(Path(entry.path))
+
+
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]  # names this machine's staging
 
 
 def _alive(pid: int) -> bool:
