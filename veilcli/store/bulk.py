@@ -75,6 +75,10 @@ class StagedTable:
     areas: set[str] = field(default_factory=set)
     periods: set[str] = field(default_factory=set)
 
+    def periods_years(self) -> set[str]:
+        """The years of the valid rows' periods (also when nothing is staged: ``validate``)."""
+        return {p[:4] for p in self.periods}
+
     def part(self, year: int) -> Path:
         """The staged file of one year."""
         assert self.folder is not None
@@ -163,8 +167,8 @@ def _stage_table(
     )
     _describe(report, staged)
     report.notes.append(
-        f"read in {reader.blocks_read} blocks (a file over {reader.stream_from:,} bytes); stored in "
-        f"{len(staged.years)} part(s), one per year"
+        f"read in {reader.blocks_read} blocks (a file over {reader.stream_from:,} bytes, "
+        f"VEILCLI_STREAM_BYTES); its rows are stored one file per year ({len(staged.periods_years())} years)"
     )
     staged.validated = ValidatedTable(
         pl.DataFrame(schema={k: v for k, v in stored_schema(Kind.counts).items() if k != "source_id"}),
