@@ -1,35 +1,64 @@
-"""Benchmark: `compare` (default Almere plan, corrections on) on a store of N registrations.
+"""Benchmark: `compare` (default Almere plan, corrections on) on a store of N registrations, cold.
 
-Builds the store once under ``benchmarks/data/`` from the ingest benchmark's generated CSV plus
-the sample population, counts and suspects, then times ``compare`` in a fresh child process
-(first call, which includes imports of scipy etc., and the best of the following calls), and
-``veilcli --help`` start-up. Usage: ``python benchmarks/bench_compare.py [--rows N]``.
+Builds the store once under ``benchmarks/data/`` (not committed) from the ingest benchmark's
+generated CSV plus the sample population, counts and suspects. Then, ``--runs`` times (default 5),
+one after the other so machine load hits all of them alike, each in a fresh child process:
+
+- ``python -c pass`` and ``import polars``: what any Python child and any polars child cost;
+- library, cold: ``from veilcli.analysis.compare import compare`` and the first
+  ``compare(store, period="2019H1", baseline=2017)``, timed inside the child (imports included,
+  interpreter start not), then ``--warm`` more calls in the same child (their median is "warm");
+- command: ``veilcli compare --period 2019H1 --baseline 2017 --store S --format json``, the whole
+  child process as the parent sees it (interpreter start, imports, rendering, printing);
+- ``veilcli --help``, the whole child process.
+
+Peak RSS is each child's own (``ru_maxrss`` from ``os.wait4``). Reported are the medians (min-max).
+The children run the veilcli of the checkout this script belongs to (``PYTHONPATH`` is set to it).
+Usage: ``python benchmarks/bench_compare.py [--rows 1000000] [--runs 5] [--warm 3]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).parent
-SAMPLE = HERE.parent / "sample_data"
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SAMPLE = REPO / "sample_data"
+PERIOD, BASELINE = "2019H1", 2017
+
+
+def store_root(rows: int) -> Path:
+    """The store of a size, built in a child process when missing.
+
+    This process stays small: a child's ``ru_maxrss`` starts from its parent's resident size at
+    the fork, so a parent that built the store itself would inflate every child's peak.
+    """
+    root = HERE / "data" / f"store-{rows}"
+    if not (root / "manifest.json").exists():
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--build", str(rows)], check=True)
+    return root
 
 
 def build_store(rows: int) -> Path:
     """A store with N registrations and the sample's population, counts and suspects (cached)."""
+    root = HERE / "data" / f"store-{rows}"
+    if (root / "manifest.json").exists():
+        return root
+    sys.path.insert(0, str(HERE))
     from bench_ingest import ensure_files
 
     from veilcli.store.ingest import ReadOptions, ingest_paths
     from veilcli.store.store import Store
 
-    root = HERE / "data" / f"store-{rows}"
-    if (root / "manifest.json").exists():
-        return root
     csv = ensure_files(rows, xlsx=False)["csv"]
     extra = [
         SAMPLE / n
@@ -45,56 +74,119 @@ def build_store(rows: int) -> Path:
     return root
 
 
-def child(root: Path, repeat: int) -> None:
-    """In a fresh process: time compare cold and warm; print JSON."""
+def child(root: Path, warm_calls: int) -> None:
+    """In a fresh process: compare cold (imports included), then warm; print JSON."""
     start = time.perf_counter()
     from veilcli.analysis.compare import compare
     from veilcli.store.store import Store
 
     store = Store(root)
-    result = compare(store, period="2019H1", baseline=2017)
+    result = compare(store, period=PERIOD, baseline=BASELINE)
     cold = time.perf_counter() - start
     warm = []
-    for _ in range(repeat):
+    for _ in range(warm_calls):
         start = time.perf_counter()
-        compare(store, period="2019H1", baseline=2017)
+        compare(store, period=PERIOD, baseline=BASELINE)
         warm.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
-            {"cold_s": cold, "warm_s": min(warm), "peak_rss_mb": peak, "indicators": len(result.indicators)}
+            {
+                "op_s": cold,
+                "warm_s": statistics.median(warm) if warm else None,
+                "indicators": len(result.indicators),
+            }
         )
     )
+
+
+def run_child(argv: list[str]) -> dict[str, float]:
+    """Run a child; its wall seconds and peak RSS (MiB, ``os.wait4``), plus what it printed as JSON."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if code != 0:
+        raise SystemExit(f"child {argv} failed ({code}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
+    result: dict[str, float] = {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024}
+    if stdout.startswith('{"op_s"'):
+        result.update(json.loads(stdout))
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warm", type=int, default=3, help="warm calls after the cold one, per child")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.repeat)
+        child(args.child, args.warm)
         return
-    sys.path.insert(0, str(HERE))
-    root = build_store(args.rows)
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", str(root), "--repeat", str(args.repeat)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result = json.loads(done.stdout)
-    exe = Path(sys.executable).parent / "veilcli"
-    helps = []
-    for _ in range(5):
-        start = time.perf_counter()
-        subprocess.run([str(exe), "--help"], capture_output=True, check=True)
-        helps.append(time.perf_counter() - start)
-    print(
-        f"| {args.rows:,} | {result['cold_s']:.2f} | {result['warm_s']:.2f} | {result['peak_rss_mb']:,.0f} | "
-        f"{min(helps):.2f} |"
-    )
+    if args.build:
+        build_store(args.build)
+        return
+    root = store_root(args.rows)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert own < 40, f"this process holds {own:.0f} MiB: it would inflate its children's peak RSS"
+    python = sys.executable
+    commands = {
+        "`python -c pass`": [python, "-c", "pass"],
+        "`import polars`": [python, "-c", "import polars"],
+        "library, cold: import + first `compare()`": [
+            python,
+            __file__,
+            "--child",
+            str(root),
+            "--warm",
+            str(args.warm),
+        ],
+        "`veilcli compare ... --format json` (command)": [
+            python,
+            "-m",
+            "veilcli",
+            "compare",
+            "--period",
+            PERIOD,
+            "--baseline",
+            str(BASELINE),
+            "--store",
+            str(root),
+            "--format",
+            "json",
+        ],
+        "`veilcli --help` (command)": [python, "-m", "veilcli", "--help"],
+    }
+    load = os.getloadavg()
+    print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, argv in commands.items():
+            results[name].append(run_child(argv))
+
+    def cell(name: str, key: str, digits: int = 2) -> str:
+        values = [r[key] for r in results[name] if r.get(key) is not None]
+        if not values:
+            return "-"
+        return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+    print(f"\n{args.rows:,} registrations, medians of {args.runs} runs (min-max)\n")
+    print("| child | op, in the child (s) | warm (s) | wall (s) | peak RSS (MiB) |")
+    print("|---|---:|---:|---:|---:|")
+    for name in commands:
+        print(
+            f"| {name} | {cell(name, 'op_s')} | {cell(name, 'warm_s')} | {cell(name, 'wall_s')} | "
+            f"{cell(name, 'peak_mib', 0)} |"
+        )
+    load = os.getloadavg()
+    print(f"\nload average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,39 +1,54 @@
-"""Benchmark: `veilcli ingest` against the raw polars read of the same file.
+"""Benchmark: `veilcli ingest` against the raw polars read of the same file, each in a fresh process.
 
-Generates N registration rows (Dutch headers, dd-mm-yyyy dates, channel words) as CSV and
-xlsx under ``benchmarks/data/`` (cached), then times, in one process on one machine:
+Generates N registration rows (Dutch headers, dd-mm-yyyy dates, channel words) as CSV and xlsx
+under ``benchmarks/data/`` (cached, not committed). Then, ``--runs`` times (default 5), one after
+the other so machine load hits all of them alike, each in a fresh child process of its own:
 
-- raw read: ``pl.read_csv(path)`` / ``pl.read_excel(path)`` (calamine), what polars alone does;
-- ingest: ``ingest_paths`` into a fresh store (read + header detection + validation + Parquet).
+- ``import polars``: a child that only imports polars (the memory floor every child shares);
+- yardstick: ``pl.read_csv(path, separator=";")`` / ``pl.read_excel(path)`` (calamine);
+- ``ingest_paths``: the library call into a fresh store (read, header detection, sha256,
+  validation of every rule, summary, Parquet write, manifest);
+- ``veilcli ingest PATH --store TMP``: the command as a user runs it (typer, rendering included).
 
-Usage: ``python benchmarks/bench_ingest.py [--rows 100000 1000000] [--xlsx-max 1000000]``.
-Writes a table to stdout; paste it into BENCHMARKS.md.
+Per child: "op" is the seconds of the read or ingest call measured inside the child (imports
+excluded), "wall" the whole child process as the parent sees it (interpreter start and imports
+included), and the peak RSS the child's own (``ru_maxrss`` from ``os.wait4``). Reported are the
+medians. Memory ratios are given twice: **gross** (veilcli's peak RSS / the yardstick's peak RSS,
+both with their imports) and **net** (each minus the peak RSS of the bare ``import polars`` child).
+
+The children run the veilcli of the checkout this script belongs to (``PYTHONPATH`` is set to it).
+Usage: ``python benchmarks/bench_ingest.py [--rows 1000000] [--formats csv xlsx] [--runs 5]``.
+Prints Markdown tables for BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import resource
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-import openpyxl
-import polars as pl
-
-from veilcli.store.ingest import ReadOptions, ingest_paths
-from veilcli.store.store import Store
-
-DATA = Path(__file__).parent / "data"
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DATA = HERE / "data"
 CODES = ["1.1.1", "1.2.1", "1.2.3", "1.4.6", "2.2.1", "3.9.1", "1.4.5", "2.5.2", "E35", "E38"]
 CHANNELS = ["Internet", "Balie", "Telefoon", "Overig", ""]
 DISTRICTS = ["Almere-Stad", "Almere-Haven", "Almere-Buiten", "Almere-Hout", "Almere-Poort"]
 
 
-def registrations(rows: int) -> pl.DataFrame:
+def registrations(rows: int) -> Any:
     """N synthetic registrations with Dutch headers, about 15% sharing an event."""
+    import polars as pl
+
     i = pl.int_range(rows, eager=True)
     base = pl.DataFrame({"i": i}).with_columns(
         (pl.lit(dt.datetime(2017, 1, 1)) + pl.duration(minutes=(pl.col("i") * 7919) % (1095 * 1440))).alias(
@@ -58,7 +73,7 @@ def registrations(rows: int) -> pl.DataFrame:
 def ensure_files(rows: int, xlsx: bool) -> dict[str, Path]:
     """Generate (once) the csv and xlsx inputs of a size."""
     DATA.mkdir(parents=True, exist_ok=True)
-    frame: pl.DataFrame | None = None
+    frame = None
     files = {"csv": DATA / f"registrations-{rows}.csv"}
     if xlsx:
         files["xlsx"] = DATA / f"registrations-{rows}.xlsx"
@@ -73,8 +88,10 @@ def ensure_files(rows: int, xlsx: bool) -> dict[str, Path]:
     return files
 
 
-def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+def write_xlsx(frame: Any, path: Path) -> None:
     """A plain workbook with a title row above the header, as exports look (openpyxl write-only)."""
+    import openpyxl
+
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Registraties")
     sheet.append(["Geregistreerde misdrijven (benchmark)"])
@@ -84,58 +101,156 @@ def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
     workbook.save(path)
 
 
-def timed(func) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    func()
-    return time.perf_counter() - start
+def generated_files(rows: int) -> dict[str, Path]:
+    """The inputs of a size, generated in a child process when missing.
+
+    This process stays small: a child's ``ru_maxrss`` starts from its parent's resident size at
+    the fork, so a parent that generated a million rows would inflate every child's peak.
+    """
+    files = {fmt: DATA / f"registrations-{rows}.{fmt}" for fmt in ("csv", "xlsx")}
+    if not all(p.exists() for p in files.values()):
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--generate", str(rows)], check=True)
+    return files
 
 
-def best_of(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    return min(timed(func) for _ in range(repeat))
+# --- children ---------------------------------------------------------------------------------
 
 
-def bench(path: Path, fmt: str, repeat: int) -> tuple[float, float]:
-    """Best-of-N seconds for the raw polars read and for a full ingest into a fresh store."""
+def child(what: str, path: Path) -> None:
+    """Run one measurement in this (fresh) process; print the op seconds as JSON."""
+    if what == "polars":
+        import polars  # noqa: F401
 
-    def raw() -> None:
-        if fmt == "csv":
-            pl.read_csv(path, separator=";")
-        else:
-            pl.read_excel(path, engine="calamine")
+        print(json.dumps({"op_s": 0.0}))
+        return
+    if what in ("read_csv", "read_excel"):
+        import polars as pl
 
-    def ingest() -> None:
-        folder = Path(tempfile.mkdtemp())
-        try:
-            result = ingest_paths([path], Store(folder / "store"), ReadOptions())
-            assert result.stored, "benchmark input must be valid"
-        finally:
-            shutil.rmtree(folder)
+        start = time.perf_counter()
+        frame = pl.read_csv(path, separator=";") if what == "read_csv" else pl.read_excel(path)
+        op = time.perf_counter() - start
+        print(json.dumps({"op_s": op, "rows": frame.height}))
+        return
+    assert what == "ingest_paths"
+    from veilcli.store.ingest import ReadOptions, ingest_paths
+    from veilcli.store.store import Store
 
-    return best_of(raw, repeat), best_of(ingest, repeat)
+    folder = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    try:
+        start = time.perf_counter()
+        result = ingest_paths([path], Store(folder / "store"), ReadOptions())
+        op = time.perf_counter() - start
+        assert result.stored, "benchmark input must be valid"
+        print(json.dumps({"op_s": op, "rows": result.sources[0].rows_stored}))
+    finally:
+        shutil.rmtree(folder)
+
+
+def run_child(argv: list[str]) -> dict[str, float]:
+    """Run a child; its wall seconds and peak RSS (MiB, ``os.wait4``), plus what it printed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"child {argv} failed ({process.returncode}):\n{stdout}\n{stderr}")
+    result: dict[str, float] = {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024}
+    if stdout.lstrip().startswith("{"):
+        result.update(json.loads(stdout.strip().splitlines()[-1]))
+    return result
+
+
+def cli_ingest(path: Path) -> dict[str, float]:
+    folder = Path(tempfile.mkdtemp(prefix="bench-ingest-cli-"))
+    try:
+        return run_child([sys.executable, "-m", "veilcli", "ingest", str(path), "--store", str(folder / "s")])
+    finally:
+        shutil.rmtree(folder)
+
+
+def measure(path: Path, fmt: str, runs: int) -> dict[str, dict[str, float]]:
+    """Medians over ``runs`` rounds of: import polars, yardstick, ingest_paths, veilcli ingest."""
+    yardstick = "read_csv" if fmt == "csv" else "read_excel"
+    me = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    rounds: dict[str, list[dict[str, float]]] = {"polars": [], yardstick: [], "ingest_paths": [], "cli": []}
+    for _ in range(runs):
+        rounds["polars"].append(run_child([*me, "polars", str(path)]))
+        rounds[yardstick].append(run_child([*me, yardstick, str(path)]))
+        rounds["ingest_paths"].append(run_child([*me, "ingest_paths", str(path)]))
+        rounds["cli"].append(cli_ingest(path))
+    return {
+        name: {key: statistics.median(r[key] for r in results) for key in results[0]}
+        | {f"{key}_range": (min(r[key] for r in results), max(r[key] for r in results)) for key in results[0]}
+        for name, results in rounds.items()
+    }
+
+
+def report(rows: int, fmt: str, path: Path, m: dict[str, Any], runs: int) -> None:
+    yardstick = "read_csv" if fmt == "csv" else "read_excel"
+    base, yard, api, cli = m["polars"], m[yardstick], m["ingest_paths"], m["cli"]
+
+    def rng(entry: dict[str, Any], key: str, digits: int = 2) -> str:
+        low, high = entry[f"{key}_range"]
+        return f"{entry[key]:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"
+
+    size = path.stat().st_size / 1e6
+    print(f"\n### {rows:,} rows, {fmt} ({size:.0f} MB), medians of {runs} runs (min-max)\n")
+    print("| child | op (s) | wall (s) | peak RSS (MiB) | net of import polars (MiB) |")
+    print("|---|---:|---:|---:|---:|")
+    label = '`pl.read_csv(path, separator=";")`' if fmt == "csv" else "`pl.read_excel(path)` (calamine)"
+    for name, entry in (
+        ("`import polars` only", base),
+        (f"yardstick: {label}", yard),
+        ("`ingest_paths` (library)", api),
+        ("`veilcli ingest` (command)", cli),
+    ):
+        op = rng(entry, "op_s") if "op_s" in entry and entry is not cli else "-"
+        net = entry["peak_mib"] - base["peak_mib"]
+        print(f"| {name} | {op} | {rng(entry, 'wall_s')} | {rng(entry, 'peak_mib', 0)} | {net:,.0f} |")
+    yard_net = yard["peak_mib"] - base["peak_mib"]
+    print()
+    print(f"- time, op/op: ingest_paths {api['op_s'] / yard['op_s']:.2f}x the yardstick's read")
+    print(
+        f"- time, wall/wall: veilcli ingest {cli['wall_s'] / yard['wall_s']:.2f}x, ingest_paths "
+        f"{api['wall_s'] / yard['wall_s']:.2f}x the yardstick's child"
+    )
+    for name, entry in (("ingest_paths", api), ("veilcli ingest", cli)):
+        gross = entry["peak_mib"] / yard["peak_mib"]
+        net = (entry["peak_mib"] - base["peak_mib"]) / yard_net if yard_net > 0 else float("nan")
+        print(f"- memory, {name}: gross {gross:.2f}x, net of `import polars` {net:.2f}x the yardstick's")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--xlsx-max", type=int, default=1_000_000, help="largest size also run as xlsx")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--formats", nargs="+", choices=["csv", "xlsx"], default=["csv", "xlsx"])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--child", nargs=2, metavar=("WHAT", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print("| rows | format | raw polars read (s) | veilcli ingest (s) | ingest rows/s | ratio |")
-    print("|---:|---|---:|---:|---:|---:|")
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    if args.generate:
+        ensure_files(args.generate, True)
+        return
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert own < 40, f"this process holds {own:.0f} MiB: it would inflate its children's peak RSS"
+    load = os.getloadavg()
+    print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
     for rows in args.rows:
-        for fmt, path in ensure_files(rows, rows <= args.xlsx_max).items():
-            raw, ingest = bench(path, fmt, args.repeat if rows < 1_000_000 or fmt == "csv" else 1)
-            cells = [
-                f"{rows:,}",
-                fmt,
-                f"{raw:.2f}",
-                f"{ingest:.2f}",
-                f"{rows / ingest:,.0f}",
-                f"{ingest / raw:.2f}",
-            ]
-            print("| " + " | ".join(cells) + " |", flush=True)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak RSS of the benchmark process: {peak_mb:,.0f} MB")
+        files = generated_files(rows)
+        for fmt in args.formats:
+            path = files[fmt]
+            report(rows, fmt, path, measure(path, fmt, args.runs), args.runs)
+    load = os.getloadavg()
+    print(f"\nload average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 
 if __name__ == "__main__":
