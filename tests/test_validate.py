@@ -8,6 +8,8 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from veilcli.domain.models import ColumnMap, Kind, Severity
 from veilcli.errors import InputError
@@ -192,3 +194,50 @@ def test_every_kind_has_its_checks_as_data() -> None:
     assert [
         k for k, rules in KIND_CHECKS.items() if any(r.__name__ == "_open_data_codes" for r in rules)
     ] == [Kind.counts]
+
+
+# --- the fast paths of validation change nothing ----------------------------------------------
+
+_MESSY = st.sampled_from(["", " ", "x", " x", "x ", "\u00a0x", "ab", "AB", "Ab "])
+_CHANNELS = st.sampled_from(["Internet", " balie", "TELEFOON", "Overig ", "", "fax", "onbekend", " "])
+_BOOLS = st.sampled_from(["J", "n", " ja", "NEE ", "", "misschien", "1"])
+_AREAS = st.sampled_from(["Almere", " almere", "ALMERE ", "GM0034", "Lelystad", "Nergenshuizen", ""])
+_CODES = st.sampled_from(["1.1.1", " 1.2.3", "a72", "ZZ9", "", "E35 "])
+_DATES = st.sampled_from(["03-02-2019", "2019-02-03", "3-2-2019 14:05", "43500", "geen", "", "31-02-2019"])
+_IDS = st.sampled_from(["R1", "R2", " R3", "R4 ", ""])
+_registration = st.tuples(_IDS, _DATES, _CODES, _AREAS, _CHANNELS, _BOOLS)
+
+
+def _slow_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation without its fast paths: every text cleaned, every type parsed per row, keys counted."""
+    import veilcli.sources.checks as checks
+    import veilcli.sources.validate as validate
+
+    monkeypatch.setattr(validate, "needs_cleaning", lambda column: pl.lit(True))
+    monkeypatch.setattr(
+        validate,
+        "_parse_distinct",
+        lambda texts, spec, header: texts.select(validate._typed(spec, header)).to_series(),
+    )
+    monkeypatch.setattr(
+        checks,
+        "_has_duplicates",
+        lambda frame, key: frame.select(key).drop_nulls().n_unique() < frame.select(key).drop_nulls().height,
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_registration, min_size=0, max_size=25), _MESSY)
+def test_fast_paths_give_what_the_plain_parse_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[tuple[str, ...]], extra: str
+) -> None:
+    path = tmp_path / "messy.csv"
+    body = "".join(";".join(r) + f";{extra}\n" for r in rows)
+    path.write_text(REG_HEADER.rstrip("\n") + ";Wijk\n" + body, encoding="utf-8")
+    fast = check(read_tables(path)[0], max_per_code=50)
+    with monkeypatch.context() as patched:
+        _slow_paths(patched)
+        slow = check(read_tables(path)[0], max_per_code=50)
+    assert fast.data.equals(slow.data) and fast.data.schema == slow.data.schema
+    assert fast.rejected.equals(slow.rejected) and fast.rejected.schema == slow.rejected.schema
+    assert fast.report.model_dump_json() == slow.report.model_dump_json()

@@ -79,6 +79,15 @@ def clean_text(raw: pl.Expr) -> pl.Expr:
     return raw.str.strip_chars().replace("", None)
 
 
+def needs_cleaning(raw: pl.Expr) -> pl.Expr:
+    """Whether ``clean_text`` changes any value of a text column (aggregate: one boolean).
+
+    It does exactly where a value starts or ends with whitespace or is empty: the regex ``\\s``
+    (Unicode White_Space) is the set ``strip_chars`` strips (a test checks every code point).
+    """
+    return (raw.str.contains(r"^\s|\s$") | (raw.str.len_bytes() == 0)).any()
+
+
 def integer_expr(text: pl.Expr) -> pl.Expr:
     """Dutch and plain whole numbers: ``1.043`` -> 1043, ``12,0`` -> 12, `` 10378`` -> 10378."""
     compact = text.str.replace_all(r"[\s\u00a0]", "")

@@ -20,11 +20,13 @@ from veilcli.sources.checks import Check, CheckContext, checks_for
 from veilcli.sources.columns import ColumnSpec, ColumnType, column_specs, is_personal
 from veilcli.sources.formats.interface import Recognised
 from veilcli.sources.messages import cut
-from veilcli.sources.parsing import clean_text, parse_with_fallback
+from veilcli.sources.parsing import clean_text, needs_cleaning, parse_with_fallback
 from veilcli.sources.table import ROW, RawTable
 
 DEFAULT_MAX_PER_CODE = 5
 AREA_COLUMNS = ("municipality", "area")
+# Column types whose texts repeat: parsed once per distinct text (``_parse_distinct``).
+REPEATING_TYPES = (ColumnType.period, ColumnType.channel, ColumnType.boolean)
 SOURCE_ROW = "source_row"
 
 
@@ -156,8 +158,23 @@ def _missing_column_issue(spec: ColumnSpec) -> Issue:
 
 
 def _texts(table: RawTable, mapping: dict[str, str]) -> pl.DataFrame:
-    """The row number and each mapped column's text (``__text_<column>``), trimmed, empty as null."""
-    return table.frame.select(ROW, *[clean_text(pl.col(h)).alias(f"__text_{c}") for c, h in mapping.items()])
+    """The row number and each mapped column's text (``__text_<column>``), trimmed, empty as null.
+
+    A column none of whose values has whitespace at either end or is empty is its own text: it is
+    used as read, not copied (``clean_text`` would give the same values; a copy of a million texts
+    costs ~20 MB a column).
+    """
+    frame = table.frame
+    headers = list(dict.fromkeys(mapping.values()))
+    clean = frame.select(needs_cleaning(pl.col(h)).alias(h) for h in headers).row(0) if headers else ()
+    dirty = {h for h, d in zip(headers, clean, strict=True) if d is not False}
+    return frame.select(
+        ROW,
+        *[
+            (clean_text(pl.col(h)) if h in dirty else pl.col(h)).alias(f"__text_{c}")
+            for c, h in mapping.items()
+        ],
+    )
 
 
 def _typed_columns(
@@ -193,12 +210,12 @@ def _parse_columns(
 ) -> pl.DataFrame:
     """Typed canonical columns beside their texts; dates and numbers take a fast path first.
 
-    Periods and areas repeat (a few hundred distinct values in a million rows): each distinct
-    text is parsed once and joined back.
+    Periods, areas, channels and yes/no values repeat (a few hundred distinct values in a million
+    rows): each distinct text is parsed once and mapped back.
     """
 
     def repeats(spec: ColumnSpec) -> bool:
-        return spec.name in mapping and (spec.type is ColumnType.period or spec.name in AREA_COLUMNS)
+        return spec.name in mapping and (spec.type in REPEATING_TYPES or spec.name in AREA_COLUMNS)
 
     def has_fast_path(spec: ColumnSpec) -> bool:
         return spec.type.fast is not None and spec.name in mapping
@@ -222,11 +239,20 @@ def _parse_columns(
 
 
 def _parse_distinct(texts: pl.DataFrame, spec: ColumnSpec, header: str) -> pl.Series:
-    """The same values as ``_typed``, computed once per distinct text."""
+    """The same values as ``_typed``, computed once per distinct text.
+
+    When parsing leaves every distinct text as it is (areas written by their canonical names), the
+    text column is the value: used as is, not joined back into a copy.
+    """
     column = f"__text_{spec.name}"
     parsed = texts.select(pl.col(column).unique()).with_columns(_typed(spec, header))
-    joined = texts.select(column).join(parsed, on=column, how="left", nulls_equal=True, maintain_order="left")
-    return joined[spec.name]
+    text, dtype = texts[column], parsed.schema[spec.name]
+    if text.dtype == dtype and parsed[column].equals(parsed[spec.name]):
+        return text.alias(spec.name)
+    # Every text (null too) is one of ``parsed``'s: a strict replacement, cheaper than a join back.
+    # (The cast: polars keeps the input's type when the column is empty.)
+    mapped = text.replace_strict(parsed[column], parsed[spec.name], return_dtype=dtype)
+    return mapped.cast(dtype).alias(spec.name)
 
 
 def _drop_blank_and_total_rows(
@@ -304,7 +330,8 @@ def _describe(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
     if data.height == 0:
         return
     if kind in (Kind.registrations, Kind.suspects):
-        periods = data.select(period_label_expr(pl.col("date"), "H").alias("p"))["p"]
+        days = data.select(pl.col("date").unique())  # a few thousand days: each labelled once
+        periods = days.select(period_label_expr(pl.col("date"), "H").alias("p"))["p"]
         areas = data["municipality"]
     elif kind is Kind.counts:
         periods, areas = data["period"], data["area"]
@@ -352,7 +379,9 @@ def _rejected_rows(
         ignore_nulls=True,
     )
     bad = flagged.filter(pl.col("__invalid")).select(ROW, reasons.alias("reasons"))
-    return bad.join(frame, on=ROW, how="left").rename({ROW: "row"})
+    # Only the rows read that are rejected take part in the join (none: no hash table of every row).
+    read = frame.filter(pl.col(ROW).is_in(bad[ROW].implode())) if bad.height else frame.clear()
+    return bad.join(read, on=ROW, how="left").rename({ROW: "row"})
 
 
 def _count(report: FileReport, issues: list[Issue]) -> None:
