@@ -152,6 +152,8 @@ def decode_text(data: bytes, path: Path) -> tuple[bytes, str]:
 
 def normalise_line_ends(data: bytes) -> bytes:
     """A lone CR (old Mac line end) becomes LF; CRLF is left to polars. Same length, same offsets."""
+    if b"\r" not in data:  # the usual case, found by memchr (counting would take ~8x longer)
+        return data
     carriage_returns = data.count(b"\r")
     if carriage_returns and carriage_returns != data.count(b"\r\n"):
         return _LONE_CR.sub(b"\n", data)

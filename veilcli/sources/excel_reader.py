@@ -5,6 +5,7 @@ text; the header row found under title rows; rows numbered as the spreadsheet sh
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import fastexcel
@@ -90,16 +91,24 @@ def _read_sheet(
     return RawTable(frame, path, "xlsx", sheet=sheet, header_row=offset + index + 1)
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def read_workbook(
     path: Path, sheet: str | None, all_sheets: bool, header_row: int | None, extra: set[str]
 ) -> list[RawTable]:
     data = read_file_bytes(path, MAX_FILE_BYTES)
-    book = Workbook(path, data)  # the container, before calamine opens it
-    reader = _excel_reader(path, data)
+    # The file's sha256 on the other core while this one checks the container and opens it
+    # (hashlib lets go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(_sha256, data)
+        book = Workbook(path, data)  # the container, before calamine opens it
+        reader = _excel_reader(path, data)
+        sha256 = digest.result()
     if not reader.sheet_names:
         raise InputError(f"{display_path(path)}: the workbook has no sheets.")
     chosen = reader.sheet_names if all_sheets else [sheet or reader.sheet_names[0]]
-    digest = hashlib.sha256(data).hexdigest()
     tables = []
     for name in chosen:
         if name not in reader.sheet_names:
@@ -115,7 +124,7 @@ def read_workbook(
             if not all_sheets:
                 raise  # the one sheet asked for is empty: say so
             continue
-        table.sha256 = digest
+        table.sha256 = sha256
         tables.append(table)
     if not tables:
         raise InputError(f"{display_path(path)}: every sheet is empty.")
