@@ -69,10 +69,26 @@ class Tables:
                 parts[(name, str(key[0]), str(key[1]))] = part
         return parts
 
+    @functools.cached_property
+    def _empty(self) -> dict[str, pl.DataFrame]:
+        return {"registrations": self.registrations.clear(), "counts": self.counts.clear()}
+
     def rows_at(self, name: str, area: str, period: str) -> pl.DataFrame:
         """Rows of one table for one area and period (split once, looked up per indicator)."""
-        empty = self.registrations if name == "registrations" else self.counts
-        return self._parts.get((name, area, period), empty.clear())
+        found = self._parts.get((name, area, period))
+        return found if found is not None else self._empty[name]
+
+    @functools.cached_property
+    def _denominators(self) -> dict[str, pl.DataFrame]:
+        return {}
+
+    def denominators(self, column: str) -> pl.DataFrame:
+        """year, area and one population column as the Float64 ``denominator`` (for ``series``)."""
+        if column not in self._denominators:
+            self._denominators[column] = self.population.select(
+                "year", "area", pl.col(column).cast(pl.Float64).alias("denominator")
+            )
+        return self._denominators[column]
 
 
 @functools.cache
@@ -128,13 +144,6 @@ def _why(spans: list[Span], area: str, start: dt.date, end: dt.date) -> str:
     return "no_source_for_categories" if touching else "no_data_period"
 
 
-def _sum(rows: pl.DataFrame, column: str) -> float | None:
-    """Sum of a column; None when any value is unknown (suppressed). No rows: 0 (the sources cover
-    the period, and nothing was registered)."""
-    total = rows.select(sum_or_null(column)).item()
-    return None if total is None else float(total)
-
-
 @dataclass
 class Point:
     """One indicator in one area and period: the counts at each step and what qualifies them."""
@@ -161,16 +170,26 @@ def indicator_points(tables: Tables, indicator: Indicator, area: str, periods: l
         point = Point(period, source)
         rows = source.rows
         if rows is not None and source.coverage > 0:
-            point.raw, point.after_samenloop, point.corrected = (_sum(rows, m) for m in MEASURES)
-            point.uncorrectable = float(rows["uncorrectable"].sum())
-            point.channel_unknown = float(rows["channel_unknown"].sum())
-            since = rows["internet_since"].drop_nulls()
-            point.internet_since = since.min() if since.len() else None  # type: ignore[assignment]
-            point.internet_applicable = bool(rows["internet_status"].is_not_null().any())
-            point.internet_issues = sorted(set(rows["internet_status"].drop_nulls().to_list()) - {"applied"})
-            point.samenloop_factors = source.source == "counts" and bool(
-                (rows["samenloop_effect"].fill_null(0) != 0).any()
+            # Everything a point needs from its rows in one query (a few rows: the per-query cost of
+            # polars, not the data, is what counts).
+            found = rows.select(
+                *(sum_or_null(m) for m in MEASURES),
+                pl.col("uncorrectable").sum().alias("__uncorrectable"),
+                pl.col("channel_unknown").sum().alias("__channel_unknown"),
+                pl.col("internet_since").min().alias("__since"),
+                pl.col("internet_status").is_not_null().any().alias("__applicable"),
+                pl.col("internet_status").drop_nulls().unique().implode().alias("__issues"),
+                (pl.col("samenloop_effect").fill_null(0) != 0).any().alias("__factors"),
+            ).row(0, named=True)
+            point.raw, point.after_samenloop, point.corrected = (
+                None if found[m] is None else float(found[m]) for m in MEASURES
             )
+            point.uncorrectable = float(found["__uncorrectable"])
+            point.channel_unknown = float(found["__channel_unknown"])
+            point.internet_since = found["__since"]
+            point.internet_applicable = bool(found["__applicable"])
+            point.internet_issues = sorted(set(found["__issues"]) - {"applied"})
+            point.samenloop_factors = source.source == "counts" and bool(found["__factors"])
             point.suppressed = point.raw is None
         points.append(point)
     return points
@@ -197,15 +216,14 @@ def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]])
     schema = {
         k: SERIES_SCHEMA[k] for k in ("period", *MEASURES, "uncorrectable", "channel_unknown", "coverage")
     }
-    stacked = pl.DataFrame(records, schema={**schema, "area": pl.String()}).with_columns(
+    # One query (the frames are a few rows: each eager step would cost a query of its own).
+    stacked = pl.LazyFrame(records, schema={**schema, "area": pl.String()}).with_columns(
         period_year_expr(pl.col("period")).alias("year")
     )
     column = indicator.unit.denominator
     if column is not None:
-        population = tables.population.select(
-            "year", "area", pl.col(column).cast(pl.Float64).alias("denominator")
-        )
-        stacked = stacked.join(population, on=["year", "area"], how="left")
+        denominators = tables.denominators(column).lazy()
+        stacked = stacked.join(denominators, on=["year", "area"], how="left", maintain_order="left")
     else:
         stacked = stacked.with_columns(pl.lit(None, dtype=pl.Float64).alias("denominator"))
     summed = stacked.group_by("period", maintain_order=True).agg(
@@ -219,8 +237,10 @@ def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]])
         if column is None
         else pl.when(pl.col("denominator") > 0).then(1000 / pl.col("denominator"))
     )
-    return summed.with_columns(*((pl.col(m) * per).alias(f"{m}_value") for m in MEASURES)).select(
-        [pl.col(c).cast(t) for c, t in SERIES_SCHEMA.items()]
+    return (
+        summed.with_columns(*((pl.col(m) * per).alias(f"{m}_value") for m in MEASURES))
+        .select([pl.col(c).cast(t) for c, t in SERIES_SCHEMA.items()])
+        .collect(engine="in-memory")
     )
 
 
