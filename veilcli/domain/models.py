@@ -58,7 +58,7 @@ def column(
 class Registration(BaseModel):
     """One police registration: a crime or a nuisance incident."""
 
-    model_config = ConfigDict(title="registrations")
+    model_config = ConfigDict(title="registrations", defer_build=True)
 
     registration_id: str = column(
         "Registratienummer",
@@ -185,7 +185,7 @@ class Registration(BaseModel):
 class Suspect(BaseModel):
     """One suspect on one registration."""
 
-    model_config = ConfigDict(title="suspects")
+    model_config = ConfigDict(title="suspects", defer_build=True)
 
     registration_id: str = column(
         "Registratienummer",
@@ -268,7 +268,7 @@ class Suspect(BaseModel):
 class Count(BaseModel):
     """A pre-aggregated count (police open data, municipal tallies)."""
 
-    model_config = ConfigDict(title="counts")
+    model_config = ConfigDict(title="counts", defer_build=True)
 
     period: str = column(
         "Periode",
@@ -342,7 +342,7 @@ class Count(BaseModel):
 class Population(BaseModel):
     """Population of an area on 1 January of a year."""
 
-    model_config = ConfigDict(title="population")
+    model_config = ConfigDict(title="population", defer_build=True)
 
     year: int = column("Jaar", "Peiljaar", "Year", required=True, ge=1990, le=2100)
     area: str = column(
@@ -401,7 +401,7 @@ class Survey(BaseModel):
     ``veilcli.analysis.survey`` reads them as numbers.
     """
 
-    model_config = ConfigDict(title="survey")
+    model_config = ConfigDict(title="survey", defer_build=True)
 
     year: int = column(
         "Jaar",
@@ -532,6 +532,8 @@ class Severity(StrEnum):
 class Issue(BaseModel):
     """One finding about input data, located as the user sees the spreadsheet."""
 
+    model_config = ConfigDict(defer_build=True)
+
     code: str
     severity: Severity = Severity.error
     row: int | None = Field(None, description="Row number as shown in the spreadsheet.")
@@ -542,10 +544,13 @@ class Issue(BaseModel):
 
 
 MAX_LISTED = 50  # areas listed per file report; the count gives the rest
+DEFAULT_MAX_PER_CODE = 5  # findings listed per check (``--max-per-kind``); the count gives the rest
 
 
 class FileReport(BaseModel):
     """Validation result for one file (or one sheet of a workbook)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     path: str
     sheet: str | None = None
@@ -584,6 +589,8 @@ class FileReport(BaseModel):
 class ValidationReport(BaseModel):
     """Validation results for every file of one command."""
 
+    model_config = ConfigDict(defer_build=True)
+
     files: list[FileReport] = Field(default_factory=list)
 
     @property
@@ -603,7 +610,7 @@ class ValidationReport(BaseModel):
 class ColumnMap(BaseModel):
     """A ``--map`` TOML file: explicit header mapping for unusual files."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: Kind | None = Field(None, description="The dataset kind (else detected from the headers).")
     header_row: int | None = Field(None, ge=1, description="1-based row of the header.")
@@ -624,6 +631,8 @@ class StoredPart(BaseModel):
 
 class SourceRecord(BaseModel):
     """One ingested source in the store's manifest."""
+
+    model_config = ConfigDict(defer_build=True)
 
     id: str
     path: str
@@ -672,6 +681,8 @@ class SourceRecord(BaseModel):
 
 class Manifest(BaseModel):
     """The store's table of contents; replaced atomically, last, on every write."""
+
+    model_config = ConfigDict(defer_build=True)
 
     marker: Literal["veilcli-store"] = Field(
         "veilcli-store",
