@@ -18,37 +18,57 @@ The selection options are the same for every verb and resolved in one place
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from veilcli.analysis.compare import CompareResult, compare
-from veilcli.analysis.corrections import NormaliseResult, normalise_area
-from veilcli.analysis.coverage import parse_covers, parse_scope
 from veilcli.analysis.league import ALL, LeagueResult, league
-from veilcli.analysis.trend import trend
 from veilcli.domain.choices import CompareBy, NormaliseBy
 from veilcli.domain.groups import shipped_groups
-from veilcli.domain.models import ColumnMap, Kind, ValidationReport
+from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, Kind, ValidationReport
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
 from veilcli.domain.rules import load_rules
-from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.errors import UsageError
-from veilcli.report.export_tables import Provenance
 from veilcli.report.exports import ExportFormat
-from veilcli.report.league_tables import LeagueTables
-from veilcli.sources.columns import ColumnSpec, column_specs
-from veilcli.sources.download import DownloadResult, download_table
-from veilcli.sources.formats.common import DimensionOptions
-from veilcli.sources.suggest import MapSuggestion
-from veilcli.sources.suggest import suggest_map as _suggest_map
-from veilcli.sources.validate import DEFAULT_MAX_PER_CODE
-from veilcli.store import ingest as _ingest
-from veilcli.store.ingest import IngestResult, ReadOptions
-from veilcli.store.status import StoreStatus, store_status
 from veilcli.store.store import Store
+
+if TYPE_CHECKING:
+    from veilcli.analysis.corrections import NormaliseResult
+    from veilcli.analysis.trend import trend
+    from veilcli.report.league_tables import LeagueTables
+    from veilcli.sources.columns import ColumnSpec
+    from veilcli.sources.download import DownloadResult
+    from veilcli.sources.suggest import MapSuggestion
+    from veilcli.store.ingest import IngestResult, ReadOptions
+    from veilcli.store.status import StoreStatus
+
+# What only some verbs need is imported when first used (``veilcli compare`` loads neither the
+# readers nor the ingest machinery): the names below resolve on first access (``api.ReadOptions``...)
+# and the functions import their modules in their bodies.
+_LAZY = {
+    "IngestResult": "veilcli.store.ingest",
+    "ReadOptions": "veilcli.store.ingest",
+    "NormaliseResult": "veilcli.analysis.corrections",
+    "StoreStatus": "veilcli.store.status",
+    "MapSuggestion": "veilcli.sources.suggest",
+    "DownloadResult": "veilcli.sources.download",
+    "ColumnSpec": "veilcli.sources.columns",
+    "LeagueTables": "veilcli.report.league_tables",
+    "trend": "veilcli.analysis.trend",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CompareBy",
@@ -105,6 +125,10 @@ def read_options(
     """How to read files, from option values as a user writes them: a ``--map`` TOML path (its
     ``header_row`` applies unless ``header_row`` is given), ``covers`` as ``FIRST..LAST``, ``scope``
     as ``crime``, ``nuisance`` and/or codes."""
+    from veilcli.analysis.coverage import parse_covers, parse_scope
+    from veilcli.sources.formats.common import DimensionOptions
+    from veilcli.store.ingest import ReadOptions
+
     column_map = load_column_map(map_file)
     if header_row is None and column_map is not None:
         header_row = column_map.header_row
@@ -125,6 +149,8 @@ def read_options(
 
 def load_column_map(path: Path | None) -> ColumnMap | None:
     """Read and check a ``--map`` TOML file."""
+    from veilcli.domain.tomlfiles import load_toml_model
+
     if path is None:
         return None
     column_map, _ = load_toml_model(
@@ -140,7 +166,9 @@ def validate(
     paths: list[Path], options: ReadOptions | None = None, progress: Progress | None = None
 ) -> ValidationReport:
     """Read and check files (folders expanded); store nothing."""
-    validated = _ingest.validate_paths(paths, options or ReadOptions(), progress)
+    from veilcli.store import ingest as _ingest
+
+    validated = _ingest.validate_paths(paths, options or _ingest.ReadOptions(), progress)
     return ValidationReport(files=[table.report for table, _ in validated])
 
 
@@ -156,10 +184,12 @@ def ingest(
     progress: Progress | None = None,
 ) -> IngestResult:
     """Validate files, then store all of them in one atomic commit, or nothing."""
+    from veilcli.store import ingest as _ingest
+
     return _ingest.ingest_paths(
         paths,
         store,
-        options or ReadOptions(),
+        options or _ingest.ReadOptions(),
         skip_invalid=skip_invalid,
         replace=replace,
         dry_run=dry_run,
@@ -170,6 +200,8 @@ def ingest(
 
 def status(store: Store, *, verify: bool = False) -> StoreStatus:
     """What the store holds, checked against its manifest (sha256 too with ``verify``)."""
+    from veilcli.store.status import store_status
+
     return store_status(store, verify=verify)
 
 
@@ -184,6 +216,8 @@ def normalise(
     raw: bool = False,
 ) -> NormaliseResult:
     """An area's counts per category: raw, after samenloop, the internet bound; and the change split."""
+    from veilcli.analysis.corrections import normalise_area
+
     return normalise_area(
         store,
         period=period,
@@ -273,6 +307,9 @@ def league_tables(
 ) -> LeagueTables:
     """The league of ``selection`` (``all`` or a group) with its provenance, as every league export
     writes it. ``options`` are ``league``'s (period, baseline, sort)."""
+    from veilcli.report.export_tables import Provenance
+    from veilcli.report.league_tables import LeagueTables
+
     with store.reading():  # the sources listed are the ones the figures were computed from
         result = league(store, selection, plan_path=plan_path, rules_path=rules_path, **options)
         sources = store.sources()
@@ -303,6 +340,8 @@ def export_league(
 
 def accepted_columns() -> dict[Kind, list[ColumnSpec]]:
     """Per dataset kind, its canonical columns with type, whether required, and accepted headers."""
+    from veilcli.sources.columns import column_specs
+
     return {kind: list(column_specs(kind)) for kind in Kind}
 
 
@@ -327,6 +366,8 @@ def download(
 ) -> tuple[DownloadResult, IngestResult | None]:
     """Fetch a police or CBS table from its OData API into ``out_dir`` (with a provenance file), and
     ingest it into ``store`` unless ``store`` is None."""
+    from veilcli.sources.download import download_table
+
     result = download_table(
         table, out_dir, areas=areas, start=start, end=end, base_url=base_url, use_cache=use_cache
     )
@@ -336,7 +377,9 @@ def download(
 
 def suggest_map(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> MapSuggestion:
     """A suggested ``--map`` for a file with unfamiliar headers (known headers, then content)."""
-    return _suggest_map(path, sheet, header_row)
+    from veilcli.sources.suggest import suggest_map as suggest
+
+    return suggest(path, sheet, header_row)
 
 
 def report_html(
@@ -353,6 +396,7 @@ def report_html(
     """The comparison as one self-contained HTML report (the seed report's structure), with a trend
     chart per indicator over every period in the store. ``options`` are ``compare``'s. With
     ``area="all"`` or a shipped group: the league of those areas (``report_league_html``)."""
+    from veilcli.analysis.trend import trend
     from veilcli.report.html import write_html_report
 
     if is_league(options.get("area")):

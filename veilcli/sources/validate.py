@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from veilcli.domain.models import DATASET_ONE_OF, MAX_LISTED, FileReport, Issue, Kind, Severity
+from veilcli.domain.models import (
+    DATASET_ONE_OF,
+    DEFAULT_MAX_PER_CODE,
+    MAX_LISTED,
+    FileReport,
+    Issue,
+    Kind,
+    Severity,
+)
 from veilcli.domain.periods import period_label_expr, period_unit_expr
 from veilcli.domain.resources import area_expr
 from veilcli.sources.checks import Check, CheckContext, checks_for
@@ -23,7 +31,6 @@ from veilcli.sources.messages import cut
 from veilcli.sources.parsing import clean_text, needs_cleaning, parse_with_fallback
 from veilcli.sources.table import ROW, RawTable
 
-DEFAULT_MAX_PER_CODE = 5
 AREA_COLUMNS = ("municipality", "area")
 # Column types whose texts repeat: parsed once per distinct text (``_parse_distinct``).
 REPEATING_TYPES = (ColumnType.period, ColumnType.channel, ColumnType.boolean)
