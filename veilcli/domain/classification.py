@@ -203,8 +203,15 @@ def registration_codes() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _codes_of_kind(kind: str) -> list[str]:
-    """Category codes of one kind, in file order."""
-    return categories().filter(pl.col("kind") == kind)["code"].to_list()
+    """Category codes of one kind, in file order (a new list each call: callers may change it)."""
+    return list(_codes_of_kind_cached(kind))
+
+
+@functools.cache
+def _codes_of_kind_cached(kind: str) -> tuple[str, ...]:
+    # Asked once per category and source while a comparison checks coverage: a query each time
+    # cost ~0.05 s of compare.
+    return tuple(categories().filter(pl.col("kind") == kind)["code"].to_list())
 
 
 def crime_codes() -> list[str]:
