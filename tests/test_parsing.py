@@ -6,6 +6,8 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veilcli.domain.periods import Period, parse_period, period_expr
 from veilcli.sources.parsing import boolean_expr, channel_expr, clean_text, date_expr, integer_expr
@@ -151,3 +153,24 @@ def test_needs_cleaning_is_exactly_where_clean_text_changes_a_value() -> None:
     assert cleaning(["a", ""])
     assert cleaning(["a", "\u00a0b"])
     assert cleaning(["a", "b\t"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))), max_size=12),
+    st.integers(1, 50),
+)
+def test_period_labels_of_distinct_dates_are_the_labels_row_by_row(
+    dates: list[dt.date | None], repeat: int
+) -> None:
+    """``label_expr`` labels each distinct date once and maps the labels back: the same values as
+    labelling every row, whatever the repeats (also none, and no rows at all)."""
+    from veilcli.domain.periods import PeriodUnit
+
+    frame = pl.DataFrame({"d": dates * repeat}, schema={"d": pl.Date})
+    for unit in PeriodUnit:
+        mapped = frame.select(unit.label_expr(pl.col("d"))).to_series()
+        per_row = frame.select(unit.label_expr_per_row(pl.col("d"))).to_series()
+        assert mapped.dtype == pl.String and mapped.equals(per_row)
+        lazy = frame.lazy().select(unit.label_expr(pl.col("d"))).collect(engine="streaming").to_series()
+        assert lazy.equals(per_row)
