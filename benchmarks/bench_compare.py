@@ -14,7 +14,9 @@ one after the other so machine load hits all of them alike, each in a fresh chil
 
 Peak RSS is each child's own (``ru_maxrss`` from ``os.wait4``). Reported are the medians (min-max).
 The children run the veilcli of the checkout this script belongs to (``PYTHONPATH`` is set to it).
-Usage: ``python benchmarks/bench_compare.py [--rows 1000000] [--runs 5] [--warm 3]``.
+``--against DIR`` also runs the compare children on another checkout (e.g. main) in the same rounds,
+for a before/after under the same machine load.
+Usage: ``python benchmarks/bench_compare.py [--rows 1000000] [--runs 5] [--warm 3] [--against ../main]``.
 """
 
 from __future__ import annotations
@@ -99,9 +101,10 @@ def child(root: Path, warm_calls: int) -> None:
     )
 
 
-def run_child(argv: list[str]) -> dict[str, float]:
-    """Run a child; its wall seconds and peak RSS (MiB, ``os.wait4``), plus what it printed as JSON."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def run_child(argv: list[str], root: Path = REPO) -> dict[str, float]:
+    """Run a child on the veilcli of ``root``; its wall seconds and peak RSS (MiB, ``os.wait4``),
+    plus what it printed as JSON."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
@@ -126,6 +129,11 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3, help="warm calls after the cold one, per child")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (e.g. main) measured in the same rounds, for a before/after",
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.warm)
@@ -136,7 +144,8 @@ def main() -> None:
     root = store_root(args.rows)
     # Bytecode first, as an installed package has it: a checkout without __pycache__ (this machine sets
     # PYTHONDONTWRITEBYTECODE=1) compiles every module again in every child (~0.07 s of each).
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "veilcli")], check=True)
+    for checkout in (REPO, *([args.against] if args.against else [])):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(checkout / "veilcli")], check=True)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert own < 40, f"this process holds {own:.0f} MiB: it would inflate its children's peak RSS"
     python = sys.executable
@@ -169,10 +178,15 @@ def main() -> None:
     }
     load = os.getloadavg()
     print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
-    results: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
-    for _ in range(args.runs):
-        for name, argv in commands.items():
-            results[name].append(run_child(argv))
+    # With --against, every veilcli child runs on both checkouts in each round (alternating which first).
+    runs = [(name, argv, REPO) for name, argv in commands.items()]
+    if args.against:
+        veilcli_children = [name for name in commands if "compare" in name]
+        runs += [(f"{name} of {args.against}", commands[name], args.against) for name in veilcli_children]
+    results: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in runs}
+    for number in range(args.runs):
+        for name, argv, checkout in runs if number % 2 == 0 else runs[::-1]:
+            results[name].append(run_child(argv, checkout))
 
     def cell(name: str, key: str, digits: int = 2) -> str:
         values = [r[key] for r in results[name] if r.get(key) is not None]
@@ -183,7 +197,7 @@ def main() -> None:
     print(f"\n{args.rows:,} registrations, medians of {args.runs} runs (min-max)\n")
     print("| child | op, in the child (s) | warm (s) | wall (s) | peak RSS (MiB) |")
     print("|---|---:|---:|---:|---:|")
-    for name in commands:
+    for name in results:
         print(
             f"| {name} | {cell(name, 'op_s')} | {cell(name, 'warm_s')} | {cell(name, 'wall_s')} | "
             f"{cell(name, 'peak_mib', 0)} |"

@@ -17,7 +17,10 @@ medians. Memory ratios are given twice: **gross** (veilcli's peak RSS / the yard
 both with their imports) and **net** (each minus the peak RSS of the bare ``import polars`` child).
 
 The children run the veilcli of the checkout this script belongs to (``PYTHONPATH`` is set to it).
-Usage: ``python benchmarks/bench_ingest.py [--rows 1000000] [--formats csv xlsx] [--runs 5]``.
+``--against DIR`` also runs the two veilcli children on another checkout (e.g. main) in the same
+rounds, alternating which goes first, for a before/after under the same machine load.
+Usage: ``python benchmarks/bench_ingest.py [--rows 1000000] [--formats csv xlsx] [--runs 5]
+[--against ../main]``.
 Prints Markdown tables for BENCHMARKS.md.
 """
 
@@ -146,9 +149,10 @@ def child(what: str, path: Path) -> None:
         shutil.rmtree(folder)
 
 
-def run_child(argv: list[str]) -> dict[str, float]:
-    """Run a child; its wall seconds and peak RSS (MiB, ``os.wait4``), plus what it printed."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def run_child(argv: list[str], root: Path = REPO) -> dict[str, float]:
+    """Run a child on the veilcli of ``root``; its wall seconds and peak RSS (MiB, ``os.wait4``),
+    plus what it printed."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
@@ -166,24 +170,31 @@ def run_child(argv: list[str]) -> dict[str, float]:
     return result
 
 
-def cli_ingest(path: Path) -> dict[str, float]:
+def cli_ingest(path: Path, root: Path = REPO) -> dict[str, float]:
     folder = Path(tempfile.mkdtemp(prefix="bench-ingest-cli-"))
     try:
-        return run_child([sys.executable, "-m", "veilcli", "ingest", str(path), "--store", str(folder / "s")])
+        argv = [sys.executable, "-m", "veilcli", "ingest", str(path), "--store", str(folder / "s")]
+        return run_child(argv, root)
     finally:
         shutil.rmtree(folder)
 
 
-def measure(path: Path, fmt: str, runs: int) -> dict[str, dict[str, float]]:
-    """Medians over ``runs`` rounds of: import polars, yardstick, ingest_paths, veilcli ingest."""
+def measure(path: Path, fmt: str, runs: int, against: Path | None) -> dict[str, dict[str, Any]]:
+    """Medians over ``runs`` rounds of: import polars, yardstick, ingest_paths, veilcli ingest (and
+    the last two on the ``against`` checkout, in the same rounds)."""
     yardstick = "read_csv" if fmt == "csv" else "read_excel"
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
-    rounds: dict[str, list[dict[str, float]]] = {"polars": [], yardstick: [], "ingest_paths": [], "cli": []}
-    for _ in range(runs):
+    roots = {"": REPO, **({"@against": against} if against else {})}
+    rounds: dict[str, list[dict[str, float]]] = {"polars": [], yardstick: []}
+    for number in range(runs):
         rounds["polars"].append(run_child([*me, "polars", str(path)]))
         rounds[yardstick].append(run_child([*me, yardstick, str(path)]))
-        rounds["ingest_paths"].append(run_child([*me, "ingest_paths", str(path)]))
-        rounds["cli"].append(cli_ingest(path))
+        order = list(roots.items()) if number % 2 == 0 else list(roots.items())[::-1]
+        for suffix, root in order:  # which checkout goes first alternates between rounds
+            rounds.setdefault(f"ingest_paths{suffix}", []).append(
+                run_child([*me, "ingest_paths", str(path)], root)
+            )
+            rounds.setdefault(f"cli{suffix}", []).append(cli_ingest(path, root))
     return {
         name: {key: statistics.median(r[key] for r in results) for key in results[0]}
         | {f"{key}_range": (min(r[key] for r in results), max(r[key] for r in results)) for key in results[0]}
@@ -191,9 +202,12 @@ def measure(path: Path, fmt: str, runs: int) -> dict[str, dict[str, float]]:
     }
 
 
-def report(rows: int, fmt: str, path: Path, m: dict[str, Any], runs: int) -> None:
+def report(rows: int, fmt: str, path: Path, m: dict[str, Any], runs: int, against: Path | None) -> None:
     yardstick = "read_csv" if fmt == "csv" else "read_excel"
     base, yard, api, cli = m["polars"], m[yardstick], m["ingest_paths"], m["cli"]
+    checkouts = [("", "", api, cli)]
+    if against is not None:
+        checkouts.append((f" of {against}", "@against", m["ingest_paths@against"], m["cli@against"]))
 
     def rng(entry: dict[str, Any], key: str, digits: int = 2) -> str:
         low, high = entry[f"{key}_range"]
@@ -204,26 +218,28 @@ def report(rows: int, fmt: str, path: Path, m: dict[str, Any], runs: int) -> Non
     print("| child | op (s) | wall (s) | peak RSS (MiB) | net of import polars (MiB) |")
     print("|---|---:|---:|---:|---:|")
     label = '`pl.read_csv(path, separator=";")`' if fmt == "csv" else "`pl.read_excel(path)` (calamine)"
-    for name, entry in (
-        ("`import polars` only", base),
-        (f"yardstick: {label}", yard),
-        ("`ingest_paths` (library)", api),
-        ("`veilcli ingest` (command)", cli),
-    ):
-        op = rng(entry, "op_s") if "op_s" in entry and entry is not cli else "-"
+    children = [("`import polars` only", base), (f"yardstick: {label}", yard)]
+    for where, _, library, command in checkouts:
+        children += [
+            (f"`ingest_paths` (library){where}", library),
+            (f"`veilcli ingest` (command){where}", command),
+        ]
+    for name, entry in children:
+        op = rng(entry, "op_s") if "op_s" in entry else "-"
         net = entry["peak_mib"] - base["peak_mib"]
         print(f"| {name} | {op} | {rng(entry, 'wall_s')} | {rng(entry, 'peak_mib', 0)} | {net:,.0f} |")
     yard_net = yard["peak_mib"] - base["peak_mib"]
-    print()
-    print(f"- time, op/op: ingest_paths {api['op_s'] / yard['op_s']:.2f}x the yardstick's read")
-    print(
-        f"- time, wall/wall: veilcli ingest {cli['wall_s'] / yard['wall_s']:.2f}x, ingest_paths "
-        f"{api['wall_s'] / yard['wall_s']:.2f}x the yardstick's child"
-    )
-    for name, entry in (("ingest_paths", api), ("veilcli ingest", cli)):
-        gross = entry["peak_mib"] / yard["peak_mib"]
-        net = (entry["peak_mib"] - base["peak_mib"]) / yard_net if yard_net > 0 else float("nan")
-        print(f"- memory, {name}: gross {gross:.2f}x, net of `import polars` {net:.2f}x the yardstick's")
+    for where, _, library, command in checkouts:
+        print(f"\n{'This checkout' if not where else 'The checkout' + where}:")
+        print(f"- time, op/op: ingest_paths {library['op_s'] / yard['op_s']:.2f}x the yardstick's read")
+        print(
+            f"- time, wall/wall: veilcli ingest {command['wall_s'] / yard['wall_s']:.2f}x, ingest_paths "
+            f"{library['wall_s'] / yard['wall_s']:.2f}x the yardstick's child"
+        )
+        for name, entry in (("ingest_paths", library), ("veilcli ingest", command)):
+            gross = entry["peak_mib"] / yard["peak_mib"]
+            net = (entry["peak_mib"] - base["peak_mib"]) / yard_net if yard_net > 0 else float("nan")
+            print(f"- memory, {name}: gross {gross:.2f}x, net of `import polars` {net:.2f}x the yardstick's")
 
 
 def main() -> None:
@@ -231,6 +247,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--formats", nargs="+", choices=["csv", "xlsx"], default=["csv", "xlsx"])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (e.g. main) measured in the same rounds, for a before/after",
+    )
     parser.add_argument("--child", nargs=2, metavar=("WHAT", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -242,7 +263,8 @@ def main() -> None:
         return
     # Bytecode first, as an installed package has it: a checkout without __pycache__ (this machine sets
     # PYTHONDONTWRITEBYTECODE=1) compiles every module again in every child (~0.07 s of each).
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "veilcli")], check=True)
+    for root in (REPO, *([args.against] if args.against else [])):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "veilcli")], check=True)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert own < 40, f"this process holds {own:.0f} MiB: it would inflate its children's peak RSS"
     load = os.getloadavg()
@@ -251,7 +273,8 @@ def main() -> None:
         files = generated_files(rows)
         for fmt in args.formats:
             path = files[fmt]
-            report(rows, fmt, path, measure(path, fmt, args.runs), args.runs)
+            measured = measure(path, fmt, args.runs, args.against)
+            report(rows, fmt, path, measured, args.runs, args.against)
     load = os.getloadavg()
     print(f"\nload average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
