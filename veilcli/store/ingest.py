@@ -672,7 +672,8 @@ def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str,
         start, end = inferred_span(first, last)  # type: ignore[arg-type]
     scope = options.scope
     if scope is None:
-        scope = infer_scope(to_category(data.select("category_code"))["category"].unique().to_list())
+        codes = data.select(pl.col("category_code").unique())  # classified once per distinct code
+        scope = infer_scope(to_category(codes)["category"].unique().to_list())
     return {
         "covers_from": start,
         "covers_to": end,
@@ -687,6 +688,8 @@ def _clashes(
     store: Store, sources: list[SourceRecord], kind: Kind, key: list[str], data: pl.DataFrame
 ) -> pl.DataFrame:
     """Stored rows (key + source_id) that the new rows would contradict."""
+    if not any(s.kind is kind for s in sources):  # nothing of this kind stored: no join of every new row
+        return data.select(key).clear().with_columns(pl.lit(None, dtype=pl.String).alias("source_id"))
     measures = list(COMPLEMENTARY.get(kind, ()))
     agreeing = list(AGREEING.get(kind, ()))
     new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in (*measures, *agreeing)]).lazy()
