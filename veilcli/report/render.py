@@ -7,7 +7,7 @@ values, headers, areas) are never read as markup, emoji codes or terminal escape
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -15,15 +15,17 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from veilcli.analysis.corrections import NormaliseResult
 from veilcli.domain.models import FileReport, Severity, SourceRecord, ValidationReport
 from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.report import numbers
 from veilcli.report.console_text import json_text, line, text
 from veilcli.report.numbers import number
 from veilcli.report.words import word
-from veilcli.store.ingest import IngestResult
-from veilcli.store.status import CoverageRow, StoreStatus
+
+if TYPE_CHECKING:  # annotations only: rendering a comparison must not import ingest and its readers
+    from veilcli.analysis.corrections import NormaliseResult
+    from veilcli.store.ingest import IngestResult
+    from veilcli.store.status import CoverageRow, StoreStatus
 
 
 def new_table(console: Console, *headers: str, **options: Any) -> Table:

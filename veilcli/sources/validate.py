@@ -61,7 +61,7 @@ def validate_table(
     missing = _missing_columns(kind, specs, mapping)
     report.issues.extend(_missing_column_issue(spec) for spec in missing)
     texts, report.blank_rows_skipped, total_issues = _drop_blank_and_total_rows(
-        _texts(table, mapping), [f"__text_{c}" for c in mapping], trailing_total=last_part
+        mapped_texts(table, mapping), [f"__text_{c}" for c in mapping], trailing_total=last_part
     )
     report.issues.extend(total_issues)
     report.rows_read = texts.height
@@ -71,7 +71,7 @@ def validate_table(
         empty = pl.DataFrame(schema={s.name: pl.String for s in specs})
         return ValidatedTable(empty, table.frame.head(0), report)
 
-    typed = _typed_columns(texts, kind, specs, mapping)
+    typed = typed_columns(texts, kind, specs, mapping)
     checks = checks_for(CheckContext(kind, specs, mapping, typed, recognised.open_data_categories))
     flagged = _flag(typed, checks)
     _add_findings(report, flagged, checks, mapping, max_per_code)
@@ -82,7 +82,7 @@ def validate_table(
     data = flagged.filter(~pl.col("__invalid")).select(
         *(s.name for s in specs), pl.col(ROW).alias(SOURCE_ROW)
     )
-    _describe(report, kind, data)
+    describe_rows(report, kind, data)
     rejected = _rejected_rows(flagged, checks, table.frame, mapping)
     return ValidatedTable(data, rejected, report)
 
@@ -164,7 +164,7 @@ def _missing_column_issue(spec: ColumnSpec) -> Issue:
     )
 
 
-def _texts(table: RawTable, mapping: dict[str, str]) -> pl.DataFrame:
+def mapped_texts(table: RawTable, mapping: dict[str, str]) -> pl.DataFrame:
     """The row number and each mapped column's text (``__text_<column>``), trimmed, empty as null.
 
     A column none of whose values has whitespace at either end or is empty is its own text: it is
@@ -184,7 +184,7 @@ def _texts(table: RawTable, mapping: dict[str, str]) -> pl.DataFrame:
     )
 
 
-def _typed_columns(
+def typed_columns(
     texts: pl.DataFrame, kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]
 ) -> pl.DataFrame:
     """Every canonical column typed beside its text (null where the file lacks it); a suspect's age
@@ -332,7 +332,7 @@ def _add_findings(
         report.issue_counts[check.code] = report.issue_counts.get(check.code, 0) + int(total)
 
 
-def _describe(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
+def describe_rows(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
     """Periods and areas of the valid rows, for ``validate`` and ``ingest --dry-run``."""
     if data.height == 0:
         return

@@ -48,8 +48,13 @@ from veilcli.sources.formats.veilcli_canonical import CanonicalOptions
 from veilcli.sources.messages import cut
 from veilcli.sources.parsing import clean_text
 from veilcli.sources.table import ROW, RawTable
-from veilcli.sources.validate import ValidatedTable, _texts, _typed_columns, validate_table
-from veilcli.sources.validate import _describe as _describe_rows
+from veilcli.sources.validate import (
+    ValidatedTable,
+    describe_rows,
+    mapped_texts,
+    typed_columns,
+    validate_table,
+)
 from veilcli.store.store import Store, source_id_for, stored_schema
 
 Progress = Callable[[str], None]
@@ -259,8 +264,8 @@ def _invalid_keys(recognised: Recognised, rejected: pl.DataFrame) -> pl.DataFram
     if not all(k in mapping for k in KEY):
         return pl.DataFrame(schema={**{k: pl.String for k in KEY}, "source_row": pl.Int64})
     frame = recognised.table.frame.join(rejected.select(pl.col("row").alias(ROW)), on=ROW, how="semi")
-    texts = _texts(dataclasses.replace(recognised.table, frame=frame), mapping)
-    typed = _typed_columns(texts, Kind.counts, column_specs(Kind.counts), mapping)
+    texts = mapped_texts(dataclasses.replace(recognised.table, frame=frame), mapping)
+    typed = typed_columns(texts, Kind.counts, column_specs(Kind.counts), mapping)
     return typed.select(*KEY, pl.col(ROW).alias("source_row")).drop_nulls(KEY)
 
 
@@ -377,7 +382,7 @@ def _describe(report: FileReport, staged: StagedTable) -> None:
     as ``validate_table`` describes a file read whole (a block saw only its own periods)."""
     periods = pl.DataFrame({"period": sorted(staged.periods)}, schema={"period": pl.String})
     whole = FileReport(path=report.path, format=report.format)
-    _describe_rows(whole, Kind.counts, periods.with_columns(pl.lit(None, dtype=pl.String).alias("area")))
+    describe_rows(whole, Kind.counts, periods.with_columns(pl.lit(None, dtype=pl.String).alias("area")))
     report.notes = [n for n in report.notes if not n.startswith("periods of different lengths")]
     report.notes.extend(whole.notes)
     report.periods = sorted(staged.periods)
