@@ -125,3 +125,13 @@ def test_a_partly_covered_period_is_incomplete_and_not_ranked(tmp_path: Path) ->
     assert almere.status == "incomplete" and almere.rank is None and almere.change_pct is None
     [total] = result.indicators[1].rows  # one category is not every crime: no total
     assert total.value is None and total.status == "no_data"
+
+
+@pytest.mark.parametrize(
+    ("option", "words"),
+    [(["--by", "district"], "--by district is for one area"), (["--theme", "1"], "--theme")],
+)
+def test_compare_league_refuses_options_for_one_area(tmp_path: Path, option: list[str], words: str) -> None:
+    """--by district and --theme were silently ignored by the league in the terminal."""
+    result = CliRunner().invoke(app, ["compare", "--area", "all", *option, "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2 and words in result.output

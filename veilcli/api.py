@@ -92,6 +92,7 @@ __all__ = [
     "ingest",
     "is_league",
     "league",
+    "league_options",
     "league_tables",
     "normalise",
     "read_options",
@@ -234,7 +235,7 @@ def is_league(area: str | None) -> TypeGuard[str]:
     return area is not None and (area.casefold() == ALL or area in shipped_groups())
 
 
-def _league_options(options: dict[str, Any], sort: str | None) -> dict[str, Any]:
+def league_options(options: dict[str, Any], sort: str | None) -> dict[str, Any]:
     """``compare``'s options as ``league`` takes them; refuse the ones a league has no use for
     (``raw`` is what a league always is: registered figures)."""
     if options.get("by") not in (None, CompareBy.area, CompareBy.area.value):
@@ -286,7 +287,7 @@ def export(
             force=force,
             command=command,
             lang=lang,
-            **_league_options(options, sort),
+            **league_options(options, sort),
         )
     _no_sort(sort)
     with store.reading():  # the sources listed are the ones the figures were computed from
@@ -407,7 +408,7 @@ def report_html(
             force=force,
             command=command,
             lang=lang,
-            **_league_options(options, sort),
+            **league_options(options, sort),
         )
     _no_sort(sort)
     with store.reading():

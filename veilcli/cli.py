@@ -713,6 +713,7 @@ def compare(
     from veilcli.report.render_compare import render_compare
 
     if api.is_league(area):
+        api.league_options({"by": by, "theme": theme}, sort)  # refuses --by district and --theme
         _league(api.Store(store), area, period, baseline, plan, rules, sort, output, output_file)
         return
 
