@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -426,9 +427,9 @@ class Settlement:
     kept_parts: dict[str, dict[int, Path]] = field(default_factory=dict)  # source id -> year -> rows left
     _written: int = 0
 
-    def remove(self, store: Store, source: SourceRecord, keys: pl.DataFrame) -> None:
+    def remove(self, store: Store, source: SourceRecord, keys: pl.DataFrame, year: int | None = None) -> None:
         """Take the rows under ``keys`` out of a stored source, as far as this command left it (a
-        source in parts: out of the parts of their years)."""
+        source in parts: out of the parts of their years; ``year``: every key is of that year)."""
         on = keys.columns
         if source.parts is None:
             base = self.kept.get(source.id)
@@ -441,8 +442,12 @@ class Settlement:
         years = self.kept_parts.setdefault(source.id, {})
         folder = self.spill / source.id
         folder.mkdir(exist_ok=True)
-        by_year = keys.with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int32).alias(_YEAR))
-        for (year,), rows in by_year.partition_by(_YEAR, as_dict=True).items():
+        if year is not None:
+            groups = {(year,): keys}
+        else:
+            by_year = keys.with_columns(pl.col("period").str.slice(0, 4).cast(pl.Int32).alias(_YEAR))
+            groups = {k: v.drop(_YEAR) for k, v in by_year.partition_by(_YEAR, as_dict=True).items()}
+        for (year,), rows in groups.items():
             part = next((q for q in source.parts if q.year == year), None)
             if part is None:
                 continue  # no rows of that year are stored there
@@ -450,7 +455,7 @@ class Settlement:
             rows_now = before if before is not None else store.path_of(source, part)
             self._written += 1
             after = folder / f"{year}-{self._written:06d}.parquet"
-            kept = pl.scan_parquet(rows_now, glob=False).join(rows.drop(_YEAR).lazy(), on=on, how="anti")
+            kept = pl.scan_parquet(rows_now, glob=False).join(rows.lazy(), on=on, how="anti")
             kept.sink_parquet(after, statistics=True)
             if before is not None:
                 before.unlink()
@@ -494,41 +499,51 @@ def settle_with_store(
     if not counts_sources and not others:
         return agreed, replaced  # nothing stored or given to agree or clash with (a first ingest)
     for year in sorted(staged.years):
-        new = pl.read_parquet(staged.part(year))
-        rows_before = new.height
+        # One year at a time, lazily: the staged rows are read by the joins, never held whole, and
+        # the matches are the only frame of that year's size in memory.
+        part = staged.part(year)
+        new = pl.scan_parquet(part, glob=False)
         stored = store.scan(Kind.counts, counts_sources, years=[year])
         matches = _matches(stored.select(*KEY, *MEASURES, "source_id"), new, year)
-        agreeing = matches.filter(pl.col("__same"))
-        clashing = matches.filter(~pl.col("__same"))
-        for source_id, rows in agreeing.group_by("source_id").agg(pl.len()).iter_rows():
-            agreed[by_id[source_id].path] = agreed.get(by_id[source_id].path, 0) + rows
-        if clashing.height and not replace:
-            raise clash_error(path, f"counts of {year}", clashing, KEY, by_id)
-        new = new.join(agreeing.select(KEY).unique(), on=KEY, how="anti")
-        for source_id, rows in clashing.group_by("source_id").agg(pl.len()).iter_rows():
+        tally = matches.group_by("source_id", "__same").agg(pl.len()).rows()
+        for source_id, same, rows in tally:
+            if same:
+                agreed[by_id[source_id].path] = agreed.get(by_id[source_id].path, 0) + rows
+        clashing = [(source_id, rows) for source_id, same, rows in tally if not same]
+        if clashing and not replace:
+            raise clash_error(path, f"counts of {year}", matches.filter(~pl.col("__same")), KEY, by_id)
+        dropped = matches.filter(pl.col("__same")).select(KEY).unique()
+        for source_id, rows in clashing:
             old = by_id[source_id]
             replaced[old.path] = replaced.get(old.path, 0) + rows
-            settlement.remove(store, old, clashing.filter(pl.col("source_id") == source_id).select(KEY))
+            keys = matches.filter(~pl.col("__same"), pl.col("source_id") == source_id).select(KEY)
+            settlement.remove(store, old, keys, year=year)
+        del matches
+        remaining = new.join(dropped.lazy(), on=KEY, how="anti")
+        removed = dropped.height
         for other_path, other_rows in others:
-            agreeing = _matches(other_rows.select(*KEY, *MEASURES), new, year).filter(pl.col("__same"))
+            agreeing = _matches(other_rows.select(*KEY, *MEASURES), remaining, year).filter(pl.col("__same"))
             if agreeing.height:
                 agreed[other_path] = agreed.get(other_path, 0) + agreeing.height
-                new = new.join(agreeing.select(KEY), on=KEY, how="anti")
-        if new.height < rows_before:
-            new.write_parquet(staged.part(year), statistics=True)
-            staged.years[year] = new.height
+                remaining = remaining.join(agreeing.select(KEY).lazy(), on=KEY, how="anti")
+                removed += agreeing.height
+        if removed:
+            settled = part.with_name(f"{year}-settled.parquet")
+            remaining.sink_parquet(settled, statistics=True)
+            os.replace(settled, part)
+            staged.years[year] = int(pl.scan_parquet(part, glob=False).select(pl.len()).collect().item())
     for year in [y for y, n in staged.years.items() if n == 0]:
         staged.part(year).unlink()
         del staged.years[year]
     return agreed, replaced
 
 
-def _matches(rows: pl.LazyFrame, new: pl.DataFrame, year: int) -> pl.DataFrame:
+def _matches(rows: pl.LazyFrame, new: pl.LazyFrame, year: int) -> pl.DataFrame:
     """The rows of ``year`` under a key of ``new``, with ``__same``: whether they hold its values."""
     same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in MEASURES)
     return (
         rows.filter(pl.col("period").str.starts_with(str(year)))
-        .join(new.lazy().select(*KEY, *(pl.col(m).alias(f"{m}__new") for m in MEASURES)), on=KEY)
+        .join(new.select(*KEY, *(pl.col(m).alias(f"{m}__new") for m in MEASURES)), on=KEY)
         .with_columns(same.alias("__same"))
-        .collect()
+        .collect(engine="streaming")
     )
