@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from tests.test_league import PLAN as LEAGUE_PLAN
 from tests.test_report_html import CHROMIUM, LOADS
 from veilcli import api
 from veilcli.analysis.league import LeagueResult
@@ -24,27 +25,9 @@ from veilcli.report.league_tables import LeagueTables
 
 runner = CliRunner()
 
-PLAN = """
-name = "Landelijk"
-area = "Almere"
-baseline = 2017
-
-[[indicators]]
-id = "fiets"
-theme = 1
-label = "Fietsdiefstal"
-categories = ["1.2.3"]
-unit = "per_1000_inhabitants"
-goal = "no_increase"
-
-[[indicators]]
-id = "totaal"
-theme = 0
-label = "Totaal"
-categories = ["crime"]
-unit = "per_1000_inhabitants"
-goal = "none"
-
+PLAN = (
+    LEAGUE_PLAN
+    + """
 [[indicators]]
 id = "vernieling"
 theme = 1
@@ -53,6 +36,7 @@ categories = ["2.2.1"]
 unit = "count"
 goal = "decrease"
 """
+)
 
 # By hand (counts / inhabitants x 1,000):
 #   fiets       Almere   600 / 200,000 = 3.000 -> 540 / 210,000 = 2.571 (-14.3%, achieved)    rank 2

@@ -20,6 +20,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from tests.test_league import PLAN
 from veilcli import api
 from veilcli.cli import app
 from veilcli.domain.models import Kind
@@ -31,27 +32,6 @@ HEADER = '"ID";"SoortMisdrijf";"WijkenEnBuurten";"Perioden";"GeregistreerdeMisdr
 CATEGORIES = ["0.0.0", "1.2.3"]
 AREAS = ["GM0034", "WK003401", "BU00340101", "GM0995", "GM0050"]
 YEARS = [2017, 2018, 2019]
-PLAN = """
-name = "Landelijk"
-area = "Almere"
-baseline = 2017
-
-[[indicators]]
-id = "fiets"
-theme = 1
-label = "Fietsdiefstal"
-categories = ["1.2.3"]
-unit = "per_1000_inhabitants"
-goal = "no_increase"
-
-[[indicators]]
-id = "totaal"
-theme = 0
-label = "Totaal"
-categories = ["crime"]
-unit = "per_1000_inhabitants"
-goal = "none"
-"""
 POPULATION = (
     "Jaar;Gebied;Inwoners\n"
     "2017;GM0034;200.000\n2018;GM0034;205.000\n2019;GM0034;210.000\n"
