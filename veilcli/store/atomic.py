@@ -139,7 +139,8 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def _pid_running(pid: int) -> bool:
+def pid_running(pid: int) -> bool:
+    """Whether a process of this machine with that id is running (ours always is)."""
     if pid == os.getpid():
         return True
     if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) would terminate the process there
@@ -161,7 +162,7 @@ def _stale_pid(name: str, prefix: str, suffix: str) -> int | None:
     if not digits.isdigit():
         return None
     pid = int(digits)
-    return None if _pid_running(pid) else pid
+    return None if pid_running(pid) else pid
 
 
 def sweep_stale(path: Path, *, folder: bool = False) -> list[Path]:

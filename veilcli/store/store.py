@@ -40,7 +40,7 @@ from veilcli import STORE_ENV
 from veilcli.domain.models import Kind, Manifest, SourceRecord, StoredPart
 from veilcli.errors import StoreError
 from veilcli.sources.columns import column_specs
-from veilcli.store.atomic import write_atomic
+from veilcli.store.atomic import pid_running, write_atomic
 
 DEFAULT_STORE = Path(".veilcli")
 MANIFEST = "manifest.json"
@@ -701,23 +701,11 @@ class Store:
                 continue
             if match.group(2) not in (None, _HOST):
                 continue  # another machine's (a store on a network share): its pid means nothing here
-            if not _alive(int(match.group(1))):
+            if not pid_running(int(match.group(1))):
                 _remove_tree(Path(entry.path))
 
 
 _HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]  # names this machine's staging
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists, under another user
-    return True
 
 
 def _remove_tree(folder: Path) -> None:
