@@ -103,3 +103,21 @@ def test_a_revised_table_with_replace_stores_the_new_figures(
     with store.reading():
         counts = store.scan(Kind.counts).collect().sort("period")
     assert counts["count"].to_list() == [5, 9]
+
+
+def test_status_counts_a_municipalitys_wijken_and_buurten_on_one_line(tmp_path: Path) -> None:
+    """A national table has ~16,000 areas: status shows each municipality's wijk and buurt rows as one
+    line. In January: Almere's own 1.1.1 row; its buurt rows are 1.1.1 in BU00340101 and 1.2.3 in
+    BU00340101, BU00340102 and BU00340201 (4); Lelystad has one buurt row."""
+    table = tmp_path / "buurten.csv"
+    _table(table)
+    store = Store(tmp_path / "store")
+    assert api.ingest([table], store).stored
+    rows = {(r.area, r.period): r.rows for r in api.status(store).coverage if r.kind.value == "counts"}
+    assert rows[("Almere", "2019-01")] == 1  # GM0034, 1.1.1
+    assert (
+        rows[("Almere (wijken/buurten)", "2019-01")] == 4
+    )  # BU00340101 x2 categories, BU00340102, BU00340201
+    assert rows[("Lelystad (wijken/buurten)", "2019-01")] == 1
+    assert rows[("Nederland", "2019-01")] == 1
+    assert not any(area.startswith(("BU", "WK")) for area, _ in rows)
