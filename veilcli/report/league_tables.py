@@ -139,17 +139,7 @@ class LeagueTables:
             Column("change_pct", self.change_header(), ColumnKind.percent),
             Column("status", self.label("status"), ColumnKind.label, status_fill=True),
         ]
-        rows = [
-            {
-                "rank": row.rank,
-                "area": row.area,
-                "baseline_value": row.baseline_value,
-                "value": row.value,
-                "change_pct": row.change_pct,
-                "status": row.status,
-            }
-            for row in indicator.rows
-        ]
+        rows = [row.model_dump() for row in indicator.rows]  # rank, area, values, change, status
         return Table(indicator.label, columns, rows, self.lang, key=indicator.id)
 
     def league(self) -> Table:
@@ -169,18 +159,7 @@ class LeagueTables:
             Column("status", self.label("status"), k.label, status_fill=True),
         ]
         rows = [
-            {
-                "id": ind.id,
-                "label": ind.label,
-                UNIT_KEY: ind.unit,
-                "goal": ind.goal,
-                "rank": row.rank,
-                "area": row.area,
-                "baseline_value": row.baseline_value,
-                "value": row.value,
-                "change_pct": row.change_pct,
-                "status": row.status,
-            }
+            {"id": ind.id, "label": ind.label, UNIT_KEY: ind.unit, "goal": ind.goal, **row.model_dump()}
             for ind in self.result.indicators
             for row in ind.rows
         ]
