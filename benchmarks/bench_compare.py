@@ -28,9 +28,10 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from children import run_child
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -99,27 +100,6 @@ def child(root: Path, warm_calls: int) -> None:
             }
         )
     )
-
-
-def run_child(argv: list[str], root: Path = REPO) -> dict[str, float]:
-    """Run a child on the veilcli of ``root``; its wall seconds and peak RSS (MiB, ``os.wait4``),
-    plus what it printed as JSON."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if code != 0:
-        raise SystemExit(f"child {argv} failed ({code}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
-    result: dict[str, float] = {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024}
-    if stdout.startswith('{"op_s"'):
-        result.update(json.loads(stdout))
-    return result
 
 
 def main() -> None:

@@ -40,6 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from children import run_child
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DATA = HERE / "data"
@@ -147,27 +149,6 @@ def child(what: str, path: Path) -> None:
         print(json.dumps({"op_s": op, "rows": result.sources[0].rows_stored}))
     finally:
         shutil.rmtree(folder)
-
-
-def run_child(argv: list[str], root: Path = REPO) -> dict[str, float]:
-    """Run a child on the veilcli of ``root``; its wall seconds and peak RSS (MiB, ``os.wait4``),
-    plus what it printed."""
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if process.returncode != 0:
-        raise SystemExit(f"child {argv} failed ({process.returncode}):\n{stdout}\n{stderr}")
-    result: dict[str, float] = {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024}
-    if stdout.lstrip().startswith("{"):
-        result.update(json.loads(stdout.strip().splitlines()[-1]))
-    return result
 
 
 def cli_ingest(path: Path, root: Path = REPO) -> dict[str, float]:

@@ -1,0 +1,34 @@
+"""Running a benchmark's child process: its wall time, its own peak memory and what it reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_child(argv: list[str], root: Path = REPO) -> dict[str, float]:
+    """Run a child on the veilcli of ``root``; its wall seconds and peak RSS (MiB, ``os.wait4``),
+    plus what it printed last as ``{"op_s": ...}`` JSON (a command's own output is not read)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if code != 0:
+        raise SystemExit(f"child {argv} failed ({code}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
+    result: dict[str, float] = {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024}
+    lines = stdout.strip().splitlines()
+    if lines and lines[-1].startswith('{"op_s"'):
+        result.update(json.loads(lines[-1]))
+    return result
