@@ -143,12 +143,15 @@ def test_plan_errors_name_the_line(tmp_path: Path, plan_store: tuple[Store, Path
         InputError, match=r"members.toml line 6: benchmark 'AB': C is neither a known area nor in the store"
     ):
         compare(store, period="2019H1", plan_path=members)
-    # GM0050 (Zeewolde): a known area, but nothing stored for it: pooled without population is an error
+    # GM0050 (Zeewolde): a known area, but nothing stored for it: a note, and the group pooled from
+    # the members that have figures (A: 30 -> 20 per 10,000 dwellings), never an error
     members.write_text(PLAN.replace('members = ["A", "B"]', 'members = ["A", "GM0050"]'), encoding="utf-8")
-    with pytest.raises(
-        InputError, match=r"members.toml line 6: benchmark group 'AB' has member\(s\) without any population"
-    ):
-        compare(store, period="2019H1", plan_path=members)
+    inbraak = by_id(compare(store, period="2019H1", plan_path=members))["inbraak"]
+    assert inbraak.benchmarks["AB"].values["2017H1"] == pytest.approx(3.0)
+    assert inbraak.benchmarks["AB"].values["2019H1"] == pytest.approx(2.0)
+    assert inbraak.benchmarks["AB"].change_pct == pytest.approx(-100 / 3)
+    [missing] = [n for n in inbraak.notes if n.code == "benchmark_no_data"]
+    assert missing.params == {"benchmark": "AB", "areas": "Zeewolde"}
 
 
 def test_estimated_youths_are_labelled(tmp_path: Path, plan_store: tuple[Store, Path]) -> None:
@@ -177,10 +180,11 @@ def test_benchmark_members_by_code_and_shipped_group(plan_store: tuple[Store, Pa
     store, _ = plan_store
     plan = tmp_path / "group.toml"
     plan.write_text(PLAN.replace('members = ["A", "B"]', 'group = "g10-100000plus"'), encoding="utf-8")
-    with pytest.raises(
-        InputError, match=r"group.toml line 6: benchmark group 'AB' has member\(s\) without any"
-    ):
-        compare(store, period="2019H1", plan_path=plan)
+    # No member of the group is stored: every indicator says so, and the comparison runs.
+    inbraak = by_id(compare(store, period="2019H1", plan_path=plan))["inbraak"]
+    assert inbraak.benchmarks["AB"].values == {"2017H1": None, "2018H1": None, "2019H1": None}
+    [missing] = [n for n in inbraak.notes if n.code == "benchmark_no_data"]
+    assert missing.params["benchmark"] == "AB" and missing.params["areas"].endswith("(+26)")
     unknown = tmp_path / "unknown.toml"
     unknown.write_text(PLAN.replace('members = ["A", "B"]', 'group = "g99"'), encoding="utf-8")
     with pytest.raises(InputError, match="line 6"):

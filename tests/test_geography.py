@@ -114,6 +114,11 @@ def test_a_former_municipality_without_data_is_flagged(tmp_path: Path) -> None:
     plan = tmp_path / "plan.toml"
     plan.write_text(PLAN, encoding="utf-8")
     [fiets] = api.compare(store, period="2019H1", plan_path=plan).indicators
-    # Haren and Ten Boer have no 2018 data: the baseline of today's territory is unknown, not Groningen alone
-    assert fiets.counts["2018H1"] is None and fiets.status == "no_data"
+    # Haren and Ten Boer have no 2018 data: the baseline on the merged territory is incomplete (the
+    # part that is there, Groningen's 1000, shown), never no_data and never Groningen alone as if whole.
+    assert fiets.counts["2018H1"] == 1000.0 and fiets.status == "incomplete" and fiets.change_pct is None
+    # No population of Haren and Ten Boer: the members count alike, 1 of 3 covered.
+    assert fiets.coverage["2018H1"] == pytest.approx(1 / 3)
     assert any(n.code == "merged_territory" for n in fiets.notes)
+    [missing] = [n for n in fiets.notes if n.code == "territory_member_uncovered"]
+    assert missing.params["members"] == "Haren, Ten Boer" and missing.params["period"] == "2018H1"

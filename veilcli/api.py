@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from veilcli.analysis.compare import CompareResult, compare
 from veilcli.analysis.league import ALL, LeagueResult, league
-from veilcli.domain.choices import CompareBy, NormaliseBy
+from veilcli.domain.choices import CompareBy, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, Kind, ValidationReport
 from veilcli.domain.notes import Lang
@@ -248,6 +248,7 @@ def league_options(options: dict[str, Any], sort: str | None) -> dict[str, Any]:
         "plan_path": options.get("plan_path"),
         "rules_path": options.get("rules_path"),
         "sort": sort,
+        "territory": options.get("territory", Territory.auto),
     }
 
 
@@ -422,6 +423,7 @@ def report_html(
                 plan_path=options.get("plan_path"),
                 rules_path=options.get("rules_path"),
                 raw=bool(options.get("raw", False)),
+                territory=options.get("territory", Territory.auto),
             ).to_table()
         sources = store.sources()
     return write_html_report(result, series, sources, lang, out, force, command=command)

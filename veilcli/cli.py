@@ -16,7 +16,7 @@ import typer
 from rich.text import Text
 
 from veilcli import STORE_ENV, __version__
-from veilcli.domain.choices import CompareBy, Kind, Language, NormaliseBy
+from veilcli.domain.choices import CompareBy, Kind, Language, NormaliseBy, Territory
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.report.console_text import SafeConsole, json_text, line, plain, short, text
 from veilcli.report.exports import ExportFormat
@@ -566,6 +566,14 @@ AreaOpt = Annotated[str | None, typer.Option("--area", help="Area as stored (def
 RawOpt = Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")]
 ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")]
 ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
+TerritoryOpt = Annotated[
+    Territory,
+    typer.Option(
+        "--territory",
+        help="A municipality that merged: auto compares on the territory of the time, across a merger on "
+        "the merged territory; then: each period on its own territory; today: today's in every period.",
+    ),
+]
 LangOpt = Annotated[
     Language,
     typer.Option("--lang", envvar="VEILCLI_LANG", help="Language of labels and notes (VEILCLI_LANG)."),
@@ -696,6 +704,7 @@ def compare(
     output_file: OutputOpt = None,
     lang: TermLangOpt = None,
     sort: SortOpt = None,
+    territory: TerritoryOpt = Territory.auto,
     strict: Annotated[
         bool,
         typer.Option(
@@ -714,7 +723,7 @@ def compare(
 
     if api.is_league(area):
         api.league_options({"by": by, "theme": theme}, sort)  # refuses --by district and --theme
-        _league(api.Store(store), area, period, baseline, plan, rules, sort, output, output_file)
+        _league(api.Store(store), area, period, baseline, plan, rules, sort, territory, output, output_file)
         return
 
     result = api.compare(
@@ -728,6 +737,7 @@ def compare(
         by=by,
         theme=theme,
         lang=_lang(lang),
+        territory=territory,
     )
     with output_to(output_file):
         if output is DataFormat.json:
@@ -757,6 +767,7 @@ def _league(
     plan: Path | None,
     rules: Path | None,
     sort: str | None,
+    territory: Territory,
     output: DataFormat,
     output_file: Path | None,
 ) -> None:
@@ -771,6 +782,7 @@ def _league(
         plan_path=plan,
         rules_path=rules,
         sort=sort,
+        territory=territory,
     )
     with output_to(output_file):
         if output is DataFormat.json:
@@ -806,6 +818,7 @@ def trend(
     store: StoreOpt = None,
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output_file: OutputOpt = None,
+    territory: TerritoryOpt = Territory.auto,
 ) -> None:
     """Indicators over every period in the store: registered and underlying, with bars."""
     from veilcli import api
@@ -819,6 +832,7 @@ def trend(
         plan_path=plan,
         rules_path=rules,
         raw=raw,
+        territory=territory,
     )
     with output_to(output_file):
         if output is DataFormat.json:
@@ -843,9 +857,11 @@ def _compare_options(
     raw: bool,
     by: CompareBy,
     theme: int | None,
+    territory: Territory,
 ) -> dict[str, Any]:
     """The comparison's options as ``api.compare`` takes them (shared by export and report)."""
     return {
+        "territory": territory,
         "period": period,
         "baseline": baseline,
         "plan_path": plan,
@@ -878,6 +894,7 @@ def export(
     force: ForceOpt = False,
     store: StoreOpt = None,
     sort: SortOpt = None,
+    territory: TerritoryOpt = Territory.auto,
 ) -> None:
     """The comparison as a report workbook (overview, a sheet with charts per theme, normalisation,
     districts, sources), or the same tables as CSV files or JSON for scripts.
@@ -895,7 +912,7 @@ def export(
         lang=lang.value,
         command=_command_line(),
         sort=sort,
-        **_compare_options(period, baseline, plan, rules, area, raw, by, theme),
+        **_compare_options(period, baseline, plan, rules, area, raw, by, theme, territory),
     )
     for path in written:
         info(text(f"written: {path}"))
@@ -922,6 +939,7 @@ def report_html(
     no_trend: Annotated[bool, typer.Option("--no-trend", help="Leave the trend charts out.")] = False,
     store: StoreOpt = None,
     sort: SortOpt = None,
+    territory: TerritoryOpt = Territory.auto,
 ) -> None:
     """The comparison as one self-contained HTML report (per theme and indicator: registered and
     underlying figures, charts against the benchmarks and over time, notes, districts, sources).
@@ -939,7 +957,7 @@ def report_html(
         lang=lang.value,
         with_trend=not no_trend,
         sort=sort,
-        **_compare_options(period, baseline, plan, rules, area, raw, by, theme),
+        **_compare_options(period, baseline, plan, rules, area, raw, by, theme, territory),
     )
     info(text(f"written: {written}"))
 

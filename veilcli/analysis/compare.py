@@ -12,6 +12,7 @@ dump, so scripts and the Python API see the same thing.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Literal
 
@@ -37,9 +38,9 @@ from veilcli.analysis.normalise import (
 )
 from veilcli.analysis.selection import comparison_periods, latest_complete_period, require_known_area
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
-from veilcli.domain.choices import CompareBy
+from veilcli.domain.choices import CompareBy, Territory
 from veilcli.domain.classification import to_category
-from veilcli.domain.geography import splits, territory
+from veilcli.domain.geography import predecessors, splits, territory_members
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
@@ -320,9 +321,10 @@ def _holdings(store: Store) -> str:
     return "; ".join(unique[:8]) + (f"; and {len(unique) - 8} more" if len(unique) > 8 else "") or "nothing"
 
 
-def _check_benchmarks(tables: Tables, store: Store, plan: LoadedPlan, indicators: list[Indicator]) -> None:
-    """A benchmark area that is neither a known area nor stored is a plan error (a typo); a pooled member
-    without any population likewise."""
+def _check_benchmarks(tables: Tables, store: Store, plan: LoadedPlan) -> None:
+    """A benchmark area that is neither a known area nor stored is a plan error (a typo). A known
+    benchmark without stored data is not: its figures are a note (``benchmark_no_data``), since a
+    store built from one municipality's downloads holds no benchmark at all."""
     stored = set(tables.population["area"].to_list()) | set(tables.counts["area"].unique().to_list())
     for s in store.manifest().sources:
         stored |= set(s.areas or [])
@@ -330,21 +332,26 @@ def _check_benchmarks(tables: Tables, store: Store, plan: LoadedPlan, indicators
     for index, bench in enumerate(plan.plan.benchmarks):
         unknown = [a for a in bench.areas if a not in known and a not in stored]
         if unknown:
+            nearest = difflib.get_close_matches(unknown[0], sorted(known | stored), n=3)
             raise InputError(
                 f"{plan_line(plan, 'benchmarks', index)}: benchmark {bench.name!r}: "
                 f"{', '.join(unknown[:6])} is neither a known area nor in the store.",
-                hint="check the spelling (a name or CBS code such as GM0034 or RE03), or ingest its data.",
+                hint=(f"did you mean {', '.join(nearest)}? " if nearest else "")
+                + "check the spelling (a name or CBS code such as GM0034 or RE03), or ingest its data.",
             )
-        if not bench.pooled:
-            continue
-        have = set(tables.population["area"].to_list())
-        missing = [m for m in bench.areas if m not in have]
-        if missing and any(i.unit.denominator for i in indicators):
-            raise InputError(
-                f"{plan_line(plan, 'benchmarks', index)}: benchmark group {bench.name!r} has member(s) "
-                f"without any population in the store: {', '.join(missing[:6])}.",
-                hint="ingest population for every member, or remove the member from the plan.",
-            )
+
+
+def territories(
+    areas: list[str], periods: list[Period], mode: Territory | str = Territory.auto
+) -> dict[str, dict[str, list[str]]]:
+    """Per area and period label, the municipalities whose data make up the area (``geography``'s
+    rule: the territory of the time, or across a merger the territory at the comparison's end)."""
+    starts, end = [p.start for p in periods], periods[-1].last_day
+    labels = [str(p) for p in periods]
+    return {
+        a: dict(zip(labels, territory_members(a, starts, end, Territory(mode)), strict=True))
+        for a in dict.fromkeys(areas)
+    }
 
 
 @holding_read_lock
@@ -360,8 +367,10 @@ def compare(
     by: CompareBy | str = CompareBy.area,
     theme: int | None = None,
     lang: Lang = "en",
+    territory: Territory | str = Territory.auto,
 ) -> CompareResult:
-    """Compute every indicator of the plan for the period vs the baseline, with benchmarks."""
+    """Compute every indicator of the plan for the period vs the baseline, with benchmarks (each
+    area on the territory ``territory`` says: see ``geography.territory_members``)."""
     loaded_plan = load_plan(plan_path)
     plan = loaded_plan.plan
     loaded_rules = load_rules(rules_path)
@@ -380,13 +389,13 @@ def compare(
             hint=f"themes: {', '.join(str(t.number) for t in plan.themes)}",
         )
     bench_areas = [a for b in plan.benchmarks for a in b.areas]
-    # Today's territory in every period: municipalities that merged into an area later count too.
-    starts = [p.start for p in periods]
-    wanted = list(dict.fromkeys(m for a in [area, *bench_areas] for s in starts for m in territory(a, s)))
+    members = territories([area, *bench_areas], periods, territory)
+    wanted = list(dict.fromkeys(m for by_label in members.values() for ms in by_label.values() for m in ms))
     tables = build_tables(store, wanted, rules, chosen.unit, labels, loaded_plan, None)
     _require_data(tables, area, labels, store)
-    _check_benchmarks(tables, store, loaded_plan, indicators)
-    context = Evaluator(tables, labels, loaded_plan, rules, raw, lang)
+    _check_benchmarks(tables, store, loaded_plan)
+    context = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)
+    context.territory = Territory(territory)
     if any(i.kind is Kind.survey for i in indicators):
         context.survey_rows = survey_rows(store)
     results = [context.indicator(i, [area], with_benchmarks=True) for i in indicators]
@@ -427,8 +436,12 @@ class Evaluator:
         raw: bool,
         lang: Lang,
         districts: bool = False,
+        members: dict[str, dict[str, list[str]]] | None = None,
     ) -> None:
-        self.districts = districts  # districts have no merger history: no territory of today
+        self.districts = districts  # districts have no merger history: each is its own territory
+        # area -> period -> the municipalities that make it up (``territories``); absent: the area alone
+        self.members = members or {}
+        self.territory = Territory.auto
         self.survey_rows: pl.DataFrame | None = None  # survey figures, when the plan has survey indicators
         self.municipality: str | None = None  # the area whose districts these are (survey rows may say)
         self.tables, self.labels, self.plan, self.rules, self.raw, self.lang = (
@@ -513,26 +526,41 @@ class Evaluator:
             survey=found.result,
         )
 
+    def members_of(self, area: str, label: str) -> list[str]:
+        """The municipalities whose data make up ``area`` in period ``label``."""
+        return self.members.get(area, {}).get(label, [area])
+
     def _points(self, indicator: Indicator, areas: list[str]) -> dict[str, list[Point]]:
-        """Each area's points per period, over its territory of today: in a period that began before a
-        merger, the municipalities that merged into it later are added (not for districts)."""
+        """Each area's points per period, over its territory (``territories``): in a period before a
+        merger within the comparison, the municipalities that merged into it are added. A merged
+        member that no source covers, or without the denominator, is a missing part: left out of
+        the sums, and the figure is incomplete (never no_data for the data that are there)."""
         points: dict[str, list[Point]] = {}
+        column = indicator.unit.denominator
+        populated = (
+            set(
+                zip(
+                    *self.tables.denominators(column).drop_nulls("denominator").select("area", "year"),
+                    strict=True,
+                )
+            )
+            if column is not None
+            else set()
+        )
         for area in areas:
             for label in self.labels:
-                members = territory(area, parse_period(label).start) if not self.districts else [area]
-                for member in members:
-                    points.setdefault(member, []).extend(
-                        indicator_points(self.tables, indicator, member, [label])
-                    )
+                for member in self.members_of(area, label):
+                    found = indicator_points(self.tables, indicator, member, [label])
+                    if member != area:
+                        year = parse_period(label).year
+                        for point in found:
+                            unpopulated = column is not None and (member, year) not in populated
+                            point.missing_part = point.feed.rows is None or unpopulated
+                    points.setdefault(member, []).extend(found)
         return points
 
-    @staticmethod
-    def _status(goal: Goal, value: float | None, baseline: float | None, coverage: Values) -> Status:
-        if value is None or baseline is None:
-            return Status.no_data
-        if any((c or 0) < 1 for c in (coverage[min(coverage)], coverage[max(coverage)])):
-            return Status.incomplete
-        return status(goal, value, baseline)
+    def _status(self, goal: Goal, value: float | None, baseline: float | None, coverage: Values) -> Status:
+        return figure_status(goal, value, baseline, coverage[self.labels[0]], coverage[self.labels[-1]])
 
     def _underlying(
         self, indicator: Indicator, rows: dict[str, dict], registered: Status, points: list[Point]
@@ -582,24 +610,61 @@ class Evaluator:
         """Every qualification of one indicator's figures, each once."""
         all_points = [p for ps in points.values() for p in ps]
         notes = self._population_notes(indicator, areas)
-        notes += self._territory_notes(areas)
+        notes += self._territory_notes(areas, points)
         for p in all_points:
             notes += self._period_notes(indicator, areas, p)
         notes += self._correction_notes(all_points, underlying)
         return _unique(notes)
 
-    def _territory_notes(self, areas: list[str]) -> list[Note]:
-        """Periods added up over former municipalities; splits that changed the territory."""
+    def _territory_notes(self, areas: list[str], points: dict[str, list[Point]]) -> list[Note]:
+        """Periods added up over former municipalities, members no source covers; splits that changed
+        the territory; a merger inside a comparison made with ``--territory then``."""
         if self.districts:
             return []
         notes: list[Note] = []
         first, last = parse_period(self.labels[0]), parse_period(self.labels[-1])
+        until = str(last.last_day)
         for area in areas:
+            merged_on = {p.name: p.merged_on for p in predecessors(area)}
             for label in self.labels:
-                members = territory(area, parse_period(label).start)
+                members = self.members_of(area, label)
                 if len(members) > 1:
                     notes.append(
-                        self.note("merged_territory", period=label, area=area, members=", ".join(members))
+                        self.note(
+                            "merged_territory",
+                            period=label,
+                            area=area,
+                            members=", ".join(members),
+                            until=until,
+                        )
+                    )
+                missing = [
+                    m
+                    for m in members[1:]
+                    if any(p.period == label and p.missing_part for p in points.get(m, []))
+                ]
+                if missing:
+                    dates = ", ".join(sorted({str(merged_on[m]) for m in missing if m in merged_on}))
+                    notes.append(
+                        self.note(
+                            "territory_member_uncovered",
+                            period=label,
+                            area=area,
+                            members=", ".join(sorted(missing)),
+                            date=dates,
+                            until=until,
+                        )
+                    )
+            if self.territory is Territory.then:
+                inside = [p for p in predecessors(area) if first.start < p.merged_on <= last.last_day]
+                if inside:
+                    notes.append(
+                        self.note(
+                            "territory_differs",
+                            area=area,
+                            members=", ".join(p.name for p in inside),
+                            date=", ".join(sorted({str(p.merged_on) for p in inside})),
+                        )
                     )
             for split in splits(area):
                 if first.start < split.split_on <= last.last_day:
@@ -612,7 +677,15 @@ class Evaluator:
         """A missing denominator; youths estimated from the CBS age bands."""
         notes: list[Note] = []
         years = sorted({parse_period(p).year for p in self.labels})
-        missing = missing_population(self.tables, indicator, areas, years)
+        pairs = list(
+            dict.fromkeys(
+                (m, parse_period(label).year)
+                for a in areas
+                for label in self.labels
+                for m in self.members_of(a, label)
+            )
+        )
+        missing = missing_population(self.tables, indicator, pairs)
         if missing:
             notes.append(
                 self.note("no_population", denominator=indicator.unit.denominator, where=", ".join(missing))
@@ -693,11 +766,30 @@ class Evaluator:
         underlying: Underlying | None,
     ) -> BenchmarkResult:
         labels = self.labels
-        points = self._points(indicator, areas)
-        b = {r["period"]: r for r in series(self.tables, indicator, points).to_dicts()}
-        empty = [a for a, ps in points.items() if all(p.feed.rows is None for p in ps)]
+        per_area = {a: self._points(indicator, [a]) for a in dict.fromkeys(areas)}
+        empty = [a for a, ps in per_area.items() if all(p.feed.rows is None for p in ps.get(a, []))]
         if empty:
-            notes.append(self.note("benchmark_no_data", benchmark=name, areas=", ".join(empty[:6])))
+            notes.append(self.note("benchmark_no_data", benchmark=name, areas=_listed(empty)))
+        if len(per_area) > 1:
+            # A pooled group: only members with a figure in the baseline and the period pool, so that
+            # both are of the same members; the others are named.
+            ends = (labels[0], labels[-1])
+            years = sorted({parse_period(e).year for e in ends})
+            lacking = [
+                a
+                for a, ps in per_area.items()
+                if a not in empty
+                and (
+                    not _complete(ps.get(a, []), ends)
+                    or missing_population(self.tables, indicator, [(a, y) for y in years])
+                )
+            ]
+            if lacking:
+                notes.append(self.note("benchmark_members_left_out", benchmark=name, areas=_listed(lacking)))
+            kept = {a: ps for a, ps in per_area.items() if a not in empty and a not in lacking}
+            per_area = kept or per_area
+        points = {m: ps for by_member in per_area.values() for m, ps in by_member.items()}
+        b = {r["period"]: r for r in series(self.tables, indicator, points).to_dicts()}
         method = _samenloop_method([p for ps in points.values() for p in ps], self.rules)
         # Only where the correction moved the area's figure: otherwise nothing is unlike.
         moved = underlying is not None and any(e["samenloop"] for e in underlying.effects.values())
@@ -719,6 +811,34 @@ class Evaluator:
             else change_pct(b[labels[-1]]["after_samenloop_value"], b[labels[0]]["after_samenloop_value"]),
             samenloop=method,
         )
+
+
+def figure_status(
+    goal: Goal,
+    value: float | None,
+    baseline: float | None,
+    baseline_coverage: float | None,
+    coverage: float | None,
+) -> Status:
+    """The registered status of a figure (compare and the league alike): no_data without both values,
+    incomplete unless both periods are covered whole, else the goal's (``goals.status``)."""
+    if value is None or baseline is None:
+        return Status.no_data
+    if (baseline_coverage or 0) < 1 or (coverage or 0) < 1:
+        return Status.incomplete
+    return status(goal, value, baseline)
+
+
+def _listed(areas: list[str], limit: int = 6) -> str:
+    """Area names for a note: the first ``limit``, then how many more."""
+    more = f" (+{len(areas) - limit})" if len(areas) > limit else ""
+    return ", ".join(areas[:limit]) + more
+
+
+def _complete(points: list[Point], periods: tuple[str, ...]) -> bool:
+    """Whether an area has a known figure in each of ``periods``."""
+    known = {p.period for p in points if p.feed.rows is not None and p.raw is not None}
+    return all(period in known for period in periods)
 
 
 def _samenloop_method(points: list[Point], rules: Rules) -> SamenloopMethod:

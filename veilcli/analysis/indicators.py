@@ -160,6 +160,9 @@ class Point:
     internet_applicable: bool = False  # online reportability of a category changed since the baseline
     samenloop_factors: bool = False  # samenloop corrected by published factors (an estimate)
     suppressed: bool = False
+    # A part of a territory (a merged member) that nothing covers, or without the denominator: left
+    # out of the sums and counted as uncovered, so the figure is incomplete, never no_data or 0.
+    missing_part: bool = False
 
 
 def indicator_points(tables: Tables, indicator: Indicator, area: str, periods: list[str]) -> list[Point]:
@@ -198,7 +201,12 @@ def indicator_points(tables: Tables, indicator: Indicator, area: str, periods: l
 def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]]) -> pl.DataFrame:
     """Counts summed over areas (null when any area lacks the period) with pooled denominators, and
     rates per 1,000 (or the counts themselves for unit 'count'), per period, from the points of each
-    area."""
+    area.
+
+    A point marked ``missing_part`` is left out of the sums (counts and denominators); its area
+    counts as uncovered in ``coverage``, the covered share of the period weighted by inhabitants
+    (equal weights where an area's inhabitants are not stored): with one area, its own coverage.
+    """
     records = [
         {
             "period": p.period,
@@ -208,7 +216,8 @@ def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]])
             "corrected": p.corrected,
             "uncorrectable": p.uncorrectable,
             "channel_unknown": p.channel_unknown,
-            "coverage": p.feed.coverage,
+            "coverage": 0.0 if p.missing_part else p.feed.coverage,
+            "missing_part": p.missing_part,
         }
         for area, area_points in points.items()
         for p in area_points
@@ -217,20 +226,28 @@ def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]])
         k: SERIES_SCHEMA[k] for k in ("period", *MEASURES, "uncorrectable", "channel_unknown", "coverage")
     }
     # One query (the frames are a few rows: each eager step would cost a query of its own).
-    stacked = pl.LazyFrame(records, schema={**schema, "area": pl.String()}).with_columns(
-        period_year_expr(pl.col("period")).alias("year")
-    )
+    stacked = pl.LazyFrame(
+        records, schema={**schema, "area": pl.String(), "missing_part": pl.Boolean()}
+    ).with_columns(period_year_expr(pl.col("period")).alias("year"))
     column = indicator.unit.denominator
     if column is not None:
         denominators = tables.denominators(column).lazy()
         stacked = stacked.join(denominators, on=["year", "area"], how="left", maintain_order="left")
     else:
         stacked = stacked.with_columns(pl.lit(None, dtype=pl.Float64).alias("denominator"))
+    inhabitants = tables.denominators("inhabitants").lazy().rename({"denominator": "__weight"})
+    stacked = stacked.join(inhabitants, on=["year", "area"], how="left", maintain_order="left")
+    weight = (
+        pl.when(pl.col("__weight").is_null().any() | (pl.col("__weight") <= 0).any())
+        .then(pl.lit(1.0))
+        .otherwise(pl.col("__weight"))
+    )
+    present = ~pl.col("missing_part")
     summed = stacked.group_by("period", maintain_order=True).agg(
-        *(sum_or_null(m) for m in MEASURES),
-        pl.col("uncorrectable", "channel_unknown").sum(),
-        pl.col("coverage").min(),
-        sum_or_null("denominator"),
+        *(sum_or_null(pl.col(m).filter(present), m) for m in MEASURES),
+        pl.col("uncorrectable", "channel_unknown").filter(present).sum(),
+        ((pl.col("coverage") * weight).sum() / weight.sum()).alias("coverage"),
+        sum_or_null(pl.col("denominator").filter(present), "denominator"),
     )
     per = (
         pl.lit(1.0)
@@ -262,8 +279,8 @@ def population_table(population: pl.LazyFrame) -> pl.DataFrame:
     )
 
 
-def missing_population(tables: Tables, indicator: Indicator, areas: list[str], years: list[int]) -> list[str]:
-    """'area year' pairs without the denominator an indicator needs."""
+def missing_population(tables: Tables, indicator: Indicator, pairs: list[tuple[str, int]]) -> list[str]:
+    """'area year' of the (area, year) ``pairs`` without the denominator an indicator needs."""
     column = indicator.unit.denominator
     if column is None:
         return []
@@ -271,4 +288,4 @@ def missing_population(tables: Tables, indicator: Indicator, areas: list[str], y
         (r["area"], r["year"])
         for r in tables.population.filter(pl.col(column).is_not_null()).select("area", "year").to_dicts()
     }
-    return [f"{a} {y}" for a in areas for y in years if (a, y) not in have]
+    return [f"{a} {y}" for a, y in pairs if (a, y) not in have]

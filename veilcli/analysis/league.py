@@ -12,30 +12,32 @@ figures stay with the single-area ``compare``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from pydantic import BaseModel, Field
 
-from veilcli.analysis.compare import source_spans
-from veilcli.analysis.coverage import Span
-from veilcli.analysis.goals import Status
+from veilcli.analysis.compare import figure_status, source_spans, territories
+from veilcli.analysis.coverage import Span, covered_days
+from veilcli.analysis.goals import Status, change_pct
 from veilcli.analysis.indicators import population_table
 from veilcli.analysis.normalise import (
     aggregate_counts,
     aggregate_registrations,
     aggregate_suspects,
-    combine,
     counts_for,
     sum_or_null,
 )
 from veilcli.analysis.selection import comparison_periods, latest_complete_period
-from veilcli.domain.classification import TOTAL_CRIME_CODE, crime_codes, nuisance_codes
-from veilcli.domain.geography import gemeente_of_expr, municipality_names
+from veilcli.domain.choices import Territory
+from veilcli.domain.classification import TOTAL_CRIME_CODE
+from veilcli.domain.geography import gemeente_of_expr, merged_by, municipality_names
 from veilcli.domain.groups import group_areas
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period, period_year_expr
-from veilcli.domain.plans import ALL_CRIMES, ALL_NUISANCE, Goal, Indicator, Unit, expand_categories, load_plan
+from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories, load_plan
 from veilcli.domain.resources import area_expr
 from veilcli.domain.rules import load_rules
 from veilcli.errors import UsageError
@@ -92,10 +94,13 @@ class LeagueResult(BaseModel):
         )
 
 
-def league_areas(store: Store, selection: str, years: list[int] | None = None) -> list[str]:
+def league_areas(
+    store: Store, selection: str, years: list[int] | None = None, at: dt.date | None = None
+) -> list[str]:
     """Every municipality the store holds data for (in ``years``: counts stored in parts are read for
     those years only), or a shipped group's (or group file's) members. A municipality whose counts
-    are stored only per wijk or buurt is one too."""
+    are stored only per wijk or buurt is one too. With ``at``, a municipality that had merged by then
+    is its successor (Haren in 2019 is Groningen: its data are added up there, not listed apart)."""
     if selection.casefold() != ALL:
         return group_areas(selection)
     names = set(municipality_names().values())
@@ -115,6 +120,8 @@ def league_areas(store: Store, selection: str, years: list[int] | None = None) -
         .unique()
     )["area"]
     found |= {v for v in stored.drop_nulls().to_list() if v in names}
+    if at is not None:
+        found = {merged_by(a, at) or a for a in found}
     if not found:
         raise UsageError(
             "the store holds no municipality to compare.", hint="ingest data per municipality first."
@@ -122,62 +129,79 @@ def league_areas(store: Store, selection: str, years: list[int] | None = None) -
     return sorted(found)
 
 
-def _coverage(spans: list[Span], codes: list[str], periods: list[Period]) -> pl.DataFrame:
-    """(area, period, covered) for the pairs a source holds every one of ``codes`` in: ``covered`` when
-    one source covers the whole period, else only part of it."""
-    rows: list[tuple[str, str, bool]] = []
-    for span in spans:  # a loop over sources (a handful), not over areas
-        if not all(span.includes(c) for c in codes):
-            continue
-        for period in periods:
-            if span.start <= period.last_day and span.end >= period.start:
-                whole = span.start <= period.start and span.end >= period.last_day
-                rows.extend((area, str(period), whole) for area in span.areas or [])
-    frame = pl.DataFrame(
-        rows, schema={"area": pl.String, "period": pl.String, "covered": pl.Boolean}, orient="row"
-    )
-    return frame.group_by("area", "period").agg(pl.col("covered").any(), pl.lit(True).alias("in_scope"))
-
-
-def _counts(indicator: Indicator, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """area, period, count (null = unknown), registrations (whether registrations feed it)."""
-    if indicator.kind is Kind.suspects:
-        rows = tables[f"suspects:{indicator.age}"].filter(
-            pl.col("category").is_in(expand_categories(indicator.categories))
+def _covered(spans: list[Span], members: list[str], codes: list[str], periods: list[Period]) -> pl.DataFrame:
+    """(member, period, covered): the covered fraction of each period, by ``coverage.covered_days``
+    as ``compare`` judges it (a loop over the areas sources name, a handful of calls each)."""
+    named = {a for s in spans for a in (s.areas if s.areas is not None else members)}
+    rows = [
+        (
+            member,
+            str(period),
+            covered_days(spans, member, codes, period.start, period.last_day) / _days(period),
         )
-    elif indicator.kind is Kind.counts:
+        for member in members
+        if member in named
+        for period in periods
+    ]
+    return pl.DataFrame(
+        rows, schema={"member": pl.String, "period": pl.String, "covered": pl.Float64}, orient="row"
+    )
+
+
+def _days(period: Period) -> int:
+    return (period.last_day - period.start).days + 1
+
+
+def _summed(rows: pl.DataFrame, name: str) -> pl.DataFrame:
+    """(member, period, ``name``): the raw counts of ``rows`` per area and period (null: suppressed)."""
+    return rows.group_by(pl.col("area").alias("member"), "period").agg(sum_or_null("raw").alias(name))
+
+
+def _fed(
+    indicator: Indicator,
+    tables: dict[str, pl.DataFrame],
+    spans: dict[Kind, list[Span]],
+    members: list[str],
+    periods: list[Period],
+) -> pl.DataFrame:
+    """(member, period, count, coverage, fed) for every member that some source feeds, chosen as
+    ``indicators.feed`` chooses: registrations (suspects) where a source covers the categories,
+    else the police counts of every category (a crime total from its total row only)."""
+    codes = expand_categories(indicator.categories)
+    schema = {"member": pl.String, "period": pl.String, "count": pl.Float64, "coverage": pl.Float64}
+    if indicator.kind is Kind.counts:
         rows = tables["counts"].filter(pl.col("category").is_in(indicator.categories))
-    elif indicator.categories == [ALL_CRIMES]:
-        combined = tables["combined"]
-        from_registrations = combined.filter(
-            pl.col("source") == "registrations", pl.col("category").is_in(crime_codes())
+        return _summed(rows, "count").with_columns(pl.lit(1.0).alias("coverage")).select(list(schema))
+    kind = Kind.suspects if indicator.kind is Kind.suspects else Kind.registrations
+    source = tables[f"suspects:{indicator.age}"] if kind is Kind.suspects else tables["registrations"]
+    covered = _covered(spans[kind], members, codes, periods).filter(pl.col("covered") > 0)
+    registered = (
+        covered.join(
+            _summed(source.filter(pl.col("category").is_in(codes)), "count"),
+            on=["member", "period"],
+            how="left",
         )
-        total_rows = combined.filter(pl.col("source") == "counts", pl.col("category") == TOTAL_CRIME_CODE)
-        rows = pl.concat([from_registrations, total_rows])
+        .with_columns(pl.col("count").fill_null(0.0), pl.col("covered").alias("coverage"))
+        .select(list(schema))
+    )
+    if kind is Kind.suspects:
+        return registered
+    counts = tables["counts"]
+    if indicator.categories == [ALL_CRIMES]:
+        from_counts = _summed(counts.filter(pl.col("category") == TOTAL_CRIME_CODE), "count")
     else:
-        codes = expand_categories(indicator.categories)
-        rows = tables["combined"].filter(pl.col("category").is_in(codes))
-    return rows.group_by("area", "period").agg(
-        sum_or_null("raw").alias("count"), (pl.col("source") != "counts").any().alias("registrations")
+        held = counts.filter(pl.col("category").is_in(codes))
+        whole = held.group_by("area", "period").agg(pl.col("category").n_unique() == len(set(codes)))
+        from_counts = _summed(
+            held.join(
+                whole.filter(pl.col("category")).select("area", "period"), on=["area", "period"], how="semi"
+            ),
+            "count",
+        )
+    from_counts = from_counts.join(registered, on=["member", "period"], how="anti").with_columns(
+        pl.lit(1.0).alias("coverage")
     )
-
-
-def _status(goal: Goal) -> pl.Expr:
-    base, now = pl.col("baseline_value"), pl.col("value")
-    judged = (
-        pl.lit(Status.monitor.value)
-        if goal is Goal.none
-        else pl.when((now < base) if goal is Goal.decrease else (now <= base))
-        .then(pl.lit(Status.achieved.value))
-        .otherwise(pl.lit(Status.not_achieved.value))
-    )
-    return (
-        pl.when(base.is_null() | now.is_null())
-        .then(pl.lit(Status.no_data.value))
-        .when(pl.col("incomplete"))
-        .then(pl.lit(Status.incomplete.value))
-        .otherwise(judged)
-    )
+    return pl.concat([registered, from_counts.select(list(schema))])
 
 
 @holding_read_lock
@@ -190,9 +214,11 @@ def league(
     plan_path: Path | None = None,
     rules_path: Path | None = None,
     sort: str | None = None,
+    territory: Territory | str = Territory.auto,
 ) -> LeagueResult:
     """Every municipality (or a group's members): each plan indicator's registered values, change,
-    status and rank, computed for all areas at once."""
+    status and rank, computed for all areas at once by ``compare``'s rules (territory, coverage,
+    feed, status): a test checks that both agree on every area."""
     loaded_plan = load_plan(plan_path)
     plan = loaded_plan.plan
     if sort is not None and sort not in {i.id for i in plan.indicators}:
@@ -207,8 +233,10 @@ def league(
     periods = [p for p in comparison_periods(chosen, base_year) if p in (chosen.in_year(base_year), chosen)]
     labels = [str(p) for p in periods]
     years = sorted({p.year for p in periods})
-    areas = league_areas(store, selection, years)
-    in_areas = pl.col("municipality").is_in(areas)
+    areas = league_areas(store, selection, years, at=periods[-1].last_day)
+    members = territories(areas, periods, territory)
+    names = list(dict.fromkeys(m for by_label in members.values() for ms in by_label.values() for m in ms))
+    in_areas = pl.col("municipality").is_in(names)
     regs = aggregate_registrations(
         store.scan(Kind.registrations).filter(in_areas),
         rules,
@@ -218,12 +246,12 @@ def league(
     )
     in_years = pl.col("period").str.slice(0, 4).is_in([str(y) for y in years])
     counts = aggregate_counts(
-        counts_for(store.scan(Kind.counts, years=years).filter(in_years), areas),
+        counts_for(store.scan(Kind.counts, years=years).filter(in_years), names),
         rules,
         unit=chosen.unit,
         baseline=labels[0],
     ).filter(pl.col("period").is_in(labels))
-    tables = {"combined": combine(regs, counts), "counts": counts}
+    tables = {"registrations": regs, "counts": counts}
     suspects = store.scan(Kind.suspects).filter(in_areas)
     for indicator in plan.indicators:
         if indicator.kind is Kind.suspects:
@@ -243,10 +271,20 @@ def league(
         Kind.registrations: source_spans(store, Kind.registrations),
         Kind.suspects: source_spans(store, Kind.suspects),
     }
-    grid = pl.DataFrame({"area": areas}).join(pl.DataFrame({"period": labels}), how="cross")
+    grid = pl.DataFrame(
+        [
+            (area, label, member, member == area)
+            for area, by_label in members.items()
+            for label, ms in by_label.items()
+            for member in ms
+        ],
+        schema={"area": pl.String, "period": pl.String, "member": pl.String, "main": pl.Boolean},
+        orient="row",
+    )
     result = []
     for indicator in plan.indicators:  # a loop over the plan's indicators; areas are columns of frames
-        result.append(_indicator(indicator, tables, grid, population, spans, periods, labels))
+        fed = _fed(indicator, tables, spans, names, periods)
+        result.append(_indicator(indicator, fed, grid, population, labels))
     ordered = areas
     if sort is not None:
         ranks = {r.area: r.rank for i in result if i.id == sort for r in i.rows}
@@ -267,87 +305,76 @@ def league(
 
 def _indicator(
     indicator: Indicator,
-    tables: dict[str, pl.DataFrame],
+    fed: pl.DataFrame,
     grid: pl.DataFrame,
     population: pl.DataFrame,
-    spans: dict[Kind, list[Span]],
-    periods: list[Period],
     labels: list[str],
 ) -> LeagueIndicator:
-    codes = (
-        crime_codes()
-        if indicator.categories == [ALL_CRIMES]
-        else nuisance_codes()
-        if indicator.categories == [ALL_NUISANCE]
-        else expand_categories(indicator.categories)
-    )
-    kind = Kind.suspects if indicator.kind is Kind.suspects else Kind.registrations
-    covered = _coverage(spans[kind], codes, periods)
-    counted = (
-        grid.join(_counts(indicator, tables), on=["area", "period"], how="left")
-        .join(covered, on=["area", "period"], how="left")
-        .with_columns(
-            pl.col("covered", "in_scope").fill_null(False), pl.col("registrations").fill_null(False)
-        )
-        .with_columns(
-            # a covered period without any registration of these categories: a real 0; registrations
-            # of a source that does not hold every category (a total from one category): no figure
-            pl.when(pl.col("count").is_null() & pl.col("covered"))
-            .then(0.0)
-            .when(pl.col("registrations") & ~pl.col("in_scope") & pl.lit(indicator.kind is not Kind.counts))
-            .then(None)
-            .otherwise(pl.col("count"))
-            .alias("count"),
-            # registrations that do not cover the whole period: not a figure to judge
-            (pl.col("registrations") & ~pl.col("covered") & pl.lit(indicator.kind is not Kind.counts)).alias(
-                "incomplete"
-            ),
-        )
-    )
+    """One indicator for every area, by ``compare``'s rules: each area's members summed per period
+    (a merged member without a feed or denominator left out and counted uncovered, as
+    ``indicators.series`` does), the coverage weighted by inhabitants, the status and change by
+    ``goals``; ranked among the judged areas."""
     column = indicator.unit.denominator
-    if column is not None:
-        people = population.select("year", "area", pl.col(column).cast(pl.Float64).alias("denominator"))
-        counted = counted.with_columns(period_year_expr(pl.col("period")).alias("year")).join(
-            people, on=["year", "area"], how="left"
-        )
-        per_1000 = pl.col("count") / pl.col("denominator") * 1000
-        value: pl.Expr = pl.when(pl.col("denominator") > 0).then(per_1000)
-    else:
-        value = pl.col("count")
-    counted = counted.with_columns(value.alias("value"))
-    base = counted.filter(pl.col("period") == labels[0]).select(
-        "area", pl.col("value").alias("baseline_value"), pl.col("incomplete").alias("base_incomplete")
+    people = population.select(
+        "year",
+        pl.col("area").alias("member"),
+        (pl.col(column).cast(pl.Float64) if column else pl.lit(None, dtype=pl.Float64)).alias("denominator"),
+        pl.col("inhabitants").cast(pl.Float64).alias("__weight"),
     )
-    now = counted.filter(pl.col("period") == labels[-1]).select("area", "value", "incomplete")
-    joined = (
-        now.join(base, on="area", how="left")
-        .with_columns((pl.col("incomplete") | pl.col("base_incomplete").fill_null(False)).alias("incomplete"))
+    parts = (
+        grid.join(fed.with_columns(pl.lit(True).alias("fed")), on=["member", "period"], how="left")
+        .with_columns(pl.col("fed").fill_null(False), period_year_expr(pl.col("period")).alias("year"))
+        .join(people, on=["year", "member"], how="left")
         .with_columns(
-            _status(indicator.goal).alias("status"),
-            pl.when((pl.col("baseline_value") > 0) & ~pl.col("incomplete"))
-            .then((pl.col("value") / pl.col("baseline_value") - 1) * 100)
-            .alias("change_pct"),
+            (
+                ~pl.col("main")
+                & (~pl.col("fed") | pl.lit(column is not None) & pl.col("denominator").is_null())
+            ).alias("missing")
         )
-        .with_columns(
-            pl.when(pl.col("status").is_in([Status.no_data.value, Status.incomplete.value]).not_())
-            .then(pl.col("value"))
-            .rank("min")
-            .cast(pl.Int64)
-            .alias("rank")
-        )
-        .sort("area")
     )
-    rows = [
-        LeagueRow(
-            area=r["area"],
-            baseline_value=r["baseline_value"],
-            value=r["value"],
-            change_pct=r["change_pct"],
-            status=Status(r["status"]),
-            rank=r["rank"],
+    present = ~pl.col("missing")
+    weight = (
+        pl.when(pl.col("__weight").is_null().any() | (pl.col("__weight") <= 0).any())
+        .then(pl.lit(1.0))
+        .otherwise(pl.col("__weight"))
+    )
+    covered = pl.when(pl.col("fed") & present).then(pl.col("coverage")).otherwise(0.0)
+    summed = parts.group_by("area", "period").agg(
+        pl.when(pl.col("fed").filter(pl.col("main")).all())
+        .then(sum_or_null(pl.col("count").filter(present), "count"))
+        .alias("count"),
+        sum_or_null(pl.col("denominator").filter(present), "denominator"),
+        ((covered * weight).sum() / weight.sum()).alias("coverage"),
+    )
+    per_1000 = pl.col("count") / pl.col("denominator") * 1000
+    value = pl.when(pl.col("denominator") > 0).then(per_1000) if column is not None else pl.col("count")
+    summed = summed.with_columns(value.alias("value"))
+    at = {(r["area"], r["period"]): r for r in summed.to_dicts()}
+    rows = []
+    for area in grid["area"].unique(maintain_order=True).to_list():
+        base, now = at[(area, labels[0])], at[(area, labels[-1])]
+        judged_status = _judged(indicator.goal, now, base)
+        judged = judged_status not in (Status.no_data, Status.incomplete)
+        rows.append(
+            {
+                "area": area,
+                "baseline_value": base["value"],
+                "value": now["value"],
+                "change_pct": change_pct(now["value"], base["value"]) if judged else None,
+                "status": judged_status,
+            }
         )
-        for r in joined.select("area", "baseline_value", "value", "change_pct", "status", "rank").to_dicts()
+    judged_values = [
+        r["value"] if r["status"] not in (Status.no_data, Status.incomplete) else None for r in rows
     ]
-    return LeagueIndicator(
-        id=indicator.id, label=indicator.label, unit=indicator.unit, goal=indicator.goal, rows=rows
+    ranks = pl.Series(judged_values, dtype=pl.Float64).rank("min").cast(pl.Int64).to_list()
+    league_rows = sorted(
+        (LeagueRow(**r, rank=rank) for r, rank in zip(rows, ranks, strict=True)), key=lambda r: r.area
     )
+    return LeagueIndicator(
+        id=indicator.id, label=indicator.label, unit=indicator.unit, goal=indicator.goal, rows=league_rows
+    )
+
+
+def _judged(goal: Goal, now: dict[str, Any], base: dict[str, Any]) -> Status:
+    return figure_status(goal, now["value"], base["value"], base["coverage"], now["coverage"])

@@ -520,9 +520,13 @@ def combine(registrations: pl.DataFrame, counts: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([marked, kept_counts]).sort(KEYS)
 
 
-def sum_or_null(column: str) -> pl.Expr:
-    """Sum of a column, null when any part is unknown (suppressed): a partial sum is not a count."""
-    return pl.when(pl.col(column).null_count() == 0).then(pl.col(column).sum()).alias(column)
+def sum_or_null(column: str | pl.Expr, name: str | None = None) -> pl.Expr:
+    """Sum of a column (or an expression, named ``name``), null when any part is unknown
+    (suppressed): a partial sum is not a count."""
+    expr = pl.col(column) if isinstance(column, str) else column
+    alias = column if isinstance(column, str) else name
+    assert alias is not None, "an expression needs a name"
+    return pl.when(expr.null_count() == 0).then(expr.sum()).alias(alias)
 
 
 def police_codes() -> list[str]:

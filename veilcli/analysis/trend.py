@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel, Field
 
-from veilcli.analysis.compare import Evaluator, build_tables
+from veilcli.analysis.compare import Evaluator, build_tables, territories
 from veilcli.analysis.selection import latest_complete_period, require_known_area
-from veilcli.domain.geography import territory
+from veilcli.domain.choices import Territory
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
@@ -95,8 +95,10 @@ def trend(
     rules_path: Path | None = None,
     raw: bool = False,
     lang: Lang = "en",
+    territory: Territory | str = Territory.auto,
 ) -> TrendResult:
-    """The plan's indicators (or the ones named by id) over every period the store holds."""
+    """The plan's indicators (or the ones named by id) over every period the store holds, the area
+    on the territory ``territory`` says over the whole series (``compare.territories``)."""
     unit = PeriodUnit(unit)
     loaded_plan = load_plan(plan_path)
     plan = loaded_plan.plan
@@ -121,9 +123,10 @@ def trend(
     while periods[-1] < last:
         periods.append(periods[-1].next())
     labels = [str(p) for p in periods]
-    wanted = list(dict.fromkeys(m for p in periods for m in territory(area, p.start)))
+    members = territories([area], periods, territory)
+    wanted = list(dict.fromkeys(m for ms in members[area].values() for m in ms))
     tables = build_tables(store, wanted, rules, unit, labels, loaded_plan, None)
-    evaluator = Evaluator(tables, labels, loaded_plan, rules, raw, lang)
+    evaluator = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)
     result = []
     for indicator in chosen:
         frame = evaluator.series(indicator, [area])

@@ -34,3 +34,17 @@ class Language(StrEnum):
 
     nl = "nl"
     en = "en"
+
+
+class Territory(StrEnum):
+    """Which territory a municipality is compared on when a merger lies in the comparison.
+
+    ``auto``: the territory of the time when baseline and period lie on the same side of every
+    merger, else the territory at the end of the comparison (the merged members added up in the
+    periods before the merger); ``then``: every period on the territory of its own time, nothing
+    added up; ``today``: every period on today's territory (every later merger added up).
+    """
+
+    auto = "auto"
+    then = "then"
+    today = "today"

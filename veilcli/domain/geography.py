@@ -6,9 +6,12 @@ renames since 2013; sources in its README). This module answers three questions:
 - **which municipality** a code or name means (``GM0014`` = ``Groningen``; a name from before a
   rename or a province suffix added by CBS in 2025 still resolves);
 - **where a wijk or buurt belongs**: the codes nest (``BU00340101`` in ``WK003401`` in ``GM0034``);
-- **what territory** an area covered in a period: for a period that began before a merger, the
-  municipality together with the ones that merged into it later (``Groningen`` in 2018 =
-  Groningen + Haren + Ten Boer), so a baseline before a merger is compared on today's territory.
+- **what territory** an area is compared on (``territory_members``, DESIGN §2): on the territory
+  of the time when baseline and period lie on the same side of every merger (Groningen 2013 vs
+  2017 is Groningen alone: Haren and Ten Boer joined in 2019); across a merger, on the territory
+  at the comparison's end, so a period that began before the merger adds up the municipality and
+  the ones that merged into it later (``Groningen`` in 2017 = Groningen + Haren + Ten Boer for a
+  comparison with 2019). ``compare`` and the league both take their members from here.
   A split (a municipality divided over several) cannot be added up that way: it is reported.
 """
 
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
+from veilcli.domain.choices import Territory
 from veilcli.domain.resources import schemas_dir
 
 
@@ -152,7 +156,47 @@ def splits(area: str) -> tuple[Split, ...]:
     return tuple(Split(r["old_name"], r["old_code"], r["date"]) for r in rows.iter_rows(named=True))
 
 
-def territory(area: str, start: dt.date) -> list[str]:
-    """The municipalities that together formed today's ``area`` in a period beginning on ``start``:
-    the area itself, and every predecessor that merged into it after ``start``."""
-    return [area, *(p.name for p in predecessors(area) if p.merged_on > start)]
+def territory(area: str, start: dt.date, until: dt.date | None = None) -> list[str]:
+    """The municipalities that together formed ``area`` (as it was on ``until``; default today) in a
+    period beginning on ``start``: the area itself, and every predecessor that merged into it after
+    ``start`` (and on or before ``until``)."""
+    return [
+        area,
+        *(
+            p.name
+            for p in predecessors(area)
+            if p.merged_on > start and (until is None or p.merged_on <= until)
+        ),
+    ]
+
+
+def territory_members(
+    area: str, starts: list[dt.date], end: dt.date, mode: Territory = Territory.auto
+) -> list[list[str]]:
+    """The municipalities whose registrations make up ``area`` in each period of a comparison (the
+    periods beginning on ``starts``, the comparison ending on ``end``): the one rule of DESIGN §2.
+
+    ``auto``: the territory at the comparison's end (a merger after ``end`` changes nothing: every
+    period then is the area alone, the territory of its time); ``then``: the area alone in every
+    period; ``today``: today's territory in every period.
+    """
+    if mode is Territory.then:
+        return [[area] for _ in starts]
+    until = None if mode is Territory.today else end
+    return [territory(area, start, until) for start in starts]
+
+
+def merged_by(area: str, on: dt.date) -> str | None:
+    """The municipality ``area`` had merged into by ``on`` (directly or through later mergers), or
+    None when it still existed then (a league lists municipalities as they were at its end)."""
+    code = _code_of(area)
+    if code is None:
+        return None
+    changes = boundary_changes().filter(pl.col("kind").is_in(["merger", "rename"]))
+    target: str | None = None
+    while True:
+        row = changes.filter(pl.col("old_code") == code, pl.col("date") <= on)
+        if not row.height:
+            return target
+        code = row["new_code"][0]
+        target = municipality_names().get(code, row["new_name"][0])

@@ -94,6 +94,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "benchmark {benchmark}: no stored data for {areas}",
         "vergelijking {benchmark}: geen opgeslagen gegevens voor {areas}",
     ),
+    "benchmark_members_left_out": (
+        "benchmark {benchmark}: pooled without {areas}, which lack a figure in some period (suppressed, "
+        "not stored or without population)",
+        "vergelijking {benchmark}: samengenomen zonder {areas}, die in een periode geen cijfer hebben "
+        "(afgeschermd, niet opgeslagen of zonder bevolking)",
+    ),
     "benchmark_corrected_differently": (
         "benchmark {benchmark}: samenloop '{benchmark_method}' there, '{area_method}' here (rows: "
         "recount by event; factors: published estimate; none: not corrected): underlying changes are "
@@ -103,8 +109,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "onderliggende veranderingen niet één op één vergelijkbaar",
     ),
     "merged_territory": (
-        "{period}: {area} on today's territory: {members} added up (they merged later)",
-        "{period}: {area} op het grondgebied van nu: {members} opgeteld (later samengevoegd)",
+        "{period}: {area} on its territory of {until}: {members} added up (they merged later)",
+        "{period}: {area} op het grondgebied van {until}: {members} opgeteld (later samengevoegd)",
+    ),
+    "territory_member_uncovered": (
+        "{period}: no source covers {members}, which merged into {area} on {date}: the figure on the "
+        "territory of {until} is incomplete; ingest their data, or pass --territory then to compare "
+        "each period on the territory of its own time",
+        "{period}: geen bron dekt {members}, op {date} opgegaan in {area}: het cijfer op het grondgebied "
+        "van {until} is onvolledig; lees hun gegevens in, of geef --territory then om elke periode op "
+        "het grondgebied van dat moment te vergelijken",
+    ),
+    "territory_differs": (
+        "{members} merged into {area} on {date}, within this comparison: with --territory then each "
+        "period is on the territory of its own time, so the change includes the merger",
+        "{members} is op {date} opgegaan in {area}, binnen deze vergelijking: met --territory then staat "
+        "elke periode op het grondgebied van dat moment, dus de verandering bevat de samenvoeging",
     ),
     "boundary_split": (
         "{former} was divided over {area} and other municipalities on {date}: figures before that date "

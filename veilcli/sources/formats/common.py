@@ -43,8 +43,9 @@ def first(found: dict[str, str], *names: str) -> str | None:
 
 
 def period_text(period: pl.Expr) -> pl.Expr:
-    """Drop CBS's provisional-figure star (``2019*``) so the period parses."""
-    return period.str.strip_chars().str.replace(r"\s*\*$", "")
+    """Drop CBS's provisional-figure star (``2019*``, ``2019* januari``, ``2019 januari*``) so the
+    period parses."""
+    return period.str.strip_chars().str.replace_all(r"\s*\*", "")
 
 
 def nuisance_total(code: pl.Expr) -> pl.Expr:
