@@ -205,7 +205,7 @@ def _internet_store(tmp_path: Path, baseline: tuple[int, int], period: tuple[int
     rows: list[tuple[str, str, str, str]] = []
     for year, (online, desk) in ((2017, baseline), (2018, period)):
         for n in range(online + desk):
-            date = dt.date(year, 1, 2) + dt.timedelta(days=n % 178)
+            date = dt.date(year, 1, 2) + dt.timedelta(days=n * 178 // (online + desk))
             rows.append((f"{year}-{n}", str(date), "1.2.3", "Internet" if n < online else "Balie"))
         rows.append((f"{year}-last", f"{year}-06-29", "1.4.5", "Balie"))
     header = "Registratienummer;Datum;Soort misdrijf code;Wijze van aangifte;Gemeente"
@@ -272,9 +272,41 @@ def test_inferred_span_and_scope_rules() -> None:
         dt.date(2017, 6, 23),
     )
     assert infer_scope(["1.2.3", "1.2.1"]) == ["1.2.1", "1.2.3"]
-    many = ["1.1.1", "1.1.2", "1.2.1", "1.2.2", "1.2.3", "1.2.4", "1.4.5", "1.4.6", "2.2.1", "3.9.1", "E35"]
+    many = [
+        "1.1.1",
+        "1.1.2",
+        "1.2.1",
+        "1.2.2",
+        "1.2.3",
+        "1.2.4",
+        "1.4.5",
+        "1.4.6",
+        "2.2.1",
+        "3.9.1",
+        "3.1.1",
+        "E35",
+    ]
     assert infer_scope(many) == ["E35", "crime"]
+    # One subgroup of group 3 only: a partial extract (fraud beside theft), not every crime.
+    assert "crime" not in infer_scope([c for c in many if c != "3.1.1"])
     assert infer_scope(["E35", "E38", "E33"]) == ["nuisance"]
+
+
+def test_a_theft_and_damage_extract_is_not_every_crime() -> None:
+    """10 codes in 2 main groups (the case of issue 19): its categories, never "crime"."""
+    theft_and_damage = {
+        "1.1.1": 300, "1.1.2": 120, "1.2.1": 400, "1.2.2": 90, "1.2.3": 500,
+        "1.2.4": 60, "1.2.5": 30, "1.3.1": 40, "2.2.1": 350, "2.1.1": 20,
+    }  # fmt: skip
+    assert "crime" not in infer_scope(theft_and_damage)
+    assert infer_scope(theft_and_damage) == sorted(theft_and_damage)
+    # Every main group, violence and two subgroups of group 3, in a complete extract's proportions
+    # (of 2,240 crime rows: group 2 370 = 16.5%, group 3 130 = 5.8%, violence 200 = 8.9%): every crime.
+    complete = {**theft_and_damage, "1.4.4": 120, "1.4.5": 80, "3.1.1": 70, "3.9.1": 60}
+    assert sum(complete.values()) == 2240 and infer_scope(complete) == ["crime"]
+    # The same codes, but group 3 a stray handful (4 of 2,114 = 0.2%): not a complete extract.
+    stray = {**complete, "3.1.1": 2, "3.9.1": 2}
+    assert infer_scope(stray) != ["crime"]
 
 
 @settings(max_examples=300, deadline=None)

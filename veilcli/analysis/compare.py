@@ -19,7 +19,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from veilcli.analysis.coverage import Span, infer_scope, spans
+from veilcli.analysis.coverage import Span, infer_scope, infer_span, spans
 from veilcli.analysis.goals import SIGNIFICANCE_LEVEL, Status, change_pct, range_status, rate_p_value, status
 from veilcli.analysis.indicators import (
     Point,
@@ -205,31 +205,48 @@ class CompareResult(BaseModel):
 
 
 def source_spans(store: Store, kind: Kind) -> list[Span]:
-    """Spans of a kind's sources; sources stored before veilcli recorded their scope and areas get
-    them inferred from their rows."""
+    """Spans of a kind's sources; sources stored before veilcli recorded their scope, areas or gaps
+    get them inferred from their rows (``coverage.infer_scope``, ``coverage.infer_span``)."""
     sources = store.sources(kind)
-    old = [s.id for s in sources if s.scope is None or s.areas is None]
-    scope_of: dict[str, list[str]] = {}
+    old = [s.id for s in sources if s.scope is None or s.areas is None or s.gaps is None]
     if old:
         rows = to_category(
             store.scan(kind)
             .filter(pl.col("source_id").is_in(old))
-            .select("source_id", "category_code", "municipality")
-        )
-        found = rows.group_by("source_id").agg(pl.col("category").unique(), pl.col("municipality").unique())
-        inferred = {
-            r[0]: (infer_scope(r[1]), sorted(a for a in r[2] if a)) for r in found.collect().iter_rows()
+            .select("source_id", "category_code", "municipality", "date")
+        ).collect()
+        scopes = {
+            key[0]: infer_scope(dict(part.group_by("category").len().iter_rows()))
+            for key, part in rows.partition_by("source_id", as_dict=True).items()
         }
-        sources = [
-            s.model_copy(
-                update={
-                    "scope": s.scope if s.scope is not None else inferred.get(s.id, ([], []))[0],
-                    "areas": s.areas if s.areas is not None else inferred.get(s.id, ([], []))[1],
-                }
+        areas = rows.group_by("source_id").agg(pl.col("municipality").unique())
+        found_areas = {r[0]: sorted(a for a in r[1] if a) for r in areas.iter_rows()}
+        monthly = rows.group_by("source_id", pl.col("date").dt.truncate("1mo").alias("month")).agg(
+            pl.len(), pl.col("date").min().alias("first"), pl.col("date").max().alias("last")
+        )
+        inferred_spans = {
+            key[0]: infer_span(
+                part["first"].min(),  # type: ignore[arg-type]
+                part["last"].max(),  # type: ignore[arg-type]
+                dict(zip(part["month"].to_list(), part["len"].to_list(), strict=True)),
             )
-            for s in sources
-        ]
-    return spans(sources, kind, scope_of)
+            for key, part in monthly.drop_nulls("month").partition_by("source_id", as_dict=True).items()
+        }
+        updated = []
+        for s in sources:
+            update: dict[str, object] = {}
+            if s.scope is None:
+                update["scope"] = scopes.get(s.id, [])
+            if s.areas is None:
+                update["areas"] = found_areas.get(s.id, [])
+            if s.gaps is None and s.id in inferred_spans:
+                start, end, gaps = inferred_spans[s.id]
+                update["gaps"] = gaps
+                if not s.covers_declared:
+                    update["covers_from"], update["covers_to"] = start, end
+            updated.append(s.model_copy(update=update))
+        sources = updated
+    return spans(sources, kind, {})
 
 
 def build_tables(

@@ -669,6 +669,11 @@ class SourceRecord(BaseModel):
         None, description="First day the source covers (registrations, suspects); see `coverage.py`."
     )
     covers_to: dt.date | None = Field(None, description="Last day the source covers.")
+    gaps: list[tuple[dt.date, dt.date]] | None = Field(
+        None,
+        description="Months inside the span without data where the source's rate says there would be "
+        "some (first and last day of each stretch); None for sources stored before veilcli recorded it.",
+    )
     covers_declared: bool = Field(False, description="Whether the span was given at ingest (--covers).")
     scope: list[str] | None = Field(
         None,

@@ -15,6 +15,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from veilcli.analysis.coverage import describe_coverage
 from veilcli.domain.models import FileReport, Severity, SourceRecord, ValidationReport
 from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.report import numbers
@@ -260,7 +261,7 @@ def _spans_table(console: Console, covering: list[SourceRecord], lang: Lang) -> 
             spans,
             s.path,
             s.kind.value,
-            f"{s.covers_from}..{s.covers_to}{declared}",
+            f"{describe_coverage(s.covers_from, s.covers_to, s.gaps)}{declared}",  # type: ignore[arg-type]
             ", ".join(s.scope or []),
             ", ".join(s.areas or []),
         )
@@ -274,7 +275,7 @@ def _spans_compact(console: Console, covering: list[SourceRecord], lang: Lang) -
     for s in covering:
         declared = f" {word('t_declared', lang)}" if s.covers_declared or s.scope_declared else ""
         covers = (
-            f"{s.kind.value}, {s.covers_from}..{s.covers_to}{declared}; "
+            f"{s.kind.value}, {describe_coverage(s.covers_from, s.covers_to, s.gaps)}{declared}; "  # type: ignore[arg-type]
             f"{word('t_categories', lang)}: {', '.join(s.scope or [])}; "
             f"{word('t_areas', lang)}: {', '.join(s.areas or [])}"
         )

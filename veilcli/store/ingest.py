@@ -22,7 +22,7 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli import __version__
-from veilcli.analysis.coverage import infer_scope, inferred_span
+from veilcli.analysis.coverage import describe_coverage, infer_scope, infer_span, month_counts
 from veilcli.domain.classification import to_category
 from veilcli.domain.models import (
     DATASET_KEYS,
@@ -557,7 +557,7 @@ def plan_ingest(
         ).select(list(stored_schema(record.kind)))
         sources.append(record)
         if record.covers_from is not None:
-            p.summary.covers = f"{record.covers_from}..{record.covers_to}"
+            p.summary.covers = describe_coverage(record.covers_from, record.covers_to, record.gaps)  # type: ignore[arg-type]
             p.summary.scope = record.scope
             p.summary.coverage_declared = record.covers_declared or record.scope_declared
     return IngestPlan(to_store, sources, frames, folders)
@@ -666,17 +666,21 @@ def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str,
     if kind not in (Kind.registrations, Kind.suspects) or data.height == 0:
         return {}
     first, last = data["date"].min(), data["date"].max()
+    gaps: list[tuple[dt.date, dt.date]] = []
     if options.covers is not None:
         start, end = options.covers
     else:
-        start, end = inferred_span(first, last)  # type: ignore[arg-type]
+        start, end, gaps = infer_span(first, last, month_counts(data["date"]))  # type: ignore[arg-type]
     scope = options.scope
     if scope is None:
-        codes = data.select(pl.col("category_code").unique())  # classified once per distinct code
-        scope = infer_scope(to_category(codes)["category"].unique().to_list())
+        # classified once per distinct code, weighed by its rows
+        codes = data.group_by("category_code").len()
+        per_category = to_category(codes).group_by("category").agg(pl.col("len").sum())
+        scope = infer_scope(dict(per_category.iter_rows()))
     return {
         "covers_from": start,
         "covers_to": end,
+        "gaps": gaps,
         "covers_declared": options.covers is not None,
         "scope": scope,
         "scope_declared": options.scope is not None,
