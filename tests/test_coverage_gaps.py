@@ -152,3 +152,30 @@ def test_the_rule_by_hand() -> None:
     dense = {dt.date(2019, m, 1): 300 for m in range(1, 7)}
     assert infer_span(dt.date(2019, 1, 1), dt.date(2019, 6, 29), dense)[1] == dt.date(2019, 6, 29)
     assert start == dt.date(2019, 1, 1)
+
+
+def test_a_theft_and_damage_extract_makes_no_crime_total(tmp_path: Path) -> None:
+    """A BVH extract of 10 codes in 2 main groups (theft and damage, issue 19's case): its categories
+    are covered, the crime total is not (no_data with the reason), never the sum of what is there."""
+    codes = ["A20", "A21", "A10", "A70", "A72", "A40", "A12", "D11", "C20", "F47"]  # 1.1.1 .. 2.1.1
+    lines = [";".join(BVH_HEADERS)]
+    day, n = dt.date(2017, 1, 1), 0
+    while day <= dt.date(2019, 12, 31):
+        for code in codes:
+            n += 1
+            serial = (day - EXCEL_EPOCH).days + 0.5
+            row = bvh_row(f"PL0900_BVH_{n}", f"PL0900_BVH_{n}", code, "", repr(serial))
+            lines.append(";".join("" if v is None else str(v) for v in row))
+        day += dt.timedelta(days=1)
+    extract = tmp_path / "bvh-diefstal-vernieling.csv"
+    extract.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = _store(tmp_path, extract)
+    [source] = [s for s in api.status(store).sources if s.kind.value == "registrations"]
+    assert "crime" not in (source.scope or []) and len(source.scope or []) == 10
+    result = api.compare(store, period="2019H1", baseline=2017)  # the shipped plan
+    total = next(i for i in result.indicators if i.id == "totaal_misdrijven")
+    assert total.status == "no_data" and total.values["2019H1"] is None
+    assert any(n.code == "total_needs_complete_source" for n in total.notes)
+    # Its own categories are figures: bicycle theft (A72 = 1.2.3), one a day, 181 in 2019H1.
+    fiets = next(i for i in result.indicators if i.id == "fietsdiefstal")
+    assert fiets.counts["2019H1"] == 181.0 and fiets.values["2019H1"] == pytest.approx(0.905)
