@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from veilcli.analysis.normalise import roll_up_counts
 from veilcli.domain.models import Kind
@@ -106,3 +107,74 @@ def test_buurt_level_open_data_ingested_gives_municipality_counts(tmp_path: Path
     ingest_paths([path], store, ReadOptions())
     rolled = totals(roll_up_counts(store.scan(Kind.counts), "Y").filter(pl.col("category") == "1.1.1"))
     assert rolled["Almere"] == 22 and rolled["WK003401"] == 12
+
+
+ROLLUP_PLAN = """
+name = "Roll-up"
+area = "Almere"
+baseline = 2017
+
+[[indicators]]
+id = "inbraak"
+theme = 1
+label = "Woninginbraak"
+categories = ["1.1.1"]
+unit = "per_1000_inhabitants"
+goal = "decrease"
+"""
+
+
+def test_a_buurt_missing_in_the_period_makes_the_roll_up_incomplete(tmp_path: Path, store_dir: Path) -> None:
+    """Buurt-level police open data (83648NED's OData layout) for 2017 and 2019; buurt BU00340102 is
+    in 2017 (5) but not in 2019: the 2019 sum (6 + 12 = 18) is of fewer buurten than 2017's
+    (7 + 5 + 10 = 22), so the change (-18%, "achieved") would compare two territories. It is
+    incomplete and names the buurt; compare and the league agree."""
+    from veilcli import api
+
+    buurten = [
+        ("BU00340101", "2017JJ00", 7),
+        ("BU00340102", "2017JJ00", 5),
+        ("BU00340201", "2017JJ00", 10),
+        ("BU00340101", "2019JJ00", 6),
+        ("BU00340201", "2019JJ00", 12),
+    ]
+    rows = [
+        {"ID": i, "SoortMisdrijf": "1.1.1 ", "WijkenEnBuurten": area, "Perioden": period,
+         "GeregistreerdeMisdrijven_1": count}
+        for i, (area, period, count) in enumerate(buurten)
+    ]  # fmt: skip
+    path = tmp_path / "83648NED_TypedDataSet.json"
+    path.write_text(
+        json.dumps(
+            {
+                "odata.metadata": "https://dataderden.cbs.nl/ODataApi/OData/83648NED/$metadata#TypedDataSet",
+                "value": rows,
+            }
+        ),
+        encoding="utf-8",
+    )
+    population = tmp_path / "pop.csv"
+    population.write_text(
+        "Jaar;Gebied;Inwoners\n2017;GM0034;200.000\n2019;GM0034;200.000\n", encoding="utf-8"
+    )
+    store = Store(store_dir)
+    assert ingest_paths([path, population], store, ReadOptions()).stored
+    plan = tmp_path / "plan.toml"
+    plan.write_text(ROLLUP_PLAN, encoding="utf-8")
+    [inbraak] = api.compare(store, period="2019", plan_path=plan).indicators
+    assert inbraak.counts["2017"] == 22.0 and inbraak.counts["2019"] == 18.0
+    assert inbraak.status == "incomplete" and inbraak.change_pct is None
+    # 2019 holds 2 of the 3 buurten the comparison's periods hold.
+    assert inbraak.coverage == {"2017": 1.0, "2018": 0.0, "2019": pytest.approx(2 / 3)}
+    [note] = [n for n in inbraak.notes if n.code == "rollup_parts_missing"]
+    assert note.params["period"] == "2019" and note.params["parts"] == "BU00340102"
+    [row] = api.league(store, period="2019", plan_path=plan).indicators[0].rows
+    assert (row.area, row.status, row.value) == ("Almere", "incomplete", pytest.approx(18 / 200))
+    # The same buurten in both years: a roll-up like any other figure (22 -> 20: -9.1%).
+    rows[-1]["GeregistreerdeMisdrijven_1"] = 9
+    rows.append({**rows[1], "ID": 99, "Perioden": "2019JJ00", "GeregistreerdeMisdrijven_1": 5})
+    path.write_text(json.dumps({"value": rows}), encoding="utf-8")
+    assert api.ingest([path], store, replace=True).stored
+    [whole] = api.compare(store, period="2019", plan_path=plan).indicators
+    assert whole.counts["2019"] == 20.0 and whole.status == "achieved"
+    assert whole.change_pct == pytest.approx((20 / 22 - 1) * 100)

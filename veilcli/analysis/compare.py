@@ -19,7 +19,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from veilcli.analysis.coverage import Span, infer_scope, infer_span, spans
+from veilcli.analysis.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
 from veilcli.analysis.goals import SIGNIFICANCE_LEVEL, Status, change_pct, range_status, rate_p_value, status
 from veilcli.analysis.indicators import (
     Point,
@@ -35,6 +35,7 @@ from veilcli.analysis.normalise import (
     aggregate_registrations,
     aggregate_suspects,
     counts_for,
+    rollup_parts,
 )
 from veilcli.analysis.selection import comparison_periods, latest_complete_period, require_known_area
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
@@ -44,7 +45,17 @@ from veilcli.domain.geography import predecessors, splits, territory_members
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
-from veilcli.domain.plans import Goal, Indicator, LoadedPlan, Unit, expand_categories, load_plan, plan_line
+from veilcli.domain.plans import (
+    ALL_CRIMES,
+    TOTAL_CRIME_CODE,
+    Goal,
+    Indicator,
+    LoadedPlan,
+    Unit,
+    expand_categories,
+    load_plan,
+    plan_line,
+)
 from veilcli.domain.resources import area_lookup, resolve_areas
 from veilcli.domain.rules import Rules, load_rules
 from veilcli.errors import InputError, UsageError
@@ -279,7 +290,9 @@ def build_tables(
     stored = store.scan(Kind.counts, years=[int(y) for y in years]).filter(
         pl.col("period").str.slice(0, 4).is_in(years)
     )
-    counts = aggregate_counts(counts_for(stored, areas), rules, unit=unit, baseline=baseline)
+    own_counts = counts_for(stored, areas)
+    counts = aggregate_counts(own_counts, rules, unit=unit, baseline=baseline)
+    parts = rollup_parts(own_counts, unit)
     suspects = {}
     for indicator in plan.plan.indicators:
         if indicator.kind is Kind.suspects and indicator.age not in suspects:
@@ -297,6 +310,7 @@ def build_tables(
         registration_spans=source_spans(store, Kind.registrations),
         suspect_spans=source_spans(store, Kind.suspects),
         span_area=span_area,
+        rollup_parts=parts if not by_district_of else parts.clear(),
     )
 
 
@@ -459,6 +473,7 @@ class Evaluator:
         # area -> period -> the municipalities that make it up (``territories``); absent: the area alone
         self.members = members or {}
         self.territory = Territory.auto
+        self._rollup_cache: dict[str, dict[tuple[str, str], tuple[float, list[str]]]] = {}
         self.survey_rows: pl.DataFrame | None = None  # survey figures, when the plan has survey indicators
         self.municipality: str | None = None  # the area whose districts these are (survey rows may say)
         self.tables, self.labels, self.plan, self.rules, self.raw, self.lang = (
@@ -543,6 +558,16 @@ class Evaluator:
             survey=found.result,
         )
 
+    def _rollups(self, indicator: Indicator) -> dict[tuple[str, str], tuple[float, list[str]]]:
+        """(area, period) -> (covered share of the parts, the missing parts) of the counts summed from
+        wijken and buurten whose parts differ between the periods (``coverage.rollup_coverage``)."""
+        if indicator.id not in self._rollup_cache:
+            found = rollup_coverage(self.tables.rollup_parts, rollup_codes(indicator), self.labels)
+            self._rollup_cache[indicator.id] = {
+                (r["area"], r["period"]): (r["coverage"], r["missing"]) for r in found.to_dicts()
+            }
+        return self._rollup_cache[indicator.id]
+
     def members_of(self, area: str, label: str) -> list[str]:
         """The municipalities whose data make up ``area`` in period ``label``."""
         return self.members.get(area, {}).get(label, [area])
@@ -564,10 +589,16 @@ class Evaluator:
             if column is not None
             else set()
         )
+        rollups = self._rollups(indicator)
         for area in areas:
             for label in self.labels:
                 for member in self.members_of(area, label):
                     found = indicator_points(self.tables, indicator, member, [label])
+                    for point in found:
+                        partial = rollups.get((member, label))
+                        if partial is not None and point.feed.source == "counts":
+                            point.feed.coverage = min(point.feed.coverage, partial[0])
+                            point.rollup_missing = partial[1]
                     if member != area:
                         year = parse_period(label).year
                         for point in found:
@@ -727,11 +758,20 @@ class Evaluator:
             notes.append(
                 self.note(p.feed.why_none, period=p.period, categories=", ".join(indicator.categories))
             )
-        elif p.feed.coverage < 1:
+        elif p.feed.coverage < 1 and not p.rollup_missing:
             covered_pct = p.feed.coverage * 100
             notes.append(
                 self.note(
                     "incomplete_coverage", period=p.period, covered_pct=covered_pct, covered=p.feed.covered
+                )
+            )
+        if p.rollup_missing:
+            notes.append(
+                self.note(
+                    "rollup_parts_missing",
+                    period=p.period,
+                    parts=_listed(p.rollup_missing),
+                    count=len(p.rollup_missing),
                 )
             )
         if p.suppressed:
@@ -828,6 +868,13 @@ class Evaluator:
             else change_pct(b[labels[-1]]["after_samenloop_value"], b[labels[0]]["after_samenloop_value"]),
             samenloop=method,
         )
+
+
+def rollup_codes(indicator: Indicator) -> list[str]:
+    """The count categories whose parts a roll-up of ``indicator`` is judged on (a crime total by its
+    total row)."""
+    codes = indicator.categories if indicator.kind is Kind.counts else expand_categories(indicator.categories)
+    return [*codes, TOTAL_CRIME_CODE] if indicator.categories == [ALL_CRIMES] else list(codes)
 
 
 def figure_status(

@@ -272,3 +272,42 @@ def describe_span(spans_: list[Span], area: str, codes: list[str], start: dt.dat
         for part in s.intervals(start, end)
     )
     return ", ".join(f"{a}..{b}" for a, b in parts) or "nothing"
+
+
+def rollup_coverage(parts: pl.DataFrame, codes: list[str], periods: list[str]) -> pl.DataFrame:
+    """(area, period, coverage, missing) for counts summed from parts (``normalise.rollup_parts``):
+    a roll-up is complete only when it holds every part that any of ``periods`` holds (for the
+    categories ``codes``), so a buurt present in the baseline and missing in the period makes the
+    period's figure incomplete (its share of the parts) and names the buurt. A stored wijk stands
+    for all its buurten (and a wijk summed from some of its buurten for itself: nothing tells what
+    it lacks). Areas and periods not returned are whole (coverage 1)."""
+    wijk = pl.concat_str(pl.lit("WK"), pl.col("part").str.slice(2, 6))
+    held = (
+        parts.filter(pl.col("category").is_in(codes), pl.col("period").is_in(periods))
+        .select("area", "period", "category", "part")
+        .with_columns(wijk.alias("wijk"))
+    )
+    union = held.select("area", "category", "part", "wijk").unique()
+    grid = held.select("area", "period").unique().join(union, on="area", how="inner")
+    found = grid.join(
+        held.rename({"part": "__held"}), on=["area", "period", "category", "wijk"], how="inner"
+    ).filter(
+        (pl.col("__held") == pl.col("part"))
+        | pl.col("__held").str.starts_with("WK")
+        | pl.col("part").str.starts_with("WK")
+    )
+    present = found.select("area", "period", "category", "part").unique()
+    missing = grid.join(present, on=["area", "period", "category", "part"], how="anti")
+    return (
+        grid.group_by("area", "period")
+        .len("__parts")
+        .join(present.group_by("area", "period").len("__present"), on=["area", "period"], how="left")
+        .join(
+            missing.group_by("area", "period").agg(pl.col("part").unique().sort().alias("missing")),
+            on=["area", "period"],
+            how="left",
+        )
+        .with_columns((pl.col("__present").fill_null(0) / pl.col("__parts")).alias("coverage"))
+        .filter(pl.col("coverage") < 1)
+        .select("area", "period", "coverage", "missing")
+    )

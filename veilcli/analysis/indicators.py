@@ -60,6 +60,12 @@ class Tables:
     registration_spans: list[Span] = field(default_factory=list)
     suspect_spans: list[Span] = field(default_factory=list)
     span_area: dict[str, str] = field(default_factory=dict)  # district -> its municipality
+    # (period, area, category, part): what counts summed from wijken and buurten add up
+    rollup_parts: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"period": pl.String, "area": pl.String, "category": pl.String, "part": pl.String}
+        )
+    )
 
     @functools.cached_property
     def _parts(self) -> dict[tuple[str, str, str], pl.DataFrame]:
@@ -163,6 +169,7 @@ class Point:
     # A part of a territory (a merged member) that nothing covers, or without the denominator: left
     # out of the sums and counted as uncovered, so the figure is incomplete, never no_data or 0.
     missing_part: bool = False
+    rollup_missing: list[str] = field(default_factory=list)  # parts a roll-up lacks (other periods have)
 
 
 def indicator_points(tables: Tables, indicator: Indicator, area: str, periods: list[str]) -> list[Point]:

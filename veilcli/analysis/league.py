@@ -19,8 +19,8 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, Field
 
-from veilcli.analysis.compare import figure_status, source_spans, territories
-from veilcli.analysis.coverage import Span, covered_days
+from veilcli.analysis.compare import figure_status, rollup_codes, source_spans, territories
+from veilcli.analysis.coverage import Span, covered_days, rollup_coverage
 from veilcli.analysis.goals import Status, change_pct
 from veilcli.analysis.indicators import population_table
 from veilcli.analysis.normalise import (
@@ -28,6 +28,7 @@ from veilcli.analysis.normalise import (
     aggregate_registrations,
     aggregate_suspects,
     counts_for,
+    rollup_parts,
     sum_or_null,
 )
 from veilcli.analysis.selection import comparison_periods, latest_complete_period
@@ -169,9 +170,20 @@ def _fed(
     else the police counts of every category (a crime total from its total row only)."""
     codes = expand_categories(indicator.categories)
     schema = {"member": pl.String, "period": pl.String, "count": pl.Float64, "coverage": pl.Float64}
+    # counts summed from wijken and buurten whose parts differ between the periods: incomplete
+    rolled = rollup_coverage(tables["rollup_parts"], rollup_codes(indicator), [str(p) for p in periods])
+    partial = rolled.select(pl.col("area").alias("member"), "period", pl.col("coverage").alias("__part"))
+
+    def whole_or_partial(frame: pl.DataFrame) -> pl.DataFrame:
+        return (
+            frame.join(partial, on=["member", "period"], how="left")
+            .with_columns(pl.col("__part").fill_null(1.0).alias("coverage"))
+            .select(list(schema))
+        )
+
     if indicator.kind is Kind.counts:
         rows = tables["counts"].filter(pl.col("category").is_in(indicator.categories))
-        return _summed(rows, "count").with_columns(pl.lit(1.0).alias("coverage")).select(list(schema))
+        return whole_or_partial(_summed(rows, "count"))
     kind = Kind.suspects if indicator.kind is Kind.suspects else Kind.registrations
     source = tables[f"suspects:{indicator.age}"] if kind is Kind.suspects else tables["registrations"]
     covered = _covered(spans[kind], members, codes, periods).filter(pl.col("covered") > 0)
@@ -198,10 +210,8 @@ def _fed(
             ),
             "count",
         )
-    from_counts = from_counts.join(registered, on=["member", "period"], how="anti").with_columns(
-        pl.lit(1.0).alias("coverage")
-    )
-    return pl.concat([registered, from_counts.select(list(schema))])
+    from_counts = from_counts.join(registered, on=["member", "period"], how="anti")
+    return pl.concat([registered, whole_or_partial(from_counts)])
 
 
 @holding_read_lock
@@ -245,13 +255,11 @@ def league(
         periods=labels,
     )
     in_years = pl.col("period").str.slice(0, 4).is_in([str(y) for y in years])
-    counts = aggregate_counts(
-        counts_for(store.scan(Kind.counts, years=years).filter(in_years), names),
-        rules,
-        unit=chosen.unit,
-        baseline=labels[0],
-    ).filter(pl.col("period").is_in(labels))
-    tables = {"registrations": regs, "counts": counts}
+    own_counts = counts_for(store.scan(Kind.counts, years=years).filter(in_years), names)
+    counts = aggregate_counts(own_counts, rules, unit=chosen.unit, baseline=labels[0]).filter(
+        pl.col("period").is_in(labels)
+    )
+    tables = {"registrations": regs, "counts": counts, "rollup_parts": rollup_parts(own_counts, chosen.unit)}
     suspects = store.scan(Kind.suspects).filter(in_areas)
     for indicator in plan.indicators:
         if indicator.kind is Kind.suspects:

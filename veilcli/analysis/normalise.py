@@ -440,6 +440,46 @@ def _rolled_up_areas(counts: pl.LazyFrame) -> pl.LazyFrame:
     return pl.concat([counts, derived], how="diagonal_relaxed")
 
 
+def rollup_parts(counts: pl.LazyFrame, unit: PeriodUnit | str) -> pl.DataFrame:
+    """(period, area, category, part): for every gemeente count ``_rolled_up_areas`` sums from finer
+    rows, the codes it sums (a stored wijk, else that wijk's buurten), at ``unit`` (a half-year's
+    parts are those of its months together). Stored gemeente rows have no parts: they are whole.
+
+    ``coverage.rollup_coverage`` compares them between the periods of a comparison: a sum whose
+    parts differ is not the same territory.
+    """
+    code = pl.col("area").str.strip_chars().str.to_uppercase()
+    key = list(_COUNT_KEY)
+    stored = counts.select(key)
+    buurten = counts.filter(code.str.contains(r"^BU\d{8}$")).select(
+        "period", "category_code", wijk_of_expr(pl.col("area")).alias("wijk"), code.alias("part")
+    )
+    stored_wijken = counts.filter(code.str.contains(r"^WK\d{6}$")).select(
+        "period", "category_code", code.alias("wijk"), code.alias("part")
+    )
+    from_buurten = buurten.join(
+        stored_wijken.select("period", "category_code", "wijk"),
+        on=["period", "category_code", "wijk"],
+        how="anti",
+    )
+    parts = (
+        pl.concat([stored_wijken, from_buurten])
+        .with_columns(area_expr(gemeente_of_expr(pl.col("wijk"))).alias("area"))
+        .join(stored, on=key, how="anti")
+    )
+    start, _ = period_bounds_exprs(pl.col("period"))
+    return (
+        parts.select(
+            period_label_expr(start, unit).alias("period"),
+            "area",
+            pl.col("category_code").alias("category"),
+            "part",
+        )
+        .unique()
+        .collect(engine="streaming")
+    )
+
+
 def roll_up_counts(counts: pl.LazyFrame, unit: PeriodUnit | str) -> pl.LazyFrame:
     """Counts at ``unit``: as stored, else summed from finer complete periods (never both added);
     buurt and wijk counts also give their wijk and gemeente where none is stored (``_rolled_up_areas``)."""

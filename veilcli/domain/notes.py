@@ -120,6 +120,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "van {until} is onvolledig; lees hun gegevens in, of geef --territory then om elke periode op "
         "het grondgebied van dat moment te vergelijken",
     ),
+    "rollup_parts_missing": (
+        "{period}: summed from wijken and buurten, without {count} part(s) other periods of this comparison "
+        "hold ({parts}): not the same territory, incomplete",
+        "{period}: opgeteld uit wijken en buurten, zonder {count} deel/delen die andere perioden van deze "
+        "vergelijking wel hebben ({parts}): niet hetzelfde gebied, onvolledig",
+    ),
     "territory_differs": (
         "{members} merged into {area} on {date}, within this comparison: with --territory then each "
         "period is on the territory of its own time, so the change includes the merger",
