@@ -660,7 +660,8 @@ class Evaluator:
         notes = self._population_notes(indicator, areas)
         notes += self._territory_notes(areas, points)
         for p in all_points:
-            notes += self._period_notes(indicator, areas, p)
+            if not p.missing_part:  # a member left out is named by the territory notes
+                notes += self._period_notes(indicator, areas, p)
         notes += self._correction_notes(all_points, underlying)
         return _unique(notes)
 
@@ -682,7 +683,7 @@ class Evaluator:
                             "merged_territory",
                             period=label,
                             area=area,
-                            members=", ".join(members),
+                            members=", ".join([members[0], *sorted(members[1:])]),
                             until=until,
                         )
                     )
@@ -691,7 +692,8 @@ class Evaluator:
                     for m in members[1:]
                     if any(p.period == label and p.missing_part for p in points.get(m, []))
                 ]
-                if missing:
+                own = [p for p in points.get(area, []) if p.period == label]
+                if missing and any(p.feed.rows is not None for p in own):  # else: no data at all
                     dates = ", ".join(sorted({str(merged_on[m]) for m in missing if m in merged_on}))
                     notes.append(
                         self.note(
