@@ -50,7 +50,7 @@ from veilcli.errors import InputError, UsageError
 from veilcli.store.store import Store, holding_read_lock
 
 Values = dict[str, float | None]
-SMALL_NUMBER = 10  # fewer registrations than this in a period: the change says little
+SMALL_NUMBER = 10  # fewer registrations, suspects or counted cases in a period: the change says little
 # The stored registration columns ``aggregate_registrations`` reads, besides the area column.
 NORMALISED_REGISTRATION_COLUMNS = (
     "registration_id",
@@ -660,9 +660,11 @@ class Evaluator:
                     "channel_unknown", period=p.period, rows=int(p.channel_unknown), share_pct=share_pct
                 )
             )
+        if p.raw is not None and p.raw < SMALL_NUMBER:
+            # Police counts of registration categories are registrations too; tallies are "counted".
+            counted = "counts" if indicator.kind is Kind.counts else indicator.kind.value
+            notes.append(self.note("small_numbers", period=p.period, count=int(p.raw), counted=counted))
         if p.feed.source == "registrations":
-            if p.raw is not None and p.raw < SMALL_NUMBER:
-                notes.append(self.note("small_numbers", period=p.period, count=int(p.raw)))
             codes = expand_categories(indicator.categories)
             counts = [self.tables.rows_at("counts", area, p.period) for area in areas]
             if any(c.height and c["category"].is_in(codes).any() for c in counts):

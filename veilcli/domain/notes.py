@@ -79,8 +79,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "geen {denominator} voor {where}: geen cijfer per 1.000 berekend",
     ),
     "small_numbers": (
-        "{period}: only {count} registration(s): the change says little",
-        "{period}: slechts {count} registratie(s): de verandering zegt weinig",
+        "{period}: only {count} {counted}: the change says little",
+        "{period}: slechts {count} {counted}: de verandering zegt weinig",
     ),
     "suppressed": (
         "{period}: a count is suppressed in the source (unknown, not 0)",
@@ -156,6 +156,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+# Parameters whose value is a key (language-neutral in ``params``) shown as words in each language.
+TERMS: dict[str, dict[str, tuple[str, str]]] = {
+    "counted": {
+        "registrations": ("registration(s)", "registratie(s)"),
+        "suspects": ("suspect(s)", "verdachte(n)"),
+        "counts": ("counted", "geteld"),
+    },
+}
+
+
 # Notes on rows of the `normalise` table (one per period x area x category), built in polars.
 ROW_CATALOGUE: dict[str, tuple[str, str]] = {
     "row_no_channel": (
@@ -223,7 +233,10 @@ class Note(BaseModel):
 def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str:
     """The catalogue text of ``code`` with ``params`` filled in."""
     english, dutch = CATALOGUE[code] if code in CATALOGUE else ROW_CATALOGUE[code]
-    return (dutch if lang == "nl" else english).format(**params)
+    shown = {
+        name: TERMS[name][value][lang == "nl"] if name in TERMS else value for name, value in params.items()
+    }
+    return (dutch if lang == "nl" else english).format(**shown)
 
 
 def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:

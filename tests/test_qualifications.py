@@ -1,0 +1,102 @@
+"""Issue 19 §4: figures that were shown without the qualification they need, each against a tiny
+hand-made store whose figures are worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from veilcli.analysis.compare import CompareResult, IndicatorResult, compare
+from veilcli.analysis.goals import Status
+from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.store import Store
+
+HEAD = """
+name = "Testplan"
+area = "Testdorp"
+baseline = 2017
+"""
+
+
+def indicator(
+    id_: str, categories: str, unit: str, goal: str, kind: str = "registrations", extra: str = ""
+) -> str:
+    """One ``[[indicators]]`` block of a plan."""
+    return (
+        f'\n[[indicators]]\nid = "{id_}"\ntheme = 1\nlabel = "{id_.capitalize()}"\nkind = "{kind}"\n'
+        f'categories = [{categories}]\nunit = "{unit}"\ngoal = "{goal}"\n{extra}'
+    )
+
+
+def make_store(
+    tmp_path: Path, files: dict[str, str], plan: str, declared: dict[str, ReadOptions] | None = None
+) -> tuple[Store, Path]:
+    """A store of the given CSV files (name -> text; ``declared`` gives a file its read options) and
+    the plan written beside it."""
+    store = Store(tmp_path / "store")
+    declared = declared or {}
+    plain = []
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        if name not in declared:
+            plain.append(tmp_path / name)
+    if plain:
+        assert ingest_paths(plain, store, ReadOptions()).stored
+    for name, options in declared.items():
+        assert ingest_paths([tmp_path / name], store, options).stored
+    plan_path = tmp_path / "plan.toml"
+    plan_path.write_text(plan, encoding="utf-8")
+    return store, plan_path
+
+
+def by_id(result: CompareResult) -> dict[str, IndicatorResult]:
+    return {i.id: i for i in result.indicators}
+
+
+def codes(ind: IndicatorResult, code: str) -> list[dict[str, object]]:
+    """The params of every note of one code."""
+    return [n.params for n in ind.notes if n.code == code]
+
+
+# --- 1. small numbers: suspects and counts too -----------------------------------------------------
+
+
+def test_small_numbers_for_suspects_and_counts(tmp_path: Path) -> None:
+    plan = HEAD + indicator(
+        "jeugd", '"crime"', "per_1000_youths_12_24", "decrease", kind="suspects", extra="age = [12, 24]\n"
+    )
+    plan += indicator("huisverbod", '"huisverbod"', "count", "none", kind="counts")
+    files = {
+        "pop.csv": "Jaar;Gebied;Inwoners;Jongeren 12-24\n2017;Testdorp;10.000;2.000\n"
+        "2018;Testdorp;10.000;2.000\n2019;Testdorp;10.000;2.000\n",
+        # 4 house bans in 2017H1, 12 in 2018H1 and 2019H1
+        "hv.csv": "Periode;Gebied;Soort misdrijf code;Aantal\n2017H1;Testdorp;huisverbod;4\n"
+        "2018H1;Testdorp;huisverbod;12\n2019H1;Testdorp;huisverbod;12\n",
+        # one suspect aged 17 in 2017H1, none in 2018H1, two (15 and 20) in 2019H1
+        "verdachten.csv": "Registratienummer;Datum;Leeftijd;Woonplaats;Soort misdrijf code\n"
+        "R1;2017-03-01;17;Testdorp;1.1.1\nR2;2019-02-01;15;Testdorp;2.2.1\nR3;2019-04-01;20;Testdorp;2.2.1\n",
+    }
+    declared = {
+        "verdachten.csv": ReadOptions(covers=(dt.date(2017, 1, 1), dt.date(2019, 6, 30)), scope=["crime"])
+    }
+    store, plan_path = make_store(tmp_path, files, plan, declared)
+    ind = by_id(compare(store, period="2019H1", plan_path=plan_path))
+    youth = ind["jeugd"]
+    # 1 / 2,000 x 1,000 = 0.5 -> 2 / 2,000 x 1,000 = 1.0: +100%, a decrease goal not met, on 1 and 2 suspects
+    assert youth.values == {"2017H1": 0.5, "2018H1": 0.0, "2019H1": 1.0}
+    assert youth.change_pct == pytest.approx(100.0) and youth.status is Status.not_achieved
+    assert codes(youth, "small_numbers") == [
+        {"period": "2017H1", "count": 1, "counted": "suspects"},
+        {"period": "2018H1", "count": 0, "counted": "suspects"},
+        {"period": "2019H1", "count": 2, "counted": "suspects"},
+    ]
+    assert "2019H1: only 2 suspect(s): the change says little" in [n.message for n in youth.notes]
+    bans = ind["huisverbod"]
+    assert bans.counts == {"2017H1": 4, "2018H1": 12, "2019H1": 12}
+    # 4 is below 10, 12 is not
+    assert codes(bans, "small_numbers") == [{"period": "2017H1", "count": 4, "counted": "counts"}]
+    assert next(n for n in bans.notes if n.code == "small_numbers").render("nl") == (
+        "2017H1: slechts 4 geteld: de verandering zegt weinig"
+    )
