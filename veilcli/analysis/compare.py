@@ -700,6 +700,14 @@ class Evaluator:
         empty = [a for a, ps in points.items() if all(p.feed.rows is None for p in ps)]
         if empty:
             notes.append(self.note("benchmark_no_data", benchmark=name, areas=", ".join(empty[:6])))
+        for label in labels:  # a suppressed part makes the benchmark's value unknown: say where
+            hidden = [a for a, ps in points.items() if any(p.suppressed and p.period == label for p in ps)]
+            if hidden:
+                notes.append(
+                    self.note(
+                        "benchmark_suppressed", benchmark=name, period=label, areas=", ".join(hidden[:6])
+                    )
+                )
         method = _samenloop_method([p for ps in points.values() for p in ps], self.rules)
         # Only where the correction moved the area's figure: otherwise nothing is unlike.
         moved = underlying is not None and any(e["samenloop"] for e in underlying.effects.values())

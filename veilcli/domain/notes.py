@@ -94,6 +94,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "benchmark {benchmark}: no stored data for {areas}",
         "vergelijking {benchmark}: geen opgeslagen gegevens voor {areas}",
     ),
+    "benchmark_suppressed": (
+        "benchmark {benchmark}, {period}: suppressed in the source for {areas} (unknown, not 0): no "
+        "benchmark value",
+        "vergelijking {benchmark}, {period}: in de bron afgeschermd voor {areas} (onbekend, niet 0): geen "
+        "waarde voor de vergelijking",
+    ),
     "benchmark_corrected_differently": (
         "benchmark {benchmark}: samenloop '{benchmark_method}' there, '{area_method}' here (rows: "
         "recount by event; factors: published estimate; none: not corrected): underlying changes are "
