@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from veilcli.analysis.compare import CompareResult, IndicatorResult, compare
-from veilcli.analysis.goals import Status
+from veilcli.analysis.goals import Status, range_status, status, status_expr
+from veilcli.domain.plans import Goal
 from veilcli.store.ingest import ReadOptions, ingest_paths
 from veilcli.store.store import Store
 
@@ -137,3 +139,68 @@ def test_suppressed_benchmark_values_are_said(tmp_path: Path) -> None:
     )
     # the area's own figure is not suppressed: no `suppressed` note of its own
     assert not codes(burglary, "suppressed")
+
+
+# --- 3. a change that cannot be computed: 0 in the baseline -----------------------------------------
+
+
+def test_zero_baseline_statuses() -> None:
+    # From 0 nothing can decrease: 0 -> 0 cannot be judged against a decrease goal
+    assert status(Goal.decrease, 0.0, 0.0) is Status.undetermined
+    # a rise from 0 is clearly no decrease, and a rise
+    assert status(Goal.decrease, 0.5, 0.0) is Status.not_achieved
+    assert status(Goal.no_increase, 0.5, 0.0) is Status.not_achieved
+    assert status(Goal.no_increase, 0.0, 0.0) is Status.achieved  # it did not rise
+    assert range_status(Goal.decrease, 0.0, 0.0, 0.0) is Status.undetermined
+
+
+@pytest.mark.parametrize("goal", list(Goal))
+def test_status_expression_agrees_with_status(goal: Goal) -> None:
+    """The vectorised rule (for the league) gives what ``status`` gives, value by value."""
+    pairs = [(v, b) for v in (None, 0.0, 0.5, 1.0, 2.0) for b in (None, 0.0, 1.0, 2.0)]
+    frame = pl.DataFrame(pairs, schema={"value": pl.Float64, "baseline": pl.Float64}, orient="row")
+    shown = frame.with_columns(status_expr(goal, pl.col("value"), pl.col("baseline")))["status"].to_list()
+    assert shown == [status(goal, v, b).value for v, b in pairs]
+
+
+def test_zero_baseline_change_is_not_judged(tmp_path: Path) -> None:
+    plan = HEAD + indicator("overval", '"1.4.7"', "per_1000_inhabitants", "decrease")
+    plan += indicator("straatroof", '"1.4.6"', "per_1000_inhabitants", "decrease")
+    plan += indicator("fiets", '"1.2.3"', "per_1000_inhabitants", "no_increase")
+    plan += indicator("inbraak", '"1.1.1"', "per_1000_inhabitants", "decrease")
+    # no hold-ups and no bicycle thefts at all; street robbery 0 -> 3; burglary 10 -> 8
+    rows = [("2017-02-01", "1.1.1")] * 10 + [("2019-02-01", "1.1.1")] * 8 + [("2019-03-01", "1.4.6")] * 3
+    files = {
+        "pop.csv": "Jaar;Gebied;Inwoners\n2017;Testdorp;10.000\n2018;Testdorp;10.000\n2019;Testdorp;10.000\n",
+        "reg.csv": "Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte\n"
+        + "".join(f"R{n};{d};{c};Testdorp;Balie\n" for n, (d, c) in enumerate(rows)),
+    }
+    declared = {"reg.csv": ReadOptions(covers=(dt.date(2017, 1, 1), dt.date(2019, 6, 30)), scope=["crime"])}
+    store, plan_path = make_store(tmp_path, files, plan, declared)
+    ind = by_id(compare(store, period="2019H1", plan_path=plan_path))
+    holdup = ind["overval"]
+    # 0 -> 0 per 1,000: no change in %, and no decrease is possible from 0: undetermined, with the reason
+    assert holdup.values["2017H1"] == 0.0 and holdup.values["2019H1"] == 0.0
+    assert holdup.change_pct is None and holdup.p_value is None
+    assert holdup.status is Status.undetermined
+    assert holdup.underlying is not None and holdup.underlying.status is Status.undetermined
+    assert codes(holdup, "zero_baseline_no_decrease") == [{"baseline": "2017H1", "period": "2019H1"}]
+    assert not codes(holdup, "zero_baseline")
+    # 0 -> 0.3 per 1,000 (3 / 10,000 x 1,000): no change in %, but a rise: not achieved, and said
+    robbery = ind["straatroof"]
+    assert robbery.values["2019H1"] == pytest.approx(0.3) and robbery.change_pct is None
+    assert robbery.status is Status.not_achieved
+    assert codes(robbery, "zero_baseline") == [{"baseline": "2017H1"}]
+    # no_increase 0 -> 0: it did not rise: achieved; the change in % is still undefined, and said
+    bikes = ind["fiets"]
+    assert bikes.status is Status.achieved and bikes.change_pct is None
+    assert codes(bikes, "zero_baseline") == [{"baseline": "2017H1"}]
+    # 1.0 -> 0.8 per 1,000: -20%, achieved, nothing to say about a zero baseline
+    burglary = ind["inbraak"]
+    assert burglary.change_pct == pytest.approx(-20.0) and burglary.status is Status.achieved
+    assert not codes(burglary, "zero_baseline") and not codes(burglary, "zero_baseline_no_decrease")
+    message = holdup.notes[[n.code for n in holdup.notes].index("zero_baseline_no_decrease")]
+    assert message.message == (
+        "0 in the baseline 2017H1 and in 2019H1: no change in % can be computed and a decrease from 0 is "
+        "not possible: the goal cannot be judged (undetermined)"
+    )

@@ -664,12 +664,26 @@ class Evaluator:
             # Police counts of registration categories are registrations too; tallies are "counted".
             counted = "counts" if indicator.kind is Kind.counts else indicator.kind.value
             notes.append(self.note("small_numbers", period=p.period, count=int(p.raw), counted=counted))
+        if p.period == self.labels[0] and p.raw == 0 and len(self.labels) > 1:
+            notes += self._zero_baseline_notes(indicator, areas)
         if p.feed.source == "registrations":
             codes = expand_categories(indicator.categories)
             counts = [self.tables.rows_at("counts", area, p.period) for area in areas]
             if any(c.height and c["category"].is_in(codes).any() for c in counts):
                 notes.append(self.note("counts_set_aside", period=p.period))
         return notes
+
+    def _zero_baseline_notes(self, indicator: Indicator, areas: list[str]) -> list[Note]:
+        """0 in a whole baseline: the change in % is undefined; against a decrease goal with 0 in the period
+        too, the status is undetermined (``goals.status``). Only where the figure is otherwise judged."""
+        rows = {r["period"]: r for r in self.series(indicator, areas).to_dicts()}
+        base, now = rows[self.labels[0]], rows[self.labels[-1]]
+        whole = (base["coverage"] or 0) >= 1 and (now["coverage"] or 0) >= 1
+        if not whole or base["raw_value"] != 0 or now["raw_value"] is None:
+            return []
+        if status(indicator.goal, now["raw_value"], base["raw_value"]) is Status.undetermined:
+            return [self.note("zero_baseline_no_decrease", baseline=self.labels[0], period=self.labels[-1])]
+        return [self.note("zero_baseline", baseline=self.labels[0])]
 
     def _correction_notes(self, points: list[Point], underlying: Underlying | None) -> list[Note]:
         """Samenloop by factors; why the internet correction did not apply; its range where it did."""

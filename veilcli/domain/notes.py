@@ -82,6 +82,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{period}: only {count} {counted}: the change says little",
         "{period}: slechts {count} {counted}: de verandering zegt weinig",
     ),
+    "zero_baseline": (
+        "0 in the baseline {baseline}: no change in % can be computed (the status compares the values)",
+        "0 in het peiljaar {baseline}: geen verandering in % te berekenen (de status vergelijkt de waarden)",
+    ),
+    "zero_baseline_no_decrease": (
+        "0 in the baseline {baseline} and in {period}: no change in % can be computed and a decrease from 0 "
+        "is not possible: the goal cannot be judged (undetermined)",
+        "0 in het peiljaar {baseline} en in {period}: geen verandering in % te berekenen en een daling vanaf "
+        "0 is niet mogelijk: het doel is niet te beoordelen (onbepaald)",
+    ),
     "suppressed": (
         "{period}: a count is suppressed in the source (unknown, not 0)",
         "{period}: een aantal is in de bron afgeschermd (onbekend, niet 0)",
