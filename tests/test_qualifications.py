@@ -204,3 +204,41 @@ def test_zero_baseline_change_is_not_judged(tmp_path: Path) -> None:
         "0 in the baseline 2017H1 and in 2019H1: no change in % can be computed and a decrease from 0 is "
         "not possible: the goal cannot be judged (undetermined)"
     )
+
+
+# --- 7. which period lacks the reporting channel --------------------------------------------------
+
+
+def test_no_channel_data_says_which_periods(tmp_path: Path) -> None:
+    plan = HEAD + indicator("fiets", '"1.2.3"', "per_1000_inhabitants", "no_increase")
+    plan += indicator("vernieling", '"2.2.1"', "per_1000_inhabitants", "no_increase")
+    # Bicycle theft: channels in 2017H1 and 2018H1, none in 2019H1. Criminal damage: none in 2017H1,
+    # channels later. Both categories' online reporting was extended on 2018-01-01 (the default rules).
+    rows = [("2017-02-01", "1.2.3", "Internet"), ("2017-03-01", "1.2.3", "Balie")]
+    rows += [("2018-02-01", "1.2.3", "Balie"), ("2019-02-01", "1.2.3", "")]
+    rows += [
+        ("2017-02-01", "2.2.1", ""),
+        ("2018-02-01", "2.2.1", "Internet"),
+        ("2019-02-01", "2.2.1", "Balie"),
+    ]
+    files = {
+        "pop.csv": "Jaar;Gebied;Inwoners\n2017;Testdorp;10.000\n2018;Testdorp;10.000\n2019;Testdorp;10.000\n",
+        "reg.csv": "Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte\n"
+        + "".join(f"R{n};{d};{c};Testdorp;{w}\n" for n, (d, c, w) in enumerate(rows)),
+    }
+    declared = {"reg.csv": ReadOptions(covers=(dt.date(2017, 1, 1), dt.date(2019, 6, 30)), scope=["crime"])}
+    store, plan_path = make_store(tmp_path, files, plan, declared)
+    ind = by_id(compare(store, period="2019H1", plan_path=plan_path))
+    bikes, damage = ind["fiets"], ind["vernieling"]
+    assert codes(bikes, "no_channel_data") == [{"periods": "2019H1"}]
+    assert not codes(bikes, "no_channel_in_baseline")
+    assert "2019H1: no reporting channel in the data: no internet correction" in [
+        n.message for n in bikes.notes
+    ]
+    assert codes(damage, "no_channel_in_baseline") == [{"baseline": "2017H1", "periods": "2018H1, 2019H1"}]
+    assert not codes(damage, "no_channel_data")
+    said = next(n for n in damage.notes if n.code == "no_channel_in_baseline")
+    assert said.message == (
+        "no reporting channel in the baseline 2017H1 (its online share is unknown): no internet correction "
+        "for 2018H1, 2019H1"
+    )

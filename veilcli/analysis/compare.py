@@ -64,8 +64,8 @@ DISTRICT_UNKNOWN = "(district unknown)"
 SamenloopMethod = Literal["rows", "factors", "none"]
 # Why the internet correction did not apply to a row (normalise's internet_status) -> the note.
 INTERNET_NOTES = {
-    "no_channel": "no_channel_data",
-    "no_channel_baseline": "no_channel_data",
+    "no_channel": "no_channel_data",  # the period lacks channels
+    "no_channel_baseline": "no_channel_in_baseline",  # the period has them, the baseline not
     "no_online_baseline": "no_online_in_baseline",
     "all_online_baseline": "all_online_in_baseline",
 }
@@ -690,9 +690,19 @@ class Evaluator:
         notes: list[Note] = []
         if any(p.samenloop_factors for p in points) and self.rules.samenloop.enabled:
             notes.append(self.note("samenloop_estimated"))
-        issues = {i for p in points for i in p.internet_issues}
-        for issue in sorted({INTERNET_NOTES[i] for i in issues if i in INTERNET_NOTES}):
-            notes.append(self.note(issue, baseline=self.labels[0]))
+        where: dict[str, set[str]] = {}  # note code -> the periods it concerns
+        for p in points:
+            for issue in p.internet_issues:
+                if issue in INTERNET_NOTES:
+                    where.setdefault(INTERNET_NOTES[issue], set()).add(p.period)
+        for code in sorted(where):
+            periods = ", ".join(sorted(where[code], key=self.labels.index))
+            if code == "no_channel_data":
+                notes.append(self.note(code, periods=periods))
+            elif code == "no_channel_in_baseline":
+                notes.append(self.note(code, baseline=self.labels[0], periods=periods))
+            else:
+                notes.append(self.note(code, baseline=self.labels[0]))
         if underlying is not None and underlying.corrections.internet == "range":
             low, high = underlying.change_pct_range
             since = min(p.internet_since for p in points if p.internet_since is not None)

@@ -53,8 +53,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "aangifte",
     ),
     "no_channel_data": (
-        "no reporting channel in the data: no internet correction",
-        "geen wijze van aangifte in de gegevens: geen correctie voor internetaangifte",
+        "{periods}: no reporting channel in the data: no internet correction",
+        "{periods}: geen wijze van aangifte in de gegevens: geen correctie voor internetaangifte",
+    ),
+    "no_channel_in_baseline": (
+        "no reporting channel in the baseline {baseline} (its online share is unknown): no internet "
+        "correction for {periods}",
+        "geen wijze van aangifte in het peiljaar {baseline} (het aandeel internetaangiften is onbekend): "
+        "geen correctie voor internetaangifte in {periods}",
     ),
     "no_online_in_baseline": (
         "no online reports in the baseline {baseline}: no internet correction (its share cannot be held)",
