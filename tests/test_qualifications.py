@@ -4,14 +4,22 @@ hand-made store whose figures are worked out by hand in the comments."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
+from rich.console import Console
 
 from veilcli.analysis.compare import CompareResult, IndicatorResult, compare
 from veilcli.analysis.goals import Status, range_status, status, status_expr
+from veilcli.domain.notes import note, note_expr
 from veilcli.domain.plans import Goal
+from veilcli.report.export_tables import ExportTables
+from veilcli.report.export_xlsx import write_workbook
+from veilcli.report.html import render_html
+from veilcli.report.render_compare import render_compare
 from veilcli.store.ingest import ReadOptions, ingest_paths
 from veilcli.store.store import Store
 
@@ -242,3 +250,64 @@ def test_no_channel_data_says_which_periods(tmp_path: Path) -> None:
         "no reporting channel in the baseline 2017H1 (its online share is unknown): no internet correction "
         "for 2018H1, 2019H1"
     )
+
+
+# --- 6. Dutch numbers in Dutch notes ---------------------------------------------------------------
+
+
+def test_numbers_in_notes_follow_the_language() -> None:
+    made = note("internet_range", "nl", since="2018-01-01", low_pct=-12.34, high_pct=-5.26)
+    assert "ligt tussen -12,3% (elke extra internetaangifte is nieuw) en -5,3% (geen enkele)" in made.message
+    assert "between -12.3% (every extra online report is new) and -5.3% (none is)" in made.render("en")
+    unknown = note("channel_unknown", period="2019H1", rows=1043, share_pct=12.6)
+    assert unknown.message.startswith("2019H1: 1,043 registration(s) (13%)")
+    assert unknown.render("nl").startswith("2019H1: 1.043 registratie(s) (13%)")
+    assert note("survey_test_intervals", "nl", z=-2.6043).message.endswith("z = -2,60")
+    # dates and codes in parameters are text, left alone
+    assert "sinds 2018-01-01" in made.message
+    frame = pl.DataFrame({"n": [3, 1043]})
+    assert frame.select(note_expr("row_channel_unknown", "nl", rows=pl.col("n"))).to_series().to_list() == [
+        "3 met onbekende wijze van aangifte, geteld als aangifte",
+        "1.043 met onbekende wijze van aangifte, geteld als aangifte",
+    ]
+
+
+def test_dutch_notes_in_the_terminal_workbook_and_report(tmp_path: Path) -> None:
+    plan = HEAD + indicator("fiets", '"1.2.3"', "per_1000_inhabitants", "no_increase")
+    # Online share in 2017H1: 2 of 10 (s0 = 0.2). 2019H1: 4 online, 6 at the desk: the bound is
+    # min(10, 6 / 0.8 = 7.5) = 7.5, so the underlying change lies between 7.5 / 10 - 1 = -25.0% and 0.0%.
+    channels = ["Internet"] * 2 + ["Balie"] * 8 + ["Internet"] * 4 + ["Balie"] * 6
+    days = ["2017-02-01"] * 10 + ["2019-02-01"] * 10
+    files = {
+        "pop.csv": "Jaar;Gebied;Inwoners\n2017;Testdorp;10.000\n2018;Testdorp;10.000\n2019;Testdorp;10.000\n",
+        "reg.csv": "Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte\n"
+        + "".join(
+            f"R{n};{d};1.2.3;Testdorp;{w}\n" for n, (d, w) in enumerate(zip(days, channels, strict=True))
+        ),
+    }
+    declared = {"reg.csv": ReadOptions(covers=(dt.date(2017, 1, 1), dt.date(2019, 6, 30)), scope=["crime"])}
+    store, plan_path = make_store(tmp_path, files, plan, declared)
+    result = compare(store, period="2019H1", plan_path=plan_path, lang="nl")
+    bikes = by_id(result)["fiets"]
+    assert bikes.underlying is not None and bikes.underlying.change_pct_range == (pytest.approx(-25.0), 0.0)
+    dutch = "ligt tussen -25,0% (elke extra internetaangifte is nieuw) en +0,0% (geen enkele)"
+    assert codes(bikes, "internet_range") == [{"since": "2018-01-01", "low_pct": -25.0, "high_pct": 0.0}]
+    assert dutch in next(n.message for n in bikes.notes if n.code == "internet_range")
+    # the terminal
+    out = io.StringIO()
+    render_compare(Console(width=250, file=out, force_terminal=False), result, lang="nl")
+    assert dutch in " ".join(out.getvalue().split())
+    # the workbook (notes listed under the tables)
+    workbook = tmp_path / "rapport.xlsx"
+    write_workbook(ExportTables(result, store.sources(), result.themes, "nl"), workbook)
+    cells = [
+        c
+        for ws in openpyxl.load_workbook(workbook).worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert any(isinstance(c, str) and dutch in c for c in cells)
+    assert not any(isinstance(c, str) and "-25.0%" in c for c in cells)
+    # the HTML report
+    page = render_html(result, None, store.sources(), "nl")
+    assert dutch in page and "-25.0%" not in page

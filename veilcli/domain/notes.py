@@ -8,6 +8,7 @@ catalogue (as frictionless-py keeps its errors). Scripts branch on ``code`` and 
 from __future__ import annotations
 
 import re
+import string
 from typing import Any, Literal
 
 import polars as pl
@@ -252,13 +253,41 @@ class Note(BaseModel):
         return message(self.code, self.params, lang)
 
 
+class _NumberFormatter(string.Formatter):
+    """Fills a template with numbers in the language's style: thousands grouped and the decimal mark
+    as the language writes them ("1.043" and "-12,3" in Dutch, "1,043" and "-12.3" in English), so a
+    note reads like the figures beside it. Text parameters (dates, codes, names) are left alone."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return super().format_field(value, format_spec)
+        shown = format(value, _grouped(format_spec))
+        if self.lang == "nl":
+            shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return shown
+
+
+def _grouped(spec: str) -> str:
+    """A format spec with thousands grouping (",") added where it has none: ".1f" -> ",.1f"."""
+    if "," in spec or "_" in spec or spec[-1:] not in ("", "d", "f", "g", "e", "%"):
+        return spec
+    head, dot, tail = spec.partition(".")
+    if dot:
+        return f"{head},.{tail}"
+    kind = spec[-1:] if spec[-1:].isalpha() or spec[-1:] == "%" else ""
+    return f"{spec[: len(spec) - len(kind)]},{kind}"
+
+
 def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str:
-    """The catalogue text of ``code`` with ``params`` filled in."""
+    """The catalogue text of ``code`` with ``params`` filled in, numbers in the language's style."""
     english, dutch = CATALOGUE[code] if code in CATALOGUE else ROW_CATALOGUE[code]
     shown = {
         name: TERMS[name][value][lang == "nl"] if name in TERMS else value for name, value in params.items()
     }
-    return (dutch if lang == "nl" else english).format(**shown)
+    return _NumberFormatter(lang).format(dutch if lang == "nl" else english, **shown)
 
 
 def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
@@ -270,10 +299,20 @@ def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
 
 def note_expr(code: str, lang: Lang = DEFAULT_LANG, **params: pl.Expr) -> pl.Expr:
     """Vectorised: a row note of the catalogue, its ``{parameters}`` filled from expressions
-    (plain ``{name}`` placeholders only: no format specs in row notes)."""
+    (plain ``{name}`` placeholders of whole numbers only, their thousands grouped in the language's
+    style as ``message`` groups them)."""
     english, dutch = ROW_CATALOGUE[code]
     template = dutch if lang == "nl" else english
     names = re.findall(r"\{(\w+)\}", template)
     if not names:
         return pl.lit(template)
-    return pl.format(re.sub(r"\{\w+\}", "{}", template), *(params[name] for name in names))
+    filled = (_grouped_expr(params[name], "." if lang == "nl" else ",") for name in names)
+    return pl.format(re.sub(r"\{\w+\}", "{}", template), *filled)
+
+
+def _grouped_expr(value: pl.Expr, separator: str) -> pl.Expr:
+    """A whole number as text with its thousands grouped (1043 -> "1.043"): the digits reversed, a
+    separator after every third, reversed back (no look-ahead in polars' regex)."""
+    digits = value.cast(pl.Int64).abs().cast(pl.String).str.reverse()
+    grouped = digits.str.replace_all(r"(\d{3})", "${1}" + separator).str.strip_chars_end(separator)
+    return pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit("")) + grouped.str.reverse()
