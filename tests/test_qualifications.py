@@ -14,8 +14,11 @@ from rich.console import Console
 
 from veilcli.analysis.compare import CompareResult, IndicatorResult, compare
 from veilcli.analysis.goals import Status, range_status, status, status_expr
+from veilcli.analysis.selection import latest_complete_period, require_known_area
 from veilcli.domain.notes import note, note_expr
+from veilcli.domain.periods import PeriodUnit
 from veilcli.domain.plans import Goal
+from veilcli.errors import UsageError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.export_xlsx import write_workbook
 from veilcli.report.html import render_html
@@ -311,3 +314,49 @@ def test_dutch_notes_in_the_terminal_workbook_and_report(tmp_path: Path) -> None
     # the HTML report
     page = render_html(result, None, store.sources(), "nl")
     assert dutch in page and "-25.0%" not in page
+
+
+# --- 5. a store of survey figures (and population) only --------------------------------------------
+
+SURVEY_PLAN = HEAD + indicator("onveilig", '"onveilig"', "percent", "decrease", kind="survey")
+SURVEY_ROWS = (
+    "Jaar;Gebied;Indicator code;Waarde;Eenheid;Ondergrens;Bovengrens;Aantal respondenten\n"
+    "2017;Testdorp;onveilig;18,2;%;16,4;20,0;900\n"
+    "2019;Testdorp;onveilig;15,0;%;13,4;16,6;1000\n"
+    "2021;Testdorp;onveilig;;%;;;\n"  # not published: no figure, so no period from it
+)
+
+
+def test_survey_rows_count_for_the_area_guardrail(tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, {"enquete.csv": SURVEY_ROWS}, SURVEY_PLAN)
+    require_known_area(store, "Testdorp")  # before: "areas in the store: none"
+    with pytest.raises(UsageError) as raised:
+        require_known_area(store, "Testdrop")
+    assert "Testdorp" in str(raised.value.hint)
+
+
+def test_default_period_of_a_survey_store(tmp_path: Path) -> None:
+    """A survey year speaks for its whole year (fieldwork in the autumn): the latest survey with a figure,
+    2019, makes the default half-year 2019H2 (and the year, quarter and month ending it)."""
+    store, _ = make_store(tmp_path, {"enquete.csv": SURVEY_ROWS}, SURVEY_PLAN)
+    assert str(latest_complete_period(store)) == "2019H2"
+    assert [str(latest_complete_period(store, u)) for u in (PeriodUnit.Y, PeriodUnit.Q, PeriodUnit.M)] == [
+        "2019",
+        "2019Q4",
+        "2019-12",
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="compare._require_data (the lead's) counts only registrations, suspects and counts: it must "
+    "accept an area with a survey figure in or before the period (selection.has_survey_figure)",
+)
+def test_a_survey_store_is_compared(tmp_path: Path) -> None:
+    pop = "Jaar;Gebied;Inwoners\n2017;Testdorp;10.000\n2019;Testdorp;10.000\n"
+    store, plan_path = make_store(tmp_path, {"enquete.csv": SURVEY_ROWS, "pop.csv": pop}, SURVEY_PLAN)
+    result = compare(store, plan_path=plan_path)
+    unsafe = by_id(result)["onveilig"]
+    # 2019H2 takes survey 2019, the baseline 2017H2 survey 2017: 18.2 -> 15.0, -3.2 points, achieved
+    assert result.period == "2019H2" and unsafe.survey is not None
+    assert unsafe.survey.change == pytest.approx(-3.2) and unsafe.status is Status.achieved
