@@ -360,3 +360,9 @@ def test_a_survey_store_is_compared(tmp_path: Path) -> None:
     # 2019H2 takes survey 2019, the baseline 2017H2 survey 2017: 18.2 -> 15.0, -3.2 points, achieved
     assert result.period == "2019H2" and unsafe.survey is not None
     assert unsafe.survey.change == pytest.approx(-3.2) and unsafe.status is Status.achieved
+
+
+def test_years_in_notes_are_not_grouped() -> None:
+    made = note("survey_years", "nl", year=2019, period="2019H1", baseline_year=2017, baseline="2017H1")
+    assert made.message.startswith("enquête 2019 (de laatste in of voor 2019H1) tegenover enquête 2017 ")
+    assert "survey 2019 " in made.render("en") and "2,019" not in made.render("en")

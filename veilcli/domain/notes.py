@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field
 Lang = Literal["nl", "en"]
 DEFAULT_LANG: Lang = "en"
 
-# code -> (English, Dutch). Parameters in {braces}; a parameter ending in _pct is a percentage.
+# code -> (English, Dutch). Parameters in {braces}; a parameter ending in _pct is a percentage; one
+# named year or ending in _year is a year (shown as written, never grouped like a count: 2019, not 2.019).
 CATALOGUE: dict[str, tuple[str, str]] = {
     "incomplete_coverage": (
         "{period}: the sources cover {covered_pct:.0f}% of the period ({covered}); "
@@ -284,10 +285,17 @@ def _grouped(spec: str) -> str:
 def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str:
     """The catalogue text of ``code`` with ``params`` filled in, numbers in the language's style."""
     english, dutch = CATALOGUE[code] if code in CATALOGUE else ROW_CATALOGUE[code]
-    shown = {
-        name: TERMS[name][value][lang == "nl"] if name in TERMS else value for name, value in params.items()
-    }
+    shown = {name: _shown(name, value, lang) for name, value in params.items()}
     return _NumberFormatter(lang).format(dutch if lang == "nl" else english, **shown)
+
+
+def _shown(name: str, value: Any, lang: Lang) -> Any:
+    """A parameter as its message shows it: a term in the language's words, a year as written."""
+    if name in TERMS:
+        return TERMS[name][value][lang == "nl"]
+    if (name == "year" or name.endswith("_year")) and isinstance(value, int):
+        return str(value)
+    return value
 
 
 def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
