@@ -150,6 +150,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "enquête {year} (de laatste in of voor {period}) tegenover enquête {baseline_year} (de laatste in of "
         "voor het peiljaar {baseline})",
     ),
+    "survey_carried_forward": (
+        "{periods}: no survey in that year: the figure shown is survey {year}'s, carried forward (not a new "
+        "measurement)",
+        "{periods}: geen enquête in dat jaar: het getoonde cijfer is dat van enquête {year}, doorgetrokken "
+        "(geen nieuwe meting)",
+    ),
+    "survey_part_of_year": (
+        "{periods}: each shows the survey of its own year, a figure for the whole year: its fieldwork (the "
+        "Veiligheidsmonitor's is in the autumn) may lie after the period",
+        "{periods}: elk toont de enquête van het eigen jaar, een cijfer voor het hele jaar: het veldwerk "
+        "(bij de Veiligheidsmonitor in het najaar) kan na de periode liggen",
+    ),
     "survey_same_year": (
         "no survey after {year}: {period} and the baseline {baseline} have the same survey year, nothing to "
         "compare",

@@ -54,6 +54,20 @@ UNIT_KEY = "unit"  # the column whose Unit a ``value`` column of the same row is
 
 
 @dataclass(frozen=True)
+class Carried:
+    """A ``value`` cell holding a survey figure carried forward from an earlier survey ``year`` into a
+    later period's column: scripts get the number, people see the year beside it ("18.2 (2017)")."""
+
+    value: float
+    year: int
+
+
+def number_of(value: Any) -> Any:
+    """A cell's number (a carried-forward survey figure's own value)."""
+    return value.value if isinstance(value, Carried) else value
+
+
+@dataclass(frozen=True)
 class Column:
     """One column: ``key`` for code (stable across languages), ``header`` for people, ``kind``.
 
@@ -129,6 +143,8 @@ class Table:
                 return "; ".join(n.render(self.lang) for n in value) or None
             case ColumnKind.timestamp if isinstance(value, dt.datetime):
                 return value.strftime(TIMESTAMP_FORMAT)
+            case ColumnKind.value if isinstance(value, Carried):
+                return f"{value.value} ({value.year})"
         return value
 
     # kept for callers of the earlier interface: the display value
@@ -152,7 +168,7 @@ class Table:
                 return [{"code": n.code, "params": n.params} for n in notes]
             case ColumnKind.timestamp if isinstance(value, dt.datetime):
                 return value.isoformat()
-        return value
+        return number_of(value)
 
     def plain_rows(self) -> Iterator[list[Any]]:
         """Each row's display values, aligned to the columns."""
