@@ -443,3 +443,35 @@ def test_workbook_and_report_mark_carried_values_and_name_each_test(
     page = render_html(result, None, store.sources(), "nl")
     assert "18,2 (2017)" in page and test in page
     assert "z-toets uit de gepubliceerde 95%-intervallen; significant" in page
+
+
+def test_district_survey_figures_are_shown_without_district_population(
+    survey_store: tuple[Store, Path],
+) -> None:
+    """Without district population a district's registered figures are counts only; its survey figures
+    are percentages all the same: shown with their status, never "-"."""
+    import io
+
+    from rich.console import Console
+
+    from veilcli.report.export_tables import ExportTables
+    from veilcli.report.render_compare import render_compare
+
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan, by="district")
+    out = io.StringIO()
+    render_compare(Console(width=200, file=out, force_terminal=False), result)
+    haven = out.getvalue().split("district Haven")[1].split("district Stad")[0]
+    row = next(line for line in haven.splitlines() if "Voelt zich" in line)
+    # Haven: 20% (2017), carried forward into 2018H1, 15% (2019): -5.0 points, achieved
+    assert [c.strip() for c in row.split("|")[2:7]] == ["20.0", "20.0 (2017)", "15.0", "-5.0 pp", "achieved"]
+    districts = ExportTables(result, store.sources(), result.themes, "en").frames()["districts"]
+    unsafe = districts.filter(pl.col("district") == "Haven", pl.col("id") == "onveilig_buurt").row(
+        0, named=True
+    )
+    assert (unsafe["unit"], unsafe["value_2017H1"], unsafe["value_2019H1"], unsafe["status"]) == (
+        "percent",
+        20.0,
+        15.0,
+        "achieved",
+    )

@@ -261,7 +261,8 @@ class ExportTables:
         rows = []
         for district in r.districts or []:
             for ind in district.indicators:
-                rated = district.has_population
+                # Without district population registered figures are counts; survey figures need none.
+                rated = district.has_population or ind.survey is not None
                 values = ind.values if rated else ind.counts
                 rows.append(
                     {

@@ -318,13 +318,15 @@ def _district(
     _numbers(table, word("t_change", lang))
     _words(table, word("t_status", lang))
     for ind in district.indicators:
-        shown = ind.values if district.has_population else ind.counts
-        unit = ind.unit if district.has_population else Unit.count
+        # Without district population registered figures are counts; survey figures need none.
+        rated = district.has_population or ind.survey is not None
+        shown = ind.values if rated else ind.counts
+        unit = ind.unit if rated else Unit.count
         table.add_row(
             text(ind.label),
             *[text(value_text(shown[p], unit, lang, carried(ind, p))) for p in result.periods],
-            text(change_text(ind, lang) if district.has_population or ind.survey else "-"),
-            status_text(ind.status, fancy, lang) if district.has_population or ind.survey else text("-"),
+            text(change_text(ind, lang) if rated else "-"),
+            status_text(ind.status, fancy, lang) if rated else text("-"),
         )
     console.print(table)
     shown = dict.fromkeys(f"{ind.id}: {n.render(lang)}" for ind in district.indicators for n in ind.notes)
