@@ -475,3 +475,35 @@ def test_district_survey_figures_are_shown_without_district_population(
         15.0,
         "achieved",
     )
+
+
+def test_workbook_and_report_show_survey_changes_in_points(
+    survey_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    """As on the terminal: -3.2 pp and +0.2 pt, never "-" (change_pct is null: not a %); scripts keep
+    change_pct null and read survey.change."""
+    import openpyxl
+
+    from veilcli.report.export_tables import ExportTables
+    from veilcli.report.export_xlsx import write_workbook
+    from veilcli.report.html import render_html
+
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan, lang="nl")
+    tables = ExportTables(result, store.sources(), result.themes, "nl")
+    overview = tables.frames()["overview"].filter(pl.col("id") == "onveilig_buurt").row(0, named=True)
+    assert overview["change_pct"] is None
+    out = tmp_path / "rapport.xlsx"
+    write_workbook(tables, out)
+    sheet = openpyxl.load_workbook(out)["Overzicht"]
+    header = next(r for r in sheet.iter_rows() if any(c.value == tables.change_header() for c in r))
+    column = next(c.column for c in header if c.value == tables.change_header())
+    rows: dict[object, int] = {}
+    for r in sheet.iter_rows(min_row=header[0].row + 1):
+        rows.setdefault(r[1].value, r[0].row)  # the table's row, not the notes listed under it
+    unsafe = sheet.cell(row=rows["Voelt zich wel eens onveilig in de buurt"], column=column)
+    mark = sheet.cell(row=rows["Rapportcijfer veiligheid buurt"], column=column)
+    assert unsafe.value == pytest.approx(-3.2) and '" pp"' in unsafe.number_format
+    assert mark.value == pytest.approx(0.2) and '" pt"' in mark.number_format
+    page = render_html(result, None, store.sources(), "nl")
+    assert "-3,2 pp" in page and "+0,2 pt" in page

@@ -21,8 +21,8 @@ from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Unit
-from veilcli.report.numbers import carried
-from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Table
+from veilcli.report.numbers import carried, survey_points
+from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table
 from veilcli.report.words import WORDS, significance_survey, word
 
 # kept for callers of the earlier interface: every word of the exports, per language
@@ -164,7 +164,7 @@ class ExportTables:
             UNIT_KEY: ind.unit,
             "goal": ind.goal,
             **{period_key(p): shown_value(ind, p, ind.values) for p in self.result.periods},
-            "change_pct": ind.change_pct,
+            "change_pct": shown_change(ind),
             "status": ind.status,
             "p_value": ind.p_value,
             "significant": ind.significant,
@@ -271,7 +271,7 @@ class ExportTables:
                         "id": ind.id,
                         UNIT_KEY: ind.unit if rated else Unit.count,
                         **{period_key(p): shown_value(ind, p, values) for p in r.periods},
-                        "change_pct": ind.change_pct if rated else None,
+                        "change_pct": shown_change(ind) if rated else None,
                         "status": ind.status if rated else None,
                         "notes": ind.notes,
                     }
@@ -400,6 +400,12 @@ def shown_value(ind: IndicatorResult, period: str, values: dict[str, float | Non
     """A value cell: the number, or a survey figure carried forward marked with its survey year."""
     value, year = values[period], carried(ind, period)
     return Carried(value, year) if value is not None and year is not None else value
+
+
+def shown_change(ind: IndicatorResult) -> float | Points | None:
+    """A change cell: in %, or a survey change in points (for people; null for scripts)."""
+    points = survey_points(ind)
+    return ind.change_pct if points is None else Points(*points)
 
 
 def period_key(period: str) -> str:

@@ -44,7 +44,7 @@ from veilcli.report.export_tables import ChartBlock, ExportTables
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.league_tables import LeagueTables
 from veilcli.report.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
-from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Table, number_of
+from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table, number_of
 
 RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"
@@ -185,6 +185,9 @@ def cell_value(table: Table, column: Column, value: Any, row_format: str) -> tup
             | ColumnKind.notes
         ):
             return table.display(column, value), None
+        case ColumnKind.percent if isinstance(value, Points):
+            unit = f'" {value.unit}"'
+            return value.value, f"+0.0{unit};-0.0{unit};0.0{unit}"
         case ColumnKind.percent:
             if not isinstance(value, int | float):
                 return value, PCT_FORMAT

@@ -34,9 +34,18 @@ from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file
-from veilcli.report.numbers import carried, number, p_text, pct_text, range_text, value_text
+from veilcli.report.numbers import (
+    carried,
+    change_text,
+    number,
+    p_text,
+    pct_text,
+    points_text,
+    range_text,
+    value_text,
+)
 from veilcli.report.svg import REGISTERED_COLOUR, UNDERLYING_COLOUR, Series, bar_chart, line_chart
-from veilcli.report.table import Carried, Column, ColumnKind, Table, number_of
+from veilcli.report.table import Carried, Column, ColumnKind, Points, Table, number_of
 from veilcli.report.words import short, word
 
 STATUS_CLASS: dict[Status, str] = {
@@ -257,7 +266,7 @@ class Report:
                     "</td>"
                     for p in r.periods
                 ],
-                f"<td class='num'>{_e(pct_text(ind.change_pct, lang))}</td>",
+                f"<td class='num'>{_e(change_text(ind, lang))}</td>",
                 f"<td>{status_badge(ind.status, lang, narrow=True)}</td>",
                 f"<td class='num'>{_e(p_text(ind.p_value, lang))}{chance}</td>",
             ]
@@ -333,7 +342,7 @@ class Report:
         registered = (
             f"<div class='figure-box registered'><div class='label'>{self.w('h_registered')} "
             f"{_e(r.period)}</div><div class='value'>{_e(current)}</div>"
-            f"<div class='change'>{_e(pct_text(ind.change_pct, lang))} {change_vs}"
+            f"<div class='change'>{_e(change_text(ind, lang))} {change_vs}"
             f"{p}</div><div>{status_badge(ind.status, lang)}</div></div>"
         )
         under = ind.underlying
@@ -512,6 +521,8 @@ class Report:
                     year,
                 )
                 return f"<td class='num'>{_e(shown)}</td>"
+            case ColumnKind.percent if isinstance(value, Points):
+                return f"<td class='num'>{_e(points_text(value.value, value.unit, lang))}</td>"
             case ColumnKind.percent:
                 return f"<td class='num'>{_e(pct_text(value, lang))}</td>"
             case ColumnKind.p_value:

@@ -71,3 +71,26 @@ def carried(ind: IndicatorResult, period: str) -> int | None:
     """The earlier survey year a survey value in ``period``'s column is carried forward from (None:
     a registered figure, or the survey of the period's own year)."""
     return ind.survey.carried_from(period) if ind.survey is not None else None
+
+
+def survey_points(ind: IndicatorResult) -> tuple[float, str] | None:
+    """A survey indicator's change and its unit, "pp" (percentage points) or "pt" (points); None for
+    a registered indicator (its change is in %) or a survey change that is undefined."""
+    if ind.survey is None or ind.survey.change is None:
+        return None
+    return ind.survey.change, "pp" if ind.survey.change_unit == "percentage_points" else "pt"
+
+
+def change_text(ind: IndicatorResult, lang: Lang) -> str:
+    """The change as shown: in % for registered figures; in percentage points (pp) or points (pt) for
+    survey figures, whose ``change_pct`` is null."""
+    if ind.survey is not None:
+        points = survey_points(ind)
+        return "-" if points is None else points_text(*points, lang)
+    return pct_text(ind.change_pct, lang)
+
+
+def points_text(value: float, unit: str, lang: Lang = "en") -> str:
+    """A survey change: signed, one decimal (survey figures are published so), "-3.2 pp"."""
+    shown = f"{value:+.1f}"
+    return f"{shown.replace('.', ',') if lang == 'nl' else shown} {unit}"

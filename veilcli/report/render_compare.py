@@ -25,7 +25,7 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
 from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
-from veilcli.report.numbers import carried, p_text, pct_text, range_text, value_text
+from veilcli.report.numbers import carried, change_text, p_text, pct_text, range_text, value_text
 from veilcli.report.render import fits, new_table
 from veilcli.report.words import short, significance_survey, word
 
@@ -332,15 +332,3 @@ def _district(
     shown = dict.fromkeys(f"{ind.id}: {n.render(lang)}" for ind in district.indicators for n in ind.notes)
     for message in shown:
         console.print(Padding(text(f"{district.district}, {message}"), (0, 0, 0, 2), expand=False))
-
-
-def change_text(ind: IndicatorResult, lang: Lang) -> str:
-    """The change as shown: in % for registered figures; in percentage points (pp) or points (pt) for
-    survey figures, whose ``change_pct`` is null."""
-    if ind.survey is not None:
-        if ind.survey.change is None:
-            return "-"
-        unit = " pp" if ind.survey.change_unit == "percentage_points" else " pt"
-        shown = f"{ind.survey.change:+.1f}"  # one decimal: survey figures are published so
-        return (shown.replace(".", ",") if lang == "nl" else shown) + unit
-    return pct_text(ind.change_pct, lang)

@@ -62,6 +62,16 @@ class Carried:
     year: int
 
 
+@dataclass(frozen=True)
+class Points:
+    """A ``percent`` cell holding a survey change, which is in percentage points ("pp") or points
+    ("pt"), not in %: people see "-3.2 pp"; scripts get null there (``change_pct`` is a change in %)
+    and read the compare JSON's ``survey.change``."""
+
+    value: float
+    unit: str  # "pp" or "pt"
+
+
 def number_of(value: Any) -> Any:
     """A cell's number (a carried-forward survey figure's own value)."""
     return value.value if isinstance(value, Carried) else value
@@ -145,6 +155,8 @@ class Table:
                 return value.strftime(TIMESTAMP_FORMAT)
             case ColumnKind.value if isinstance(value, Carried):
                 return f"{value.value} ({value.year})"
+            case ColumnKind.percent if isinstance(value, Points):
+                return f"{value.value:+.1f} {value.unit}"
         return value
 
     # kept for callers of the earlier interface: the display value
@@ -154,7 +166,7 @@ class Table:
         """A value as scripts read it, the same in every language: members as codes, flags as
         booleans, notes as codes ("; "-joined for CSV, else objects with code and params), times
         in ISO 8601."""
-        if value is None:
+        if value is None or isinstance(value, Points):
             return None
         match column.kind:
             case ColumnKind.label:
