@@ -13,7 +13,8 @@ import pytest
 from rich.console import Console
 
 from veilcli.analysis.compare import CompareResult, IndicatorResult, compare
-from veilcli.analysis.goals import Status, range_status, status, status_expr
+from veilcli.analysis.goals import Status, range_status, status
+from veilcli.analysis.league import league
 from veilcli.analysis.selection import latest_complete_period, require_known_area
 from veilcli.domain.notes import note, note_expr
 from veilcli.domain.periods import PeriodUnit
@@ -163,15 +164,6 @@ def test_zero_baseline_statuses() -> None:
     assert status(Goal.no_increase, 0.5, 0.0) is Status.not_achieved
     assert status(Goal.no_increase, 0.0, 0.0) is Status.achieved  # it did not rise
     assert range_status(Goal.decrease, 0.0, 0.0, 0.0) is Status.undetermined
-
-
-@pytest.mark.parametrize("goal", list(Goal))
-def test_status_expression_agrees_with_status(goal: Goal) -> None:
-    """The vectorised rule (for the league) gives what ``status`` gives, value by value."""
-    pairs = [(v, b) for v in (None, 0.0, 0.5, 1.0, 2.0) for b in (None, 0.0, 1.0, 2.0)]
-    frame = pl.DataFrame(pairs, schema={"value": pl.Float64, "baseline": pl.Float64}, orient="row")
-    shown = frame.with_columns(status_expr(goal, pl.col("value"), pl.col("baseline")))["status"].to_list()
-    assert shown == [status(goal, v, b).value for v, b in pairs]
 
 
 def test_zero_baseline_change_is_not_judged(tmp_path: Path) -> None:
@@ -366,3 +358,25 @@ def test_years_in_notes_are_not_grouped() -> None:
     made = note("survey_years", "nl", year=2019, period="2019H1", baseline_year=2017, baseline="2017H1")
     assert made.message.startswith("enquête 2019 (de laatste in of voor 2019H1) tegenover enquête 2017 ")
     assert "survey 2019 " in made.render("en") and "2,019" not in made.render("en")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="this branch's league has its own status expression (league._status); main's league judges "
+    "through compare.figure_status -> goals.status, so it agrees once merged: remove this marker then",
+)
+def test_the_league_agrees_on_a_zero_baseline(tmp_path: Path) -> None:
+    plan = HEAD + indicator("overval", '"1.4.7"', "per_1000_inhabitants", "decrease")
+    files = {
+        "pop.csv": "Jaar;Gebied;Inwoners\n2017;Almere;10.000\n2019;Almere;10.000\n"
+        "2017;Lelystad;10.000\n2019;Lelystad;10.000\n",
+        # Almere: no hold-ups in either half-year; Lelystad 2 -> 1 (0.2 -> 0.1 per 1,000: -50%, achieved)
+        "counts.csv": "Periode;Gebied;Soort misdrijf code;Aantal\n2017H1;Almere;1.4.7;0\n"
+        "2019H1;Almere;1.4.7;0\n2017H1;Lelystad;1.4.7;2\n2019H1;Lelystad;1.4.7;1\n",
+    }
+    store, plan_path = make_store(tmp_path, files, plan.replace('area = "Testdorp"', 'area = "Almere"'))
+    alone = by_id(compare(store, period="2019H1", plan_path=plan_path))["overval"]
+    assert alone.status is Status.undetermined
+    rows = {r.area: r for r in league(store, period="2019H1", plan_path=plan_path).indicators[0].rows}
+    assert rows["Almere"].status is Status.undetermined and rows["Almere"].change_pct is None
+    assert rows["Lelystad"].status is Status.achieved and rows["Lelystad"].change_pct == pytest.approx(-50.0)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-import polars as pl
-
 from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.domain.plans import Goal, Labels
 
@@ -64,7 +62,7 @@ def status(goal: Goal, value: float | None, baseline: float | None) -> Status:
     Judged on the values, so a baseline of 0 (a rare offence) still has a status even though its
     change in % is undefined (a rise from 0 is no decrease); but 0 -> 0 against a decrease goal is
     ``undetermined``: nothing can fall below 0, so the goal could not have been met. A missing value
-    or baseline is ``no_data``. ``status_expr`` is the same rule as a polars expression.
+    or baseline is ``no_data``.
     """
     if goal is Goal.none:
         return Status.monitor
@@ -80,31 +78,6 @@ def status(goal: Goal, value: float | None, baseline: float | None) -> Status:
         Goal.no_decrease: value >= baseline,
     }[goal]
     return Status.achieved if achieved else Status.not_achieved
-
-
-def status_expr(goal: Goal, value: pl.Expr, baseline: pl.Expr) -> pl.Expr:
-    """``status`` as a polars expression (a String ``status`` column), for tables of many areas."""
-    if goal is Goal.none:
-        return pl.lit(Status.monitor.value).alias("status")
-    achieved = {
-        Goal.decrease: value < baseline,
-        Goal.no_increase: value <= baseline,
-        Goal.increase: value > baseline,
-        Goal.no_decrease: value >= baseline,
-    }[goal]
-    unknown = value.is_null() | value.is_nan() | baseline.is_null() | baseline.is_nan()
-    # Only a decrease goal cannot be met from 0 (nothing falls below it).
-    floor = (baseline == 0) & (value == 0) if goal is Goal.decrease else pl.lit(False)
-    return (
-        pl.when(unknown)
-        .then(pl.lit(Status.no_data.value))
-        .when(floor)
-        .then(pl.lit(Status.undetermined.value))
-        .when(achieved)
-        .then(pl.lit(Status.achieved.value))
-        .otherwise(pl.lit(Status.not_achieved.value))
-        .alias("status")
-    )
 
 
 def range_status(goal: Goal, low: float | None, high: float | None, baseline: float | None) -> Status:
