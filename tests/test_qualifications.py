@@ -125,29 +125,32 @@ def test_suppressed_benchmark_values_are_said(tmp_path: Path) -> None:
         '\n[[benchmarks]]\nname = "Regio"\narea = "Regio"\n'
     )
     plan += indicator("inbraak", '"1.1.1"', "per_1000_dwellings", "decrease")
+    years = (2017, 2018, 2019)
     files = {
         "pop.csv": "Jaar;Gebied;Inwoners;Woningen\n"
-        + "".join(f"{y};{a};20.000;10.000\n" for y in (2017, 2019) for a in ("Testdorp", "A", "B", "Regio")),
-        # Testdorp's own figures; A's 2017H1 count is suppressed (empty), as is Regio's 2019H1 count
+        + "".join(f"{y};{a};20.000;10.000\n" for y in years for a in ("Testdorp", "A", "B", "Regio")),
+        # Testdorp's own figures; A's 2018H1 count is suppressed (empty), as is Regio's 2019H1 count
         "counts.csv": "Periode;Gebied;Soort misdrijf code;Aantal\n"
-        "2017H1;Testdorp;1.1.1;30\n2019H1;Testdorp;1.1.1;20\n"
-        "2017H1;A;1.1.1;\n2017H1;B;1.1.1;10\n2019H1;A;1.1.1;20\n2019H1;B;1.1.1;10\n"
-        "2017H1;Regio;1.1.1;50\n2019H1;Regio;1.1.1;\n",
+        "2017H1;Testdorp;1.1.1;30\n2018H1;Testdorp;1.1.1;25\n2019H1;Testdorp;1.1.1;20\n"
+        "2017H1;A;1.1.1;20\n2018H1;A;1.1.1;\n2019H1;A;1.1.1;20\n"
+        "2017H1;B;1.1.1;10\n2018H1;B;1.1.1;10\n2019H1;B;1.1.1;10\n"
+        "2017H1;Regio;1.1.1;50\n2018H1;Regio;1.1.1;40\n2019H1;Regio;1.1.1;\n",
     }
     store, plan_path = make_store(tmp_path, files, plan)
     burglary = by_id(compare(store, period="2019H1", plan_path=plan_path))["inbraak"]
     pooled, region = burglary.benchmarks["AB"], burglary.benchmarks["Regio"]
-    # AB 2017H1: A unknown, so the pooled figure is unknown (never 10 / 20,000); 2019H1: 30 / 20,000 = 1.5
-    assert pooled.values == {"2017H1": None, "2018H1": None, "2019H1": 1.5} and pooled.change_pct is None
-    # Regio: 50 / 10,000 = 5.0, then unknown
-    assert region.values == {"2017H1": 5.0, "2018H1": None, "2019H1": None} and region.change_pct is None
+    # AB: (20 + 10) / 20,000 dwellings x 1,000 = 1.5 in 2017H1 and 2019H1 (0%); 2018H1: A unknown, so the
+    # pooled figure is unknown (never B's 10 / 10,000 alone)
+    assert pooled.values == {"2017H1": 1.5, "2018H1": None, "2019H1": 1.5} and pooled.change_pct == 0.0
+    # Regio: 50 / 10,000 = 5.0, 40 / 10,000 = 4.0, then unknown: no change
+    assert region.values == {"2017H1": 5.0, "2018H1": 4.0, "2019H1": None} and region.change_pct is None
     assert codes(burglary, "benchmark_suppressed") == [
-        {"benchmark": "AB", "period": "2017H1", "areas": "A"},
+        {"benchmark": "AB", "period": "2018H1", "areas": "A"},
         {"benchmark": "Regio", "period": "2019H1", "areas": "Regio"},
     ]
     said = next(n for n in burglary.notes if n.code == "benchmark_suppressed")
     assert said.message == (
-        "benchmark AB, 2017H1: suppressed in the source for A (unknown, not 0): no benchmark value"
+        "benchmark AB, 2018H1: suppressed in the source for A (unknown, not 0): no benchmark value"
     )
     # the area's own figure is not suppressed: no `suppressed` note of its own
     assert not codes(burglary, "suppressed")
