@@ -18,7 +18,7 @@ def test_both_languages_have_the_same_parameters(code: str) -> None:
 
 
 def test_note_renders_in_either_language() -> None:
-    made = note("small_numbers", period="2019H1", count=7)
+    made = note("small_numbers", period="2019H1", count=7, counted="registrations")
     assert made.message == "2019H1: only 7 registration(s): the change says little"
     assert made.render("nl") == "2019H1: slechts 7 registratie(s): de verandering zegt weinig"
     with pytest.raises(KeyError):

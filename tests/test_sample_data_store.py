@@ -148,3 +148,17 @@ def test_underlying_beside_the_registered(compared) -> None:  # type: ignore[no-
     assert auto.corrections.internet == "range"
     assert auto.status in ("undetermined", "not_achieved")
     assert any(n.code == "internet_range" for n in ind["auto_inbraak"].notes)
+
+
+def test_suppressed_benchmark_is_said(store: Store) -> None:
+    """G10/100.000+ hold-ups 2017H2 are suppressed in benchmarks-tellingen.csv: the benchmark shows no
+    value and a note says which benchmark and period."""
+    from veilcli.analysis.compare import compare
+
+    result = compare(store, period="2019H2", baseline=2017)
+    holdup = next(i for i in result.indicators if i.id == "overval")
+    assert holdup.benchmarks["G10/100.000+"].values["2017H2"] is None
+    assert holdup.benchmarks["G10/100.000+"].change_pct is None
+    assert [n.params for n in holdup.notes if n.code == "benchmark_suppressed"] == [
+        {"benchmark": "G10/100.000+", "period": "2017H2", "areas": "G10/100.000+"}
+    ]

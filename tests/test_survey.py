@@ -269,7 +269,7 @@ def test_plan_with_survey_goals(survey_store: tuple[Store, Path]) -> None:
     assert unsafe.survey.test == "intervals" and unsafe.p_value == pytest.approx(0.009206, abs=1e-6)
     assert unsafe.significant is True
     codes = [n.code for n in unsafe.notes]
-    assert codes == ["survey_years", "survey_test_intervals"]
+    assert codes == ["survey_years", "survey_carried_forward", "survey_part_of_year", "survey_test_intervals"]
     assert "2019" in unsafe.notes[0].message and "2017" in unsafe.notes[0].message
     # the mark: 6.9 -> 7.1, +0.2 points, goal increase: achieved; a score without intervals is untested
     mark = ind["cijfer_veiligheid"]
@@ -287,7 +287,12 @@ def test_same_survey_year_is_no_data(survey_store: tuple[Store, Path]) -> None:
     unsafe = next(i for i in result.indicators if i.id == "onveilig_buurt")
     assert unsafe.status is Status.no_data and unsafe.survey is not None
     assert (unsafe.survey.year, unsafe.survey.baseline_year) == (2017, 2017)
-    assert [n.code for n in unsafe.notes] == ["survey_same_year"]
+    # 2018H1 repeats survey 2017: carried forward; 2017H1 shows its own year's survey
+    assert [n.code for n in unsafe.notes] == [
+        "survey_same_year",
+        "survey_carried_forward",
+        "survey_part_of_year",
+    ]
 
 
 def test_districts_carry_survey_beside_registered(survey_store: tuple[Store, Path]) -> None:
@@ -302,7 +307,12 @@ def test_districts_carry_survey_beside_registered(survey_store: tuple[Store, Pat
     assert unsafe.survey is not None and unsafe.survey.test == "two_proportions"
     assert unsafe.survey.z == pytest.approx(-1.97407, abs=1e-5)
     assert unsafe.p_value == pytest.approx(0.04838, abs=1e-5) and unsafe.status is Status.achieved
-    assert [n.code for n in unsafe.notes] == ["survey_years", "survey_test_proportions"]
+    assert [n.code for n in unsafe.notes] == [
+        "survey_years",
+        "survey_carried_forward",
+        "survey_part_of_year",
+        "survey_test_proportions",
+    ]
     stad = districts["Stad"]["onveilig_buurt"]  # no 2019 survey for Stad
     assert stad.status is Status.no_data and stad.survey is not None and stad.survey.year == 2017
     assert (
@@ -339,3 +349,161 @@ def test_terminal_shows_survey_changes_in_points(survey_store: tuple[Store, Path
         render_compare(Console(width=width, file=out, force_terminal=False), result)
         shown = out.getvalue()
         assert "-3.2 pp" in shown and "+0.2 pt" in shown
+
+
+# --- issue 19: which survey year each column shows, and which test each p is ---------------------
+
+
+def test_columns_say_their_survey_year(survey_store: tuple[Store, Path]) -> None:
+    """2017H1 vs 2019H1 with surveys 2016, 2017 and 2019: 2018H1 has no survey of its own, so it shows
+    survey 2017's 18.2 again (carried forward, not a new measurement); 2017H1 and 2019H1 show the survey
+    of their own year, whose autumn fieldwork lies after the half-year."""
+    store, plan = survey_store
+    unsafe = next(
+        i for i in compare(store, period="2019H1", plan_path=plan).indicators if i.id == "onveilig_buurt"
+    )
+    assert unsafe.survey is not None and unsafe.survey.carried_forward == ["2018H1"]
+    assert unsafe.survey.carried_from("2018H1") == 2017 and unsafe.survey.carried_from("2019H1") is None
+    assert [n.code for n in unsafe.notes] == [
+        "survey_years",
+        "survey_carried_forward",
+        "survey_part_of_year",
+        "survey_test_intervals",
+    ]
+    carried, part = unsafe.notes[1], unsafe.notes[2]
+    assert carried.params == {"periods": "2018H1", "year": 2017}
+    assert carried.message == (
+        "2018H1: no survey in that year: the figure shown is survey 2017's, carried forward (not a new "
+        "measurement)"
+    )
+    assert part.params == {"periods": "2017H1, 2019H1"}
+    assert "autumn" in part.message and "najaar" in part.render("nl")
+    # a whole year has nothing to say about fieldwork; 2018 still shows survey 2017 carried forward
+    yearly = next(
+        i for i in compare(store, period="2019", plan_path=plan).indicators if i.id == "onveilig_buurt"
+    )
+    assert yearly.survey is not None and yearly.survey.carried_forward == ["2018"]
+    assert "survey_part_of_year" not in [n.code for n in yearly.notes]
+
+
+def test_terminal_marks_carried_values_and_names_each_test(survey_store: tuple[Store, Path]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from veilcli.report.render_compare import render_compare
+
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan)
+    for width in (80, 250):
+        out = io.StringIO()
+        render_compare(Console(width=width, file=out, force_terminal=False), result)
+        shown = " ".join(out.getvalue().split())
+        assert "18.2 (2017)" in shown  # 2018H1: survey 2017's figure, marked
+        assert "p: exact test of equal rates on the registered counts" in shown
+        assert (
+            "p of a survey indicator is a z-test of its two survey figures, not the exact test on counts: "
+            "Voelt zich wel eens onveilig in de buurt: z-test from the published 95% intervals." in shown
+        )
+        # the mark has no p: it is not in the list
+        assert "Rapportcijfer veiligheid buurt: " not in shown
+
+
+def test_workbook_and_report_mark_carried_values_and_name_each_test(
+    survey_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from veilcli.report.export_tables import ExportTables
+    from veilcli.report.export_xlsx import write_workbook
+    from veilcli.report.html import render_html
+
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan, lang="nl")
+    tables = ExportTables(result, store.sources(), result.themes, "nl")
+    test = "Voelt zich wel eens onveilig in de buurt: z-toets uit de gepubliceerde 95%-intervallen"
+    assert test in tables.significance_note
+    # charts: a bar is a measurement, so the carried-forward 2018H1 has none
+    block = next(b for b in tables.chart_blocks(1) if b.id == "onveilig_buurt")
+    assert block.rows[0][1] == [18.2, None, 15.0]
+    # scripts keep the number (and the note's code says it is carried forward)
+    overview = tables.frames()["overview"].filter(pl.col("id") == "onveilig_buurt").row(0, named=True)
+    assert overview["value_2018H1"] == 18.2 and "survey_carried_forward" in overview["notes"]
+    # the workbook: the number with its survey year in the number format
+    out = tmp_path / "rapport.xlsx"
+    write_workbook(tables, out)
+    sheet = openpyxl.load_workbook(out)["Overzicht"]
+    header = next(r for r in sheet.iter_rows() if any(c.value == "2018H1" for c in r))
+    column = next(c.column for c in header if c.value == "2018H1")
+    row = next(r for r in sheet.iter_rows() if r[1].value == "Voelt zich wel eens onveilig in de buurt")
+    cell = sheet.cell(row=row[0].row, column=column)
+    assert cell.value == 18.2 and cell.number_format.endswith('" (2017)"')
+    assert any(test in str(c.value) for r in sheet.iter_rows() for c in r if c.value)
+    # the HTML report
+    page = render_html(result, None, store.sources(), "nl")
+    assert "18,2 (2017)" in page and test in page
+    assert "z-toets uit de gepubliceerde 95%-intervallen; significant" in page
+
+
+def test_district_survey_figures_are_shown_without_district_population(
+    survey_store: tuple[Store, Path],
+) -> None:
+    """Without district population a district's registered figures are counts only; its survey figures
+    are percentages all the same: shown with their status, never "-"."""
+    import io
+
+    from rich.console import Console
+
+    from veilcli.report.export_tables import ExportTables
+    from veilcli.report.render_compare import render_compare
+
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan, by="district")
+    out = io.StringIO()
+    render_compare(Console(width=200, file=out, force_terminal=False), result)
+    haven = out.getvalue().split("district Haven")[1].split("district Stad")[0]
+    row = next(line for line in haven.splitlines() if "Voelt zich" in line)
+    # Haven: 20% (2017), carried forward into 2018H1, 15% (2019): -5.0 points, achieved
+    assert [c.strip() for c in row.split("|")[2:7]] == ["20.0", "20.0 (2017)", "15.0", "-5.0 pp", "achieved"]
+    districts = ExportTables(result, store.sources(), result.themes, "en").frames()["districts"]
+    unsafe = districts.filter(pl.col("district") == "Haven", pl.col("id") == "onveilig_buurt").row(
+        0, named=True
+    )
+    assert (unsafe["unit"], unsafe["value_2017H1"], unsafe["value_2019H1"], unsafe["status"]) == (
+        "percent",
+        20.0,
+        15.0,
+        "achieved",
+    )
+
+
+def test_workbook_and_report_show_survey_changes_in_points(
+    survey_store: tuple[Store, Path], tmp_path: Path
+) -> None:
+    """As on the terminal: -3.2 pp and +0.2 pt, never "-" (change_pct is null: not a %); scripts keep
+    change_pct null and read survey.change."""
+    import openpyxl
+
+    from veilcli.report.export_tables import ExportTables
+    from veilcli.report.export_xlsx import write_workbook
+    from veilcli.report.html import render_html
+
+    store, plan = survey_store
+    result = compare(store, period="2019H1", baseline=2017, plan_path=plan, lang="nl")
+    tables = ExportTables(result, store.sources(), result.themes, "nl")
+    overview = tables.frames()["overview"].filter(pl.col("id") == "onveilig_buurt").row(0, named=True)
+    assert overview["change_pct"] is None
+    out = tmp_path / "rapport.xlsx"
+    write_workbook(tables, out)
+    sheet = openpyxl.load_workbook(out)["Overzicht"]
+    header = next(r for r in sheet.iter_rows() if any(c.value == tables.change_header() for c in r))
+    column = next(c.column for c in header if c.value == tables.change_header())
+    rows: dict[object, int] = {}
+    for r in sheet.iter_rows(min_row=header[0].row + 1):
+        rows.setdefault(r[1].value, r[0].row)  # the table's row, not the notes listed under it
+    unsafe = sheet.cell(row=rows["Voelt zich wel eens onveilig in de buurt"], column=column)
+    mark = sheet.cell(row=rows["Rapportcijfer veiligheid buurt"], column=column)
+    assert unsafe.value == pytest.approx(-3.2) and '" pp"' in unsafe.number_format
+    assert mark.value == pytest.approx(0.2) and '" pt"' in mark.number_format
+    page = render_html(result, None, store.sources(), "nl")
+    assert "-3,2 pp" in page and "+0,2 pt" in page

@@ -37,7 +37,12 @@ from veilcli.analysis.normalise import (
     counts_for,
     rollup_parts,
 )
-from veilcli.analysis.selection import comparison_periods, latest_complete_period, require_known_area
+from veilcli.analysis.selection import (
+    comparison_periods,
+    has_survey_figure,
+    latest_complete_period,
+    require_known_area,
+)
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy, Territory
 from veilcli.domain.classification import to_category
@@ -62,7 +67,7 @@ from veilcli.errors import InputError, UsageError
 from veilcli.store.store import Store, holding_read_lock
 
 Values = dict[str, float | None]
-SMALL_NUMBER = 10  # fewer registrations than this in a period: the change says little
+SMALL_NUMBER = 10  # fewer registrations, suspects or counted cases in a period: the change says little
 # The stored registration columns ``aggregate_registrations`` reads, besides the area column.
 NORMALISED_REGISTRATION_COLUMNS = (
     "registration_id",
@@ -76,8 +81,8 @@ DISTRICT_UNKNOWN = "(district unknown)"
 SamenloopMethod = Literal["rows", "factors", "none"]
 # Why the internet correction did not apply to a row (normalise's internet_status) -> the note.
 INTERNET_NOTES = {
-    "no_channel": "no_channel_data",
-    "no_channel_baseline": "no_channel_data",
+    "no_channel": "no_channel_data",  # the period lacks channels
+    "no_channel_baseline": "no_channel_in_baseline",  # the period has them, the baseline not
     "no_online_baseline": "no_online_in_baseline",
     "all_online_baseline": "all_online_in_baseline",
 }
@@ -140,7 +145,8 @@ class IndicatorResult(BaseModel):
     values: Values = Field(description="Registered values per period: rates per 1,000, or counts.")
     change_pct: float | None = Field(description="Registered change versus the baseline, in %.")
     status: Status = Field(
-        description="Registered status: achieved, not_achieved, monitor, no_data, incomplete."
+        description="Registered status: achieved, not_achieved, monitor, no_data, incomplete, "
+        "undetermined (a goal that cannot be judged, e.g. 0 -> 0 against a decrease)."
     )
     p_value: float | None = Field(description="Two-sided exact test of equal rates on registered counts.")
     significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")
@@ -331,7 +337,7 @@ def _require_data(tables: Tables, area: str, labels: list[str], store: Store) ->
             (s.areas is None or area in s.areas) and s.start <= last and s.end >= start for s in spans_
         )
         has_counts = tables.rows_at("counts", area, label).height > 0
-        if not touching and not has_counts:
+        if not touching and not has_counts and not has_survey_figure(store, area, label):
             raise UsageError(
                 f"the store has no data for {area} in {label}: a comparison would be empty.",
                 hint=f"the store holds: {_holdings(store)}. Ingest data for {label}, or choose "
@@ -792,23 +798,49 @@ class Evaluator:
                     "channel_unknown", period=p.period, rows=int(p.channel_unknown), share_pct=share_pct
                 )
             )
+        if p.raw is not None and p.raw < SMALL_NUMBER:
+            # Police counts of registration categories are registrations too; tallies are "counted".
+            counted = "counts" if indicator.kind is Kind.counts else indicator.kind.value
+            notes.append(self.note("small_numbers", period=p.period, count=int(p.raw), counted=counted))
+        if p.period == self.labels[0] and p.raw == 0 and len(self.labels) > 1:
+            notes += self._zero_baseline_notes(indicator, areas)
         if p.feed.source == "registrations":
-            if p.raw is not None and p.raw < SMALL_NUMBER:
-                notes.append(self.note("small_numbers", period=p.period, count=int(p.raw)))
             codes = expand_categories(indicator.categories)
             counts = [self.tables.rows_at("counts", area, p.period) for area in areas]
             if any(c.height and c["category"].is_in(codes).any() for c in counts):
                 notes.append(self.note("counts_set_aside", period=p.period))
         return notes
 
+    def _zero_baseline_notes(self, indicator: Indicator, areas: list[str]) -> list[Note]:
+        """0 in a whole baseline: the change in % is undefined; against a decrease goal with 0 in the period
+        too, the status is undetermined (``goals.status``). Only where the figure is otherwise judged."""
+        rows = {r["period"]: r for r in self.series(indicator, areas).to_dicts()}
+        base, now = rows[self.labels[0]], rows[self.labels[-1]]
+        whole = (base["coverage"] or 0) >= 1 and (now["coverage"] or 0) >= 1
+        if not whole or base["raw_value"] != 0 or now["raw_value"] is None:
+            return []
+        if status(indicator.goal, now["raw_value"], base["raw_value"]) is Status.undetermined:
+            return [self.note("zero_baseline_no_decrease", baseline=self.labels[0], period=self.labels[-1])]
+        return [self.note("zero_baseline", baseline=self.labels[0])]
+
     def _correction_notes(self, points: list[Point], underlying: Underlying | None) -> list[Note]:
         """Samenloop by factors; why the internet correction did not apply; its range where it did."""
         notes: list[Note] = []
         if any(p.samenloop_factors for p in points) and self.rules.samenloop.enabled:
             notes.append(self.note("samenloop_estimated"))
-        issues = {i for p in points for i in p.internet_issues}
-        for issue in sorted({INTERNET_NOTES[i] for i in issues if i in INTERNET_NOTES}):
-            notes.append(self.note(issue, baseline=self.labels[0]))
+        where: dict[str, set[str]] = {}  # note code -> the periods it concerns
+        for p in points:
+            for issue in p.internet_issues:
+                if issue in INTERNET_NOTES:
+                    where.setdefault(INTERNET_NOTES[issue], set()).add(p.period)
+        for code in sorted(where):
+            periods = ", ".join(sorted(where[code], key=self.labels.index))
+            if code == "no_channel_data":
+                notes.append(self.note(code, periods=periods))
+            elif code == "no_channel_in_baseline":
+                notes.append(self.note(code, baseline=self.labels[0], periods=periods))
+            else:
+                notes.append(self.note(code, baseline=self.labels[0]))
         if underlying is not None and underlying.corrections.internet == "range":
             low, high = underlying.change_pct_range
             since = min(p.internet_since for p in points if p.internet_since is not None)
@@ -849,6 +881,12 @@ class Evaluator:
             per_area = kept or per_area
         points = {m: ps for by_member in per_area.values() for m, ps in by_member.items()}
         b = {r["period"]: r for r in series(self.tables, indicator, points).to_dicts()}
+        for label in labels:  # a suppressed part makes the benchmark's value unknown: say where
+            hidden = [a for a, ps in points.items() if any(p.suppressed and p.period == label for p in ps)]
+            if hidden:
+                notes.append(
+                    self.note("benchmark_suppressed", benchmark=name, period=label, areas=_listed(hidden))
+                )
         method = _samenloop_method([p for ps in points.values() for p in ps], self.rules)
         # Only where the correction moved the area's figure: otherwise nothing is unlike.
         moved = underlying is not None and any(e["samenloop"] for e in underlying.effects.values())

@@ -60,13 +60,17 @@ def status(goal: Goal, value: float | None, baseline: float | None) -> Status:
     no_decrease: when it did not fall; no goal: monitor.
 
     Judged on the values, so a baseline of 0 (a rare offence) still has a status even though its
-    change in % is undefined; a missing value or baseline is ``no_data``.
+    change in % is undefined (a rise from 0 is no decrease); but 0 -> 0 against a decrease goal is
+    ``undetermined``: nothing can fall below 0, so the goal could not have been met. A missing value
+    or baseline is ``no_data``.
     """
     if goal is Goal.none:
         return Status.monitor
     if not _known(value) or not _known(baseline):
         return Status.no_data
     assert value is not None and baseline is not None
+    if goal is Goal.decrease and baseline == 0 and value == 0:
+        return Status.undetermined
     achieved = {
         Goal.decrease: value < baseline,
         Goal.no_increase: value <= baseline,

@@ -19,11 +19,14 @@ from veilcli.store.store import Store
 
 
 def latest_complete_period(store: Store, unit: PeriodUnit = PeriodUnit.H) -> Period:
-    """The latest period of ``unit`` the store's registrations (else counts) cover to its end.
+    """The latest period of ``unit`` the store's registrations (else counts, else survey figures)
+    cover to its end.
 
     A registration source covers up to its recorded span's end (``coverage.py``: the last date,
     widened to its month's end within a week of it, or ``--covers``); sources stored before spans
-    were recorded count up to their last registration date.
+    were recorded count up to their last registration date. A survey year speaks for its whole year
+    (the Veiligheidsmonitor's fieldwork is in the autumn): the period ending the latest survey year
+    with a published figure.
     """
     ends = [s.covers_to or s.date_max for s in store.sources(Kind.registrations)]
     last = max((e for e in ends if e is not None), default=None)
@@ -34,12 +37,32 @@ def latest_complete_period(store: Store, unit: PeriodUnit = PeriodUnit.H) -> Per
     # Counts: the latest period they cover whole at this unit (months add up to a half-year).
     rolled = roll_up_counts(store.scan(Kind.counts), unit).select("period").unique().collect()
     matching = sorted(parse_period(x) for x in rolled["period"].to_list())
-    if not matching:
-        raise UsageError(
-            "the store holds no data to pick a period from.",
-            hint="run `veilcli ingest PATH` first, or pass --period 2019H1.",
-        )
-    return matching[-1]
+    if matching:
+        return matching[-1]
+    years = survey_years(store)
+    if years:
+        return Period.of(dt.date(years[-1], 12, 31), unit)
+    raise UsageError(
+        "the store holds no data to pick a period from.",
+        hint="run `veilcli ingest PATH` first, or pass --period 2019H1.",
+    )
+
+
+def survey_years(store: Store, area: str | None = None) -> list[int]:
+    """The survey years with a published figure (of ``area``, or a district row naming it as its
+    municipality, when given), in order."""
+    rows = store.scan(Kind.survey).filter(pl.col("value").is_not_null())
+    if area is not None:
+        rows = rows.filter((pl.col("area") == area) | (pl.col("municipality") == area))
+    years = rows.select(pl.col("year").cast(pl.Int64).unique()).collect()["year"]
+    return sorted(years.drop_nulls().to_list())
+
+
+def has_survey_figure(store: Store, area: str, period: str | Period) -> bool:
+    """Whether a survey indicator has a figure for ``area`` in ``period``: a survey year in or before
+    the period's year (``survey.latest_year``), so a store of survey figures can be compared."""
+    year = (parse_period(period) if isinstance(period, str) else period).year
+    return any(y <= year for y in survey_years(store, area))
 
 
 def comparison_periods(period: Period, baseline_year: int | None) -> list[Period]:
@@ -76,6 +99,8 @@ def require_known_area(store: Store, area: str) -> None:
         (Kind.registrations, "municipality"),
         (Kind.counts, "area"),
         (Kind.population, "area"),
+        (Kind.survey, "area"),
+        (Kind.survey, "municipality"),  # the municipality of a district's survey rows
     ):
         known |= set(
             store.scan(kind).select(pl.col(column).unique()).collect()[column].drop_nulls().to_list()

@@ -2,7 +2,12 @@
 
 Surveys are not half-yearly: a period uses the **latest survey year in or before its year**, the
 baseline the latest survey year in or before the baseline's year, and a note says which (a survey
-year counts for every period of that year). Status is judged on the two figures as for every other
+year counts for every period of that year). Every column says which survey year it shows: a
+period without a survey of its own year repeats an earlier survey's figure, which is **carried
+forward** (``carried_forward``, a note, and the year beside the value wherever it is shown), never a
+new measurement; a part of a year (a half-year, quarter or month) showing its own year's survey is
+said to show a figure of the whole year, whose fieldwork (the Veiligheidsmonitor's: in the autumn)
+may lie after the period. Status is judged on the two figures as for every other
 indicator (``goals.status``). The change is in percentage points for percentages and in points for
 scores (``change_unit``); a relative change in % is not given.
 
@@ -19,6 +24,7 @@ The test of the change (instead of the exact rate test of registered counts):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -82,6 +88,15 @@ class SurveyResult(BaseModel):
         description="intervals: SE from the 95% intervals; two_proportions: from n; none."
     )
     z: float | None = Field(description="The test statistic (null when untested).")
+    carried_forward: list[str] = Field(
+        default_factory=list,
+        description="Periods without a survey of their own year: their value is the figure of an earlier "
+        "survey year (years[period]) carried forward, not a new measurement.",
+    )
+
+    def carried_from(self, period: str) -> int | None:
+        """The earlier survey year a period's value is carried forward from (None: its own year's)."""
+        return self.years.get(period) if period in self.carried_forward else None
 
 
 @dataclass
@@ -214,6 +229,8 @@ def evaluate(
             )
         else:
             notes.append(note("survey_untested", lang, unit=indicator.unit.value))
+    carried = [p for p, y in used.items() if y is not None and y < parse_period(p).year]
+    notes[1:1] = _column_notes(used, carried, lang)
     result = SurveyResult(
         indicator_code=code,
         year=year,
@@ -224,5 +241,23 @@ def evaluate(
         change_unit=change_unit,
         test=test,
         z=z,
+        carried_forward=carried,
     )
     return SurveyEvaluation(result, values, coverage, state, p_value, notes)
+
+
+def _column_notes(used: dict[str, int | None], carried: list[str], lang: Lang) -> list[Note]:
+    """Which survey year the columns show where it is not simply the column's own: a figure carried
+    forward from an earlier survey (per survey year), and a part of a year showing its year's survey."""
+    notes = []
+    for year in sorted({y for p in carried if (y := used[p]) is not None}):
+        periods = ", ".join(p for p in carried if used[p] == year)
+        notes.append(note("survey_carried_forward", lang, periods=periods, year=year))
+    parts = [
+        p
+        for p, y in used.items()
+        if y is not None and p not in carried and parse_period(p).last_day != dt.date(y, 12, 31)
+    ]
+    if parts:
+        notes.append(note("survey_part_of_year", lang, periods=", ".join(parts)))
+    return notes

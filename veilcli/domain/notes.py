@@ -8,6 +8,7 @@ catalogue (as frictionless-py keeps its errors). Scripts branch on ``code`` and 
 from __future__ import annotations
 
 import re
+import string
 from typing import Any, Literal
 
 import polars as pl
@@ -16,7 +17,8 @@ from pydantic import BaseModel, Field
 Lang = Literal["nl", "en"]
 DEFAULT_LANG: Lang = "en"
 
-# code -> (English, Dutch). Parameters in {braces}; a parameter ending in _pct is a percentage.
+# code -> (English, Dutch). Parameters in {braces}; a parameter ending in _pct is a percentage; one
+# named year or ending in _year is a year (shown as written, never grouped like a count: 2019, not 2.019).
 CATALOGUE: dict[str, tuple[str, str]] = {
     "incomplete_coverage": (
         "{period}: the sources cover {covered_pct:.0f}% of the period ({covered}); "
@@ -53,8 +55,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "aangifte",
     ),
     "no_channel_data": (
-        "no reporting channel in the data: no internet correction",
-        "geen wijze van aangifte in de gegevens: geen correctie voor internetaangifte",
+        "{periods}: no reporting channel in the data: no internet correction",
+        "{periods}: geen wijze van aangifte in de gegevens: geen correctie voor internetaangifte",
+    ),
+    "no_channel_in_baseline": (
+        "no reporting channel in the baseline {baseline} (its online share is unknown): no internet "
+        "correction for {periods}",
+        "geen wijze van aangifte in het peiljaar {baseline} (het aandeel internetaangiften is onbekend): "
+        "geen correctie voor internetaangifte in {periods}",
     ),
     "no_online_in_baseline": (
         "no online reports in the baseline {baseline}: no internet correction (its share cannot be held)",
@@ -79,8 +87,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "geen {denominator} voor {where}: geen cijfer per 1.000 berekend",
     ),
     "small_numbers": (
-        "{period}: only {count} registration(s): the change says little",
-        "{period}: slechts {count} registratie(s): de verandering zegt weinig",
+        "{period}: only {count} {counted}: the change says little",
+        "{period}: slechts {count} {counted}: de verandering zegt weinig",
+    ),
+    "zero_baseline": (
+        "0 in the baseline {baseline}: no change in % can be computed (the status compares the values)",
+        "0 in het peiljaar {baseline}: geen verandering in % te berekenen (de status vergelijkt de waarden)",
+    ),
+    "zero_baseline_no_decrease": (
+        "0 in the baseline {baseline} and in {period}: no change in % can be computed and a decrease from 0 "
+        "is not possible: the goal cannot be judged (undetermined)",
+        "0 in het peiljaar {baseline} en in {period}: geen verandering in % te berekenen en een daling vanaf "
+        "0 is niet mogelijk: het doel is niet te beoordelen (onbepaald)",
     ),
     "suppressed": (
         "{period}: a count is suppressed in the source (unknown, not 0)",
@@ -99,6 +117,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not stored or without population)",
         "vergelijking {benchmark}: samengenomen zonder {areas}, die in een periode geen cijfer hebben "
         "(afgeschermd, niet opgeslagen of zonder bevolking)",
+    ),
+    "benchmark_suppressed": (
+        "benchmark {benchmark}, {period}: suppressed in the source for {areas} (unknown, not 0): no "
+        "benchmark value",
+        "vergelijking {benchmark}, {period}: in de bron afgeschermd voor {areas} (onbekend, niet 0): geen "
+        "waarde voor de vergelijking",
     ),
     "benchmark_corrected_differently": (
         "benchmark {benchmark}: samenloop '{benchmark_method}' there, '{area_method}' here (rows: "
@@ -152,6 +176,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "enquête {year} (de laatste in of voor {period}) tegenover enquête {baseline_year} (de laatste in of "
         "voor het peiljaar {baseline})",
     ),
+    "survey_carried_forward": (
+        "{periods}: no survey in that year: the figure shown is survey {year}'s, carried forward (not a new "
+        "measurement)",
+        "{periods}: geen enquête in dat jaar: het getoonde cijfer is dat van enquête {year}, doorgetrokken "
+        "(geen nieuwe meting)",
+    ),
+    "survey_part_of_year": (
+        "{periods}: each shows the survey of its own year, a figure for the whole year: its fieldwork (the "
+        "Veiligheidsmonitor's is in the autumn) may lie after the period",
+        "{periods}: elk toont de enquête van het eigen jaar, een cijfer voor het hele jaar: het veldwerk "
+        "(bij de Veiligheidsmonitor in het najaar) kan na de periode liggen",
+    ),
     "survey_same_year": (
         "no survey after {year}: {period} and the baseline {baseline} have the same survey year, nothing to "
         "compare",
@@ -179,6 +215,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "geen toets: een {unit} vraagt de gepubliceerde 95%-intervallen (of, bij een percentage, de "
         "respondentaantallen)",
     ),
+}
+
+
+# Parameters whose value is a key (language-neutral in ``params``) shown as words in each language.
+TERMS: dict[str, dict[str, tuple[str, str]]] = {
+    "counted": {
+        "registrations": ("registration(s)", "registratie(s)"),
+        "suspects": ("suspect(s)", "verdachte(n)"),
+        "counts": ("counted", "geteld"),
+    },
 }
 
 
@@ -246,10 +292,48 @@ class Note(BaseModel):
         return message(self.code, self.params, lang)
 
 
+class _NumberFormatter(string.Formatter):
+    """Fills a template with numbers in the language's style: thousands grouped and the decimal mark
+    as the language writes them ("1.043" and "-12,3" in Dutch, "1,043" and "-12.3" in English), so a
+    note reads like the figures beside it. Text parameters (dates, codes, names) are left alone."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return super().format_field(value, format_spec)
+        shown = format(value, _grouped(format_spec))
+        if self.lang == "nl":
+            shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return shown
+
+
+def _grouped(spec: str) -> str:
+    """A format spec with thousands grouping (",") added where it has none: ".1f" -> ",.1f"."""
+    if "," in spec or "_" in spec or spec[-1:] not in ("", "d", "f", "g", "e", "%"):
+        return spec
+    head, dot, tail = spec.partition(".")
+    if dot:
+        return f"{head},.{tail}"
+    kind = spec[-1:] if spec[-1:].isalpha() or spec[-1:] == "%" else ""
+    return f"{spec[: len(spec) - len(kind)]},{kind}"
+
+
 def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str:
-    """The catalogue text of ``code`` with ``params`` filled in."""
+    """The catalogue text of ``code`` with ``params`` filled in, numbers in the language's style."""
     english, dutch = CATALOGUE[code] if code in CATALOGUE else ROW_CATALOGUE[code]
-    return (dutch if lang == "nl" else english).format(**params)
+    shown = {name: _shown(name, value, lang) for name, value in params.items()}
+    return _NumberFormatter(lang).format(dutch if lang == "nl" else english, **shown)
+
+
+def _shown(name: str, value: Any, lang: Lang) -> Any:
+    """A parameter as its message shows it: a term in the language's words, a year as written."""
+    if name in TERMS:
+        return TERMS[name][value][lang == "nl"]
+    if (name == "year" or name.endswith("_year")) and isinstance(value, int):
+        return str(value)
+    return value
 
 
 def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
@@ -261,10 +345,20 @@ def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
 
 def note_expr(code: str, lang: Lang = DEFAULT_LANG, **params: pl.Expr) -> pl.Expr:
     """Vectorised: a row note of the catalogue, its ``{parameters}`` filled from expressions
-    (plain ``{name}`` placeholders only: no format specs in row notes)."""
+    (plain ``{name}`` placeholders of whole numbers only, their thousands grouped in the language's
+    style as ``message`` groups them)."""
     english, dutch = ROW_CATALOGUE[code]
     template = dutch if lang == "nl" else english
     names = re.findall(r"\{(\w+)\}", template)
     if not names:
         return pl.lit(template)
-    return pl.format(re.sub(r"\{\w+\}", "{}", template), *(params[name] for name in names))
+    filled = (_grouped_expr(params[name], "." if lang == "nl" else ",") for name in names)
+    return pl.format(re.sub(r"\{\w+\}", "{}", template), *filled)
+
+
+def _grouped_expr(value: pl.Expr, separator: str) -> pl.Expr:
+    """A whole number as text with its thousands grouped (1043 -> "1.043"): the digits reversed, a
+    separator after every third, reversed back (no look-ahead in polars' regex)."""
+    digits = value.cast(pl.Int64).abs().cast(pl.String).str.reverse()
+    grouped = digits.str.replace_all(r"(\d{3})", "${1}" + separator).str.strip_chars_end(separator)
+    return pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit("")) + grouped.str.reverse()

@@ -21,8 +21,9 @@ from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Unit
-from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
-from veilcli.report.words import WORDS, word
+from veilcli.report.numbers import carried, survey_points
+from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table
+from veilcli.report.words import WORDS, significance_survey, word
 
 # kept for callers of the earlier interface: every word of the exports, per language
 LABELS: dict[str, dict[str, str]] = {
@@ -102,8 +103,10 @@ class ExportTables:
 
     @property
     def significance_note(self) -> str:
-        """How the p-values were computed, in the export's language."""
-        return word("significance_note", self.language, baseline=self.result.baseline)
+        """How the p-values were computed, in the export's language: the exact test of the registered
+        figures, and the test of each survey indicator's p-value."""
+        registered = word("significance_note", self.language, baseline=self.result.baseline)
+        return f"{registered} {significance_survey(self.result.indicators, self.language)}".strip()
 
     def themes(self) -> list[tuple[int, str]]:
         """Themes that have indicators, with labels."""
@@ -160,8 +163,8 @@ class ExportTables:
             "id": ind.id,
             UNIT_KEY: ind.unit,
             "goal": ind.goal,
-            **{period_key(p): ind.values[p] for p in self.result.periods},
-            "change_pct": ind.change_pct,
+            **{period_key(p): shown_value(ind, p, ind.values) for p in self.result.periods},
+            "change_pct": shown_change(ind),
             "status": ind.status,
             "p_value": ind.p_value,
             "significant": ind.significant,
@@ -184,7 +187,9 @@ class ExportTables:
             if ind.theme != theme:
                 continue
             periods = self.result.periods
-            rows = [(self.result.area, [ind.values[p] for p in periods])]
+            # A bar is a measurement: a survey figure carried forward into a later period has none.
+            own = [None if carried(ind, p) else ind.values[p] for p in periods]
+            rows = [(self.result.area, own)]
             rows += [
                 (name, [b.values[p] for p in periods])
                 for name, b in ind.benchmarks.items()
@@ -256,7 +261,8 @@ class ExportTables:
         rows = []
         for district in r.districts or []:
             for ind in district.indicators:
-                rated = district.has_population
+                # Without district population registered figures are counts; survey figures need none.
+                rated = district.has_population or ind.survey is not None
                 values = ind.values if rated else ind.counts
                 rows.append(
                     {
@@ -264,8 +270,8 @@ class ExportTables:
                         "label": ind.label,
                         "id": ind.id,
                         UNIT_KEY: ind.unit if rated else Unit.count,
-                        **{period_key(p): values[p] for p in r.periods},
-                        "change_pct": ind.change_pct if rated else None,
+                        **{period_key(p): shown_value(ind, p, values) for p in r.periods},
+                        "change_pct": shown_change(ind) if rated else None,
                         "status": ind.status if rated else None,
                         "notes": ind.notes,
                     }
@@ -388,6 +394,18 @@ def sources_meta(sources_used: list[SourceRecord]) -> list[dict[str, Any]]:
         }
         for s in sources_used
     ]
+
+
+def shown_value(ind: IndicatorResult, period: str, values: dict[str, float | None]) -> float | Carried | None:
+    """A value cell: the number, or a survey figure carried forward marked with its survey year."""
+    value, year = values[period], carried(ind, period)
+    return Carried(value, year) if value is not None and year is not None else value
+
+
+def shown_change(ind: IndicatorResult) -> float | Points | None:
+    """A change cell: in %, or a survey change in points (for people; null for scripts)."""
+    points = survey_points(ind)
+    return ind.change_pct if points is None else Points(*points)
 
 
 def period_key(period: str) -> str:

@@ -44,7 +44,7 @@ from veilcli.report.export_tables import ChartBlock, ExportTables
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.league_tables import LeagueTables
 from veilcli.report.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
-from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
+from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table, number_of
 
 RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"
@@ -185,10 +185,17 @@ def cell_value(table: Table, column: Column, value: Any, row_format: str) -> tup
             | ColumnKind.notes
         ):
             return table.display(column, value), None
+        case ColumnKind.percent if isinstance(value, Points):
+            unit = f'" {value.unit}"'
+            return value.value, f"+0.0{unit};-0.0{unit};0.0{unit}"
         case ColumnKind.percent:
             if not isinstance(value, int | float):
                 return value, PCT_FORMAT
             return value / 100, SMALL_PCT_FORMAT if 0 < abs(value) < 1 else PCT_FORMAT
+        case ColumnKind.value if isinstance(value, Carried):
+            # The cell keeps the number; its format shows the survey year it is carried from.
+            marked = ";".join(f'{section}" ({value.year})"' for section in row_format.split(";"))
+            return value.value, marked
         case ColumnKind.value:
             return value, row_format
         case ColumnKind.count:
@@ -209,7 +216,7 @@ def _value_format(table: Table, row: dict[str, Any]) -> str:
     """Indicator values of one row: counts whole, rates with 1 decimal (2 when all are below 1)."""
     if row.get(UNIT_KEY) is Unit.count:
         return COUNT_FORMAT
-    return _rate_format([row[c.key] for c in table.columns if c.kind is ColumnKind.value])
+    return _rate_format([number_of(row[c.key]) for c in table.columns if c.kind is ColumnKind.value])
 
 
 def _longest_word(text: str) -> int:

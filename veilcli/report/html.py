@@ -34,9 +34,18 @@ from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file
-from veilcli.report.numbers import number, p_text, pct_text, range_text, value_text
+from veilcli.report.numbers import (
+    carried,
+    change_text,
+    number,
+    p_text,
+    pct_text,
+    points_text,
+    range_text,
+    value_text,
+)
 from veilcli.report.svg import REGISTERED_COLOUR, UNDERLYING_COLOUR, Series, bar_chart, line_chart
-from veilcli.report.table import Column, ColumnKind, Table
+from veilcli.report.table import Carried, Column, ColumnKind, Points, Table, number_of
 from veilcli.report.words import short, word
 
 STATUS_CLASS: dict[Status, str] = {
@@ -253,10 +262,11 @@ class Report:
                 f"{_e(ind.unit.label(lang))}</span></td>",
                 f"<td>{_e(ind.goal.label(lang))}</td>",
                 *[
-                    f"<td class='num'>{_e(value_text(ind.values.get(p), ind.unit, lang))}</td>"
+                    f"<td class='num'>{_e(value_text(ind.values.get(p), ind.unit, lang, carried(ind, p)))}"
+                    "</td>"
                     for p in r.periods
                 ],
-                f"<td class='num'>{_e(pct_text(ind.change_pct, lang))}</td>",
+                f"<td class='num'>{_e(change_text(ind, lang))}</td>",
                 f"<td>{status_badge(ind.status, lang, narrow=True)}</td>",
                 f"<td class='num'>{_e(p_text(ind.p_value, lang))}{chance}</td>",
             ]
@@ -324,13 +334,15 @@ class Report:
         p = ""
         if ind.p_value is not None:
             chance = self.w("h_significant") if ind.significant else self.w("h_within_chance")
+            if ind.survey is not None:  # not the exact test of the registered figures: say which
+                chance = f"{self.w(f'test_{ind.survey.test}')}; {chance}"
             shown = p_text(ind.p_value, lang)
             p = f"<br>p {_e(shown if ind.p_value < 0.001 else '= ' + shown)} ({chance})"
         change_vs = self.w("h_vs", baseline=r.baseline)
         registered = (
             f"<div class='figure-box registered'><div class='label'>{self.w('h_registered')} "
             f"{_e(r.period)}</div><div class='value'>{_e(current)}</div>"
-            f"<div class='change'>{_e(pct_text(ind.change_pct, lang))} {change_vs}"
+            f"<div class='change'>{_e(change_text(ind, lang))} {change_vs}"
             f"{p}</div><div>{status_badge(ind.status, lang)}</div></div>"
         )
         under = ind.underlying
@@ -348,7 +360,8 @@ class Report:
     def _bar(self, ind: IndicatorResult) -> str:
         r, lang = self.result, self.lang
         areas = [r.area]
-        values = [[ind.values.get(p) for p in r.periods]]
+        # A bar is a measurement: a survey figure carried forward into a later period has none.
+        values = [[None if carried(ind, p) else ind.values.get(p) for p in r.periods]]
         for name, bench in ind.benchmarks.items():
             if any(bench.values.get(p) is not None for p in r.periods):
                 areas.append(name)
@@ -500,8 +513,16 @@ class Report:
         match kind:
             case ColumnKind.value:
                 unit = row.get("unit")
-                shown = value_text(value, unit if isinstance(unit, Unit) else Unit.per_1000_inhabitants, lang)
-                return f"<td class='num'>{shown}</td>"
+                year = value.year if isinstance(value, Carried) else None
+                shown = value_text(
+                    number_of(value),
+                    unit if isinstance(unit, Unit) else Unit.per_1000_inhabitants,
+                    lang,
+                    year,
+                )
+                return f"<td class='num'>{_e(shown)}</td>"
+            case ColumnKind.percent if isinstance(value, Points):
+                return f"<td class='num'>{_e(points_text(value.value, value.unit, lang))}</td>"
             case ColumnKind.percent:
                 return f"<td class='num'>{_e(pct_text(value, lang))}</td>"
             case ColumnKind.p_value:

@@ -28,9 +28,16 @@ from veilcli.report.export_tables import Provenance, provenance_table, sources_m
 from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
 from veilcli.report.words import word
 
-# The statuses a league shows, in the order a legend lists them (a league has no underlying range,
-# so never "undetermined").
-LEAGUE_STATUSES = (Status.achieved, Status.not_achieved, Status.monitor, Status.incomplete, Status.no_data)
+# The statuses a league shows, in the order a legend lists them (a league has no underlying range:
+# "undetermined" only for 0 -> 0 against a decrease goal, ``goals.status``).
+LEAGUE_STATUSES = (
+    Status.achieved,
+    Status.not_achieved,
+    Status.undetermined,
+    Status.monitor,
+    Status.incomplete,
+    Status.no_data,
+)
 
 
 def rank_key(indicator_id: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from veilcli.analysis.compare import IndicatorResult
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Unit
 
@@ -21,14 +22,15 @@ def number(value: float, decimals: int = 0, lang: Lang = "en") -> str:
     return shown
 
 
-def value_text(value: float | None, unit: Unit, lang: Lang = "en") -> str:
+def value_text(value: float | None, unit: Unit, lang: Lang = "en", carried_from: int | None = None) -> str:
     """An indicator's value: counts whole, rates with one decimal (two below 1: 0.2 street robberies
-    per 1,000 would hide a change of +20%)."""
+    per 1,000 would hide a change of +20%). A survey figure carried forward into a later period's
+    column shows the survey year it is from: "18.2 (2017)", never a bare number that reads as new."""
     if value is None or math.isnan(value):
         return "-"
-    if unit is Unit.count:
-        return number(value, 0, lang)
-    return number(value, 2 if abs(value) < 1 else 1, lang)
+    decimals = 0 if unit is Unit.count else 2 if abs(value) < 1 else 1
+    shown = number(value, decimals, lang)
+    return shown if carried_from is None else f"{shown} ({carried_from})"
 
 
 def pct_text(value: float | None, lang: Lang = "en", unit: str = "%") -> str:
@@ -63,3 +65,32 @@ def p_text(p: float | None, lang: Lang = "en", space: bool = True) -> str:
     if p < SMALL_P:
         return ("< " if space else "<") + number(SMALL_P, 3, lang)
     return number(p, 3 if p < 0.01 else 2, lang)
+
+
+def carried(ind: IndicatorResult, period: str) -> int | None:
+    """The earlier survey year a survey value in ``period``'s column is carried forward from (None:
+    a registered figure, or the survey of the period's own year)."""
+    return ind.survey.carried_from(period) if ind.survey is not None else None
+
+
+def survey_points(ind: IndicatorResult) -> tuple[float, str] | None:
+    """A survey indicator's change and its unit, "pp" (percentage points) or "pt" (points); None for
+    a registered indicator (its change is in %) or a survey change that is undefined."""
+    if ind.survey is None or ind.survey.change is None:
+        return None
+    return ind.survey.change, "pp" if ind.survey.change_unit == "percentage_points" else "pt"
+
+
+def change_text(ind: IndicatorResult, lang: Lang) -> str:
+    """The change as shown: in % for registered figures; in percentage points (pp) or points (pt) for
+    survey figures, whose ``change_pct`` is null."""
+    if ind.survey is not None:
+        points = survey_points(ind)
+        return "-" if points is None else points_text(*points, lang)
+    return pct_text(ind.change_pct, lang)
+
+
+def points_text(value: float, unit: str, lang: Lang = "en") -> str:
+    """A survey change: signed, one decimal (survey figures are published so), "-3.2 pp"."""
+    shown = f"{value:+.1f}"
+    return f"{shown.replace('.', ',') if lang == 'nl' else shown} {unit}"

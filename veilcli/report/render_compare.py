@@ -25,9 +25,9 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
 from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
-from veilcli.report.numbers import p_text, pct_text, range_text, value_text
+from veilcli.report.numbers import carried, change_text, p_text, pct_text, range_text, value_text
 from veilcli.report.render import fits, new_table
-from veilcli.report.words import short, word
+from veilcli.report.words import short, significance_survey, word
 
 # How a status looks on a terminal (its words are ``words.short``).
 STATUS_STYLE: dict[Status, tuple[str, str]] = {
@@ -65,7 +65,9 @@ def render_compare(
         else:
             console.print(title)
             _compact(console, result, indicators, lang, fancy)
-    console.print(Padding(text(word("t_footnote", lang)), (0, 0, 0, 2), expand=False))
+    # The exact test is the registered figures'; a survey row's p is a z-test: each named.
+    footnote = f"{word('t_footnote', lang)} {significance_survey(result.indicators, lang)}".strip()
+    console.print(Padding(text(footnote), (0, 0, 0, 2), expand=False))
     for district in result.districts or []:
         _district(console, result, district, lang, fancy)
 
@@ -134,7 +136,7 @@ def _full_table(
         cells: list[Text] = [
             text(ind.label),
             text(short(ind.unit, lang)),
-            *[text(value_text(ind.values[p], ind.unit, lang)) for p in result.periods],
+            *[text(value_text(ind.values[p], ind.unit, lang, carried(ind, p))) for p in result.periods],
             text(change_text(ind, lang)),
             text(short(ind.goal, lang)),
             status_text(ind.status, fancy, lang),
@@ -202,13 +204,15 @@ def _compact_rows(
 ) -> list[list[Text]]:
     """The rows of one block: label, a value per period, change, p, status."""
 
-    def values(shown: dict[str, float | None]) -> list[Text]:
-        return [text(value_text(shown.get(p), ind.unit, lang)) for p in periods]
+    def values(shown: dict[str, float | None], own: bool = False) -> list[Text]:
+        return [
+            text(value_text(shown.get(p), ind.unit, lang, carried(ind, p) if own else None)) for p in periods
+        ]
 
     rows = [
         [
             text(word("t_registered", lang)),
-            *values(ind.values),
+            *values(ind.values, own=True),
             text(change_text(ind, lang)),
             text(_p(ind, lang)),
             status_text(ind.status, fancy, lang),
@@ -314,27 +318,17 @@ def _district(
     _numbers(table, word("t_change", lang))
     _words(table, word("t_status", lang))
     for ind in district.indicators:
-        shown = ind.values if district.has_population else ind.counts
-        unit = ind.unit if district.has_population else Unit.count
+        # Without district population registered figures are counts; survey figures need none.
+        rated = district.has_population or ind.survey is not None
+        shown = ind.values if rated else ind.counts
+        unit = ind.unit if rated else Unit.count
         table.add_row(
             text(ind.label),
-            *[text(value_text(shown[p], unit, lang)) for p in result.periods],
-            text(change_text(ind, lang) if district.has_population or ind.survey else "-"),
-            status_text(ind.status, fancy, lang) if district.has_population or ind.survey else text("-"),
+            *[text(value_text(shown[p], unit, lang, carried(ind, p))) for p in result.periods],
+            text(change_text(ind, lang) if rated else "-"),
+            status_text(ind.status, fancy, lang) if rated else text("-"),
         )
     console.print(table)
     shown = dict.fromkeys(f"{ind.id}: {n.render(lang)}" for ind in district.indicators for n in ind.notes)
     for message in shown:
         console.print(Padding(text(f"{district.district}, {message}"), (0, 0, 0, 2), expand=False))
-
-
-def change_text(ind: IndicatorResult, lang: Lang) -> str:
-    """The change as shown: in % for registered figures; in percentage points (pp) or points (pt) for
-    survey figures, whose ``change_pct`` is null."""
-    if ind.survey is not None:
-        if ind.survey.change is None:
-            return "-"
-        unit = " pp" if ind.survey.change_unit == "percentage_points" else " pt"
-        shown = f"{ind.survey.change:+.1f}"  # one decimal: survey figures are published so
-        return (shown.replace(".", ",") if lang == "nl" else shown) + unit
-    return pct_text(ind.change_pct, lang)

@@ -54,6 +54,30 @@ UNIT_KEY = "unit"  # the column whose Unit a ``value`` column of the same row is
 
 
 @dataclass(frozen=True)
+class Carried:
+    """A ``value`` cell holding a survey figure carried forward from an earlier survey ``year`` into a
+    later period's column: scripts get the number, people see the year beside it ("18.2 (2017)")."""
+
+    value: float
+    year: int
+
+
+@dataclass(frozen=True)
+class Points:
+    """A ``percent`` cell holding a survey change, which is in percentage points ("pp") or points
+    ("pt"), not in %: people see "-3.2 pp"; scripts get null there (``change_pct`` is a change in %)
+    and read the compare JSON's ``survey.change``."""
+
+    value: float
+    unit: str  # "pp" or "pt"
+
+
+def number_of(value: Any) -> Any:
+    """A cell's number (a carried-forward survey figure's own value)."""
+    return value.value if isinstance(value, Carried) else value
+
+
+@dataclass(frozen=True)
 class Column:
     """One column: ``key`` for code (stable across languages), ``header`` for people, ``kind``.
 
@@ -129,6 +153,10 @@ class Table:
                 return "; ".join(n.render(self.lang) for n in value) or None
             case ColumnKind.timestamp if isinstance(value, dt.datetime):
                 return value.strftime(TIMESTAMP_FORMAT)
+            case ColumnKind.value if isinstance(value, Carried):
+                return f"{value.value} ({value.year})"
+            case ColumnKind.percent if isinstance(value, Points):
+                return f"{value.value:+.1f} {value.unit}"
         return value
 
     # kept for callers of the earlier interface: the display value
@@ -138,7 +166,7 @@ class Table:
         """A value as scripts read it, the same in every language: members as codes, flags as
         booleans, notes as codes ("; "-joined for CSV, else objects with code and params), times
         in ISO 8601."""
-        if value is None:
+        if value is None or isinstance(value, Points):
             return None
         match column.kind:
             case ColumnKind.label:
@@ -152,7 +180,7 @@ class Table:
                 return [{"code": n.code, "params": n.params} for n in notes]
             case ColumnKind.timestamp if isinstance(value, dt.datetime):
                 return value.isoformat()
-        return value
+        return number_of(value)
 
     def plain_rows(self) -> Iterator[list[Any]]:
         """Each row's display values, aligned to the columns."""

@@ -12,9 +12,11 @@ Scripts never see these words: JSON and CSV exports carry keys and codes (``tabl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
+from veilcli.analysis.compare import IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Goal, Unit
@@ -92,6 +94,21 @@ WORDS: dict[str, tuple[str, str]] = {
         "{baseline}, op de geregistreerde aantallen; p >= 0,05 betekent dat de verandering binnen toeval "
         "valt. Gecorrigeerde (onderliggende) cijfers zijn gemodelleerd en krijgen een bereik, geen p-waarde.",
     ),
+    "significance_survey": (
+        "p of a survey indicator is a z-test of its two survey figures, not the exact test on counts: "
+        "{tests}.",
+        "p van een enquête-indicator is een z-toets van de twee enquêtecijfers, niet de exacte toets op "
+        "aantallen: {tests}.",
+    ),
+    "test_intervals": (
+        "z-test from the published 95% intervals",
+        "z-toets uit de gepubliceerde 95%-intervallen",
+    ),
+    "test_two_proportions": (
+        "two-proportion z-test from the respondents (too confident for a weighted survey)",
+        "z-toets voor twee proporties uit de respondentaantallen (te zeker voor een gewogen enquête)",
+    ),
+    "test_none": ("not tested", "niet getoetst"),
     # --- names of the corrections ----------------------------------------------------------------
     "correction_samenloop": ("samenloop", "samenloop"),
     "correction_internet": ("online reporting", "internetaangifte"),
@@ -369,6 +386,23 @@ WORDS: dict[str, tuple[str, str]] = {
     "t_pts": (" pts", " ptn"),
     "t_not_available": ("n/a", "n.v.t."),
 }
+
+
+def survey_tests(indicators: Iterable[IndicatorResult], lang: Lang = "en") -> str | None:
+    """Which test each survey indicator's p-value is ("Onveilig: z-test from the published 95%
+    intervals; ..."), for the sentence under the p-values; None without survey p-values."""
+    shown = [
+        f"{i.label}: {word(f'test_{i.survey.test}', lang)}"
+        for i in indicators
+        if i.survey is not None and i.p_value is not None
+    ]
+    return "; ".join(shown) or None
+
+
+def significance_survey(indicators: Iterable[IndicatorResult], lang: Lang = "en") -> str:
+    """The sentence naming each survey p-value's test (empty without survey p-values)."""
+    tests = survey_tests(indicators, lang)
+    return word("significance_survey", lang, tests=tests) if tests else ""
 
 
 def word(key: str, lang: Lang = "en", **params: Any) -> str:
