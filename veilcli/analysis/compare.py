@@ -665,9 +665,15 @@ class Evaluator:
         all_points = [p for ps in points.values() for p in ps]
         notes = self._population_notes(indicator, areas)
         notes += self._territory_notes(areas, points)
+        # Sizes are judged on the figure shown: the sum over a territory's members, not per member.
+        totals: dict[str, float | None] = {}
+        for p in all_points:
+            if not p.missing_part:
+                known = totals.get(p.period, 0.0)
+                totals[p.period] = None if known is None or p.raw is None else known + p.raw
         for p in all_points:
             if not p.missing_part:  # a member left out is named by the territory notes
-                notes += self._period_notes(indicator, areas, p)
+                notes += self._period_notes(indicator, areas, p, totals.get(p.period))
         notes += self._correction_notes(all_points, underlying)
         return _unique(notes)
 
@@ -759,7 +765,9 @@ class Evaluator:
                 notes.append(self.note("estimated_youths", where=where))
         return notes
 
-    def _period_notes(self, indicator: Indicator, areas: list[str], p: Point) -> list[Note]:
+    def _period_notes(
+        self, indicator: Indicator, areas: list[str], p: Point, total: float | None
+    ) -> list[Note]:
         """What qualifies one period's figure: coverage, suppression, samenloop, channels, size, sources."""
         notes: list[Note] = []
         if p.feed.why_none:
@@ -798,11 +806,11 @@ class Evaluator:
                     "channel_unknown", period=p.period, rows=int(p.channel_unknown), share_pct=share_pct
                 )
             )
-        if p.raw is not None and p.raw < SMALL_NUMBER:
+        if total is not None and total < SMALL_NUMBER:
             # Police counts of registration categories are registrations too; tallies are "counted".
             counted = "counts" if indicator.kind is Kind.counts else indicator.kind.value
-            notes.append(self.note("small_numbers", period=p.period, count=int(p.raw), counted=counted))
-        if p.period == self.labels[0] and p.raw == 0 and len(self.labels) > 1:
+            notes.append(self.note("small_numbers", period=p.period, count=int(total), counted=counted))
+        if p.period == self.labels[0] and total == 0 and len(self.labels) > 1:
             notes += self._zero_baseline_notes(indicator, areas)
         if p.feed.source == "registrations":
             codes = expand_categories(indicator.categories)
