@@ -454,6 +454,12 @@ def compare(
             f"p-values: two-sided exact test of equal rates (conditional binomial), period vs {labels[0]}, "
             f"on the registered counts; p >= {SIGNIFICANCE_LEVEL} means the change is within chance. "
             "Corrected (underlying) figures are modelled and get a range, not a p-value."
+            + (
+                " Survey indicators: a two-sided z-test instead, on the published 95% intervals or on two "
+                "proportions (survey.test says which)."
+                if any(i.kind is Kind.survey for i in indicators)
+                else ""
+            )
         ),
         themes={t.number: t.label for t in plan.themes},
         indicators=results,
