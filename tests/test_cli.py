@@ -150,3 +150,44 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         result = invoke(name, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
         assert f"veilcli {name}" in readme, f"`veilcli {name}` is not documented in README.md"
+
+
+def _excel_owner_file(path: Path) -> Path:
+    """What Excel leaves beside an open workbook: `~$<name>`, 162 bytes (the user's name, padded,
+    twice: in a one-byte-length field and in UTF-16), no zip, no workbook."""
+    user = b"analist"
+    data = bytes([len(user)]) + user.ljust(53, b" ") + bytes([len(user), 0]) + "analist".encode("utf-16-le")
+    path.write_bytes(data.ljust(162, b" "))
+    assert path.stat().st_size == 162
+    return path
+
+
+def test_a_folder_skips_office_lock_files_and_says_so(registrations_xlsx: Path, tmp_path: Path) -> None:
+    """`~$rapport.xlsx` (Excel) and `.~lock.rapport.xlsx#` (LibreOffice) are the locks of an open
+    workbook, not data: validate and ingest of the folder read the workbook and list both as skipped."""
+    folder = tmp_path / "aangeleverd"
+    folder.mkdir()
+    registrations_xlsx = registrations_xlsx.rename(folder / registrations_xlsx.name)
+    excel = _excel_owner_file(folder / "~$rapport.xlsx")
+    libre = folder / ".~lock.rapport.xlsx#"
+    libre.write_text(",analist,laptop,05.03.2019 10:15,file:///home/analist/.config/libreoffice/4;")
+    checked = invoke("validate", str(folder), "-f", "json")
+    assert checked.exit_code == 0, checked.output
+    report = json.loads(checked.stdout)
+    assert [f["path"] for f in report["files"]] == [str(registrations_xlsx)]
+    skipped = {(s["path"], s["reason"]) for s in report["skipped"]}
+    assert skipped == {(str(excel), "lock_file"), (str(libre), "lock_file")}
+    assert "skipped" in invoke("validate", str(folder)).output
+    store = tmp_path / "store"
+    stored = invoke("ingest", str(folder), "--store", str(store))
+    assert stored.exit_code == 0, stored.output
+    assert "~$rapport.xlsx: skipped: an office suite's lock file" in stored.output.replace("\n", "")
+    assert "4 rows stored" in " ".join(stored.output.split())
+    as_json = json.loads(invoke("ingest", str(folder), "--store", str(store), "-f", "json").stdout)
+    assert {s["reason"] for s in as_json["report"]["skipped"]} == {"lock_file"}
+    # A folder holding only a lock file has no data: said, with the lock file named.
+    only = tmp_path / "only"
+    only.mkdir()
+    _excel_owner_file(only / "~$rapport.xlsx")
+    refused = invoke("validate", str(only))
+    assert refused.exit_code == 2 and "lock file" in refused.output and "Traceback" not in refused.output

@@ -169,8 +169,7 @@ def validate(
     """Read and check files (folders expanded); store nothing."""
     from veilcli.store import ingest as _ingest
 
-    validated = _ingest.validate_paths(paths, options or _ingest.ReadOptions(), progress)
-    return ValidationReport(files=[table.report for table, _ in validated])
+    return _ingest.validation_report(paths, options or _ingest.ReadOptions(), progress)
 
 
 def ingest(

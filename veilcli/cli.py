@@ -455,7 +455,7 @@ def ingest(
         print_json(result.model_dump(mode="json") | {"report": result.report.to_json_dict()})
     else:
         if not result.report.valid:
-            render_validation(stdout, result.report, max_per_kind)
+            render_validation(stdout, result.report, max_per_kind, skipped=False)  # render_ingest says
         render_ingest(stdout, result)
     if any(s.status == "rejected" for s in result.sources):
         if dry_run:

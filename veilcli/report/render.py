@@ -109,10 +109,20 @@ def render_file_report(console: Console, report: FileReport, max_per_code: int) 
             console.print(text(f"  {code}: {total} in all (first {first} shown; more with --max-per-kind N)"))
 
 
-def render_validation(console: Console, report: ValidationReport, max_per_code: int) -> None:
-    """Every file's validation report."""
+def render_validation(
+    console: Console, report: ValidationReport, max_per_code: int, *, skipped: bool = True
+) -> None:
+    """Every file's validation report (and, with ``skipped``, the files of a folder left unread)."""
+    if skipped:
+        render_skipped(console, report)
     for file_report in report.files:
         render_file_report(console, file_report, max_per_code)
+
+
+def render_skipped(console: Console, report: ValidationReport) -> None:
+    """Files of a given folder that were not read, each with the reason."""
+    for s in report.skipped:
+        console.print(line((s.path, "bold"), ": ", ("skipped", "yellow"), f": {s.message}"))
 
 
 def render_ingest(console: Console, result: IngestResult) -> None:
@@ -128,6 +138,7 @@ def render_ingest(console: Console, result: IngestResult) -> None:
     from veilcli.sources.formats import recognition_lines
 
     reports = {(f.path, f.sheet): f for f in result.report.files}
+    render_skipped(console, result.report)
     for s in result.sources:
         colour = {"stored": "green", "unchanged": "cyan", "rejected": "red"}.get(s.status, "white")
         name = s.path + (f" [{s.sheet}]" if s.sheet else "")

@@ -36,7 +36,7 @@ from veilcli.domain.models import (
 from veilcli.errors import InputError, StoreError
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.csv_stream import BlockReader, streamable
-from veilcli.sources.files import check_regular_file, expand_paths
+from veilcli.sources.files import check_regular_file, expand_paths, find_input_files
 from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurtkaartOptions, recognise
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
@@ -169,6 +169,15 @@ def validate_paths(
 ) -> list[tuple[ValidatedTable, str]]:
     """Read, recognise and validate every file (folders expanded); returns tables with file hashes."""
     return [(c.validated, c.sha256) for c in check_paths(paths, options, progress)]
+
+
+def validation_report(
+    paths: list[Path], options: ReadOptions, progress: Progress | None = None
+) -> ValidationReport:
+    """Every file read and validated (folders expanded, their lock files skipped and listed)."""
+    found = find_input_files(paths)
+    validated = validate_paths(found.files, options, progress)
+    return ValidationReport(files=[table.report for table, _ in validated], skipped=found.skipped)
 
 
 def check_paths(
@@ -361,8 +370,9 @@ def _ingest(
     rejected_dir: Path | None,
     progress: Progress | None,
 ) -> IngestResult:
-    checked = check_paths(paths, options, progress, staging)
-    report = ValidationReport(files=[c.validated.report for c in checked])
+    found = find_input_files(paths)
+    checked = check_paths(found.files, options, progress, staging)
+    report = ValidationReport(files=[c.validated.report for c in checked], skipped=found.skipped)
     pending = [pending_source(c.validated, c.sha256, c.staged) for c in checked]
     if not admit(pending, dry_run=dry_run, skip_invalid=skip_invalid):
         return IngestResult(
