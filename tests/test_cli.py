@@ -191,3 +191,23 @@ def test_a_folder_skips_office_lock_files_and_says_so(registrations_xlsx: Path, 
     _excel_owner_file(only / "~$rapport.xlsx")
     refused = invoke("validate", str(only))
     assert refused.exit_code == 2 and "lock file" in refused.output and "Traceback" not in refused.output
+
+
+def test_skip_invalid_without_a_valid_row_exits_1(tmp_path: Path) -> None:
+    """Every row invalid: --skip-invalid has nothing to store; exit 1 as for invalid rows (README)."""
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "Registratienummer;Datum;Soort misdrijf code;Gemeente\nR1;nooit;1.1.1;Almere\n", encoding="utf-8"
+    )
+    store = tmp_path / "store"
+    result = invoke(
+        "ingest", str(path), "--store", str(store), "--skip-invalid", "--rejected-dir", str(tmp_path)
+    )
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "no valid row" in said and "nothing was stored" in said and "stored in" not in said
+    assert not store.exists()
+    as_json = invoke("ingest", str(path), "--store", str(store), "--skip-invalid", "-f", "json")
+    assert as_json.exit_code == 1
+    document = json.loads(as_json.stdout)
+    assert document["stored"] is False and document["sources"][0]["status"] == "no-valid-rows"

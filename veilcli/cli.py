@@ -457,6 +457,17 @@ def ingest(
         if not result.report.valid:
             render_validation(stdout, result.report, max_per_kind, skipped=False)  # render_ingest says
         render_ingest(stdout, result)
+    if none_valid := [s for s in result.sources if s.status == "no-valid-rows"]:
+        first = none_valid[0]
+        stderr.print(
+            line(
+                ("nothing was stored:", "bold red"),
+                f" {first.path} has no valid row ({first.rows_rejected} rejected); --skip-invalid stores "
+                "the valid rows of a file, and this file has none. Check that it is the right file and "
+                "that its columns are mapped as you meant (`veilcli validate` shows the findings).",
+            )
+        )
+        raise typer.Exit(1)
     if any(s.status == "rejected" for s in result.sources):
         if dry_run:
             stderr.print(line(("dry run, invalid rows:", "bold red"), " ingest would store nothing."))

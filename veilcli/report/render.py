@@ -140,7 +140,9 @@ def render_ingest(console: Console, result: IngestResult) -> None:
     reports = {(f.path, f.sheet): f for f in result.report.files}
     render_skipped(console, result.report)
     for s in result.sources:
-        colour = {"stored": "green", "unchanged": "cyan", "rejected": "red"}.get(s.status, "white")
+        colour = {"stored": "green", "unchanged": "cyan", "rejected": "red", "no-valid-rows": "red"}.get(
+            s.status, "white"
+        )
         name = s.path + (f" [{s.sheet}]" if s.sheet else "")
         console.print(
             line(
@@ -180,6 +182,8 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         if warnings.get((s.path, s.sheet)):
             found = ", ".join(f"{code} x{n}" for code, n in warnings[(s.path, s.sheet)].items())
             console.print(text(f"  warnings (rows kept): {found}; `veilcli validate` shows where"))
+        if s.status == "no-valid-rows":
+            console.print(text(f"  no valid rows: all {s.rows_rejected} rejected, nothing stored"))
         if s.status == "empty":
             console.print(text("  no data rows (only a header): nothing stored"))
         if s.status == "unchanged":

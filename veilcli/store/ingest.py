@@ -94,6 +94,7 @@ class SourceStatus(StrEnum):
     stored = "stored"  # its rows are in the store now
     unchanged = "unchanged"  # the same content is stored already: nothing added
     rejected = "rejected"  # invalid, or another file of the command was: nothing stored
+    no_valid_rows = "no-valid-rows"  # --skip-invalid, and every row invalid: nothing of the command stored
     dry_run = "dry-run"  # valid, and --dry-run: nothing stored
     empty = "empty"  # a header without rows: nothing to store
 
@@ -422,23 +423,36 @@ def pending_source(table: ValidatedTable, sha256: str, staged: StagedTable | Non
 def admit(pending: list[PendingSource], *, dry_run: bool, skip_invalid: bool) -> bool:
     """Whether the command goes on to the store; when not, every file is ``rejected`` (or ``dry-run``).
 
-    Nothing is stored with ``--dry-run``, when a file is invalid (unless ``--skip-invalid``), or when
-    a file has no rows and is invalid. A file with a header and no rows is ``empty``.
+    Nothing is stored with ``--dry-run``, when a file is invalid (unless ``--skip-invalid``), when
+    a file has no rows and is invalid, or when a file has rows and not one of them is valid: that
+    file is ``no-valid-rows``, the others ``rejected``. (Storing it would add a source without rows,
+    reported as "stored"; a file whose every row fails is more likely the wrong file or mapping
+    than data, so the command stores nothing, as for any invalid file without ``--skip-invalid``.)
+    A file with a header and no rows is ``empty``.
     """
     for p in pending:
         _refuse_shared_area_names(p)
     invalid = any(not p.validated.report.valid for p in pending)
     empty_invalid = any(p.validated.report.rows_read == 0 and not p.validated.report.valid for p in pending)
-    if dry_run or (invalid and not skip_invalid) or empty_invalid:
+    none_valid = {id(p) for p in pending if _no_valid_row(p)} if skip_invalid and not dry_run else set()
+    if dry_run or (invalid and not skip_invalid) or empty_invalid or none_valid:
         for p in pending:
             p.summary.status = SourceStatus.dry_run if dry_run and not invalid else SourceStatus.rejected
-            if p.summary.status is SourceStatus.rejected:
+            if id(p) in none_valid:
+                p.summary.status = SourceStatus.no_valid_rows
+            if p.summary.status is not SourceStatus.dry_run:
                 p.summary.rows_stored = 0
         return False
     for p in pending:
         if p.validated.report.rows_read == 0:
             p.summary.status = SourceStatus.empty  # a header without rows: nothing to store, and said so
     return True
+
+
+def _no_valid_row(p: PendingSource) -> bool:
+    """Rows read, every one of them rejected."""
+    report = p.validated.report
+    return report.rows_read > 0 and report.rows_valid == 0 and not report.valid
 
 
 def _refuse_shared_area_names(p: PendingSource) -> None:
@@ -529,8 +543,8 @@ def plan_ingest(
             p.summary.agreed[path] = p.summary.agreed.get(path, 0) + rows
         for path, rows in replaced.items():
             p.summary.replaced[path] = p.summary.replaced.get(path, 0) + rows
-        # Every row stored already, with the same values: unchanged. (No valid row at all, with
-        # --skip-invalid: stored without rows, as a file read whole is.)
+        # Every row stored already, with the same values: unchanged. (A file without a valid row
+        # never gets here: ``admit`` refuses it.)
         if not p.staged.years and p.summary.agreed:
             p.summary.status = SourceStatus.unchanged
             p.summary.rows_stored = 0
