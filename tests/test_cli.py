@@ -211,3 +211,52 @@ def test_skip_invalid_without_a_valid_row_exits_1(tmp_path: Path) -> None:
     assert as_json.exit_code == 1
     document = json.loads(as_json.stdout)
     assert document["stored"] is False and document["sources"][0]["status"] == "no-valid-rows"
+
+
+READ_COMMANDS = [
+    ["status"],
+    ["status", "-f", "json"],
+    ["compare"],
+    ["compare", "--area", "all"],
+    ["trend"],
+    ["normalise"],
+    ["export", "xlsx", "{out}/r.xlsx"],
+    ["export", "csv", "{out}/csv"],
+    ["export", "json", "{out}/r.json"],
+    ["report", "html", "{out}/r.html"],
+]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_a_store_that_does_not_exist_is_an_error_for_every_read_command(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`--store /typo`: not "no data for Almere" (compare) nor an empty store and exit 0 (status),
+    but: the store is missing, its path, and the way out; nothing written, no folder created."""
+    typo = tmp_path / "typo"
+    out = tmp_path / "out"
+    out.mkdir()
+    result = invoke(*[part.format(out=out) for part in command], "--store", str(typo))
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"no store at {typo}: the folder does not exist" in said
+    assert "veilcli ingest" in said and "VEILCLI_STORE" in said and "Traceback" not in said
+    assert not typo.exists() and list(out.iterdir()) == []
+
+
+def test_the_default_store_missing_says_where_it_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VEILCLI_STORE", raising=False)
+    result = invoke("status")
+    assert result.exit_code == 2
+    assert "no store at .veilcli" in result.output and "working folder" in result.output
+
+
+def test_ingest_still_creates_a_new_store(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("Registratienummer;Datum;Soort misdrijf code;Gemeente\nR1;2019-03-05;1.2.3;Almere\n")
+    store = tmp_path / "new" / "store"
+    assert invoke("ingest", str(path), "--store", str(store)).exit_code == 0
+    assert invoke("status", "--store", str(store)).exit_code == 0
