@@ -310,6 +310,26 @@ def test_severity_ties_in_natural_order() -> None:
     assert kept["registration_id"].to_list() == ["X9"]
 
 
+@pytest.mark.parametrize(
+    ("ids", "kept"),
+    [
+        (["PL1-100", "PL1-99"], "PL1-99"),  # the first numbers tie: the second decides (99 < 100)
+        (["Y2019-123", "Y2019-45"], "Y2019-45"),
+        (["PL0900_BVH_2019-10-2", "PL0900_BVH_2019-9-11"], "PL0900_BVH_2019-9-11"),  # the third decides
+        (["B2-7", "A10-8"], "A10-8"),  # text before numbers
+    ],
+)
+def test_severity_ties_in_natural_order_over_every_number(ids: list[str], kept: str) -> None:
+    """One event, one category (equal severity): the lowest id in natural order is kept, for
+    registrations and, through the event's kept registration, for suspects without a person id."""
+    from veilcli.analysis.normalise import collapse_suspects
+
+    rows = pl.LazyFrame({"registration_id": ids, "event_id": ["E"] * 2, "category": ["1.2.3"] * 2})
+    assert collapse_events(rows, default_rules()).collect()["registration_id"].to_list() == [kept]
+    suspects = rows.with_columns(pl.lit(None, dtype=pl.String).alias("suspect_id"))
+    assert collapse_suspects(suspects, default_rules()).collect()["registration_id"].to_list() == [kept]
+
+
 def test_utc_offsets_become_amsterdam_dates() -> None:
     from veilcli.sources.parsing import date_expr
 
