@@ -72,6 +72,7 @@ class ReadOptions:
     covers: tuple[dt.date, dt.date] | None = None  # the span the files cover (--covers), else inferred
     scope: list[str] | None = None  # the categories the files cover (--scope), else inferred
     formats: tuple[FormatOptions, ...] = ()  # each format's own options, e.g. KerncijfersOptions(year=2019)
+    allow_unknown_areas: bool = False  # a registration's misspelt-looking municipality: kept, warned
 
     def format_options(self) -> tuple[FormatOptions, ...]:
         """The formats' own options: ``formats``, with ``year``/``youth_from_15_25`` as the options of
@@ -234,7 +235,7 @@ def _read_in_blocks(
 def recognise_and_validate(table: RawTable, options: ReadOptions) -> ValidatedTable:
     """One table read: recognise its format (with that format's own options), then validate it."""
     recognised = recognise(table, options.kind, options.column_map, options.format_options())
-    return validate_table(recognised, options.max_per_code)
+    return validate_table(recognised, options.max_per_code, allow_unknown_areas=options.allow_unknown_areas)
 
 
 def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
