@@ -194,6 +194,20 @@ def render_ingest(console: Console, result: IngestResult) -> None:
             )
         for path, rows in s.replaced.items():
             console.print(text(f"  replaced {rows} row(s) previously stored from {path}"))
+        for path, rows in s.agreed.items():
+            console.print(text(f"  {rows} row(s) stored already from {path} with the same values: kept once"))
+        for o in s.overlaps:
+            where = o.path + (f" [{o.sheet}]" if o.sheet else "")
+            console.print(
+                line(
+                    ("  warning:", "yellow"),
+                    f" {o.rows} row(s) on {o.days} day(s) ({o.first}..{o.last}; "
+                    f"{', '.join(o.municipalities)}) have the municipality, day and category of other "
+                    f"{s.kind or 'rows'} in {where}, "
+                    "under other ids: if both are extracts of the same registrations, both are counted "
+                    "(see README, 'The store')",
+                )
+            )
         if s.rejected_file:
             console.print(
                 text(f"  {s.rows_rejected} rejected row(s) with their reasons written to {s.rejected_file}")
