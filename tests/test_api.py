@@ -83,3 +83,13 @@ def test_report_html_command(plan_store: tuple[api.Store, Path], tmp_path: Path)
     assert "http://" not in page and "https://" not in page  # nothing is loaded from anywhere
     assert runner.invoke(app, args).exit_code == 2  # an existing file only with --force
     assert runner.invoke(app, [*args, "--force", "--lang", "en", "--no-trend"]).exit_code == 0
+
+
+def test_reading_a_store_that_does_not_exist_raises(tmp_path: Path) -> None:
+    from veilcli.errors import MissingStoreError
+
+    store = api.Store(tmp_path / "typo")
+    for read in (api.status, api.compare, api.normalise, api.trend):
+        with pytest.raises(MissingStoreError, match="no store at"):
+            read(store)  # type: ignore[operator]
+    assert not store.root.exists()

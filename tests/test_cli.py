@@ -150,3 +150,113 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         result = invoke(name, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
         assert f"veilcli {name}" in readme, f"`veilcli {name}` is not documented in README.md"
+
+
+def _excel_owner_file(path: Path) -> Path:
+    """What Excel leaves beside an open workbook: `~$<name>`, 162 bytes (the user's name, padded,
+    twice: in a one-byte-length field and in UTF-16), no zip, no workbook."""
+    user = b"analist"
+    data = bytes([len(user)]) + user.ljust(53, b" ") + bytes([len(user), 0]) + "analist".encode("utf-16-le")
+    path.write_bytes(data.ljust(162, b" "))
+    assert path.stat().st_size == 162
+    return path
+
+
+def test_a_folder_skips_office_lock_files_and_says_so(registrations_xlsx: Path, tmp_path: Path) -> None:
+    """`~$rapport.xlsx` (Excel) and `.~lock.rapport.xlsx#` (LibreOffice) are the locks of an open
+    workbook, not data: validate and ingest of the folder read the workbook and list both as skipped."""
+    folder = tmp_path / "aangeleverd"
+    folder.mkdir()
+    registrations_xlsx = registrations_xlsx.rename(folder / registrations_xlsx.name)
+    excel = _excel_owner_file(folder / "~$rapport.xlsx")
+    libre = folder / ".~lock.rapport.xlsx#"
+    libre.write_text(",analist,laptop,05.03.2019 10:15,file:///home/analist/.config/libreoffice/4;")
+    checked = invoke("validate", str(folder), "-f", "json")
+    assert checked.exit_code == 0, checked.output
+    report = json.loads(checked.stdout)
+    assert [f["path"] for f in report["files"]] == [str(registrations_xlsx)]
+    skipped = {(s["path"], s["reason"]) for s in report["skipped"]}
+    assert skipped == {(str(excel), "lock_file"), (str(libre), "lock_file")}
+    assert "skipped" in invoke("validate", str(folder)).output
+    store = tmp_path / "store"
+    stored = invoke("ingest", str(folder), "--store", str(store))
+    assert stored.exit_code == 0, stored.output
+    assert "~$rapport.xlsx: skipped: an office suite's lock file" in stored.output.replace("\n", "")
+    assert "4 rows stored" in " ".join(stored.output.split())
+    as_json = json.loads(invoke("ingest", str(folder), "--store", str(store), "-f", "json").stdout)
+    assert {s["reason"] for s in as_json["report"]["skipped"]} == {"lock_file"}
+    # A folder holding only a lock file has no data: said, with the lock file named.
+    only = tmp_path / "only"
+    only.mkdir()
+    _excel_owner_file(only / "~$rapport.xlsx")
+    refused = invoke("validate", str(only))
+    assert refused.exit_code == 2 and "lock file" in refused.output and "Traceback" not in refused.output
+
+
+def test_skip_invalid_without_a_valid_row_exits_1(tmp_path: Path) -> None:
+    """Every row invalid: --skip-invalid has nothing to store; exit 1 as for invalid rows (README)."""
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "Registratienummer;Datum;Soort misdrijf code;Gemeente\nR1;nooit;1.1.1;Almere\n", encoding="utf-8"
+    )
+    store = tmp_path / "store"
+    result = invoke(
+        "ingest", str(path), "--store", str(store), "--skip-invalid", "--rejected-dir", str(tmp_path)
+    )
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "no valid row" in said and "nothing was stored" in said and "stored in" not in said
+    assert not store.exists()
+    as_json = invoke("ingest", str(path), "--store", str(store), "--skip-invalid", "-f", "json")
+    assert as_json.exit_code == 1
+    document = json.loads(as_json.stdout)
+    assert document["stored"] is False and document["sources"][0]["status"] == "no-valid-rows"
+
+
+READ_COMMANDS = [
+    ["status"],
+    ["status", "-f", "json"],
+    ["compare"],
+    ["compare", "--area", "all"],
+    ["trend"],
+    ["normalise"],
+    ["export", "xlsx", "{out}/r.xlsx"],
+    ["export", "csv", "{out}/csv"],
+    ["export", "json", "{out}/r.json"],
+    ["report", "html", "{out}/r.html"],
+]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_a_store_that_does_not_exist_is_an_error_for_every_read_command(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`--store /typo`: not "no data for Almere" (compare) nor an empty store and exit 0 (status),
+    but: the store is missing, its path, and the way out; nothing written, no folder created."""
+    typo = tmp_path / "typo"
+    out = tmp_path / "out"
+    out.mkdir()
+    result = invoke(*[part.format(out=out) for part in command], "--store", str(typo))
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"no store at {typo}: the folder does not exist" in said
+    assert "veilcli ingest" in said and "VEILCLI_STORE" in said and "Traceback" not in said
+    assert not typo.exists() and list(out.iterdir()) == []
+
+
+def test_the_default_store_missing_says_where_it_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VEILCLI_STORE", raising=False)
+    result = invoke("status")
+    assert result.exit_code == 2
+    assert "no store at .veilcli" in result.output and "working folder" in result.output
+
+
+def test_ingest_still_creates_a_new_store(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("Registratienummer;Datum;Soort misdrijf code;Gemeente\nR1;2019-03-05;1.2.3;Almere\n")
+    store = tmp_path / "new" / "store"
+    assert invoke("ingest", str(path), "--store", str(store)).exit_code == 0
+    assert invoke("status", "--store", str(store)).exit_code == 0

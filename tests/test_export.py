@@ -528,3 +528,22 @@ def test_sheet_names_read_as_names() -> None:
     assert sheet_title("Thema 1 Veilige wijken") == "Thema 1 Veilige wijken"
     assert sheet_title("Thema 0 Algemeen", taken=["Thema 0 Algemeen"]) == "Thema 0 Algemeen (2)"
     assert sheet_title("Eenzeerlangwoordzonderspatiesdatnietpast") == "Eenzeerlangwoordzonderspatiesda"
+
+
+def test_csv_notes_are_codes_joined_by_a_semicolon(plan_store: tuple[Store, Path], tmp_path: Path) -> None:
+    """README: `export csv` carries notes as codes, `;`-joined (no space): the JSON's codes in order."""
+    import polars as pl
+
+    store, plan = plan_store
+    common = ["--period", "2019H1", "--plan", str(plan), "--store", str(store.root)]
+    assert runner.invoke(app, ["export", "csv", str(tmp_path / "csv"), *common]).exit_code == 0
+    assert runner.invoke(app, ["export", "json", str(tmp_path / "r.json"), *common]).exit_code == 0
+    document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    overview = pl.read_csv(tmp_path / "csv" / "overview.csv", infer_schema=False)
+    cells = dict(zip(overview["id"], overview["notes"], strict=True))
+    several = 0
+    for row in document["overview"]:
+        codes = [n["code"] for n in row["notes"]]
+        several += len(codes) > 1
+        assert cells[row["id"]] == (";".join(codes) or None), row["id"]
+    assert several  # at least one indicator has two notes, so the separator is tested

@@ -88,6 +88,30 @@ def test_skip_invalid_stores_valid_rows_and_names_the_rejects(tmp_path: Path, st
     assert rejected["Registratienummer"].to_list() == ["R2"]
 
 
+def test_skip_invalid_without_a_valid_row_stores_nothing(tmp_path: Path, store_dir: Path) -> None:
+    """--skip-invalid stores the valid rows of a file; a file with none (2 rows, both with a 13th
+    month) stores nothing at all, says so, and leaves the store byte for byte (none: not created)."""
+    bad = csv_file(
+        tmp_path, "bad.csv", ["R1;2019-13-02;1.1.1;Almere;;Internet", "R2;2019-13-03;1.1.1;Almere;;Internet"]
+    )
+    result = ingest([bad], Store(store_dir), skip_invalid=True, rejected_dir=tmp_path)
+    [summary] = result.sources
+    assert not result.stored
+    assert (summary.status, summary.rows_stored, summary.rows_rejected) == ("no-valid-rows", 0, 2)
+    assert not store_dir.exists() and not (tmp_path / "bad.rejected.csv").exists()
+    store = Store(store_dir)
+    good = csv_file(tmp_path, "good.csv", ["R9;2019-01-02;1.1.1;Almere;;Internet"])
+    ingest([good], store)
+    before = snapshot(store_dir)
+    # With a valid file in the same command: all or nothing, as for any refused file.
+    other = csv_file(tmp_path, "other.csv", ["R8;2019-01-02;1.1.1;Almere;;Internet"])
+    result = ingest([other, bad], store, skip_invalid=True, rejected_dir=tmp_path)
+    assert not result.stored
+    assert [s.status for s in result.sources] == ["rejected", "no-valid-rows"]
+    assert snapshot(store_dir) == before
+    assert [s.rows for s in store.sources()] == [1]
+
+
 def test_id_from_another_source_is_an_error_or_replaced(tmp_path: Path, store_dir: Path) -> None:
     store = Store(store_dir)
     ingest(
@@ -256,7 +280,14 @@ def test_the_plan_writes_nothing_and_the_commit_writes_it(tmp_path: Path, store_
     with store.locked():
         commit_ingest(store, plan, rejected_to=None)
     assert sorted(store.scan(Kind.registrations).collect()["registration_id"]) == ["R1", "R2"]
-    assert {s.value for s in SourceStatus} == {"stored", "unchanged", "rejected", "dry-run", "empty"}
+    assert {s.value for s in SourceStatus} == {
+        "stored",
+        "unchanged",
+        "rejected",
+        "no-valid-rows",
+        "dry-run",
+        "empty",
+    }
 
 
 # --- counts from two sources: agreement, not conflict ------------------------------------------

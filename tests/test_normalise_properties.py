@@ -62,3 +62,43 @@ def test_collapse_is_idempotent_and_order_independent(rows: list[tuple], random)
 def test_with_both_corrections_off_corrected_equals_raw(rows: list[tuple]) -> None:
     result = aggregate_registrations(frame(rows), RULES.without_corrections(), unit="H", baseline="2017H1")
     assert result["corrected"].to_list() == result["raw"].to_list()
+
+
+def natural_reference(text: str) -> tuple[list[object], str]:
+    """The textbook natural-sort key: runs of ASCII digits as numbers, the rest as text; the id
+    itself last (ids equal but for leading zeros, "X07" and "X7", keep a fixed order)."""
+    import re
+
+    runs = re.split(r"([0-9]+)", text)
+    return [int(r) if i % 2 else r for i, r in enumerate(runs)], text
+
+
+ID_ALPHABET = st.sampled_from(list("0123456789") * 3 + list("AaBzPLY-_/. é"))
+ids_strategy = st.lists(
+    st.one_of(
+        st.text(ID_ALPHABET, max_size=14),
+        st.from_regex(r"\A[A-Z]{0,3}[0-9]{1,30}(-[0-9]{1,30}){0,3}\Z"),  # long numbers too
+    ),
+    min_size=1,
+    max_size=40,
+    unique=True,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ids_strategy)
+def test_natural_key_sorts_as_the_reference(ids: list[str]) -> None:
+    from veilcli.analysis.normalise import NATURAL, natural_key
+
+    ordered = pl.DataFrame({"id": ids}).with_columns(natural_key("id")).sort(NATURAL)["id"].to_list()
+    assert ordered == sorted(ids, key=natural_reference)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ids_strategy)
+def test_a_tie_keeps_the_naturally_lowest_id(ids: list[str]) -> None:
+    rows = pl.LazyFrame(
+        {"registration_id": ids, "event_id": ["E"] * len(ids), "category": ["1.2.3"] * len(ids)}
+    )
+    kept = collapse_events(rows, RULES).collect()["registration_id"].to_list()
+    assert kept == [min(ids, key=natural_reference)]

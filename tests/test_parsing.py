@@ -174,3 +174,19 @@ def test_period_labels_of_distinct_dates_are_the_labels_row_by_row(
         assert mapped.dtype == pl.String and mapped.equals(per_row)
         lazy = frame.lazy().select(unit.label_expr(pl.col("d"))).collect(engine="streaming").to_series()
         assert lazy.equals(per_row)
+
+
+def test_offsets_in_every_written_shape() -> None:
+    """Z, +hh:mm, +hhmm, no seconds, fractions, a Dutch day-month-year: the day in Amsterdam.
+    Without an offset the written day stands (no time zone is assumed for local times)."""
+    values = [
+        "2019-06-30T23:30:00.250Z",  # 01:30 CEST, 1 July
+        "2019-06-30 23:30+0000",  # the same
+        "30-06-2019 23:30:00Z",  # the same, written the Dutch way
+        "2019-12-31T23:30:00-01:00",  # 00:30 UTC = 01:30 CET on 1 January 2020
+        "2019-06-30T23:30:00+02:00",  # 23:30 CEST: 30 June
+        "2019-06-30 23:30:00",  # local: 30 June
+        "30-06-2019",
+    ]
+    expected = [dt.date(2019, 7, 1)] * 3 + [dt.date(2020, 1, 1)] + [dt.date(2019, 6, 30)] * 3
+    assert run(date_expr, values) == expected

@@ -474,8 +474,8 @@ def test_a_file_changed_between_readings_is_refused(tmp_path: Path, mode: Mode) 
         list(reader.reread([5]))
 
 
-def test_a_file_without_a_valid_row_is_stored_as_when_read_whole(tmp_path: Path, mode: Mode) -> None:
-    """--skip-invalid and no valid row: a source without rows (not 'unchanged': nothing was stored)."""
+def test_a_file_without_a_valid_row_stores_nothing_as_when_read_whole(tmp_path: Path, mode: Mode) -> None:
+    """--skip-invalid and no valid row (every count -1): nothing stored, read whole or in blocks."""
     counts = write_table(
         tmp_path / "counts.csv", [Row(r.category, r.area, r.period, "-1") for r in table_rows()]
     )
@@ -486,17 +486,8 @@ def test_a_file_without_a_valid_row_is_stored_as_when_read_whole(tmp_path: Path,
         result = api.ingest([counts], store, skip_invalid=True, rejected_dir=tmp_path / how)
         [summary] = result.sources
         results[how] = (result.stored, summary.status, summary.rows_stored, summary.rows_rejected)
-        [record] = store.sources()
-        assert (record.rows, record.rows_rejected) == (0, 360)
-        verify_clean(store)
-        assert stored(store).height == 0
-        again = api.ingest([counts], store, skip_invalid=True, rejected_dir=tmp_path / how)
-        assert again.sources[0].status == "unchanged"
-    assert results["streamed"] == results["whole"] == (True, "stored", 0, 360)
-    [record] = api.Store(tmp_path / "streamed").sources()
-    assert record.parts == [] and record.file_schema == next(
-        s.file_schema for s in api.Store(tmp_path / "whole").sources()
-    )
+        assert not store.root.exists()  # not even the staging folder is left
+    assert results["streamed"] == results["whole"] == (False, "no-valid-rows", 0, 360)
 
 
 # --- 5. a clash with a stored whole-file source ----------------------------------------------

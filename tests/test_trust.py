@@ -342,6 +342,26 @@ def test_severity_ties_in_natural_order() -> None:
     assert kept["registration_id"].to_list() == ["X9"]
 
 
+@pytest.mark.parametrize(
+    ("ids", "kept"),
+    [
+        (["PL1-100", "PL1-99"], "PL1-99"),  # the first numbers tie: the second decides (99 < 100)
+        (["Y2019-123", "Y2019-45"], "Y2019-45"),
+        (["PL0900_BVH_2019-10-2", "PL0900_BVH_2019-9-11"], "PL0900_BVH_2019-9-11"),  # the third decides
+        (["B2-7", "A10-8"], "A10-8"),  # text before numbers
+    ],
+)
+def test_severity_ties_in_natural_order_over_every_number(ids: list[str], kept: str) -> None:
+    """One event, one category (equal severity): the lowest id in natural order is kept, for
+    registrations and, through the event's kept registration, for suspects without a person id."""
+    from veilcli.analysis.normalise import collapse_suspects
+
+    rows = pl.LazyFrame({"registration_id": ids, "event_id": ["E"] * 2, "category": ["1.2.3"] * 2})
+    assert collapse_events(rows, default_rules()).collect()["registration_id"].to_list() == [kept]
+    suspects = rows.with_columns(pl.lit(None, dtype=pl.String).alias("suspect_id"))
+    assert collapse_suspects(suspects, default_rules()).collect()["registration_id"].to_list() == [kept]
+
+
 def test_utc_offsets_become_amsterdam_dates() -> None:
     from veilcli.sources.parsing import date_expr
 
@@ -355,6 +375,79 @@ def test_utc_offsets_become_amsterdam_dates() -> None:
         dt.date(2019, 1, 1),
         dt.date(2019, 3, 5),
     ]
+
+
+# R1 23:30 UTC on 30 June = 01:30 CEST on 1 July (the next half-year); R2 21:30 UTC = 23:30 CEST, still
+# 30 June; R3 a plain date. Every reader hands the parsers text, and the fast one-format date path
+# took the first ten characters of R1 (30 June): the offset must reach Europe/Amsterdam in each.
+OFFSET_ROWS = [
+    ("R1", "2019-06-30T23:30:00Z", dt.date(2019, 7, 1)),
+    ("R2", "2019-06-30T21:30:00Z", dt.date(2019, 6, 30)),
+    ("R3", "2019-06-29", dt.date(2019, 6, 29)),
+]
+OFFSET_HEADERS = ["Registratienummer", "Datum", "Soort misdrijf code", "Gemeente"]
+
+
+def _offset_file(folder: Path, how: str) -> Path:
+    """The three registrations in one file of each kind veilcli reads."""
+    import json
+
+    from tests.conftest import write_xlsx
+
+    rows = [[rid, stamp, "1.2.3", "Almere"] for rid, stamp, _ in OFFSET_ROWS]
+    columns = {h: [r[i] for r in rows] for i, h in enumerate(OFFSET_HEADERS)}
+    if how == "csv":
+        path = folder / "r.csv"
+        path.write_text("\n".join(";".join(r) for r in [OFFSET_HEADERS, *rows]) + "\n", encoding="utf-8")
+    elif how == "xlsx":
+        path = write_xlsx(folder / "r.xlsx", [OFFSET_HEADERS, *rows])
+    elif how == "json":
+        path = folder / "r.json"
+        path.write_text(
+            json.dumps([dict(zip(OFFSET_HEADERS, r, strict=True)) for r in rows]), encoding="utf-8"
+        )
+    elif how == "parquet-text":
+        path = folder / "r.parquet"
+        pl.DataFrame(columns).write_parquet(path)
+    else:  # a typed Parquet timestamp in UTC, as a database export writes it
+        path = folder / "r.parquet"
+        stamps = [dt.datetime.fromisoformat(v.replace("Z", "+00:00")) for v in columns["Datum"][:2]]
+        typed = pl.Series("Datum", [*stamps, dt.datetime(2019, 6, 29, 12, tzinfo=dt.UTC)])
+        pl.DataFrame(columns).with_columns(typed.dt.convert_time_zone("UTC")).write_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize("how", ["csv", "xlsx", "json", "parquet-text", "parquet-utc"])
+def test_utc_offsets_become_amsterdam_dates_in_every_reader(tmp_path: Path, how: str) -> None:
+    from veilcli.store.ingest import validate_paths
+
+    [(table, _)] = validate_paths([_offset_file(tmp_path, how)], ReadOptions())
+    dates = dict(table.data.select("registration_id", "date").iter_rows())
+    assert dates == {rid: day for rid, _, day in OFFSET_ROWS}
+    assert table.report.periods == ["2019H1", "2019H2"]
+
+
+def test_utc_offsets_in_a_bvh_extract_and_past_the_fast_paths_sample(tmp_path: Path) -> None:
+    """A BVH extract whose Kennisnamedatum/tijd is ISO text (a BI tool's export): 1,500 plain dates
+    (more than the sample the one-format fast path is chosen on), then R1 of ``OFFSET_ROWS``."""
+    from tests.conftest import write_xlsx
+    from tests.test_formats import bvh_row
+    from veilcli.sources.columns import BVH_HEADERS
+    from veilcli.store.ingest import validate_paths
+
+    rows = [
+        bvh_row(f"PL0900_BVH_{n}", f"PL0900_BVH_E{n}", "A72", "DIEFSTAL FIETS", "2019-03-05 10:00:00")
+        for n in range(1500)
+    ]
+    rows.append(
+        bvh_row("PL0900_BVH_LAST", "PL0900_BVH_ELAST", "A72", "DIEFSTAL FIETS", "2019-06-30T23:30:00Z")
+    )
+    path = write_xlsx(tmp_path / "bvh.xlsx", [list(BVH_HEADERS), *rows], sheet="Export")
+    [(table, _)] = validate_paths([path], ReadOptions())
+    assert table.report.source_format == "bvh-extract"
+    last = table.data.filter(pl.col("registration_id") == "PL0900_BVH_LAST")["date"].item()
+    assert last == dt.date(2019, 7, 1)
+    assert table.data.filter(pl.col("date") == dt.date(2019, 3, 5)).height == 1500
 
 
 def test_header_row_in_a_map_file_is_honoured(tmp_path: Path) -> None:

@@ -122,10 +122,12 @@ def read_options(
     covers: str | None = None,
     scope: str | None = None,
     dimensions: list[str] | None = None,
+    allow_unknown_areas: bool = False,
 ) -> ReadOptions:
     """How to read files, from option values as a user writes them: a ``--map`` TOML path (its
     ``header_row`` applies unless ``header_row`` is given), ``covers`` as ``FIRST..LAST``, ``scope``
-    as ``crime``, ``nuisance`` and/or codes."""
+    as ``crime``, ``nuisance`` and/or codes; ``allow_unknown_areas`` keeps a registration whose
+    municipality looks misspelt (a warning instead of an error)."""
     from veilcli.analysis.coverage import parse_covers, parse_scope
     from veilcli.sources.formats.common import DimensionOptions
     from veilcli.store.ingest import ReadOptions
@@ -145,6 +147,7 @@ def read_options(
         covers=parse_covers(covers) if covers else None,
         scope=parse_scope(scope) if scope else None,
         formats=(DimensionOptions(dimensions=tuple(dimensions)),) if dimensions else (),
+        allow_unknown_areas=allow_unknown_areas,
     )
 
 
@@ -169,8 +172,7 @@ def validate(
     """Read and check files (folders expanded); store nothing."""
     from veilcli.store import ingest as _ingest
 
-    validated = _ingest.validate_paths(paths, options or _ingest.ReadOptions(), progress)
-    return ValidationReport(files=[table.report for table, _ in validated])
+    return _ingest.validation_report(paths, options or _ingest.ReadOptions(), progress)
 
 
 def ingest(

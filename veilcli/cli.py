@@ -242,6 +242,14 @@ YearOpt = Annotated[
         help="Year of a CBS 'Kerncijfers wijken en buurten' table whose file does not tell it (1 January).",
     ),
 ]
+AllowUnknownAreasOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unknown-areas",
+        help="Store a registration whose municipality looks misspelt (close to a known name) under "
+        "the name as written, with a warning, instead of rejecting it.",
+    ),
+]
 DimensionOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -273,6 +281,7 @@ def _read_options(
     covers: str | None = None,
     scope: str | None = None,
     dimensions: list[str] | None = None,
+    allow_unknown_areas: bool = False,
 ) -> ReadOptions:
     if sheet and all_sheets:
         raise UsageError("--sheet and --all-sheets exclude each other.")
@@ -290,6 +299,7 @@ def _read_options(
         covers=covers,
         scope=scope,
         dimensions=dimensions,
+        allow_unknown_areas=allow_unknown_areas,
     )
 
 
@@ -353,6 +363,7 @@ def validate(
     year: YearOpt = None,
     youth_from_15_25: YouthOpt = False,
     dimension: DimensionOpt = None,
+    allow_unknown_areas: AllowUnknownAreasOpt = False,
 ) -> None:
     """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
     from veilcli import api
@@ -368,6 +379,7 @@ def validate(
         year,
         youth_from_15_25,
         dimensions=dimension,
+        allow_unknown_areas=allow_unknown_areas,
     )
     with stdin_as_file(files) as read, progress_bar() as progress:
         report = api.validate(read, options, progress)
@@ -422,6 +434,7 @@ def ingest(
         ),
     ] = None,
     dimension: DimensionOpt = None,
+    allow_unknown_areas: AllowUnknownAreasOpt = False,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
     from veilcli import api
@@ -439,6 +452,7 @@ def ingest(
         covers,
         scope,
         dimension,
+        allow_unknown_areas,
     )
     with stdin_as_file(paths) as read, progress_bar() as progress:
         result = api.ingest(
@@ -455,8 +469,19 @@ def ingest(
         print_json(result.model_dump(mode="json") | {"report": result.report.to_json_dict()})
     else:
         if not result.report.valid:
-            render_validation(stdout, result.report, max_per_kind)
+            render_validation(stdout, result.report, max_per_kind, skipped=False)  # render_ingest says
         render_ingest(stdout, result)
+    if none_valid := [s for s in result.sources if s.status == "no-valid-rows"]:
+        first = none_valid[0]
+        stderr.print(
+            line(
+                ("nothing was stored:", "bold red"),
+                f" {first.path} has no valid row ({first.rows_rejected} rejected); --skip-invalid stores "
+                "the valid rows of a file, and this file has none. Check that it is the right file and "
+                "that its columns are mapped as you meant (`veilcli validate` shows the findings).",
+            )
+        )
+        raise typer.Exit(1)
     if any(s.status == "rejected" for s in result.sources):
         if dry_run:
             stderr.print(line(("dry run, invalid rows:", "bold red"), " ingest would store nothing."))

@@ -31,3 +31,8 @@ class UsageError(VeilcliError):
 
 class StoreError(VeilcliError):
     """The store cannot be read or written (corrupt manifest, busy lock, conflicts)."""
+
+
+class MissingStoreError(StoreError):
+    """A command that reads the store was given a store folder that does not exist (a mistyped
+    ``--store``, or a working folder without ``.veilcli``): never read as a store without data."""

@@ -1057,7 +1057,7 @@ def compare_table(result: CompareResult) -> pl.DataFrame:
                     "underlying_change_low_pct": under.change_pct_range[0] if under and current else None,
                     "underlying_change_high_pct": under.change_pct_range[1] if under and current else None,
                     "underlying_status": under.status.value if under and current else None,
-                    "notes": "; ".join(n.code for n in ind.notes) if current else None,
+                    "notes": ";".join(n.code for n in ind.notes) if current else None,
                 }
                 for name, bench in ind.benchmarks.items():
                     record[f"{name} value"] = bench.values[period]

@@ -586,12 +586,25 @@ class FileReport(BaseModel):
         return not any(i.severity is Severity.error for i in self.issues)
 
 
+class SkippedFile(BaseModel):
+    """A file in a given folder that was not read, and why (an office suite's lock file)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    path: str
+    reason: str = Field(description="Stable code: `lock_file`.")
+    message: str
+
+
 class ValidationReport(BaseModel):
     """Validation results for every file of one command."""
 
     model_config = ConfigDict(defer_build=True)
 
     files: list[FileReport] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(
+        default_factory=list, description="Files of a given folder that were not read, with the reason."
+    )
 
     @property
     def valid(self) -> bool:

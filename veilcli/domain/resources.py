@@ -5,12 +5,17 @@ known name in any letter case (``ALMERE``, ``almere``) or alias (``Den Haag``) r
 canonical name (``Almere``, ``'s-Gravenhage``). Anything else is kept as written (stripped):
 district and neighbourhood names, benchmark labels such as ``G10/100.000+``. Only exact names
 are folded: a district that happens to share a municipality's name in another case would be
-renamed to that spelling, which changes nothing but the letter case.
+renamed to that spelling, which changes nothing but the letter case. ``nearest_areas`` names the
+known names nearest to an unknown one (validation's ``unknown_area``).
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -66,6 +71,8 @@ def area_lookup() -> dict[str, str]:
 
     for key, name in municipality_names().items():
         lookup.setdefault(_fold(key), name)
+        # "Bergen (NH)" as "Bergen (NH.)": the province abbreviation written without its dots
+        lookup.setdefault(_fold(re.sub(r"\.(?=[A-Z]*\)$)", "", key)), name)
     return lookup
 
 
@@ -80,3 +87,69 @@ def resolve_areas(values: list[str]) -> list[str]:
     """Plain-Python form of ``area_expr`` for option values and plan files."""
     lookup = area_lookup()
     return [lookup.get(_fold(v), v.strip()) for v in values]
+
+
+# A name veilcli does not know that is this close to a known one (difflib's ratio of the folded
+# names) is taken for a misspelling of it: "Almree" is 0.83 from "Almere", "Amstrdam" 0.94 from
+# "Amsterdam"; district names are further ("Almere-Stad" 0.71). Below ``NEAREST_RATIO`` no name is
+# offered at all.
+TYPO_RATIO = 0.8
+NEAREST_RATIO = 0.6
+# Codes (``GM0034``, ``WK003401``, ``BU00340101``, ``RE03``, ``NL01``) are not names to misspell.
+AREA_CODE = r"^(?i:GM|WK|BU|RE|NL)\d+$"
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The known names nearest to an unknown one, and whether the nearest is close enough to be
+    the name that was meant (``TYPO_RATIO``)."""
+
+    names: tuple[str, ...]
+    typo: bool
+
+
+@functools.cache
+def known_area_names() -> frozenset[str]:
+    """Every name a known code, name or alias resolves to (``area_expr``'s known results)."""
+    return frozenset(area_lookup().values())
+
+
+@functools.cache
+def _name_keys(municipalities_only: bool) -> dict[str, str]:
+    """Folded names and aliases (no codes) -> canonical name: of municipalities (since 2013), or of
+    every known area."""
+    from veilcli.domain.geography import municipality_names
+
+    municipal = set(municipality_names().values())
+    return {
+        key: name
+        for key, name in area_lookup().items()
+        if not re.match(AREA_CODE, key) and (not municipalities_only or name in municipal)
+    }
+
+
+def unknown_areas(values: pl.Series) -> list[str]:
+    """The distinct values of an area column (as ``area_expr`` left them) that are no known area
+    and no area code: vectorised over the distinct values."""
+    distinct = values.drop_nulls().unique()
+    return sorted(
+        distinct.filter(
+            ~distinct.is_in(list(known_area_names())) & ~distinct.str.contains(AREA_CODE)
+        ).to_list()
+    )
+
+
+def nearest_areas(values: Iterable[str], *, municipalities_only: bool) -> dict[str, Nearest]:
+    """For each (distinct) unknown name: the up to three nearest known names (difflib, on the folded
+    names) and whether the nearest is a likely misspelling. One comparison per distinct value and
+    known name (a file has a few distinct areas), never per row."""
+    keys = _name_keys(municipalities_only)
+    choices = list(keys)
+    found = {}
+    for value in values:
+        folded = _fold(value)
+        close = difflib.get_close_matches(folded, choices, n=6, cutoff=NEAREST_RATIO)
+        names = tuple(dict.fromkeys(keys[c] for c in close))[:3]
+        typo = bool(close) and difflib.SequenceMatcher(None, folded, close[0]).ratio() >= TYPO_RATIO
+        found[value] = Nearest(names, typo)
+    return found

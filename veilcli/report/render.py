@@ -110,10 +110,20 @@ def render_file_report(console: Console, report: FileReport, max_per_code: int) 
             console.print(text(f"  {code}: {total} in all (first {first} shown; more with --max-per-kind N)"))
 
 
-def render_validation(console: Console, report: ValidationReport, max_per_code: int) -> None:
-    """Every file's validation report."""
+def render_validation(
+    console: Console, report: ValidationReport, max_per_code: int, *, skipped: bool = True
+) -> None:
+    """Every file's validation report (and, with ``skipped``, the files of a folder left unread)."""
+    if skipped:
+        render_skipped(console, report)
     for file_report in report.files:
         render_file_report(console, file_report, max_per_code)
+
+
+def render_skipped(console: Console, report: ValidationReport) -> None:
+    """Files of a given folder that were not read, each with the reason."""
+    for s in report.skipped:
+        console.print(line((s.path, "bold"), ": ", ("skipped", "yellow"), f": {s.message}"))
 
 
 def render_ingest(console: Console, result: IngestResult) -> None:
@@ -129,8 +139,11 @@ def render_ingest(console: Console, result: IngestResult) -> None:
     from veilcli.sources.formats import recognition_lines
 
     reports = {(f.path, f.sheet): f for f in result.report.files}
+    render_skipped(console, result.report)
     for s in result.sources:
-        colour = {"stored": "green", "unchanged": "cyan", "rejected": "red"}.get(s.status, "white")
+        colour = {"stored": "green", "unchanged": "cyan", "rejected": "red", "no-valid-rows": "red"}.get(
+            s.status, "white"
+        )
         name = s.path + (f" [{s.sheet}]" if s.sheet else "")
         console.print(
             line(
@@ -170,6 +183,8 @@ def render_ingest(console: Console, result: IngestResult) -> None:
         if warnings.get((s.path, s.sheet)):
             found = ", ".join(f"{code} x{n}" for code, n in warnings[(s.path, s.sheet)].items())
             console.print(text(f"  warnings (rows kept): {found}; `veilcli validate` shows where"))
+        if s.status == "no-valid-rows":
+            console.print(text(f"  no valid rows: all {s.rows_rejected} rejected, nothing stored"))
         if s.status == "empty":
             console.print(text("  no data rows (only a header): nothing stored"))
         if s.status == "unchanged":
@@ -180,6 +195,20 @@ def render_ingest(console: Console, result: IngestResult) -> None:
             )
         for path, rows in s.replaced.items():
             console.print(text(f"  replaced {rows} row(s) previously stored from {path}"))
+        for path, rows in s.agreed.items():
+            console.print(text(f"  {rows} row(s) stored already from {path} with the same values: kept once"))
+        for o in s.overlaps:
+            where = o.path + (f" [{o.sheet}]" if o.sheet else "")
+            console.print(
+                line(
+                    ("  warning:", "yellow"),
+                    f" {o.rows} row(s) on {o.days} day(s) ({o.first}..{o.last}; "
+                    f"{', '.join(o.municipalities)}) have the municipality, day and category of other "
+                    f"{s.kind or 'rows'} in {where}, "
+                    "under other ids: if both are extracts of the same registrations, both are counted "
+                    "(see README, 'The store')",
+                )
+            )
         if s.rejected_file:
             console.print(
                 text(f"  {s.rows_rejected} rejected row(s) with their reasons written to {s.rejected_file}")

@@ -164,8 +164,8 @@ class Table:
 
     def machine(self, column: Column, value: Any, *, notes_as_text: bool = True) -> Any:
         """A value as scripts read it, the same in every language: members as codes, flags as
-        booleans, notes as codes ("; "-joined for CSV, else objects with code and params), times
-        in ISO 8601."""
+        booleans, notes as codes (";"-joined for CSV, README's contract, else objects with code and
+        params), times in ISO 8601."""
         if value is None or isinstance(value, Points):
             return None
         match column.kind:
@@ -176,7 +176,7 @@ class Table:
             case ColumnKind.notes:
                 notes: list[Note] = value
                 if notes_as_text:
-                    return "; ".join(n.code for n in notes) or None
+                    return ";".join(n.code for n in notes) or None
                 return [{"code": n.code, "params": n.params} for n in notes]
             case ColumnKind.timestamp if isinstance(value, dt.datetime):
                 return value.isoformat()

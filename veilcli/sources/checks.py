@@ -16,6 +16,7 @@ import polars as pl
 
 from veilcli.domain.classification import normalise_code, open_data_codes, registration_codes
 from veilcli.domain.models import DATASET_KEYS, DATASET_ONE_OF, Kind, Severity
+from veilcli.domain.resources import nearest_areas, unknown_areas
 from veilcli.sources.columns import ColumnSpec, ColumnType
 from veilcli.sources.formats.survey_values import PERCENT, SCORE, UNIT_WORDS, decimal_expr, unit_expr
 
@@ -44,6 +45,7 @@ class Check:
     message: str
     hint: str | None = None
     severity: Severity = Severity.error
+    hints: dict[str, str] | None = None  # value as written -> its own hint (the nearest known names)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class CheckContext:
     mapping: dict[str, str]  # canonical column -> header as written
     typed: pl.DataFrame
     open_data_categories: bool = False  # the format says: open-data / nuisance codes only
+    allow_unknown_areas: bool = False  # --allow-unknown-areas: a likely misspelt municipality is kept
 
 
 ColumnRule = Callable[[CheckContext, ColumnSpec], Iterator[Check]]
@@ -167,6 +170,73 @@ def _known_codes(ctx: CheckContext) -> Iterator[Check]:
         "BVH code the police open data count in no category: stored, but in no indicator",
         severity=Severity.warning,
     )
+
+
+# More distinct unknown names than this in an area column: a table of wijk or buurt names (a police
+# label export), whose names are the police's own: not compared with the known names one by one.
+MAX_UNKNOWN_AREAS_COMPARED = 500
+
+
+def _nearest_hint(value: str, names: tuple[str, ...], typo: bool) -> str:
+    if typo:
+        return f"did you mean {names[0]!r}? (nearest known: {', '.join(names)})"
+    if names:
+        return f"nearest known names: {', '.join(names)}; check the spelling or the column"
+    return "no known name is close: check the spelling, or the column (a district belongs in its own column)"
+
+
+def _known_areas(ctx: CheckContext) -> Iterator[Check]:
+    """Area names veilcli does not know (``schemas/areas.csv``, every municipality since 2013).
+
+    Decided once per distinct unknown name, never per row. A registration's municipality close to a
+    known one (``TYPO_RATIO``) is taken for a misspelling: an error (the row is rejected; with
+    ``--allow-unknown-areas`` a warning), since stored under it no figure of the municipality meant
+    would count it; any other unknown municipality a warning (it is stored under its name). In the
+    other area columns (a suspect's residence, the area of counts, population and survey rows)
+    unknown names are normal (wijk and buurt names, places, benchmark labels such as G10/100.000+):
+    only one close to a known name is a warning.
+    """
+    for column in ("municipality", "area"):
+        if column not in ctx.mapping:
+            continue
+        unknown = unknown_areas(ctx.typed[column])
+        strict = ctx.kind is Kind.registrations and column == "municipality"
+        if not unknown or (not strict and len(unknown) > MAX_UNKNOWN_AREAS_COMPARED):
+            continue
+        nearest = nearest_areas(unknown, municipalities_only=column == "municipality")
+        hints = {v: _nearest_hint(v, n.names, n.typo) for v, n in nearest.items()}
+        typos = [v for v, n in nearest.items() if n.typo]
+        what = "municipality" if column == "municipality" else "area"
+        if typos and strict and not ctx.allow_unknown_areas:
+            yield Check(
+                "unknown_area",
+                column,
+                pl.col(column).is_in(typos),
+                f"not a known {what}, but close to one: misspelt? Stored under this name, no figure "
+                "of the municipality meant would count the row",
+                "correct the name in the file, or pass --allow-unknown-areas to store it as written",
+                hints=hints,
+            )
+        elif typos:
+            yield Check(
+                "unknown_area",
+                column,
+                pl.col(column).is_in(typos),
+                f"not a known {what}, but close to one: misspelt? Kept under this name, which no figure "
+                "of the area meant counts",
+                severity=Severity.warning,
+                hints=hints,
+            )
+        others = [v for v, n in nearest.items() if not n.typo]
+        if strict and others:
+            yield Check(
+                "unknown_area",
+                column,
+                pl.col(column).is_in(others),
+                "not a known municipality: stored under this name, as an area of its own",
+                severity=Severity.warning,
+                hints=hints,
+            )
 
 
 def _open_data_codes(ctx: CheckContext) -> Iterator[Check]:
@@ -334,11 +404,18 @@ COLUMN_RULES: tuple[ColumnRule, ...] = (_required_or_suppressed, _parses, _in_ra
 
 # The checks of each kind over whole rows, after the column rules, in this order.
 KIND_CHECKS: dict[Kind, tuple[KindRule, ...]] = {
-    Kind.registrations: (_known_codes, _unique_key),
-    Kind.suspects: (_known_codes, _one_of_given, _unique_key),
-    Kind.counts: (_open_data_codes, _count_given, _internet_within_count, _unique_key),
-    Kind.population: (_one_of_given, _unique_key),
-    Kind.survey: (_survey_value_given, _survey_numbers, _survey_scale, _survey_bounds, _unique_key),
+    Kind.registrations: (_known_codes, _known_areas, _unique_key),
+    Kind.suspects: (_known_codes, _known_areas, _one_of_given, _unique_key),
+    Kind.counts: (_open_data_codes, _known_areas, _count_given, _internet_within_count, _unique_key),
+    Kind.population: (_known_areas, _one_of_given, _unique_key),
+    Kind.survey: (
+        _survey_value_given,
+        _survey_numbers,
+        _survey_scale,
+        _survey_bounds,
+        _known_areas,
+        _unique_key,
+    ),
 }
 
 

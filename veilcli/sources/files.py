@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from veilcli.domain.models import SkippedFile
 from veilcli.errors import InputError
 from veilcli.sources.limits import MAX_FILE_BYTES, MIB, Limit, over_limit
 from veilcli.sources.messages import display_path
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt", ".tsv", ".parquet", ".json")
+# Lock files an office suite keeps beside an open document: Excel's owner file `~$rapport.xlsx`
+# (162 bytes, not a workbook) and LibreOffice's `.~lock.rapport.xlsx#`. They sit in the analyst's
+# folder whenever the workbook is open, so a folder ingest skips them (and says so) instead of
+# stopping at an unreadable "workbook".
+LOCK_FILE_PREFIXES = ("~$", ".~lock.")
 
 _FILE_TYPES = {
     stat.S_IFIFO: "a named pipe (FIFO)",
@@ -84,25 +91,54 @@ def read_file_bytes(path: Path, limit: Limit = MAX_FILE_BYTES) -> bytes:
     return data
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files given directly, plus the supported regular files inside given folders (sorted)."""
-    files: list[Path] = []
+@dataclass
+class InputFiles:
+    """The files a command reads, and the files of given folders it leaves alone (with why)."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+def _lock_file(path: Path) -> SkippedFile:
+    return SkippedFile(
+        path=display_path(path),
+        reason="lock_file",
+        message="an office suite's lock file (the workbook is open somewhere), not data",
+    )
+
+
+def find_input_files(paths: list[Path]) -> InputFiles:
+    """Files given directly, plus the supported regular files inside given folders (sorted); lock
+    files in a folder are skipped and listed. A file given by name is read whatever its name."""
+    found = InputFiles()
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
+            data, locks = [], []
+            for p in sorted(path.rglob("*")):
+                *folders, name = p.relative_to(path).parts
+                if not p.is_file() or any(part.startswith(".") for part in folders):
+                    continue  # hidden folders (.git, .veilcli) are not the analyst's files
+                if (
+                    name.startswith(LOCK_FILE_PREFIXES)
+                    and Path(name.rstrip("#")).suffix.lower() in SUPPORTED_SUFFIXES
+                ):
+                    locks.append(p)  # the lock of a file veilcli would read
+                elif not name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES:
+                    data.append(p)
+            found.skipped.extend(_lock_file(p) for p in locks)
+            if not data:
+                also = f" (skipped {len(locks)} lock file(s), e.g. {locks[0].name})" if locks else ""
                 raise InputError(
-                    f"{display_path(path)}: no .xlsx, .csv, .json or .parquet files in this folder."
+                    f"{display_path(path)}: no .xlsx, .csv, .json or .parquet files in this folder{also}."
                 )
-            files.extend(found)
+            found.files.extend(data)
         elif not path.exists() and not path.is_symlink():
             raise InputError(f"{display_path(path)}: file not found.")
         else:
-            files.append(path)
-    return files
+            found.files.append(path)
+    return found
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files given directly, plus the supported regular files inside given folders (sorted)."""
+    return find_input_files(paths).files

@@ -103,10 +103,21 @@ def integer_expr(text: pl.Expr) -> pl.Expr:
     return normalised.cast(pl.Int64, strict=False)
 
 
+# A time of day followed by a UTC offset (``23:30:00Z``, ``23:30+02:00``, ``23:30:00.5+0200``) at the
+# end of a value: the date is not the first ten characters but the day in Europe/Amsterdam.
+OFFSET_AT_END = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$"
+
+
+def has_offset(text: pl.Expr) -> pl.Expr:
+    """Whether a date text ends in a time with a UTC offset (``_offset_date`` reads it)."""
+    return text.str.contains(OFFSET_AT_END)
+
+
 def _offset_date(text: pl.Expr) -> pl.Expr:
     """An ISO timestamp with a UTC offset (``2018-12-31T23:30:00Z``, ``...+01:00``), as the date in
     Europe/Amsterdam: 23:30 UTC on 30 June is already 1 July, in the next half-year."""
-    stamp = text.str.strip_chars().str.replace(r"Z$", "+00:00").str.replace(" ", "T", literal=True)
+    stamp = text.str.strip_chars().str.replace(r"[Zz]$", "+00:00").str.replace(" ", "T", literal=True)
+    stamp = stamp.str.replace(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})T", "${3}-${2}-${1}T")  # 30-06-2019
     stamp = stamp.str.replace(r"(T\d{2}:\d{2})([+-])", "${1}:00${2}")  # no seconds: add them
     with_offset = stamp.str.contains(r"T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:?\d{2}$")
     parsed = stamp.str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%.f%z", strict=False)
@@ -145,7 +156,9 @@ _FAST_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 
 
 def _one_format_date(text: pl.Expr, fmt: str) -> pl.Expr:
-    return text.str.slice(0, 10).str.to_date(fmt, strict=False)
+    """The first ten characters as a date, except a timestamp with a UTC offset: null here, so the
+    full parser (``parse_with_fallback``) takes its day in Europe/Amsterdam, never the UTC day."""
+    return pl.when(~has_offset(text)).then(text.str.slice(0, 10).str.to_date(fmt, strict=False))
 
 
 def fast_date_expr(sample: pl.Series) -> Callable[[pl.Expr], pl.Expr] | None:

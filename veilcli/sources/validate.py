@@ -47,12 +47,17 @@ class ValidatedTable:
 
 
 def validate_table(
-    recognised: Recognised, max_per_code: int = DEFAULT_MAX_PER_CODE, *, last_part: bool = True
+    recognised: Recognised,
+    max_per_code: int = DEFAULT_MAX_PER_CODE,
+    *,
+    last_part: bool = True,
+    allow_unknown_areas: bool = False,
 ) -> ValidatedTable:
     """Validate a recognised table against its dataset kind; never raises for bad rows.
 
     ``last_part=False``: the table is a block of a file read in parts (``sources/csv_stream``) that
-    is not its end, so its last row is no trailing totals row.
+    is not its end, so its last row is no trailing totals row. ``allow_unknown_areas``: a
+    registration's municipality that looks misspelt is a warning, not an error (``checks``).
     """
     table, kind, mapping = recognised.table, recognised.kind, dict(recognised.columns)
     specs = column_specs(kind)
@@ -72,7 +77,10 @@ def validate_table(
         return ValidatedTable(empty, table.frame.head(0), report)
 
     typed = typed_columns(texts, kind, specs, mapping)
-    checks = checks_for(CheckContext(kind, specs, mapping, typed, recognised.open_data_categories))
+    context = CheckContext(
+        kind, specs, mapping, typed, recognised.open_data_categories, allow_unknown_areas=allow_unknown_areas
+    )
+    checks = checks_for(context)
     flagged = _flag(typed, checks)
     _add_findings(report, flagged, checks, mapping, max_per_code)
     report.rows_invalid = int(flagged["__invalid"].sum())
@@ -326,7 +334,7 @@ def _add_findings(
                     column=written,
                     value=None if value is None else cut(value),  # one value, cut: it may be personal
                     message=check.message,
-                    hint=check.hint,
+                    hint=check.hints.get(value, check.hint) if check.hints and value else check.hint,
                 )
             )
         report.issue_counts[check.code] = report.issue_counts.get(check.code, 0) + int(total)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 from pydantic import BaseModel, Field
@@ -36,7 +37,7 @@ from veilcli.domain.models import (
 from veilcli.errors import InputError, StoreError
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.csv_stream import BlockReader, streamable
-from veilcli.sources.files import check_regular_file, expand_paths
+from veilcli.sources.files import check_regular_file, expand_paths, find_input_files
 from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurtkaartOptions, recognise
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
@@ -72,6 +73,7 @@ class ReadOptions:
     covers: tuple[dt.date, dt.date] | None = None  # the span the files cover (--covers), else inferred
     scope: list[str] | None = None  # the categories the files cover (--scope), else inferred
     formats: tuple[FormatOptions, ...] = ()  # each format's own options, e.g. KerncijfersOptions(year=2019)
+    allow_unknown_areas: bool = False  # a registration's misspelt-looking municipality: kept, warned
 
     def format_options(self) -> tuple[FormatOptions, ...]:
         """The formats' own options: ``formats``, with ``year``/``youth_from_15_25`` as the options of
@@ -94,8 +96,24 @@ class SourceStatus(StrEnum):
     stored = "stored"  # its rows are in the store now
     unchanged = "unchanged"  # the same content is stored already: nothing added
     rejected = "rejected"  # invalid, or another file of the command was: nothing stored
+    no_valid_rows = "no-valid-rows"  # --skip-invalid, and every row invalid: nothing of the command stored
     dry_run = "dry-run"  # valid, and --dry-run: nothing stored
     empty = "empty"  # a header without rows: nothing to store
+
+
+class SourceOverlap(BaseModel):
+    """Another source holding registrations (or suspects) of the same municipality, day and
+    category as rows of this file, under other ids: perhaps the same registrations numbered anew
+    (then both are counted), perhaps not (an extract split by district, which this check cannot
+    always tell). A warning: both are stored."""
+
+    path: str = Field(description="The other source: stored already, or another file of this command.")
+    sheet: str | None = None
+    rows: int = Field(description="This file's rows on those days (municipality and category alike).")
+    days: int = Field(description="Days on which both hold such rows.")
+    first: str = Field(description="The first of those days.")
+    last: str = Field(description="The last of those days.")
+    municipalities: list[str] = Field(default_factory=list)
 
 
 class SourceSummary(BaseModel):
@@ -120,6 +138,10 @@ class SourceSummary(BaseModel):
         default_factory=dict,
         description="source path -> rows stored there with the same values (kept once, not a conflict)",
     )
+    overlaps: list[SourceOverlap] = Field(
+        default_factory=list,
+        description="Other sources with rows of the same municipality, day and category under other ids.",
+    )
     rejected_file: str | None = None
     covers: str | None = Field(None, description="FIRST..LAST day the source covers (registration level).")
     scope: list[str] | None = Field(None, description='Categories it covers: "crime", "nuisance", codes.')
@@ -143,6 +165,17 @@ class PendingSource:
     sha256: str
     summary: SourceSummary
     staged: StagedTable | None = None  # a file read in blocks: its rows are staged on disk, by year
+    # Its valid rows before those stored already with the same content were taken out (``data`` is
+    # then what is stored): what the file covers, and the ids it gives.
+    whole: pl.DataFrame | None = None
+    under_keys: pl.DataFrame | None = None  # stored rows under its keys (``_stored_under_keys``)
+    # Whether another file of the command holds one of its keys (``_check_batch_keys``); None: not
+    # looked at.
+    shares_keys: bool | None = None
+
+    def valid_rows(self) -> pl.DataFrame:
+        """Every valid row of the file, those stored already included."""
+        return self.validated.data if self.whole is None else self.whole
 
 
 @dataclass
@@ -169,6 +202,15 @@ def validate_paths(
 ) -> list[tuple[ValidatedTable, str]]:
     """Read, recognise and validate every file (folders expanded); returns tables with file hashes."""
     return [(c.validated, c.sha256) for c in check_paths(paths, options, progress)]
+
+
+def validation_report(
+    paths: list[Path], options: ReadOptions, progress: Progress | None = None
+) -> ValidationReport:
+    """Every file read and validated (folders expanded, their lock files skipped and listed)."""
+    found = find_input_files(paths)
+    validated = validate_paths(found.files, options, progress)
+    return ValidationReport(files=[table.report for table, _ in validated], skipped=found.skipped)
 
 
 def check_paths(
@@ -224,7 +266,7 @@ def _read_in_blocks(
 def recognise_and_validate(table: RawTable, options: ReadOptions) -> ValidatedTable:
     """One table read: recognise its format (with that format's own options), then validate it."""
     recognised = recognise(table, options.kind, options.column_map, options.format_options())
-    return validate_table(recognised, options.max_per_code)
+    return validate_table(recognised, options.max_per_code, allow_unknown_areas=options.allow_unknown_areas)
 
 
 def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
@@ -281,34 +323,65 @@ def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) 
 # Kinds whose rows from different sources may complement each other on the same key: only a
 # value both give, and differently, is a conflict (CBS inhabitants + a youths 12-24 file).
 COMPLEMENTARY: dict[Kind, tuple[str, ...]] = {Kind.population: ("inhabitants", "dwellings", "youths_12_24")}
-# Kinds whose rows are facts about a key (counts): a row another source gives with the same values
-# (null = null) is agreement, kept once; only a differing value is a conflict.
-AGREEING: dict[Kind, tuple[str, ...]] = {Kind.counts: ("count", "internet_count")}
+# Kinds whose rows are facts about a key (counts, a registration): a row another source gives with
+# the same values (null = null) is agreement, kept once (as re-ingesting the same file); only a
+# differing value is a conflict. A registration's label is a description, not a fact that is
+# counted: two extracts that word it differently agree (the stored wording stays).
+AGREEING: dict[Kind, tuple[str, ...]] = {
+    Kind.counts: ("count", "internet_count"),
+    Kind.registrations: (
+        "date",
+        "category_code",
+        "municipality",
+        "district",
+        "neighbourhood",
+        "event_id",
+        "channel",
+        "attempt",
+    ),
+}
+# A suspect row has no key of its own (a registration has several suspects, often without a person
+# id): the suspects of one registration_id are compared as a whole, on these facts.
+SUSPECT_FACTS = ("date", "age", "municipality", "category_code", "event_id", "suspect_id")
 
 
 def _check_batch_keys(pending: list[PendingSource]) -> None:
-    """Two files of one command must not both hold the same key."""
+    """Two files of one command must not both hold the same key (with other values)."""
     for kind, key in DATASET_KEYS.items():
         measures = list(COMPLEMENTARY.get(kind, ()))
         agreeing = list(AGREEING.get(kind, ()))
-        frames = [
-            _rows(p).select(*key, *measures, *agreeing).with_columns(pl.lit(p.summary.path).alias("__path"))
-            for p in pending
-            if p.summary.kind is kind and key and p.summary.status is SourceStatus.stored
+        files = [
+            p for p in pending if p.summary.kind is kind and key and p.summary.status is SourceStatus.stored
         ]
-        if len(frames) < 2:
+        if len(files) < 2:
+            continue
+        frames = [_rows(p).with_columns(pl.lit(p.summary.path).alias("__path")) for p in files]
+        # The keys in more than one file first, on the keys alone (files of one command rarely share
+        # any); only their rows are compared.
+        shared = (
+            pl.concat(f.select(*key, "__path") for f in frames)
+            .group_by(*key)
+            .agg(pl.col("__path").n_unique().alias("__files"))
+            .filter(pl.col("__files") > 1)
+            .select(key)
+            .collect()
+        )
+        for p in files:
+            p.shares_keys = bool(shared.height)
+        if not shared.height:
             continue
         # Complementary columns (youths from one file, inhabitants from another) are no overlap.
         differ = [pl.col(m).drop_nulls().n_unique() > 1 for m in measures]
         differ += [pl.col(m).n_unique() > 1 for m in agreeing]  # the same value twice is agreement
         both = (
-            pl.concat(frames)
+            pl.concat(f.select(*key, *measures, *agreeing, "__path") for f in frames)
+            .join(shared.lazy(), on=key, how="semi")
             .group_by(*key)
             .agg(
                 pl.col("__path").unique(),
                 pl.any_horizontal(differ).alias("__clash") if differ else pl.lit(True),
             )
-            .filter(pl.col("__path").list.len() > 1, pl.col("__clash") if differ else pl.lit(True))
+            .filter(pl.col("__clash") if differ else pl.lit(True))
             .collect()
         )
         if both.height:
@@ -361,8 +434,9 @@ def _ingest(
     rejected_dir: Path | None,
     progress: Progress | None,
 ) -> IngestResult:
-    checked = check_paths(paths, options, progress, staging)
-    report = ValidationReport(files=[c.validated.report for c in checked])
+    found = find_input_files(paths)
+    checked = check_paths(found.files, options, progress, staging)
+    report = ValidationReport(files=[c.validated.report for c in checked], skipped=found.skipped)
     pending = [pending_source(c.validated, c.sha256, c.staged) for c in checked]
     if not admit(pending, dry_run=dry_run, skip_invalid=skip_invalid):
         return IngestResult(
@@ -412,23 +486,36 @@ def pending_source(table: ValidatedTable, sha256: str, staged: StagedTable | Non
 def admit(pending: list[PendingSource], *, dry_run: bool, skip_invalid: bool) -> bool:
     """Whether the command goes on to the store; when not, every file is ``rejected`` (or ``dry-run``).
 
-    Nothing is stored with ``--dry-run``, when a file is invalid (unless ``--skip-invalid``), or when
-    a file has no rows and is invalid. A file with a header and no rows is ``empty``.
+    Nothing is stored with ``--dry-run``, when a file is invalid (unless ``--skip-invalid``), when
+    a file has no rows and is invalid, or when a file has rows and not one of them is valid: that
+    file is ``no-valid-rows``, the others ``rejected``. (Storing it would add a source without rows,
+    reported as "stored"; a file whose every row fails is more likely the wrong file or mapping
+    than data, so the command stores nothing, as for any invalid file without ``--skip-invalid``.)
+    A file with a header and no rows is ``empty``.
     """
     for p in pending:
         _refuse_shared_area_names(p)
     invalid = any(not p.validated.report.valid for p in pending)
     empty_invalid = any(p.validated.report.rows_read == 0 and not p.validated.report.valid for p in pending)
-    if dry_run or (invalid and not skip_invalid) or empty_invalid:
+    none_valid = {id(p) for p in pending if _no_valid_row(p)} if skip_invalid and not dry_run else set()
+    if dry_run or (invalid and not skip_invalid) or empty_invalid or none_valid:
         for p in pending:
             p.summary.status = SourceStatus.dry_run if dry_run and not invalid else SourceStatus.rejected
-            if p.summary.status is SourceStatus.rejected:
+            if id(p) in none_valid:
+                p.summary.status = SourceStatus.no_valid_rows
+            if p.summary.status is not SourceStatus.dry_run:
                 p.summary.rows_stored = 0
         return False
     for p in pending:
         if p.validated.report.rows_read == 0:
             p.summary.status = SourceStatus.empty  # a header without rows: nothing to store, and said so
     return True
+
+
+def _no_valid_row(p: PendingSource) -> bool:
+    """Rows read, every one of them rejected."""
+    report = p.validated.report
+    return report.rows_read > 0 and report.rows_valid == 0 and not report.valid
 
 
 def _refuse_shared_area_names(p: PendingSource) -> None:
@@ -492,10 +579,12 @@ def plan_ingest(
     to_store = [p for p in pending if p.summary.status is SourceStatus.stored]
     settlement = Settlement(spill=staging)  # the rows stored sources keep, over every file of the command
     _resolve_conflicts(store, manifest, to_store, replace, settlement)
+    _settle_suspects(store, manifest, to_store, replace, settlement)
     _drop_agreeing(store, manifest, to_store)
     for p in [p for p in to_store if p.summary.agreed and p.validated.data.height == 0]:
         p.summary.status = SourceStatus.unchanged  # every row is stored already, with the same values
         to_store.remove(p)
+    _find_overlaps(store, manifest, to_store)
     settled: set[int] = set()  # (ids of) files read in blocks, settled: later ones agree with them
     for p in [p for p in to_store if p.staged is not None]:
         assert p.staged is not None
@@ -519,8 +608,8 @@ def plan_ingest(
             p.summary.agreed[path] = p.summary.agreed.get(path, 0) + rows
         for path, rows in replaced.items():
             p.summary.replaced[path] = p.summary.replaced.get(path, 0) + rows
-        # Every row stored already, with the same values: unchanged. (No valid row at all, with
-        # --skip-invalid: stored without rows, as a file read whole is.)
+        # Every row stored already, with the same values: unchanged. (A file without a valid row
+        # never gets here: ``admit`` refuses it.)
         if not p.staged.years and p.summary.agreed:
             p.summary.status = SourceStatus.unchanged
             p.summary.rows_stored = 0
@@ -636,7 +725,9 @@ def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.da
         date_min=p.summary.date_min if registration_level else None,
         date_max=p.summary.date_max if registration_level else None,
         has_event_id="event_id" in r.columns,
-        **_coverage(kind, p.validated.data, options),
+        # What the file covers, the rows stored already from another source included (they are
+        # in the store, under that source): its span, scope and areas are the extract's.
+        **_coverage(kind, p.valid_rows(), options),
         veilcli_version=__version__,
     )
 
@@ -688,16 +779,38 @@ def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str,
     }
 
 
-def _clashes(
-    store: Store, sources: list[SourceRecord], kind: Kind, key: list[str], data: pl.DataFrame
-) -> pl.DataFrame:
-    """Stored rows (key + source_id) that the new rows would contradict."""
+def _stored_under_keys(store: Store, sources: list[SourceRecord], p: PendingSource) -> pl.DataFrame:
+    """The stored rows (key, ``source_id`` and the compared columns) under keys a file gives: looked up
+    once per file, by the keys alone (a file sharing no key with the store reads no other column),
+    for both its conflicts and its agreement."""
+    if p.under_keys is not None:
+        return p.under_keys
+    kind = p.summary.kind
+    assert kind is not None
+    key = list(DATASET_KEYS[kind])
+    columns = [*key, *COMPLEMENTARY.get(kind, ()), *AGREEING.get(kind, ()), "source_id"]
     if not any(s.kind is kind for s in sources):  # nothing of this kind stored: no join of every new row
-        return data.select(key).clear().with_columns(pl.lit(None, dtype=pl.String).alias("source_id"))
+        p.under_keys = pl.DataFrame(schema={c: stored_schema(kind)[c] for c in columns})
+    else:
+        keys = p.validated.data.lazy().select(key)
+        shared = store.scan(kind, sources).select(key).join(keys, on=key, how="semi").unique().collect()
+        rows = store.scan(kind, sources).select(columns)
+        # The other columns are read for the shared keys only (most files share none).
+        p.under_keys = (
+            rows.join(shared.lazy(), on=key, how="semi").collect()
+            if shared.height
+            else rows.clear().collect()
+        )
+    return p.under_keys
+
+
+def _clashes(stored: pl.DataFrame, kind: Kind, key: list[str], data: pl.DataFrame) -> pl.DataFrame:
+    """Stored rows (key + source_id) that the new rows would contradict (``stored``: the stored rows
+    under the new rows' keys)."""
     measures = list(COMPLEMENTARY.get(kind, ()))
     agreeing = list(AGREEING.get(kind, ()))
-    new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in (*measures, *agreeing)]).lazy()
-    joined = store.scan(kind, sources).join(new, on=key, how="inner")
+    new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in (*measures, *agreeing)])
+    joined = stored.join(new, on=key, how="inner")
     if measures:
         differ = [
             pl.col(m).is_not_null() & pl.col(f"{m}__new").is_not_null() & (pl.col(m) != pl.col(f"{m}__new"))
@@ -708,7 +821,7 @@ def _clashes(
         joined = joined.filter(
             ~pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in agreeing)
         )
-    return joined.select(*key, "source_id").unique().collect()
+    return joined.select(*key, "source_id").unique()
 
 
 def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSource]) -> None:
@@ -721,17 +834,17 @@ def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSourc
             continue
         key = list(DATASET_KEYS[kind])
         data = p.validated.data
+        if p.shares_keys is False and _stored_under_keys(store, list(manifest.sources), p).height == 0:
+            continue  # no key stored, nor in another file of the command: nothing to agree
         # Only the same values are agreement: a key stored with another value is a conflict, which
         # ``--replace`` resolves by storing this file's value (it must not be dropped here).
         measures = list(AGREEING[kind])
         same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in measures)
         stored = (
-            store.scan(kind, manifest.sources)
-            .select(*key, *measures, "source_id")
-            .join(data.lazy().select(*key, *(pl.col(m).alias(f"{m}__new") for m in measures)), on=key)
+            _stored_under_keys(store, list(manifest.sources), p)
+            .join(data.select(*key, *(pl.col(m).alias(f"{m}__new") for m in measures)), on=key)
             .filter(same)
             .select(*key, "source_id")
-            .collect()
         )
         if stored.height:
             by_source = {s.id: s.path for s in manifest.sources}
@@ -739,13 +852,16 @@ def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSourc
                 path = by_source[source_id]
                 p.summary.agreed[path] = p.summary.agreed.get(path, 0) + int(rows)
         before = [stored.select(key), *[f.select(key) for f in earlier.get(kind, [])]]
-        kept = data.join(pl.concat(before).unique(), on=key, how="anti")
+        drop = pl.concat(before).unique()
+        # Nothing stored or given earlier under these keys (a first ingest): no copy of every row.
+        kept = data.join(drop, on=key, how="anti") if drop.height else data
         for f in earlier.get(kind, []):
             if (overlap := data.join(f.select(key), on=key, how="semi").height) and "__path" in f.columns:
                 path = f["__path"][0]
                 p.summary.agreed[path] = p.summary.agreed.get(path, 0) + overlap
         earlier.setdefault(kind, []).append(kept.with_columns(pl.lit(p.summary.path).alias("__path")))
         if kept.height < data.height:
+            p.whole = data if p.whole is None else p.whole
             p.validated.data = kept
             p.summary.rows_stored = kept.height
 
@@ -762,7 +878,7 @@ def _resolve_conflicts(
         key = list(DATASET_KEYS[kind])
         if not key or p.validated.data.height == 0:
             continue
-        clashes = _clashes(store, list(manifest.sources), kind, key, p.validated.data)
+        clashes = _clashes(_stored_under_keys(store, list(manifest.sources), p), kind, key, p.validated.data)
         if clashes.height == 0:
             continue
         if not replace:
@@ -771,3 +887,181 @@ def _resolve_conflicts(
             old = by_source[source_id]
             settlement.remove(store, old, clashes.filter(pl.col("source_id") == source_id).select(key))
             p.summary.replaced[old.path] = p.summary.replaced.get(old.path, 0) + int(rows)
+
+
+def _suspect_groups(rows: pl.LazyFrame, *by: str) -> pl.LazyFrame:
+    """One row per registration (and ``by``): its suspects' facts as sorted hashes, and how many."""
+    fact = pl.struct(*SUSPECT_FACTS).hash().alias("__fact")
+    return (
+        rows.with_columns(fact)
+        .group_by("registration_id", *by)
+        .agg(pl.col("__fact").sort().alias("__facts"), pl.len().alias("__rows"))
+    )
+
+
+def _settle_suspects(
+    store: Store, manifest: Manifest, to_store: list[PendingSource], replace: bool, settlement: Settlement
+) -> None:
+    """A registration's suspects that a stored source (or an earlier file of this command) gives too.
+
+    The same suspects (``SUSPECT_FACTS``, as a whole) are agreement: kept once, counted in
+    ``agreed``. Other suspects of that registration are a conflict: an error, or with ``replace`` the
+    stored ones are removed (``settlement``); two files of the command that differ are an error.
+    """
+    by_source = {s.id: s for s in manifest.sources}
+    stored_any = any(s.kind is Kind.suspects for s in manifest.sources)
+    earlier: list[tuple[str, pl.DataFrame]] = []  # (path, rows to be stored) of this command
+    for p in to_store:
+        if p.summary.kind is not Kind.suspects or p.validated.data.height == 0:
+            continue
+        data = p.validated.data
+        new = _suspect_groups(data.lazy()).collect()
+        ids = new.select("registration_id").lazy()
+        same_facts = pl.col("__facts") == pl.col("__facts_new")
+        agreed: list[pl.DataFrame] = []
+        for path, rows in earlier:
+            both = (
+                _suspect_groups(rows.lazy().join(ids, on="registration_id", how="semi"))
+                .collect()
+                .join(new, on="registration_id", suffix="_new")
+            )
+            if (clashing := both.filter(~same_facts)).height:
+                example = clashing[0, "registration_id"]
+                raise StoreError(
+                    f"{clashing.height} registration(s) have other suspects in {p.summary.path} than in "
+                    f"{path}, both files of this command (e.g. registration_id={example}).",
+                    hint="ingest one version of a registration's suspects; remove the overlap from a file.",
+                )
+            if both.height:
+                p.summary.agreed[path] = p.summary.agreed.get(path, 0) + int(both["__rows_new"].sum())
+                agreed.append(both.select("registration_id"))
+        if stored_any:
+            both = (
+                _suspect_groups(
+                    store.scan(Kind.suspects, manifest.sources).join(ids, on="registration_id", how="semi"),
+                    "source_id",
+                )
+                .collect()
+                .join(new, on="registration_id", suffix="_new")
+            )
+            differ = both.filter(~same_facts)
+            if differ.height and not replace:
+                raise clash_error(
+                    p.summary.path, "registration(s) with suspects", differ, ["registration_id"], by_source
+                )
+            for (source_id,), group in differ.partition_by("source_id", as_dict=True).items():
+                old = by_source[str(source_id)]
+                settlement.remove(store, old, group.select("registration_id"))
+                p.summary.replaced[old.path] = p.summary.replaced.get(old.path, 0) + int(
+                    group["__rows"].sum()
+                )
+            same = both.filter(same_facts)
+            for (source_id,), group in same.partition_by("source_id", as_dict=True).items():
+                path = by_source[str(source_id)].path
+                p.summary.agreed[path] = p.summary.agreed.get(path, 0) + int(group["__rows_new"].sum())
+            agreed.append(same.select("registration_id"))
+        if agreed and (drop := pl.concat(agreed).unique()).height:
+            p.whole = data
+            p.validated.data = data.join(drop, on="registration_id", how="anti")
+            p.summary.rows_stored = p.validated.data.height
+        earlier.append((p.summary.path, p.validated.data))
+
+
+# Two registrations (or suspects) of one municipality, day and category from two sources under other
+# ids: the same registrations numbered anew, counted twice, unless the sources split the data in a
+# way the rows show (by district, where both give one).
+CELL = ["municipality", "date", "category"]
+
+
+def _cells(rows: pl.LazyFrame, other: pl.Expr) -> pl.LazyFrame:
+    """Municipality x day x category (x district where given) with the rows in each, per source
+    (``__other``: a stored source's id, ``file:<n>`` for a file of this command)."""
+    if "district" not in rows.collect_schema().names():  # suspects: no district
+        rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("district"))
+    cells = (
+        rows.with_columns(other.cast(pl.String).alias("__other"))
+        .group_by("__other", "municipality", "date", "category_code", "district")
+        .agg(pl.len().alias("__n"))
+    )
+    # Classified once per cell, not per row (a code of no category is in no indicator); a BVH code
+    # and the open-data code of its category fall in one cell.
+    return to_category(cells).drop_nulls(CELL).group_by("__other", *CELL, "district").agg(pl.col("__n").sum())
+
+
+def _find_overlaps(store: Store, manifest: Manifest, to_store: list[PendingSource]) -> None:
+    """Each registration-level file's rows on days another source (stored, or earlier in this
+    command) holds registrations of the same municipality and category under other ids: listed in
+    the file's ``overlaps`` (a warning; both are stored). Ids the file gives are left out on both
+    sides: those rows agreed, or conflicted, or replace the stored ones."""
+    by_source = {s.id: s for s in manifest.sources}
+    earlier: dict[Kind, list[PendingSource]] = {}
+    for p in to_store:
+        kind = p.summary.kind
+        if kind not in (Kind.registrations, Kind.suspects) or p.validated.data.height == 0:
+            continue
+        files = earlier.setdefault(kind, [])
+        others: list[tuple[pl.LazyFrame, pl.Expr]] = [
+            (q.validated.data.lazy(), pl.lit(f"file:{i}")) for i, q in enumerate(files)
+        ]
+        files.append(p)
+        data = p.validated.data
+        first, last = cast(dt.date, data["date"].min()), cast(dt.date, data["date"].max())
+        places = set(data["municipality"].drop_nulls().unique().to_list())
+        # Stored sources whose recorded span and areas cannot meet this file's are not read at all.
+        meeting = [
+            s
+            for s in manifest.sources
+            if s.kind is kind
+            and (s.date_min is None or s.date_max is None or (s.date_min <= last and first <= s.date_max))
+            and (s.areas is None or places & set(s.areas))
+        ]
+        if meeting:
+            others.append((store.scan(kind, meeting), pl.col("source_id")))
+        if not others:
+            continue
+        ids = p.valid_rows().select("registration_id").lazy()
+        # Only this file's days and municipalities are read of the others (pushed into the scan).
+        near = pl.col("date").is_between(first, last) & pl.col("municipality").is_in(sorted(places))
+        # A file that shares no id with the others (nothing agreed, nothing replaced) needs no
+        # anti-join of their rows on its ids.
+        shares = p.whole is not None or bool(p.summary.replaced)
+        theirs = pl.concat(
+            _cells(
+                rows.filter(near).join(ids, on="registration_id", how="anti")
+                if shares
+                else rows.filter(near),
+                other,
+            )
+            for rows, other in others
+        ).collect()
+        if not theirs.height:
+            continue  # nothing of the others on those days and in those municipalities
+        found = (
+            theirs.lazy()
+            .join(_cells(data.lazy(), pl.lit("")).drop("__other"), on=CELL, suffix="_mine")
+            .filter(  # a district on both sides tells extracts split by district apart
+                pl.col("district").is_null()
+                | pl.col("district_mine").is_null()
+                | (pl.col("district") == pl.col("district_mine"))
+            )
+            .unique(["__other", *CELL, "district_mine"])
+            .collect()
+        )
+        for (other,), hits in found.partition_by("__other", as_dict=True, maintain_order=True).items():
+            if str(other).startswith("file:"):
+                q = files[int(str(other)[5:])]
+                path, sheet = q.summary.path, q.summary.sheet
+            else:
+                path, sheet = by_source[str(other)].path, by_source[str(other)].sheet
+            p.summary.overlaps.append(
+                SourceOverlap(
+                    path=path,
+                    sheet=sheet,
+                    rows=int(hits["__n_mine"].sum()),
+                    days=hits["date"].n_unique(),
+                    first=str(hits["date"].min()),
+                    last=str(hits["date"].max()),
+                    municipalities=sorted(hits["municipality"].unique().to_list()),
+                )
+            )
+        p.summary.overlaps.sort(key=lambda o: (o.path, o.sheet or ""))

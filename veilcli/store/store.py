@@ -38,7 +38,7 @@ from pydantic import ValidationError
 
 from veilcli import STORE_ENV
 from veilcli.domain.models import Kind, Manifest, SourceRecord, StoredPart
-from veilcli.errors import StoreError
+from veilcli.errors import MissingStoreError, StoreError
 from veilcli.sources.columns import column_specs
 from veilcli.store.atomic import pid_running, write_atomic
 
@@ -246,6 +246,22 @@ class Store:
         """Whether anything was ever stored here."""
         return self._check_folder() and self.manifest_path.exists()
 
+    def require(self) -> None:
+        """Refuse to read a store whose folder does not exist (only ``ingest`` creates one): a
+        mistyped ``--store`` would otherwise read as a store without data ("no data for Almere")."""
+        if self._check_folder():
+            return
+        where = safe_text(str(self.root))
+        default = self.root == DEFAULT_STORE
+        raise MissingStoreError(
+            f"no store at {where}: the folder does not exist"
+            + (" (the default store, ./.veilcli in the working folder)" if default else "")
+            + ".",
+            hint=f"ingest data first (`veilcli ingest PATH --store {where}`), or check the store path: "
+            f"--store or the {STORE_ENV} environment variable"
+            + (", or run the command in the folder that holds .veilcli." if default else "."),
+        )
+
     def manifest(self) -> Manifest:
         """The current manifest (empty when the store does not exist yet)."""
         if not self._check_folder():
@@ -418,7 +434,11 @@ class Store:
     @contextlib.contextmanager
     def reading(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         """Hold the readers' shared lock while scanning and collecting (nests; no lock when the
-        store cannot be locked: it does not exist yet, or its folder is read-only)."""
+        store cannot be locked: nothing stored in it yet, or its folder is read-only).
+
+        Every command that reads the store reads it here: a store folder that does not exist is a
+        ``MissingStoreError`` (``require``). ``ingest`` writes under ``locked()``, which creates it.
+        """
         if self._readers:
             self._readers += 1
             try:
@@ -426,6 +446,7 @@ class Store:
             finally:
                 self._readers -= 1
             return
+        self.require()
         fd = self._open_lock_for_reading()
         try:
             if fd is not None:
