@@ -162,3 +162,33 @@ def test_suppressed_benchmark_is_said(store: Store) -> None:
     assert [n.params for n in holdup.notes if n.code == "benchmark_suppressed"] == [
         {"benchmark": "G10/100.000+", "period": "2017H2", "areas": "G10/100.000+"}
     ]
+
+
+def test_the_seeds_counts_and_last_years_change(store: Store, compared) -> None:  # type: ignore[no-untyped-def]
+    """The seed's sentences use counts and the change against the same half of the previous year:
+    "negen straatroven meer" than H1 2017, overvallen "met één gestegen ... en met drie t.o.v. de
+    eerste helft van 2018", total crime "+4% t.o.v. de eerste helft van 2018", "1.043 verdachten",
+    "18 huisverboden ... t.o.v. 23"; each count recounted here from the stored rows."""
+    ind = {i.id: i for i in compared.indicators}
+    street = pl.col("category_code").is_in(["1.4.6", "B70"])
+    assert ind["straatroof"].count_change == registrations(store, street, "2019H1") - registrations(
+        store, street, "2017H1"
+    )
+    assert ind["straatroof"].count_change == 9
+    assert (ind["overval"].count_change, ind["overval"].previous.count_change) == (1, 3)
+    total = ind["totaal_misdrijven"].previous
+    assert total.period == "2018H1" and round(total.change_pct) == 4 and total.p_value is not None
+    # The change against 2018H1 by hand: (5031 / inhabitants 2019) / (4746 / inhabitants 2018) - 1.
+    by_hand = (5031 / population(store, 2019, "inhabitants")) / (
+        4746 / population(store, 2018, "inhabitants")
+    )
+    assert total.change_pct == pytest.approx((by_hand - 1) * 100)
+    assert ind["jeugdcriminaliteit"].counts["2019H1"] == 1043
+    bans = ind["huisverboden"]
+    assert (bans.counts["2019H1"], bans.previous.count_change, bans.previous.p_value) == (18, -5, None)
+    # The level against the benchmarks (the seed: "aanzienlijk minder dan gemiddeld in de grote
+    # steden, maar iets meer dan ... Midden-Nederland"): the area's rate over the benchmark's - 1.
+    burglary = ind["woninginbraak"]
+    level = burglary.benchmarks["Midden-Nederland"]
+    assert level.level_pct == pytest.approx((burglary.values["2019H1"] / level.values["2019H1"] - 1) * 100)
+    assert level.counts["2019H1"] == 2339 and bans.benchmarks["Midden-Nederland"].level_pct is None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
@@ -117,9 +117,30 @@ class Underlying(BaseModel):
     )
 
 
+class PreviousYear(BaseModel):
+    """The registered change against the same part of the previous year, beside the change against
+    the baseline (no status: the plan's goals are against the baseline)."""
+
+    period: str = Field(description="The same part of the previous year, e.g. 2018H1.")
+    change_pct: float | None = Field(
+        description="Registered change versus that period, in % (null: not both periods whole)."
+    )
+    count_change: float | None = Field(description="Registered count now minus then (whole numbers).")
+    p_value: float | None = Field(description="Two-sided exact test of equal rates, now vs then.")
+    significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")
+
+
 class BenchmarkResult(BaseModel):
     """One benchmark's registered values per period and change versus the baseline."""
 
+    counts: Values = Field(
+        default_factory=dict, description="Registered counts per period, where known (pooled: summed)."
+    )
+    level_pct: float | None = Field(
+        None,
+        description="The area's registered value in the period against the benchmark's, in % (+12: 12% "
+        "higher than the benchmark); null for counts or without both values.",
+    )
     values: Values = Field(description="Registered values per period (null: no data).")
     change_pct: float | None = Field(description="Registered change versus the baseline, in %.")
     underlying_change_pct: float | None = Field(description="After samenloop (null under --raw).")
@@ -144,6 +165,15 @@ class IndicatorResult(BaseModel):
     counts: Values = Field(description="Registered counts per period.")
     values: Values = Field(description="Registered values per period: rates per 1,000, or counts.")
     change_pct: float | None = Field(description="Registered change versus the baseline, in %.")
+    count_change: float | None = Field(
+        None,
+        description="Registered count in the period minus the baseline's (null unless both are whole).",
+    )
+    previous: PreviousYear | None = Field(
+        None,
+        description="The change against the same part of the previous year (null: no earlier period "
+        "in the comparison, or a survey indicator).",
+    )
     status: Status = Field(
         description="Registered status: achieved, not_achieved, monitor, no_data, incomplete, "
         "undetermined (a goal that cannot be judged, e.g. 0 -> 0 against a decrease)."
@@ -526,6 +556,8 @@ class Evaluator:
                 benchmarks[bench.name] = self._benchmark(
                     indicator, bench.name, bench.areas, notes, underlying
                 )
+        for found in benchmarks.values():
+            found.level_pct = _level_pct(indicator, now["raw_value"], found.values[labels[-1]])
         current = points[areas[0]][-1].feed.source
         return IndicatorResult(
             id=indicator.id,
@@ -536,6 +568,8 @@ class Evaluator:
             counts={p: rows[p]["raw"] for p in labels},
             values={p: rows[p]["raw_value"] for p in labels},
             change_pct=change_pct(now["raw_value"], base["raw_value"]) if judged else None,
+            count_change=_minus(now["raw"], base["raw"]) if judged else None,
+            previous=self._previous(indicator, rows, coverage),
             status=registered,
             p_value=p_value,
             significant=None if p_value is None else p_value < SIGNIFICANCE_LEVEL,
@@ -544,6 +578,28 @@ class Evaluator:
             underlying=underlying,
             benchmarks=benchmarks,
             notes=notes,
+        )
+
+    def _previous(
+        self, indicator: Indicator, rows: dict[str, dict[str, Any]], coverage: Values
+    ) -> PreviousYear | None:
+        """The registered change against the comparison's previous period (the same part of the
+        previous year), judged on whole periods only, with its own exact test."""
+        if len(self.labels) < 2:
+            return None
+        then_label = self.labels[-2]
+        now, then = rows[self.labels[-1]], rows[then_label]
+        whole = (coverage[then_label] or 0) >= 1 and (coverage[self.labels[-1]] or 0) >= 1
+        change = change_pct(now["raw_value"], then["raw_value"]) if whole else None
+        p_value = None
+        if whole and indicator.unit is not Unit.count and now["raw"] is not None and then["raw"] is not None:
+            p_value = rate_p_value(now["raw"], now["denominator"], then["raw"], then["denominator"])
+        return PreviousYear(
+            period=then_label,
+            change_pct=change,
+            count_change=_minus(now["raw"], then["raw"]) if whole else None,
+            p_value=p_value,
+            significant=None if p_value is None else p_value < SIGNIFICANCE_LEVEL,
         )
 
     def _survey(self, indicator: Indicator, area: str) -> IndicatorResult:
@@ -915,6 +971,7 @@ class Evaluator:
                 )
             )
         return BenchmarkResult(
+            counts={p: b[p]["raw"] for p in labels},
             values={p: b[p]["raw_value"] for p in labels},
             change_pct=change_pct(b[labels[-1]]["raw_value"], b[labels[0]]["raw_value"]),
             underlying_change_pct=None
@@ -972,6 +1029,14 @@ def _full_change(ind: IndicatorResult, period: str, baseline: str) -> float | No
     if (ind.coverage[period] or 0) < 1 or (ind.coverage[baseline] or 0) < 1:
         return None
     return change_pct(ind.values[period], ind.values[baseline])
+
+
+def _level_pct(indicator: Indicator, value: float | None, benchmark: float | None) -> float | None:
+    """The area's level against a benchmark's in %: rates only (counts of areas of other sizes are
+    not comparable)."""
+    if indicator.unit is Unit.count:
+        return None
+    return change_pct(value, benchmark)
 
 
 def _minus(a: float | None, b: float | None) -> float | None:
@@ -1051,6 +1116,10 @@ def compare_table(result: CompareResult) -> pl.DataFrame:
                     "change_pct": ind.change_pct if current else _full_change(ind, period, result.baseline),
                     "status": ind.status.value if current else None,
                     "p_value": ind.p_value if current else None,
+                    "count_change": ind.count_change if current else None,
+                    "previous_change_pct": ind.previous.change_pct if current and ind.previous else None,
+                    "previous_count_change": ind.previous.count_change if current and ind.previous else None,
+                    "previous_p_value": ind.previous.p_value if current and ind.previous else None,
                     "underlying_count": under.counts[period] if under else None,
                     "underlying_value": under.values[period] if under else None,
                     "underlying_change_pct": under.change_pct if under and current else None,
@@ -1061,6 +1130,7 @@ def compare_table(result: CompareResult) -> pl.DataFrame:
                 }
                 for name, bench in ind.benchmarks.items():
                     record[f"{name} value"] = bench.values[period]
+                    record[f"{name} level_pct"] = bench.level_pct if current else None
                 records.append(record)
     frame = pl.DataFrame(records, infer_schema_length=None)
     return frame if result.districts else frame.drop("district")
