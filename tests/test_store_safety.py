@@ -131,6 +131,7 @@ def test_manifest_of_an_older_veilcli_without_marker_still_reads_and_writes(
 ) -> None:
     data = json.loads(store.manifest_path.read_text())
     del data["marker"]
+    del data["rejected_files"]  # written since issue 21
     for source in data["sources"]:
         for field in ("file_size", "file_sha256", "file_schema"):
             del source[field]
@@ -357,7 +358,7 @@ def test_failed_first_commit_leaves_no_store_behind(tmp_path: Path, monkeypatch:
     _failing_replace(monkeypatch, OSError(errno.ENOSPC, "No space left on device"), 2)
     with pytest.raises(StoreError, match="the disk is full"):
         ingest_paths([counts_csv(tmp_path)], store, ReadOptions())
-    assert snapshot(store.root) == {"lock": b""}  # only the (empty) lock file of the attempt
+    assert not store.root.exists()  # not even the lock file of the attempt
 
 
 def test_read_only_store_reads_and_refuses_writes(store: Store, tmp_path: Path) -> None:
