@@ -435,6 +435,12 @@ def ingest(
     ] = None,
     dimension: DimensionOpt = None,
     allow_unknown_areas: AllowUnknownAreasOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="With --skip-invalid: overwrite a <file>.rejected.csv that veilcli did not write."
+        ),
+    ] = False,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
     from veilcli import api
@@ -464,6 +470,7 @@ def ingest(
             dry_run=dry_run,
             rejected_dir=rejected_dir,
             progress=progress,
+            force=force,
         )
     if output is TableFormat.json:
         print_json(result.model_dump(mode="json") | {"report": result.report.to_json_dict()})
