@@ -605,20 +605,33 @@ def test_a_killed_ingest_from_stdin_leaves_no_copy(tmp_path: Path, how: str) -> 
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     command = [sys.executable, "-m", "veilcli", "ingest", "-", "--store", str(tmp_path / "store")]
+
+    def default_signals() -> None:  # as in a terminal: a test runner may start us with SIGHUP ignored
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(number, signal.SIG_DFL)
+
     child = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        preexec_fn=default_signals,
     )
-    assert child.stdin is not None
-    child.stdin.write(
-        HEADER.encode() + b"R1;2019-01-02;1.1.1;Almere;Balie\n"
-    )  # Straat column or not: it is copied
-    child.stdin.flush()
-    deadline = time.monotonic() + 30
-    while not _stdin_copies(temp) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _stdin_copies(temp), "the copy of standard input never appeared"
-    os.kill(child.pid, getattr(signal, how))  # the copy exists, standard input still open
-    child.wait(timeout=30)
+    try:
+        assert child.stdin is not None
+        child.stdin.write(HEADER.encode() + b"R1;2019-01-02;1.1.1;Almere;Balie\n")  # still open: being read
+        child.stdin.flush()
+        deadline = time.monotonic() + 30
+        while not _stdin_copies(temp) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _stdin_copies(temp), "the copy of standard input never appeared"
+        os.kill(child.pid, getattr(signal, how))
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
     if how == "SIGKILL":
         assert _stdin_copies(temp)  # nothing can run in a killed process ...
         other = subprocess.run(

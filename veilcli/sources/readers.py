@@ -236,7 +236,8 @@ def _remove_copy(folder: Path) -> None:
 
 def sweep_stale_stdin_copies(temp: Path | None = None) -> list[Path]:
     """Remove copies of standard input that killed commands left in the temporary folder: those of
-    processes that no longer run (of this user), and those of earlier versions older than a day."""
+    processes that no longer run (of this user; on Windows, where that cannot be asked, those older
+    than a day), and those of earlier versions older than a day."""
     from veilcli.store.atomic import pid_running
 
     where = Path(temp or tempfile.gettempdir())
@@ -258,9 +259,10 @@ def sweep_stale_stdin_copies(temp: Path | None = None) -> list[Path]:
             continue
         if not stat.S_ISDIR(info.st_mode) or (uid is not None and info.st_uid != uid):
             continue  # not a folder, or another user's
-        if match is not None and pid_running(int(match.group(1))):
-            continue
-        if old and now - info.st_mtime < _OLD_COPY_SECONDS:
+        young = now - info.st_mtime < _OLD_COPY_SECONDS
+        if match is not None and (young if os.name == "nt" else pid_running(int(match.group(1)))):
+            continue  # its command still runs (Windows cannot tell without ending it: a day's grace)
+        if old and young:
             continue
         _remove_copy(Path(entry.path))
         if not os.path.lexists(entry.path):
