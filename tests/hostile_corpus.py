@@ -894,5 +894,261 @@ def main() -> None:
     print(f"{len(written)} cases in {args.folder}", file=sys.stderr)
 
 
+# --- stores, files veilcli writes, standard input (issue 21) -------------------------------------
+# Each case builds a folder (a store, a user's folder, input files) and gives the commands to run in
+# it; every command must exit 2 with one line naming the file and what to do, and leave every file
+# in the folder as it was (``tests/test_hostile.py``: ``test_store_case``). ``dangerous`` ones would
+# hang without the fix (a FIFO): they run in a child process with a timeout.
+
+# A police extract as it comes: a title row and a blank row above the Dutch header.
+EXTRACT_HEAD = "Geregistreerde misdrijven Almere, peildatum 1 juli 2019\n\n"
+EXTRACT_HEADER = "Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte\n"
+
+
+def extract(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    """A registrations extract (id, date, code) of Almere, desk reports, with its title rows."""
+    body = "".join(f"{i};{d};{c};Almere;Balie\n" for i, d, c in rows)
+    path.write_text(EXTRACT_HEAD + EXTRACT_HEADER + body, encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class StoreCase:
+    """A store, a folder or standard input veilcli must refuse, with the commands that meet it."""
+
+    name: str
+    reason: str
+    setup: Callable[[Path], list[list[str]]]  # builds the folder; the commands (veilcli's arguments)
+    message: str  # a fragment of the one-line error
+    names: str  # the file (or folder) the error names, relative to the case's folder ("-": stdin)
+    stdin: bytes | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    dangerous: bool = False
+
+
+def _ingest_api(paths: list[Path], store: Path, **options: Any) -> None:
+    from veilcli.store.ingest import ReadOptions, ingest_paths
+    from veilcli.store.store import Store
+
+    result = ingest_paths(paths, Store(store), ReadOptions(), **options)
+    assert result.stored, result
+
+
+def _a_store(folder: Path) -> Path:
+    """A store holding one extract (R1..R3), as veilcli writes it."""
+    store = folder / "store"
+    _ingest_api(
+        [
+            extract(
+                folder / "a.csv",
+                [("R1", "2019-01-02", "1.1.1"), ("R2", "2019-01-03", "1.1.1"), ("R3", "2019-01-04", "1.2.3")],
+            )
+        ],
+        store,
+    )
+    return store
+
+
+READERS = (["status"], ["status", "--verify"], ["compare"])
+
+
+def _foreign_manifest(content: object) -> Callable[[Path], list[list[str]]]:
+    """Another tool's folder: its manifest.json and its own hex-named .parquet files in counts/,
+    registrations/ and population/ (a photo tool's cache, say)."""
+
+    def setup(folder: Path) -> list[list[str]]:
+        tool = folder / "tool"
+        for kind in ("counts", "registrations", "population"):
+            (tool / kind).mkdir(parents=True)
+            (tool / kind / "0123456789abcdef.parquet").write_bytes(b"the user's own file")
+        (tool / "manifest.json").write_text(json.dumps(content))
+        new = extract(folder / "new.csv", [("N1", "2019-02-01", "1.1.1")])
+        return [["ingest", str(new), "--store", str(tool)], *([*c, "--store", str(tool)] for c in READERS)]
+
+    return setup
+
+
+def _partly_replaced(folder: Path) -> list[list[str]]:
+    """The README's repair advice after a later table replaced part of a file's rows: the file is
+    stored again (here without --replace, so the conflict with the later table is said)."""
+    store = _a_store(folder)
+    later = extract(folder / "later.csv", [("R2", "2019-03-01", "2.2.1"), ("R9", "2019-03-02", "2.2.1")])
+    _ingest_api([later], store, replace=True)
+    return [["ingest", str(folder / "a.csv"), "--store", str(store)]]
+
+
+def _users_rejected_csv(folder: Path) -> list[list[str]]:
+    """A user's own notes under the name --skip-invalid writes its rejected rows to."""
+    bad = extract(folder / "bad.csv", [("R1", "2019-01-02", "1.1.1"), ("R2", "geen datum", "1.1.1")])
+    (folder / "bad.rejected.csv").write_text("my notes on the bad rows\n", encoding="utf-8")
+    store = folder / "store"
+    return [
+        ["ingest", str(bad), "--store", str(store), "--skip-invalid"],
+        ["ingest", str(bad), "--store", str(store), "--skip-invalid", "--rejected-dir", str(folder)],
+    ]
+
+
+def _edited_rejected_csv(folder: Path) -> list[list[str]]:
+    """A rejected-rows file veilcli wrote, then edited by the analyst (a fix noted in it)."""
+    bad = extract(folder / "bad.csv", [("R1", "2019-01-02", "1.1.1"), ("R2", "geen datum", "1.1.1")])
+    store = folder / "store"
+    _ingest_api([bad], store, skip_invalid=True, rejected_dir=folder)
+    with (folder / "bad.rejected.csv").open("a", encoding="utf-8") as handle:
+        handle.write('"","R2 is 2019-01-05 volgens de melder"\n')
+    again = extract(folder / "bad.csv", [("R4", "2019-01-06", "1.1.1"), ("R5", "geen datum", "1.1.1")])
+    return [["ingest", str(again), "--store", str(store), "--skip-invalid", "--rejected-dir", str(folder)]]
+
+
+def _twice_named_sheets(folder: Path) -> list[list[str]]:
+    """Two sheets named "Data": one spelt ``D&#97;ta`` in workbook.xml (Excel refuses such a name,
+    other programs write it); calamine reads a sheet by name, so the second was never read."""
+    entries = workbook_entries(
+        {
+            "Data": sheet_xml(cells(POPULATION_ROWS)),
+            "Other": sheet_xml(cells([POPULATION_ROWS[0], [2017, "Lelystad", 1, 1]])),
+        }
+    )
+    book = next(e for e in entries if e.name == "xl/workbook.xml")
+    xml = zlib.decompress(book.data, -15).decode().replace('name="Other"', 'name="D&#97;ta"')
+    entries[entries.index(book)] = deflated("xl/workbook.xml", xml.encode())
+    path = folder / "twee-bladen.xlsx"
+    write_zip(path, entries)
+    store = folder / "store"
+    return [
+        ["validate", "--all-sheets", str(path)],
+        ["ingest", "--all-sheets", str(path), "--store", str(store)],
+        ["ingest", "--sheet", "Data", str(path), "--store", str(store)],
+    ]
+
+
+def _manifest_fifo(folder: Path) -> list[list[str]]:
+    store = _a_store(folder)
+    (store / "manifest.json").unlink()
+    os.mkfifo(store / "manifest.json", 0o600)
+    return [[*c, "--store", str(store)] for c in READERS] + [
+        ["ingest", str(folder / "a.csv"), "--store", str(store)]
+    ]
+
+
+def _manifest_nested(folder: Path) -> list[list[str]]:
+    store = _a_store(folder)
+    data = json.loads((store / "manifest.json").read_text())
+    data["sources"][0]["columns"] = "NESTED"
+    text = json.dumps(data).replace('"NESTED"', "[" * 100_000 + "]" * 100_000)
+    (store / "manifest.json").write_text(text)
+    return [[*c, "--store", str(store)] for c in READERS] + [
+        ["ingest", str(folder / "a.csv"), "--store", str(store)]
+    ]
+
+
+def _manifest_large(folder: Path) -> list[list[str]]:
+    store = _a_store(folder)
+    return [[*c, "--store", str(store)] for c in READERS]
+
+
+def _not_a_store(folder: Path) -> list[list[str]]:
+    """``--store ~/Documents`` for a read command: the folder holds the user's files, no manifest."""
+    documents = folder / "Documents"
+    documents.mkdir()
+    (documents / "brief.docx").write_bytes(b"PK\x03\x04 a letter")
+    return [[*c, "--store", str(documents)] for c in READERS]
+
+
+def _stdin_over_limit(folder: Path) -> list[list[str]]:
+    return [["validate", "-", "--kind", "registrations"], ["ingest", "-", "--store", str(folder / "store")]]
+
+
+def store_cases() -> list[StoreCase]:
+    """Every store, written-file and standard-input case, in a stable order."""
+    old_format = {"format": 1, "app": "photo-tool", "sources": []}
+    old_like = {
+        "format": 1,
+        "sources": [{"id": "0123456789abcdef", "file": "counts/0123456789abcdef.parquet"}],
+    }
+    return [
+        StoreCase(
+            "foreign-manifest-format-1",
+            "another tool's manifest.json says format 1",
+            _foreign_manifest(old_format),
+            "is not a veilcli manifest",
+            "tool/manifest.json",
+        ),
+        StoreCase(
+            "foreign-manifest-with-sources",
+            "format 1 and sources, but not veilcli's fields",
+            _foreign_manifest(old_like),
+            "is not a veilcli manifest",
+            "tool/manifest.json",
+        ),
+        StoreCase(
+            "ingest-original-after-partial-replace",
+            "a later table replaced one of its rows",
+            _partly_replaced,
+            "already stored from another source",
+            "a.csv",
+        ),
+        StoreCase(
+            "users-rejected-csv",
+            "a user's file at <file>.rejected.csv",
+            _users_rejected_csv,
+            "is not a rejected-rows file veilcli wrote",
+            "bad.rejected.csv",
+        ),
+        StoreCase(
+            "edited-rejected-csv",
+            "a rejected-rows file the analyst edited",
+            _edited_rejected_csv,
+            "is not a rejected-rows file veilcli wrote",
+            "bad.rejected.csv",
+        ),
+        StoreCase(
+            "all-sheets-twice-named",
+            "two sheets of the same name",
+            _twice_named_sheets,
+            "are both named 'Data'",
+            "twee-bladen.xlsx",
+        ),
+        StoreCase(
+            "manifest-fifo",
+            "manifest.json is a named pipe",
+            _manifest_fifo,
+            "named pipe (FIFO)",
+            "store/manifest.json",
+            dangerous=True,
+        ),
+        StoreCase(
+            "manifest-nested",
+            "manifest.json nested 100,000 deep",
+            _manifest_nested,
+            "nested more than 200 deep",
+            "store/manifest.json",
+        ),
+        StoreCase(
+            "manifest-over-limit",
+            "a manifest larger than the limit",
+            _manifest_large,
+            "more than the limit of 100",
+            "store/manifest.json",
+            env={"VEILCLI_MAX_MANIFEST_BYTES": "100"},
+        ),
+        StoreCase(
+            "read-store-not-a-store",
+            "--store at the user's Documents",
+            _not_a_store,
+            "is an existing folder that is not a veilcli store",
+            "Documents",
+        ),
+        StoreCase(
+            "stdin-over-limit",
+            "3 KB on standard input, limit 1,000 bytes",
+            _stdin_over_limit,
+            "more than the limit of 1,000 bytes",
+            "-",
+            stdin=EXTRACT_HEADER.encode() * 50,
+            env={"VEILCLI_MAX_FILE_BYTES": "1000"},
+        ),
+    ]
+
+
 if __name__ == "__main__":
     main()

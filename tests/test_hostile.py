@@ -18,15 +18,17 @@ import json
 import os
 import resource
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.hostile_corpus import ACCEPTED, REFUSED, Case, build, cases
+from tests.hostile_corpus import ACCEPTED, REFUSED, Case, StoreCase, build, cases, store_cases
 from veilcli.cli import app
 from veilcli.sources.messages import display_path
 
@@ -192,3 +194,85 @@ def test_the_corpus_is_big_and_varied() -> None:
     assert {c.outcome for c in CASES} == {REFUSED, ACCEPTED}
     assert len({c.group for c in CASES}) >= 10
     assert all(c.message for c in CASES if c.outcome == REFUSED)
+
+
+# -- stores, files veilcli writes, standard input (issue 21) ----------------------------------------
+
+STORE_CASES = store_cases()
+
+
+def folder_state(folder: Path) -> dict[str, tuple[str, bytes | str]]:
+    """Every entry under a folder: files with their bytes, links with their target, FIFOs and other
+    special files by kind only (never opened)."""
+    state: dict[str, tuple[str, bytes | str]] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            mode = path.lstat().st_mode
+            key = str(path.relative_to(folder))
+            if stat.S_ISLNK(mode):
+                state[key] = ("link", os.readlink(path))
+            elif stat.S_ISDIR(mode):
+                state[key] = ("dir", "")
+            elif stat.S_ISREG(mode):
+                state[key] = ("file", path.read_bytes())
+            else:
+                state[key] = ("special", "")
+    return state
+
+
+def check_store_case(case: StoreCase, folder: Path, command: list[str], exit_code: int, stderr: str) -> None:
+    """One command of a store case: exit 2, one ``error:`` line (and a hint) naming the file."""
+    where = f"{case.name} / {' '.join(command[:2])}: exit {exit_code}\n{stderr[:2000]}"
+    assert "Traceback" not in stderr and "internal error" not in stderr, where
+    assert exit_code == 2, where
+    lines = stderr.rstrip("\n").split("\n")
+    assert lines[0].startswith("error: ") and case.message in lines[0], where
+    assert all(line.startswith("  hint: ") for line in lines[1:]) and len(lines) <= 2, where
+    named = "standard input (-)" if case.names == "-" else str(folder / case.names)
+    assert named in lines[0], where
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in STORE_CASES if not c.dangerous])
+def test_store_case(case: StoreCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    commands = case.setup(folder)
+    temp = tmp_path / "tmp"  # where a copy of standard input would go
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.chdir(folder)
+    before = folder_state(folder)
+    for command in commands:
+        result = CliRunner().invoke(app, command, env=case.env, input=case.stdin)
+        check_store_case(case, folder, command, result.exit_code, result.stderr)
+        assert folder_state(folder) == before, f"{case.name} / {command}: files changed"
+        assert list(temp.iterdir()) == [], f"{case.name} / {command}: a copy of standard input is left"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in STORE_CASES if c.dangerous])
+def test_dangerous_store_case(case: StoreCase, tmp_path: Path) -> None:
+    folder = tmp_path / "case"
+    folder.mkdir()
+    commands = case.setup(folder)
+    before = folder_state(folder)
+    for command in commands:
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "veilcli", *command],
+                cwd=folder,
+                input=case.stdin or b"",
+                capture_output=True,
+                timeout=SECONDS,
+                preexec_fn=_limit_memory,
+                env={**os.environ, **case.env, "POLARS_MAX_THREADS": "4", "PYTHONPATH": str(ROOT)},
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"{case.name} / {command}: still running after {SECONDS} s")
+        check_store_case(case, folder, command, result.returncode, result.stderr.decode(errors="replace"))
+        assert folder_state(folder) == before, f"{case.name} / {command}: files changed"
+
+
+def test_store_cases_are_many() -> None:
+    assert len(STORE_CASES) >= 10 and len({c.name for c in STORE_CASES}) == len(STORE_CASES)

@@ -365,3 +365,218 @@ def test_a_wijk_and_a_buurt_of_the_same_name_are_refused(tmp_path: Path, store_d
     )
     ingest([coded], Store(store_dir))
     assert Store(store_dir).scan(Kind.counts).collect().height == 2
+
+
+# --- a source whose rows a later file replaced is stored again when its file is (issue 21) ---------
+
+TITLE = "Geregistreerde misdrijven Almere, peildatum 1 juli 2019\n\n"  # police extracts carry a title
+
+
+def extract_file(folder: Path, name: str, rows: list[str]) -> Path:
+    path = folder / name
+    path.write_text(TITLE + HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_reingesting_a_partly_replaced_source_restores_its_rows(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    original = extract_file(
+        tmp_path, "jan.csv", [f"R{i};2019-01-0{i};1.1.1;Almere;;Balie" for i in range(1, 7)]
+    )
+    ingest([original], store)
+    # A corrected table that gives R2 and R4 other codes (and a new R7), stored with --replace.
+    later = extract_file(
+        tmp_path,
+        "correctie.csv",
+        [
+            "R2;2019-01-02;1.2.3;Almere;;Balie",
+            "R4;2019-01-04;2.2.1;Almere;;Balie",
+            "R7;2019-01-07;1.1.1;Almere;;Balie",
+        ],
+    )
+    assert ingest([later], store, replace=True).sources[0].replaced == {str(original.resolve()): 2}
+    by_path = {s.path: s for s in store.sources()}
+    jan, fix = by_path[str(original.resolve())], by_path[str(later.resolve())]
+    assert (jan.rows, jan.replaced_by) == (4, {fix.id: 2})  # recorded: 2 rows now held by correctie.csv
+    # Without --replace the file's own rows are not simply dropped again: the conflict is said.
+    before = snapshot(store_dir)
+    with pytest.raises(StoreError, match=r"jan\.csv: 2 registrations already stored from another source"):
+        ingest([original], store)
+    assert snapshot(store_dir) == before
+    # The README's repair advice: the original again, with --replace, restores R2 and R4 (before the
+    # fix: "already stored, nothing added", and the two rows stayed missing).
+    result = ingest([original], store, replace=True)
+    assert result.stored and result.sources[0].status == "stored" and result.sources[0].rows_stored == 6
+    assert result.sources[0].replaced == {str(later.resolve()): 2}
+    rows = store.scan(Kind.registrations).sort("registration_id").collect()
+    assert rows.select("registration_id", "category_code").rows() == [
+        ("R1", "1.1.1"),
+        ("R2", "1.1.1"),
+        ("R3", "1.1.1"),
+        ("R4", "1.1.1"),
+        ("R5", "1.1.1"),
+        ("R6", "1.1.1"),
+        ("R7", "1.1.1"),
+    ]  # 6 rows from jan.csv, R7 from correctie.csv
+    by_path = {s.path: s for s in store.sources()}
+    assert (by_path[str(original.resolve())].rows, by_path[str(original.resolve())].replaced_by) == (6, {})
+    assert (by_path[str(later.resolve())].rows, by_path[str(later.resolve())].replaced_by) == (1, {jan.id: 2})
+    # Stored whole again: a further ingest of the original adds nothing.
+    again = ingest([original], store)
+    assert not again.stored and again.sources[0].status == "unchanged"
+    assert store_status(store, verify=True).damaged == []
+
+
+def test_a_partly_replaced_source_in_parts_is_restored(
+    tmp_path: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large counts table (read in blocks, stored in parts by year) of which a later table replaced
+    one count: ingesting the table again with --replace restores it."""
+    store = Store(store_dir)
+    rows = [
+        f"{year}MM0{month};GM0034;1.1.1;{year - 2000 + month};"
+        for year in (2018, 2019)
+        for month in range(1, 10)
+    ]
+    national = counts_file(tmp_path, "landelijk.csv", rows)
+    monkeypatch.setenv("VEILCLI_STREAM_BYTES", "100")
+    monkeypatch.setenv("VEILCLI_BLOCK_BYTES", "200")
+    ingest([national], store)
+    [stored] = store.sources(Kind.counts)
+    assert stored.parts is not None and [p.year for p in stored.parts] == [2018, 2019]
+    monkeypatch.delenv("VEILCLI_STREAM_BYTES")
+    fix = counts_file(tmp_path, "fix.csv", ["2019MM03;GM0034;1.1.1;99;"])
+    assert ingest([fix], store, replace=True).sources[0].replaced == {str(national.resolve()): 1}
+    count = pl.col("count")
+    march = store.scan(Kind.counts).filter(pl.col("period") == "2019-03").select(count).collect()
+    assert march[0, 0] == 99
+    monkeypatch.setenv("VEILCLI_STREAM_BYTES", "100")
+    result = ingest([national], store, replace=True)
+    assert result.stored and result.sources[0].rows_stored == 18
+    everything = store.scan(Kind.counts).sort("period").collect()
+    assert everything.height == 18  # 2 years x 9 months, fix.csv's one count replaced again
+    assert everything.filter(pl.col("period") == "2019-03")[0, "count"] == 19 + 3  # 2019-2000+3
+
+
+# --- rejected-rows files: only veilcli's own are replaced (issue 21) --------------------------------
+
+
+def bad_file(folder: Path, ids: tuple[str, str]) -> Path:
+    return extract_file(
+        folder, "bad.csv", [f"{ids[0]};2019-01-02;1.1.1;Almere;;Balie", f"{ids[1]};geen;1.1.1;Almere;;Balie"]
+    )
+
+
+def test_a_rejected_rows_file_veilcli_wrote_is_replaced_and_recorded(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    first = ingest([bad_file(tmp_path, ("A1", "A2"))], store, skip_invalid=True, rejected_dir=tmp_path)
+    written = tmp_path / "bad.rejected.csv"
+    assert first.sources[0].rejected_file == str(written)
+    [record] = store.manifest().rejected_files
+    import hashlib
+
+    assert record.path == str(written.resolve()) and record.size == written.stat().st_size
+    assert record.sha256 == hashlib.sha256(written.read_bytes()).hexdigest()
+    # The next file's rejects replace it without --force: veilcli wrote it and nobody changed it.
+    ingest([bad_file(tmp_path, ("B1", "B2"))], store, skip_invalid=True, rejected_dir=tmp_path)
+    assert pl.read_csv(written, infer_schema=False)["Registratienummer"].to_list() == ["B2"]
+    assert [r.sha256 for r in store.manifest().rejected_files] == [
+        hashlib.sha256(written.read_bytes()).hexdigest()
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary left
+
+
+def test_a_users_file_is_overwritten_only_with_force(tmp_path: Path, store_dir: Path) -> None:
+    store = Store(store_dir)
+    mine = tmp_path / "bad.rejected.csv"
+    mine.write_text("mijn aantekeningen\n", encoding="utf-8")
+    bad = bad_file(tmp_path, ("A1", "A2"))
+    with pytest.raises(
+        InputError, match=r"bad\.rejected\.csv: exists already and is not a rejected-rows file"
+    ):
+        ingest([bad], store, skip_invalid=True, rejected_dir=tmp_path)
+    assert mine.read_text(encoding="utf-8") == "mijn aantekeningen\n" and not store_dir.exists()
+    result = ingest([bad], store, skip_invalid=True, rejected_dir=tmp_path, force=True)
+    assert result.stored and pl.read_csv(mine, infer_schema=False)["Registratienummer"].to_list() == ["A2"]
+
+
+def test_a_symlink_at_the_rejected_name_is_not_written_through(tmp_path: Path, store_dir: Path) -> None:
+    outside = tmp_path / "elders.txt"
+    outside.write_text("niet van veilcli\n", encoding="utf-8")
+    (tmp_path / "bad.rejected.csv").symlink_to(outside)
+    bad = bad_file(tmp_path, ("A1", "A2"))
+    with pytest.raises(InputError, match="not a rejected-rows file veilcli wrote"):
+        ingest([bad], Store(store_dir), skip_invalid=True, rejected_dir=tmp_path)
+    # With --force the link itself is replaced by the file, its target left alone.
+    ingest([bad], Store(store_dir), skip_invalid=True, rejected_dir=tmp_path, force=True)
+    assert not (tmp_path / "bad.rejected.csv").is_symlink()
+    assert outside.read_text(encoding="utf-8") == "niet van veilcli\n"
+
+
+def test_a_failed_commit_leaves_the_rejected_rows_file_as_it_was(
+    tmp_path: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(store_dir)
+    ingest([bad_file(tmp_path, ("A1", "A2"))], store, skip_invalid=True, rejected_dir=tmp_path)
+    written = (tmp_path / "bad.rejected.csv").read_bytes()
+    before = snapshot(store_dir)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Store, "commit", fail)
+    with pytest.raises(OSError):
+        ingest([bad_file(tmp_path, ("B1", "B2"))], store, skip_invalid=True, rejected_dir=tmp_path)
+    assert (tmp_path / "bad.rejected.csv").read_bytes() == written and snapshot(store_dir) == before
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
+# --- standard input: within the limits, never left behind (issue 21) -------------------------------
+
+
+class Endless:
+    """Standard input that never ends (``yes`` piped in), counting what was read from it."""
+
+    def __init__(self) -> None:
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = b"R1;2019-01-02;1.1.1;Almere;;Balie\n" * max(1, (size if size > 0 else 1 << 20) // 34)
+        self.read_bytes += len(chunk)
+        return chunk
+
+
+def test_endless_standard_input_stops_at_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from veilcli.sources.readers import standard_input_as_file
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("VEILCLI_MAX_FILE_BYTES", str(5 << 20))
+    stream = Endless()
+    too_much = r"standard input \(-\): more than the limit of 5,242,880 bytes"
+    with pytest.raises(InputError, match=too_much), standard_input_as_file([Path("-")], stream):  # type: ignore[arg-type]
+        pass
+    assert 5 << 20 < stream.read_bytes <= (5 << 20) + (1 << 20)  # read one block past the limit, no more
+    assert list(tmp_path.iterdir()) == []  # the copy is removed
+
+
+def test_standard_input_json_has_the_json_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import tempfile
+
+    from veilcli.sources.readers import standard_input_as_file
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("VEILCLI_MAX_JSON_BYTES", "40")
+    document = b'\xef\xbb\xbf  {"value": [{"Jaar": 2019, "Gebied": "Almere", "Inwoners": 1}]}'
+    with (
+        pytest.raises(InputError, match="VEILCLI_MAX_JSON_BYTES"),
+        standard_input_as_file([Path("-")], io.BytesIO(document)),
+    ):
+        pass
+    monkeypatch.delenv("VEILCLI_MAX_JSON_BYTES")
+    with standard_input_as_file([Path("a.csv"), Path("-")], io.BytesIO(document)) as paths:
+        assert paths[0] == Path("a.csv") and paths[1].name == "stdin.json"
+        assert paths[1].read_bytes() == document and (paths[1].parent.stat().st_mode & 0o077) == 0
+    assert list(tmp_path.iterdir()) == []

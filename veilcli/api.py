@@ -185,8 +185,10 @@ def ingest(
     dry_run: bool = False,
     rejected_dir: Path | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> IngestResult:
-    """Validate files, then store all of them in one atomic commit, or nothing."""
+    """Validate files, then store all of them in one atomic commit, or nothing (``force``: overwrite
+    a rejected-rows CSV that veilcli did not write)."""
     from veilcli.store import ingest as _ingest
 
     return _ingest.ingest_paths(
@@ -198,6 +200,7 @@ def ingest(
         dry_run=dry_run,
         rejected_dir=rejected_dir,
         progress=progress,
+        force=force,
     )
 
 

@@ -303,28 +303,12 @@ def _read_options(
     )
 
 
-@contextlib.contextmanager
-def stdin_as_file(paths: list[Path]) -> Iterator[list[Path]]:
-    """``-`` among the paths: standard input, saved to a temporary file named by what it holds
-    (xlsx, parquet, json, else csv), so it is read, validated and hashed like any file."""
-    if Path("-") not in paths:
-        yield paths
-        return
-    import tempfile
+def stdin_as_file(paths: list[Path]) -> contextlib.AbstractContextManager[list[Path]]:
+    """``-`` among the paths: standard input as a temporary file, within the size limits, removed on
+    every way out (``sources.readers.standard_input_as_file``)."""
+    from veilcli.sources.readers import standard_input_as_file
 
-    data = sys.stdin.buffer.read()
-    if data.startswith(b"PK\x03\x04"):
-        suffix = ".xlsx"
-    elif data.startswith(b"PAR1"):
-        suffix = ".parquet"
-    elif data.lstrip()[:1] in (b"{", b"["):
-        suffix = ".json"
-    else:
-        suffix = ".csv"
-    with tempfile.TemporaryDirectory(prefix="veilcli-stdin-") as folder:
-        path = Path(folder) / f"stdin{suffix}"
-        path.write_bytes(data)
-        yield [path if p == Path("-") else p for p in paths]
+    return standard_input_as_file(paths)
 
 
 @contextlib.contextmanager
@@ -435,6 +419,12 @@ def ingest(
     ] = None,
     dimension: DimensionOpt = None,
     allow_unknown_areas: AllowUnknownAreasOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="With --skip-invalid: overwrite a <file>.rejected.csv that veilcli did not write."
+        ),
+    ] = False,
 ) -> None:
     """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
     from veilcli import api
@@ -464,6 +454,7 @@ def ingest(
             dry_run=dry_run,
             rejected_dir=rejected_dir,
             progress=progress,
+            force=force,
         )
     if output is TableFormat.json:
         print_json(result.model_dump(mode="json") | {"report": result.report.to_json_dict()})

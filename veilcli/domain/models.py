@@ -695,6 +695,24 @@ class SourceRecord(BaseModel):
     )
     scope_declared: bool = Field(False, description="Whether the scope was given at ingest (--scope).")
     areas: list[str] | None = Field(None, description="Areas (municipalities) the rows are in.")
+    replaced_by: dict[str, int] = Field(
+        default_factory=dict,
+        description="Rows of this source that later ingests replaced (--replace), by the id of the "
+        "source that holds them now: ingesting this source's file again stores it anew (restoring them "
+        "with --replace), unless that source is ingested in the same command.",
+    )
+
+
+class RejectedFile(BaseModel):
+    """A rejected-rows CSV that ``ingest --skip-invalid`` wrote: veilcli replaces such a file only
+    while its bytes are still these (anything else there is the user's, kept without ``--force``)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    path: str = Field(description="Absolute path of the file, as written.")
+    sha256: str
+    size: int
+    written_at: dt.datetime
 
 
 class Manifest(BaseModel):
@@ -709,3 +727,6 @@ class Manifest(BaseModel):
     )
     format: Literal[1] = 1
     sources: list[SourceRecord] = Field(default_factory=list)
+    rejected_files: list[RejectedFile] = Field(
+        default_factory=list, description="Rejected-rows CSVs written by ingests into this store."
+    )

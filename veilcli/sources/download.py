@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from veilcli.errors import InputError, UsageError
+from veilcli.sources.files import user_cache_folder
 
 POLICE_BASE = "https://dataderden.cbs.nl/ODataApi/OData"
 CBS_BASE = "https://opendata.cbs.nl/ODataApi/OData"
@@ -56,7 +57,7 @@ def default_base(table: str) -> str:
 def cache_dir() -> Path:
     """``$VEILCLI_CACHE``, else ``~/.cache/veilcli/odata``."""
     configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else Path.home() / ".cache" / "veilcli" / "odata"
+    return Path(configured) if configured else user_cache_folder("odata")  # ~/.cache/veilcli/odata on Linux
 
 
 def _check_table(table: str) -> str:

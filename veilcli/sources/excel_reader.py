@@ -95,6 +95,22 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _refuse_twice_named(path: Path, names: list[str], chosen: list[str]) -> None:
+    """Two sheets of one name (Excel refuses that, but a workbook written by another program, or with
+    a name spelt once as ``D&#97;ta``, can hold them): calamine reads a sheet by its name, so it would
+    read the first twice and never the second, and the store keeps a source by file and sheet name.
+    Refused when such a sheet is to be read; the first sheet, read by default, is unambiguous."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in seen and name in chosen:
+            raise InputError(
+                f"{display_path(path)}: sheets {seen[name]} and {position} are both named {short(name)!r}; "
+                "veilcli reads a sheet by its name and cannot tell them apart. Nothing was read.",
+                hint="rename one of them (in Excel: right-click the sheet's tab, Rename) and save it.",
+            )
+        seen.setdefault(name, position)
+
+
 def read_workbook(
     path: Path, sheet: str | None, all_sheets: bool, header_row: int | None, extra: set[str]
 ) -> list[RawTable]:
@@ -109,6 +125,7 @@ def read_workbook(
     if not reader.sheet_names:
         raise InputError(f"{display_path(path)}: the workbook has no sheets.")
     chosen = reader.sheet_names if all_sheets else [sheet or reader.sheet_names[0]]
+    _refuse_twice_named(path, reader.sheet_names, chosen if all_sheets or sheet is not None else [])
     tables = []
     for name in chosen:
         if name not in reader.sheet_names:

@@ -142,3 +142,12 @@ def find_input_files(paths: list[Path]) -> InputFiles:
 def expand_paths(paths: list[Path]) -> list[Path]:
     """Files given directly, plus the supported regular files inside given folders (sorted)."""
     return find_input_files(paths).files
+
+
+def user_cache_folder(*parts: str) -> Path:
+    """veilcli's folder in the user's cache (platformdirs): ``~/.cache/veilcli`` on Linux (or
+    ``$XDG_CACHE_HOME/veilcli``), ``%LOCALAPPDATA%\\veilcli\\Cache`` on Windows,
+    ``~/Library/Caches/veilcli`` on macOS; ``parts`` below it."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("veilcli", appauthor=False).joinpath(*parts)

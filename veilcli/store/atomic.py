@@ -20,6 +20,7 @@ from pathlib import Path
 from veilcli.errors import InputError
 
 TEMP_MARK = ".tmp-"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links are rare
 
 _REASONS = {
     errno.ENOSPC: "disk full (no space left on device)",
@@ -112,19 +113,78 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     refuse_special(path)
     tmp = temp_path(path)
     try:
-        if file_kind(tmp) in ("file", "symlink"):
-            tmp.unlink()  # ours (this pid) from an earlier run, or planted: never write through it
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        os.close(os.open(tmp, flags, 0o644))
-        write(tmp)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
+        # The descriptor stays open while ``write`` writes by name, so its inode cannot be reused: a
+        # file swapped in under the temporary name meanwhile is told apart and never moved into place.
+        descriptor = _create_exclusive(tmp)
+        try:
+            created = os.fstat(descriptor)
+            write(tmp)
+            now = os.lstat(tmp)
+            if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (created.st_dev, created.st_ino):
+                raise InputError(
+                    f"{tmp}: the temporary file was replaced while veilcli wrote it; nothing was written.",
+                    hint="check who else writes into that folder, and run the command again.",
+                )
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         os.replace(tmp, path)
         _fsync_folder(path.parent)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            if file_kind(tmp) in ("file", "symlink"):
-                tmp.unlink()
+        _remove_temp(tmp)
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` atomically, written through the descriptor that created the temporary
+    file exclusively (``O_EXCL | O_NOFOLLOW``): nothing planted under its name is ever written to.
+    ``path`` as for ``write_atomic``."""
+    tmp = stage_bytes(path, data)
+    try:
+        os.replace(tmp, path)
+        _fsync_folder(path.parent)
+    finally:
+        _remove_temp(tmp)
+
+
+def stage_bytes(path: Path, data: bytes) -> Path:
+    """``data`` in ``path``'s temporary file, created exclusively and flushed to disk; the caller
+    moves it into place (``os.replace``) or removes it (``discard_staged``). ``path`` as for
+    ``write_atomic``; on failure nothing is left."""
+    refuse_special(path)
+    tmp = temp_path(path)
+    try:
+        descriptor = _create_exclusive(tmp)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except BaseException:
+        _remove_temp(tmp)
+        raise
+    return tmp
+
+
+def discard_staged(tmp: Path) -> None:
+    """Remove a temporary file of ``stage_bytes`` that is not moved into place."""
+    _remove_temp(tmp)
+
+
+def _create_exclusive(tmp: Path) -> int:
+    """Create ``tmp`` exclusively and return its open descriptor (a name left by this pid, or
+    planted, is removed first, never written through)."""
+    if file_kind(tmp) in ("file", "symlink"):
+        tmp.unlink()  # ours (this pid) from an earlier run, or planted
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+    return os.open(tmp, flags, 0o644)
+
+
+def _remove_temp(tmp: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        if file_kind(tmp) in ("file", "symlink"):
+            tmp.unlink()
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -425,11 +425,29 @@ class Settlement:
     spill: Path | None = None
     kept: dict[str, pl.DataFrame] = field(default_factory=dict)  # source id -> its rows left (one file)
     kept_parts: dict[str, dict[int, Path]] = field(default_factory=dict)  # source id -> year -> rows left
+    # source id -> id of the source of this command that takes its rows -> rows taken (recorded in the
+    # manifest, ``SourceRecord.replaced_by``: the source is then stored anew when its file is ingested
+    # again)
+    taken: dict[str, dict[str, int]] = field(default_factory=dict)
     _written: int = 0
 
-    def remove(self, store: Store, source: SourceRecord, keys: pl.DataFrame, year: int | None = None) -> None:
+    def remove(
+        self,
+        store: Store,
+        source: SourceRecord,
+        keys: pl.DataFrame,
+        year: int | None = None,
+        *,
+        by: str | None = None,
+        count: int | None = None,
+    ) -> None:
         """Take the rows under ``keys`` out of a stored source, as far as this command left it (a
-        source in parts: out of the parts of their years; ``year``: every key is of that year)."""
+        source in parts: out of the parts of their years; ``year``: every key is of that year).
+        ``by``: the id of the new source that replaces them, ``count``: how many rows (default: one
+        per key)."""
+        if by is not None:
+            taken = self.taken.setdefault(source.id, {})
+            taken[by] = taken.get(by, 0) + (keys.height if count is None else count)
         on = keys.columns
         if source.parts is None:
             base = self.kept.get(source.id)
@@ -484,13 +502,15 @@ def settle_with_store(
     replace: bool,
     settlement: Settlement,
     others: Sequence[tuple[str, pl.LazyFrame]] = (),
+    source_id: str | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Per year: agreement is dropped from the staged part, a conflict is an error (or, with
     ``replace``, the stored rows under those keys are removed from their sources: ``settlement``).
 
     ``others``: (path, rows) of the command's other files stored with this one (checked against it
     already, ``_check_batch_keys``): rows they hold with the same values are agreement too, kept
-    once. Returns the rows agreed and the rows replaced, by source path.
+    once. ``source_id``: the id the staged file is stored under (recorded with the rows it replaces).
+    Returns the rows agreed and the rows replaced, by source path.
     """
     counts_sources = [s for s in sources if s.kind is Kind.counts]
     agreed: dict[str, int] = {}
@@ -517,7 +537,7 @@ def settle_with_store(
             old = by_id[source_id]
             replaced[old.path] = replaced.get(old.path, 0) + rows
             keys = matches.filter(~pl.col("__same"), pl.col("source_id") == source_id).select(KEY)
-            settlement.remove(store, old, keys, year=year)
+            settlement.remove(store, old, keys, year=year, by=source_id, count=rows)
         del matches
         remaining = new.join(dropped.lazy(), on=KEY, how="anti")
         removed = dropped.height

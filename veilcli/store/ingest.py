@@ -11,8 +11,11 @@ then the store in one atomic commit).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import re
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -30,6 +33,7 @@ from veilcli.domain.models import (
     ColumnMap,
     Kind,
     Manifest,
+    RejectedFile,
     SourceFormat,
     SourceRecord,
     ValidationReport,
@@ -42,6 +46,7 @@ from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurt
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
+from veilcli.store.atomic import discard_staged, file_kind, os_error_reason, stage_bytes, sweep_stale
 from veilcli.store.bulk import (
     NotCounts,
     Settlement,
@@ -186,6 +191,7 @@ class IngestPlan:
     sources: list[SourceRecord]  # the manifest's sources after the commit
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)  # file (relative) -> its rows
     folders: dict[str, Path] = field(default_factory=dict)  # folder of parts (relative) -> staged folder
+    rejected_files: list[RejectedFile] = field(default_factory=list)  # the manifest's, before the commit
 
 
 @dataclass
@@ -292,17 +298,14 @@ def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
     return out
 
 
-def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) -> Path:
-    """Write rejected rows with their reasons; a name used earlier in this command gets a number.
+def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) -> tuple[Path, bytes]:
+    """Where the rejected rows of a file go, and the CSV's bytes (rows with their reasons); a name
+    used earlier in this command gets a number.
 
     Only the row number, the reasons and the columns veilcli reads are written: never a dropped
-    personal column, nor any other column of the file. Text is formula-safe
-    (``spreadsheet_safety``); the file is written atomically, and only as a regular file.
+    personal column, nor any other column of the file. Text is formula-safe (``spreadsheet_safety``).
     """
-    import re
-
-    from veilcli.report.spreadsheet_safety import write_csv
-    from veilcli.store.atomic import write_atomic
+    from veilcli.report.spreadsheet_safety import csv_text
 
     report = validated.report
     stem = Path(report.path).stem + (f"-{report.sheet}" if report.sheet else "")
@@ -315,9 +318,59 @@ def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) 
     rejected = validated.rejected
     fixed = [c for c in ("row", "reasons") if c in rejected.columns]
     read = [h for h in dict.fromkeys(report.columns.values()) if h in rejected.columns and h not in fixed]
-    rows = rejected.select(*fixed, *read)
-    write_atomic(target, lambda tmp: write_csv(rows, tmp))
-    return target
+    return target, csv_text(rejected.select(*fixed, *read)).encode("utf-8")
+
+
+def _recorded_path(target: Path) -> str:
+    """How a rejected-rows file is named in the manifest: its absolute path (the folder resolved)."""
+    return safe_text(str(target.parent.resolve() / target.name))
+
+
+def _written_by_us(target: Path, record: RejectedFile | None) -> bool:
+    """Whether ``target`` is a regular file (not a link) holding exactly the bytes veilcli recorded
+    when it wrote it: veilcli wrote it, and nobody changed it since."""
+    if record is None:
+        return False
+    try:
+        flags = (
+            os.O_RDONLY
+            | getattr(os, "O_NONBLOCK", 0)
+            | getattr(os, "O_NOFOLLOW", 0)
+            | getattr(os, "O_BINARY", 0)
+        )
+        descriptor = os.open(target, flags)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != record.size:
+            return False
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest() == record.sha256
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+
+
+def _check_rejected_target(target: Path, record: RejectedFile | None, force: bool) -> None:
+    """Refuse to overwrite a file veilcli did not write (or that was changed since), unless ``force``."""
+    kind = file_kind(target)
+    if kind is None or (kind == "file" and _written_by_us(target, record)):
+        return
+    if kind not in ("file", "symlink"):
+        raise InputError(
+            f"{target}: is a {kind}, not a regular file; the rejected rows cannot be written there. "
+            "Nothing was stored.",
+            hint="move it away, or pass --rejected-dir with another folder.",
+        )
+    if force:
+        return
+    raise InputError(
+        f"{target}: exists already and is not a rejected-rows file veilcli wrote (or it was changed "
+        "since); not overwritten. Nothing was stored.",
+        hint="move or rename it, pass --rejected-dir with another folder, or pass --force to overwrite it.",
+    )
 
 
 # Kinds whose rows from different sources may complement each other on the same key: only a
@@ -408,19 +461,22 @@ def ingest_paths(
     dry_run: bool = False,
     rejected_dir: Path | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> IngestResult:
     """Validate every file, then store all of them in one atomic commit (or nothing).
 
     ``skip_invalid`` stores the valid rows of invalid files (their rejected rows go to CSV files in
-    ``rejected_dir``, default the working folder); ``replace`` replaces rows already stored from
-    another source under the same key (else that is an error); ``dry_run`` stores nothing.
+    ``rejected_dir``, default the working folder; a file there that veilcli did not write is
+    overwritten only with ``force``); ``replace`` replaces rows already stored from another source
+    under the same key (else that is an error); ``dry_run`` stores nothing.
     """
+    args = (skip_invalid, replace, dry_run, rejected_dir, progress, force)
     if dry_run or not (replace or any(streamable(p) for p in expand_paths(paths))):
-        return _ingest(paths, store, options, None, skip_invalid, replace, dry_run, rejected_dir, progress)
+        return _ingest(paths, store, options, None, *args)
     # Large files stage their rows in the store's folder, and so does --replace the parts it rewrites
     # of a source stored in parts.
     with store.staging_folder() as staging:
-        return _ingest(paths, store, options, staging, skip_invalid, replace, dry_run, rejected_dir, progress)
+        return _ingest(paths, store, options, staging, *args)
 
 
 def _ingest(
@@ -433,6 +489,7 @@ def _ingest(
     dry_run: bool,
     rejected_dir: Path | None,
     progress: Progress | None,
+    force: bool = False,
 ) -> IngestResult:
     found = find_input_files(paths)
     checked = check_paths(found.files, options, progress, staging)
@@ -452,7 +509,7 @@ def _ingest(
             raise InputError(f"{rejected_to}: cannot create the folder for rejected rows ({exc}).") from exc
     with store.locked():
         plan = plan_ingest(store, pending, options, replace=replace, staging=staging)
-        commit_ingest(store, plan, rejected_to if write_rejected else None)
+        commit_ingest(store, plan, rejected_to if write_rejected else None, force=force)
     return IngestResult(
         store=str(store.root), stored=bool(plan.to_store), sources=[p.summary for p in pending], report=report
     )
@@ -564,13 +621,18 @@ def plan_ingest(
     a new folder of parts, written in ``staging`` (``Store.staging_folder``).
     """
     manifest = store.manifest()
+    rejected_files = list(manifest.rejected_files)
     known: dict[tuple[str, str | None, Kind | None], SourceRecord]
     known = {(s.sha256, s.sheet, s.kind): s for s in manifest.sources}
     damaged = {d.source.id for d in store.damage(manifest.sources)}
-    repaired = set()  # damaged sources whose original is ingested again: stored anew
+    in_command = {_id_of(p) for p in pending}
+    # Damaged sources whose original is ingested again, and sources whose rows a later file replaced
+    # (unless that file is ingested in this command too): stored anew from the original.
+    repaired = set()
     for p in pending:
         record = known.get((p.sha256, p.summary.sheet, p.summary.kind))
-        if record is not None and record.id in damaged and p.summary.status is SourceStatus.stored:
+        again = record is not None and (record.id in damaged or bool(set(record.replaced_by) - in_command))
+        if record is not None and again and p.summary.status is SourceStatus.stored:
             repaired.add(record.id)
         elif record is not None:
             p.summary.status = SourceStatus.unchanged
@@ -603,6 +665,7 @@ def plan_ingest(
             replace=replace,
             settlement=settlement,
             others=others,
+            source_id=_id_of(p),
         )
         for path, rows in agreed.items():
             p.summary.agreed[path] = p.summary.agreed.get(path, 0) + rows
@@ -649,7 +712,12 @@ def plan_ingest(
             p.summary.covers = describe_coverage(record.covers_from, record.covers_to, record.gaps)  # type: ignore[arg-type]
             p.summary.scope = record.scope
             p.summary.coverage_declared = record.covers_declared or record.scope_declared
-    return IngestPlan(to_store, sources, frames, folders)
+    return IngestPlan(to_store, sources, frames, folders, rejected_files)
+
+
+def _id_of(p: PendingSource) -> str:
+    """The id a pending file is (or would be) stored under."""
+    return source_id_for(p.sha256, p.summary.sheet)
 
 
 def _apply_settlement(
@@ -698,6 +766,12 @@ def _apply_settlement(
                 "file_size": sum(q.size for q in parts),
             }
         )
+    for number, source in enumerate(sources):
+        if source.id in settlement.taken:
+            replaced_by = dict(source.replaced_by)
+            for by, rows in settlement.taken[source.id].items():
+                replaced_by[by] = replaced_by.get(by, 0) + rows
+            sources[number] = source.model_copy(update={"replaced_by": replaced_by})
 
 
 def _rows_in(path: Path) -> int:
@@ -732,15 +806,60 @@ def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.da
     )
 
 
-def commit_ingest(store: Store, plan: IngestPlan, rejected_to: Path | None) -> None:
+def commit_ingest(store: Store, plan: IngestPlan, rejected_to: Path | None, *, force: bool = False) -> None:
     """Write what the plan says: the rejected rows of each file stored (when ``rejected_to`` is
-    given, ``--skip-invalid``), then the new files and the manifest in one atomic commit."""
+    given, ``--skip-invalid``), then the new files and the manifest in one atomic commit.
+
+    A rejected-rows CSV replaces an existing file only when veilcli wrote that file (the manifest
+    records each one's path and sha256) and nobody changed it since, or with ``force``; the CSVs
+    are written to temporary files first and moved into place after the commit, so a refused or
+    failed ingest leaves them, like the store, as they were.
+    """
     used_names: set[Path] = set()
-    for p in plan.to_store:
-        if rejected_to is not None and p.validated.report.rows_invalid:
-            p.summary.rejected_file = str(_rejected_file(p.validated, rejected_to, used_names))
-    if plan.to_store:
-        store.commit(Manifest(sources=plan.sources), plan.frames, plan.folders)
+    records = {r.path: r for r in plan.rejected_files}
+    staged: list[tuple[PendingSource, Path, Path]] = []
+    try:
+        for p in plan.to_store:
+            if rejected_to is None or not p.validated.report.rows_invalid:
+                continue
+            target, data = _rejected_file(p.validated, rejected_to, used_names)
+            key = _recorded_path(target)
+            _check_rejected_target(target, records.get(key), force)
+            sweep_stale(target)  # temporary files of a killed ingest
+            try:
+                staged.append((p, target, stage_bytes(target, data)))
+            except OSError as exc:
+                raise InputError(
+                    f"cannot write {target}: {os_error_reason(exc)}; nothing was stored."
+                ) from exc
+            records[key] = RejectedFile(
+                path=key,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                written_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+            )
+        if plan.to_store:
+            manifest = Manifest(sources=plan.sources, rejected_files=sorted(records.values(), key=_by_path))
+            store.commit(manifest, plan.frames, plan.folders)
+    except BaseException:
+        for _, _, tmp in staged:
+            discard_staged(tmp)
+        raise
+    for p, target, tmp in staged:
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            discard_staged(tmp)
+            raise InputError(
+                f"cannot write {target}: {os_error_reason(exc)}; the valid rows were stored, the "
+                "rejected rows not written.",
+                hint="run the command again once the file can be written (nothing more is stored).",
+            ) from exc
+        p.summary.rejected_file = str(target)
+
+
+def _by_path(record: RejectedFile) -> str:
+    return record.path
 
 
 def _without_birth_dates(data: pl.DataFrame) -> pl.DataFrame:
@@ -885,7 +1004,8 @@ def _resolve_conflicts(
             raise clash_error(p.summary.path, str(kind), clashes, key, by_source)
         for source_id, rows in clashes.group_by("source_id").agg(pl.len()).iter_rows():
             old = by_source[source_id]
-            settlement.remove(store, old, clashes.filter(pl.col("source_id") == source_id).select(key))
+            keys = clashes.filter(pl.col("source_id") == source_id).select(key)
+            settlement.remove(store, old, keys, by=_id_of(p))
             p.summary.replaced[old.path] = p.summary.replaced.get(old.path, 0) + int(rows)
 
 
@@ -951,10 +1071,9 @@ def _settle_suspects(
                 )
             for (source_id,), group in differ.partition_by("source_id", as_dict=True).items():
                 old = by_source[str(source_id)]
-                settlement.remove(store, old, group.select("registration_id"))
-                p.summary.replaced[old.path] = p.summary.replaced.get(old.path, 0) + int(
-                    group["__rows"].sum()
-                )
+                taken = int(group["__rows"].sum())
+                settlement.remove(store, old, group.select("registration_id"), by=_id_of(p), count=taken)
+                p.summary.replaced[old.path] = p.summary.replaced.get(old.path, 0) + taken
             same = both.filter(same_facts)
             for (source_id,), group in same.partition_by("source_id", as_dict=True).items():
                 path = by_source[str(source_id)].path

@@ -20,7 +20,6 @@ import datetime as dt
 import errno
 import hashlib
 import io
-import json
 import os
 import re
 import shlex
@@ -34,19 +33,30 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 import polars as pl
+import portalocker
+import pydantic_core
 from pydantic import ValidationError
 
 from veilcli import STORE_ENV
 from veilcli.domain.models import Kind, Manifest, SourceRecord, StoredPart
 from veilcli.errors import MissingStoreError, StoreError
 from veilcli.sources.columns import column_specs
-from veilcli.store.atomic import pid_running, write_atomic
+from veilcli.sources.limits import MIB, Limit
+from veilcli.store.atomic import pid_running, write_atomic_bytes
 
 DEFAULT_STORE = Path(".veilcli")
 MANIFEST = "manifest.json"
 LOCK = "lock"
 LOCK_TIMEOUT_S = 30.0
 MARKER = "veilcli-store"
+# The manifest is read like any input: a regular file (never a FIFO or device), at most this size
+# (a source takes ~2 KB: 64 MiB is ~30,000 sources), nested at most 200 deep (the JSON parser's own
+# bound; a real manifest nests 5 deep).
+MAX_MANIFEST_BYTES = Limit("VEILCLI_MAX_MANIFEST_BYTES", 64 * MIB, "bytes", "size of a store's manifest.json")
+# What a manifest of a veilcli from before the marker holds: ``format: 1`` and sources, each with
+# these fields (the first version's required ones).
+_OLD_MANIFEST_KEYS = {"format", "sources"}
+_OLD_SOURCE_FIELDS = {"id", "path", "sha256", "kind", "rows", "file", "ingested_at", "veilcli_version"}
 
 # The only names veilcli gives files in a kind folder: <hex source id>.parquet, <id>-r<UTC time>.parquet
 # (rows kept after --replace; early versions added -<n>), and the temporary names of write_atomic
@@ -163,22 +173,34 @@ def _lock_error(path: Path, exc: OSError) -> StoreError:
     return _write_error(path.parent, exc)
 
 
+_BUSY = (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EDEADLK, errno.EINTR)
+
+
 def _acquire(fd: int, path: Path, shared: bool, timeout: float) -> None:
+    """Take the lock (shared for readers, exclusive for writers) within ``timeout`` seconds.
+
+    portalocker: ``flock`` on Linux and macOS (as before), ``LockFileEx`` on Windows, which has
+    shared locks too (pywin32); without pywin32 a reader takes the exclusive lock (readers then
+    wait for each other, never for nothing).
+    """
     deadline = time.monotonic() + timeout
+    flags = (portalocker.LockFlags.SHARED if shared else portalocker.LockFlags.EXCLUSIVE) | (
+        portalocker.LockFlags.NON_BLOCKING
+    )
     while True:
         try:
-            if os.name == "nt":  # pragma: no cover - exercised on Windows only; no shared locks there
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-            else:
-                import fcntl
-
-                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+            try:
+                portalocker.lock(fd, flags)
+            except ImportError:  # pragma: no cover - Windows without pywin32: no shared locks
+                portalocker.lock(fd, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
             return
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EDEADLK, errno.EINTR):
-                raise _lock_error(path, exc) from exc
+        except portalocker.exceptions.LockException as exc:
+            cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else None
+            busy = isinstance(exc, portalocker.exceptions.AlreadyLocked) or (
+                cause is not None and cause.errno in _BUSY
+            )
+            if not busy:
+                raise _lock_error(path, cause or OSError(errno.EIO, str(exc))) from exc
             if time.monotonic() > deadline:
                 doing = "writing to it" if shared else "using it"
                 raise StoreError(
@@ -188,6 +210,13 @@ def _acquire(fd: int, path: Path, shared: bool, timeout: float) -> None:
             time.sleep(0.05)
 
 
+def _release(fd: int) -> None:
+    """Let go of the lock and close the lock file (closing alone releases it too, on every platform)."""
+    with contextlib.suppress(portalocker.exceptions.LockException, OSError):
+        portalocker.unlock(fd)
+    os.close(fd)
+
+
 def _check_lock_file(fd: int, path: Path) -> None:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
@@ -195,6 +224,10 @@ def _check_lock_file(fd: int, path: Path) -> None:
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# A FIFO opened without O_NONBLOCK blocks in open() itself until a writer comes (POSIX; Windows has
+# neither the flag nor FIFOs in the file system). O_BINARY: Windows only, bytes as they are.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 @contextlib.contextmanager
@@ -208,7 +241,7 @@ def _exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
         _acquire(fd, path, shared=False, timeout=timeout)
         yield
     finally:
-        os.close(fd)  # closing releases the lock on every platform
+        _release(fd)
 
 
 class Store:
@@ -248,8 +281,12 @@ class Store:
 
     def require(self) -> None:
         """Refuse to read a store whose folder does not exist (only ``ingest`` creates one): a
-        mistyped ``--store`` would otherwise read as a store without data ("no data for Almere")."""
+        mistyped ``--store`` would otherwise read as a store without data ("no data for Almere").
+        An existing folder without a manifest that holds files of its own (``--store ~/Documents``)
+        is not a store either; an empty one is a store without data."""
         if self._check_folder():
+            if not self._manifest_present():
+                self._refuse_foreign_folder(reading=True)
             return
         where = safe_text(str(self.root))
         default = self.root == DEFAULT_STORE
@@ -262,40 +299,117 @@ class Store:
             + (", or run the command in the folder that holds .veilcli." if default else "."),
         )
 
+    def _manifest_present(self) -> bool:
+        """Whether anything is at the manifest's name (a FIFO or a folder there too: it is then
+        refused as damaged when read, never taken for "no manifest")."""
+        return os.path.lexists(self.manifest_path)
+
     def manifest(self) -> Manifest:
-        """The current manifest (empty when the store does not exist yet)."""
+        """The current manifest (empty when the store does not exist yet).
+
+        Read like any input: only a regular file (a FIFO, device or folder there is a damaged
+        store, never read from), at most ``VEILCLI_MAX_MANIFEST_BYTES``, nested at most 200 deep;
+        then it must be veilcli's (``_is_ours``) and valid.
+        """
         if not self._check_folder():
             return Manifest()
+        raw = self._manifest_bytes()
+        if raw is None:
+            return Manifest()
+        try:
+            data = pydantic_core.from_json(raw)  # bounded nesting: a deep document is a ValueError
+        except ValueError as exc:
+            raise self._damaged_manifest(_json_problem(exc)) from exc
+        if not self._is_ours(data):
+            raise StoreError(
+                f"{safe_text(str(self.manifest_path))} is not a veilcli manifest, so "
+                f"{safe_text(str(self.root))} is not a veilcli store; veilcli neither reads nor writes it.",
+                hint="pass --store with a veilcli store, a new folder or an empty one.",
+            )
+        try:
+            return Manifest.model_validate(data)
+        except ValidationError as exc:
+            raise self._damaged_manifest(exc.__class__.__name__) from exc
+
+    def _manifest_bytes(self) -> bytes | None:
+        """The manifest's bytes (None: there is none), opened without blocking and checked to be a
+        regular file within the size limit before a byte is read."""
         path = self.manifest_path
         try:
-            raw = path.read_bytes()
+            descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0) | _BINARY)
         except FileNotFoundError:
-            return Manifest()
+            if os.path.islink(path):
+                raise self._damaged_manifest("a symbolic link to nothing") from None
+            return None
+        except IsADirectoryError:
+            raise self._damaged_manifest("a folder, not a file") from None
         except OSError as exc:
             raise StoreError(
                 f"cannot read the store's manifest {safe_text(str(path))}: {os_problem(exc)}.",
                 hint="check that you may read the store folder.",
             ) from exc
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise self._damaged_manifest(exc) from exc
-        if not isinstance(data, dict) or (data.get("marker") != MARKER and data.get("format") != 1):
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                raise self._damaged_manifest(f"{_file_type(info.st_mode)}, not a regular file")
+            cap = MAX_MANIFEST_BYTES.value()
+            if info.st_size > cap:
+                raise self._damaged_manifest(
+                    f"{info.st_size:,} bytes, more than the limit of {cap:,} ({MAX_MANIFEST_BYTES.env})"
+                )
+            if _NONBLOCK:
+                os.set_blocking(descriptor, True)
+            chunks, size = [], 0
+            while chunk := os.read(descriptor, max(1, min(16 * MIB, cap + 1 - size))):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > cap:  # it grew while being read
+                    raise self._damaged_manifest(
+                        f"more than the limit of {cap:,} bytes ({MAX_MANIFEST_BYTES.env})"
+                    )
+            return b"".join(chunks)
+        except OSError as exc:
             raise StoreError(
-                f"{safe_text(str(path))} is not a veilcli manifest, so {safe_text(str(self.root))} "
-                "is not a veilcli store.",
-                hint="pass --store with a veilcli store, a new folder or an empty one.",
-            )
-        try:
-            return Manifest.model_validate_json(raw)
-        except ValidationError as exc:
-            raise self._damaged_manifest(exc) from exc
+                f"cannot read the store's manifest {safe_text(str(path))}: {os_problem(exc)}.",
+                hint="check that you may read the store folder.",
+            ) from exc
+        finally:
+            os.close(descriptor)
 
-    def _damaged_manifest(self, exc: Exception) -> StoreError:
+    def _is_ours(self, data: object) -> bool:
+        """Whether a parsed manifest is veilcli's: it carries the marker, or it is an older
+        veilcli's, told by more than ``format: 1`` (another tool's manifest.json may say that too,
+        and taking it for ours would delete the user's files): only the keys veilcli wrote, at
+        least one source, every source with the fields veilcli recorded and its stored file named
+        as veilcli names them, in its kind's folder, and at least one of those files there."""
+        if not isinstance(data, dict):
+            return False
+        if data.get("marker") == MARKER:
+            return True
+        sources = data.get("sources")
+        if set(data) - _OLD_MANIFEST_KEYS or data.get("format") != 1 or not isinstance(sources, list):
+            return False
+        kinds = {k.value for k in Kind}
+        present = False
+        for source in sources:
+            if not isinstance(source, dict) or _OLD_SOURCE_FIELDS - set(source):
+                return False
+            kind, file, ident = source.get("kind"), source.get("file"), source.get("id")
+            if kind not in kinds or not isinstance(file, str) or not isinstance(ident, str):
+                return False
+            folder, _, name = file.partition("/")
+            stem = name.removesuffix(".parquet")
+            if folder != kind or not _STEM_FOLDER.fullmatch(stem) or not stem.startswith(ident):
+                return False
+            present = present or os.path.lexists(self.root / folder / name)
+        return present  # no source, or none of its files there: nothing tells it is ours
+
+    def _damaged_manifest(self, problem: str) -> StoreError:
         return StoreError(
-            f"the store's manifest {safe_text(str(self.manifest_path))} is damaged "
-            f"({exc.__class__.__name__}).",
-            hint="restore it from a backup, or move the store aside and ingest again.",
+            f"the store's manifest {safe_text(str(self.manifest_path))} is damaged ({problem}); the "
+            f"store {safe_text(str(self.root))} cannot be used.",
+            hint="restore manifest.json from a backup, or move the store folder aside and ingest the "
+            "original files again into a new store.",
         )
 
     def sources(self, kind: Kind | None = None) -> list[SourceRecord]:
@@ -463,15 +577,18 @@ class Store:
                 self._readers -= 1
         finally:
             if fd is not None:
-                os.close(fd)
+                _release(fd)
 
     def _open_lock_for_reading(self) -> int | None:
-        if not self._check_folder() or not self.manifest_path.exists():
+        if not self._check_folder() or not self._manifest_present():
             return None  # nothing stored: nothing to protect, and no file is created in a foreign folder
         path = self.root / LOCK
         try:
             fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
         except FileNotFoundError:
+            # No lock file yet: create one only in a folder whose manifest is veilcli's (another
+            # tool's manifest.json, or a damaged one, is refused here, and nothing is written).
+            self.manifest()
             try:
                 fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
             except OSError as exc:
@@ -509,25 +626,38 @@ class Store:
         writes only into a store, a folder that does not exist yet, or an empty one.
         """
         self._check_writable()
+        created = not self._check_folder()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _write_error(self.root, exc) from exc
         with _exclusive_lock(self.root / LOCK, timeout):
-            self._check_writable()  # another command may have changed it while we waited
-            yield
+            try:
+                self._check_writable()  # another command may have changed it while we waited
+                yield
+            finally:
+                if created and not self._manifest_present():
+                    # A first ingest that stored nothing (refused, or failed) leaves no folder behind.
+                    with contextlib.suppress(OSError):
+                        (self.root / LOCK).unlink()
+                        self.root.rmdir()
 
     def _check_writable(self) -> None:
         if not self._check_folder():
             return
-        if self.manifest_path.exists():
-            self.manifest()  # a manifest that is not veilcli's is refused here
+        if self._manifest_present():
+            self.manifest()  # a manifest that is not veilcli's (or is damaged) is refused here
             return
+        self._refuse_foreign_folder(reading=False)
+
+    def _refuse_foreign_folder(self, *, reading: bool) -> None:
+        """An existing folder without a manifest is a store only when it is empty, or holds only
+        what a command that stored nothing leaves (its lock file, another command's first commit
+        or staging in progress); anything else is the user's folder, refused."""
         try:
             entries = list(os.scandir(self.root))
         except OSError as exc:
             raise _write_error(self.root, exc) from exc
-        # An empty folder, or one where a command that stored nothing left its lock file.
         # A manifest temp file is ours: another command's first commit is writing it right now.
         foreign = sorted(
             e.name
@@ -535,14 +665,23 @@ class Store:
             if not (e.is_file(follow_symlinks=False) and (e.name == LOCK or _MANIFEST_TEMP.fullmatch(e.name)))
             and not (e.is_dir(follow_symlinks=False) and _STAGING.fullmatch(e.name))
         )
-        if foreign:
-            shown = ", ".join(safe_text(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        if not foreign:
+            return
+        shown = ", ".join(safe_text(n) for n in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        where = safe_text(str(self.root))
+        if reading:
             raise StoreError(
-                f"{safe_text(str(self.root))} is an existing folder that is not a veilcli store (no "
-                f"{MANIFEST}; it holds {shown}); veilcli writes only into a store folder it created.",
-                hint="pass --store with a new or empty folder, e.g. --store "
-                f"{safe_text(str(self.root / DEFAULT_STORE))}.",
+                f"{where} is an existing folder that is not a veilcli store (no {MANIFEST}; it holds "
+                f"{shown}); nothing was read.",
+                hint="pass --store with the folder `veilcli ingest` stored into (default ./.veilcli), "
+                f"or check the {STORE_ENV} environment variable.",
             )
+        raise StoreError(
+            f"{where} is an existing folder that is not a veilcli store (no {MANIFEST}; it holds "
+            f"{shown}); veilcli writes only into a store folder it created.",
+            hint="pass --store with a new or empty folder, e.g. --store "
+            f"{safe_text(str(self.root / DEFAULT_STORE))}.",
+        )
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -748,8 +887,29 @@ def _remove_tree(folder: Path) -> None:
         folder.rmdir()
 
 
+_FILE_TYPES = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def _file_type(mode: int) -> str:
+    return _FILE_TYPES.get(stat.S_IFMT(mode), "a special file")
+
+
+def _json_problem(exc: ValueError) -> str:
+    """What the JSON parser found, in a few words (it names the line and column, never the text)."""
+    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    if "recursion limit" in text:
+        return f"nested more than 200 deep: {text}"
+    return f"not valid JSON: {safe_text(text[:120])}"
+
+
 def _write_bytes(path: Path, data: bytes) -> None:
-    write_atomic(path, lambda tmp: tmp.write_bytes(data))
+    write_atomic_bytes(path, data)
 
 
 def _schema_problem(source: SourceRecord, schema: dict[str, str]) -> str | None:
