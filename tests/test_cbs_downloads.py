@@ -12,6 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from veilcli.errors import UsageError
 from veilcli.sources.readers import read_tables
 from veilcli.sources.validate import ValidatedTable
 from veilcli.store.ingest import ReadOptions, recognise_and_validate
@@ -89,6 +92,53 @@ def test_83648ned_2018_edition_codes_read_at_their_total(tmp_path: Path) -> None
         and "4 row(s) of CBS's own categories left out ('1000000', '1010100')" in n
         for n in result.report.notes
     )
+
+
+def test_regional_key_figures_70072ned_odata_a_year_per_row(tmp_path: Path) -> None:
+    rows = [
+        {
+            "RegioS": "GM0034    ",
+            "Perioden": "2015JJ00",
+            "TotaleBevolking_1": 198000,
+            "k_10Tot15Jaar_6": 13000,
+            "k_15Tot20Jaar_7": 12500,
+            "k_20Tot25Jaar_8": 11000,
+        },
+        {
+            "RegioS": "GM0034    ",
+            "Perioden": "2016JJ00",
+            "TotaleBevolking_1": 200000,
+            "k_10Tot15Jaar_6": 13500,
+            "k_15Tot20Jaar_7": 12600,
+            "k_20Tot25Jaar_8": 11200,
+        },
+        # Bedum (GM0005) merged into Het Hogeland in 2019: CBS still lists it, without figures.
+        {
+            "RegioS": "GM0005    ",
+            "Perioden": "2019JJ00",
+            "TotaleBevolking_1": None,
+            "k_10Tot15Jaar_6": None,
+            "k_15Tot20Jaar_7": None,
+            "k_20Tot25Jaar_8": None,
+        },
+    ]
+    path = odata(tmp_path / "70072ned_TypedDataSet.json", "70072NED", rows)
+    result = check(path, youth_from_15_25=True)
+    assert (result.report.source_format, result.report.valid) == ("cbs-kerncijfers", True)
+    # 12-24 from five-year bands: 3/5 x (10-14) + 15-19 + 20-24: 7800 + 12500 + 11000 = 31300 (2015),
+    # 8100 + 12600 + 11200 = 31900 (2016).
+    assert result.data.select(
+        "year", "area", "inhabitants", "youths_12_24", "youths_12_24_estimated"
+    ).rows() == [
+        (2015, "Almere", 198000, 31300, True),
+        (2016, "Almere", 200000, 31900, True),
+    ]
+    assert any("1 row(s) without any figure skipped" in n for n in result.report.notes)
+    with pytest.raises(UsageError, match="gives each row its year"):
+        check(path, year=2016)
+
+
+# --- Regionale kerncijfers 70072NED as CSV ----------------------------------------------------------
 
 
 def woonplaats_labels(folder: Path) -> Path:
