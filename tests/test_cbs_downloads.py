@@ -468,3 +468,25 @@ def test_police_rates_and_survey_topics_are_not_counts(tmp_path: Path) -> None:
     [table] = read_tables(survey)
     with pytest.raises(InputError, match="cannot tell which kind"):
         recognise(table)
+
+
+def test_population_by_sex_and_age_read_at_the_totals(tmp_path: Path) -> None:
+    """03759NED (Bevolking op 1 januari; geslacht, leeftijd, regio): its extra dimensions at their totals."""
+    path = tmp_path / "Bevolking_op_1_januari_en_gemiddeld__geslacht__leeftijd_en_regio_12062025_120000.csv"
+    path.write_text(
+        '"Geslacht";"Leeftijd";"Perioden";"Regio\'s";"Bevolking op 1 januari (aantal)";'
+        '"Gemiddelde bevolking (aantal)"\n'
+        '"Totaal mannen en vrouwen";"Totaal";"2019";"Almere";"207904";"209000"\n'
+        '"Mannen";"Totaal";"2019";"Almere";"102000";"103000"\n'
+        '"Totaal mannen en vrouwen";"0 tot 5 jaar";"2019";"Almere";"12600";"12700"\n',
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert (result.report.source_format, result.report.columns["inhabitants"]) == (
+        "cbs-csv-population",
+        "Bevolking op 1 januari (aantal)",
+    )
+    assert result.data.select("year", "area", "inhabitants").rows() == [(2019, "Almere", 207904)]
+    notes = " | ".join(result.report.notes)
+    assert "dimension 'Geslacht' read at its total 'Totaal mannen en vrouwen'" in notes
+    assert "--dimension" not in notes  # not an option of this format

@@ -435,7 +435,9 @@ class CbsCsvPopulation(InputFormat[CbsCsvOptions]):
         empty = pl.all_horizontal(pl.col(h).is_null() for h in measures)
         skipped = frame.select(empty.sum()).item()
         frame = frame.filter(~empty)
-        frame, picked = pick_dimensions(frame, {h: h for h in found.extra}, DimensionOptions(), where)
+        # No --dimension here (its options are the population ones): extra dimensions (03759NED's
+        # Geslacht, Leeftijd) are read at their totals.
+        frame, picked = pick_dimensions(frame, {h: h for h in found.extra}, None, where)
         notes = population_notes(year, source, negative, 0)
         notes.extend(picked)
         if skipped:

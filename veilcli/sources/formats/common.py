@@ -236,14 +236,20 @@ def is_total_value(value: str) -> bool:
 
 
 def pick_dimensions(
-    frame: pl.DataFrame, dimensions: dict[str, str], options: DimensionOptions, where: str
+    frame: pl.DataFrame,
+    dimensions: dict[str, str],
+    options: DimensionOptions | None,
+    where: str,
 ) -> tuple[pl.DataFrame, list[str]]:
     """``frame`` kept at one value of each extra dimension (``dimensions``: its name -> the column
     of ``frame`` that holds it): the value ``--dimension NAME=VALUE`` selects, else the only one,
     else its total; a dimension without total is refused naming its values and the option.
+    ``options`` None: a format without ``--dimension`` (its notes and hints do not offer it).
 
     ``where`` names the file in messages. Returns the frame and notes on what was kept.
     """
+    selectable = options is not None
+    options = options or DimensionOptions()
     selected = options.selected()
     notes: list[str] = []
     for name, column in dimensions.items():
@@ -269,12 +275,15 @@ def pick_dimensions(
             raise InputError(
                 f"{where}: dimension {name!r} is not one of period, area and category and has "
                 f"{len(values)} values without a total: {_values(values)}.",
-                hint=f'select one with --dimension "{name}=VALUE" (e.g. "{name}={values[0]}").',
+                hint=f'select one with --dimension "{name}=VALUE" (e.g. "{name}={values[0]}").'
+                if selectable
+                else f"download the table again with one value of {name!r} (or its total) selected.",
             )
         frame = frame.filter(text == totals[0])
+        select = f'; select one with --dimension "{name}=VALUE"' if selectable else ""
         notes.append(
             f"dimension {name!r} read at its total {totals[0]!r} ({len(values) - 1} other value(s) "
-            f'left out; select one with --dimension "{name}=VALUE")'
+            f"left out{select})"
         )
     return frame, notes
 
