@@ -239,7 +239,8 @@ YearOpt = Annotated[
         "--year",
         min=1990,
         max=2100,
-        help="Year of a CBS 'Kerncijfers wijken en buurten' table whose file does not tell it (1 January).",
+        help="Year of a CBS population table (Kerncijfers wijken en buurten, its CSV download) whose file "
+        "does not tell it (1 January).",
     ),
 ]
 AllowUnknownAreasOpt = Annotated[
@@ -263,7 +264,8 @@ YouthOpt = Annotated[
     bool,
     typer.Option(
         "--youth-from-15-25",
-        help="Estimate youths 12-24 from the age bands of a CBS Kerncijfers table (flagged as an estimate).",
+        help="Estimate youths 12-24 from the age bands of a CBS population table (Kerncijfers, 70072NED; "
+        "flagged as an estimate).",
     ),
 ]
 MaxOpt = Annotated[int, typer.Option("--max-per-kind", min=1, help="Findings shown per kind of problem.")]

@@ -24,6 +24,8 @@ class SourceFormat(StrEnum):
     politie_opendata_labels = "politie-opendata-labels"
     cbs_kerncijfers = "cbs-kerncijfers"
     cbs_wijkbuurtkaart = "cbs-wijkbuurtkaart"
+    cbs_csv_counts = "cbs-csv-counts"
+    cbs_csv_population = "cbs-csv-population"
     statline_table_view = "statline-table-view"
     cbs_veiligheidsmonitor = "cbs-veiligheidsmonitor"
     wijkmonitor = "wijkmonitor"

@@ -351,6 +351,16 @@ OPEN_DATA_HEADERS = (
     "buurtnaam",
     "aantal_inwoners",
     "percentage_personen_15_tot_25_jaar",
+    # StatLine's CSV download of CBS tables (sources/formats/cbs_csv.py): topics as Theme/Topic (unit)
+    # and the police's per-woonplaats dimension, so their header row is found like any other.
+    "Regioaanduiding/Gemeentenaam (naam)",
+    "Regioaanduiding/Codering (code)",
+    "Bevolking/Aantal inwoners (aantal)",
+    "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)",
+    "Wonen/Woningvoorraad (aantal)",
+    "Geregistreerde misdrijven/Totaal geregistreerde misdrijven (aantal)",
+    "Plaatsen",
+    "Woonplaatsen",
 )
 
 _SUFFIX = re.compile(r"_\d+$")

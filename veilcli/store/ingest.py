@@ -43,6 +43,7 @@ from veilcli.sources.columns import normalise_header
 from veilcli.sources.csv_stream import BlockReader, streamable
 from veilcli.sources.files import check_regular_file, expand_paths, find_input_files
 from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurtkaartOptions, recognise
+from veilcli.sources.formats.cbs_csv import CbsCsvOptions
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
@@ -89,7 +90,7 @@ class ReadOptions:
         held = {type(o) for o in self.formats}
         extra = tuple(
             kind(self.year, self.youth_from_15_25)
-            for kind in (KerncijfersOptions, WijkBuurtkaartOptions)
+            for kind in (KerncijfersOptions, WijkBuurtkaartOptions, CbsCsvOptions)
             if kind not in held
         )
         return (*self.formats, *extra)

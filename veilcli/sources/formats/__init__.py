@@ -18,6 +18,11 @@ canonical, and ``--kind`` skips the formats of other kinds):
   (``Marges``, ``RegioS``, ``Perioden``, numbered measures) -> survey.
 - ``wijkmonitor`` (``wijkmonitor.py``): a municipal wijkmonitor export (district, indicator, figure,
   bounds or margin, respondents) -> survey.
+- ``cbs-csv-counts``, ``cbs-csv-population`` (``cbs_csv.py``): StatLine's "CSV download" of any
+  CBS table (``Theme/Topic (unit)`` headers, dimensions by label), told by its topics -> counts
+  (CBS crime tables, CBS's own categories read at their total) or population (Kerncijfers wijken en
+  buurten, Regionale kerncijfers 70072NED); options ``CbsCsvOptions`` (the same ``--year``,
+  ``--youth-from-15-25``).
 - ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
   aliases (``veilcli schema``) or a ``--map`` file.
 
@@ -34,6 +39,7 @@ from typing import Any
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE
 from veilcli.domain.models import ColumnMap, FileReport, Kind, SourceFormat
 from veilcli.sources.formats.bvh_extract import BvhExtract
+from veilcli.sources.formats.cbs_csv import CbsCsvCounts, CbsCsvOptions, CbsCsvPopulation
 from veilcli.sources.formats.cbs_kerncijfers import CbsKerncijfers, KerncijfersOptions
 from veilcli.sources.formats.cbs_veiligheidsmonitor import CbsVeiligheidsmonitor
 from veilcli.sources.formats.cbs_wijkbuurtkaart import CbsWijkBuurtkaart, WijkBuurtkaartOptions
@@ -50,6 +56,7 @@ __all__ = [
     "FORMATS",
     "NUISANCE_TOTAL_CODE",
     "CanonicalOptions",
+    "CbsCsvOptions",
     "FormatOptions",
     "InputFormat",
     "KerncijfersOptions",
@@ -64,6 +71,7 @@ __all__ = [
 FORMATS: tuple[InputFormat[Any], ...] = (BvhExtract(), OpenDataOData(), OpenDataLabels(), CbsKerncijfers())
 FORMATS += (CbsWijkBuurtkaart(),)
 FORMATS += (CbsVeiligheidsmonitor(), Wijkmonitor())  # survey figures (Veiligheidsmonitor)
+FORMATS += (CbsCsvCounts(), CbsCsvPopulation())  # StatLine's CSV download of CBS tables (cbs_csv.py)
 FORMATS += (TableView(),)  # a StatLine table view (read without header detection; table_view.py)
 CANONICAL = Canonical()
 
@@ -97,14 +105,19 @@ def recognise(
             found = candidate.to_canonical(table, own if own is not None else candidate.options_type())
             found.kind_detected = kind is None  # the format told the kind
             return found
-    ignored = [
-        f"{own.flags} ignored: they apply to {candidate.title} only"
-        for candidate in FORMATS
-        if (own := given.get(candidate.options_type)) is not None and own.given()
-    ]
+    # One line per set of flags, naming every format they apply to (--year reaches three).
+    applies: dict[str, list[str]] = {}
+    for candidate in FORMATS:
+        if (own := given.get(candidate.options_type)) is not None and own.given():
+            applies.setdefault(own.flags, []).append(candidate.title)
+    ignored = [f"{flags} ignored: they apply to {_and(titles)} only" for flags, titles in applies.items()]
     recognised = CANONICAL.to_canonical(table, canonical)
     recognised.notes.extend(ignored)
     return recognised
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _listed(values: list[str], total: int | None = None, limit: int = 12) -> str:

@@ -1,5 +1,6 @@
 """``cbs-kerncijfers``: CBS "Kerncijfers wijken en buurten" (KWB: ``WijkenEnBuurten`` and a numbered
-``AantalInwoners_*``) -> population on 1 January of the table's year.
+``AantalInwoners_*``) and "Regionale kerncijfers Nederland" (70072NED: ``RegioS``, ``Perioden`` and a
+numbered ``TotaleBevolking_*``) as OData TypedDataSets -> population on 1 January.
 
 Its options (``KerncijfersOptions``) are its own: ``--year`` for a table whose year the file does
 not tell, and ``--youth-from-15-25`` to estimate youths 12-24 from the CBS age bands.
@@ -7,7 +8,14 @@ not tell, and ``--youth-from-15-25`` to estimate youths 12-24 from the CBS age b
 Every year 2013-2025 has the same name stems (``WijkenEnBuurten``, ``Gemeentenaam``,
 ``AantalInwoners``, ``k_0Tot15Jaar``, ``k_15Tot25Jaar``, ``Woningvoorraad``); only the numeric
 suffix moves, so columns are matched on the stem. A negative value (CBS's sentinel for secret or
-not applicable, e.g. ``-99999999`` in files exported from the wijk- en buurtkaart) is unknown.
+not applicable, e.g. ``-99999999`` in files exported from the wijk- en buurtkaart) is unknown. A
+table with a ``Perioden`` column (70072NED, every year since 1995 in one table) takes each row's year
+from it (``2015JJ00`` -> 2015). A row without any figure is an area that did not exist that year
+(70072NED lists every municipality there ever was): skipped, and counted in the notes.
+
+The age bands (``AGE_BANDS``: ``k_0Tot15Jaar``, ``k_10Tot15Jaar``, ``JongerDan5Jaar``,
+``k_80JaarOfOuder``, and the same words in CSV topics) feed ``youth_estimate``, which the CBS CSV
+download (``cbs_csv.py``) shares.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import polars as pl
 from veilcli.domain.models import Kind, SourceFormat
 from veilcli.domain.resources import area_expr
 from veilcli.errors import InputError, UsageError
+from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import headers_by_fold, replace_frame, table_id
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.parsing import integer_expr
@@ -51,6 +60,92 @@ KWB_TABLES: dict[str, int] = {
 YOUTH_SHARE_OF_0_15 = 3 / 15
 YOUTH_FACTOR_15_25 = 13 / 10
 ESTIMATED_FLAG_COLUMN = "youths 12-24 estimated"
+YOUTH_AGES = (12, 25)  # youths 12-24: from 12 up to (not including) 25
+
+# An age band as CBS names it, folded (``normalise_header``): OData stems ``k_15Tot25Jaar``,
+# ``JongerDan5Jaar``, ``k_80JaarOfOuder`` and CSV topics ``15 tot 25 jaar``, ``Jonger dan 5 jaar``,
+# ``80 jaar of ouder``: (first age, first age after the band; None: no upper bound).
+AGE_BANDS = (
+    (re.compile(r"^k?(\d+)tot(\d+)jaar$"), lambda m: (int(m[1]), int(m[2]))),
+    (re.compile(r"^jongerdan(\d+)jaar$"), lambda m: (0, int(m[1]))),
+    (re.compile(r"^k?(\d+)jaarofouder$"), lambda m: (int(m[1]), None)),
+)
+
+
+def age_band(folded: str) -> tuple[int, int | None] | None:
+    """The ages of a folded band name (``k15tot25jaar`` -> (15, 25)), or None."""
+    for pattern, ages in AGE_BANDS:
+        match = pattern.match(folded)
+        if match:
+            return ages(match)
+    return None
+
+
+@dataclass(frozen=True)
+class YouthEstimate:
+    """Youths 12-24 from age bands: the expression, how it was made (for the notes), whether it is
+    an exact count (bands that cover 12-24 exactly) rather than an estimate."""
+
+    expr: pl.Expr
+    how: str
+    exact: bool
+
+
+def youth_estimate(bands: list[tuple[int, int | None, str]]) -> YouthEstimate | None:
+    """Youths 12-24 from the age bands (first age, end age, column), ages assumed evenly spread
+    within a band: the finest bands that do not overlap each other are used, each for its share of
+    ages 12-24, and when they cover only part of 12-24 the sum is scaled to its 13 ages (the KWB's
+    0-15 and 15-25: 15-24 + 3/15 x (0-14); only 15-25: 15-24 x 13/10; 70072NED's five-year bands:
+    3/5 x (10-14) + 15-19 + 20-24). None when no band overlaps 12-24."""
+    low, high = YOUTH_AGES
+    chosen: list[tuple[int, int, str]] = []
+    for first_age, end, column in sorted(bands, key=lambda b: (b[1] or 200) - b[0]):
+        if end is None or end <= low or first_age >= high:
+            continue
+        if any(first_age < e and s < end for s, e, _ in chosen):
+            continue  # overlaps a finer band already chosen
+        chosen.append((first_age, end, column))
+    if not chosen:
+        return None
+    terms, parts, covered = [], [], 0
+    for first_age, end, column in chosen:
+        width, overlap = end - first_age, min(end, high) - max(first_age, low)
+        covered += overlap
+        count = integer_expr(pl.col(column).str.strip_chars()).cast(pl.Float64)
+        terms.append(count if overlap == width else count * (overlap / width))
+        ages = f"{first_age}-{end - 1}"
+        parts.append(ages if overlap == width else f"{overlap}/{width} x ({ages})")
+    total = pl.sum_horizontal(terms) if len(terms) > 1 else terms[0]
+    # sum_horizontal skips nulls: a band not given makes the estimate unknown, not smaller.
+    missing = pl.any_horizontal(t.is_null() for t in terms)
+    how = " + ".join(parts)
+    if covered < high - low:
+        total = total * ((high - low) / covered)
+        how += f" x {high - low}/{covered}"
+    exact = covered == high - low and all(s >= low and e <= high for s, e, _ in chosen)
+    return YouthEstimate(pl.when(missing).then(None).otherwise(total), how, exact)
+
+
+def youth_columns(
+    frame: pl.DataFrame, estimate: YouthEstimate, columns: dict[str, str], notes: list[str], source: str
+) -> pl.DataFrame:
+    """``frame`` with the youths 12-24 column (and the estimate flag) from ``estimate``, mapped in
+    ``columns``, said in ``notes``."""
+    column = f"youths 12-24 ({'from' if estimate.exact else 'estimate from'} {source}: {estimate.how})"
+    value = estimate.expr.round(0).cast(pl.Int64)
+    columns["youths_12_24"] = column
+    if estimate.exact:
+        notes.append(f"youths 12-24 as {estimate.how} (the age bands cover 12-24 exactly)")
+        return frame.with_columns(value.cast(pl.String).alias(column))
+    columns["youths_12_24_estimated"] = ESTIMATED_FLAG_COLUMN
+    notes.append(
+        f"youths 12-24 ESTIMATED as {estimate.how} (ages assumed evenly spread within a CBS age band); "
+        "stored with youths_12_24_estimated = true"
+    )
+    return frame.with_columns(
+        value.cast(pl.String).alias(column),
+        pl.when(value.is_not_null()).then(pl.lit("J")).alias(ESTIMATED_FLAG_COLUMN),
+    )
 
 
 @dataclass(frozen=True)
@@ -74,35 +169,37 @@ class CbsKerncijfers(InputFormat[KerncijfersOptions]):
     def recognise(self, table: RawTable) -> bool:
         stems = headers_by_fold(table, stems=True)
         area = stems.get("wijkenenbuurten") or stems.get("regios")
-        inhabitants = stems.get("aantalinwoners")
+        inhabitants = _inhabitants(stems)
         return bool(area and inhabitants and re.search(r"_\d+$", inhabitants))
 
     def to_canonical(self, table: RawTable, options: KerncijfersOptions) -> Recognised:
         stems = headers_by_fold(table, stems=True)
         area = stems.get("wijkenenbuurten") or stems.get("regios")
-        inhabitants = stems.get("aantalinwoners")
+        inhabitants = _inhabitants(stems)
         assert area and inhabitants
-        year, source = _year(table, stems.get("perioden"), options.year)
-        year_column = f"year ({source})"
-        dwellings = stems.get("woningvoorraad")
-        measures = [
-            h for h in (inhabitants, dwellings, stems.get("k15tot25jaar"), stems.get("k0tot15jaar")) if h
-        ]
+        year_column, year_expr, year, source = _years(table, stems.get("perioden"), options.year)
+        # 70072NED names its stock of dwellings on 1 January "VoorraadOp1Januari" (its CSV topic:
+        # "Bouwen en wonen/Woningvoorraad/Voorraad op 1 januari"), the KWB "Woningvoorraad".
+        dwellings = stems.get("woningvoorraad") or stems.get("voorraadop1januari")
+        bands = _bands(table)
+        measures = list(dict.fromkeys(h for h in (inhabitants, dwellings, *(b[2] for b in bands)) if h))
         negative = table.frame.select(
             pl.sum_horizontal(pl.col(h).str.strip_chars().str.contains(r"^-\d").sum() for h in measures)
         ).item()
         frame, secret = without_secret_rows(
             table.frame.with_columns(
-                pl.lit(str(year)).alias(year_column),
-                _area_names(area, stems.get("gemeentenaam")).alias(area),
+                year_expr.alias(year_column),
+                area_names(area, stems.get("gemeentenaam")).alias(area),
                 *[negative_as_null(pl.col(h)).alias(h) for h in measures],
             ),
-            measures if negative else [],
+            measures,
         )
         columns = {"year": year_column, "area": area, "inhabitants": inhabitants}
         if dwellings:
             columns["dwellings"] = dwellings
-        notes = population_notes(year, source, negative, secret)
+        notes = population_notes(year, source, negative, secret if negative else 0)
+        if secret and not negative:
+            notes.append(f"{secret} row(s) without any figure skipped (areas that did not exist that year)")
         unnamed = frame.filter(pl.col(area).str.contains(r"^(WK|BU)\d+$"))
         if unnamed.height:
             notes.append(
@@ -110,11 +207,34 @@ class CbsKerncijfers(InputFormat[KerncijfersOptions]):
                 "this table has no district names. Registrations name districts (Wijk/Pleegwijk) in words, "
                 "so district rates need the code -> name lines in schemas/areas.csv"
             )
-        if options.youth_from_15_25:
-            frame = _estimate_youths(table, frame, stems, columns, notes)
+        estimate = youth_estimate(bands)
+        if estimate is not None and (estimate.exact or options.youth_from_15_25):
+            frame = youth_columns(frame, estimate, columns, notes, "the age bands")
+        elif options.youth_from_15_25:
+            raise InputError(
+                f"{table.path}: --youth-from-15-25 needs an age band of ages 12-24 (k_15Tot25Jaar, "
+                "k_15Tot20Jaar, ...), which this table lacks."
+            )
         else:
             notes.append(YOUTHS_MISSING)
         return Recognised(self.name, replace_frame(table, frame), Kind.population, columns, notes)
+
+
+def _inhabitants(stems: dict[str, str]) -> str | None:
+    """The inhabitants measure: KWB ``AantalInwoners_*``, 70072NED ``TotaleBevolking_*``."""
+    return stems.get("aantalinwoners") or stems.get("totalebevolking")
+
+
+def _bands(table: RawTable) -> list[tuple[int, int | None, str]]:
+    """The table's numbered age-band measures: (first age, end age, header)."""
+    found = []
+    for header in table.headers:
+        if not re.search(r"_\d+$", header):
+            continue
+        ages = age_band(normalise_header(re.sub(r"_\d+$", "", header)))
+        if ages is not None:
+            found.append((ages[0], ages[1], header))
+    return found
 
 
 YOUTHS_MISSING = (
@@ -125,7 +245,7 @@ YOUTHS_MISSING = (
 
 def population_notes(year: int | None, source: str, negative: int, secret: int) -> list[str]:
     """The notes every CBS population table gets: its year, and the sentinels read as unknown."""
-    notes = [f"population on 1 January {year} (year from {source})"]
+    notes = [f"population on 1 January {year if year is not None else 'of each row'} (year from {source})"]
     if negative:
         notes.append(
             f"{negative} negative value(s) (CBS: secret or not applicable, e.g. -99999999) "
@@ -149,6 +269,24 @@ def without_secret_rows(frame: pl.DataFrame, measures: list[str]) -> tuple[pl.Da
     return known, frame.height - known.height
 
 
+def _years(table: RawTable, period: str | None, given: int | None) -> tuple[str, pl.Expr, int | None, str]:
+    """The year column's name, its value per row, the table's one year (None: a year per row) and
+    where it comes from. A ``Perioden`` column of several years gives each row its own year."""
+    if period is not None and given is None:
+        years = _period_years(table, period)
+        if years.len() > 1:
+            source = f"column {period}"
+            per_row = pl.col(period).str.strip_chars().str.extract(r"^(\d{4})", 1)
+            return f"year ({source})", per_row, None, source
+    year, source = _year(table, period, given)
+    return f"year ({source})", pl.lit(str(year)), year, source
+
+
+def _period_years(table: RawTable, period: str) -> pl.Series:
+    """The distinct years of a period column (``2015JJ00``, ``2015``, ``2015*``)."""
+    return table.frame[period].str.strip_chars().str.extract(r"^(\d{4})", 1).drop_nulls().unique().sort()
+
+
 def _year(table: RawTable, period: str | None, given: int | None) -> tuple[int, str]:
     """The table's year and where it comes from; ``--year`` must agree with the file's own."""
     file_year, source = _kwb_year(table, period)
@@ -169,7 +307,7 @@ def _year(table: RawTable, period: str | None, given: int | None) -> tuple[int, 
     return file_year, source
 
 
-def _area_names(area: str, municipality: str | None) -> pl.Expr:
+def area_names(area: str, municipality: str | None) -> pl.Expr:
     """Area codes as names (``areas.csv``); a municipality code missing there takes the table's
     own municipality name."""
     code = pl.col(area).str.strip_chars()
@@ -180,52 +318,20 @@ def _area_names(area: str, municipality: str | None) -> pl.Expr:
     return named
 
 
-def _estimate_youths(
-    table: RawTable, frame: pl.DataFrame, stems: dict[str, str], columns: dict[str, str], notes: list[str]
-) -> pl.DataFrame:
-    """Youths 12-24 estimated from the age bands (``--youth-from-15-25``), flagged as estimates."""
-    youth_15_25, youth_0_15 = stems.get("k15tot25jaar"), stems.get("k0tot15jaar")
-    if not youth_15_25:
-        raise InputError(
-            f"{table.path}: --youth-from-15-25 needs the k_15Tot25Jaar column, which this table lacks."
-        )
-    estimate_column = f"youths 12-24 (estimate from {youth_15_25}"
-    band = integer_expr(pl.col(youth_15_25).str.strip_chars()).cast(pl.Float64)
-    if youth_0_15:
-        estimate = band + integer_expr(pl.col(youth_0_15).str.strip_chars()) * YOUTH_SHARE_OF_0_15
-        estimate_column += f" + 3/15 x {youth_0_15})"
-        how = "15-24 + 3/15 x (0-14)"
-    else:
-        estimate = band * YOUTH_FACTOR_15_25
-        estimate_column += " x 13/10)"
-        how = "15-24 x 13/10"
-    estimated = estimate.round(0).cast(pl.Int64)
-    columns["youths_12_24"] = estimate_column
-    columns["youths_12_24_estimated"] = ESTIMATED_FLAG_COLUMN
-    notes.append(
-        f"youths 12-24 ESTIMATED as {how} (ages assumed evenly spread within a CBS age band); "
-        "stored with youths_12_24_estimated = true"
-    )
-    return frame.with_columns(
-        estimated.cast(pl.String).alias(estimate_column),
-        pl.when(estimated.is_not_null()).then(pl.lit("J")).alias(ESTIMATED_FLAG_COLUMN),
-    )
-
-
 def _kwb_year(table: RawTable, period: str | None) -> tuple[int | None, str]:
     """The year of a KWB table from its id (metadata or file name) or a period column."""
     identifier = table_id(table)
     if identifier in KWB_TABLES:
         return KWB_TABLES[identifier], f"table {identifier}"
     if period is not None:
-        years = table.frame[period].str.strip_chars().str.extract(r"^(\d{4})", 1).drop_nulls().unique()
+        years = _period_years(table, period)
         if years.len() == 1:
             return int(years[0]), f"column {period}"
         if years.len() > 1:
-            raise InputError(
-                f"{table.path}: the period column {period!r} holds several years "
-                f"({', '.join(sorted(years))}).",
-                hint="split the file per year.",
+            raise UsageError(
+                f"{table.path}: --year, but the period column {period!r} gives each row its year "
+                f"({years[0]}-{years[-1]}).",
+                hint="leave --year out: every row is stored under the year of its period.",
             )
     match = re.search(r"kwb[-_ ]?(\d{4})", table.path.name, flags=re.IGNORECASE)
     if match:

@@ -1,7 +1,8 @@
 """Helpers several formats share: headers looked up by their folded form, the CBS table id, the
 period and nuisance-total rewrites, a table with a transformed frame, category codes from labels
-(and the totals' names), police-unit region labels, and the extra dimensions (``DimensionOptions``,
-``pick_dimensions``: at a value asked for, at the total, or refused)."""
+(and the totals' names), CBS's own crime categories, police-unit region labels, woonplaatsen (an area
+kind of their own), the refusal of a table of rates only, and the extra dimensions
+(``DimensionOptions``, ``pick_dimensions``: at a value asked for, at the total, or refused)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,13 @@ def nuisance_total(code: pl.Expr) -> pl.Expr:
     return pl.when(stripped == TOTAL_CRIME_CODE).then(pl.lit(NUISANCE_TOTAL_CODE)).otherwise(code)
 
 
+def blank_as_null(text: pl.Expr) -> pl.Expr:
+    """A cell as text without the padding CBS writes (``"   25445"``, ``"Aa en Hunze      "``), and
+    null where nothing is left (``""``: a quoted empty cell is read as an empty string)."""
+    stripped = text.cast(pl.String).str.strip_chars()
+    return pl.when(stripped == "").then(pl.lit(None, pl.String)).otherwise(stripped)
+
+
 def replace_frame(table: RawTable, frame: pl.DataFrame) -> RawTable:
     """The same table (path, rows, hashes) with a transformed frame."""
     return RawTable(
@@ -104,6 +112,71 @@ def code_from_label(label: pl.Expr, nuisance: bool) -> pl.Expr:
     if nuisance:
         return nuisance_total(resolved)
     return resolved
+
+
+# --- CBS's own crime classification ---------------------------------------------------------------
+
+# CBS tables (83648NED, 83651NED) have a crime classification of their own, not the police's "soort
+# misdrijf": keys ``T001161`` (the total) and ``CRI1000``, ``CRI1100``, ... today; in the 2018
+# edition seven digits, ``0000000`` the total and ``1000000``, ``1010100``, ... the categories.
+CBS_TOTAL_CRIME_KEYS = (CBS_TOTAL_CRIME_KEY, "0000000")
+CBS_CATEGORY_KEY = r"^(?:CRI\d+|T00\d{4}|\d{7})$"
+
+
+def cbs_categories_note(total: str, others: int, names: list[str]) -> str:
+    """The note on a CBS table's own categories: the total read as the crime total, the rest left
+    out (never stored under a police code, which they are not)."""
+    shown = ", ".join(repr(n) for n in names[:6]) + (f" (+{len(names) - 6} more)" if len(names) > 6 else "")
+    left = f"; {others} row(s) of CBS's own categories left out ({shown})" if others else ""
+    return (
+        f"CBS crime classification (not the police's soort misdrijf): its total {total!r} read as "
+        f"{TOTAL_CRIME_CODE} (all crimes){left}: they do not match the police categories the plans use"
+    )
+
+
+# --- tables of rates only -------------------------------------------------------------------------
+
+RATE_UNIT = r"(?i)per\s*1[\s.]?000|%|relatief"
+
+
+def rates_only_error(where: str, topics: list[str]) -> InputError:
+    """The refusal of a table whose crime topics are rates only (per 1 000 inwoners, %): veilcli
+    stores registered counts and computes the rates itself from the population."""
+    shown = ", ".join(repr(t) for t in topics[:4])
+    return InputError(
+        f"{where}: this table holds rates, not registered counts ({shown}): veilcli stores the "
+        "registered counts and computes rates from the population itself.",
+        hint="download the table again with the topic of registered counts (e.g. 'Totaal geregistreerde "
+        "misdrijven (aantal)' or GeregistreerdeMisdrijven_1) selected.",
+    )
+
+
+# --- woonplaatsen ---------------------------------------------------------------------------------
+
+# A woonplaats (the police's "Plaatsen" in 47015NED: Almere-Haven, Almere-Buiten, ... or the town
+# Groningen) is not a municipality: stored as an area of its own, named "<name> (woonplaats)" (or
+# ``WP`` + its four-digit code where the table gives codes), so it never resolves to, adds to or is
+# compared as the municipality of the same name.
+WOONPLAATS_SUFFIX = " (woonplaats)"
+WOONPLAATS_NOTE = (
+    "areas are woonplaatsen (places), not municipalities: stored as '<name> (woonplaats)' (codes as "
+    "WP....), never as the municipality of the same name; compare them only as the places they are"
+)
+
+
+def woonplaats_area(area: pl.Expr) -> pl.Expr:
+    """A woonplaats label or key as its own area: a name gets the suffix ``" (woonplaats)"``, a code
+    (``WP3594``, or the bare four digits of the BAG woonplaatscode) becomes ``WP`` + four digits; the
+    country total (``Nederland``) stays the country."""
+    text = area.cast(pl.String).str.strip_chars()
+    digits = text.str.extract(r"^(?i:WP)?(\d{1,4})$", 1)
+    return (
+        pl.when(digits.is_not_null())
+        .then(pl.concat_str(pl.lit("WP"), digits.str.zfill(4)))
+        .when(text.str.to_lowercase().is_in(["nederland", "totaal", "nl01", "nl00"]))
+        .then(pl.lit("Nederland"))
+        .otherwise(pl.concat_str(text.str.replace(r"(?i)\s*\(woonplaats\)$", ""), pl.lit(WOONPLAATS_SUFFIX)))
+    )
 
 
 # --- areas as the table views write them ----------------------------------------------------------
@@ -163,14 +236,20 @@ def is_total_value(value: str) -> bool:
 
 
 def pick_dimensions(
-    frame: pl.DataFrame, dimensions: dict[str, str], options: DimensionOptions, where: str
+    frame: pl.DataFrame,
+    dimensions: dict[str, str],
+    options: DimensionOptions | None,
+    where: str,
 ) -> tuple[pl.DataFrame, list[str]]:
     """``frame`` kept at one value of each extra dimension (``dimensions``: its name -> the column
     of ``frame`` that holds it): the value ``--dimension NAME=VALUE`` selects, else the only one,
     else its total; a dimension without total is refused naming its values and the option.
+    ``options`` None: a format without ``--dimension`` (its notes and hints do not offer it).
 
     ``where`` names the file in messages. Returns the frame and notes on what was kept.
     """
+    selectable = options is not None
+    options = options or DimensionOptions()
     selected = options.selected()
     notes: list[str] = []
     for name, column in dimensions.items():
@@ -196,12 +275,15 @@ def pick_dimensions(
             raise InputError(
                 f"{where}: dimension {name!r} is not one of period, area and category and has "
                 f"{len(values)} values without a total: {_values(values)}.",
-                hint=f'select one with --dimension "{name}=VALUE" (e.g. "{name}={values[0]}").',
+                hint=f'select one with --dimension "{name}=VALUE" (e.g. "{name}={values[0]}").'
+                if selectable
+                else f"download the table again with one value of {name!r} (or its total) selected.",
             )
         frame = frame.filter(text == totals[0])
+        select = f'; select one with --dimension "{name}=VALUE"' if selectable else ""
         notes.append(
             f"dimension {name!r} read at its total {totals[0]!r} ({len(values) - 1} other value(s) "
-            f'left out; select one with --dimension "{name}=VALUE")'
+            f"left out{select})"
         )
     return frame, notes
 

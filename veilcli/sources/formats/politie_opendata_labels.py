@@ -6,7 +6,11 @@ looked up among the category titles), the provisional-figure star and ``(gemeent
 the title and source lines without figures skipped; ``"Limburg (RE)"`` is the police unit. A
 column that is neither ours nor a measure (``"... (aantal)"``), e.g. ``"Gebruik van geweld"``, is an
 extra dimension: read at the value ``--dimension NAME=VALUE`` selects, else at its total, else
-refused. A table whose category column holds codes only is a canonical counts file, not this format.
+refused. A table whose category column holds codes only is a canonical counts file, not this format;
+one that holds only the total (``"Totaal misdrijven"``) is this format. The per-woonplaats table
+(47015NED, ``"Plaatsen"``) stores each place as an area of its own (``common.woonplaats_area``). A
+measure named as a CBS topic path (``"Geregistreerde misdrijven/Totaal geregistreerde misdrijven
+(aantal)"``) is a CBS table with CBS's own categories: the ``cbs-csv-counts`` format, not this one.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import re
 
 import polars as pl
 
-from veilcli.domain.classification import NUISANCE_TOTAL_CODE
+from veilcli.domain.classification import NUISANCE_TOTAL_CODE, NUISANCE_TOTAL_NAMES, TOTAL_CRIME_NAMES
 from veilcli.domain.models import Kind, SourceFormat
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import (
+    RATE_UNIT,
+    WOONPLAATS_NOTE,
     DimensionOptions,
     area_label,
     code_from_label,
@@ -27,6 +33,7 @@ from veilcli.sources.formats.common import (
     period_text,
     pick_dimensions,
     replace_frame,
+    woonplaats_area,
 )
 from veilcli.sources.formats.interface import InputFormat, Recognised
 from veilcli.sources.messages import display_path
@@ -41,15 +48,25 @@ _COUNT_PREFIXES = (
 )
 # Measure columns name their unit in parentheses: "Geregistreerde misdrijven (aantal)".
 _MEASURE = r"\([^)]*\)\s*$"
+_WOONPLAATS = ("Plaatsen", "Woonplaatsen", "Woonplaats", "Plaats")
+_TOTALS = frozenset((*TOTAL_CRIME_NAMES, *NUISANCE_TOTAL_NAMES, "totaal"))
 
 
 def _headers(table: RawTable) -> tuple[dict[str, str], dict[str, str | None]]:
     """Folded header -> header as written, and the format's headers (None where missing)."""
     found = headers_by_fold(table)
-    count = next((header for fold, header in found.items() if fold.startswith(_COUNT_PREFIXES)), None)
+    count = next(
+        (
+            h
+            for fold, h in found.items()
+            # not a CBS topic path, not a rate ("... per 1 000 inwoners (per 1 000 inwoners)")
+            if fold.startswith(_COUNT_PREFIXES) and "/" not in h and not re.search(RATE_UNIT, h)
+        ),
+        None,
+    )
     return found, {
         "period": found.get("perioden"),
-        "area": first(found, "Wijken en buurten", "Regio's", "Regios", "Regio", "Gemeenten"),
+        "area": first(found, "Wijken en buurten", "Regio's", "Regios", "Regio", "Gemeenten", *_WOONPLAATS),
         "category": first(found, "Soort misdrijf", "Overlast", "Soort overlast", "Soort registratie"),
         "count": count,
     }
@@ -69,7 +86,9 @@ class OpenDataLabels(InputFormat[DimensionOptions]):
         if not (h["period"] and h["area"] and category and h["count"]):
             return False
         sample = table.frame[category].drop_nulls().head(200)
-        return sample.len() > 0 and bool(sample.str.contains(_CODE_LABEL).any())  # else codes only
+        totals = sample.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase().is_in(_TOTALS)
+        # Labels with their code, or only the total; a column of bare codes is a canonical file.
+        return sample.len() > 0 and bool(sample.str.contains(_CODE_LABEL).any() or totals.all())
 
     def to_canonical(self, table: RawTable, options: DimensionOptions) -> Recognised:
         found, h = _headers(table)
@@ -98,11 +117,14 @@ class OpenDataLabels(InputFormat[DimensionOptions]):
             extra[table.headers[0]] = table.headers[0]
         frame, picked = pick_dimensions(frame, extra, options, display_path(table.path))
         notes.extend(picked)
+        woonplaats = area == first(found, *_WOONPLAATS)
         frame = frame.with_columns(
             code_from_label(pl.col(category), nuisance).alias(category),
             period_text(pl.col(period)).alias(period),
-            area_label(pl.col(area)).alias(area),
+            (woonplaats_area(pl.col(area)) if woonplaats else area_label(pl.col(area))).alias(area),
         )
+        if woonplaats:
+            notes.append(WOONPLAATS_NOTE)
         notes.append(
             f"category codes taken from the labels in {category!r} (e.g. '1.2.3 Diefstal ...' -> 1.2.3)"
         )

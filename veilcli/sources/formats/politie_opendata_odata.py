@@ -1,9 +1,13 @@
 """``politie-opendata-odata``: a police open-data TypedDataSet (JSON or CSV) -> counts.
 
-Recognised by ``Perioden``, ``SoortMisdrijf`` or ``Overlast``, ``RegioS`` or ``WijkenEnBuurten``
-and a numbered ``GeregistreerdeMisdrijven_*`` / ``GeregistreerdeOverlast_*`` measure (the label
-export has no numeric suffix), also CBS's ``TotaalGeregistreerdeMisdrijven_*`` (83648NED,
-83651NED, whose own crime classification is read at its total ``T001161`` only). A dimension
+Recognised by ``Perioden``, ``SoortMisdrijf`` or ``Overlast``, ``RegioS``, ``WijkenEnBuurten`` or
+``Plaatsen`` (47015NED, per woonplaats) and a numbered ``GeregistreerdeMisdrijven_*`` /
+``GeregistreerdeOverlast_*`` measure (the label export has no numeric suffix), also CBS's
+``TotaalGeregistreerdeMisdrijven_*`` (83648NED, 83651NED, whose own crime classification is read at
+its total only: ``T001161``, or ``0000000`` in the 2018 edition, whose categories are seven digits).
+A woonplaats is stored as an area of its own (``common.woonplaats_area``), never as a municipality.
+A table whose crime measures are rates only (``GeregistreerdeMisdrijvenPer1000Inw_3``) is refused
+with that reason (``common.rates_only_error``). A dimension
 beyond ours (a column without numeric suffix, e.g. ``GebruikVanGeweld``) is read at the value
 ``--dimension NAME=VALUE`` selects, else at its total, else refused (``common.pick_dimensions``).
 A nuisance table's total ``0.0.0`` is stored as ``NUISANCE_TOTAL_CODE``; a document with an
@@ -16,16 +20,23 @@ import re
 
 import polars as pl
 
-from veilcli.domain.classification import CBS_TOTAL_CRIME_KEY, NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE
+from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE
 from veilcli.domain.models import Kind, SourceFormat
+from veilcli.sources.columns import normalise_header, strip_suffix
 from veilcli.sources.formats.common import (
+    CBS_CATEGORY_KEY,
+    CBS_TOTAL_CRIME_KEYS,
+    WOONPLAATS_NOTE,
     DimensionOptions,
+    cbs_categories_note,
     headers_by_fold,
     nuisance_total,
     period_text,
     pick_dimensions,
+    rates_only_error,
     replace_frame,
     table_id,
+    woonplaats_area,
 )
 from veilcli.sources.formats.interface import InputFormat, Recognised
 from veilcli.sources.messages import display_path
@@ -38,7 +49,7 @@ def _headers(table: RawTable) -> dict[str, str | None]:
     exact = headers_by_fold(table)
     return {
         "period": exact.get("perioden"),
-        "area": exact.get("regios") or exact.get("wijkenenbuurten"),
+        "area": exact.get("regios") or exact.get("wijkenenbuurten") or _woonplaats(exact),
         "crime": exact.get("soortmisdrijf"),
         "nuisance": exact.get("overlast"),
         "count": stems.get("geregistreerdemisdrijven")
@@ -46,6 +57,23 @@ def _headers(table: RawTable) -> dict[str, str | None]:
         or stems.get("geregistreerdeoverlast"),
         "internet": stems.get("internetaangiften"),
     }
+
+
+def _woonplaats(exact: dict[str, str]) -> str | None:
+    """The woonplaats dimension (47015NED: ``Plaatsen``), if the table has one."""
+    return exact.get("plaatsen") or exact.get("woonplaatsen") or exact.get("woonplaats")
+
+
+def _rates(table: RawTable) -> list[str]:
+    """Numbered crime measures that are rates (``GeregistreerdeMisdrijvenPer1000Inw_3``,
+    ``GeregistreerdeMisdrijvenRelatief_2``), not counts."""
+    return [
+        h
+        for h in table.headers
+        if re.search(r"_\d+$", h)
+        and ("misdrijven" in (fold := normalise_header(strip_suffix(h))) or "overlast" in fold)
+        and ("per1000" in fold or "relatief" in fold)
+    ]
 
 
 class OpenDataOData(InputFormat[DimensionOptions]):
@@ -59,25 +87,27 @@ class OpenDataOData(InputFormat[DimensionOptions]):
     def recognise(self, table: RawTable) -> bool:
         h = _headers(table)
         count = h["count"]
-        # The TypedDataSet names its measures with a numeric suffix; the label export does not.
-        return bool(
-            h["period"]
-            and h["area"]
-            and (h["crime"] or h["nuisance"])
-            and count
-            and re.search(r"_\d+$", count)
-        )
+        if not (h["period"] and h["area"] and (h["crime"] or h["nuisance"])):
+            return False
+        # The TypedDataSet names its measures with a numeric suffix; the label export does not. A
+        # table of rates only is recognised too, to be refused with that reason.
+        return bool(count and re.search(r"_\d+$", count)) or (count is None and bool(_rates(table)))
 
     def to_canonical(self, table: RawTable, options: DimensionOptions) -> Recognised:
         h = _headers(table)
         period, area, crime, nuisance, count = h["period"], h["area"], h["crime"], h["nuisance"], h["count"]
         category = crime or nuisance
-        assert period and area and category and count
+        if count is None:
+            raise rates_only_error(display_path(table.path), _rates(table))
+        assert period and area and category
         columns = {"period": period, "area": area, "category_code": category, "count": count}
         if h["internet"]:
             columns["internet_count"] = h["internet"]
         frame = table.frame.with_columns(period_text(pl.col(period)).alias(period))
         notes = []
+        if area == _woonplaats(headers_by_fold(table)):
+            frame = frame.with_columns(woonplaats_area(pl.col(area)).alias(area))
+            notes.append(WOONPLAATS_NOTE)
         # Dimensions beyond ours (83651NED: GebruikVanGeweld): TypedDataSet dimensions have no
         # numeric suffix, measures do.
         ours = {period, area, category, nuisance, crime}
@@ -89,23 +119,24 @@ class OpenDataOData(InputFormat[DimensionOptions]):
         frame, picked = pick_dimensions(frame, extra, options, display_path(table.path))
         notes.extend(picked)
         if crime:
-            # CBS's own crime classification (83648NED, 83651NED: T001161, CRI1000, ...) is not the
-            # police's "soort misdrijf": only its total (T001161 = Misdrijven, totaal) is read.
+            # CBS's own crime classification (83648NED, 83651NED: T001161, CRI1000, ...; 0000000,
+            # 1000000, 1010100, ... in the 2018 edition) is not the police's "soort misdrijf": only
+            # its total is read, as the crime total.
             key = pl.col(category).str.strip_chars()
-            cbs = key.str.contains(r"^(CRI\d+|T00\d{4})$")
+            cbs = key.str.contains(CBS_CATEGORY_KEY)
+            total = key.is_in(CBS_TOTAL_CRIME_KEYS)
             cbs_rows = int(frame.select(cbs.sum()).item() or 0)
             if cbs_rows:
-                others = frame.filter(cbs & (key != CBS_TOTAL_CRIME_KEY)).height
-                frame = frame.filter(~cbs | (key == CBS_TOTAL_CRIME_KEY)).with_columns(
-                    pl.when(key == CBS_TOTAL_CRIME_KEY)
-                    .then(pl.lit(TOTAL_CRIME_CODE))
-                    .otherwise(pl.col(category))
-                    .alias(category)
+                left_out = frame.filter(cbs & ~total)
+                keys = left_out.select(key.unique(maintain_order=True)).to_series().to_list()
+                found = frame.filter(total).select(key).to_series()
+                frame = frame.filter(~cbs | total).with_columns(
+                    pl.when(total).then(pl.lit(TOTAL_CRIME_CODE)).otherwise(pl.col(category)).alias(category)
                 )
                 notes.append(
-                    f"CBS crime classification: its total {CBS_TOTAL_CRIME_KEY} (Misdrijven, totaal) read as "
-                    f"{TOTAL_CRIME_CODE}; {others} row(s) of CBS categories (CRI...) left out: they are not "
-                    "the police's soort misdrijf"
+                    cbs_categories_note(
+                        found[0] if found.len() else CBS_TOTAL_CRIME_KEYS[0], left_out.height, keys
+                    )
                 )
         if nuisance and not crime:
             frame = frame.with_columns(nuisance_total(pl.col(category)).alias(category))
