@@ -18,6 +18,8 @@ canonical, and ``--kind`` skips the formats of other kinds):
   (``Marges``, ``RegioS``, ``Perioden``, numbered measures) -> survey.
 - ``wijkmonitor`` (``wijkmonitor.py``): a municipal wijkmonitor export (district, indicator, figure,
   bounds or margin, respondents) -> survey.
+- ``incident-list`` (``incident_list.py``): an incident list with postcode, date and type word
+  ("Misdaad in Kaart") -> registrations; options ``IncidentListOptions`` (``--pc4 FILE``).
 - ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
   aliases (``veilcli schema``) or a ``--map`` file.
 
@@ -37,6 +39,7 @@ from veilcli.sources.formats.bvh_extract import BvhExtract
 from veilcli.sources.formats.cbs_kerncijfers import CbsKerncijfers, KerncijfersOptions
 from veilcli.sources.formats.cbs_veiligheidsmonitor import CbsVeiligheidsmonitor
 from veilcli.sources.formats.cbs_wijkbuurtkaart import CbsWijkBuurtkaart, WijkBuurtkaartOptions
+from veilcli.sources.formats.incident_list import IncidentList, IncidentListOptions, drop_pc4
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
 from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
@@ -51,6 +54,7 @@ __all__ = [
     "NUISANCE_TOTAL_CODE",
     "CanonicalOptions",
     "FormatOptions",
+    "IncidentListOptions",
     "InputFormat",
     "KerncijfersOptions",
     "Recognised",
@@ -65,6 +69,7 @@ FORMATS: tuple[InputFormat[Any], ...] = (BvhExtract(), OpenDataOData(), OpenData
 FORMATS += (CbsWijkBuurtkaart(),)
 FORMATS += (CbsVeiligheidsmonitor(), Wijkmonitor())  # survey figures (Veiligheidsmonitor)
 FORMATS += (TableView(),)  # a StatLine table view (read without header detection; table_view.py)
+FORMATS += (IncidentList(),)  # postcode, date, type word: only tables keep_pc4 marked (incident_list.py)
 CANONICAL = Canonical()
 
 
@@ -86,15 +91,17 @@ def recognise(
     format sees only its own (a format without them gets its defaults).
     """
     canonical = CanonicalOptions(kind, column_map)
+    marked, table = table, drop_pc4(table)  # the postcode digits reach the incident list only
     if column_map is not None and (column_map.columns or column_map.kind):
         return CANONICAL.to_canonical(table, canonical)
     given = {type(o): o for o in options}
     for candidate in FORMATS:
         if kind is not None and kind is not candidate.kind:
             continue
-        if candidate.recognise(table):
+        own_table = marked if isinstance(candidate, IncidentList) else table
+        if candidate.recognise(own_table):
             own = given.get(candidate.options_type)
-            found = candidate.to_canonical(table, own if own is not None else candidate.options_type())
+            found = candidate.to_canonical(own_table, own if own is not None else candidate.options_type())
             found.kind_detected = kind is None  # the format told the kind
             return found
     ignored = [
