@@ -96,10 +96,11 @@ def incident_types() -> dict[str, str]:
         schemas_dir() / "classification" / "incident-types.csv",
         schema={"word": pl.String, "category_code": pl.String, "note": pl.String},
     )
-    return dict(zip(_fold_words(frame["word"]).to_list(), frame["category_code"].to_list(), strict=True))
+    words = frame.select(_fold_words(pl.col("word"))).to_series()
+    return dict(zip(words.to_list(), frame["category_code"].to_list(), strict=True))
 
 
-def _fold_words(words: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
+def _fold_words(words: pl.Expr) -> pl.Expr:
     return words.str.strip_chars().str.replace_all(r"\s+", " ").str.to_lowercase()
 
 
@@ -133,7 +134,7 @@ def load_pc4_table(path: Path) -> pl.DataFrame:
     if pc4 is None or gemeente is None:
         raise UsageError(
             f"--pc4 {where}: no postcode and gemeente columns (its header: {short(head, 60)!r}).",
-            hint="write a table with the header pc4;gemeentecode and one line per postcode, e.g. 1315;GM0034.",
+            hint="write a table with the header pc4;gemeentecode, one line per postcode (1315;GM0034).",
         )
     table = frame.select(
         pl.col(pc4).str.strip_chars().alias(PC4), _gemeente_code(pl.col(gemeente)).alias(_MUNICIPALITY)
@@ -141,7 +142,8 @@ def load_pc4_table(path: Path) -> pl.DataFrame:
     bad = table.filter(~pl.col(PC4).str.contains(r"^\d{4}$"))
     if bad.height:
         raise UsageError(
-            f"--pc4 {where}: {short(bad[PC4][0])!r} is not a four-digit postcode ({bad.height} such line(s)).",
+            f"--pc4 {where}: {short(bad[PC4][0])!r} is not a four-digit postcode "
+            f"({bad.height} such line(s)).",
             hint="the pc4 column holds four digits (1315), one line per postcode.",
         )
     twice = table.unique().group_by(PC4).agg(pl.len()).filter(pl.col("len") > 1)
@@ -181,11 +183,12 @@ class IncidentList(InputFormat[IncidentListOptions]):
             category.alias(_CATEGORY),
         )
         where = display_path(table.path) + (f" (sheet {short(table.sheet)!r})" if table.sheet else "")
+        first_row, last_row = frame.select(pl.col(ROW).min(), pl.col(ROW).max()).row(0)
         notes = [
             "incident list: no registration ids; registration_id is the spreadsheet row number "
-            f"(rows {frame[ROW].min()}-{frame[ROW].max()}), so a list exported anew is another source",
+            f"(rows {first_row}-{last_row}), so a list exported anew is another source",
             "incident list: no event ids, so samenloop after 2018-07-01 cannot be corrected from these rows",
-            "incident list: no reporting channel: channel left empty (no internet correction from these rows)",
+            "incident list: no reporting channel: channel left empty (no internet correction from them)",
             f"incident list: type words ({kind!r}) mapped onto police categories by "
             "schemas/classification/incident-types.csv; a word it lacks is an unknown category",
         ]
