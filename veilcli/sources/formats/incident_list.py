@@ -183,7 +183,7 @@ class IncidentList(InputFormat[IncidentListOptions]):
             category.alias(_CATEGORY),
         )
         where = display_path(table.path) + (f" (sheet {short(table.sheet)!r})" if table.sheet else "")
-        first_row, last_row = frame.select(pl.col(ROW).min(), pl.col(ROW).max()).row(0)
+        first_row, last_row = frame.select(pl.col(ROW).min().alias("a"), pl.col(ROW).max().alias("b")).row(0)
         notes = [
             "incident list: no registration ids; registration_id is the spreadsheet row number "
             f"(rows {first_row}-{last_row}), so a list exported anew is another source",
