@@ -106,7 +106,7 @@ def test_postcode_not_in_the_table_is_a_finding(tmp_path: Path) -> None:
 def test_without_pc4_table_a_clear_error_and_the_store_untouched(tmp_path: Path) -> None:
     path, _ = files(tmp_path)
     [table] = read_tables(path)
-    with pytest.raises(InputError, match="misdaad-in-kaart.csv: an incident list") as caught:
+    with pytest.raises(InputError, match=r"misdaad-in-kaart\.csv: an incident list") as caught:
         recognise_and_validate(table, options(None))
     assert "--pc4 FILE" in (caught.value.hint or "")
     out = CliRunner().invoke(app, ["ingest", "--store", str(tmp_path / "store"), str(path)])
@@ -122,7 +122,11 @@ def test_cli_reads_it_with_pc4(tmp_path: Path) -> None:
 
 
 def test_own_municipality_column_needs_no_pc4(tmp_path: Path) -> None:
-    text = "Postcode,Datum,Soort,Gemeente\n1315,2019-03-05,Woninginbraak,Almere\n8232,2019-03-06,Overval,Lelystad\n"
+    text = (
+        "Postcode,Datum,Soort,Gemeente\n"
+        "1315,2019-03-05,Woninginbraak,Almere\n"
+        "8232,2019-03-06,Overval,Lelystad\n"
+    )
     path, _ = files(tmp_path, text)
     [table] = read_tables(path)
     result = recognise_and_validate(table, options(None))

@@ -90,6 +90,16 @@ def recognise(
     columns or a kind means canonical. ``options`` are the formats' own options objects; each
     format sees only its own (a format without them gets its defaults).
     """
+    recognised = _recognise(table, kind, column_map, options)
+    skipped = table.metadata.get("veilcli.skipped_sheets")  # --all-sheets: sheets without a table
+    if skipped:
+        recognised.notes.append(f"--all-sheets: {skipped}")
+    return recognised
+
+
+def _recognise(
+    table: RawTable, kind: Kind | None, column_map: ColumnMap | None, options: Iterable[FormatOptions]
+) -> Recognised:
     canonical = CanonicalOptions(kind, column_map)
     marked, table = table, drop_pc4(table)  # the postcode digits reach the incident list only
     if column_map is not None and (column_map.columns or column_map.kind):
