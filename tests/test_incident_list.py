@@ -173,3 +173,16 @@ def test_postcode_digits_reach_no_other_format(tmp_path: Path) -> None:
     assert PC4 in table.frame.columns  # kept for the incident list only
     mapped = recognise(table, column_map=ColumnMap(kind="registrations", columns={"date": "Datum"}))
     assert PC4 not in mapped.table.frame.columns
+
+
+def test_a_registrations_export_with_ids_and_a_postcode_is_not_an_incident_list(tmp_path: Path) -> None:
+    text = (
+        "Registratienummer,Datum,Soort,Misdrijfcode,Postcode,Gemeente\n"
+        "PL01-1,2019-03-05,Woninginbraak,1.1.1,1315,Almere\n"
+    )
+    path, _ = files(tmp_path, text)
+    [table] = read_tables(path)
+    assert PC4 not in table.frame.columns and "Postcode" in table.dropped_personal
+    result = recognise_and_validate(table, options(None))
+    assert result.report.source_format != "incident-list"
+    assert result.data["registration_id"].to_list() == ["PL01-1"]

@@ -32,7 +32,7 @@ import polars as pl
 from veilcli.domain.models import Kind, SourceFormat
 from veilcli.domain.resources import schemas_dir
 from veilcli.errors import InputError, UsageError
-from veilcli.sources.columns import normalise_header
+from veilcli.sources.columns import match_columns, normalise_header
 from veilcli.sources.formats.common import code_from_label, first, headers_by_fold, replace_frame
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.messages import display_path, short
@@ -65,12 +65,14 @@ def _incident_headers(headers: list[str]) -> tuple[str | None, str | None, str |
 
 def keep_pc4(table: RawTable) -> None:
     """Before personal columns are dropped: in an incident list (a postcode, a date and a type
-    column, and no other columns that name an id), keep the postcode's four digits as ``__incident_place``.
-    ``1315``, ``1315 AB``, ``1315AB`` and ``1315.0`` (a number from Excel) give ``1315``; anything
-    else gives null. Tables of other layouts are left alone."""
+    column, and no column that names a registration id), keep the postcode's four digits as
+    ``__incident_place``. ``1315``, ``1315 AB``, ``1315AB`` and ``1315.0`` (a number from Excel)
+    give ``1315``; anything else gives null. Tables of other layouts are left alone."""
     postcode, date, kind = _incident_headers(table.headers)
     if postcode is None or date is None or kind is None or PC4 in table.frame.columns:
         return
+    if "registration_id" in match_columns(table.headers, Kind.registrations):
+        return  # a registrations export with its own ids (and a postcode): read through the aliases
     digits = (
         pl.col(postcode)
         .cast(pl.String)
