@@ -123,13 +123,16 @@ def read_options(
     scope: str | None = None,
     dimensions: list[str] | None = None,
     allow_unknown_areas: bool = False,
+    pc4: Path | None = None,
 ) -> ReadOptions:
     """How to read files, from option values as a user writes them: a ``--map`` TOML path (its
     ``header_row`` applies unless ``header_row`` is given), ``covers`` as ``FIRST..LAST``, ``scope``
     as ``crime``, ``nuisance`` and/or codes; ``allow_unknown_areas`` keeps a registration whose
-    municipality looks misspelt (a warning instead of an error)."""
+    municipality looks misspelt (a warning instead of an error); ``pc4`` is an incident list's
+    ``pc4;gemeentecode`` table (``--pc4``)."""
     from veilcli.analysis.coverage import parse_covers, parse_scope
     from veilcli.sources.formats.common import DimensionOptions
+    from veilcli.sources.formats.incident_list import IncidentListOptions
     from veilcli.store.ingest import ReadOptions
 
     column_map = load_column_map(map_file)
@@ -146,7 +149,8 @@ def read_options(
         youth_from_15_25=youth_from_15_25,
         covers=parse_covers(covers) if covers else None,
         scope=parse_scope(scope) if scope else None,
-        formats=(DimensionOptions(dimensions=tuple(dimensions)),) if dimensions else (),
+        formats=((DimensionOptions(dimensions=tuple(dimensions)),) if dimensions else ())
+        + ((IncidentListOptions(pc4=str(pc4)),) if pc4 is not None else ()),
         allow_unknown_areas=allow_unknown_areas,
     )
 

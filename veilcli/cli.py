@@ -260,6 +260,15 @@ DimensionOpt = Annotated[
         show_default=False,
     ),
 ]
+Pc4Opt = Annotated[
+    Path | None,
+    typer.Option(
+        "--pc4",
+        help="Incident lists (Postcode, Datum, Soort): a pc4;gemeentecode table placing each postcode "
+        "in its municipality.",
+        show_default=False,
+    ),
+]
 YouthOpt = Annotated[
     bool,
     typer.Option(
@@ -284,6 +293,7 @@ def _read_options(
     scope: str | None = None,
     dimensions: list[str] | None = None,
     allow_unknown_areas: bool = False,
+    pc4: Path | None = None,
 ) -> ReadOptions:
     if sheet and all_sheets:
         raise UsageError("--sheet and --all-sheets exclude each other.")
@@ -302,6 +312,7 @@ def _read_options(
         scope=scope,
         dimensions=dimensions,
         allow_unknown_areas=allow_unknown_areas,
+        pc4=pc4,
     )
 
 
@@ -350,6 +361,7 @@ def validate(
     youth_from_15_25: YouthOpt = False,
     dimension: DimensionOpt = None,
     allow_unknown_areas: AllowUnknownAreasOpt = False,
+    pc4: Pc4Opt = None,
 ) -> None:
     """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
     from veilcli import api
@@ -366,6 +378,7 @@ def validate(
         youth_from_15_25,
         dimensions=dimension,
         allow_unknown_areas=allow_unknown_areas,
+        pc4=pc4,
     )
     with stdin_as_file(files) as read, progress_bar() as progress:
         report = api.validate(read, options, progress)
@@ -421,6 +434,7 @@ def ingest(
     ] = None,
     dimension: DimensionOpt = None,
     allow_unknown_areas: AllowUnknownAreasOpt = False,
+    pc4: Pc4Opt = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -445,6 +459,7 @@ def ingest(
         scope,
         dimension,
         allow_unknown_areas,
+        pc4,
     )
     with stdin_as_file(paths) as read, progress_bar() as progress:
         result = api.ingest(

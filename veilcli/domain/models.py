@@ -29,6 +29,7 @@ class SourceFormat(StrEnum):
     statline_table_view = "statline-table-view"
     cbs_veiligheidsmonitor = "cbs-veiligheidsmonitor"
     wijkmonitor = "wijkmonitor"
+    incident_list = "incident-list"
     veilcli_canonical = "veilcli-canonical"
 
 

@@ -35,6 +35,14 @@ class EmptySheet(InputError):
     """A sheet without any cell (skipped when reading every sheet)."""
 
 
+class NoTableSheet(InputError):
+    """A sheet with cells but no header row: an explanation sheet, notes, a chart's data labels
+    (skipped when reading every sheet, as an empty one is)."""
+
+
+SKIPPED_SHEETS = "veilcli.skipped_sheets"  # metadata of a workbook's first table: sheets left unread
+
+
 def _header_names(cells: tuple[object, ...]) -> list[str]:
     names: list[str] = []
     for position, cell in enumerate(cells, start=1):
@@ -74,9 +82,12 @@ def _read_sheet(
             frame, path, "xlsx", sheet=sheet, header_row=offset + start + 1, metadata=title_block(head, start)
         )
     if header_row is None:
-        index = find_header_row(
-            [list(r) for r in raw.head(HEADER_SEARCH_ROWS).iter_rows()], path, extra, where
-        )
+        try:
+            index = find_header_row(
+                [list(r) for r in raw.head(HEADER_SEARCH_ROWS).iter_rows()], path, extra, where
+            )
+        except InputError as exc:  # no row looks like a header: this sheet holds no table
+            raise NoTableSheet(exc.message, hint=exc.hint) from None
     else:
         index = header_row - 1 - offset
         if not 0 <= index < raw.height:
@@ -127,6 +138,7 @@ def read_workbook(
     chosen = reader.sheet_names if all_sheets else [sheet or reader.sheet_names[0]]
     _refuse_twice_named(path, reader.sheet_names, chosen if all_sheets or sheet is not None else [])
     tables = []
+    skipped: list[str] = []  # with --all-sheets: the sheets without a table, and why
     for name in chosen:
         if name not in reader.sheet_names:
             raise InputError(
@@ -137,12 +149,25 @@ def read_workbook(
         first_filled_row = book.check_sheet(name)  # before calamine allocates the sheet
         try:
             table = _read_sheet(reader, path, name, header_row, extra, first_filled_row)
-        except EmptySheet:
+        except (EmptySheet, NoTableSheet) as exc:
             if not all_sheets:
-                raise  # the one sheet asked for is empty: say so
+                raise  # the one sheet asked for holds no table: say so
+            why = (
+                "empty"
+                if isinstance(exc, EmptySheet)
+                else f"no table (no header row in rows 1-{HEADER_SEARCH_ROWS})"
+            )
+            skipped.append(f"sheet {short(name)!r} skipped: {why}")
             continue
         table.sha256 = sha256
         tables.append(table)
     if not tables:
-        raise InputError(f"{display_path(path)}: every sheet is empty.")
+        if skipped and len(skipped) == sum(s.endswith(": empty") for s in skipped):
+            raise InputError(f"{display_path(path)}: every sheet is empty.")
+        raise InputError(
+            f"{display_path(path)}: no sheet holds a table ({'; '.join(skipped)}).",
+            hint="pass --sheet NAME --header-row N for the sheet that holds the figures.",
+        )
+    if skipped:  # said once, with the workbook's first table (formats.recognise makes it a note)
+        tables[0].metadata[SKIPPED_SHEETS] = "; ".join(skipped)
     return tables

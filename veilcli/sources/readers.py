@@ -60,6 +60,7 @@ from veilcli.sources.columns import normalise_header
 from veilcli.sources.csv_reader import read_csv
 from veilcli.sources.excel_reader import read_workbook
 from veilcli.sources.files import check_regular_file
+from veilcli.sources.formats.incident_list import keep_pc4
 from veilcli.sources.json_reader import read_json
 from veilcli.sources.limits import MAX_FILE_BYTES, MAX_JSON_BYTES
 from veilcli.sources.messages import display_path, reason, short
@@ -82,6 +83,7 @@ def read_tables(
         if sheet is not None:
             raise InputError(f"{display_path(path)}: --sheet only applies to .xlsx workbooks.")
         table = read_json(path) if suffix == ".json" else read_csv(path, header_row, extra)
+        keep_pc4(table)  # an incident list's postcode digits, for its municipality (incident_list.py)
         table.drop_personal_columns()
         return [table]
     if suffix in (".xlsx", ".xlsm"):
@@ -101,6 +103,7 @@ def read_tables(
             hint="veilcli reads .xlsx, .csv (also .txt/.tsv), .json (OData) and .parquet.",
         )
     for table in tables:
+        keep_pc4(table)
         table.drop_personal_columns()
     return tables
 

@@ -23,6 +23,8 @@ canonical, and ``--kind`` skips the formats of other kinds):
   (CBS crime tables, CBS's own categories read at their total) or population (Kerncijfers wijken en
   buurten, Regionale kerncijfers 70072NED); options ``CbsCsvOptions`` (the same ``--year``,
   ``--youth-from-15-25``).
+- ``incident-list`` (``incident_list.py``): an incident list with postcode, date and type word
+  ("Misdaad in Kaart") -> registrations; options ``IncidentListOptions`` (``--pc4 FILE``).
 - ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
   aliases (``veilcli schema``) or a ``--map`` file.
 
@@ -43,6 +45,7 @@ from veilcli.sources.formats.cbs_csv import CbsCsvCounts, CbsCsvOptions, CbsCsvP
 from veilcli.sources.formats.cbs_kerncijfers import CbsKerncijfers, KerncijfersOptions
 from veilcli.sources.formats.cbs_veiligheidsmonitor import CbsVeiligheidsmonitor
 from veilcli.sources.formats.cbs_wijkbuurtkaart import CbsWijkBuurtkaart, WijkBuurtkaartOptions
+from veilcli.sources.formats.incident_list import IncidentList, IncidentListOptions, drop_pc4
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
 from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
@@ -58,6 +61,7 @@ __all__ = [
     "CanonicalOptions",
     "CbsCsvOptions",
     "FormatOptions",
+    "IncidentListOptions",
     "InputFormat",
     "KerncijfersOptions",
     "Recognised",
@@ -73,6 +77,7 @@ FORMATS += (CbsWijkBuurtkaart(),)
 FORMATS += (CbsVeiligheidsmonitor(), Wijkmonitor())  # survey figures (Veiligheidsmonitor)
 FORMATS += (CbsCsvCounts(), CbsCsvPopulation())  # StatLine's CSV download of CBS tables (cbs_csv.py)
 FORMATS += (TableView(),)  # a StatLine table view (read without header detection; table_view.py)
+FORMATS += (IncidentList(),)  # postcode, date, type word: only tables keep_pc4 marked (incident_list.py)
 CANONICAL = Canonical()
 
 
@@ -93,16 +98,28 @@ def recognise(
     columns or a kind means canonical. ``options`` are the formats' own options objects; each
     format sees only its own (a format without them gets its defaults).
     """
+    recognised = _recognise(table, kind, column_map, options)
+    skipped = table.metadata.get("veilcli.skipped_sheets")  # --all-sheets: sheets without a table
+    if skipped:
+        recognised.notes.append(f"--all-sheets: {skipped}")
+    return recognised
+
+
+def _recognise(
+    table: RawTable, kind: Kind | None, column_map: ColumnMap | None, options: Iterable[FormatOptions]
+) -> Recognised:
     canonical = CanonicalOptions(kind, column_map)
+    marked, table = table, drop_pc4(table)  # the postcode digits reach the incident list only
     if column_map is not None and (column_map.columns or column_map.kind):
         return CANONICAL.to_canonical(table, canonical)
     given = {type(o): o for o in options}
     for candidate in FORMATS:
         if kind is not None and kind is not candidate.kind:
             continue
-        if candidate.recognise(table):
+        own_table = marked if isinstance(candidate, IncidentList) else table
+        if candidate.recognise(own_table):
             own = given.get(candidate.options_type)
-            found = candidate.to_canonical(table, own if own is not None else candidate.options_type())
+            found = candidate.to_canonical(own_table, own if own is not None else candidate.options_type())
             found.kind_detected = kind is None  # the format told the kind
             return found
     # One line per set of flags, naming every format they apply to (--year reaches three).
