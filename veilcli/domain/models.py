@@ -25,6 +25,7 @@ class SourceFormat(StrEnum):
     cbs_kerncijfers = "cbs-kerncijfers"
     cbs_wijkbuurtkaart = "cbs-wijkbuurtkaart"
     statline_table_view = "statline-table-view"
+    statline_export = "statline-export"
     cbs_veiligheidsmonitor = "cbs-veiligheidsmonitor"
     wijkmonitor = "wijkmonitor"
     veilcli_canonical = "veilcli-canonical"
@@ -294,6 +295,8 @@ class Count(BaseModel):
         "Gemeentenaam",
         "Area",
         "Gemeente",
+        "Politieregio",  # the 25 police regions of 1994-2012 (StatLine's older tables)
+        "Politieregio's",
         required=True,
         description="Area name or CBS code.",
     )
@@ -424,6 +427,8 @@ class Survey(BaseModel):
         "Gemeente",
         "Area",
         "District",
+        "Politieregio",  # the Veiligheidsmonitor's regional tables of 2008-2012
+        "Politieregio's",
         required=True,
         description="Municipality or district (wijk): name or CBS code (GM0034, WK003401).",
     )

@@ -10,6 +10,8 @@ canonical, and ``--kind`` skips the formats of other kinds):
   (JSON or CSV) -> counts.
 - ``politie-opendata-labels`` (``politie_opendata_labels.py``): the StatLine "download as CSV"
   export with labels -> counts.
+- ``statline-export`` (``statline_export.py``): an older StatLine crime export
+  (``"Regio";"Soort misdrijf";"Jaar";"geregistreerde misdrijven"``, police regions ``(PO)``) -> counts.
 - ``cbs-kerncijfers`` (``cbs_kerncijfers.py``): CBS "Kerncijfers wijken en buurten" -> population;
   options ``KerncijfersOptions`` (``--year``, ``--youth-from-15-25``).
 - ``cbs-wijkbuurtkaart`` (``cbs_wijkbuurtkaart.py``): the CBS "Wijk- en buurtkaart" attribute table
@@ -18,6 +20,8 @@ canonical, and ``--kind`` skips the formats of other kinds):
   (``Marges``, ``RegioS``, ``Perioden``, numbered measures) -> survey.
 - ``wijkmonitor`` (``wijkmonitor.py``): a municipal wijkmonitor export (district, indicator, figure,
   bounds or margin, respondents) -> survey.
+- ``statline-table-view`` (``table_view.py``): a StatLine / data.politie.nl table view, with or
+  without its title lines -> counts.
 - ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
   aliases (``veilcli schema``) or a ``--map`` file.
 
@@ -40,6 +44,7 @@ from veilcli.sources.formats.cbs_wijkbuurtkaart import CbsWijkBuurtkaart, WijkBu
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
 from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
+from veilcli.sources.formats.statline_export import StatLineExport
 from veilcli.sources.formats.table_view import TableView
 from veilcli.sources.formats.veilcli_canonical import Canonical, CanonicalOptions
 from veilcli.sources.formats.wijkmonitor import Wijkmonitor
@@ -62,6 +67,9 @@ __all__ = [
 
 # The formats a table is tried against, in order; the canonical format takes the rest.
 FORMATS: tuple[InputFormat[Any], ...] = (BvhExtract(), OpenDataOData(), OpenDataLabels(), CbsKerncijfers())
+FORMATS += (
+    StatLineExport(),
+)  # an older StatLine crime export, "Regio";"Soort misdrijf";"Jaar" (statline_export.py)
 FORMATS += (CbsWijkBuurtkaart(),)
 FORMATS += (CbsVeiligheidsmonitor(), Wijkmonitor())  # survey figures (Veiligheidsmonitor)
 FORMATS += (TableView(),)  # a StatLine table view (read without header detection; table_view.py)
