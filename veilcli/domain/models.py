@@ -26,6 +26,8 @@ class SourceFormat(StrEnum):
     cbs_wijkbuurtkaart = "cbs-wijkbuurtkaart"
     statline_table_view = "statline-table-view"
     statline_export = "statline-export"
+    statline_survey = "statline-survey"
+    statline_survey_view = "statline-survey-view"
     cbs_veiligheidsmonitor = "cbs-veiligheidsmonitor"
     wijkmonitor = "wijkmonitor"
     veilcli_canonical = "veilcli-canonical"

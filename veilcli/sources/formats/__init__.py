@@ -20,6 +20,9 @@ canonical, and ``--kind`` skips the formats of other kinds):
   (``Marges``, ``RegioS``, ``Perioden``, numbered measures) -> survey.
 - ``wijkmonitor`` (``wijkmonitor.py``): a municipal wijkmonitor export (district, indicator, figure,
   bounds or margin, respondents) -> survey.
+- ``statline-survey`` (``statline_survey.py``): a StatLine survey table with labels, long
+  (``Onderwerpen_1..3``, ``Cijfersoort``, ``Waarde``) or wide (a column per indicator) -> survey.
+- ``statline-survey-view`` (``statline_survey_view.py``): a StatLine table view of a survey table -> survey.
 - ``statline-table-view`` (``table_view.py``): a StatLine / data.politie.nl table view, with or
   without its title lines -> counts.
 - ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
@@ -45,6 +48,8 @@ from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recogn
 from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
 from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
 from veilcli.sources.formats.statline_export import StatLineExport
+from veilcli.sources.formats.statline_survey import StatLineSurvey
+from veilcli.sources.formats.statline_survey_view import SurveyTableView
 from veilcli.sources.formats.table_view import TableView
 from veilcli.sources.formats.veilcli_canonical import Canonical, CanonicalOptions
 from veilcli.sources.formats.wijkmonitor import Wijkmonitor
@@ -72,6 +77,8 @@ FORMATS += (
 )  # an older StatLine crime export, "Regio";"Soort misdrijf";"Jaar" (statline_export.py)
 FORMATS += (CbsWijkBuurtkaart(),)
 FORMATS += (CbsVeiligheidsmonitor(), Wijkmonitor())  # survey figures (Veiligheidsmonitor)
+FORMATS += (StatLineSurvey(),)  # StatLine survey tables with labels, long or wide (statline_survey.py)
+FORMATS += (SurveyTableView(),)  # a StatLine table view of a survey table (statline_survey_view.py)
 FORMATS += (TableView(),)  # a StatLine table view (read without header detection; table_view.py)
 CANONICAL = Canonical()
 
