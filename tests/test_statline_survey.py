@@ -337,3 +337,20 @@ def test_survey_layouts_are_stored(tmp_path: Path) -> None:
     assert stored.height == 6 + 8 + 6
     flevoland = stored.filter((pl.col("area") == "Flevoland (politieregio)") & (pl.col("year") == 2008))
     assert sorted(flevoland["value"].to_list()) == ["27.5", "6.0"]
+
+
+def test_a_figure_given_twice_is_a_duplicate_finding(tmp_path: Path) -> None:
+    # Two columns with the same topic, year and kind: both kept, the validator names the second.
+    path = tmp_path / "tabel.csv"
+    path.write_text(
+        '"Onderwerp";"Voelt zich weleens onveilig";"Voelt zich weleens onveilig"\n'
+        '"Perioden";"2017";"2017"\n'
+        '"Regio\'s";"%";"%"\n'
+        '"Almere";"38.0";"37.0"\n'
+        '"Bron: CBS"\n',
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert result.report.rows_read == 2 and not result.report.valid
+    assert [(i.code, i.row) for i in result.report.issues] == [("duplicate_key", 4)]
+    assert rows(result, "year", "value") == [(2017, "38.0")]

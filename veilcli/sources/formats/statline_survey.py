@@ -127,6 +127,16 @@ def unit_of_label(label: pl.Expr) -> pl.Expr:
     return pl.when(folded.str.contains("|".join(SCORE_STEMS))).then(pl.lit(SCORE)).otherwise(pl.lit(PERCENT))
 
 
+def per_distinct(frame: pl.DataFrame, columns: list[str], expr: pl.Expr, name: str) -> pl.Series:
+    """``expr`` over ``columns``, computed once per distinct combination of their values and joined
+    back (a file repeats a few topics, kinds and regions over many rows): the column ``name``."""
+    distinct = frame.select(columns).unique().with_columns(expr.alias(name))
+    joined = frame.select(columns).join(
+        distinct, on=columns, how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined[name]
+
+
 @dataclass(frozen=True)
 class Names:
     """The columns of the survey frame as the validator's findings name them."""
@@ -170,7 +180,12 @@ def survey_figures(long: pl.DataFrame, names: Names) -> tuple[pl.DataFrame, dict
     # A second figure of the same kind, year, area and topic stays a second row (the validator
     # reports the duplicate key) instead of being dropped here.
     key = ["__year", "__area", "__label"]
-    long = long.with_columns(pl.col(ROW).cum_count().over([*key, "__kind"]).alias("__n"))
+    # Numbering within a key costs ~1.3 s per 500k rows: only when the keys' hashes repeat at all
+    # (equal keys hash alike; ~0.1 s).
+    if long.select(*key, "__kind").hash_rows().n_unique() < long.height:
+        long = long.with_columns(pl.col(ROW).cum_count().over([*key, "__kind"]).alias("__n"))
+    else:
+        long = long.with_columns(pl.lit(0, dtype=pl.UInt32).alias("__n"))
 
     def at(kind: str) -> pl.Expr:
         return pl.col("__v").filter(pl.col("__kind") == kind).first()
@@ -211,9 +226,11 @@ def survey_figures(long: pl.DataFrame, names: Names) -> tuple[pl.DataFrame, dict
         ROW,
         year.str.extract(r"^(\d{4})(?:JJ00)?$", 1).fill_null(year).alias(names.year),
         pl.col("__area").alias(names.area),
-        code_from_label(pl.col("__label")).alias(CODE),
+        per_distinct(wide, ["__label"], code_from_label(pl.col("__label")), CODE),
         pl.col("__label").alias(LABEL),
-        pl.coalesce(pl.col("__unit"), unit_of_label(pl.col("__label"))).alias(UNIT),
+        pl.coalesce(
+            pl.col("__unit"), per_distinct(wide, ["__label"], unit_of_label(pl.col("__label")), UNIT)
+        ).alias(UNIT),
         pl.col("__value").alias(names.value),
         pl.when(bounds_given)
         .then(pl.col("__lower"))
@@ -336,19 +353,21 @@ class StatLineSurvey(InputFormat[DimensionOptions]):
         frame, notes = pick_dimensions(table.frame, {h: h for h in layout.extra}, options, where)
         area = area_label(pl.col(layout.area).cast(pl.String))
         if layout.value:  # long
-            kind = margin_kind(pl.col(layout.kind)) if layout.kind else pl.lit("value")
             # The unit from "Waarde eenheid", else from a Cijfersoort that is one ("% slachtoffer").
             told = layout.unit or layout.kind
-            unit = survey_unit(pl.col(told)) if told else pl.lit(None, dtype=pl.String)
-            long = frame.select(
-                ROW,
-                pl.col(layout.period).alias("__year"),
-                area.alias("__area"),
-                topic_levels([pl.col(t) for t in layout.topics]).alias("__label"),
-                unit.alias("__unit"),
-                kind.alias("__kind"),
-                pl.col(layout.value).alias("__v"),
-            )
+            long = frame.select(ROW, pl.col(layout.period).alias("__year"), pl.col(layout.value).alias("__v"))
+            long = long.with_columns(
+                per_distinct(frame, [layout.area], area, "__area"),
+                per_distinct(
+                    frame, layout.topics, topic_levels([pl.col(t) for t in layout.topics]), "__label"
+                ),
+                per_distinct(frame, [told], survey_unit(pl.col(told)), "__unit")
+                if told
+                else pl.lit(None, dtype=pl.String).alias("__unit"),
+                per_distinct(frame, [layout.kind], margin_kind(pl.col(layout.kind)), "__kind")
+                if layout.kind
+                else pl.lit("value").alias("__kind"),
+            ).select(ROW, "__year", "__area", "__label", "__unit", "__kind", "__v")
             described = (
                 f"long: topic from {', '.join(layout.topics)}"
                 + (f", kind of figure from {layout.kind}" if layout.kind else "")

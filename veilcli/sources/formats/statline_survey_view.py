@@ -42,7 +42,7 @@ from veilcli.sources.formats.common import (
     table_id,
 )
 from veilcli.sources.formats.interface import InputFormat, Recognised
-from veilcli.sources.formats.statline_survey import Names, margin_kind, survey_figures
+from veilcli.sources.formats.statline_survey import Names, margin_kind, per_distinct, survey_figures
 from veilcli.sources.formats.survey_values import survey_unit, topic_levels
 from veilcli.sources.formats.table_view import (
     AREA,
@@ -207,18 +207,33 @@ class SurveyTableView(InputFormat[DimensionOptions]):
                 f"{where}: the survey table view names no topic (no 'Onderwerp' line, rows or filter).",
                 hint="download the table view with 'Onderwerp' in the columns or as a filter line.",
             )
-        period = source(PERIOD)[0]
-        area = area_label(source(AREA)[0])
+
+        def columns_of(role: str) -> list[str]:
+            return [column for _, place, column in by_role.get(role, []) if place != "filter"]
+
+        def derived(role: str, expr: pl.Expr, name: str) -> pl.Expr | pl.Series:
+            """``expr`` over a role's columns once per distinct value (a filter: a constant)."""
+            used = columns_of(role)
+            return per_distinct(long, used, expr, name) if used else expr.alias(name)
+
         margin = source(MARGIN)
-        kind = margin_kind(margin[0]) if margin else pl.lit("value")
-        kind = pl.when(pl.col("__respondents")).then(pl.lit("respondents")).otherwise(kind)
-        long = long.select(
+        long = long.with_columns(
+            derived(PERIOD, source(PERIOD)[0], "__year"),
+            derived(AREA, area_label(source(AREA)[0]), "__area"),
+            derived(TOPIC, topic_levels(topic), "__topic"),
+            derived(MARGIN, margin_kind(margin[0]), "__margin")
+            if margin
+            else pl.lit("value").alias("__margin"),
+        ).select(
             ROW,
-            period.alias("__year"),
-            area.alias("__area"),
-            pl.when(~pl.col("__respondents")).then(topic_levels(topic)).alias("__label"),
+            "__year",
+            "__area",
+            pl.when(~pl.col("__respondents")).then(pl.col("__topic")).alias("__label"),
             pl.col("__unit"),
-            kind.alias("__kind"),
+            pl.when(pl.col("__respondents"))
+            .then(pl.lit("respondents"))
+            .otherwise("__margin")
+            .alias("__kind"),
             pl.col("__v"),
         )
         names = Names(by_role[PERIOD][0][0], by_role[AREA][0][0], "figure")
