@@ -458,7 +458,8 @@ def test_police_rates_and_survey_topics_are_not_counts(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="this table holds rates, not registered counts"):
         check(rates)
-    # A survey's "Ervaren overlast" (Veiligheidsmonitor) is not registered nuisance: not claimed.
+    # A survey's "Ervaren overlast" (Veiligheidsmonitor) is not registered nuisance: it is read as the
+    # survey figure it is (statline-survey), never as counts.
     survey = tmp_path / "Veiligheidsmonitor.csv"
     survey.write_text(
         '"Marges";"Regio\'s";"Perioden";"Overlast in de buurt/Ervaren overlast/Veel overlast (%)"\n'
@@ -466,8 +467,7 @@ def test_police_rates_and_survey_topics_are_not_counts(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     [table] = read_tables(survey)
-    with pytest.raises(InputError, match="cannot tell which kind"):
-        recognise(table)
+    assert recognise(table).kind is Kind.survey
 
 
 def test_population_by_sex_and_age_read_at_the_totals(tmp_path: Path) -> None:

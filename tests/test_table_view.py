@@ -280,3 +280,142 @@ def test_label_export_with_extra_dimension(tmp_path: Path) -> None:
     result = check(path)
     assert result.report.source_format == "politie-opendata-labels"
     assert rows(result) == [("2023", "Almere", "0.0.0", 9000), ("2023", "Limburg (eenheid)", "1.4.6", None)]
+
+
+# --- table views without their title block (issue 20) --------------------------------------------
+
+# Only the header block, the data rows and the footer: the category in the columns, a per-1000 topic
+# to leave out, counts padded with spaces, "." for suppressed, "2023*" provisional.
+HEADERLESS = """\
+"Onderwerp";"Geregistreerde misdrijven";"Geregistreerde misdrijven";"Geregistreerde misdrijven";"Geregistreerde misdrijven per 1000 inwoners"
+"Soort misdrijf";"Misdrijven, totaal";"1.1.1 Diefstal/inbraak woning";"1.1.1 Diefstal/inbraak woning";"Misdrijven, totaal"
+"Perioden";"2022";"2022";"2023*";"2022"
+"Regio's";"aantal";"aantal";"aantal";"per 1 000 inwoners"
+"Nederland";"   818000";"   21000";"   20500";"45.1"
+"Almere";"  9500";"  310";".";"44.0"
+"Midden-Nederland (RE)";"  60000";"  1500";"  1450";"38.2"
+"Bron: CBS"
+"""
+
+
+def test_table_view_without_title_lines(tmp_path: Path) -> None:
+    path = tmp_path / "tabel.csv"
+    path.write_text(HEADERLESS, encoding="utf-8")
+    result = check(path)
+    report = result.report
+    assert (report.source_format, report.kind, report.header_row) == ("statline-table-view", Kind.counts, 1)
+    # 3 regions x 3 count columns = 9 figures; the per-1000 column and the footer left out.
+    assert report.rows_read == 9 and report.valid
+    assert rows(result) == [
+        ("2022", "Almere", "0.0.0", 9500),
+        ("2022", "Almere", "1.1.1", 310),
+        ("2022", "Midden-Nederland", "0.0.0", 60000),
+        ("2022", "Midden-Nederland", "1.1.1", 1500),
+        ("2022", "Nederland", "0.0.0", 818000),
+        ("2022", "Nederland", "1.1.1", 21000),
+        ("2023", "Almere", "1.1.1", None),  # "." on line 6: suppressed, never 0
+        ("2023", "Midden-Nederland", "1.1.1", 1450),
+        ("2023", "Nederland", "1.1.1", 20500),
+    ]
+    assert [(i.row, i.value) for i in report.issues if i.code == "suppressed_value"] == [(6, ".")]
+    notes = " | ".join(report.notes)
+    assert "table view without title lines" in notes and "1 footer/empty line(s) dropped" in notes
+    assert "per 1000 inwoners" in notes
+
+
+def test_table_view_without_title_lines_is_stored(tmp_path: Path) -> None:
+    path = tmp_path / "tabel.csv"
+    path.write_text(HEADERLESS, encoding="utf-8")
+    store = Store(tmp_path / "store")
+    assert ingest_paths([path], store, ReadOptions()).stored
+    with store.reading():
+        stored = store.scan(Kind.counts).collect()
+    burglary_2022 = stored.filter((stored["category_code"] == "1.1.1") & (stored["period"] == "2022"))
+    assert burglary_2022["count"].sum() == 21000 + 310 + 1500  # 22,810 by hand
+    assert stored.height == 9 and stored["count"].null_count() == 1
+
+
+def test_table_view_without_a_category_is_refused_or_told(tmp_path: Path) -> None:
+    path = tmp_path / "tabel.csv"
+    path.write_text(
+        '"Onderwerp";"Geregistreerde misdrijven";"Geregistreerde misdrijven"\n'
+        '"Perioden";"2022";"2023"\n'
+        '"Regio\'s";"aantal";"aantal"\n'
+        '"Almere";"  9500";"  9700"\n'
+        '"Bron: CBS"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        check(path)  # which soort misdrijf? the file does not say: never guessed
+    assert "no category" in str(caught.value) and "--dimension" in (caught.value.hint or "")
+    told = check(path, "Soort misdrijf=Totaal misdrijven")
+    assert rows(told) == [("2022", "Almere", "0.0.0", 9500), ("2023", "Almere", "0.0.0", 9700)]
+    assert any("--dimension: the file does not say" in n for n in told.report.notes)
+
+
+def test_filter_lines_without_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "fietsen.csv"
+    path.write_text(
+        '"Soort misdrijf: 1.2.3 Diefstal van brom-, snor-, fietsen"\n'
+        '""\n'
+        '"Regio\'s";"Almere";"Lelystad"\n'
+        '"Perioden";"aantal";"aantal"\n'
+        '"2019 1e halfjaar";"700";"150"\n'
+        '"2019 2e halfjaar";"650";"x"\n'
+        '"Bron: Politie"\n',
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert result.report.header_row == 3
+    assert rows(result) == [
+        ("2019H1", "Almere", "1.2.3", 700),
+        ("2019H1", "Lelystad", "1.2.3", 150),
+        ("2019H2", "Almere", "1.2.3", 650),
+        ("2019H2", "Lelystad", "1.2.3", None),
+    ]
+    notes = result.report.notes
+    assert "table view without title lines" in notes  # the filter line is no title
+    assert "fixed filters: Soort misdrijf = 1.2.3 Diefstal van brom-, snor-, fietsen" in notes
+
+
+def test_xlsx_table_view_without_title_lines(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "tabel.xlsx",
+        [
+            ["Soort misdrijf", "Totaal misdrijven", None],  # merged cell: the value repeats
+            ["Perioden", "2019", "2020"],
+            ["Regio's", "aantal", "aantal"],
+            ["Almere", 5000, "."],
+            ["Oost-Nederland (RE)", 80000, 79000],
+            ["Bron: Politie"],
+        ],
+    )
+    result = check(path)
+    assert (result.report.source_format, result.report.header_row) == ("statline-table-view", 1)
+    assert rows(result) == [
+        ("2019", "Almere", "0.0.0", 5000),
+        ("2019", "Oost-Nederland", "0.0.0", 80000),
+        ("2020", "Almere", "0.0.0", None),
+        ("2020", "Oost-Nederland", "0.0.0", 79000),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "start"),
+    [
+        # the header block alone, and under a title and filter line
+        ([["Onderwerp", "Geregistreerde misdrijven"], ["Perioden", "2022"], ["Regio's", "aantal"]], 0),
+        ([["Titel"], ["Soort misdrijf: Totaal"], [], ["Perioden", "2022"], ["Regio's", "aantal"]], 3),
+        # ordinary tables whose first row is their header: never a table view
+        ([["Soort misdrijf", "Perioden", "Regio's", "Geregistreerde misdrijven (aantal)"],
+          ["1.2.3 Diefstal van brom-, snor-, fietsen", "2020", "Amsterdam", "   10378"]], None),
+        ([["Perioden", "Regio's", "Bevolking/Aantal inwoners (aantal)"], ["2019", "Almere", "207904"]], None),
+        ([["Gemeente", "Indicator", "Eenheid", "Waarde"], ["Almere", "Onveilig", "%", ""]], None),
+        ([["Regio", "Soort misdrijf", "Jaar", "geregistreerde misdrijven"],
+          ["Nederland", "Misdrijven, totaal", "2010", ""]], None),
+    ],
+)  # fmt: skip
+def test_where_a_table_view_starts(lines: list[list[str]], start: int | None) -> None:
+    from veilcli.sources.table_view_layout import table_view_start
+
+    assert table_view_start(lines) == start

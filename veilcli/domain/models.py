@@ -27,6 +27,9 @@ class SourceFormat(StrEnum):
     cbs_csv_counts = "cbs-csv-counts"
     cbs_csv_population = "cbs-csv-population"
     statline_table_view = "statline-table-view"
+    statline_export = "statline-export"
+    statline_survey = "statline-survey"
+    statline_survey_view = "statline-survey-view"
     cbs_veiligheidsmonitor = "cbs-veiligheidsmonitor"
     wijkmonitor = "wijkmonitor"
     incident_list = "incident-list"
@@ -297,6 +300,8 @@ class Count(BaseModel):
         "Gemeentenaam",
         "Area",
         "Gemeente",
+        "Politieregio",  # the 25 police regions of 1994-2012 (StatLine's older tables)
+        "Politieregio's",
         required=True,
         description="Area name or CBS code.",
     )
@@ -427,6 +432,8 @@ class Survey(BaseModel):
         "Gemeente",
         "Area",
         "District",
+        "Politieregio",  # the Veiligheidsmonitor's regional tables of 2008-2012
+        "Politieregio's",
         required=True,
         description="Municipality or district (wijk): name or CBS code (GM0034, WK003401).",
     )

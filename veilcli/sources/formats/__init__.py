@@ -10,6 +10,8 @@ canonical, and ``--kind`` skips the formats of other kinds):
   (JSON or CSV) -> counts.
 - ``politie-opendata-labels`` (``politie_opendata_labels.py``): the StatLine "download as CSV"
   export with labels -> counts.
+- ``statline-export`` (``statline_export.py``): an older StatLine crime export
+  (``"Regio";"Soort misdrijf";"Jaar";"geregistreerde misdrijven"``, police regions ``(PO)``) -> counts.
 - ``cbs-kerncijfers`` (``cbs_kerncijfers.py``): CBS "Kerncijfers wijken en buurten" -> population;
   options ``KerncijfersOptions`` (``--year``, ``--youth-from-15-25``).
 - ``cbs-wijkbuurtkaart`` (``cbs_wijkbuurtkaart.py``): the CBS "Wijk- en buurtkaart" attribute table
@@ -25,6 +27,11 @@ canonical, and ``--kind`` skips the formats of other kinds):
   ``--youth-from-15-25``).
 - ``incident-list`` (``incident_list.py``): an incident list with postcode, date and type word
   ("Misdaad in Kaart") -> registrations; options ``IncidentListOptions`` (``--pc4 FILE``).
+- ``statline-survey`` (``statline_survey.py``): a StatLine survey table with labels, long
+  (``Onderwerpen_1..3``, ``Cijfersoort``, ``Waarde``) or wide (a column per indicator) -> survey.
+- ``statline-survey-view`` (``statline_survey_view.py``): a StatLine table view of a survey table -> survey.
+- ``statline-table-view`` (``table_view.py``): a StatLine / data.politie.nl table view, with or
+  without its title lines -> counts.
 - ``veilcli-canonical`` (``veilcli_canonical.py``): anything else, mapped through the header
   aliases (``veilcli schema``) or a ``--map`` file.
 
@@ -49,6 +56,9 @@ from veilcli.sources.formats.incident_list import IncidentList, IncidentListOpti
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
 from veilcli.sources.formats.politie_opendata_labels import OpenDataLabels
 from veilcli.sources.formats.politie_opendata_odata import OpenDataOData
+from veilcli.sources.formats.statline_export import StatLineExport
+from veilcli.sources.formats.statline_survey import StatLineSurvey
+from veilcli.sources.formats.statline_survey_view import SurveyTableView
 from veilcli.sources.formats.table_view import TableView
 from veilcli.sources.formats.veilcli_canonical import Canonical, CanonicalOptions
 from veilcli.sources.formats.wijkmonitor import Wijkmonitor
@@ -76,6 +86,11 @@ FORMATS: tuple[InputFormat[Any], ...] = (BvhExtract(), OpenDataOData(), OpenData
 FORMATS += (CbsWijkBuurtkaart(),)
 FORMATS += (CbsVeiligheidsmonitor(), Wijkmonitor())  # survey figures (Veiligheidsmonitor)
 FORMATS += (CbsCsvCounts(), CbsCsvPopulation())  # StatLine's CSV download of CBS tables (cbs_csv.py)
+# An older StatLine crime export, "Regio";"Soort misdrijf";"Jaar" (statline_export.py): after the CBS
+# CSV downloads, whose topic paths it would otherwise take for its own columns.
+FORMATS += (StatLineExport(),)
+FORMATS += (StatLineSurvey(),)  # StatLine survey tables with labels, long or wide (statline_survey.py)
+FORMATS += (SurveyTableView(),)  # a StatLine table view of a survey table (statline_survey_view.py)
 FORMATS += (TableView(),)  # a StatLine table view (read without header detection; table_view.py)
 FORMATS += (IncidentList(),)  # postcode, date, type word: only tables keep_pc4 marked (incident_list.py)
 CANONICAL = Canonical()

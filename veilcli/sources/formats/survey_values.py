@@ -71,3 +71,42 @@ def code_from_label(label: pl.Expr) -> pl.Expr:
         .str.replace_all(r"[^0-9a-z]+", "_")
         .str.strip_chars("_")
     )
+
+
+def survey_unit(text: pl.Expr) -> pl.Expr:
+    """A unit as StatLine's survey tables write it, as ``percent`` / ``score``; null where it is no
+    survey unit (``aantal``, ``per 1 000 inwoners``, empty): ``%``, ``% slachtoffer``,
+    ``% 'komt vaak voor'``, ``Percentage`` -> percent; ``rapportcijfer``, ``schaalscore (0-10)``,
+    ``cijfer`` -> score."""
+    folded = text.str.strip_chars().str.to_lowercase()
+    known = unit_expr(text)
+    percent = folded.str.starts_with("%") | folded.str.contains(r"^(procent|percentage|perc\.?)\b")
+    score = folded.str.contains(r"^(rapportcijfer|schaalscore|gemiddeld|(gemiddeld )?cijfer|score)\b")
+    return (
+        pl.when(known.is_not_null())
+        .then(known)
+        .when(percent)
+        .then(pl.lit(PERCENT))
+        .when(score)
+        .then(pl.lit(SCORE))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def topic_levels(levels: list[pl.Expr]) -> pl.Expr:
+    """The words of a survey topic given as levels (``Onderwerpen_1..3``, the lines of a table
+    view's ``Onderwerp``, the parts of ``Thema/Sub/Onderwerp``), joined by `` / ``: empty levels
+    left out, and a level left out where the next repeats it or starts with it (``Geweldsdelicten``
+    / ``Geweldsdelicten totaal`` -> ``Geweldsdelicten totaal``), so the label and the code made from
+    it (``code_from_label``) depend on the topic's own words only, never on the other rows."""
+    cleaned = [
+        pl.when(level.str.strip_chars() != "").then(level.str.strip_chars().str.replace_all(r"\s+", " "))
+        for level in levels
+    ]
+    kept = []
+    for index, level in enumerate(cleaned):
+        following = pl.coalesce(cleaned[index + 1 :]) if index + 1 < len(cleaned) else pl.lit(None, pl.String)
+        this, after = level.str.to_lowercase(), following.str.to_lowercase()
+        repeated = after.is_not_null() & ((after == this) | after.str.starts_with(this + " "))
+        kept.append(pl.when(~repeated).then(level))
+    return pl.concat_str(kept, separator=" / ", ignore_nulls=True)

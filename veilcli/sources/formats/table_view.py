@@ -26,6 +26,7 @@ header detection, with the title and fixed-filter lines in the metadata. Here:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -59,6 +60,8 @@ _ROLES = {
         "gemeentenaam",
         "politieeenheden",
         "politieeenheid",
+        "politieregio",
+        "politieregios",
         "regioindeling",
     },
     CATEGORY: {
@@ -121,7 +124,7 @@ def _measure(topic: str | None, unit: str | None) -> str | None:
     return None
 
 
-def _filled(cells: list[str]) -> list[str]:
+def filled(cells: list[str]) -> list[str]:
     """A header line's values with empty cells repeating the value before (merged cells)."""
     out: list[str] = []
     for cell in cells:
@@ -151,6 +154,70 @@ def _role_values(
     return pl.lit(value, dtype=pl.String).alias(name)
 
 
+@dataclass
+class HeaderBlock:
+    """A table view's header block as read from its first rows (``header_block``)."""
+
+    where: str  # the file (and sheet) for messages
+    title: str
+    filters: dict[str, str]  # fixed-filter lines: dimension -> value
+    frame: pl.DataFrame  # the table as text, from the header block on
+    headers: list[str]  # the frame's columns (``column_1``..)
+    unit_index: int  # the unit line's index in ``frame``
+    label_count: int  # row-label cells before the values
+    lines: list[tuple[str, list[str]]]  # column-dimension lines: name, value per value column
+    units: list[str]  # the unit of each value column
+    row_dims: dict[str, str]  # row dimension name -> its column of ``frame``
+
+    @property
+    def value_columns(self) -> list[str]:
+        """The columns holding figures."""
+        return self.headers[self.label_count :]
+
+    def data(self) -> tuple[pl.DataFrame, int]:
+        """The data rows (footers and empty lines dropped) and how many lines were dropped."""
+        rows = self.frame.slice(self.unit_index + 1)
+        kept = drop_footers(rows, self.headers[: self.label_count], self.value_columns)
+        return kept, rows.height - kept.height
+
+
+def header_block(table: RawTable) -> HeaderBlock:
+    """The header block of a table view (the readers' ``layout = table-view`` tables): its column
+    dimension lines (merged cells filled), unit line, row dimensions and the title block's filters.
+    Raises ``InputError`` when no unit line ends the block."""
+    where = display_path(table.path) + (f" (sheet {table.sheet!r})" if table.sheet else "")
+    headers = table.headers
+    frame = table.frame.with_columns(pl.col(headers).cast(pl.String))
+    head = [
+        ["" if c is None else str(c).strip() for c in row]
+        for row in frame.select(headers).head(SEARCH_ROWS).iter_rows()
+    ]
+    found = unit_line(head, 0)
+    if found is None:
+        raise InputError(
+            f"{where}: a table view without a unit line ('Regio's';'aantal';...) under its header block.",
+            hint="download the table again as 'CSV met statistische symbolen', or pass --header-row N.",
+        )
+    unit_index, label_count = found
+    width = len(headers) - label_count
+    lines = [
+        (line[0], filled(line[label_count:] + [""] * (width - len(line[label_count:]))))
+        for line in head[:unit_index]
+    ]
+    return HeaderBlock(
+        where=where,
+        title=table.metadata.get(TITLE, ""),
+        filters=parse_filters(table.metadata.get(FILTERS, "")),
+        frame=frame,
+        headers=headers,
+        unit_index=unit_index,
+        label_count=label_count,
+        lines=lines,
+        units=head[unit_index][label_count:],
+        row_dims={head[unit_index][i]: headers[i] for i in range(label_count)},
+    )
+
+
 class TableView(InputFormat[DimensionOptions]):
     """A StatLine / data.politie.nl table view download."""
 
@@ -163,39 +230,21 @@ class TableView(InputFormat[DimensionOptions]):
         return table.metadata.get(LAYOUT) == TABLE_VIEW
 
     def to_canonical(self, table: RawTable, options: DimensionOptions) -> Recognised:
-        where = display_path(table.path) + (f" (sheet {table.sheet!r})" if table.sheet else "")
-        headers = table.headers
-        frame = table.frame.with_columns(pl.col(headers).cast(pl.String))
-        head = [
-            ["" if c is None else str(c).strip() for c in row]
-            for row in frame.select(headers).head(SEARCH_ROWS).iter_rows()
-        ]
-        found = unit_line(head, 0)
-        if found is None:
-            raise InputError(
-                f"{where}: a table view without a unit line ('Regio's';'aantal';...) under its header block.",
-                hint="download the table again as 'CSV met statistische symbolen', or pass --header-row N.",
-            )
-        unit_index, label_count = found
-        filters = _filters(table.metadata.get(FILTERS, ""))
-        title = table.metadata.get(TITLE, "")
+        block = header_block(table)
+        where, headers, label_count = block.where, block.headers, block.label_count
+        filters, title, value_columns = dict(block.filters), block.title, block.value_columns
 
-        # The columns: one row per value column, with its value of each column dimension and unit.
-        value_columns = headers[label_count:]
-        width = len(value_columns)
-        lines = head[:unit_index]
-        column_dims: dict[str, list[str]] = {}
-        for line in lines:
-            name = line[0]
-            column_dims[name] = _filled(line[label_count:] + [""] * (width - len(line[label_count:])))
-        units = head[unit_index][label_count:]
+        # The columns: one row per value column, with its value of each column dimension and unit
+        # (a dimension on several lines keeps its last, most detailed, line).
+        column_dims = dict(block.lines)
         meta = pl.DataFrame(
-            {"__col": value_columns, "__unit": units, **column_dims}, schema_overrides={"__col": pl.String}
+            {"__col": value_columns, "__unit": block.units, **column_dims},
+            schema_overrides={"__col": pl.String},
         )
         meta = meta.filter(
             pl.any_horizontal(pl.col(c) != "" for c in ["__unit", *column_dims]) if column_dims else True
         )
-        row_dims = {head[unit_index][i]: headers[i] for i in range(label_count)}
+        row_dims = block.row_dims
 
         roles: dict[str, tuple[str, str]] = {}  # role -> (dimension name, where: column/row/filter)
         for name in column_dims:
@@ -204,9 +253,21 @@ class TableView(InputFormat[DimensionOptions]):
             roles.setdefault(role_of(name), (name, "row"))
         for name in filters:
             roles.setdefault(role_of(name), (name, "filter"))
-        notes = [f"table view {title!r}" + (f" (table {table_id(table)})" if table_id(table) else "")]
-        if filters:
-            notes.append("fixed filters: " + "; ".join(f"{k} = {v}" for k, v in filters.items()))
+        given = given_roles(options, roles)
+        filters.update(given)
+        for name in given:
+            roles[role_of(name)] = (name, "filter")
+        identifier = f" (table {table_id(table)})" if table_id(table) else ""
+        notes = [
+            f"table view {title!r}{identifier}" if title else f"table view without title lines{identifier}"
+        ]
+        notes.extend(
+            f"{name} = {value!r} (--dimension: the file does not say)" for name, value in given.items()
+        )
+        if len(filters) > len(given):
+            notes.append(
+                "fixed filters: " + "; ".join(f"{k} = {v}" for k, v in filters.items() if k not in given)
+            )
         notes.append(
             "dimensions: "
             + ", ".join(
@@ -219,11 +280,10 @@ class TableView(InputFormat[DimensionOptions]):
         extra_columns = {n: n for n in column_dims if role_of(n) == EXTRA}
         meta, picked = pick_dimensions(meta, extra_columns, options, where)
         notes.extend(picked)
-        data = frame.slice(unit_index + 1)
+        data, dropped = block.data()
         labels = [headers[i] for i in range(label_count)]
-        data = _drop_footers(data, labels, value_columns)
-        if data.height < frame.height - unit_index - 1:
-            notes.append(f"{frame.height - unit_index - 1 - data.height} footer/empty line(s) dropped")
+        if dropped:
+            notes.append(f"{dropped} footer/empty line(s) dropped")
         extra_rows = {n: c for n, c in row_dims.items() if role_of(n) == EXTRA}
         data, picked = pick_dimensions(data, extra_rows, options, where)
         notes.extend(picked)
@@ -267,7 +327,7 @@ class TableView(InputFormat[DimensionOptions]):
                     f"{where}: no {role} in the table view (no dimension named like {_DEFAULT_NAMES[role]!r} "
                     "in the columns, the rows or the filter lines).",
                     hint=f"download the table view with {_DEFAULT_NAMES[role]!r} as a filter, "
-                    "a column or the rows.",
+                    f'a column or the rows, or say which with --dimension "{_DEFAULT_NAMES[role]}=VALUE".',
                 )
         names = {role: roles[role][0] for role in _DEFAULT_NAMES}
         count_name = (topics[0] if topics else None) or fixed_topic or "Geregistreerde misdrijven"
@@ -336,6 +396,18 @@ class TableView(InputFormat[DimensionOptions]):
         )
 
 
+def given_roles(options: DimensionOptions, roles: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """``--dimension NAME=VALUE`` for a period, area or category the table view does not name
+    (a download without its filter lines): {NAME: VALUE}, as if the file had the filter line."""
+    out: dict[str, str] = {}
+    for given in options.dimensions:
+        name, sep, value = given.partition("=")
+        role = role_of(name)
+        if sep and value.strip() and role in (PERIOD, AREA, CATEGORY) and role not in roles:
+            out[name.strip()] = value.strip()
+    return out
+
+
 def _by_distinct(frame: pl.DataFrame, column: str, rewrite: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """``rewrite`` of ``column``, computed once per distinct value; only the values it changes are
     mapped back (municipality names and buurt codes usually stay as they are: no lookup at all)."""
@@ -348,7 +420,7 @@ def _by_distinct(frame: pl.DataFrame, column: str, rewrite: Callable[[pl.Expr], 
     return pl.col(column).replace(changed[column], changed["__new"])
 
 
-def _filters(text: str) -> dict[str, str]:
+def parse_filters(text: str) -> dict[str, str]:
     """``"Soort misdrijf: Totaal misdrijven"`` lines -> {dimension: value} (lines without ``:`` skipped)."""
     out: dict[str, str] = {}
     for line in text.splitlines():
@@ -358,7 +430,7 @@ def _filters(text: str) -> dict[str, str]:
     return out
 
 
-def _drop_footers(data: pl.DataFrame, labels: list[str], values: list[str]) -> pl.DataFrame:
+def drop_footers(data: pl.DataFrame, labels: list[str], values: list[str]) -> pl.DataFrame:
     """Data rows without the footer and empty lines: no label, or no value and a source/notes label."""
     no_label = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c) == "") for c in labels)
     no_value = pl.all_horizontal(pl.col(c).is_null() for c in values) if values else pl.lit(True)
