@@ -180,3 +180,267 @@ def test_renders_in_headless_chromium_without_console_errors(
         assert not [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+# --- every kind of indicator in one plan, with a benchmark (issue 21) -----------------------------
+
+# A survey indicator comes first: its benchmarks are none (the area's own survey), and the reports
+# once took the benchmark columns from the first indicator (no columns at all) or crashed with
+# KeyError: 'Midden-Nederland' on the survey row when a registered indicator came first.
+EVERY_KIND_PLAN = """
+name = "Actieplan Testdorp"
+area = "Almere"
+baseline = 2017
+
+[[themes]]
+number = 1
+label = "Veilige wijken"
+[[themes]]
+number = 3
+label = "Zorg en veiligheid"
+
+[[benchmarks]]
+name = "Midden-Nederland"
+area = "Midden-Nederland"
+
+[[indicators]]
+id = "onveilig"
+theme = 1
+label = "Voelt zich weleens onveilig in de buurt"
+kind = "survey"
+categories = ["VoeltZichWeleensOnveiligInBuurt"]
+unit = "percent"
+goal = "decrease"
+
+[[indicators]]
+id = "woninginbraak"
+theme = 1
+label = "Woninginbraak"
+categories = ["1.1.1"]
+unit = "per_1000_dwellings"
+goal = "decrease"
+
+[[indicators]]
+id = "jeugdcriminaliteit"
+theme = 3
+label = "Jeugdcriminaliteit (verdachten 12-24)"
+kind = "suspects"
+categories = ["crime"]
+age = [12, 24]
+unit = "count"
+goal = "decrease"
+
+[[indicators]]
+id = "huisverboden"
+theme = 3
+label = "Huisverboden"
+kind = "counts"
+categories = ["huisverbod"]
+unit = "count"
+goal = "none"
+"""
+
+# The police unit in a StatLine table view (reference item 7): title, fixed filter, empty line,
+# header block, unit line, "." suppressed, "2019 1e halfjaar*" provisional, the source footer.
+MIDDEN_NEDERLAND = """\
+"Geregistreerde misdrijven; soort misdrijf, regio"
+"Soort misdrijf: Diefstal/inbraak woning"
+""
+"Onderwerp";"Geregistreerde misdrijven";"Geregistreerde misdrijven";"Geregistreerde misdrijven"
+"Perioden";"2017 1e halfjaar";"2018 1e halfjaar";"2019 1e halfjaar*"
+"Regio's";"aantal";"aantal";"aantal"
+"Midden-Nederland (RE)";"  4000";".";"  3000"
+""
+"Bron: Politie"
+"""
+
+
+def _registrations(year: int, burglaries: int, damage: int) -> str:
+    """A municipal extract of one half-year: a title and a source line above the header, the first
+    registration on 1 January and the last on 30 June (it covers the half-year), a Totaal row."""
+    lines = [
+        f"Geregistreerde misdrijven Almere, eerste halfjaar {year}",
+        "Bron: politie, bewerking gemeente",
+        "",
+        "Registratienummer;Datum;Soort misdrijf code;Soort misdrijf;Gemeente;Wijk;Wijze van aangifte",
+    ]
+    n = 0
+    for code, label, count in (
+        ("1.1.1", "Diefstal/inbraak woning", burglaries),
+        ("2.2.1", "Vernieling", damage),
+    ):
+        for i in range(count):
+            n += 1
+            month = 1 + i % 6
+            day = 1 if month == 1 else 30 if month == 6 else 15
+            wijk = "Stad" if i % 2 == 0 else "Haven"
+            lines.append(
+                f"PL0900-{year}{n:05d};{day:02d}-{month:02d}-{year};{code};{label};Almere;{wijk};Balie"
+            )
+    lines.append(f"Totaal;{n};;;;;")
+    return "\n".join(lines) + "\n"
+
+
+def _survey() -> str:
+    """CBS Veiligheidsmonitor 85146NED as the OData API serves it: padded RegioS, one record per margin."""
+    figures = [
+        ("GM0034  ", "2017JJ00", (18.2, 16.4, 20.0)),
+        ("GM0034  ", "2019JJ00", (15.0, 13.4, 16.6)),
+        ("RE03    ", "2017JJ00", (20.0, 19.0, 21.0)),
+        ("RE03    ", "2019JJ00", (19.0, 18.0, 20.0)),
+    ]
+    records = [
+        {"ID": 3 * n + m, "Marges": margin, "RegioS": region, "Perioden": period,
+         "VoeltZichWeleensOnveiligInBuurt_50": value}
+        for n, (region, period, values) in enumerate(figures)
+        for m, (margin, value) in enumerate(zip(("MW00000", "MOG0095", "MBG0095"), values, strict=True))
+    ]  # fmt: skip
+    metadata = "https://opendata.cbs.nl/ODataApi/OData/85146NED/$metadata#Cbs.OData.WebAPI.TypedDataSet"
+    return json.dumps({"odata.metadata": metadata, "value": records})
+
+
+@pytest.fixture
+def every_kind(tmp_path: Path) -> tuple[Path, Path]:
+    """A store with registrations, suspects, counts, survey figures and a benchmark; the plan.
+
+    By hand: burglary 12 / 4,000 dwellings = 3.0 per 1,000 (2017H1), 6 / 5,000 = 1.2 (2019H1): -60%;
+    Midden-Nederland 4,000 -> 3,000 per 1,000,000 dwellings = 4.0 -> 3.0: -25%. Suspects aged 12-24:
+    15, 19, 24 (not 31) -> 12 (not 25): 3 -> 1, -67%. House bans 20 -> 15: -25%. Feeling unsafe:
+    18.2% -> 15.0%, -3.2 percentage points; a survey indicator has no benchmark: '-'.
+    """
+    from typer.testing import CliRunner
+
+    from veilcli.cli import app
+
+    files = {
+        "registraties-2017.csv": _registrations(2017, 12, 6),
+        "registraties-2019.csv": _registrations(2019, 6, 6),
+        "bevolking.csv": "Jaar;Gebied;Inwoners;Woningen;Jongeren 12-24\n"
+        + "".join(
+            f"{year};Almere;{inhabitants};{dwellings};30.000\n{year};Midden-Nederland;2.000.000;1.000.000;300.000\n"
+            for year, inhabitants, dwellings in (
+                (2017, "200.000", "4.000"),
+                (2018, "225.000", "4.500"),
+                (2019, "250.000", "5.000"),
+            )
+        ),
+        "huisverboden.csv": "Periode;Gebied;Soort misdrijf code;Aantal\n"
+        "2017H1;Almere;huisverbod;20\n2019H1;Almere;huisverbod;15\n",
+        "misdrijven-midden-nederland.csv": MIDDEN_NEDERLAND,
+        "85146NED_TypedDataSet.json": _survey(),
+        "verdachten.csv": "Registratienummer;Datum;Leeftijd;Woonplaats;Soort misdrijf code\n"
+        "PL0900-2017-1;2017-02-01;15;Almere;1.1.1\nPL0900-2017-2;2017-03-01;19;Almere;2.2.1\n"
+        "PL0900-2017-3;2017-04-01;24;Almere;1.1.1\nPL0900-2017-4;2017-05-01;31;Almere;1.1.1\n"
+        "PL0900-2019-1;2019-02-01;12;Almere;1.1.1\nPL0900-2019-2;2019-05-01;25;Almere;2.2.1\n",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    paths = [str(tmp_path / n) for n in files if n != "verdachten.csv"]
+    result = runner.invoke(app, ["ingest", "--store", str(store), *paths])
+    assert result.exit_code == 0, result.output
+    # A handful of suspects cannot show what the extract covers: declared, as an analyst would.
+    declared = ["--covers", "2017-01-01..2019-06-30", "--scope", "crime"]
+    result = runner.invoke(
+        app, ["ingest", "--store", str(store), *declared, str(tmp_path / "verdachten.csv")]
+    )
+    assert result.exit_code == 0, result.output
+    plan = tmp_path / "plan.toml"
+    plan.write_text(EVERY_KIND_PLAN, encoding="utf-8")
+    return store, plan
+
+
+def _overview_row(page: str, indicator: str) -> list[str]:
+    """The cells' text of an indicator's row in the overview table."""
+    row = re.search(rf"<tr id='row-{indicator}'>(.*?)</tr>", page)
+    assert row is not None, indicator
+    return [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))]
+
+
+@pytest.mark.parametrize(
+    ("options", "burglary", "survey"),
+    [
+        ([], ["3,0", "-", "1,2", "-60%"], ["18,2", "18,2 (2017)", "15,0", "-3,2 pp"]),
+        (["--lang", "en"], ["3.0", "-", "1.2", "-60%"], ["18.2", "18.2 (2017)", "15.0", "-3.2 pp"]),
+        (["--by", "district"], ["3,0", "-", "1,2", "-60%"], ["18,2", "18,2 (2017)", "15,0", "-3,2 pp"]),
+        (["--raw"], ["3,0", "-", "1,2", "-60%"], ["18,2", "18,2 (2017)", "15,0", "-3,2 pp"]),
+    ],
+    ids=["nl", "en", "district", "raw"],
+)
+def test_report_with_every_kind_of_indicator_and_a_benchmark(
+    every_kind: tuple[Path, Path], tmp_path: Path, options: list[str], burglary: list[str], survey: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from veilcli.cli import app
+
+    store, plan = every_kind
+    out = tmp_path / "rapport.html"
+    common = ["--store", str(store), "--plan", str(plan), "--period", "2019H1"]
+    result = CliRunner().invoke(app, ["report", "html", str(out), *common, *options])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    # Every indicator has its section; the overview has the benchmark's column, last in each row.
+    for ind in ("onveilig", "woninginbraak", "jeugdcriminaliteit", "huisverboden"):
+        assert f"id='ind-{ind}'" in page
+    assert "scope='col' class='num'>Midden-Nederland</th>" in page
+    rows = {ind: _overview_row(page, ind) for ind in ("onveilig", "woninginbraak", "jeugdcriminaliteit")}
+    assert rows["woninginbraak"][2:6] == burglary and rows["woninginbraak"][-1] == "-25%"
+    assert rows["onveilig"][2:6] == survey and rows["onveilig"][-1] == "-"  # no survey benchmark
+    assert (
+        rows["jeugdcriminaliteit"][2:6] == ["3", "0", "1", "-67%"] and rows["jeugdcriminaliteit"][-1] == "-"
+    )
+    assert ("id='districts'" in page) == ("district" in options)
+
+
+def test_workbook_with_every_kind_of_indicator_and_a_benchmark(
+    every_kind: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from veilcli.cli import app
+
+    store, plan = every_kind
+    out = tmp_path / "rapport.xlsx"
+    common = ["--store", str(store), "--plan", str(plan), "--period", "2019H1"]
+    result = CliRunner().invoke(app, ["export", "xlsx", str(out), *common, "--by", "district"])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["Overzicht"]
+    header = next(r for r in sheet.iter_rows() if any(c.value == "Midden-Nederland" for c in r))
+    bench = next(c.column for c in header if c.value == "Midden-Nederland")
+    rows: dict[object, int] = {}
+    for r in sheet.iter_rows(min_row=header[0].row + 1):
+        rows.setdefault(r[1].value, r[0].row)  # the table's row, not the notes listed under it
+    assert sheet.cell(rows["Woninginbraak"], bench).value == pytest.approx(-0.25)  # -25% as a percentage
+    assert sheet.cell(rows["Voelt zich weleens onveilig in de buurt"], bench).value in (None, "-")
+    assert sheet.cell(rows["Huisverboden"], bench).value in (None, "-")
+
+
+@pytest.mark.parametrize("width", [250, 70], ids=["full", "compact"])
+def test_terminal_with_every_kind_of_indicator_and_a_benchmark(
+    every_kind: tuple[Path, Path], width: int
+) -> None:
+    """The same plan on the terminal (the full table and the compact blocks), the survey indicator
+    last this time: its row once crashed with KeyError: 'Midden-Nederland'."""
+    import io
+
+    from rich.console import Console
+
+    from veilcli.report.render_compare import render_compare
+
+    store, plan = every_kind
+    head, survey, others = EVERY_KIND_PLAN.split("[[indicators]]", 2)
+    plan.write_text(f"{head}[[indicators]]{others}[[indicators]]{survey}", encoding="utf-8")
+    result = compare(Store(store), period="2019H1", plan_path=plan)
+    out = io.StringIO()
+    render_compare(Console(width=width, file=out, color_system=None), result, result.themes, "en")
+    lines = out.getvalue().splitlines()
+    if width == 250:  # one column per benchmark: the burglary's -25%, the survey's '-'
+        assert any("Midden-Nederland" in line for line in lines)
+        assert next(line for line in lines if "| Woninginbraak" in line).endswith("-25% |")
+        assert next(line for line in lines if "| Voelt zich" in line).endswith(" - |")
+    else:  # a row per benchmark under each indicator that has one
+        assert any(line.strip().startswith("Midden-Neder") and "-25%" in line for line in lines)
+    assert "-3.2 pp" in out.getvalue()
