@@ -192,3 +192,67 @@ def test_the_corpus_is_big_and_varied() -> None:
     assert {c.outcome for c in CASES} == {REFUSED, ACCEPTED}
     assert len({c.group for c in CASES}) >= 10
     assert all(c.message for c in CASES if c.outcome == REFUSED)
+
+
+# --- closed standard streams (issue 21): `veilcli compare >&-` -----------------------------------
+
+
+def _closing(*fds: int) -> Any:
+    def close() -> None:
+        for fd in fds:
+            os.close(fd)
+
+    return close
+
+
+ENTRY_POINTS = {
+    "python -m veilcli": [sys.executable, "-m", "veilcli"],
+    "console script": [sys.executable, "-c", "from veilcli.cli import main; main()"],
+}
+
+
+@pytest.mark.parametrize("entry", list(ENTRY_POINTS), ids=list(ENTRY_POINTS))
+def test_closed_standard_output_is_one_message(entry: str, store: Path) -> None:
+    """``sys.stdout`` is None: once a traceback at start-up (AttributeError, exit 1); now exit 2 with
+    one message, before the command runs (nothing is written: the store is left byte for byte)."""
+    before = store_hashes(store)
+    done = subprocess.run(
+        [*ENTRY_POINTS[entry], "ingest", "--store", str(store), str(ROOT / "sample_data" / "bevolking.csv")],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_closing(1),
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: standard output is closed") and "Traceback" not in done.stderr
+    assert "  hint: " in done.stderr and len(done.stderr.splitlines()) == 2
+    assert store_hashes(store) == before
+
+
+def test_closed_standard_input_and_error(store: Path, tmp_path: Path) -> None:
+    """``ingest -`` with standard input closed reads nothing and stores nothing (exit 2, no
+    AttributeError); with standard error closed a command still runs and prints its output."""
+    command = [sys.executable, "-m", "veilcli"]
+    new_store = tmp_path / "new-store"
+    done = subprocess.run(
+        [*command, "ingest", "--store", str(new_store), "-"],
+        capture_output=True,
+        preexec_fn=_closing(0),
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert not new_store.exists()
+    done = subprocess.run(
+        [*command, "status", "--store", str(store)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        preexec_fn=_closing(2),
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+    )
+    assert done.returncode == 0 and "bevolking.csv" in done.stdout
