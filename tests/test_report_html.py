@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +17,8 @@ import pytest
 from tests.conftest import PLAN
 from veilcli.analysis.compare import CompareResult, compare
 from veilcli.errors import InputError
-from veilcli.report.html import render_html, write_html_report
+from veilcli.report.html import CSS, render_html, write_html_report
+from veilcli.report.html_league import LEAGUE_CSS
 from veilcli.report.svg import bar_chart, nice_axis
 from veilcli.store.store import Store
 
@@ -444,3 +446,274 @@ def test_terminal_with_every_kind_of_indicator_and_a_benchmark(
     else:  # a row per benchmark under each indicator that has one
         assert any(line.strip().startswith("Midden-Neder") and "-25%" in line for line in lines)
     assert "-3.2 pp" in out.getvalue()
+
+
+# --- injection: every text that reaches the report (issue 21) ------------------------------------
+
+# What each place receives: a script, a style break, an element with an event handler, attribute
+# breakers of both quotes, a javascript: link and an open comment. Run, any of them would call ran(),
+# which the page does not define: an uncaught error in Chromium's console; parsed, any would show as
+# a tag, an attribute or a comment.
+RUN = "ran('{tag}')"
+
+
+def hostile(tag: str, slash: bool = True) -> str:
+    """The payload for one place, ending in its tag so the test can find where each one shows."""
+    run = RUN.format(tag=tag)
+    payload = (
+        f"<script>{run}</script></style><img src=x onerror=\"{run}\">' onmouseover='{run}' x='"
+        f'" autofocus onfocus="{run}" x="<a href="javascript:{run}">j</a><!--{tag}'
+    )
+    return payload if slash else payload.replace("/", "")  # a file name cannot hold a slash
+
+
+# Places the report shows (each must come through as text); the last three are stored and may
+# appear in notes or not at all, but never as markup.
+SHOWN = ("area", "district", "bencharea", "plan", "theme", "bench", "label-inbraak", "label-lokaal")
+SHOWN += ("label-onveilig", "file", "surveycode")
+STORED = ("category", "categorylabel", "surveylabel")
+
+ALLOWED_TAGS = {
+    *("html", "head", "meta", "title", "style", "body", "main", "header", "footer", "nav", "section"),
+    *("article", "h1", "h2", "h3", "p", "ol", "ul", "li", "a", "div", "span", "br", "code", "table"),
+    *("thead", "tbody", "tr", "th", "td", "figure", "figcaption", "svg", "g", "rect", "line", "text"),
+    *("desc", "path", "circle", "polyline", "tspan"),
+}
+VOID = {"meta", "br"}
+SVG_TAGS = {"svg", "g", "rect", "line", "text", "desc", "path", "circle", "polyline", "tspan", "title"}
+
+
+class Structure(HTMLParser):
+    """The page as html.parser sees it: tags, attributes, text, comments, the nesting."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+        self.comments: list[str] = []
+        self.styles: list[str] = []
+        self.stack: list[str] = []
+        self.mismatched: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+        self._in_style = tag == "style"
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+        if not self.stack or self.stack[-1] != tag:
+            self.mismatched.append(tag)
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        (self.styles if self._in_style else self.text).append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)
+
+
+def parsed(page: str) -> Structure:
+    structure = Structure()
+    structure.feed(page)
+    structure.close()
+    return structure
+
+
+@pytest.fixture
+def injected(tmp_path: Path) -> tuple[Path, Path]:
+    """A store whose every name is hostile: area, two districts, the benchmark's area, a local count
+    category and its label, the registrations' category label, a survey indicator's code and label,
+    the source file's name; and a plan whose every label is (plan, theme, benchmark, indicators)."""
+    import csv
+
+    from typer.testing import CliRunner
+
+    from veilcli.cli import app
+
+    area, district, bench_area = hostile("area"), hostile("district"), hostile("bencharea")
+
+    def write(name: str, header: list[str], rows: list[list[str]]) -> Path:
+        # Every field quoted, as police exports write them: the payload's ';' and '"' stay inside.
+        with (tmp_path / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_ALL)
+            writer.writerow(header)
+            writer.writerows(rows)
+        return tmp_path / name
+
+    registrations = []
+    for year, count in ((2017, 12), (2019, 6)):
+        for i in range(count):
+            month = 1 + i % 6
+            day = 1 if month == 1 else 30 if month == 6 else 15
+            wijk = district if i % 2 == 0 else "Haven"  # Haven has no survey figure: a note names the code
+            row = [f"R{year}-{i}", f"{year}-{month:02d}-{day:02d}", "1.1.1", hostile("categorylabel")]
+            registrations.append([*row, area, wijk])
+    files = [
+        write(
+            hostile("file", slash=False) + ".csv",
+            [*("Registratienummer", "Datum", "Soort misdrijf code", "Soort misdrijf", "Gemeente"), "Wijk"],
+            registrations,
+        ),
+        write(
+            "bevolking.csv",
+            ["Jaar", "Gebied", "Inwoners", "Woningen"],
+            [[str(y), a, "200.000", "4.000"] for y in (2017, 2018, 2019) for a in (area, bench_area)],
+        ),
+        write(
+            "tellingen.csv",
+            ["Periode", "Gebied", "Soort misdrijf code", "Aantal"],
+            [
+                ["2017H1", bench_area, "1.1.1", "4000"],
+                ["2019H1", bench_area, "1.1.1", "3000"],
+                ["2017H1", area, hostile("category"), "20"],
+                ["2019H1", area, hostile("category"), "15"],
+            ],
+        ),
+        write(
+            "enquete.csv",
+            [
+                *("Jaar", "Gebied", "Indicator code", "Indicator label", "Waarde", "Eenheid", "Ondergrens"),
+                *("Bovengrens", "Aantal respondenten"),
+            ],
+            [
+                [year, where, hostile("surveycode"), hostile("surveylabel"), value, "%", low, high, n]
+                for year, where, value, low, high, n in (
+                    ("2017", area, "18,2", "16,4", "20,0", "900"),
+                    ("2019", area, "15,0", "13,4", "16,6", "1000"),
+                    ("2017", district, "20,0", "", "", "400"),
+                )
+            ],
+        ),
+    ]
+    store = tmp_path / "store"
+    result = CliRunner().invoke(app, ["ingest", "--store", str(store), *map(str, files)])
+    assert result.exit_code in (0, 1), result.output
+    q = json.dumps
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        f"name = {q(hostile('plan'))}\narea = {q(area)}\nbaseline = 2017\n"
+        f"[[themes]]\nnumber = 1\nlabel = {q(hostile('theme'))}\n"
+        f"[[benchmarks]]\nname = {q(hostile('bench'))}\narea = {q(bench_area)}\n"
+        f'[[indicators]]\nid = "inbraak"\ntheme = 1\nlabel = {q(hostile("label-inbraak"))}\n'
+        'categories = ["1.1.1"]\nunit = "per_1000_dwellings"\ngoal = "decrease"\n'
+        f'[[indicators]]\nid = "lokaal"\ntheme = 1\nlabel = {q(hostile("label-lokaal"))}\nkind = "counts"\n'
+        f'categories = [{q(hostile("category"))}]\nunit = "count"\ngoal = "none"\n'
+        f'[[indicators]]\nid = "onveilig"\ntheme = 1\nlabel = {q(hostile("label-onveilig"))}\n'
+        f'kind = "survey"\ncategories = [{q(hostile("surveycode"))}]\nunit = "percent"\ngoal = "decrease"\n',
+        encoding="utf-8",
+    )
+    return store, plan
+
+
+def check_structure(page: str, css: str = CSS) -> Structure:
+    """Nothing in the page can run or load, and its structure is the report's own."""
+    structure = parsed(page)
+    assert set(structure.tags) <= ALLOWED_TAGS, set(structure.tags) - ALLOWED_TAGS
+    assert structure.tags.count("style") == 1 and "".join(structure.styles) == css  # no </style> break
+    assert not structure.comments  # no <!-- swallowing the rest of the page
+    assert not structure.mismatched and structure.stack == [], (structure.mismatched, structure.stack)
+    for tag, name, value in structure.attributes:
+        assert not name.startswith("on") and name not in ("src", "srcset", "action", "formaction", "style")
+        assert name != "autofocus" and (name != "x" or tag in SVG_TAGS), (tag, name, value)
+        if name in ("href", "xlink:href"):
+            assert value.startswith("#"), (tag, name, value)  # in-page links only, never javascript:
+    return structure
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_nothing_injected_runs_and_the_structure_holds(
+    injected: tuple[Path, Path], tmp_path: Path, lang: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from veilcli.cli import app
+
+    store, plan = injected
+    out = tmp_path / "r.html"
+    options = ["--store", str(store), "--plan", str(plan), "--period", "2019H1", "--by", "district"]
+    result = CliRunner().invoke(app, ["report", "html", str(out), *options, "--lang", lang])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    structure = check_structure(page)
+    shown = "".join(structure.text)
+    for tag in SHOWN:
+        payload = hostile(tag, slash=tag != "file")
+        assert payload in shown, tag  # shown whole, as text
+    for tag in (*SHOWN, *STORED):
+        assert RUN.format(tag=tag) not in page  # its quotes are always escaped in the source
+    # the sections of the report, each once
+    for anchor in ("overview", "theme-1", "districts", "normalisation", "sources"):
+        assert page.count(f"id='{anchor}'") == 1
+    for ind in ("inbraak", "lokaal", "onveilig"):
+        assert page.count(f"<article class='indicator' id='ind-{ind}'") == 1
+
+
+def test_the_league_page_is_not_injected_either(every_kind: tuple[Path, Path], tmp_path: Path) -> None:
+    """The league ranks known municipalities only (a hostile area name is no municipality): its
+    plan, theme, benchmark and indicator labels and a source file's name are hostile here."""
+    from typer.testing import CliRunner
+
+    from veilcli.cli import app
+
+    store, plan = every_kind
+    extra = tmp_path / f"{hostile('file', slash=False)}.csv"
+    extra.write_text(
+        "Periode;Gebied;Soort misdrijf code;Aantal\n2018H1;Almere;huisverbod;23\n", encoding="utf-8"
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--store", str(store), str(extra)]).exit_code == 0
+    text = plan.read_text(encoding="utf-8")
+    for label in (
+        "Actieplan Testdorp",
+        "Veilige wijken",
+        "Woninginbraak",
+        "Huisverboden",
+        "Midden-Nederland",
+    ):
+        text = text.replace(f'"{label}"', json.dumps(hostile(label)))
+    plan.write_text(text, encoding="utf-8")
+    out = tmp_path / "league.html"
+    options = ["--store", str(store), "--plan", str(plan), "--period", "2019H1", "--area", "all"]
+    result = runner.invoke(app, ["report", "html", str(out), *options])
+    assert result.exit_code == 0, result.output
+    structure = check_structure(out.read_text(encoding="utf-8"), CSS + LEAGUE_CSS)
+    shown = "".join(structure.text)
+    for label in ("Actieplan Testdorp", "Woninginbraak", "Huisverboden"):
+        assert hostile(label) in shown, label
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_nothing_injected_runs_in_headless_chromium(injected: tuple[Path, Path], tmp_path: Path) -> None:
+    """Loaded in Chromium (network cut off, time for handlers to fire): nothing in the console (an
+    injection that ran would throw 'ran is not defined'), no script or image in the DOM."""
+    from typer.testing import CliRunner
+
+    from veilcli.cli import app
+
+    store, plan = injected
+    out = tmp_path / "r.html"
+    options = ["--store", str(store), "--plan", str(plan), "--period", "2019H1", "--by", "district"]
+    assert CliRunner().invoke(app, ["report", "html", str(out), *options]).exit_code == 0
+    assert CHROMIUM is not None
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND"]
+    flags += ["--enable-logging=stderr", "--v=0", "--virtual-time-budget=2000"]
+    dom = subprocess.run(
+        [CHROMIUM, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert not console, console
+    structure = parsed(dom.stdout)
+    assert "script" not in structure.tags and "img" not in structure.tags
+    assert hostile("plan") in "".join(structure.text)
