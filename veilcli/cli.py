@@ -520,6 +520,10 @@ def download(
         ),
     ] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ignore the download cache.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a file at the download's name that veilcli did not write."),
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
     """Fetch a police or CBS table from its OData API, filtered; save it with its provenance; ingest it.
@@ -538,12 +542,26 @@ def download(
         end=end,
         base_url=base_url,
         use_cache=not refresh,
+        force=force,
     )
+    for made in result.notes:
+        info(text(f"note: {made.message}"))
     cached = " (from the cache)" if result.from_cache else ""
     info(text(f"downloaded {result.table}: {result.rows} rows in {result.pages} page(s){cached}"))
     info(text(f"written: {result.path} (provenance: {result.provenance.name})"))
     if ingested is not None:
         render_ingest(stdout, ingested)
+        # As `ingest` does: a download none of whose rows could be stored is not a success.
+        refused = [s for s in ingested.sources if s.status in ("rejected", "no-valid-rows")]
+        if refused:
+            stderr.print(
+                line(
+                    ("nothing was stored:", "bold red"),
+                    f" {refused[0].path} has {refused[0].rows_rejected} invalid row(s); `veilcli validate "
+                    "FILE` shows the findings, `veilcli ingest --skip-invalid FILE` stores the valid rows.",
+                )
+            )
+            raise typer.Exit(1)
 
 
 map_app = typer.Typer(
