@@ -686,6 +686,18 @@ def cases() -> list[Case]:
     add("json-deep-in-value.json", "json shape", REFUSED, "a value nested 100,000 deep",
         _raw(b'{"value": [{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}]}"),
         message="cannot be read as JSON", dangerous=True)
+    # Nested just under polars' 1,024 levels: parsed, and then never printed (no repr: RecursionError).
+    add("json-deep-nextlink.json", "json shape", REFUSED, "an odata.nextLink nested 1,000 deep",
+        _raw(b'{"odata.metadata": "x", "value": [{"Jaar": 2019}], "odata.nextLink": '
+             + b'{"a": ' * 1000 + b'1' + b'}' * 1000 + b'}'), message="'odata.nextLink' is an object")
+    add("json-nextlink-list.json", "json shape", REFUSED, "an odata.nextLink that is a list",
+        _json({"odata.metadata": "x", "value": [ODATA_ROW], "odata.nextLink": [["x"]]}),
+        message="'odata.nextLink' is a list")
+    add("json-deep-1000-in-value.json", "json shape", REFUSED, "'value' items nested 1,000 deep",
+        _raw(b'{"value": ' + b"[" * 1000 + b"]" * 1000 + b"}"), message="not records")
+    add("json-deep-1100.json", "json shape", REFUSED, "a key beside 'value' nested 1,100 deep",
+        _raw(b'{"value": [{"Jaar": 2019}], "x": ' + b"[" * 1100 + b"]" * 1100 + b"}"),
+        message="nested more than 1,024 levels deep")
     add("json-ndjson.json", "json shape", REFUSED, "JSON lines, not one document",
         _raw(b'{"a":1}\n{"a":2}\n'), message="cannot be read as JSON")
     add("json-trailing-garbage.json", "json shape", REFUSED, "a document followed by junk",
@@ -875,6 +887,315 @@ def run(folder: Path, store: Path, indices: list[int]) -> None:
                 "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             }
             print(json.dumps(line), flush=True)
+
+
+# --- hostile network answers: `veilcli download` against a local server (issue 21) ---------------
+#
+# A download's answers are input too. Each case is how a broken or hostile OData service answers
+# the TypedDataSet request (or DataProperties): the command must end in one line naming the URL or
+# the table, exit 2 (1 where the rows themselves are invalid), write no file, leave the store as it
+# was, and never ask a second server ("another host") for anything.
+
+NET_TABLE = "47013NED"
+NET_PROPERTIES = {
+    "odata.metadata": "x",
+    "value": [
+        {"Key": "SoortMisdrijf", "Type": "Dimension"},
+        {"Key": "RegioS", "Type": "GeoDimension"},
+        {"Key": "Perioden", "Type": "TimeDimension"},
+        {"Key": "GeregistreerdeMisdrijven_1", "Type": "Topic"},
+    ],
+}
+
+
+def net_row(n: int, count: object = 30) -> dict[str, object]:
+    """A row of police table 47013NED as the OData API serves it (padded codes, a month period)."""
+    return {"ID": n, "SoortMisdrijf": "1.2.1 ", "RegioS": "GM0034    ", "Perioden": "2019MM01",
+            "GeregistreerdeMisdrijven_1": count}  # fmt: skip
+
+
+class Exchange:
+    """One request to the hostile server and the means to answer it, byte for byte."""
+
+    def __init__(self, handler: Any, base: str, other: str, other_by_ip: str) -> None:
+        self.handler = handler
+        self.path: str = handler.path
+        self.base, self.other, self.other_by_ip = base, other, other_by_ip
+
+    def query(self, name: str, default: str = "") -> str:
+        from urllib.parse import parse_qs, urlsplit
+
+        return parse_qs(urlsplit(self.path).query).get(name, [default])[0]
+
+    def raw(self, data: bytes) -> None:
+        self.handler.wfile.write(data)
+
+    def send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        head = [f"HTTP/1.1 {status} X", "Connection: close"]
+        fields = {"Content-Type": "application/json", "Content-Length": str(len(body)), **(headers or {})}
+        head += [f"{k}: {v}" for k, v in fields.items() if v != ""]
+        self.raw(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+
+    def json(self, document: object, headers: dict[str, str] | None = None) -> None:
+        self.send(200, json.dumps(document).encode(), headers)
+
+    def page(self, rows: list[dict[str, object]], next_link: object = None) -> None:
+        document: dict[str, object] = {"odata.metadata": f"{self.base}/{NET_TABLE}/$metadata#TypedDataSet",
+                                       "value": rows}  # fmt: skip
+        if next_link is not None:
+            document["odata.nextLink"] = next_link
+        self.json(document)
+
+    def here(self, query: str) -> str:
+        """This server's TypedDataSet URL with another query."""
+        return f"{self.base}/{NET_TABLE}/TypedDataSet?{query}"
+
+
+@dataclass(frozen=True)
+class NetworkCase:
+    """A hostile answer of an OData service and what `veilcli download` must do with it."""
+
+    name: str
+    group: str
+    reason: str
+    answer: Callable[[Exchange], None]  # the answer to the TypedDataSet request
+    message: str
+    exit_code: int = 2
+    env: dict[str, str] = field(default_factory=dict)
+    dangerous: bool = False  # hangs or bombs if a guard were missing: a child process with limits
+    properties: Callable[[Exchange], None] | None = None  # the answer to DataProperties (default: fine)
+
+
+def _trickle(data: bytes, pause: float = 0.05) -> Callable[[Exchange], None]:
+    def answer(ex: Exchange) -> None:
+        for byte in data:
+            ex.raw(bytes([byte]))
+            time.sleep(pause)
+
+    return answer
+
+
+def _trickled_body(ex: Exchange) -> None:
+    ex.raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+    _trickle(b'{"value": [' + b" " * 99_988 + b"]}")(ex)
+
+
+def _gzip_bomb(ex: Exchange) -> None:
+    """200 MB of JSON in about 200 KB of gzip, streamed: compressed once, the bytes sent as made."""
+    ex.raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n\r\n")
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    ex.raw(packer.compress(b'{"value": [{"ID": 0, "SoortMisdrijf": "'))
+    block = b"0" * (1 << 20)
+    for _ in range(200):
+        ex.raw(packer.compress(block))
+    ex.raw(packer.compress(b'"}]}') + packer.flush())
+
+
+def _endless_pages(size: int = 0) -> Callable[[Exchange], None]:
+    def answer(ex: Exchange) -> None:
+        n = int(ex.query("page", "1"))
+        padding = {"Padding": "x" * size} if size else {}
+        ex.page([{**net_row(n), **padding}], ex.here(f"page={n + 1}"))
+
+    return answer
+
+
+def _slow_pages(ex: Exchange) -> None:
+    time.sleep(0.4)
+    _endless_pages()(ex)
+
+
+def _redirect(location: Callable[[Exchange], str]) -> Callable[[Exchange], None]:
+    def answer(ex: Exchange) -> None:
+        ex.send(302, b"", {"Location": location(ex), "Content-Type": ""})
+
+    return answer
+
+
+def _gzip(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"value": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def network_cases() -> list[NetworkCase]:
+    """Every hostile answer, in groups."""
+    c: list[NetworkCase] = []
+    page = json.dumps({"value": [net_row(1)]}).encode()
+
+    def add(*args: Any, **kwargs: Any) -> None:
+        c.append(NetworkCase(*args, **kwargs))
+
+    # fmt: off
+    # Redirects.
+    add("redirect-loop", "redirects", "two URLs redirecting to each other",
+        _redirect(lambda ex: ex.here("b=1" if "a=1" in ex.path else "a=1")), "redirects in a loop")
+    add("redirect-to-itself", "redirects", "a URL redirecting to itself",
+        _redirect(lambda ex: ex.path), "redirects in a loop")
+    add("redirect-chain", "redirects", "a new URL on every redirect",
+        _redirect(lambda ex: ex.here(f"hop={int(ex.query('hop', '0')) + 1}")), "more than 5 redirects")
+    add("redirect-other-host", "SSRF", "a redirect to another host",
+        _redirect(lambda ex: f"{ex.other}/odata/{NET_TABLE}/TypedDataSet"), "leads to another host")
+    add("redirect-other-port", "SSRF", "a redirect to another port of this host",
+        _redirect(lambda ex: f"{ex.other_by_ip}/odata/{NET_TABLE}/TypedDataSet"), "leads to another port")
+    add("redirect-not-a-url", "redirects", "a Location that is no URL",
+        _redirect(lambda ex: "http://[::1"), "is not a valid URL")
+    add("redirect-file-scheme", "SSRF", "a redirect to file:///etc/passwd",
+        _redirect(lambda ex: "file:///etc/passwd"), "not an http or https address")
+    # odata.nextLink.
+    add("nextlink-other-host", "SSRF", "page 2 on another host: its rows must not be ingested",
+        lambda ex: ex.page([net_row(1)], f"{ex.other}/odata/{NET_TABLE}/TypedDataSet?page=2"),
+        "leads to another host")
+    add("nextlink-userinfo-host", "SSRF", "a nextLink with the start's host as user name",
+        lambda ex: ex.page([net_row(1)], f"http://127.0.0.1@{ex.other.split('//')[1]}/odata/x"),
+        "leads to another host")
+    add("nextlink-other-port", "SSRF", "page 2 on another port of this host",
+        lambda ex: ex.page([net_row(1)], f"{ex.other_by_ip}/odata/{NET_TABLE}/TypedDataSet?page=2"),
+        "leads to another port")
+    for name, link, message in (
+        ("bad-ipv6", "http://[::1", "is not a valid URL"),
+        ("bad-port", "http://127.0.0.1:99999999/x", "is not a valid URL"),
+        ("spaces", "not a url", "is not a valid URL"),
+        ("control", "http://127.0.0.1/\x00x", "is not a valid URL"),
+        ("javascript", "javascript:alert(1)", "not an http or https address"),
+        ("number", 12345, "is not a URL"),
+        ("object", {"href": "x"}, "is not a URL"),
+        ("nested", [[["x"]]] , "is not a URL"),
+        ("long", "http://127.0.0.1/" + "a" * 10_000, "longer than 8,192 characters"),
+    ):
+        add(f"nextlink-{name}", "nextLink", f"an odata.nextLink that is no URL: {name}",
+            lambda ex, link=link: ex.page([net_row(1)], link), message)
+    add("nextlink-loop", "nextLink", "page 2 links back to page 1",
+        lambda ex: ex.page([net_row(1)], ex.here("page=1" if ex.query("page") == "2" else "page=2")),
+        "leads back to an earlier page")
+    add("endless-pages", "limits", "a new page forever", _endless_pages(),
+        "more than 20 pages", env={"VEILCLI_MAX_DOWNLOAD_PAGES": "20"})
+    # JSON.
+    add("deep-json-page", "json", "a page nested 100,000 deep (RecursionError)",
+        lambda ex: ex.send(200, _nested(100_000)), "nested more than 16 levels deep")
+    add("deep-json-500", "json", "a page nested 500 deep (parses, then too deep)",
+        lambda ex: ex.send(200, _nested(500)), "nested more than 16 levels deep")
+    add("deep-json-properties", "json", "DataProperties nested 100,000 deep",
+        lambda ex: ex.json({"value": [net_row(1)]}), "nested more than 16 levels deep",
+        properties=lambda ex: ex.send(200, _nested(100_000)))
+    add("deep-json-metadata", "json", "a nested object beside DataProperties' value",
+        lambda ex: ex.json({"value": [net_row(1)]}), "nested more than 16 levels deep",
+        properties=lambda ex: ex.send(200, b'{"value": [], "x": ' + b'{"a":' * 900 + b"1" + b"}" * 901))
+    add("not-json", "json", "an HTML error page with status 200",
+        lambda ex: ex.send(200, b"<html>busy</html>", {"Content-Type": "text/html"}),
+        "the answer is not JSON")
+    add("json-array", "json", "a JSON array, not an OData object",
+        lambda ex: ex.send(200, b"[1, 2]"), "not an OData document")
+    add("nested-row", "json", "a row holding an object",
+        lambda ex: ex.page([{**net_row(1), "RegioS": {"code": "GM0034"}}]), "not a flat record")
+    add("properties-key-injection", "json", "a GeoDimension key that would rewrite the $filter",
+        lambda ex: ex.json({"value": [net_row(1)]}), "not a column name",
+        properties=lambda ex: ex.json({"value": [{"Key": "RegioS) or (1 eq 1", "Type": "GeoDimension"}]}))
+    # Compression.
+    add("gzip-lie", "compression", "Content-Encoding: gzip over plain JSON",
+        lambda ex: ex.send(200, page, {"Content-Encoding": "gzip"}), "says it is gzip-compressed")
+    add("gzip-lie-properties", "compression", "DataProperties claiming gzip",
+        lambda ex: ex.json({"value": [net_row(1)]}), "says it is gzip-compressed",
+        properties=lambda ex: ex.send(200, json.dumps(NET_PROPERTIES).encode(), {"Content-Encoding": "gzip"}))
+    add("gzip-truncated", "compression", "half a gzip stream",
+        lambda ex: ex.send(200, _gzip(page)[:20], {"Content-Encoding": "gzip"}), "ends early")
+    add("deflate-lie", "compression", "Content-Encoding: deflate over plain JSON",
+        lambda ex: ex.send(200, page, {"Content-Encoding": "deflate"}), "says it is deflate-compressed")
+    add("brotli", "compression", "an encoding veilcli did not ask for",
+        lambda ex: ex.send(200, page, {"Content-Encoding": "br"}), "compressed as br")
+    add("gzip-bomb", "limits", "200 MB of JSON in 200 KB of gzip", _gzip_bomb,
+        "larger than 67,108,864 bytes", dangerous=True)
+    # Sizes.
+    add("huge-answer", "limits", "a 3 MB page over a 1 MB limit",
+        lambda ex: ex.page([{**net_row(1), "Padding": "x" * 3_000_000}]), "larger than 1,000,000 bytes",
+        env={"VEILCLI_MAX_RESPONSE_BYTES": "1000000"})
+    add("huge-answer-no-length", "limits", "3 MB without a Content-Length",
+        lambda ex: ex.send(200, json.dumps({"value": [net_row(1)], "p": "x" * 3_000_000}).encode(),
+                           {"Content-Length": ""}),
+        "larger than 1,000,000 bytes", env={"VEILCLI_MAX_RESPONSE_BYTES": "1000000"})
+    add("declared-terabyte", "limits", "Content-Length: 1 TB, then nothing",
+        lambda ex: ex.raw(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000000000\r\n\r\n{"),
+        "larger than 67,108,864 bytes")
+    add("download-too-big", "limits", "pages of 300 KB without end, 1 MB for the whole download",
+        _endless_pages(300_000), "the download is larger than 1,000,000 bytes",
+        env={"VEILCLI_MAX_DOWNLOAD_BYTES": "1000000"})
+    # Time.
+    add("slow-loris-body", "time", "one byte every 50 ms (each read within the read timeout)",
+        _trickled_body, "no complete answer within 2 s", env={"VEILCLI_DOWNLOAD_REQUEST_SECONDS": "2"},
+        dangerous=True)
+    add("slow-loris-headers", "time", "the headers a byte at a time",
+        _trickle(b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 10_000 + b"\r\n\r\n"),
+        "no complete answer within 2 s", env={"VEILCLI_DOWNLOAD_REQUEST_SECONDS": "2"}, dangerous=True)
+    add("slow-pages", "time", "0.4 s a page, pages without end, 2 s for the whole download", _slow_pages,
+        "the download took more than 2 s", env={"VEILCLI_DOWNLOAD_SECONDS": "2"}, dangerous=True)
+    add("bad-time-limit", "time", "VEILCLI_DOWNLOAD_SECONDS=soon", _endless_pages(),
+        "VEILCLI_DOWNLOAD_SECONDS='soon': not a positive whole number",
+        env={"VEILCLI_DOWNLOAD_SECONDS": "soon"})
+    # Rows.
+    add("every-row-invalid", "rows", "every count negative: nothing stored, exit 1",
+        lambda ex: ex.page([net_row(1, -5), net_row(2, -7)]), "nothing was stored", exit_code=1)
+    # fmt: on
+    return c
+
+
+class HostileServers:
+    """Two local HTTP servers on free ports: the OData service (answering as the case says) and
+    "another host" that only records what it is asked (it must be asked nothing)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.case: NetworkCase | None = None
+        self.asked_elsewhere: list[str] = []
+        outer = self
+
+        class Service(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                case = outer.case
+                ex = Exchange(self, outer.base, outer.other, outer.other_by_ip)
+                if case is None:
+                    ex.send(500)
+                elif "/DataProperties" in self.path:
+                    (case.properties or (lambda e: e.json(NET_PROPERTIES)))(ex)
+                elif "/TypedDataSet" in self.path:
+                    case.answer(ex)
+                else:
+                    ex.send(404)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        class Elsewhere(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.asked_elsewhere.append(self.path)
+                Exchange(self, "", "", "").page([net_row(99, 1_000_000)])
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        class Quiet(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # the client hung up on a hostile answer: that is the point
+
+        self.servers = [Quiet(("127.0.0.1", 0), Service), Quiet(("127.0.0.1", 0), Elsewhere)]
+        service, elsewhere = (s.server_address[1] for s in self.servers)
+        self.base = f"http://127.0.0.1:{service}/odata"
+        self.other = f"http://localhost:{elsewhere}"  # another host name
+        self.other_by_ip = f"http://127.0.0.1:{elsewhere}"  # this host, another port
+        self.threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in self.servers]
+        for thread in self.threads:
+            thread.start()
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
 
 
 def main() -> None:

@@ -9,6 +9,10 @@ The harmless cases run in this process. The dangerous ones (bombs, a FIFO, a dev
 exhaust memory if a guard were missing, so they run in two child processes (the cases split
 between them, each case after the other) under a 2 GiB address-space limit and a timeout, and each
 case must finish within 60 s.
+
+Below them: closed standard streams (``veilcli compare >&-``), and the hostile answers of an OData
+service to ``veilcli download`` (``network_cases``), served by a local server; the slow-loris,
+gzip-bomb and slow-page answers in a child process under the same limits.
 """
 
 from __future__ import annotations
@@ -22,13 +26,26 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.hostile_corpus import ACCEPTED, REFUSED, Case, StoreCase, build, cases, store_cases
+from tests.hostile_corpus import (
+    ACCEPTED,
+    NET_TABLE,
+    REFUSED,
+    Case,
+    HostileServers,
+    NetworkCase,
+    StoreCase,
+    build,
+    cases,
+    network_cases,
+    store_cases,
+)
 from veilcli.cli import app
 from veilcli.sources.messages import display_path
 
@@ -276,3 +293,155 @@ def test_dangerous_store_case(case: StoreCase, tmp_path: Path) -> None:
 
 def test_store_cases_are_many() -> None:
     assert len(STORE_CASES) >= 10 and len({c.name for c in STORE_CASES}) == len(STORE_CASES)
+
+
+# --- closed standard streams (issue 21): `veilcli compare >&-` -----------------------------------
+
+
+def _closing(*fds: int) -> Any:
+    def close() -> None:
+        for fd in fds:
+            os.close(fd)
+
+    return close
+
+
+ENTRY_POINTS = {
+    "python -m veilcli": [sys.executable, "-m", "veilcli"],
+    "console script": [sys.executable, "-c", "from veilcli.cli import main; main()"],
+}
+
+
+@pytest.mark.parametrize("entry", list(ENTRY_POINTS), ids=list(ENTRY_POINTS))
+def test_closed_standard_output_is_one_message(entry: str, store: Path) -> None:
+    """``sys.stdout`` is None: once a traceback at start-up (AttributeError, exit 1); now exit 2 with
+    one message, before the command runs (nothing is written: the store is left byte for byte)."""
+    before = store_hashes(store)
+    done = subprocess.run(
+        [*ENTRY_POINTS[entry], "ingest", "--store", str(store), str(ROOT / "sample_data" / "bevolking.csv")],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_closing(1),
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: standard output is closed") and "Traceback" not in done.stderr
+    assert "  hint: " in done.stderr and len(done.stderr.splitlines()) == 2
+    assert store_hashes(store) == before
+
+
+def test_closed_standard_input_and_error(store: Path, tmp_path: Path) -> None:
+    """``ingest -`` with standard input closed reads nothing and stores nothing (exit 2, no
+    AttributeError); with standard error closed a command still runs and prints its output."""
+    command = [sys.executable, "-m", "veilcli"]
+    new_store = tmp_path / "new-store"
+    done = subprocess.run(
+        [*command, "ingest", "--store", str(new_store), "-"],
+        capture_output=True,
+        preexec_fn=_closing(0),
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert not new_store.exists()
+    done = subprocess.run(
+        [*command, "status", "--store", str(store)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        preexec_fn=_closing(2),
+        cwd=ROOT,
+        timeout=60,
+        text=True,
+    )
+    assert done.returncode == 0 and "bevolking.csv" in done.stdout
+
+
+# --- hostile network answers: `veilcli download` (issue 21) --------------------------------------
+
+NETWORK = network_cases()
+NET_SAFE = [c for c in NETWORK if not c.dangerous]
+NET_DANGEROUS = [c for c in NETWORK if c.dangerous]
+
+
+@pytest.fixture(scope="module")
+def servers() -> Any:
+    running = HostileServers()
+    yield running
+    running.close()
+
+
+def _download_args(servers: HostileServers, out: Path, store: Path) -> list[str]:
+    return ["download", NET_TABLE, "--base-url", servers.base, "--out", str(out), "--store", str(store)]
+
+
+def check_network(
+    case: NetworkCase, servers: HostileServers, exit_code: int, stdout: str, stderr: str, out: Path
+) -> None:
+    """One line naming the URL or the table (or the limit's variable), nothing written, nothing
+    asked of another host."""
+    output = stdout + stderr
+    where = f"{case.name}: exit {exit_code}\n{output[-2000:]}"
+    assert "Traceback" not in output and "internal error" not in output, where
+    assert exit_code == case.exit_code, where
+    assert not servers.asked_elsewhere, (where, servers.asked_elsewhere)
+    assert case.message in output, where
+    if case.exit_code == 2:
+        lines = stderr.rstrip("\n").split("\n")
+        assert lines[0].startswith("error: ") and len(lines) <= 2, where
+        assert all(line.startswith("  hint: ") for line in lines[1:]), where
+        assert case.message in lines[0] and len(lines[0]) < 400, where
+        named = ["127.0.0.1", f"table {NET_TABLE}", *case.env]
+        assert any(name in lines[0] for name in named), where
+        assert list(out.iterdir()) == [], where  # no document, no provenance, no temporary file
+
+
+def _net_params(chosen: list[NetworkCase]) -> list[Any]:
+    return [pytest.param(c, id=c.name) for c in chosen]
+
+
+@pytest.mark.parametrize("case", _net_params(NET_SAFE))
+def test_hostile_answer(case: NetworkCase, servers: HostileServers, store: Path, tmp_path: Path) -> None:
+    servers.case, servers.asked_elsewhere[:] = case, []
+    out = tmp_path / "out"
+    out.mkdir()
+    before = store_hashes(store)
+    env = {"VEILCLI_CACHE": str(tmp_path / "cache"), **case.env}
+    result = CliRunner().invoke(app, _download_args(servers, out, store), env=env)
+    check_network(case, servers, result.exit_code, result.stdout, result.stderr, out)
+    assert store_hashes(store) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", _net_params(NET_DANGEROUS))
+def test_dangerous_answer(case: NetworkCase, servers: HostileServers, store: Path, tmp_path: Path) -> None:
+    """In a child process under the memory limit, within the case's time (a guard missing: killed)."""
+    servers.case, servers.asked_elsewhere[:] = case, []
+    out = tmp_path / "out"
+    out.mkdir()
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    before = store_hashes(copy)
+    env = {**os.environ, "VEILCLI_CACHE": str(tmp_path / "cache"), "POLARS_MAX_THREADS": "4", **case.env}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "veilcli", *_download_args(servers, out, copy)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        preexec_fn=_limit_memory,
+        timeout=SECONDS,
+    )
+    seconds = time.monotonic() - started
+    check_network(case, servers, done.returncode, done.stdout, done.stderr, out)
+    assert store_hashes(copy) == before
+    # The time limits hold to the second: 2 s asked, a few for the child's start and its imports.
+    assert seconds < 15, seconds
+
+
+def test_the_network_corpus_is_varied() -> None:
+    assert len(NETWORK) >= 40 and len({c.name for c in NETWORK}) == len(NETWORK)
+    assert len({c.group for c in NETWORK}) >= 8

@@ -374,13 +374,22 @@ def download(
     base_url: str | None = None,
     use_cache: bool = True,
     options: ReadOptions | None = None,
+    force: bool = False,
 ) -> tuple[DownloadResult, IngestResult | None]:
     """Fetch a police or CBS table from its OData API into ``out_dir`` (with a provenance file), and
-    ingest it into ``store`` unless ``store`` is None."""
+    ingest it into ``store`` unless ``store`` is None. A file at the download's name that veilcli
+    did not write is replaced only with ``force``."""
     from veilcli.sources.download import download_table
 
     result = download_table(
-        table, out_dir, areas=areas, start=start, end=end, base_url=base_url, use_cache=use_cache
+        table,
+        out_dir,
+        areas=areas,
+        start=start,
+        end=end,
+        base_url=base_url,
+        use_cache=use_cache,
+        force=force,
     )
     ingested = ingest([result.path], store, options) if store is not None else None
     return result, ingested

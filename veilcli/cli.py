@@ -48,7 +48,7 @@ def _width() -> int | None:
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) >= 40:
         return int(columns)
-    return None if sys.stdout.isatty() else 160
+    return None if sys.stdout is not None and sys.stdout.isatty() else 160  # None: closed (`>&-`)
 
 
 stdout = SafeConsole(width=_width())
@@ -528,6 +528,10 @@ def download(
         ),
     ] = None,
     refresh: Annotated[bool, typer.Option("--refresh", help="Ignore the download cache.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a file at the download's name that veilcli did not write."),
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
     """Fetch a police or CBS table from its OData API, filtered; save it with its provenance; ingest it.
@@ -546,12 +550,26 @@ def download(
         end=end,
         base_url=base_url,
         use_cache=not refresh,
+        force=force,
     )
+    for made in result.notes:
+        info(text(f"note: {made.message}"))
     cached = " (from the cache)" if result.from_cache else ""
     info(text(f"downloaded {result.table}: {result.rows} rows in {result.pages} page(s){cached}"))
     info(text(f"written: {result.path} (provenance: {result.provenance.name})"))
     if ingested is not None:
         render_ingest(stdout, ingested)
+        # As `ingest` does: a download none of whose rows could be stored is not a success.
+        refused = [s for s in ingested.sources if s.status in ("rejected", "no-valid-rows")]
+        if refused:
+            stderr.print(
+                line(
+                    ("nothing was stored:", "bold red"),
+                    f" {refused[0].path} has {refused[0].rows_rejected} invalid row(s); `veilcli validate "
+                    "FILE` shows the findings, `veilcli ingest --skip-invalid FILE` stores the valid rows.",
+                )
+            )
+            raise typer.Exit(1)
 
 
 map_app = typer.Typer(
@@ -1028,8 +1046,41 @@ def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def hold_closed_streams() -> list[int]:
+    """Put ``/dev/null`` on standard file descriptors 0-2 that were closed at start-up (``>&-``,
+    ``2>&-``, ``<&-``); the numbers that were closed.
+
+    A closed descriptor is the lowest free number: the next file veilcli opened (a Parquet file,
+    the manifest) would take it, and whatever a library writes to "standard error" (a polars
+    warning, a Rust panic) would land in that file.
+    """
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:  # pragma: no cover - only when a lower number is closed and not held
+                os.dup2(null, fd)
+                os.close(null)
+    return closed
+
+
 def main() -> None:
     """Console-script entry point."""
+    closed = hold_closed_streams()
+    if sys.stdout is None or 1 in closed:
+        # Like a broken pipe: the command's output would be lost, so it does not run at all.
+        stderr.print(line(("error:", "bold red"), " standard output is closed (>&-): nothing was done."))
+        stderr.print(text("  hint: send the output to a file (> out.txt) or throw it away (> /dev/null)."))
+        raise SystemExit(2)
+    # A closed standard input reads as empty (`ingest -` says so) and a closed standard error takes
+    # the messages away, as /dev/null would: never an AttributeError on None.
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _terminate)
     app(args=hoist_global_flags(sys.argv[1:]), prog_name="veilcli")

@@ -31,6 +31,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{period}: geen opgeslagen bron dekt {categories}: geen gegevens (nooit 0)",
     ),
     "no_data_period": ("no data for {period}", "geen gegevens voor {period}"),
+    "download_cache_discarded": (
+        "a cached answer could not be used ({reason}): {path} was removed and the answer fetched again",
+        "een bewaard antwoord was onbruikbaar ({reason}): {path} is verwijderd en het antwoord opnieuw "
+        "opgehaald",
+    ),
     "total_needs_complete_source": (
         "{period}: a crime total needs a total row or a source covering every crime category; "
         "the stored sources cover only some categories",

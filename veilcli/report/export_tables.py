@@ -21,7 +21,7 @@ from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Unit
-from veilcli.report.numbers import carried, survey_points
+from veilcli.report.numbers import bench_change, benchmark_names, carried, survey_points
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table
 from veilcli.report.words import WORDS, significance_survey, word
 
@@ -113,8 +113,9 @@ class ExportTables:
         return [(t, self.theme_labels.get(t, "")) for t in sorted({i.theme for i in self.result.indicators})]
 
     def bench_names(self) -> list[str]:
-        """The benchmarks' names, as the plan gives them."""
-        return list(self.result.indicators[0].benchmarks) if self.result.indicators else []
+        """The benchmarks' names, as the plan gives them: of every indicator, since a survey indicator
+        has none (its figure is the area's own survey) and may come first."""
+        return benchmark_names(self.result.indicators)
 
     def change_header(self) -> str:
         """'Verandering t.o.v. 2017H1'."""
@@ -172,7 +173,7 @@ class ExportTables:
             "underlying_change_low_pct": under.change_pct_range[0] if under else None,
             "underlying_change_high_pct": under.change_pct_range[1] if under else None,
             "underlying_status": under.status if under else None,
-            **{bench_key(n): ind.benchmarks[n].change_pct for n in self.bench_names()},
+            **{bench_key(n): bench_change(ind, n) for n in self.bench_names()},
             "notes": ind.notes,
         }
 

@@ -35,6 +35,7 @@ from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.numbers import (
+    bench_change,
     carried,
     change_text,
     number,
@@ -276,9 +277,7 @@ class Report:
                     f"<td class='num'>{_e(range_text(*under.change_pct_range, lang) if under else '-')}</td>",
                     f"<td>{status_badge(under.status if under else None, lang, narrow=True)}</td>",
                 ]
-            cells += [
-                f"<td class='num'>{_e(pct_text(ind.benchmarks[n].change_pct, lang))}</td>" for n in bench
-            ]
+            cells += [f"<td class='num'>{_e(pct_text(bench_change(ind, n), lang))}</td>" for n in bench]
             rows.append(f"<tr id='row-{_e(ind.id)}'>{''.join(cells)}</tr>")
         group_row = "".join(f"<th colspan='{span}' scope='colgroup'>{_e(name)}</th>" for name, span in groups)
         head_row = "".join(f"<th scope='col' class='{css}'>{_e(head)}</th>" for head, css in heads)

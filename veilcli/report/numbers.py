@@ -94,3 +94,18 @@ def points_text(value: float, unit: str, lang: Lang = "en") -> str:
     """A survey change: signed, one decimal (survey figures are published so), "-3.2 pp"."""
     shown = f"{value:+.1f}"
     return f"{shown.replace('.', ',') if lang == 'nl' else shown} {unit}"
+
+
+def benchmark_names(indicators: list[IndicatorResult]) -> list[str]:
+    """The benchmarks' names in the plan's order, over every indicator: a survey indicator has none
+    (its figure is the area's own survey), and it may come first in the plan."""
+    names: dict[str, None] = {}
+    for ind in indicators:
+        names.update(dict.fromkeys(ind.benchmarks))
+    return list(names)
+
+
+def bench_change(ind: IndicatorResult, name: str) -> float | None:
+    """The change of benchmark ``name`` for an indicator; None where it has no such benchmark."""
+    bench = ind.benchmarks.get(name)
+    return None if bench is None else bench.change_pct

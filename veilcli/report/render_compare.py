@@ -25,7 +25,16 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
 from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
-from veilcli.report.numbers import carried, change_text, p_text, pct_text, range_text, value_text
+from veilcli.report.numbers import (
+    bench_change,
+    benchmark_names,
+    carried,
+    change_text,
+    p_text,
+    pct_text,
+    range_text,
+    value_text,
+)
 from veilcli.report.render import fits, new_table
 from veilcli.report.words import short, significance_survey, word
 
@@ -99,7 +108,7 @@ def _p(ind: IndicatorResult, lang: Lang) -> str:
 
 
 def _bench_names(result: CompareResult) -> list[str]:
-    return list(result.indicators[0].benchmarks) if result.indicators else []
+    return benchmark_names(result.indicators)
 
 
 def _numbers(table: Table, header: str) -> None:
@@ -151,7 +160,7 @@ def _full_table(
                     text(range_text(*under.change_pct_range, lang)),
                     status_text(under.status, fancy, lang),
                 ]
-        cells += [text(pct_text(ind.benchmarks[name].change_pct, lang)) for name in bench_names]
+        cells += [text(pct_text(bench_change(ind, name), lang)) for name in bench_names]
         table.add_row(*cells)
     return table
 

@@ -16,6 +16,8 @@ from veilcli.sources.limits import MAX_JSON_BYTES
 from veilcli.sources.messages import display_path, reason
 from veilcli.sources.table import RawTable, check_frame, refuse_nested, with_row_numbers
 
+POLARS_DEPTH = 1024  # polars' JSON reader refuses deeper nesting (DepthLimitExceeded)
+
 
 def _describe(dtype: object) -> str:
     if isinstance(dtype, pl.List):
@@ -57,13 +59,21 @@ def read_json(path: Path) -> RawTable:
         why = reason(exc)
         if "only deserialize json objects" in why:
             why = "the array holds values that are not records (objects)"
+        elif "DepthLimitExceeded" in why:
+            why = f"nested more than {POLARS_DEPTH:,} levels deep, {why.split('DepthLimitExceeded ', 1)[-1]}"
         raise InputError(f"{name}: cannot be read as JSON ({why}).", hint=shape) from None
     if top == b"{":
         if "value" not in frame.columns:
             raise InputError(f"{name}: a JSON object without a 'value' list of records.", hint=shape)
         value = frame.schema["value"]
-        if "odata.nextLink" in frame.columns and frame["odata.nextLink"][0]:
-            metadata["odata.nextLink"] = str(frame["odata.nextLink"][0])
+        if "odata.nextLink" in frame.columns:
+            link = frame.schema["odata.nextLink"]
+            # Only text is a link; anything else is never printed (a value nested a thousand levels
+            # deep has no repr: RecursionError).
+            if link not in (pl.String, pl.Null):
+                raise InputError(f"{name}: 'odata.nextLink' is {_describe(link)}, not a URL.", hint=shape)
+            if frame["odata.nextLink"][0]:
+                metadata["odata.nextLink"] = str(frame["odata.nextLink"][0])
         if not isinstance(value, pl.List):
             raise InputError(f"{name}: 'value' is {_describe(value)}, not a list of records.", hint=shape)
         if value.inner == pl.Null or frame["value"].list.len()[0] == 0:
