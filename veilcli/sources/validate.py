@@ -25,7 +25,7 @@ from veilcli.domain.models import (
 from veilcli.domain.periods import period_label_expr, period_unit_expr
 from veilcli.domain.resources import area_expr
 from veilcli.sources.checks import Check, CheckContext, checks_for
-from veilcli.sources.columns import ColumnSpec, ColumnType, column_specs, is_personal
+from veilcli.sources.columns import ColumnSpec, ColumnType, column_specs, is_cbs_table, is_personal
 from veilcli.sources.formats.interface import Recognised
 from veilcli.sources.messages import cut
 from veilcli.sources.parsing import clean_text, needs_cleaning, parse_with_fallback
@@ -100,6 +100,7 @@ def _new_report(recognised: Recognised, mapping: dict[str, str]) -> FileReport:
     table = recognised.table
     mapped_headers = set(mapping.values())
     unmapped = [h for h in table.headers if h not in mapped_headers]
+    cbs = is_cbs_table(table.headers)
     return FileReport(
         path=str(table.path),
         sheet=table.sheet,
@@ -109,9 +110,9 @@ def _new_report(recognised: Recognised, mapping: dict[str, str]) -> FileReport:
         kind_detected=recognised.kind_detected,
         header_row=table.header_row,
         columns=mapping,
-        notes=list(recognised.notes),
-        dropped_personal_columns=[*table.dropped_personal, *(h for h in unmapped if is_personal(h))],
-        ignored_columns=[h for h in unmapped if not is_personal(h)],
+        notes=[*table.header_notes, *recognised.notes],
+        dropped_personal_columns=[*table.dropped_personal, *(h for h in unmapped if is_personal(h, cbs))],
+        ignored_columns=[h for h in unmapped if not is_personal(h, cbs)],
     )
 
 
