@@ -129,9 +129,7 @@ def test_a_cbs_table_keeps_its_measures_and_drops_what_is_personal(tmp_path: Pat
     ]
     assert is_cbs_table(headers)
     path = tmp_path / "kerncijfers.csv"
-    path.write_text(
-        ";".join(headers) + "\n1;GM0034;Almere;207904;1200;1834;1315\n", encoding="utf-8"
-    )
+    path.write_text(";".join(headers) + "\n1;GM0034;Almere;207904;1200;1834;1315\n", encoding="utf-8")
     [table] = read_tables(path)
     assert table.dropped_personal == ["MeestVoorkomendePostcode_107"]
     assert table.headers == headers[:-1]

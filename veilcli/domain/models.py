@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from veilcli.domain.choices import Kind
+from veilcli.domain.choices import MAX_HEADER_ROW, Kind
 
 
 class SourceFormat(StrEnum):
@@ -626,7 +626,12 @@ class ColumnMap(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: Kind | None = Field(None, description="The dataset kind (else detected from the headers).")
-    header_row: int | None = Field(None, ge=1, description="1-based row of the header.")
+    header_row: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_HEADER_ROW,
+        description="1-based row of the header (at most a worksheet's last row).",
+    )
     columns: dict[str, str] = Field(
         default_factory=dict, description="canonical column -> header as written in the file"
     )

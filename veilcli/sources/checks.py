@@ -109,8 +109,9 @@ def _parses(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
 
 
 def _in_range(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
-    """The bounds a model gives a column (``ge``, ``le``)."""
-    value = pl.col(spec.name)
+    """The bounds a model gives a column (``ge``, ``le``), on the values written in it (an age
+    derived from a birth date is checked by ``_derived_age_in_range``, against the same bounds)."""
+    value = pl.when(_text(spec).is_not_null()).then(pl.col(spec.name))
     if spec.ge == 0:
         yield Check("negative_value", spec.name, value < 0, "negative value", "counts cannot be below 0")
     elif spec.ge is not None:
@@ -355,6 +356,28 @@ def _survey_bounds(ctx: CheckContext) -> Iterator[Check]:
     )
 
 
+def _derived_age_in_range(ctx: CheckContext) -> Iterator[Check]:
+    """One range rule for ages, whatever they come from: an age derived from a birth date (the row
+    gives no age) must lie within the age column's bounds, as a written age must (a birth date in
+    2031 is an age of -12, one in 1850 an age of 168: typing errors). The finding names the birth
+    date's column; its value is never shown (``validate.WITHHELD``), only the age."""
+    if "birth_date" not in ctx.mapping:
+        return
+    spec = next(s for s in ctx.specs if s.name == "age")
+    derived = pl.col("__text_age").is_null() & pl.col("birth_date").is_not_null()
+    age = pl.col("age")
+    outside = (age < spec.ge if spec.ge is not None else pl.lit(False)) | (
+        age > spec.le if spec.le is not None else pl.lit(False)
+    )
+    yield Check(
+        "out_of_range",
+        "birth_date",
+        derived & outside,
+        f"the birth date gives an age outside {spec.ge}-{spec.le} on the registration date",
+        "check the birth date's year (and the registration date)",
+    )
+
+
 def _one_of_given(ctx: CheckContext) -> Iterator[Check]:
     """Each row gives at least one of the kind's ``DATASET_ONE_OF`` columns."""
     one_of = DATASET_ONE_OF[ctx.kind]
@@ -405,7 +428,7 @@ COLUMN_RULES: tuple[ColumnRule, ...] = (_required_or_suppressed, _parses, _in_ra
 # The checks of each kind over whole rows, after the column rules, in this order.
 KIND_CHECKS: dict[Kind, tuple[KindRule, ...]] = {
     Kind.registrations: (_known_codes, _known_areas, _unique_key),
-    Kind.suspects: (_known_codes, _known_areas, _one_of_given, _unique_key),
+    Kind.suspects: (_known_codes, _known_areas, _derived_age_in_range, _one_of_given, _unique_key),
     Kind.counts: (_open_data_codes, _known_areas, _count_given, _internet_within_count, _unique_key),
     Kind.population: (_known_areas, _one_of_given, _unique_key),
     Kind.survey: (
