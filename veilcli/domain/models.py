@@ -344,7 +344,7 @@ class Population(BaseModel):
 
     model_config = ConfigDict(title="population", defer_build=True)
 
-    year: int = column("Jaar", "Peiljaar", "Year", required=True, ge=1990, le=2100)
+    year: int = column("Jaar", "Peiljaar", "Perioden", "Year", required=True, parser="year", ge=1990, le=2100)
     area: str = column(
         "Gebied",
         "Regio",
@@ -411,6 +411,7 @@ class Survey(BaseModel):
         "Year",
         "Survey year",
         required=True,
+        parser="year",
         ge=1990,
         le=2100,
         description="Survey year (the Veiligheidsmonitor is held in the autumn of its year).",

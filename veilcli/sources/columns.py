@@ -29,6 +29,8 @@ from veilcli.sources.parsing import (
     fast_date_expr,
     fast_integer_expr,
     integer_expr,
+    statistical_period_text,
+    year_expr,
 )
 
 Parser = Callable[[pl.Expr], pl.Expr]
@@ -380,6 +382,11 @@ def _fast_integer(sample: pl.Series) -> Parser:
     return fast_integer_expr
 
 
+def _period(text: pl.Expr) -> pl.Expr:
+    """A period label in any of the forms the tables write (``statistical_period_text``)."""
+    return period_expr(statistical_period_text(text))
+
+
 class ColumnType(StrEnum):
     """The type of a canonical column, with everything that depends on it.
 
@@ -460,11 +467,19 @@ class ColumnType(StrEnum):
         None,
         Channel.unknown.value,  # a blank channel cell is "unknown"; an unrecognised word a finding
     )
+    year = (
+        "year",
+        pl.Int64(),
+        None,
+        year_expr,
+        ParseFailure("invalid_year", "not a year", "write the year: 2019 (also 2019JJ00 or 2019*)"),
+        _fast_integer,
+    )
     period = (
         "period",
         pl.String(),
         None,
-        period_expr,
+        _period,
         ParseFailure(
             "invalid_period",
             "not a period",
