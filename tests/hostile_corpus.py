@@ -833,6 +833,7 @@ def cases() -> list[Case]:
     return c
 
 
+COMPARE = ("compare", "--store", "{store}", "--period", "2019H1")  # a plan or rules file is read first
 SUSPECTS = "Registratienummer;Datum;Geboortedatum;Woonplaats;Soort misdrijf code"
 BIRTH_SECRET = "1987-04-12"  # a valid birth date of a rejected row: never written or shown
 INVALID_BIRTH = "31-02-1990"  # an invalid birth date: never echoed in a finding
@@ -878,12 +879,12 @@ def option_cases(add: Callable[..., None]) -> None:
         args=("--map", "{path}.map.toml"), message="nested more than")
     add("deep-plan.toml", toml, REFUSED, "a --plan of inline tables nested 5,000 deep",
         _text("name = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n"),
-        command=("compare", "--store", "{store}", "--period", "2019H1", "--plan", "{path}"), message="nested more than")
+        command=(*COMPARE, "--plan", "{path}"), message="nested more than")
     add("deep-rules.toml", toml, REFUSED, "a --rules of arrays nested 5,000 deep",
         _text("[samenloop]\nfactors = " + "[" * 5000 + "]" * 5000 + "\n"),
-        command=("compare", "--store", "{store}", "--period", "2019H1", "--rules", "{path}"), message="nested more than")
+        command=(*COMPARE, "--rules", "{path}"), message="nested more than")
     add("many-indicators-plan.toml", toml, REFUSED, "a plan of 6,000 indicators in 800 KB (hung)",
-        _text(_plan_with_indicators(6000)), command=("compare", "--store", "{store}", "--period", "2019H1", "--plan", "{path}"),
+        _text(_plan_with_indicators(6000)), command=(*COMPARE, "--plan", "{path}"),
         message="6,000 entries", dangerous=True)
     add("birth-dates-out-of-range.csv", "personal data", ACCEPTED,
         "birth dates of 2031 and 1850 are ages -12 and 168: refused as an age of 250 is",

@@ -108,6 +108,7 @@ TYPED_EXAMPLES = {
     "channel": ("Balie", "desk"),
     "period": ("2019 januari", "2019-01"),
     "year": ("2019*", 2019),
+    "category": ("1.2.3 Diefstal van brom-, snor-, fietsen", "1.2.3"),
 }
 
 

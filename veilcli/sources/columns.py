@@ -22,6 +22,7 @@ import polars as pl
 
 from veilcli.domain.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
 from veilcli.domain.periods import period_expr
+from veilcli.sources.categories import category_parse
 from veilcli.sources.parsing import (
     boolean_expr,
     channel_expr,
@@ -474,6 +475,15 @@ class ColumnType(StrEnum):
         year_expr,
         ParseFailure("invalid_year", "not a year", "write the year: 2019 (also 2019JJ00 or 2019*)"),
         _fast_integer,
+    )
+    category = (
+        "category",
+        pl.String(),
+        None,
+        category_parse,
+        # Never left null for a written value: what the classification does not know stays as
+        # written, and the kind's checks (``checks.py``) report it.
+        ParseFailure("unknown_category", "not a police category", "see schemas/classification/"),
     )
     period = (
         "period",

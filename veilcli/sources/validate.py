@@ -37,7 +37,7 @@ AREA_COLUMNS = ("municipality", "area")
 WITHHELD = {"birth_date": "age"}
 INVALID_WITHHELD = "invalid date, value withheld"
 # Column types whose texts repeat: parsed once per distinct text (``_parse_distinct``).
-REPEATING_TYPES = (ColumnType.period, ColumnType.channel, ColumnType.boolean)
+REPEATING_TYPES = (ColumnType.period, ColumnType.channel, ColumnType.boolean, ColumnType.category)
 SOURCE_ROW = "source_row"
 
 
@@ -130,6 +130,16 @@ def _map_issues(recognised: Recognised, specs: tuple[ColumnSpec, ...]) -> list[I
     if column_map is None:
         return []
     issues = []
+    for canonical in column_map.values:
+        if canonical not in {s.name for s in specs}:
+            issues.append(
+                Issue(
+                    code="map_unknown_column",
+                    value=cut(canonical),
+                    message=f"--map gives a value for {cut(canonical)!r}, which is not a {kind} column",
+                    hint=f"{kind} columns: {', '.join(s.name for s in specs)}",
+                )
+            )
     for canonical, header in column_map.columns.items():
         if canonical not in {s.name for s in specs}:
             issues.append(

@@ -29,6 +29,7 @@ Adding a format is one module here and one line in ``FORMATS`` (and a ``SourceFo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE
@@ -85,10 +86,12 @@ def recognise(
     columns or a kind means canonical. ``options`` are the formats' own options objects; each
     format sees only its own (a format without them gets its defaults).
     """
-    canonical = CanonicalOptions(kind, column_map)
-    if column_map is not None and (column_map.columns or column_map.kind):
-        return CANONICAL.to_canonical(table, canonical)
     given = {type(o): o for o in options}
+    # --year is every population format's: also the canonical one's (a population table of one year)
+    year = next((y for o in given.values() if (y := getattr(o, "year", None)) is not None), None)
+    canonical = CanonicalOptions(kind, column_map, year)
+    if column_map is not None and (column_map.columns or column_map.values or column_map.kind):
+        return CANONICAL.to_canonical(table, canonical)
     for candidate in FORMATS:
         if kind is not None and kind is not candidate.kind:
             continue
@@ -97,14 +100,21 @@ def recognise(
             found = candidate.to_canonical(table, own if own is not None else candidate.options_type())
             found.kind_detected = kind is None  # the format told the kind
             return found
+    recognised = CANONICAL.to_canonical(table, canonical)
+    took_year = recognised.kind is Kind.population and year is not None  # the canonical format read it
     ignored = [
         f"{own.flags} ignored: they apply to {candidate.title} only"
         for candidate in FORMATS
-        if (own := given.get(candidate.options_type)) is not None and own.given()
+        if (own := given.get(candidate.options_type)) is not None
+        and (_without_year(own) if took_year else own).given()
     ]
-    recognised = CANONICAL.to_canonical(table, canonical)
     recognised.notes.extend(ignored)
     return recognised
+
+
+def _without_year(options: FormatOptions) -> FormatOptions:
+    """A format's options without ``--year`` (which the canonical format took)."""
+    return replace(options, year=None) if hasattr(options, "year") else options  # type: ignore[call-arg]
 
 
 def _listed(values: list[str], total: int | None = None, limit: int = 12) -> str:
