@@ -269,3 +269,34 @@ def test_a_workbook_with_title_rows_and_a_repeated_header(tmp_path: Path) -> Non
         "inhabitants": "Inwoners",
     }
     assert "Gebied (column 3)" in suggestion.unused
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("bvh-extract.csv", api.Kind.registrations),
+        ("politie-labels.csv", api.Kind.counts),
+        ("47013NED_TypedDataSet.csv", api.Kind.counts),
+    ],
+)
+def test_the_content_path_alone_maps_the_real_layouts(
+    tmp_path: Path, name: str, kind: api.Kind, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without its format (a variant veilcli would not recognise), the headers and contents alone
+    still give a map that stores the format's rows."""
+    from veilcli.sources import suggest
+
+    path = tmp_path / name
+    path.write_bytes((LAYOUTS / name).read_bytes())
+    monkeypatch.setattr(suggest, "_as_recognised", lambda *args: None)
+    suggestion = api.suggest_map(path)
+    assert suggestion.kind is kind and not suggestion.undecided
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(suggestion.to_toml(), encoding="utf-8")
+    without, with_map = tmp_path / "without", tmp_path / "with"
+    assert runner.invoke(app, ["ingest", "--store", str(without), str(path)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["ingest", "--store", str(with_map), "--map", str(mapping), str(path)]).exit_code
+        == 0
+    )
+    assert _stored(with_map, kind).equals(_stored(without, kind))
