@@ -49,7 +49,14 @@ class Case:
     rows: int | None = None  # accepted: rows read (``validate --format json``)
     env: dict[str, str] = field(default_factory=dict)  # limits lowered or raised for this case
     dangerous: bool = False  # bombs and hangs: only in a child process with limits
-    secret: str = ""  # a value in the file that must never appear in the message
+    secret: str = ""  # a value in the file that must never appear in the message (nor in files written)
+    # Options and commands beyond a file (issue 21: integers, nested TOML, personal values). The
+    # placeholders {path} (this case's file), {store} and {tmp} (a folder of the test's own) are filled in.
+    args: tuple[str, ...] = ()  # options for both validate and ingest
+    ingest_args: tuple[str, ...] = ()  # options for ingest only (e.g. --skip-invalid)
+    command: tuple[str, ...] = ()  # instead of validate and ingest: this one command
+    usage: bool = False  # refused while the options are parsed: exit 2, the option named, no "error:" line
+    invalid: int | None = None  # accepted: the invalid rows ``validate`` must count
 
 
 # --- small builders ---------------------------------------------------------------------------
@@ -833,8 +840,92 @@ def cases() -> list[Case]:
     add("good.parquet", "file types", ACCEPTED, "a plain Parquet population table",
         _parquet(pl.DataFrame({"Jaar": [2019, 2018], "Gebied": ["Almere"] * 2, "Inwoners": [207904, 1]})),
         rows=2)
+    option_cases(add)
     # fmt: on
     return c
+
+
+COMPARE = ("compare", "--store", "{store}", "--period", "2019H1")  # a plan or rules file is read first
+SUSPECTS = "Registratienummer;Datum;Geboortedatum;Woonplaats;Soort misdrijf code"
+BIRTH_SECRET = "1987-04-12"  # a valid birth date of a rejected row: never written or shown
+INVALID_BIRTH = "31-02-1990"  # an invalid birth date: never echoed in a finding
+
+
+def _with_side_file(content: str, side: str, side_content: str) -> Callable[[Path], None]:
+    """The case file, and a second file beside it (``<name><side>``: a --map, plan or rules file)."""
+
+    def build(path: Path) -> None:
+        path.write_text(content, encoding="utf-8")
+        path.with_name(path.name + side).write_text(side_content, encoding="utf-8")
+
+    return build
+
+
+def _plan_with_indicators(count: int) -> str:
+    indicator = (
+        '[[indicators]]\nid = "i{n}"\ntheme = 1\nlabel = "X"\nkind = "registrations"\n'
+        'categories = ["1.1.1"]\nunit = "per_1000_inhabitants"\ngoal = "decrease"\n'
+    )
+    head = 'name = "Plan"\narea = "Almere"\nbaseline = 2017\n'
+    return head + "".join(indicator.format(n=n) for n in range(count))
+
+
+def option_cases(add: Callable[..., None]) -> None:
+    """Issue 21: integers beyond their real range, TOML nested or long beyond reason, and personal
+    values (birth dates) in findings and rejected rows."""
+    toml = "toml files"
+    # fmt: off
+    add("header-row-huge-map.csv", "integers", REFUSED, "header_row = 100000000000000 in a --map",
+        _with_side_file(POPULATION, ".map.toml", "header_row = 100000000000000\n"),
+        args=("--map", "{path}.map.toml"), message="header_row")
+    add("header-row-2-63.csv", "integers", REFUSED, "--header-row 2^63 (polars with_row_index ValueError)",
+        _text(POPULATION), args=("--header-row", str(2**63)), usage=True, message="--header-row")
+    add("max-per-kind-huge.csv", "integers", REFUSED, "--max-per-kind beyond 2^63 (OverflowError)",
+        _text(_table("2019;Almere;x;1")), args=("--max-per-kind", "9" * 23), usage=True,
+        message="--max-per-kind")
+    add("deep-map.csv", toml, REFUSED, "a --map of arrays nested 5,000 deep (RecursionError)",
+        _with_side_file(POPULATION, ".map.toml", "a = " + "[" * 5000 + "]" * 5000 + "\n"),
+        args=("--map", "{path}.map.toml"), message="nested more than")
+    add("deep-dotted-map.csv", toml, REFUSED, "a --map whose dotted key is 3,000 tables deep",
+        _with_side_file(POPULATION, ".map.toml", "a." * 3000 + "b = 1\n"),
+        args=("--map", "{path}.map.toml"), message="nested more than")
+    add("deep-plan.toml", toml, REFUSED, "a --plan of inline tables nested 5,000 deep",
+        _text("name = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n"),
+        command=(*COMPARE, "--plan", "{path}"), message="nested more than")
+    add("deep-rules.toml", toml, REFUSED, "a --rules of arrays nested 5,000 deep",
+        _text("[samenloop]\nfactors = " + "[" * 5000 + "]" * 5000 + "\n"),
+        command=(*COMPARE, "--rules", "{path}"), message="nested more than")
+    add("many-indicators-plan.toml", toml, REFUSED, "a plan of 6,000 indicators in 800 KB (hung)",
+        _text(_plan_with_indicators(6000)), command=(*COMPARE, "--plan", "{path}"),
+        message="6,000 entries", dangerous=True)
+    add("birth-dates-out-of-range.csv", "personal data", ACCEPTED,
+        "birth dates of 2031 and 1850 are ages -12 and 168: refused as an age of 250 is",
+        _text(f"{SUSPECTS}\nR1;2019-03-01;2031-02-03;Almere;1.1.1\nR2;2019-03-02;1850-03-02;Almere;1.1.1\n"
+              "R3;2019-03-02;2000-03-02;Almere;1.1.1\n"), rows=3, invalid=2, secret="2031-02-03")
+    add("birth-dates-withheld.csv", "personal data", ACCEPTED,
+        "an invalid birth date is not echoed, a rejected row's valid one not written to *.rejected.csv",
+        _text(f"{SUSPECTS}\nR1;2019-03-01;{INVALID_BIRTH};Almere;1.1.1\n"
+              f"R2;2019-03-02;{BIRTH_SECRET};Almere;9.9.9\nR3;2019-03-02;2000-03-02;Almere;1.1.1\n"),
+        rows=3, invalid=2, secret=INVALID_BIRTH, ingest_args=("--skip-invalid", "--rejected-dir", "{tmp}"))
+    add("birth-dates-withheld-2.csv", "personal data", ACCEPTED,
+        "the valid birth date of a rejected row is not written to *.rejected.csv",
+        _text(f"{SUSPECTS}\nR1;2019-03-02;{BIRTH_SECRET};Almere;9.9.9\nR2;2019-03-02;2000-03-02;Almere;1.1.1\n"),
+        rows=2, invalid=1, secret=BIRTH_SECRET, ingest_args=("--skip-invalid", "--rejected-dir", "{tmp}"))
+    # fmt: on
+
+
+def commands(case: Case, path: Path, store: Path, tmp: Path) -> list[list[str]]:
+    """The command lines a case runs (validate and ingest, or its own command), placeholders filled."""
+
+    def filled(words: tuple[str, ...]) -> list[str]:
+        return [w.format(path=path, store=store, tmp=tmp) for w in words]
+
+    if case.command:
+        return [filled(case.command)]
+    return [
+        ["validate", "--format", "json", *filled(case.args), str(path)],
+        ["ingest", "--store", str(store), *filled(case.args), *filled(case.ingest_args), str(path)],
+    ]
 
 
 FORMULA_ROWS = cells([*POPULATION_ROWS, [2017, '=HYPERLINK("http://x","y")', 1, 1]]) + (
@@ -874,9 +965,9 @@ def run(folder: Path, store: Path, indices: list[int]) -> None:
     runner, everything = CliRunner(), cases()
     for index in indices:
         case = everything[index]
-        for command in (["validate", "--format", "json"], ["ingest", "--store", str(store)]):
+        for command in commands(case, folder / case.name, store, store.parent):
             start = time.perf_counter()
-            result = runner.invoke(app, [*command, str(folder / case.name)], env=case.env)
+            result = runner.invoke(app, command, env=case.env)
             line = {
                 "index": index,
                 "command": command[0],

@@ -514,7 +514,11 @@ def test_kwb_options_belong_to_the_kerncijfers_format(tmp_path: Path, bvh_xlsx: 
     population = tmp_path / "bevolking.csv"
     population.write_text("Jaar;Gebied;Inwoners\n2019;Almere;207904\n", encoding="utf-8")
     [canonical] = read_tables(population)
+    # --year is every population format's (issue 20): a canonical table's year column must agree
     assert recognise(canonical, options=(KerncijfersOptions(year=2019),)).notes == [
+        "--year 2019 agrees with the column 'Jaar'"
+    ]
+    assert recognise(canonical, options=(KerncijfersOptions(youth_from_15_25=True),)).notes == [
         "--year / --youth-from-15-25 ignored: they apply to CBS 'Kerncijfers wijken en buurten' only"
     ]
 

@@ -43,6 +43,7 @@ from tests.hostile_corpus import (
     StoreCase,
     build,
     cases,
+    commands,
     network_cases,
     store_cases,
 )
@@ -108,36 +109,43 @@ def check(case: Case, path: Path, command: str, exit_code: int, stdout: str, std
     where = f"{_id(case)} / {command}: exit {exit_code}\n{output[:2000]}"
     assert "Traceback" not in output, where
     assert "internal error" not in output, where
+    if case.secret:
+        assert case.secret not in output, where
     if case.outcome == ACCEPTED:
         assert exit_code in (0, 1), where
         if command == "validate" and case.rows is not None:
             [report] = json.loads(stdout)["files"]
             assert report["rows_read"] == case.rows, where
+        if command == "validate" and case.invalid is not None:
+            assert json.loads(stdout)["files"][0]["rows_invalid"] == case.invalid, where
         return
     assert case.outcome == REFUSED
     assert exit_code == 2, where
+    if case.usage:  # refused by the option parser, which names the option and its range
+        assert case.message in output and "Invalid value" in output, where
+        return
     lines = stderr.rstrip("\n").split("\n")
     assert lines[0].startswith("error: "), where
     assert all(line.startswith("  hint: ") for line in lines[1:]) and len(lines) <= 2, where
     assert display_path(path) in lines[0], where  # names the file, printably
     assert case.message in lines[0], where
     assert len(lines[0]) < 400, where  # never kilobytes of the file
-    if case.secret:
-        assert case.secret not in output, where
 
 
 @pytest.mark.parametrize("case", _params(SAFE))
 def test_harmless_case(case: Case, corpus: Path, store: Path, tmp_path: Path) -> None:
     path = corpus / case.name
     runner = CliRunner()
-    result = runner.invoke(app, ["validate", "--format", "json", str(path)], env=case.env)
-    check(case, path, "validate", result.exit_code, result.stdout, result.stderr)
     target = store if case.outcome == REFUSED else tmp_path / "store"
     before = store_hashes(target)
-    result = runner.invoke(app, ["ingest", "--store", str(target), str(path)], env=case.env)
-    check(case, path, "ingest", result.exit_code, result.stdout, result.stderr)
+    for command in commands(case, path, target, tmp_path):
+        result = runner.invoke(app, command, env=case.env)
+        check(case, path, command[0], result.exit_code, result.stdout, result.stderr)
     if case.outcome == REFUSED:
         assert store_hashes(target) == before
+    if case.secret:  # nor in any file written: the store, the rejected rows
+        written = [p for p in tmp_path.rglob("*") if p.is_file()]
+        assert not [p for p in written if case.secret.encode() in p.read_bytes()]
 
 
 def _limit_memory() -> None:
@@ -190,7 +198,7 @@ def dangerous_results(corpus: Path, store: Path, tmp_path_factory: pytest.TempPa
 @pytest.mark.parametrize("case", _params(DANGEROUS))
 def test_dangerous_case(case: Case, corpus: Path, dangerous_results: dict[str, Any]) -> None:
     index = CASES.index(case)
-    for command in ("validate", "ingest"):
+    for command in [c[0] for c in commands(case, corpus / case.name, corpus, corpus)]:
         record = dangerous_results["lines"].get((index, command))
         assert record is not None, f"{_id(case)} / {command} did not finish: {dangerous_results['stores']}"
         check(case, corpus / case.name, command, record["exit_code"], record["stdout"], record["stderr"])

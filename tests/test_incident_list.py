@@ -82,17 +82,17 @@ def test_notes_say_row_ids_no_events_no_channel(tmp_path: Path) -> None:
 
 
 def test_unknown_word_is_a_finding_never_a_code(tmp_path: Path) -> None:
-    path, pc4 = files(tmp_path, LIST + "1315,2019-06-30,Heling\n")
+    path, pc4 = files(tmp_path, LIST + "1315,2019-06-30,Zwerfvuil\n")
     [table] = read_tables(path)
     report = recognise_and_validate(table, options(pc4)).report
     [issue] = [i for i in report.issues if i.code == "unknown_category"]
-    assert issue.row == 10 and issue.value == "Heling"
+    assert issue.row == 10 and issue.value == "Zwerfvuil"
     result = ingest_paths(
         [path], Store(tmp_path / "store"), options(pc4), skip_invalid=True, rejected_dir=tmp_path
     )
     assert result.sources[0].rows_stored == 8 and result.sources[0].rows_rejected == 1
     rejected = Path(result.sources[0].rejected_file or "").read_text(encoding="utf-8")
-    assert "Heling" in rejected and "1315" not in rejected  # no postcode in the rejects either
+    assert "Zwerfvuil" in rejected and "1315" not in rejected  # no postcode in the rejects either
 
 
 def test_postcode_not_in_the_table_is_a_finding(tmp_path: Path) -> None:

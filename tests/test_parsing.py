@@ -107,6 +107,8 @@ TYPED_EXAMPLES = {
     "boolean": ("nee", False),
     "channel": ("Balie", "desk"),
     "period": ("2019 januari", "2019-01"),
+    "year": ("2019*", 2019),
+    "category": ("1.2.3 Diefstal van brom-, snor-, fietsen", "1.2.3"),
 }
 
 
@@ -190,3 +192,39 @@ def test_offsets_in_every_written_shape() -> None:
     ]
     expected = [dt.date(2019, 7, 1)] * 3 + [dt.date(2020, 1, 1)] + [dt.date(2019, 6, 30)] * 3
     assert run(date_expr, values) == expected
+
+
+# Periods and years as CBS and the police write them, read on every path (issue 20): the canonical
+# column parsers, not only the recognised formats, read the star, the OData codes and the words.
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("2019*", "2019"),
+        ("2019JJ00", "2019"),
+        ("2019MM03", "2019-03"),
+        ("2019KW01", "2019Q1"),
+        ("2019HJ01", "2019H1"),
+        ("2019HJ02*", "2019H2"),
+        ("2019* januari", "2019-01"),
+        ("2019 januari*", "2019-01"),
+        ("2019 1e halfjaar", "2019H1"),
+        ("2019  2e halfjaar", "2019H2"),
+        ("2019 3e kwartaal", "2019Q3"),
+        ("2019 5e kwartaal", None),
+        ("2019MM13", None),
+        ("2019KW05", None),
+        ("*", None),
+    ],
+)
+def test_periods_in_every_form_on_the_canonical_path(text: str, canonical: str | None) -> None:
+    from veilcli.sources.columns import ColumnType
+
+    assert ColumnType.period.parse is not None
+    assert run(ColumnType.period.parse, [text]) == [canonical]
+
+
+def test_years_as_the_tables_write_them() -> None:
+    from veilcli.sources.parsing import year_expr
+
+    values = ["2019", "2019*", "2019 *", "2019JJ00", "2019jj00", "2019.0", "2019MM03", "2019H1", "19", "x"]
+    assert run(year_expr, values) == [2019, 2019, 2019, 2019, 2019, 2019, None, None, None, None]

@@ -471,7 +471,10 @@ def hostile(tag: str, slash: bool = True) -> str:
 # appear in notes or not at all, but never as markup.
 SHOWN = ("area", "district", "bencharea", "plan", "theme", "bench", "label-inbraak", "label-lokaal")
 SHOWN += ("label-onveilig", "file", "surveycode")
-STORED = ("category", "categorylabel", "surveylabel")
+STORED = ("categorylabel", "surveylabel")
+# A counts table's own category is one word of letters, digits, '-' and '_' (validation refuses any
+# other value, so no markup can be one): the local indicator's category is a plain word.
+LOCAL_CATEGORY = "lokaal_register"
 
 ALLOWED_TAGS = {
     *("html", "head", "meta", "title", "style", "body", "main", "header", "footer", "nav", "section"),
@@ -575,8 +578,8 @@ def injected(tmp_path: Path) -> tuple[Path, Path]:
             [
                 ["2017H1", bench_area, "1.1.1", "4000"],
                 ["2019H1", bench_area, "1.1.1", "3000"],
-                ["2017H1", area, hostile("category"), "20"],
-                ["2019H1", area, hostile("category"), "15"],
+                ["2017H1", area, LOCAL_CATEGORY, "20"],
+                ["2019H1", area, LOCAL_CATEGORY, "15"],
             ],
         ),
         write(
@@ -607,7 +610,7 @@ def injected(tmp_path: Path) -> tuple[Path, Path]:
         f'[[indicators]]\nid = "inbraak"\ntheme = 1\nlabel = {q(hostile("label-inbraak"))}\n'
         'categories = ["1.1.1"]\nunit = "per_1000_dwellings"\ngoal = "decrease"\n'
         f'[[indicators]]\nid = "lokaal"\ntheme = 1\nlabel = {q(hostile("label-lokaal"))}\nkind = "counts"\n'
-        f'categories = [{q(hostile("category"))}]\nunit = "count"\ngoal = "none"\n'
+        f'categories = [{q(LOCAL_CATEGORY)}]\nunit = "count"\ngoal = "none"\n'
         f'[[indicators]]\nid = "onveilig"\ntheme = 1\nlabel = {q(hostile("label-onveilig"))}\n'
         f'kind = "survey"\ncategories = [{q(hostile("surveycode"))}]\nunit = "percent"\ngoal = "decrease"\n',
         encoding="utf-8",

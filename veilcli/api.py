@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from veilcli.analysis.compare import CompareResult, compare
 from veilcli.analysis.league import ALL, LeagueResult, league
-from veilcli.domain.choices import CompareBy, NormaliseBy, Territory
+from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, Kind, ValidationReport
 from veilcli.domain.notes import Lang
@@ -135,6 +135,10 @@ def read_options(
     from veilcli.sources.formats.incident_list import IncidentListOptions
     from veilcli.store.ingest import ReadOptions
 
+    if header_row is not None and not 1 <= header_row <= MAX_HEADER_ROW:
+        raise UsageError(f"header row {header_row} is not a row of a sheet (1 to {MAX_HEADER_ROW:,}).")
+    if not 1 <= max_per_code <= MAX_PER_CODE:
+        raise UsageError(f"findings per kind {max_per_code} is not between 1 and {MAX_PER_CODE:,}.")
     column_map = load_column_map(map_file)
     if header_row is None and column_map is not None:
         header_row = column_map.header_row

@@ -16,7 +16,15 @@ import typer
 from rich.text import Text
 
 from veilcli import STORE_ENV, __version__
-from veilcli.domain.choices import CompareBy, Kind, Language, NormaliseBy, Territory
+from veilcli.domain.choices import (
+    MAX_HEADER_ROW,
+    MAX_PER_CODE,
+    CompareBy,
+    Kind,
+    Language,
+    NormaliseBy,
+    Territory,
+)
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.report.console_text import SafeConsole, json_text, line, plain, short, text
 from veilcli.report.exports import ExportFormat
@@ -223,7 +231,10 @@ KindOpt = Annotated[
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Workbook sheet to read (default: the first).")]
 AllSheetsOpt = Annotated[bool, typer.Option("--all-sheets", help="Read every sheet of a workbook.")]
 HeaderRowOpt = Annotated[
-    int | None, typer.Option("--header-row", min=1, help="Row number of the header (default: found).")
+    int | None,
+    typer.Option(
+        "--header-row", min=1, max=MAX_HEADER_ROW, help="Row number of the header (default: found)."
+    ),
 ]
 MapOpt = Annotated[
     Path | None,
@@ -277,7 +288,9 @@ YouthOpt = Annotated[
         "flagged as an estimate).",
     ),
 ]
-MaxOpt = Annotated[int, typer.Option("--max-per-kind", min=1, help="Findings shown per kind of problem.")]
+MaxOpt = Annotated[
+    int, typer.Option("--max-per-kind", min=1, max=MAX_PER_CODE, help="Findings shown per kind of problem.")
+]
 
 
 def _read_options(

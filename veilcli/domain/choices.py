@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The ranges of the integer options that read files (light here, like the choices: the CLI declares
+# its options with them). A header row lies on a worksheet, at most its last row; findings shown
+# per kind (``--max-per-kind``) beyond every row limit mean "all" (larger numbers overflowed polars).
+MAX_HEADER_ROW = 1_048_576
+MAX_PER_CODE = 1_000_000_000
+
 
 class Kind(StrEnum):
     """The dataset kinds veilcli stores."""

@@ -11,9 +11,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from veilcli.domain.choices import Kind
+from veilcli.domain.choices import MAX_HEADER_ROW, Kind
 
 
 class SourceFormat(StrEnum):
@@ -121,6 +121,7 @@ class Registration(BaseModel):
         "Category code",
         "Category",
         required=True,
+        parser="category",
         description="Open-data category (e.g. 1.1.1, E35) or BVH code (A72).",
     )
     category_label: str | None = column(
@@ -251,6 +252,7 @@ class Suspect(BaseModel):
         "Code",
         "Category code",
         required=True,
+        parser="category",
         description="Category of the registration.",
     )
     event_id: str | None = column(
@@ -317,6 +319,7 @@ class Count(BaseModel):
         "Category code",
         "Category",
         required=True,
+        parser="category",
         description="Category code.",
     )
     count: int | None = column(
@@ -352,7 +355,7 @@ class Population(BaseModel):
 
     model_config = ConfigDict(title="population", defer_build=True)
 
-    year: int = column("Jaar", "Peiljaar", "Year", required=True, ge=1990, le=2100)
+    year: int = column("Jaar", "Peiljaar", "Perioden", "Year", required=True, parser="year", ge=1990, le=2100)
     area: str = column(
         "Gebied",
         "Regio",
@@ -419,6 +422,7 @@ class Survey(BaseModel):
         "Year",
         "Survey year",
         required=True,
+        parser="year",
         ge=1990,
         le=2100,
         description="Survey year (the Veiligheidsmonitor is held in the autumn of its year).",
@@ -630,16 +634,91 @@ class ValidationReport(BaseModel):
         return data
 
 
+ColumnValue = str | bool | int | float  # one value for every row, as a TOML file writes it
+
+# How the column map's JSON Schema shows ``[columns]``: a header, or ``{ value = ... }``.
+_COLUMNS_SCHEMA: dict[str, Any] = {
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string", "description": "the header as written in the file"},
+            {
+                "type": "object",
+                "properties": {
+                    "value": {
+                        "type": ["string", "boolean", "integer", "number"],
+                        "description": "the value, read as the column's type reads the file's text",
+                    }
+                },
+                "required": ["value"],
+                "additionalProperties": False,
+                "description": "one value for every row: a column the file lacks "
+                '(area = { value = "Nederland" }, year = { value = 2024 })',
+            },
+        ]
+    }
+}
+
+
 class ColumnMap(BaseModel):
-    """A ``--map`` TOML file: explicit header mapping for unusual files."""
+    """A ``--map`` TOML file: explicit header mapping for unusual files.
+
+    ``[columns]`` names, per canonical column, the header as written (``date = "Datum melding"``),
+    or gives one value for every row of a column the file lacks (``area = { value = "Nederland" }``
+    for a national series, ``year = { value = 2024 }`` for a population table of one year). Values
+    given so are kept in ``values``; ``[values]`` may also be written as a table of its own.
+    """
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: Kind | None = Field(None, description="The dataset kind (else detected from the headers).")
-    header_row: int | None = Field(None, ge=1, description="1-based row of the header.")
-    columns: dict[str, str] = Field(
-        default_factory=dict, description="canonical column -> header as written in the file"
+    header_row: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_HEADER_ROW,
+        description="1-based row of the header (at most a worksheet's last row).",
     )
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="canonical column -> header as written in the file, or { value = ... } for every row",
+        json_schema_extra=_COLUMNS_SCHEMA,
+    )
+    values: dict[str, ColumnValue] = Field(
+        default_factory=dict,
+        description="canonical column -> one value for every row (a column the file lacks); "
+        "also written in [columns] as column = { value = ... }",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _values_in_columns(cls, data: Any) -> Any:
+        """``column = { value = ... }`` in ``[columns]`` is a value for every row: moved to ``values``."""
+        if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+            return data
+        columns, values = dict(data["columns"]), dict(data.get("values") or {})
+        for name, given in list(columns.items()):
+            if not isinstance(given, dict):
+                continue
+            if set(given) != {"value"}:
+                raise ValueError(
+                    f'columns.{name}: write the header as text ({name} = "Header in file") or one value '
+                    f"for every row ({name} = {{ value = ... }}), not {sorted(given)}"
+                )
+            if name in values:
+                raise ValueError(f"{name} is given a value both in [columns] and in [values]")
+            values[name] = given["value"]
+            del columns[name]
+        return {**data, "columns": columns, "values": values}
+
+    @model_validator(mode="after")
+    def _one_source_per_column(self) -> ColumnMap:
+        both = sorted(set(self.columns) & set(self.values))
+        if both:
+            raise ValueError(f"{', '.join(both)}: given both a header and a value for every row; give one")
+        return self
+
+    def value_texts(self) -> dict[str, str]:
+        """Each value for every row as the text the column's parser reads (``true`` -> ``ja``)."""
+        return {c: ("ja" if v else "nee") if isinstance(v, bool) else str(v) for c, v in self.values.items()}
 
 
 class StoredPart(BaseModel):

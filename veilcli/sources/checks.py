@@ -17,6 +17,7 @@ import polars as pl
 from veilcli.domain.classification import normalise_code, open_data_codes, registration_codes
 from veilcli.domain.models import DATASET_KEYS, DATASET_ONE_OF, Kind, Severity
 from veilcli.domain.resources import nearest_areas, unknown_areas
+from veilcli.sources.categories import UNKNOWN, nearest_labels, resolve_categories
 from veilcli.sources.columns import ColumnSpec, ColumnType
 from veilcli.sources.formats.survey_values import PERCENT, SCORE, UNIT_WORDS, decimal_expr, unit_expr
 
@@ -109,8 +110,9 @@ def _parses(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
 
 
 def _in_range(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
-    """The bounds a model gives a column (``ge``, ``le``)."""
-    value = pl.col(spec.name)
+    """The bounds a model gives a column (``ge``, ``le``), on the values written in it (an age
+    derived from a birth date is checked by ``_derived_age_in_range``, against the same bounds)."""
+    value = pl.when(_text(spec).is_not_null()).then(pl.col(spec.name))
     if spec.ge == 0:
         yield Check("negative_value", spec.name, value < 0, "negative value", "counts cannot be below 0")
     elif spec.ge is not None:
@@ -150,8 +152,22 @@ def _code_findings(codes: pl.Series) -> tuple[list[str], list[str]]:
     return unknown, uncounted["code"].to_list()
 
 
+MAX_LABELS_COMPARED = 200  # unknown labels given the nearest titles (difflib, once per value)
+
+
+def _label_hints(values: list[str]) -> dict[str, str]:
+    """Per unknown value that reads as a label, the nearest category titles (once per value)."""
+    hints = {}
+    for value in values[:MAX_LABELS_COMPARED]:
+        near = nearest_labels(value) if any(c.isalpha() for c in value) else []
+        if near:
+            hints[value] = f"a label the classification does not know; nearest: {'; '.join(near)}"
+    return hints
+
+
 def _known_codes(ctx: CheckContext) -> Iterator[Check]:
-    """Registration codes: open-data, nuisance or BVH codes; a BVH code counted nowhere is a warning."""
+    """Registration codes: open-data, nuisance or BVH codes (labels were resolved to codes when the
+    file was recognised); a BVH code counted nowhere is a warning."""
     if "category_code" not in ctx.mapping:
         return
     unknown, uncounted = _code_findings(ctx.typed["category_code"])
@@ -159,9 +175,10 @@ def _known_codes(ctx: CheckContext) -> Iterator[Check]:
         "unknown_category",
         "category_code",
         pl.col("category_code").is_in(unknown) if unknown else pl.lit(False),
-        "not a police category or BVH code",
-        "use an open-data code (1.2.3), a nuisance code (E35) or a BVH code (A72); "
+        "not a police category or BVH code (nor the label of one)",
+        "use an open-data code (1.2.3), a nuisance code (E35) or a BVH code (A72), or their labels; "
         "the list is in schemas/classification/",
+        hints=_label_hints(unknown),
     )
     yield Check(
         "uncounted_bvh_code",
@@ -249,6 +266,28 @@ def _open_data_codes(ctx: CheckContext) -> Iterator[Check]:
         pl.col("category_code").is_not_null() & ~pl.col("category_code").is_in(open_data_codes()),
         "not a police open-data category or nuisance code",
         "the open-data categories are in schemas/classification/categories.csv",
+    )
+
+
+def _count_categories(ctx: CheckContext) -> Iterator[Check]:
+    """Counts read without a police format (``--map``, aliases): the categories of the
+    classification (labels were resolved when read), or a table's own category (``huisverbod``, a
+    municipal tally: one word, no police code or label; said in the notes); anything else is an
+    error, never stored as a code (a label the classification does not know, a BVH code, an
+    unknown code)."""
+    if ctx.open_data_categories or "category_code" not in ctx.mapping:
+        return
+    resolution = resolve_categories(ctx.typed["category_code"], Kind.counts)
+    unknown = resolution.filter(pl.col("how") == UNKNOWN)["text"].to_list()
+    stripped = pl.col("category_code").str.strip_chars()
+    yield Check(
+        "unknown_category",
+        "category_code",
+        stripped.is_in(unknown) if unknown else pl.lit(False),
+        "not a police open-data category, nuisance code or total (nor the label of one)",
+        "use an open-data code (1.2.3), a nuisance code (E35) or their labels ('Misdrijven, totaal'); "
+        "a BVH code (A72) belongs in registrations",
+        hints=_label_hints(unknown),
     )
 
 
@@ -355,6 +394,28 @@ def _survey_bounds(ctx: CheckContext) -> Iterator[Check]:
     )
 
 
+def _derived_age_in_range(ctx: CheckContext) -> Iterator[Check]:
+    """One range rule for ages, whatever they come from: an age derived from a birth date (the row
+    gives no age) must lie within the age column's bounds, as a written age must (a birth date in
+    2031 is an age of -12, one in 1850 an age of 168: typing errors). The finding names the birth
+    date's column; its value is never shown (``validate.WITHHELD``), only the age."""
+    if "birth_date" not in ctx.mapping:
+        return
+    spec = next(s for s in ctx.specs if s.name == "age")
+    derived = pl.col("__text_age").is_null() & pl.col("birth_date").is_not_null()
+    age = pl.col("age")
+    outside = (age < spec.ge if spec.ge is not None else pl.lit(False)) | (
+        age > spec.le if spec.le is not None else pl.lit(False)
+    )
+    yield Check(
+        "out_of_range",
+        "birth_date",
+        derived & outside,
+        f"the birth date gives an age outside {spec.ge}-{spec.le} on the registration date",
+        "check the birth date's year (and the registration date)",
+    )
+
+
 def _one_of_given(ctx: CheckContext) -> Iterator[Check]:
     """Each row gives at least one of the kind's ``DATASET_ONE_OF`` columns."""
     one_of = DATASET_ONE_OF[ctx.kind]
@@ -405,8 +466,15 @@ COLUMN_RULES: tuple[ColumnRule, ...] = (_required_or_suppressed, _parses, _in_ra
 # The checks of each kind over whole rows, after the column rules, in this order.
 KIND_CHECKS: dict[Kind, tuple[KindRule, ...]] = {
     Kind.registrations: (_known_codes, _known_areas, _unique_key),
-    Kind.suspects: (_known_codes, _known_areas, _one_of_given, _unique_key),
-    Kind.counts: (_open_data_codes, _known_areas, _count_given, _internet_within_count, _unique_key),
+    Kind.suspects: (_known_codes, _known_areas, _derived_age_in_range, _one_of_given, _unique_key),
+    Kind.counts: (
+        _open_data_codes,
+        _count_categories,
+        _known_areas,
+        _count_given,
+        _internet_within_count,
+        _unique_key,
+    ),
     Kind.population: (_known_areas, _one_of_given, _unique_key),
     Kind.survey: (
         _survey_value_given,

@@ -22,6 +22,7 @@ import polars as pl
 
 from veilcli.domain.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
 from veilcli.domain.periods import period_expr
+from veilcli.sources.categories import category_parse
 from veilcli.sources.parsing import (
     boolean_expr,
     channel_expr,
@@ -29,6 +30,8 @@ from veilcli.sources.parsing import (
     fast_date_expr,
     fast_integer_expr,
     integer_expr,
+    statistical_period_text,
+    year_expr,
 )
 
 Parser = Callable[[pl.Expr], pl.Expr]
@@ -177,8 +180,12 @@ PERSONAL_HEADERS = (
     "Free text",
 )
 
-# Substrings of a folded header (``normalise_header``) that mark it personal wherever they stand:
-# ``Pleegpostcode``, ``Kenteken voertuig``, ``Telefoonnummer melder``, ``E-mailadres aangever``.
+# Stems that mark a header personal where a word of it (or a run of its words written together)
+# starts or ends with them: ``Pleegpostcode``, ``Postcodegebied``, ``Kenteken voertuig``,
+# ``Telefoonnummer melder``, ``E-mailadres aangever`` (``e`` + ``mail`` + ``adres``), ``Date of
+# birth``. Never a stem inside a word: ``Omgevingsadressendichtheid`` (CBS: the density of
+# addresses around a place) holds ``adres`` but is no address. Dutch plurals count
+# (``Opmerkingen``).
 PERSONAL_PARTS = (
     "straatnaam",
     "streetname",
@@ -189,7 +196,8 @@ PERSONAL_PARTS = (
     "postcode",
     "postalcode",
     "zipcode",
-    "adres",  # adres, woonadres, e-mailadres, ip-adres
+    "adres",  # adres, woonadres, e-mailadres, ip-adres (at the end of a word only: _HEAD_ONLY)
+    "adresgegevens",
     "address",
     "coordina",  # coordinaat, coordinaten, coordinate(s)
     "latitude",
@@ -200,6 +208,7 @@ PERSONAL_PARTS = (
     "gebdatum",
     "gebdat",
     "dateofbirth",
+    "datumvangeboorte",
     "birthdate",
     "placeofbirth",
     "countryofbirth",
@@ -384,6 +393,11 @@ def _fast_integer(sample: pl.Series) -> Parser:
     return fast_integer_expr
 
 
+def _period(text: pl.Expr) -> pl.Expr:
+    """A period label in any of the forms the tables write (``statistical_period_text``)."""
+    return period_expr(statistical_period_text(text))
+
+
 class ColumnType(StrEnum):
     """The type of a canonical column, with everything that depends on it.
 
@@ -464,11 +478,28 @@ class ColumnType(StrEnum):
         None,
         Channel.unknown.value,  # a blank channel cell is "unknown"; an unrecognised word a finding
     )
+    year = (
+        "year",
+        pl.Int64(),
+        None,
+        year_expr,
+        ParseFailure("invalid_year", "not a year", "write the year: 2019 (also 2019JJ00 or 2019*)"),
+        _fast_integer,
+    )
+    category = (
+        "category",
+        pl.String(),
+        None,
+        category_parse,
+        # Never left null for a written value: what the classification does not know stays as
+        # written, and the kind's checks (``checks.py``) report it.
+        ParseFailure("unknown_category", "not a police category", "see schemas/classification/"),
+    )
     period = (
         "period",
         pl.String(),
         None,
-        period_expr,
+        _period,
         ParseFailure(
             "invalid_period",
             "not a period",
@@ -605,28 +636,92 @@ def header_words(header: str) -> list[str]:
     return [w for w in re.split(r"[^0-9a-z]+", split.casefold()) if w]
 
 
+# A measure of a statistical table: a CBS identifier with its number (``AantalInwoners_5``,
+# ``VoertuigenMetBromfietskenteken_207``) or a header naming its unit (``"Bevolking/Aantal inwoners
+# (aantal)"``). It counts or describes areas, never one person: its head words (before "met",
+# "zonder", "per": vehicles *with* a moped plate) decide, and CBS's ``Naam_272`` is an area's name.
+_CBS_MEASURE = re.compile(r"^[A-Za-z][A-Za-z0-9]*_\d+$")
+_UNIT = re.compile(
+    r"\((?:aantal|%|procent|x\s?1\s?000[^)]*|per\s[^)]*|[^)]*euro[^)]*|km2?|ha|jaar|getal|index[^)]*|naam|code)\)\s*$",
+    re.IGNORECASE,
+)
+_MEASURE_CUT = frozenset({"met", "zonder", "per", "with", "without"})
+_PLURALS = ("", "s", "en", "n", "e", "sen")  # opmerking-en, adres-sen, notitie-s
+_LONGEST_RUN = 4  # words written together that may form one stem ("social security number")
+# ``"Regio (column 7)"``: a repeated header renamed where the file was read (``table.unique_headers``).
+RENAMED_HEADER = re.compile(r"^(.+) \(column (\d+)\)$")
+
+
+def is_measure(header: str) -> bool:
+    """Whether a header is a measure of a statistical table (a CBS identifier with its number, or a
+    header naming its unit): it describes areas, not people."""
+    return bool(_CBS_MEASURE.match(header.strip()) or _UNIT.search(header))
+
+
+def _runs(words: list[str]) -> list[str]:
+    """Every run of up to ``_LONGEST_RUN`` consecutive words, written together."""
+    return [
+        "".join(words[i:j])
+        for i in range(len(words))
+        for j in range(i + 1, min(len(words), i + _LONGEST_RUN) + 1)
+    ]
+
+
+# Stems that only end a compound: an address word starts many words that are none
+# (``Adresseerbare objecten``, CBS's addressable buildings).
+_HEAD_ONLY = frozenset({"adres"})
+
+
+def _has_stem(run: str, stem: str) -> bool:
+    """Whether a word (or run of words) starts with ``stem`` or ends with it (a Dutch plural too)."""
+    if stem not in _HEAD_ONLY and run.startswith(stem):
+        return True
+    return any(run.endswith(stem + ending) for ending in _PLURALS)
+
+
+def is_cbs_table(headers: list[str]) -> bool:
+    """Whether headers are those of a CBS (OData) table: three or more numbered CBS identifiers
+    (``AantalInwoners_5``, ``Gemeentenaam_1``)."""
+    return sum(1 for h in headers if _CBS_MEASURE.match(h.strip())) >= 3
+
+
 @functools.cache
-def is_personal(header: str) -> bool:
+def is_personal(header: str, cbs_table: bool = False) -> bool:
     """Whether a header names a column that identifies or locates people (dropped at read time).
 
-    True for the ``PERSONAL_HEADERS``, for headers containing a ``PERSONAL_PARTS`` stem or a
-    ``PERSONAL_WORDS`` word, and for a name word with a person word; never for an alias of a
-    canonical column. A ``_5``-style CBS suffix is ignored.
+    True for the ``PERSONAL_HEADERS``, for a header with a word (or run of words) that starts or
+    ends with a ``PERSONAL_PARTS`` stem, with a ``PERSONAL_WORDS`` word, and for a name word with a
+    person word; never for an alias of a canonical column. A ``_5``-style CBS suffix is ignored, as
+    is the ``(column N)`` of a repeated header. Of a measure (``is_measure``) only the words before
+    "met"/"zonder"/"per" count; in a CBS table (``cbs_table``, ``is_cbs_table``) a bare ``Naam_N``
+    names an area.
     """
+    renamed = RENAMED_HEADER.match(header)
+    if renamed:
+        header = renamed.group(1)
     folded = normalise_header(header)
     if not folded:
         return False
-    bare = normalise_header(strip_suffix(header))
+    bare_header = strip_suffix(header)
+    bare = normalise_header(bare_header)
     if folded in _canonical_forms() or bare in _canonical_forms():
         return False
-    if folded in _personal_forms() or bare in _personal_forms():
+    measure = is_measure(header)
+    if folded in _personal_forms():
         return True
-    if any(part in folded for part in PERSONAL_PARTS):
+    if bare in _personal_forms() and not (cbs_table and measure and bare in _NAME_PARTS):
         return True
-    words = header_words(strip_suffix(header))
+    words = header_words(_UNIT.sub("", bare_header))
+    if measure:
+        cut = next((i for i, w in enumerate(words) if w in _MEASURE_CUT), len(words))
+        words = words[:cut] or words
+    runs = _runs(words)
+    if any(_has_stem(run, part) for run in runs for part in PERSONAL_PARTS):
+        return True
     if any(w in PERSONAL_WORDS for w in words):
         return True
-    return any(n in folded for n in _NAME_PARTS) and any(p in folded for p in PERSON_PARTS)
+    head = "".join(words)
+    return any(n in head for n in _NAME_PARTS) and any(p in head for p in PERSON_PARTS)
 
 
 def detect_kind(headers: list[str], explicit: dict[str, str] | None = None) -> list[Kind]:

@@ -141,6 +141,33 @@ def date_expr(text: pl.Expr) -> pl.Expr:
     return pl.coalesce(_offset_date(text), iso, dutch, serial.cast(pl.Date))
 
 
+def statistical_period_text(text: pl.Expr) -> pl.Expr:
+    """A period as CBS and the police write it, in a form the period parser reads, on every path:
+    the provisional star dropped (``2019*``, ``2019* januari``, ``2019MM03*``), ``2019 1e halfjaar``
+    -> ``2019H1``, ``2019 3e kwartaal`` -> ``2019Q3``; the OData codes (``2019JJ00``, ``2019MM03``,
+    ``2019KW01``, ``2019HJ01``) and ``2019 januari`` parse as they are."""
+    plain = text.str.replace_all(r"\s*\*", "").str.strip_chars().str.replace_all(r"\s+", " ")
+    lower = plain.str.to_lowercase()
+    half = lower.str.extract(r"^(\d{4}) ([12])(?:e|ste|de)? ?halfjaar$", 2)
+    quarter = lower.str.extract(r"^(\d{4}) ([1-4])(?:e|ste|de)? ?kwartaal$", 2)
+    year = lower.str.extract(r"^(\d{4}) ", 1)
+    return (
+        pl.when(half.is_not_null())
+        .then(pl.concat_str(year, pl.lit("H"), half))
+        .when(quarter.is_not_null())
+        .then(pl.concat_str(year, pl.lit("Q"), quarter))
+        .otherwise(plain)
+    )
+
+
+def year_expr(text: pl.Expr) -> pl.Expr:
+    """A year as the tables write it: ``2019``, ``2019*`` (provisional), ``2019JJ00`` (the OData code
+    of a whole year), ``2019.0`` (a spreadsheet number); null for anything else (``2019MM03`` is a
+    month, not a year)."""
+    plain = text.str.replace_all(r"\s*\*", "").str.strip_chars().str.replace(r"(?i)JJ00$", "")
+    return pl.when(plain.str.contains(r"^\d{4}(?:[.,]0+)?$")).then(integer_expr(plain))
+
+
 def boolean_expr(text: pl.Expr) -> pl.Expr:
     """J/N, ja/nee, yes/no, true/false, 1/0."""
     return text.str.to_lowercase().replace_strict(BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean)

@@ -4,13 +4,14 @@ header-row search every reader shares, and the limits checked on every table rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from veilcli.errors import InputError
-from veilcli.sources.columns import header_score, is_personal
+from veilcli.sources.columns import RENAMED_HEADER, header_score, is_cbs_table, is_personal
 from veilcli.sources.limits import FIELD_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, over_limit
 from veilcli.sources.messages import display_path, short
 
@@ -38,9 +39,24 @@ class RawTable:
         """Column headers as written in the file (personal columns already dropped)."""
         return [c for c in self.frame.columns if c != ROW]
 
+    @property
+    def header_notes(self) -> list[str]:
+        """What reading did to the headers: a repeated header read under another name."""
+        headers = set(self.headers)
+        notes = []
+        for header in self.headers:
+            match = RENAMED_HEADER.match(header)
+            if match and match.group(1) in headers:
+                notes.append(
+                    f"more than one column is headed {short(match.group(1))!r} (spaces at either end do not "
+                    f"count): the one in column {match.group(2)} is read as {short(header)!r}"
+                )
+        return notes
+
     def drop_personal_columns(self) -> None:
         """Drop columns that identify people, so they never reach validation, rejects or the store."""
-        personal = [h for h in self.headers if is_personal(h)]
+        cbs = is_cbs_table(self.headers)
+        personal = [h for h in self.headers if is_personal(h, cbs)]
         if personal:
             self.frame = self.frame.drop(personal)
             self.dropped_personal.extend(personal)
@@ -72,9 +88,45 @@ def no_header_error(path: Path, where: str) -> InputError:
     )
 
 
+# A header that another column of the table already has (after trimming spaces: "Regio" and
+# "Regio "; or written twice: polars reads the second as "Regio_duplicated_0") is read as
+# "Regio (column 7)", naming where it stands; an empty header as "column_4" (as the xlsx reader
+# names it). ``RawTable.header_notes`` says so.
+_POLARS_DUPLICATE = re.compile(r"^(.*)_duplicated_\d+$")
+# The xlsx reader names a repeated header "<header>_<position>": read the same way.
+_NUMBERED_DUPLICATE = re.compile(r"^(.*)_\d+$")
+
+
+def unique_headers(names: list[str]) -> list[str]:
+    """Headers trimmed and made unique: a repeated one becomes ``"<header> (column N)"`` (N its
+    1-based position), an empty one ``"column_N"``."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for position, name in enumerate(names, start=1):
+        stripped, where = name.strip(), position
+        numbered = _NUMBERED_DUPLICATE.match(stripped)
+        twice = _POLARS_DUPLICATE.match(stripped) or numbered
+        if twice and twice.group(1).strip() in seen | {""}:
+            if twice is numbered:
+                where = int(stripped.rsplit("_", 1)[1])  # the xlsx reader's number: the sheet's column
+            stripped = twice.group(1).strip()
+        if not stripped:
+            stripped = f"column_{where}"
+        if stripped in seen:
+            stripped = f"{stripped} (column {where})"
+        while stripped in seen:  # "Regio (column 7)" written in the file as well: unlikely, still unique
+            stripped = f"{stripped}_"
+        seen.add(stripped)
+        out.append(stripped)
+    return out
+
+
 def with_row_numbers(frame: pl.DataFrame, first_data_row: int) -> pl.DataFrame:
-    """Headers stripped, and the ``ROW`` column: row numbers as the user sees them from ``first_data_row``."""
-    frame = frame.rename({c: c.strip() for c in frame.columns if c != c.strip()})
+    """Headers trimmed and unique (``unique_headers``), and the ``ROW`` column: row numbers as the
+    user sees them from ``first_data_row``."""
+    names = [c for c in frame.columns if c != ROW]
+    renamed = dict(zip(names, unique_headers(names), strict=True))
+    frame = frame.rename({old: new for old, new in renamed.items() if old != new})
     return frame.with_row_index(ROW, offset=first_data_row).with_columns(pl.col(ROW).cast(pl.Int64))
 
 

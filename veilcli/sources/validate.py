@@ -25,15 +25,19 @@ from veilcli.domain.models import (
 from veilcli.domain.periods import period_label_expr, period_unit_expr
 from veilcli.domain.resources import area_expr
 from veilcli.sources.checks import Check, CheckContext, checks_for
-from veilcli.sources.columns import ColumnSpec, ColumnType, column_specs, is_personal
+from veilcli.sources.columns import ColumnSpec, ColumnType, column_specs, is_cbs_table, is_personal
 from veilcli.sources.formats.interface import Recognised
 from veilcli.sources.messages import cut
 from veilcli.sources.parsing import clean_text, needs_cleaning, parse_with_fallback
 from veilcli.sources.table import ROW, RawTable
 
 AREA_COLUMNS = ("municipality", "area")
+# Columns whose values are personal and read only to derive another (a birth date gives the age):
+# findings and rejected rows show what is derived (``withheld_text``), never the value.
+WITHHELD = {"birth_date": "age"}
+INVALID_WITHHELD = "invalid date, value withheld"
 # Column types whose texts repeat: parsed once per distinct text (``_parse_distinct``).
-REPEATING_TYPES = (ColumnType.period, ColumnType.channel, ColumnType.boolean)
+REPEATING_TYPES = (ColumnType.period, ColumnType.channel, ColumnType.boolean, ColumnType.category)
 SOURCE_ROW = "source_row"
 
 
@@ -88,8 +92,12 @@ def validate_table(
     _count(report, total_issues)
 
     data = flagged.filter(~pl.col("__invalid")).select(
-        *(s.name for s in specs), pl.col(ROW).alias(SOURCE_ROW)
-    )
+        *(
+            pl.lit(None, dtype=flagged.schema[s.name]).alias(s.name) if s.name in WITHHELD else s.name
+            for s in specs
+        ),
+        pl.col(ROW).alias(SOURCE_ROW),
+    )  # a birth date is read for the age, never kept
     describe_rows(report, kind, data)
     rejected = _rejected_rows(flagged, checks, table.frame, mapping)
     return ValidatedTable(data, rejected, report)
@@ -100,6 +108,7 @@ def _new_report(recognised: Recognised, mapping: dict[str, str]) -> FileReport:
     table = recognised.table
     mapped_headers = set(mapping.values())
     unmapped = [h for h in table.headers if h not in mapped_headers]
+    cbs = is_cbs_table(table.headers)
     return FileReport(
         path=str(table.path),
         sheet=table.sheet,
@@ -109,9 +118,9 @@ def _new_report(recognised: Recognised, mapping: dict[str, str]) -> FileReport:
         kind_detected=recognised.kind_detected,
         header_row=table.header_row,
         columns=mapping,
-        notes=list(recognised.notes),
-        dropped_personal_columns=[*table.dropped_personal, *(h for h in unmapped if is_personal(h))],
-        ignored_columns=[h for h in unmapped if not is_personal(h)],
+        notes=[*table.header_notes, *recognised.notes],
+        dropped_personal_columns=[*table.dropped_personal, *(h for h in unmapped if is_personal(h, cbs))],
+        ignored_columns=[h for h in unmapped if not is_personal(h, cbs)],
     )
 
 
@@ -121,6 +130,16 @@ def _map_issues(recognised: Recognised, specs: tuple[ColumnSpec, ...]) -> list[I
     if column_map is None:
         return []
     issues = []
+    for canonical in column_map.values:
+        if canonical not in {s.name for s in specs}:
+            issues.append(
+                Issue(
+                    code="map_unknown_column",
+                    value=cut(canonical),
+                    message=f"--map gives a value for {cut(canonical)!r}, which is not a {kind} column",
+                    hint=f"{kind} columns: {', '.join(s.name for s in specs)}",
+                )
+            )
     for canonical, header in column_map.columns.items():
         if canonical not in {s.name for s in specs}:
             issues.append(
@@ -323,8 +342,13 @@ def _add_findings(
         if not total:
             continue
         written: str | None = mapping.get(check.column or "", check.column)
-        hits = flagged.filter(pl.col(f"__check_{i}")).head(max_per_code)
-        values = hits[f"__text_{check.column}"].to_list() if check.column else [None] * hits.height
+        hits = flagged.filter(pl.col(f"__check_{i}")).head(min(max_per_code, flagged.height))
+        if check.column in WITHHELD:
+            values = hits.select(withheld_text(check.column)).to_series().to_list()
+        elif check.column:
+            values = hits[f"__text_{check.column}"].to_list()
+        else:
+            values = [None] * hits.height
         for row, value in zip(hits[ROW].to_list(), values, strict=True):
             report.issues.append(
                 Issue(
@@ -377,10 +401,27 @@ def _age_at(date: str, birth: str) -> pl.Expr:
     return (d.dt.year().cast(pl.Int64) - b.dt.year() - before_birthday.cast(pl.Int64)).cast(pl.Int64)
 
 
+def withheld_text(column: str) -> pl.Expr:
+    """What a finding or a rejected row shows for a personal value read only to derive another
+    (``WITHHELD``): the derived value (``age 31``), or that the value is invalid and withheld;
+    never the value (``2031-02-03`` or ``31-02-1990``)."""
+    derived = WITHHELD[column]
+    text = pl.col(f"__text_{column}")
+    return (
+        pl.when(text.is_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col(column).is_null())
+        .then(pl.lit(INVALID_WITHHELD))
+        .otherwise(pl.concat_str(pl.lit(f"{derived} "), pl.col(derived).cast(pl.String)))
+        .alias(column)
+    )
+
+
 def _rejected_rows(
     flagged: pl.DataFrame, checks: list[Check], frame: pl.DataFrame, mapping: dict[str, str]
 ) -> pl.DataFrame:
-    """The invalid rows as read, with their row number and the reasons (the error checks they fail)."""
+    """The invalid rows as read, with their row number and the reasons (the error checks they fail);
+    a personal value read only to derive another (a birth date) as what is derived (``withheld_text``)."""
     reasons = pl.concat_str(
         [
             pl.when(pl.col(f"__check_{i}")).then(
@@ -393,9 +434,14 @@ def _rejected_rows(
         separator="; ",
         ignore_nulls=True,
     )
-    bad = flagged.filter(pl.col("__invalid")).select(ROW, reasons.alias("reasons"))
+    withheld = {mapping[c]: withheld_text(c) for c in WITHHELD if c in mapping}
+    invalid = flagged.filter(pl.col("__invalid"))
+    bad = invalid.select(ROW, reasons.alias("reasons"))
     # Only the rows read that are rejected take part in the join (none: no hash table of every row).
     read = frame.filter(pl.col(ROW).is_in(bad[ROW].implode())) if bad.height else frame.clear()
+    if withheld:
+        derived = invalid.select(ROW, *(expr.alias(header) for header, expr in withheld.items()))
+        read = read.drop(list(withheld)).join(derived, on=ROW, how="left")
     return bad.join(read, on=ROW, how="left").rename({ROW: "row"})
 
 

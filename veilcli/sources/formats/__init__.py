@@ -43,6 +43,7 @@ Adding a format is one module here and one line in ``FORMATS`` (and a ``SourceFo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE
@@ -123,11 +124,13 @@ def recognise(
 def _recognise(
     table: RawTable, kind: Kind | None, column_map: ColumnMap | None, options: Iterable[FormatOptions]
 ) -> Recognised:
-    canonical = CanonicalOptions(kind, column_map)
-    marked, table = table, drop_pc4(table)  # the postcode digits reach the incident list only
-    if column_map is not None and (column_map.columns or column_map.kind):
-        return CANONICAL.to_canonical(table, canonical)
     given = {type(o): o for o in options}
+    # --year is every population format's: also the canonical one's (a population table of one year)
+    year = next((y for o in given.values() if (y := getattr(o, "year", None)) is not None), None)
+    canonical = CanonicalOptions(kind, column_map, year)
+    marked, table = table, drop_pc4(table)  # the postcode digits reach the incident list only
+    if column_map is not None and (column_map.columns or column_map.values or column_map.kind):
+        return CANONICAL.to_canonical(table, canonical)
     for candidate in FORMATS:
         if kind is not None and kind is not candidate.kind:
             continue
@@ -137,15 +140,23 @@ def _recognise(
             found = candidate.to_canonical(own_table, own if own is not None else candidate.options_type())
             found.kind_detected = kind is None  # the format told the kind
             return found
+    recognised = CANONICAL.to_canonical(table, canonical)
+    took_year = recognised.kind is Kind.population and year is not None  # the canonical format read it
     # One line per set of flags, naming every format they apply to (--year reaches three).
     applies: dict[str, list[str]] = {}
     for candidate in FORMATS:
-        if (own := given.get(candidate.options_type)) is not None and own.given():
+        own = given.get(candidate.options_type)
+        if own is not None and (_without_year(own) if took_year else own).given():
             applies.setdefault(own.flags, []).append(candidate.title)
-    ignored = [f"{flags} ignored: they apply to {_and(titles)} only" for flags, titles in applies.items()]
-    recognised = CANONICAL.to_canonical(table, canonical)
-    recognised.notes.extend(ignored)
+    recognised.notes.extend(
+        f"{flags} ignored: they apply to {_and(titles)} only" for flags, titles in applies.items()
+    )
     return recognised
+
+
+def _without_year(options: FormatOptions) -> FormatOptions:
+    """A format's options without ``--year`` (which the canonical format took)."""
+    return replace(options, year=None) if hasattr(options, "year") else options  # type: ignore[call-arg]
 
 
 def _and(words: list[str]) -> str:
