@@ -137,6 +137,7 @@ class Entry:
     crc: int
     method: int = 8
     flags: int = 0
+    extra: bytes = b""  # the extra field, in both headers
 
 
 def deflated(name: str, content: bytes) -> Entry:
@@ -167,8 +168,9 @@ def write_zip(path: Path, entries: list[Entry]) -> None:
         name = entry.name.encode()
         offset = len(body)
         fields = (entry.flags, entry.method, 0, 0x21, entry.crc, len(entry.data), entry.size, len(name))
-        body += local.pack(0x04034B50, 20, *fields, 0) + name + entry.data
-        directory += central.pack(0x02014B50, 20, 20, *fields, 0, 0, 0, 0, 0, offset) + name
+        extra = len(entry.extra)
+        body += local.pack(0x04034B50, 20, *fields, extra) + name + entry.extra + entry.data
+        directory += central.pack(0x02014B50, 20, 20, *fields, extra, 0, 0, 0, 0, offset) + name + entry.extra
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0)
     path.write_bytes(bytes(body + directory + end))
 
@@ -520,6 +522,165 @@ def _parquet(frame: pl.DataFrame) -> Callable[[Path], None]:
     return build
 
 
+# --- parts found as calamine finds them (issue 21) ---------------------------------------------
+
+BOMB_SHEET = sheet_xml(A1_AND_XFD)
+
+
+def _renamed_sheet(name: str) -> Callable[[Path], None]:
+    """The bomb sheet stored under another name calamine still finds (letter case, backslashes)."""
+
+    def build(path: Path) -> None:
+        entries = workbook_entries({"Blad1": BOMB_SHEET})
+        for entry in entries:
+            if entry.name == "xl/worksheets/sheet1.xml":
+                entry.name = name
+        write_zip(path, entries)
+
+    return build
+
+
+def _with_rels(entries: list[Entry], old: bytes, new: bytes) -> None:
+    rels = next(e for e in entries if e.name == "xl/_rels/workbook.xml.rels")
+    entries[entries.index(rels)] = deflated(rels.name, zlib.decompress(rels.data, -15).replace(old, new))
+
+
+def _upper_folder_target(path: Path) -> None:
+    """The relationship targets ``../xl/worksheets/sheet1.xml``: a stricter reader resolves it to
+    the good sheet, calamine reads the entry named ``xl/../xl/worksheets/sheet1.xml`` (the bomb)."""
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    _with_rels(entries, b'Target="worksheets/sheet1.xml"', b'Target="../xl/worksheets/sheet1.xml"')
+    entries.append(deflated("xl/../xl/worksheets/sheet1.xml", BOMB_SHEET))
+    write_zip(path, entries)
+
+
+def _absolute_target(path: Path) -> None:
+    """An absolute target (``/XL/Worksheets/Bomb.xml``): calamine strips the slash and finds the
+    entry ignoring case; the usual sheet1.xml is a decoy."""
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    _with_rels(entries, b'Target="worksheets/sheet1.xml"', b'Target="/XL/Worksheets/Bomb.xml"')
+    entries.append(deflated("xl/worksheets/bomb.xml", BOMB_SHEET))
+    write_zip(path, entries)
+
+
+def _shared_strings_case(path: Path) -> None:
+    shared = (
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}" count="1" uniqueCount="4000000000"><si><t>x</t></si></sst>'
+    )
+    entries = workbook_entries({"Blad1": _good_xlsx()}, shared=shared.encode())
+    next(e for e in entries if e.name == "xl/sharedStrings.xml").name = "XL/SharedStrings.XML"
+    write_zip(path, entries)
+
+
+def _shared_strings_late(path: Path) -> None:
+    """The <sst> tag after a 100 KB comment: past the first block of the part."""
+    shared = (
+        b'<?xml version="1.0"?><!--'
+        + b"x" * 100_000
+        + b'--><sst xmlns="'
+        + MAIN.encode()
+        + b'" count="1" uniqueCount="4000000000"><si><t>x</t></si></sst>'
+    )
+    write_zip(path, workbook_entries({"Blad1": _good_xlsx()}, shared=shared))
+
+
+def _cells(rows: str) -> Callable[[Path], None]:
+    return _xlsx({"Blad1": sheet_xml(rows)})
+
+
+FAR_ROW = '<row r="1048576"><c r="A1048576"><v>1</v></c></row>'
+
+
+def _unicode_path_sheet(path: Path) -> None:
+    """The bomb under a media name, renamed to the sheet by an Info-ZIP Unicode path field, which
+    calamine's zip reader honours and Python's zipfile ignores."""
+    entries = workbook_entries({"Blad1": BOMB_SHEET})
+    sheet = next(e for e in entries if e.name == "xl/worksheets/sheet1.xml")
+    sheet.name = "xl/media/image1.xml"
+    body = b"\x01" + struct.pack("<I", zlib.crc32(sheet.name.encode())) + b"xl/worksheets/sheet1.xml"
+    sheet.extra = struct.pack("<HH", 0x7075, len(body)) + body
+    write_zip(path, entries)
+
+
+def _names_alike(path: Path) -> None:
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    entries.append(deflated("XL/Worksheets/Sheet1.xml", BOMB_SHEET))
+    write_zip(path, entries)
+
+
+def _nul_in_name(path: Path) -> None:
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    entries.append(deflated("xl/worksheets/sheet1.xml\x00.bak", BOMB_SHEET))
+    write_zip(path, entries)
+
+
+def _xlsb_parts_besides(path: Path) -> None:
+    """An xlsx whose styles part calamine cannot parse, with an .xlsb shared-string part beside it:
+    calamine falls back to reading it as .xlsb, whose parts no check looks at."""
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    entries.append(deflated("xl/styles.xml", b"<styleSheet><numFmts>"))
+    entries.append(deflated("xl/sharedStrings.bin", b"\x9f\x01\x08\xff\xff\xff\xff\xff\xff\xff\x7f"))
+    write_zip(path, entries)
+
+
+def _around(before: bytes, after: bytes) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        data = _good_xlsx_bytes(path)
+        path.write_bytes(before + data + after)
+
+    return build
+
+
+def _round3_xlsx_cases(add: Callable[..., None]) -> None:
+    """The bombs that reached calamine past the check (issue 21), and the container tricks that
+    let zip readers disagree on what a workbook holds."""
+    bomb, container = "xlsx bomb", "xlsx container"
+    # fmt: off
+    add("sheet-part-other-case.xlsx", bomb, REFUSED, "the sheet's entry in capitals: calamine ignores case",
+        _renamed_sheet("XL/WORKSHEETS/SHEET1.XML"), message="row 1,048,576", dangerous=True)
+    add("sheet-part-backslashes.xlsx", bomb, REFUSED, "the sheet's entry named with backslashes",
+        _renamed_sheet("xl\\worksheets\\sheet1.xml"), message="row 1,048,576", dangerous=True)
+    add("sheet-target-upper-folder.xlsx", bomb, REFUSED, "target ../xl/worksheets/sheet1.xml as written",
+        _upper_folder_target, message="row 1,048,576", dangerous=True)
+    add("sheet-target-absolute.xlsx", bomb, REFUSED, "an absolute target in other letter case",
+        _absolute_target, message="row 1,048,576", dangerous=True)
+    add("shared-strings-other-case.xlsx", bomb, REFUSED, "XL/SharedStrings.XML reserving 4e9 strings",
+        _shared_strings_case, message="4,000,000,000 strings", dangerous=True)
+    add("shared-strings-late-tag.xlsx", bomb, REFUSED, "the <sst> reservation after a 100 KB comment",
+        _shared_strings_late, message="4,000,000,000 strings", dangerous=True)
+    add("empty-cell-then-positional.xlsx", bomb, REFUSED, "<c r='XFD1'/> moves the next cell to XFE",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"/><c><v>1</v></c></row>' + FAR_ROW),
+        message="column XFE", dangerous=True)
+    add("self-closing-row-bomb.xlsx", bomb, REFUSED, "<row r='1048575'/> moves the next row to 1048576",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c r="BXX1"><v>1</v></c></row><row r="1048575"/>'
+               '<row><c><v>1</v></c></row>'), message="2,097,152,000 cells", dangerous=True)
+    add("attribute-after-quote.xlsx", bomb, REFUSED, "s='0'r='XFD1': r straight after a quote counts",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c s="0"r="XFD1"><v>1</v></c></row>' + FAR_ROW),
+        message="column XFD", dangerous=True)
+    add("second-r-attribute.xlsx", bomb, REFUSED, "<c r='B1' r='XFD1'>: calamine takes the last",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c r="B1" r="XFD1"><v>1</v></c></row>' + FAR_ROW),
+        message="column XFD", dangerous=True)
+    add("quoted-greater-than.xlsx", bomb, REFUSED, "a '>' inside a quoted attribute before r",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c t="n" x=">" r="XFD1"><v>1</v></c></row>' + FAR_ROW),
+        message="column XFD", dangerous=True)
+    add("digit-prefixed-cells.xlsx", bomb, REFUSED, "<1:c r='XFD1048576'>: any prefix ends at ':'",
+        _cells('<row r="1"><c r="A1"><v>1</v></c></row><1:row r="1048576"><1:c r="XFD1048576"><1:v>1</1:v>'
+               "</1:c></1:row>"), message="column XFD", dangerous=True)
+    add("unicode-path-sheet.xlsx", bomb, REFUSED, "a Unicode path field renames a media entry to the sheet",
+        _unicode_path_sheet, message="row 1,048,576", dangerous=True)
+    add("names-alike.xlsx", container, REFUSED, "sheet1.xml and Sheet1.xml: which one is read?", _names_alike,
+        message="named alike")
+    add("nul-in-entry-name.xlsx", container, REFUSED, "a NUL in an entry name (Python cuts it there)",
+        _nul_in_name, message="NUL byte")
+    add("xlsb-parts-besides.xlsx", container, REFUSED, "an .xlsb part beside a broken xlsx: read as .xlsb",
+        _xlsb_parts_besides, message=".xlsb")
+    add("data-before-the-zip.xlsx", container, REFUSED, "junk prepended: offsets readers shift differently",
+        _around(b"PK\x07\x08" + bytes(60), b""), message="damaged or truncated")
+    add("data-after-the-zip.xlsx", container, REFUSED, "junk appended after the end record",
+        _around(b"", b"PK\x05\x06 trailing"), message="damaged or truncated")
+    # fmt: on
+
+
 # --- the corpus -------------------------------------------------------------------------------
 
 LONG = "x" * 300_000
@@ -822,6 +983,7 @@ def cases() -> list[Case]:
         _parquet(pl.DataFrame({"Jaar": [2019, 2018], "Gebied": ["Almere"] * 2, "Inwoners": [207904, 1]})),
         rows=2)
     # fmt: on
+    _round3_xlsx_cases(add)
     return c
 
 

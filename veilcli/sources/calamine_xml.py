@@ -1,0 +1,517 @@
+"""The XML of an xlsx as calamine reads it: a port of what it does, so ``xlsx_safety`` checks the
+parts, sheets and cells calamine will really read, not what a stricter parser would make of them.
+
+Ported from calamine 0.36 (``src/xlsx/mod.rs``, ``cells_reader.rs``, ``attrs.rs``, ``utils.rs``),
+as fastexcel 0.21 ships it, over quick-xml 0.41 configured as calamine configures it
+(``expand_empty_elements``: ``<c/>`` is a start and an end; ``check_end_names`` off; comments not
+checked). Where calamine would stop with an error the port says so (``Failed``); what it reads
+before that is what it would have read.
+
+- ``Tokens``: quick-xml's events over a part fed block by block: start and end tags (``>`` inside
+  quoted attribute values does not end a tag; an end tag's name is everything up to ``>``, trailing
+  whitespace trimmed), comments, CDATA and processing instructions, and whether text came before.
+- ``attributes``: calamine's own attribute scanner (a key is whatever stands before ``=``; a key
+  straight after a closing quote counts; values in ``"`` or ``'``); ``get_attrs`` with its early
+  exit once as many matches as keys were seen.
+- ``CellScan``: where ``XlsxCellReader::next_cell`` puts every cell of a sheet: a row's ``r`` sets
+  the row, each ``</row>`` (also of ``<row .../>``) moves to the next; a cell's ``r`` sets the
+  column, a cell without one goes after the previous cell (also an empty ``<c .../>``); inside a
+  cell only ``<v>``, ``<is>`` and ``<f>`` are read, each to its own end (a ``<c>`` within a
+  ``<v>`` is no cell); the sheet ends at ``</sheetData>``. A cell holds a value (calamine keeps
+  it in the range) when it has a ``<v>`` with text or an ``<is>``.
+- ``package_folder``, ``relationships``, ``sheets``: how calamine finds the workbook folder
+  (``_rels/.rels``), the relationships and the sheet list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+START, END, OTHER = 0, 1, 2
+_QUICK_XML_SPACE = b" \t\r\n"  # quick-xml's is_whitespace
+_ASCII_SPACE = b" \t\n\x0c\r"  # Rust's is_ascii_whitespace (calamine's attribute scanner)
+# A start or end tag up to the '>' that is outside quotes (quick-xml's ElementParser).
+_START_TAG = re.compile(rb"""<((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
+_END_TAG = re.compile(rb"""</((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
+_NAME = re.compile(rb"[^ \t\r\n]*")
+_ENTITY = re.compile(rb"&([^;&]*)(;?)")
+_PREDEFINED = {b"lt": "<", b"gt": ">", b"amp": "&", b"apos": "'", b"quot": '"'}
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class Failed(Exception):
+    """calamine stops here with an error: it reads nothing more of the part."""
+
+
+class TooLong(Exception):
+    """A tag, comment or CDATA section runs on for more than ``Tokens.limit`` bytes."""
+
+
+def ascii_lower(text: str) -> str:
+    """Rust's ``to_ascii_lowercase``: only A-Z change."""
+    return text.translate(_ASCII_LOWER)
+
+
+def local_name(name: bytes) -> bytes:
+    """quick-xml's local name: everything after the first ``:``."""
+    return name[name.find(b":") + 1 :]
+
+
+Event = tuple[int, bytes, bytes, bool]  # kind, name, raw attributes, text before it
+
+
+class Tokens:
+    """quick-xml's events over a part fed in blocks (see the module docstring).
+
+    ``malformed`` is set where quick-xml would stop with a syntax error (an unknown ``<!``
+    markup, a tag or comment left open at the end); the tokens read on past it.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.carry = b""
+        self.text = False  # text since the last event
+        self.malformed = False
+        self.limit = limit
+
+    def feed(self, block: bytes, final: bool = False) -> Iterator[Event]:
+        """The events of ``block`` (and of what the previous block left unfinished)."""
+        data = self.carry + block if self.carry else block
+        self.carry = b""
+        position, size = 0, len(data)
+        while position < size:
+            lt = data.find(b"<", position)
+            if lt < 0:
+                self.text = True
+                return
+            if lt > position:
+                self.text = True
+            after = data[lt + 1 : lt + 2]
+            if after == b"!":
+                if size < lt + 3 and not final:
+                    self._unfinished(data, lt, final)  # "<!" at the end: which markup is not told yet
+                    return
+                if data.startswith(b"<!-", lt):
+                    close, stop = data.find(b"-->", lt + 4), 3
+                elif data.startswith(b"<![", lt):
+                    close, stop = data.find(b"]]>", lt + 3), 3
+                else:  # DOCTYPE (refused before) or invalid: quick-xml stops there
+                    self.malformed, self.text, position = True, True, lt + 1
+                    continue
+                if close < 0:
+                    self._unfinished(data, lt, final)
+                    return
+                yield OTHER, b"", b"", self.text
+                self.text, position = False, close + stop
+            elif after == b"?":
+                close = data.find(b"?>", lt + 1)
+                if close < 0:
+                    self._unfinished(data, lt, final)
+                    return
+                yield OTHER, b"", b"", self.text
+                self.text, position = False, close + 2
+            elif after == b"/":
+                match = _END_TAG.match(data, lt)
+                if match is None:
+                    self._unfinished(data, lt, final)
+                    return
+                yield END, match.group(1).rstrip(_QUICK_XML_SPACE), b"", self.text
+                self.text, position = False, match.end()
+            elif not after:
+                self._unfinished(data, lt, final)
+                return
+            else:
+                match = _START_TAG.match(data, lt)
+                if match is None:
+                    self._unfinished(data, lt, final)
+                    return
+                content = match.group(1)
+                empty = content.endswith(b"/")
+                if empty:
+                    content = content[:-1]
+                length = _NAME.match(content).end()  # type: ignore[union-attr]
+                name = content[:length]
+                yield START, name, content[length:], self.text
+                self.text, position = False, match.end()
+                if empty:
+                    yield END, name, b"", False
+
+    def _unfinished(self, data: bytes, lt: int, final: bool) -> None:
+        if final:
+            self.malformed = True  # quick-xml: an unclosed tag, comment or CDATA at the end
+            return
+        if len(data) - lt > self.limit:
+            raise TooLong
+        self.carry = data[lt:]
+
+
+def attributes(raw: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """calamine's ``RawAttrIter``: (key, value) pairs; ``Failed`` on a key without ``=`` or a value
+    without quotes (calamine's error)."""
+    position, size = 0, len(raw)
+    while True:
+        while position < size and raw[position] in _ASCII_SPACE:
+            position += 1
+        if position >= size:
+            return
+        equals = raw.find(b"=", position)
+        if equals < 0:
+            raise Failed("an attribute without '='")
+        key = raw[position:equals].rstrip(_ASCII_SPACE)
+        position = equals + 1
+        while position < size and raw[position] in _ASCII_SPACE:
+            position += 1
+        if position >= size or raw[position] not in b"\"'":
+            raise Failed("an attribute value without quotes")
+        close = raw.find(raw[position : position + 1], position + 1)
+        if close < 0:
+            yield key, raw[position + 1 :]
+            return
+        yield key, raw[position + 1 : close]
+        position = close + 1
+
+
+def raw_attr(raw: bytes, name: bytes) -> bytes | None:
+    """calamine's ``raw_attr``: the first attribute whose key is exactly ``name``."""
+    for key, value in attributes(raw):
+        if key == name:
+            return value
+    return None
+
+
+def get_attrs(raw: bytes, names: tuple[bytes, ...]) -> dict[bytes, bytes]:
+    """calamine's ``get_attrs!``: the last value of each name, scanning stops once as many
+    matches as names were seen (so ``<c s="1" s="2" t="n" r="XFD1">`` has no ``r``)."""
+    found: dict[bytes, bytes] = {}
+    matches = 0
+    for key, value in attributes(raw):
+        if key in names:
+            found[key] = value
+            matches += 1
+            if matches == len(names):
+                break
+    return found
+
+
+def row_and_column(reference: bytes) -> tuple[int, int | None]:
+    """calamine's ``get_row_and_optional_column``: 0-based (row, column or None); ``Failed`` on
+    anything but letters then digits (lower-case letters count), or no row."""
+    column = row = 0
+    index, size = 0, len(reference)
+    while index < size:
+        byte = reference[index]
+        if 65 <= byte <= 90:
+            column = column * 26 + byte - 64
+        elif 97 <= byte <= 122:
+            column = column * 26 + byte - 96
+        elif 48 <= byte <= 57:
+            break
+        else:
+            raise Failed("a cell reference that is not letters and digits")
+        index += 1
+    if index >= size:
+        raise Failed("a cell reference without a row")
+    digits = reference[index:]
+    if not digits.isdigit():  # bytes.isdigit: ASCII digits only
+        raise Failed("a cell reference that is not letters and digits")
+    row = int(digits)  # calamine wraps past 2^32; a larger number here only refuses sooner
+    if row == 0:
+        raise Failed("a cell reference without a row")
+    return row - 1, column - 1 if column else None
+
+
+def unescape(value: bytes) -> str:
+    """quick-xml's ``unescape`` after decoding: the five predefined entities and character
+    references; ``Failed`` on any other entity, an entity without ``;``, or bytes not UTF-8."""
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Failed("not UTF-8") from None
+    if "&" not in text:
+        return text
+    out: list[str] = []
+    position = 0
+    for match in _ENTITY.finditer(value):
+        out.append(value[position : match.start()].decode("utf-8"))
+        name, semicolon = match.group(1), match.group(2)
+        if not semicolon:
+            raise Failed("an entity without ';'")
+        if name in _PREDEFINED:
+            out.append(_PREDEFINED[name])
+        elif re.fullmatch(rb"#[0-9]+|#x[0-9A-Fa-f]+", name):
+            code = int(name[2:], 16) if name.startswith(b"#x") else int(name[1:])
+            if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                raise Failed("a character reference to no character")
+            out.append(chr(code))
+        else:
+            raise Failed("an unknown entity")
+        position = match.end()
+    out.append(value[position:].decode("utf-8"))
+    return "".join(out)
+
+
+# --- cells ---------------------------------------------------------------------------------------
+
+_HEAD, _DATA, _CELL, _V_FIRST, _SKIP, _V_TEXT, _IS, _T, _DONE = range(9)
+_PLAIN_V_TYPES = (None, b"n", b"s", b"b", b"e")
+
+
+class CellScan:
+    """Where calamine puts the cells of a sheet fed block by block (the module docstring).
+
+    ``max_row`` and ``max_col`` (1-based) bound the rectangle calamine allocates for the cells
+    with a value (``cells`` of them); ``dimension`` is the ``<dimension ref>`` calamine reads
+    before ``<sheetData>``, as (ref, rows, columns). ``failed`` says where calamine stops with an
+    error (it allocates nothing then).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.tokens = Tokens(limit)
+        self.max_row = self.max_col = self.cells = 0
+        self.min_row = 0  # 1-based: the first row of calamine's range (0: no cell with a value)
+        self.dimension: tuple[str, int, int] | None = None
+        self.failed: str | None = None
+        self._state = _HEAD
+        self._row = self._col = 0  # calamine's row_index and col_index (0-based)
+        self._cell = (0, 0)
+        self._value = False
+        self._type: bytes | None = None
+        self._name = b""  # the element a sub-loop reads to the end of
+        self._depth = 0
+        self._closing = b""  # the <is> element being read
+        self._phonetic = False
+
+    def feed(self, block: bytes, final: bool = False) -> None:
+        """Place the cells of one more block (``final``: the part's last)."""
+        if self._state == _DONE:
+            return
+        try:
+            for event in self.tokens.feed(block, final):
+                self._event(*event)
+                if self._state == _DONE:
+                    return
+        except Failed as exc:
+            self.failed, self._state = str(exc), _DONE
+
+    def _event(self, kind: int, name: bytes, attrs: bytes, text: bool) -> None:
+        state = self._state
+        if state == _DATA:
+            if kind == START:
+                local = local_name(name)
+                if local == b"c":
+                    found = get_attrs(attrs, (b"r", b"s", b"t"))
+                    reference = found.get(b"r")
+                    if reference is not None:
+                        row, column = row_and_column(reference)
+                        if column is None:
+                            raise Failed("a cell reference without a column")
+                        self._col = column
+                        self._cell = (row, column)
+                    else:
+                        self._cell = (self._row, self._col)
+                    self._type, self._value, self._state = found.get(b"t"), False, _CELL
+                elif local == b"row":
+                    reference = raw_attr(attrs, b"r")
+                    if reference is not None:
+                        self._row = row_and_column(reference)[0]
+            elif kind == END:
+                local = local_name(name)
+                if local == b"row":
+                    self._row, self._col = self._row + 1, 0
+                elif local == b"sheetData":
+                    self._state = _DONE
+        elif state == _CELL:
+            if kind == START:
+                local = local_name(name)
+                if local == b"v":
+                    if self._type in (b"inlineStr", b"is"):
+                        self._name, self._depth, self._state = name, 0, _SKIP
+                    elif self._type in _PLAIN_V_TYPES:
+                        self._name, self._state = name, _V_FIRST
+                    else:
+                        self._name, self._value, self._state = name, True, _V_TEXT
+                elif local == b"is":
+                    self._closing, self._phonetic, self._value, self._state = name, False, True, _IS
+                elif local == b"f":
+                    self._name, self._depth, self._state = name, 0, _SKIP
+                else:
+                    raise Failed("an element in a cell other than v, is or f")
+            elif kind == END and local_name(name) == b"c":
+                self._place()
+        elif state == _V_FIRST:
+            if text:  # the text is the <v>'s first event: its value; then read to the </v>
+                self._value, self._depth, self._state = True, 0, _SKIP
+                self._skip(kind, name)
+            elif kind == END and name == self._name:
+                self._state = _CELL  # <v></v>: empty
+            else:  # this event is consumed; then read to the </v> (not counting this one)
+                self._depth, self._state = 0, _SKIP
+        elif state == _SKIP:
+            self._skip(kind, name)
+        elif state == _V_TEXT:
+            if kind == END and name == self._name:
+                self._state = _CELL
+        elif state == _IS:
+            if kind == START:
+                local = local_name(name)
+                if local == b"rPh":
+                    self._phonetic = True
+                elif local == b"t" and not self._phonetic:
+                    self._name, self._state = name, _T
+            elif kind == END:
+                if name == self._closing:
+                    self._state = _CELL
+                elif local_name(name) == b"rPh":
+                    self._phonetic = False
+        elif state == _T:
+            if kind == END and name == self._name:
+                self._state = _IS
+        elif state == _HEAD and kind == START:
+            local = local_name(name)
+            if local == b"sheetData":
+                self._state = _DATA
+            elif local == b"dimension":
+                reference = raw_attr(attrs, b"ref")
+                if reference is None:
+                    raise Failed("a dimension without ref")
+                self.dimension = _dimension(reference)
+
+    def _skip(self, kind: int, name: bytes) -> None:
+        """quick-xml's ``read_to_end``: to the end tag of ``_name``, counting nested ones."""
+        if name != self._name:
+            return
+        if kind == START:
+            self._depth += 1
+        elif kind == END:
+            if self._depth == 0:
+                self._state = _CELL
+            else:
+                self._depth -= 1
+
+    def _place(self) -> None:
+        self._col += 1
+        self._state = _DATA
+        if self._value:
+            row, column = self._cell
+            self.cells += 1
+            if not self.min_row or row < self.min_row - 1:
+                self.min_row = row + 1
+            self.max_row = max(self.max_row, row + 1)
+            self.max_col = max(self.max_col, column + 1)
+
+
+def _dimension(reference: bytes) -> tuple[str, int, int]:
+    """calamine's ``get_dimension``: (ref, rows, columns) of ``A1:C3`` or ``B2``."""
+    corners = []
+    for part in reference.split(b":"):
+        row, column = row_and_column(part)
+        if column is None:
+            raise Failed("a dimension without a column")
+        corners.append((row, column))
+    if len(corners) > 2:
+        raise Failed("a dimension of more than two corners")
+    (row1, col1), (row2, col2) = corners[0], corners[-1]
+    return reference.decode("ascii", "replace"), abs(row2 - row1) + 1, abs(col2 - col1) + 1
+
+
+# --- the workbook --------------------------------------------------------------------------------
+
+
+def _events(data: bytes) -> tuple[list[Event], bool]:
+    tokens = Tokens(len(data) + 1)
+    events = list(tokens.feed(data, final=True))
+    return events, tokens.malformed
+
+
+def package_folder(rels: bytes) -> str:
+    """calamine's ``read_package_relationships``: the workbook folder (``xl/``) from the last
+    officeDocument relationship of ``_rels/.rels``; ``Failed`` where calamine fails."""
+    events, malformed = _events(rels)
+    if malformed:
+        raise Failed("malformed XML")
+    started, target = False, None
+    for kind, name, attrs, _text in events:
+        local = local_name(name)
+        if not started:
+            started = kind == START and local == b"Relationships"
+            continue
+        if kind == START and local == b"Relationship":
+            found = get_attrs(attrs, (b"Type", b"Target"))
+            kind_of = found.get(b"Type")
+            office = kind_of is not None and kind_of.endswith(b"/relationships/officeDocument")
+            if office and b"Target" in found:
+                target = unescape(found[b"Target"])
+        elif kind == END and local == b"Relationships":
+            break
+    else:
+        raise Failed("no end of the relationships")
+    if target is None:
+        raise Failed("no officeDocument relationship")
+    cut = target.rfind("/")
+    if cut < 0:
+        return ""
+    folder = target[: cut + 1]
+    return folder[1:] if folder.startswith("/") else folder
+
+
+def relationships(rels: bytes) -> dict[bytes, tuple[str, str]]:
+    """calamine's ``read_relationships``: Id -> (Target, Type), as written (not unescaped)."""
+    events, malformed = _events(rels)
+    if malformed:
+        raise Failed("malformed XML")
+    found: dict[bytes, tuple[str, str]] = {}
+    for kind, name, attrs, _text in events:
+        local = local_name(name)
+        if kind == START and local == b"Relationship":
+            values = get_attrs(attrs, (b"Id", b"Type", b"Target"))
+            if b"Id" in values:
+                try:
+                    target = values.get(b"Target", b"").decode("utf-8")
+                    kind_of = values.get(b"Type", b"").decode("utf-8")
+                except UnicodeDecodeError:
+                    raise Failed("not UTF-8") from None
+                found[values[b"Id"]] = (target, kind_of)
+        elif kind == END and local == b"Relationships":
+            return found
+    raise Failed("no end of the relationships")
+
+
+def sheets(workbook: bytes, rels: dict[bytes, tuple[str, str]], folder: str) -> list[tuple[str, str]]:
+    """calamine's ``read_workbook``: (name, part path) of every sheet, in order; ``Failed`` where
+    calamine fails (an unknown relationship, sheet type or state)."""
+    events, malformed = _events(workbook)
+    if malformed:
+        raise Failed("malformed XML")
+    found: list[tuple[str, str]] = []
+    inside: bytes | None = None  # a definedName being read to its end
+    for kind, name, attrs, _text in events:
+        if inside is not None:
+            if kind == END and name == inside:
+                inside = None
+            continue
+        local = local_name(name)
+        if kind == START and local == b"sheet":
+            sheet, rel_id = "", b""
+            for key, value in attributes(attrs):
+                if key == b"name":
+                    sheet = unescape(value)
+                elif key == b"state":
+                    if value not in (b"visible", b"hidden", b"veryHidden"):
+                        raise Failed("an unknown sheet state")
+                elif key == b"id" or (key.endswith(b":id")):
+                    rel_id = value
+            if rel_id not in rels:
+                raise Failed("a sheet without its relationship")
+            target, kind_of = rels[rel_id]
+            path = target[1:] if target.startswith("/") else folder + target
+            if kind_of.rsplit("/", 1)[-1] not in ("worksheet", "chartsheet", "dialogsheet"):
+                raise Failed("a sheet of an unknown type")
+            found.append((sheet, path))
+        elif kind == START and local == b"workbookPr":
+            raw_attr(attrs, b"date1904")
+        elif kind == START and local == b"definedName":
+            if raw_attr(attrs, b"name") is not None:
+                inside = name
+        elif kind == END and local == b"workbook":
+            return found
+    raise Failed("no end of the workbook")
