@@ -14,6 +14,7 @@ memory if a guard were missing: they only run in a child process with time and m
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import resource
@@ -681,6 +682,115 @@ def _round3_xlsx_cases(add: Callable[..., None]) -> None:
     # fmt: on
 
 
+# --- Parquet written by hand, so its footer and page headers can lie (issue 21) -----------------
+
+_I32, _I64, _BIN, _LIST, _STRUCT = 5, 6, 8, 9, 12
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, number = number & 0x7F, number >> 7
+        out.append(byte | 0x80 if number else byte)
+        if not number:
+            return bytes(out)
+
+
+def _thrift(kind: int, value: Any) -> bytes:
+    """Thrift compact protocol: a struct is a list of (field id, type, value) in id order."""
+    if kind in (_I32, _I64):
+        return _varint((value << 1) ^ (value >> 63))
+    if kind == _BIN:
+        return _varint(len(value)) + value
+    if kind == _LIST:
+        element, items = value
+        head = (
+            bytes([len(items) << 4 | element])
+            if len(items) < 15
+            else bytes([0xF0 | element]) + _varint(len(items))
+        )
+        return head + b"".join(_thrift(element, item) for item in items)
+    out, last = bytearray(), 0
+    for number, field_kind, field_value in value:
+        out.append((number - last) << 4 | field_kind)
+        out += _thrift(field_kind, field_value)
+        last = number
+    return bytes(out + b"\x00")
+
+
+def hand_parquet(
+    years: list[int], *, gzip_page_claims: int | None = None, page_values: int | None = None
+) -> bytes:
+    """One required INT32 column ``Jaar`` in one page (PLAIN; gzip when ``gzip_page_claims`` is the
+    uncompressed size its header declares), as a Parquet writer would write it."""
+    raw = b"".join(struct.pack("<i", y) for y in years)
+    data = raw if gzip_page_claims is None else gzip.compress(raw)
+    count = len(years)
+    page = [(1, _I32, 0), (2, _I32, gzip_page_claims or len(raw)), (3, _I32, len(data))]
+    page.append((5, _STRUCT, [(1, _I32, page_values or count), (2, _I32, 0), (3, _I32, 3), (4, _I32, 3)]))
+    header = _thrift(_STRUCT, page)
+    size = len(header) + len(data)
+    meta = [
+        (1, _I32, 1),
+        (2, _LIST, (_I32, [0])),
+        (3, _LIST, (_BIN, [b"Jaar"])),
+        (4, _I32, 0 if gzip_page_claims is None else 2),
+    ]
+    meta += [(5, _I64, count), (6, _I64, size), (7, _I64, size), (9, _I64, 4)]
+    schema = [[(4, _BIN, b"schema"), (5, _I32, 1)], [(1, _I32, 1), (3, _I32, 0), (4, _BIN, b"Jaar")]]
+    group = [(1, _LIST, (_STRUCT, [[(2, _I64, 4), (3, _STRUCT, meta)]])), (2, _I64, size), (3, _I64, count)]
+    footer = _thrift(
+        _STRUCT,
+        [(1, _I32, 1), (2, _LIST, (_STRUCT, schema)), (3, _I64, count), (4, _LIST, (_STRUCT, [group]))],
+    )
+    return b"PAR1" + header + data + footer + struct.pack("<I", len(footer)) + b"PAR1"
+
+
+def _footer(footer: bytes) -> Callable[[Path], None]:
+    return _raw(b"PAR1" + footer + struct.pack("<I", len(footer)) + b"PAR1")
+
+
+def _dictionary_bomb(categorical: bool) -> Callable[[Path], None]:
+    """300 distinct values of 3,300 bytes (a 1 MB dictionary) under 2M rows: 6.6 GB decoded."""
+
+    def build(path: Path) -> None:
+        words = pl.Series([f"{i:04d}" * 825 for i in range(300)])
+        column = words.gather(pl.int_range(0, 2_000_000, eager=True) % 300)  # views: cheap here
+        frame = pl.DataFrame({"Gebied": column.cast(pl.Categorical) if categorical else column})
+        if not categorical:
+            frame = frame.with_columns(pl.lit("2019").alias("Jaar"), pl.lit("1").alias("Inwoners"))
+        frame.write_parquet(path)
+
+    return build
+
+
+def _round3_parquet_cases(add: Callable[..., None]) -> None:
+    """Parquet whose dictionary, footer or page headers make polars allocate beyond any limit."""
+    bomb = "parquet bomb"
+    # fmt: off
+    add("parquet-dictionary-bomb.parquet", bomb, REFUSED, "a 1 MB dictionary under 2M rows: 6.6 GB of text",
+        _dictionary_bomb(False), message="decode to 6,610,000,000 bytes", dangerous=True)
+    add("parquet-categorical-bomb.parquet", bomb, REFUSED, "the same as a categorical column",
+        _dictionary_bomb(True), message="decode to 6,600,000,000 bytes", dangerous=True)
+    add("parquet-page-claims-2gb.parquet", bomb, REFUSED, "a gzip page header declaring 2 GB",
+        _raw(hand_parquet([2019, 2018], gzip_page_claims=2**31 - 1)), message="a page declares 2,147,483,647",
+        dangerous=True)
+    add("parquet-footer-huge-list.parquet", bomb, REFUSED, "a footer list claiming 2^31 schema elements",
+        _footer(b"\x15\x02\x19\xfc\xff\xff\xff\xff\x07" + bytes(64)), message="a list longer than the footer",
+        dangerous=True)
+    add("parquet-footer-deep.parquet", bomb, REFUSED, "a footer of structs nested 100,000 deep",
+        _footer(b"\x1c" * 100_000 + bytes(100_000)), message="nested too deep", dangerous=True)
+    add("parquet-pages-lie.parquet", bomb, REFUSED, "a page declaring 2^31 values where the footer says 1",
+        _raw(hand_parquet([2019], page_values=2**31 - 1)), message="its pages hold 2,147,483,647 values")
+    add("parquet-rows-over-limit.parquet", "limits", REFUSED, "VEILCLI_MAX_ROWS=2 from the footer",
+        _raw(hand_parquet([2019, 2018, 2017])), env={"VEILCLI_MAX_ROWS": "2"}, message="3 rows")
+    add("parquet-text-over-limit.parquet", "limits", REFUSED, "decoded text past VEILCLI_MAX_FILE_BYTES",
+        _parquet(pl.DataFrame({"Jaar": ["2019"] * 1000, "Gebied": ["Almere" * 50] * 1000,
+                               "Inwoners": ["1"] * 1000})),
+        env={"VEILCLI_MAX_FILE_BYTES": "200000"}, message="decode to 305,000 bytes")
+    # fmt: on
+
+
 # --- the corpus -------------------------------------------------------------------------------
 
 LONG = "x" * 300_000
@@ -984,6 +1094,7 @@ def cases() -> list[Case]:
         rows=2)
     # fmt: on
     _round3_xlsx_cases(add)
+    _round3_parquet_cases(add)
     return c
 
 
