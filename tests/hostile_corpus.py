@@ -791,6 +791,72 @@ def _round3_parquet_cases(add: Callable[..., None]) -> None:
     # fmt: on
 
 
+# --- counts CSVs over the stream threshold, read in blocks (issue 21) -----------------------------
+
+STREAM_ENV = {"VEILCLI_STREAM_BYTES": str(2 * MB)}  # the 3 MB tables below are read in blocks
+ODATA_HEADER = '"ID";"SoortMisdrijf";"WijkenEnBuurten";"Perioden";"GeregistreerdeMisdrijven_1"'
+
+
+def _odata_lines() -> list[str]:
+    """60,000 rows of a police OData table (4 categories x 250 buurten x 60 months), ~3 MB."""
+    lines = [ODATA_HEADER]
+    for category in ("0.0.0", "1.1.1", "1.2.3", "2.2.1"):
+        for buurt in range(250):
+            for year in range(2015, 2020):
+                for month in range(1, 13):
+                    number = len(lines)
+                    lines.append(
+                        f'{number};"{category:<8}";"BU0034{buurt:04d}";"{year}MM{month:02d}";{number % 97}'
+                    )
+    return lines
+
+
+def _stream_mixed_line_ends(path: Path) -> None:
+    """CRLF for the first 1.2 MB (the part sniffed), CR-only after it: every line is a row."""
+    lines = _odata_lines()
+    path.write_bytes(("\r\n".join(lines[:25_000]) + "\r\n" + "\r".join(lines[25_000:]) + "\r").encode())
+
+
+def _stream_edit(edit: Callable[[list[str]], None]) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        lines = _odata_lines()
+        edit(lines)
+        path.write_bytes(("\n".join(lines) + "\n").encode())
+
+    return build
+
+
+def _late_nul(lines: list[str]) -> None:
+    lines[50_000] = lines[50_000].replace('"BU0034', '"BU\x00034')
+
+
+def _wide_header(lines: list[str]) -> None:
+    lines[0] += "".join(f';"x{i}"' for i in range(3001))  # 3,006 columns
+
+
+def _stray_quote(lines: list[str]) -> None:
+    lines[1] = lines[1].replace(';"', ';""', 1)[:-1]  # line 2: a quote opened, never closed
+
+
+def _round3_stream_cases(add: Callable[..., None]) -> None:
+    """Counts CSVs read in blocks: each check of the file read whole, applied to every block."""
+    stream = "streamed csv"
+    # fmt: off
+    add("stream-crlf-then-cr.csv", stream, ACCEPTED, "CRLF then CR-only line ends: every line a row",
+        _stream_mixed_line_ends, env={**STREAM_ENV, "VEILCLI_BLOCK_BYTES": str(256 * 1024)}, rows=60_000)
+    add("stream-late-nul.csv", stream, REFUSED, "a NUL byte in an area on line 50,001",
+        _stream_edit(_late_nul), env=STREAM_ENV, message="a NUL byte at line 50,001")
+    add("stream-3006-columns.csv", stream, REFUSED, "a 3,006-column header, refused before a block is parsed",
+        _stream_edit(_wide_header), env=STREAM_ENV, message="the header has 3,006 columns")
+    add("stream-stray-quote.csv", stream, REFUSED, "a quote on line 2 never closed, 1 MiB blocks",
+        _stream_edit(_stray_quote), env={**STREAM_ENV, "VEILCLI_BLOCK_BYTES": str(MB)},
+        message="line 2: a quoted field", dangerous=True)
+    add("stream-100-byte-blocks.csv", stream, REFUSED, "VEILCLI_BLOCK_BYTES=100: 30,000 blocks of 3 MB",
+        _stream_edit(lambda lines: None), env={**STREAM_ENV, "VEILCLI_BLOCK_BYTES": "100"},
+        message="more than 10,000 blocks", dangerous=True)
+    # fmt: on
+
+
 # --- the corpus -------------------------------------------------------------------------------
 
 LONG = "x" * 300_000
@@ -1095,6 +1161,7 @@ def cases() -> list[Case]:
     # fmt: on
     _round3_xlsx_cases(add)
     _round3_parquet_cases(add)
+    _round3_stream_cases(add)
     return c
 
 
