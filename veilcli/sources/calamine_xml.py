@@ -32,8 +32,6 @@ START, END, OTHER = 0, 1, 2
 _QUICK_XML_SPACE = b" \t\r\n"  # quick-xml's is_whitespace
 _ASCII_SPACE = b" \t\n\x0c\r"  # Rust's is_ascii_whitespace (calamine's attribute scanner)
 # A start or end tag up to the '>' that is outside quotes (quick-xml's ElementParser).
-_START_TAG = re.compile(rb"""<((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
-_END_TAG = re.compile(rb"""</((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
 _NAME = re.compile(rb"[^ \t\r\n]*")
 _ENTITY = re.compile(rb"&([^;&]*)(;?)")
 _PREDEFINED = {b"lt": "<", b"gt": ">", b"amp": "&", b"apos": "'", b"quot": '"'}
@@ -61,11 +59,24 @@ def local_name(name: bytes) -> bytes:
 Event = tuple[int, bytes, bytes, bool]  # kind, name, raw attributes, text before it
 
 
+# One token of quick-xml (``<`` starts markup): a comment (its ``-->`` at least 6 bytes after the
+# ``<``), CDATA (upper case only), a processing instruction, an end tag or a start tag, the tags
+# ending at the first ``>`` outside quotes (quick-xml's ElementParser, also for end tags).
+_TOKEN = re.compile(
+    rb"""<(?:(!--.*?-->)|(!\[CDATA\[.*?\]\]>)|(\?.*?\?>)"""
+    rb"""|/((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>"""
+    rb"""|((?:[^!?/>"'](?:[^>"']++|"[^"]*+"|'[^']*+')*+)?)>)""",
+    re.S,
+)
+_COMMENT, _CDATA, _PI, _END_TAG, _START_TAG = 1, 2, 3, 4, 5
+_OPEN_ENDED = (b"<!--", b"<![CDATA[")  # may still end in the next block
+
+
 class Tokens:
     """quick-xml's events over a part fed in blocks (see the module docstring).
 
-    ``malformed`` is set where quick-xml would stop with a syntax error (an unknown ``<!``
-    markup, a tag or comment left open at the end); the tokens read on past it.
+    ``malformed`` is set where quick-xml stops with a syntax error (an unknown ``<!`` markup, a
+    tag, comment or CDATA section left open at the end): no events come after it.
     """
 
     def __init__(self, limit: int) -> None:
@@ -76,69 +87,52 @@ class Tokens:
 
     def feed(self, block: bytes, final: bool = False) -> Iterator[Event]:
         """The events of ``block`` (and of what the previous block left unfinished)."""
+        if self.malformed:
+            return
         data = self.carry + block if self.carry else block
         self.carry = b""
-        position, size = 0, len(data)
-        while position < size:
-            lt = data.find(b"<", position)
-            if lt < 0:
-                self.text = True
-                return
-            if lt > position:
-                self.text = True
-            after = data[lt + 1 : lt + 2]
-            if after == b"!":
-                if size < lt + 3 and not final:
-                    self._unfinished(data, lt, final)  # "<!" at the end: which markup is not told yet
+        position = 0
+        text = self.text
+        for match in _TOKEN.finditer(data):
+            start = match.start()
+            if start > position:
+                if data.find(b"<", position, start) >= 0:  # a '<' no token begins at
+                    self.text = text
+                    self._unmatched(data, data.find(b"<", position, start), final)
                     return
-                if data.startswith(b"<!-", lt):
-                    close, stop = data.find(b"-->", lt + 4), 3
-                elif data.startswith(b"<![", lt):
-                    close, stop = data.find(b"]]>", lt + 3), 3
-                else:  # DOCTYPE (refused before) or invalid: quick-xml stops there
-                    self.malformed, self.text, position = True, True, lt + 1
-                    continue
-                if close < 0:
-                    self._unfinished(data, lt, final)
-                    return
-                yield OTHER, b"", b"", self.text
-                self.text, position = False, close + stop
-            elif after == b"?":
-                close = data.find(b"?>", lt + 1)
-                if close < 0:
-                    self._unfinished(data, lt, final)
-                    return
-                yield OTHER, b"", b"", self.text
-                self.text, position = False, close + 2
-            elif after == b"/":
-                match = _END_TAG.match(data, lt)
-                if match is None:
-                    self._unfinished(data, lt, final)
-                    return
-                yield END, match.group(1).rstrip(_QUICK_XML_SPACE), b"", self.text
-                self.text, position = False, match.end()
-            elif not after:
-                self._unfinished(data, lt, final)
-                return
-            else:
-                match = _START_TAG.match(data, lt)
-                if match is None:
-                    self._unfinished(data, lt, final)
-                    return
-                content = match.group(1)
+                text = True
+            kind = match.lastindex
+            if kind == _START_TAG:
+                content = match.group(_START_TAG)
                 empty = content.endswith(b"/")
                 if empty:
                     content = content[:-1]
                 length = _NAME.match(content).end()  # type: ignore[union-attr]
                 name = content[:length]
-                yield START, name, content[length:], self.text
-                self.text, position = False, match.end()
+                yield START, name, content[length:], text
                 if empty:
                     yield END, name, b"", False
+            elif kind == _END_TAG:
+                yield END, match.group(_END_TAG).rstrip(_QUICK_XML_SPACE), b"", text
+            else:
+                yield OTHER, b"", b"", text
+            text = False
+            position = match.end()
+        rest = data.find(b"<", position)
+        if rest < 0:
+            self.text = text or position < len(data)
+            return
+        self.text = text or rest > position
+        self._unmatched(data, rest, final)
 
-    def _unfinished(self, data: bytes, lt: int, final: bool) -> None:
-        if final:
-            self.malformed = True  # quick-xml: an unclosed tag, comment or CDATA at the end
+    def _unmatched(self, data: bytes, lt: int, final: bool) -> None:
+        """A '<' that begins no token: one still open (read on) or, at the end, quick-xml's error;
+        an unknown ``<!`` markup is an error at once."""
+        head = data[lt : lt + 9]
+        bang = head.startswith(b"<!")
+        open_ended = any(head.startswith(o) or o.startswith(head) for o in _OPEN_ENDED)
+        if final or (bang and not open_ended):
+            self.malformed = True
             return
         if len(data) - lt > self.limit:
             raise TooLong
@@ -254,6 +248,7 @@ def unescape(value: bytes) -> str:
 
 _HEAD, _DATA, _CELL, _V_FIRST, _SKIP, _V_TEXT, _IS, _T, _DONE = range(9)
 _PLAIN_V_TYPES = (None, b"n", b"s", b"b", b"e")
+_CELL_ATTRIBUTES = (b"r", b"s", b"t")
 
 
 class CellScan:
@@ -282,122 +277,130 @@ class CellScan:
         self._phonetic = False
 
     def feed(self, block: bytes, final: bool = False) -> None:
-        """Place the cells of one more block (``final``: the part's last)."""
-        if self._state == _DONE:
-            return
-        try:
-            for event in self.tokens.feed(block, final):
-                self._event(*event)
-                if self._state == _DONE:
-                    return
-        except Failed as exc:
-            self.failed, self._state = str(exc), _DONE
+        """Place the cells of one more block (``final``: the part's last).
 
-    def _event(self, kind: int, name: bytes, attrs: bytes, text: bool) -> None:
+        One loop with the state in locals (a few microseconds a cell in Python): for each event,
+        what ``next_cell`` and the value readers it calls do with it."""
         state = self._state
-        if state == _DATA:
-            if kind == START:
-                local = local_name(name)
-                if local == b"c":
-                    found = get_attrs(attrs, (b"r", b"s", b"t"))
-                    reference = found.get(b"r")
-                    if reference is not None:
-                        row, column = row_and_column(reference)
-                        if column is None:
-                            raise Failed("a cell reference without a column")
-                        self._col = column
-                        self._cell = (row, column)
-                    else:
-                        self._cell = (self._row, self._col)
-                    self._type, self._value, self._state = found.get(b"t"), False, _CELL
-                elif local == b"row":
-                    reference = raw_attr(attrs, b"r")
-                    if reference is not None:
-                        self._row = row_and_column(reference)[0]
-            elif kind == END:
-                local = local_name(name)
-                if local == b"row":
-                    self._row, self._col = self._row + 1, 0
-                elif local == b"sheetData":
-                    self._state = _DONE
-        elif state == _CELL:
-            if kind == START:
-                local = local_name(name)
-                if local == b"v":
-                    if self._type in (b"inlineStr", b"is"):
-                        self._name, self._depth, self._state = name, 0, _SKIP
-                    elif self._type in _PLAIN_V_TYPES:
-                        self._name, self._state = name, _V_FIRST
-                    else:
-                        self._name, self._value, self._state = name, True, _V_TEXT
-                elif local == b"is":
-                    self._closing, self._phonetic, self._value, self._state = name, False, True, _IS
-                elif local == b"f":
-                    self._name, self._depth, self._state = name, 0, _SKIP
-                else:
-                    raise Failed("an element in a cell other than v, is or f")
-            elif kind == END and local_name(name) == b"c":
-                self._place()
-        elif state == _V_FIRST:
-            if text:  # the text is the <v>'s first event: its value; then read to the </v>
-                self._value, self._depth, self._state = True, 0, _SKIP
-                self._skip(kind, name)
-            elif kind == END and name == self._name:
-                self._state = _CELL  # <v></v>: empty
-            else:  # this event is consumed; then read to the </v> (not counting this one)
-                self._depth, self._state = 0, _SKIP
-        elif state == _SKIP:
-            self._skip(kind, name)
-        elif state == _V_TEXT:
-            if kind == END and name == self._name:
-                self._state = _CELL
-        elif state == _IS:
-            if kind == START:
-                local = local_name(name)
-                if local == b"rPh":
-                    self._phonetic = True
-                elif local == b"t" and not self._phonetic:
-                    self._name, self._state = name, _T
-            elif kind == END:
-                if name == self._closing:
-                    self._state = _CELL
-                elif local_name(name) == b"rPh":
-                    self._phonetic = False
-        elif state == _T:
-            if kind == END and name == self._name:
-                self._state = _IS
-        elif state == _HEAD and kind == START:
-            local = local_name(name)
-            if local == b"sheetData":
-                self._state = _DATA
-            elif local == b"dimension":
-                reference = raw_attr(attrs, b"ref")
-                if reference is None:
-                    raise Failed("a dimension without ref")
-                self.dimension = _dimension(reference)
-
-    def _skip(self, kind: int, name: bytes) -> None:
-        """quick-xml's ``read_to_end``: to the end tag of ``_name``, counting nested ones."""
-        if name != self._name:
+        if state == _DONE:
             return
-        if kind == START:
-            self._depth += 1
-        elif kind == END:
-            if self._depth == 0:
-                self._state = _CELL
-            else:
-                self._depth -= 1
-
-    def _place(self) -> None:
-        self._col += 1
-        self._state = _DATA
-        if self._value:
-            row, column = self._cell
-            self.cells += 1
-            if not self.min_row or row < self.min_row - 1:
-                self.min_row = row + 1
-            self.max_row = max(self.max_row, row + 1)
-            self.max_col = max(self.max_col, column + 1)
+        row, col, cell, value, kind_of = self._row, self._col, self._cell, self._value, self._type
+        name_of, depth, closing, phonetic = self._name, self._depth, self._closing, self._phonetic
+        try:
+            for kind, name, attrs, text in self.tokens.feed(block, final):
+                if state == _DATA:
+                    if kind == START:
+                        local = name[name.find(b":") + 1 :]
+                        if local == b"c":
+                            found = get_attrs(attrs, _CELL_ATTRIBUTES) if attrs else {}
+                            reference = found.get(b"r")
+                            if reference is not None:
+                                cell_row, column = row_and_column(reference)
+                                if column is None:
+                                    raise Failed("a cell reference without a column")
+                                col = column
+                                cell = (cell_row, column)
+                            else:
+                                cell = (row, col)
+                            kind_of, value, state = found.get(b"t"), False, _CELL
+                        elif local == b"row":
+                            reference = raw_attr(attrs, b"r") if attrs else None
+                            if reference is not None:
+                                row = row_and_column(reference)[0]
+                    elif kind == END:
+                        local = name[name.find(b":") + 1 :]
+                        if local == b"row":
+                            row, col = row + 1, 0
+                        elif local == b"sheetData":
+                            state = _DONE
+                            break
+                elif state == _CELL:
+                    if kind == START:
+                        local = name[name.find(b":") + 1 :]
+                        if local == b"v":
+                            if kind_of in (b"inlineStr", b"is"):
+                                name_of, depth, state = name, 0, _SKIP
+                            elif kind_of in _PLAIN_V_TYPES:
+                                name_of, state = name, _V_FIRST
+                            else:
+                                name_of, value, state = name, True, _V_TEXT
+                        elif local == b"is":
+                            closing, phonetic, value, state = name, False, True, _IS
+                        elif local == b"f":
+                            name_of, depth, state = name, 0, _SKIP
+                        else:
+                            raise Failed("an element in a cell other than v, is or f")
+                    elif kind == END and name[name.find(b":") + 1 :] == b"c":
+                        col += 1
+                        state = _DATA
+                        if value:
+                            cell_row, column = cell
+                            self.cells += 1
+                            if not self.min_row or cell_row < self.min_row - 1:
+                                self.min_row = cell_row + 1
+                            if cell_row >= self.max_row:
+                                self.max_row = cell_row + 1
+                            if column >= self.max_col:
+                                self.max_col = column + 1
+                elif state == _V_FIRST:
+                    if text:  # the text is the <v>'s first event: its value; then read to its end
+                        value, depth, state = True, 0, _SKIP
+                        if name == name_of:  # this event is the first of the read to the end
+                            if kind == START:
+                                depth = 1
+                            elif kind == END:
+                                state = _CELL
+                    elif kind == END and name == name_of:
+                        state = _CELL  # <v></v>: empty
+                    else:  # this event is consumed; then read to the </v> (not counting this one)
+                        depth, state = 0, _SKIP
+                elif state == _SKIP:  # quick-xml's read_to_end: to the end of name_of, counting nested
+                    if name == name_of:
+                        if kind == START:
+                            depth += 1
+                        elif kind == END:
+                            if depth == 0:
+                                state = _CELL
+                            else:
+                                depth -= 1
+                elif state == _V_TEXT:
+                    if kind == END and name == name_of:
+                        state = _CELL
+                elif state == _IS:
+                    if kind == START:
+                        local = name[name.find(b":") + 1 :]
+                        if local == b"rPh":
+                            phonetic = True
+                        elif local == b"t" and not phonetic:
+                            name_of, state = name, _T
+                    elif kind == END:
+                        if name == closing:
+                            state = _CELL
+                        elif name[name.find(b":") + 1 :] == b"rPh":
+                            phonetic = False
+                elif state == _T:
+                    if kind == END and name == name_of:
+                        state = _IS
+                elif state == _HEAD and kind == START:
+                    local = name[name.find(b":") + 1 :]
+                    if local == b"sheetData":
+                        state = _DATA
+                    elif local == b"dimension":
+                        reference = raw_attr(attrs, b"ref")
+                        if reference is None:
+                            raise Failed("a dimension without ref")
+                        self.dimension = _dimension(reference)
+        except Failed as exc:
+            self.failed, state = str(exc), _DONE
+        self._state, self._row, self._col, self._cell, self._value, self._type = (
+            state,
+            row,
+            col,
+            cell,
+            value,
+            kind_of,
+        )
+        self._name, self._depth, self._closing, self._phonetic = name_of, depth, closing, phonetic
 
 
 def _dimension(reference: bytes) -> tuple[str, int, int]:
