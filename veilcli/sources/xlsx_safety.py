@@ -268,7 +268,12 @@ class Workbook:
         entries, size, offset, comment = struct.unpack("<HIIH", data[end + 10 : end + 22])
         if end + 22 + comment != len(data):
             raise self._damaged("bytes after the end of the zip directory")
-        if offset == 0xFFFFFFFF or size == 0xFFFFFFFF or entries == 0xFFFF:
+        if (
+            offset == 0xFFFFFFFF
+            or size == 0xFFFFFFFF
+            or entries == 0xFFFF
+            or data[end - 20 : end - 16] == b"PK\x06\x07"
+        ):
             return  # zip64: Python and calamine's zip reader both read the zip64 end record
         if offset + size != end or (entries and data[offset : offset + 4] != b"PK\x01\x02"):
             raise self._damaged("the zip directory is not where its end record says")
