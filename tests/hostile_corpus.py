@@ -1189,6 +1189,16 @@ def build(folder: Path, only: list[Case] | None = None) -> list[Case]:
     return chosen
 
 
+def _peak_mb() -> int:
+    """This process's peak resident memory: VmHWM (ru_maxrss would keep the forking parent's, the
+    whole test session's, after exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM"))
+    except (OSError, StopIteration):
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def run(folder: Path, store: Path, indices: list[int]) -> None:
     """Child-process mode: cases (by index) through ``validate`` and ``ingest``, one JSON line each.
 
@@ -1212,7 +1222,7 @@ def run(folder: Path, store: Path, indices: list[int]) -> None:
                 "stdout": result.stdout[:20_000],
                 "stderr": result.stderr[:20_000],
                 "seconds": round(time.perf_counter() - start, 3),
-                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "max_rss_mb": _peak_mb(),
             }
             print(json.dumps(line), flush=True)
 
