@@ -677,6 +677,12 @@ def _round3_xlsx_cases(add: Callable[..., None]) -> None:
         _xlsb_parts_besides, message=".xlsb")
     add("data-before-the-zip.xlsx", container, REFUSED, "junk prepended: offsets readers shift differently",
         _around(b"PK\x07\x08" + bytes(60), b""), message="damaged or truncated")
+    add("row-number-of-5000-digits.xlsx", bomb, REFUSED, "r='B99..9', 5,000 digits: int() refuses it",
+        _cells(f'<row r="1"><c r="A1"><v>1</v></c><c r="B{"9" * 5000}"><v>1</v></c></row>'),
+        message="more than the limit of 10,000,000 rows")
+    add("unique-count-of-5000-digits.xlsx", bomb, REFUSED, "uniqueCount of 5,000 digits",
+        _xlsx({"Blad1": _good_xlsx()}, shared=b'<sst uniqueCount="' + b"9" * 5000 + b'"><si/></sst>'),
+        message="strings, more than the limit")
     add("data-after-the-zip.xlsx", container, REFUSED, "junk appended after the end record",
         _around(b"", b"PK\x05\x06 trailing"), message="damaged or truncated")
     # fmt: on

@@ -46,6 +46,14 @@ class TooLong(Exception):
     """A tag, comment or CDATA section runs on for more than ``Tokens.limit`` bytes."""
 
 
+_HUGE = 1 << 62  # stands for any number past every limit (Python refuses int() of 4,300+ digits)
+
+
+def whole_number(digits: bytes) -> int:
+    """ASCII digits as a number; a number of more than 18 digits as ``_HUGE`` (past every limit)."""
+    return int(digits) if len(digits) <= 18 else _HUGE
+
+
 def ascii_lower(text: str) -> str:
     """Rust's ``to_ascii_lowercase``: only A-Z change."""
     return text.translate(_ASCII_LOWER)
@@ -195,9 +203,9 @@ def row_and_column(reference: bytes) -> tuple[int, int | None]:
     while index < size:
         byte = reference[index]
         if 65 <= byte <= 90:
-            column = column * 26 + byte - 64
+            column = min(column * 26 + byte - 64, _HUGE)  # saturated: calamine wraps, far past limits
         elif 97 <= byte <= 122:
-            column = column * 26 + byte - 96
+            column = min(column * 26 + byte - 96, _HUGE)
         elif 48 <= byte <= 57:
             break
         else:
@@ -208,7 +216,7 @@ def row_and_column(reference: bytes) -> tuple[int, int | None]:
     digits = reference[index:]
     if not digits.isdigit():  # bytes.isdigit: ASCII digits only
         raise Failed("a cell reference that is not letters and digits")
-    row = int(digits)  # calamine wraps past 2^32; a larger number here only refuses sooner
+    row = whole_number(digits)  # calamine wraps past 2^32; a larger number here only refuses sooner
     if row == 0:
         raise Failed("a cell reference without a row")
     return row - 1, column - 1 if column else None
@@ -232,7 +240,7 @@ def unescape(value: bytes) -> str:
             raise Failed("an entity without ';'")
         if name in _PREDEFINED:
             out.append(_PREDEFINED[name])
-        elif re.fullmatch(rb"#[0-9]+|#x[0-9A-Fa-f]+", name):
+        elif re.fullmatch(rb"#[0-9]{1,8}|#x[0-9A-Fa-f]{1,8}", name):  # longer: past U+10FFFF
             code = int(name[2:], 16) if name.startswith(b"#x") else int(name[1:])
             if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
                 raise Failed("a character reference to no character")

@@ -146,7 +146,7 @@ def _block_extent(block: bytes, columns: int) -> tuple[int, int] | None:
     for tail in (block[-4096:], block[-65536:], block):
         filled = _FILLED_CELL.findall(tail)
         if filled:
-            rows = int(filled[-1][1])
+            rows = calamine_xml.whole_number(filled[-1][1])
             break
     # Only cells: a row's own r="..." places nothing when every cell has its reference.
     beyond = rf'<c +r="(?:[A-Z]{{0,3}}{_greater_number(rows)}"|{_greater_column(columns)}[0-9])'
@@ -156,7 +156,7 @@ def _block_extent(block: bytes, columns: int) -> tuple[int, int] | None:
     if found is None or _contains(block, _UNUSUAL) is not False:
         return None
     for letters, digits in _FILLED_CELL.findall(block):
-        rows, columns = max(rows, int(digits)), max(columns, _column_number(letters))
+        rows, columns = max(rows, calamine_xml.whole_number(digits)), max(columns, _column_number(letters))
     return rows, columns
 
 
@@ -454,11 +454,12 @@ class Workbook:
             if not shared_strings:
                 continue
             for count in _UNIQUE_COUNT.finditer(block):
-                if int(count.group(1)) > MAX_XLSX_CELLS.value():
+                claimed = calamine_xml.whole_number(count.group(1))
+                if claimed > MAX_XLSX_CELLS.value():
                     raise over_limit(
                         self.path,
                         "",
-                        f"the shared-string table claims {int(count.group(1)):,} strings",
+                        f"the shared-string table claims {claimed:,} strings",
                         MAX_XLSX_CELLS,
                     )
             text = pl.Series([block], dtype=pl.Binary).cast(pl.String, strict=False)
@@ -617,5 +618,5 @@ class Workbook:
             # A cell element with content (not self-closing) holds a value.
             match = re.search(rb'<c\b[^>]*\br="[A-Z]+(\d+)"[^>]*(?<!/)>', buffer)
             if match:
-                return int(match.group(1))
+                return calamine_xml.whole_number(match.group(1))
         return 1
