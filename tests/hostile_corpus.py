@@ -14,6 +14,7 @@ memory if a guard were missing: they only run in a child process with time and m
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import resource
@@ -144,6 +145,7 @@ class Entry:
     crc: int
     method: int = 8
     flags: int = 0
+    extra: bytes = b""  # the extra field, in both headers
 
 
 def deflated(name: str, content: bytes) -> Entry:
@@ -174,8 +176,9 @@ def write_zip(path: Path, entries: list[Entry]) -> None:
         name = entry.name.encode()
         offset = len(body)
         fields = (entry.flags, entry.method, 0, 0x21, entry.crc, len(entry.data), entry.size, len(name))
-        body += local.pack(0x04034B50, 20, *fields, 0) + name + entry.data
-        directory += central.pack(0x02014B50, 20, 20, *fields, 0, 0, 0, 0, 0, offset) + name
+        extra = len(entry.extra)
+        body += local.pack(0x04034B50, 20, *fields, extra) + name + entry.extra + entry.data
+        directory += central.pack(0x02014B50, 20, 20, *fields, extra, 0, 0, 0, 0, offset) + name + entry.extra
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(body), 0)
     path.write_bytes(bytes(body + directory + end))
 
@@ -527,6 +530,346 @@ def _parquet(frame: pl.DataFrame) -> Callable[[Path], None]:
     return build
 
 
+# --- parts found as calamine finds them (issue 21) ---------------------------------------------
+
+BOMB_SHEET = sheet_xml(A1_AND_XFD)
+
+
+def _renamed_sheet(name: str) -> Callable[[Path], None]:
+    """The bomb sheet stored under another name calamine still finds (letter case, backslashes)."""
+
+    def build(path: Path) -> None:
+        entries = workbook_entries({"Blad1": BOMB_SHEET})
+        for entry in entries:
+            if entry.name == "xl/worksheets/sheet1.xml":
+                entry.name = name
+        write_zip(path, entries)
+
+    return build
+
+
+def _with_rels(entries: list[Entry], old: bytes, new: bytes) -> None:
+    rels = next(e for e in entries if e.name == "xl/_rels/workbook.xml.rels")
+    entries[entries.index(rels)] = deflated(rels.name, zlib.decompress(rels.data, -15).replace(old, new))
+
+
+def _upper_folder_target(path: Path) -> None:
+    """The relationship targets ``../xl/worksheets/sheet1.xml``: a stricter reader resolves it to
+    the good sheet, calamine reads the entry named ``xl/../xl/worksheets/sheet1.xml`` (the bomb)."""
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    _with_rels(entries, b'Target="worksheets/sheet1.xml"', b'Target="../xl/worksheets/sheet1.xml"')
+    entries.append(deflated("xl/../xl/worksheets/sheet1.xml", BOMB_SHEET))
+    write_zip(path, entries)
+
+
+def _absolute_target(path: Path) -> None:
+    """An absolute target (``/XL/Worksheets/Bomb.xml``): calamine strips the slash and finds the
+    entry ignoring case; the usual sheet1.xml is a decoy."""
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    _with_rels(entries, b'Target="worksheets/sheet1.xml"', b'Target="/XL/Worksheets/Bomb.xml"')
+    entries.append(deflated("xl/worksheets/bomb.xml", BOMB_SHEET))
+    write_zip(path, entries)
+
+
+def _shared_strings_case(path: Path) -> None:
+    shared = (
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}" count="1" uniqueCount="4000000000"><si><t>x</t></si></sst>'
+    )
+    entries = workbook_entries({"Blad1": _good_xlsx()}, shared=shared.encode())
+    next(e for e in entries if e.name == "xl/sharedStrings.xml").name = "XL/SharedStrings.XML"
+    write_zip(path, entries)
+
+
+def _shared_strings_late(path: Path) -> None:
+    """The <sst> tag after a 100 KB comment: past the first block of the part."""
+    shared = (
+        b'<?xml version="1.0"?><!--'
+        + b"x" * 100_000
+        + b'--><sst xmlns="'
+        + MAIN.encode()
+        + b'" count="1" uniqueCount="4000000000"><si><t>x</t></si></sst>'
+    )
+    write_zip(path, workbook_entries({"Blad1": _good_xlsx()}, shared=shared))
+
+
+def _cells(rows: str) -> Callable[[Path], None]:
+    return _xlsx({"Blad1": sheet_xml(rows)})
+
+
+FAR_ROW = '<row r="1048576"><c r="A1048576"><v>1</v></c></row>'
+
+
+def _unicode_path_sheet(path: Path) -> None:
+    """The bomb under a media name, renamed to the sheet by an Info-ZIP Unicode path field, which
+    calamine's zip reader honours and Python's zipfile ignores."""
+    entries = workbook_entries({"Blad1": BOMB_SHEET})
+    sheet = next(e for e in entries if e.name == "xl/worksheets/sheet1.xml")
+    sheet.name = "xl/media/image1.xml"
+    body = b"\x01" + struct.pack("<I", zlib.crc32(sheet.name.encode())) + b"xl/worksheets/sheet1.xml"
+    sheet.extra = struct.pack("<HH", 0x7075, len(body)) + body
+    write_zip(path, entries)
+
+
+def _names_alike(path: Path) -> None:
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    entries.append(deflated("XL/Worksheets/Sheet1.xml", BOMB_SHEET))
+    write_zip(path, entries)
+
+
+def _nul_in_name(path: Path) -> None:
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    entries.append(deflated("xl/worksheets/sheet1.xml\x00.bak", BOMB_SHEET))
+    write_zip(path, entries)
+
+
+def _xlsb_parts_besides(path: Path) -> None:
+    """An xlsx whose styles part calamine cannot parse, with an .xlsb shared-string part beside it:
+    calamine falls back to reading it as .xlsb, whose parts no check looks at."""
+    entries = workbook_entries({"Bevolking": _good_xlsx()})
+    entries.append(deflated("xl/styles.xml", b"<styleSheet><numFmts>"))
+    entries.append(deflated("xl/sharedStrings.bin", b"\x9f\x01\x08\xff\xff\xff\xff\xff\xff\xff\x7f"))
+    write_zip(path, entries)
+
+
+def _around(before: bytes, after: bytes) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        data = _good_xlsx_bytes(path)
+        path.write_bytes(before + data + after)
+
+    return build
+
+
+def _round3_xlsx_cases(add: Callable[..., None]) -> None:
+    """The bombs that reached calamine past the check (issue 21), and the container tricks that
+    let zip readers disagree on what a workbook holds."""
+    bomb, container = "xlsx bomb", "xlsx container"
+    # fmt: off
+    add("sheet-part-other-case.xlsx", bomb, REFUSED, "the sheet's entry in capitals: calamine ignores case",
+        _renamed_sheet("XL/WORKSHEETS/SHEET1.XML"), message="row 1,048,576", dangerous=True)
+    add("sheet-part-backslashes.xlsx", bomb, REFUSED, "the sheet's entry named with backslashes",
+        _renamed_sheet("xl\\worksheets\\sheet1.xml"), message="row 1,048,576", dangerous=True)
+    add("sheet-target-upper-folder.xlsx", bomb, REFUSED, "target ../xl/worksheets/sheet1.xml as written",
+        _upper_folder_target, message="row 1,048,576", dangerous=True)
+    add("sheet-target-absolute.xlsx", bomb, REFUSED, "an absolute target in other letter case",
+        _absolute_target, message="row 1,048,576", dangerous=True)
+    add("shared-strings-other-case.xlsx", bomb, REFUSED, "XL/SharedStrings.XML reserving 4e9 strings",
+        _shared_strings_case, message="4,000,000,000 strings", dangerous=True)
+    add("shared-strings-late-tag.xlsx", bomb, REFUSED, "the <sst> reservation after a 100 KB comment",
+        _shared_strings_late, message="4,000,000,000 strings", dangerous=True)
+    add("empty-cell-then-positional.xlsx", bomb, REFUSED, "<c r='XFD1'/> moves the next cell to XFE",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"/><c><v>1</v></c></row>' + FAR_ROW),
+        message="column XFE", dangerous=True)
+    add("self-closing-row-bomb.xlsx", bomb, REFUSED, "<row r='1048575'/> moves the next row to 1048576",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c r="BXX1"><v>1</v></c></row><row r="1048575"/>'
+               '<row><c><v>1</v></c></row>'), message="2,097,152,000 cells", dangerous=True)
+    add("attribute-after-quote.xlsx", bomb, REFUSED, "s='0'r='XFD1': r straight after a quote counts",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c s="0"r="XFD1"><v>1</v></c></row>' + FAR_ROW),
+        message="column XFD", dangerous=True)
+    add("second-r-attribute.xlsx", bomb, REFUSED, "<c r='B1' r='XFD1'>: calamine takes the last",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c r="B1" r="XFD1"><v>1</v></c></row>' + FAR_ROW),
+        message="column XFD", dangerous=True)
+    add("quoted-greater-than.xlsx", bomb, REFUSED, "a '>' inside a quoted attribute before r",
+        _cells('<row r="1"><c r="A1"><v>1</v></c><c t="n" x=">" r="XFD1"><v>1</v></c></row>' + FAR_ROW),
+        message="column XFD", dangerous=True)
+    add("digit-prefixed-cells.xlsx", bomb, REFUSED, "<1:c r='XFD1048576'>: any prefix ends at ':'",
+        _cells('<row r="1"><c r="A1"><v>1</v></c></row><1:row r="1048576"><1:c r="XFD1048576"><1:v>1</1:v>'
+               "</1:c></1:row>"), message="column XFD", dangerous=True)
+    add("unicode-path-sheet.xlsx", bomb, REFUSED, "a Unicode path field renames a media entry to the sheet",
+        _unicode_path_sheet, message="row 1,048,576", dangerous=True)
+    add("names-alike.xlsx", container, REFUSED, "sheet1.xml and Sheet1.xml: which one is read?", _names_alike,
+        message="named alike")
+    add("nul-in-entry-name.xlsx", container, REFUSED, "a NUL in an entry name (Python cuts it there)",
+        _nul_in_name, message="NUL byte")
+    add("xlsb-parts-besides.xlsx", container, REFUSED, "an .xlsb part beside a broken xlsx: read as .xlsb",
+        _xlsb_parts_besides, message=".xlsb")
+    add("data-before-the-zip.xlsx", container, REFUSED, "junk prepended: offsets readers shift differently",
+        _around(b"PK\x07\x08" + bytes(60), b""), message="damaged or truncated")
+    add("row-number-of-5000-digits.xlsx", bomb, REFUSED, "r='B99..9', 5,000 digits: int() refuses it",
+        _cells(f'<row r="1"><c r="A1"><v>1</v></c><c r="B{"9" * 5000}"><v>1</v></c></row>'),
+        message="more than the limit of 10,000,000 rows")
+    add("unique-count-of-5000-digits.xlsx", bomb, REFUSED, "uniqueCount of 5,000 digits",
+        _xlsx({"Blad1": _good_xlsx()}, shared=b'<sst uniqueCount="' + b"9" * 5000 + b'"><si/></sst>'),
+        message="strings, more than the limit")
+    add("data-after-the-zip.xlsx", container, REFUSED, "junk appended after the end record",
+        _around(b"", b"PK\x05\x06 trailing"), message="damaged or truncated")
+    # fmt: on
+
+
+# --- Parquet written by hand, so its footer and page headers can lie (issue 21) -----------------
+
+_I32, _I64, _BIN, _LIST, _STRUCT = 5, 6, 8, 9, 12
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, number = number & 0x7F, number >> 7
+        out.append(byte | 0x80 if number else byte)
+        if not number:
+            return bytes(out)
+
+
+def _thrift(kind: int, value: Any) -> bytes:
+    """Thrift compact protocol: a struct is a list of (field id, type, value) in id order."""
+    if kind in (_I32, _I64):
+        return _varint((value << 1) ^ (value >> 63))
+    if kind == _BIN:
+        return _varint(len(value)) + value
+    if kind == _LIST:
+        element, items = value
+        head = (
+            bytes([len(items) << 4 | element])
+            if len(items) < 15
+            else bytes([0xF0 | element]) + _varint(len(items))
+        )
+        return head + b"".join(_thrift(element, item) for item in items)
+    out, last = bytearray(), 0
+    for number, field_kind, field_value in value:
+        out.append((number - last) << 4 | field_kind)
+        out += _thrift(field_kind, field_value)
+        last = number
+    return bytes(out + b"\x00")
+
+
+def hand_parquet(
+    years: list[int], *, gzip_page_claims: int | None = None, page_values: int | None = None
+) -> bytes:
+    """One required INT32 column ``Jaar`` in one page (PLAIN; gzip when ``gzip_page_claims`` is the
+    uncompressed size its header declares), as a Parquet writer would write it."""
+    raw = b"".join(struct.pack("<i", y) for y in years)
+    data = raw if gzip_page_claims is None else gzip.compress(raw)
+    count = len(years)
+    page = [(1, _I32, 0), (2, _I32, gzip_page_claims or len(raw)), (3, _I32, len(data))]
+    page.append((5, _STRUCT, [(1, _I32, page_values or count), (2, _I32, 0), (3, _I32, 3), (4, _I32, 3)]))
+    header = _thrift(_STRUCT, page)
+    size = len(header) + len(data)
+    meta = [
+        (1, _I32, 1),
+        (2, _LIST, (_I32, [0])),
+        (3, _LIST, (_BIN, [b"Jaar"])),
+        (4, _I32, 0 if gzip_page_claims is None else 2),
+    ]
+    meta += [(5, _I64, count), (6, _I64, size), (7, _I64, size), (9, _I64, 4)]
+    schema = [[(4, _BIN, b"schema"), (5, _I32, 1)], [(1, _I32, 1), (3, _I32, 0), (4, _BIN, b"Jaar")]]
+    group = [(1, _LIST, (_STRUCT, [[(2, _I64, 4), (3, _STRUCT, meta)]])), (2, _I64, size), (3, _I64, count)]
+    footer = _thrift(
+        _STRUCT,
+        [(1, _I32, 1), (2, _LIST, (_STRUCT, schema)), (3, _I64, count), (4, _LIST, (_STRUCT, [group]))],
+    )
+    return b"PAR1" + header + data + footer + struct.pack("<I", len(footer)) + b"PAR1"
+
+
+def _footer(footer: bytes) -> Callable[[Path], None]:
+    return _raw(b"PAR1" + footer + struct.pack("<I", len(footer)) + b"PAR1")
+
+
+def _dictionary_bomb(categorical: bool) -> Callable[[Path], None]:
+    """300 distinct values of 3,300 bytes (a 1 MB dictionary) under 2M rows: 6.6 GB decoded."""
+
+    def build(path: Path) -> None:
+        words = pl.Series([f"{i:04d}" * 825 for i in range(300)])
+        column = words.gather(pl.int_range(0, 2_000_000, eager=True) % 300)  # views: cheap here
+        frame = pl.DataFrame({"Gebied": column.cast(pl.Categorical) if categorical else column})
+        if not categorical:
+            frame = frame.with_columns(pl.lit("2019").alias("Jaar"), pl.lit("1").alias("Inwoners"))
+        frame.write_parquet(path)
+
+    return build
+
+
+def _round3_parquet_cases(add: Callable[..., None]) -> None:
+    """Parquet whose dictionary, footer or page headers make polars allocate beyond any limit."""
+    bomb = "parquet bomb"
+    # fmt: off
+    add("parquet-dictionary-bomb.parquet", bomb, REFUSED, "a 1 MB dictionary under 2M rows: 6.6 GB of text",
+        _dictionary_bomb(False), message="decode to 6,610,000,000 bytes", dangerous=True)
+    add("parquet-categorical-bomb.parquet", bomb, REFUSED, "the same as a categorical column",
+        _dictionary_bomb(True), message="decode to 6,600,000,000 bytes", dangerous=True)
+    add("parquet-page-claims-2gb.parquet", bomb, REFUSED, "a gzip page header declaring 2 GB",
+        _raw(hand_parquet([2019, 2018], gzip_page_claims=2**31 - 1)), message="a page declares 2,147,483,647",
+        dangerous=True)
+    add("parquet-footer-huge-list.parquet", bomb, REFUSED, "a footer list claiming 2^31 schema elements",
+        _footer(b"\x15\x02\x19\xfc\xff\xff\xff\xff\x07" + bytes(64)), message="a list longer than the footer",
+        dangerous=True)
+    add("parquet-footer-deep.parquet", bomb, REFUSED, "a footer of structs nested 100,000 deep",
+        _footer(b"\x1c" * 100_000 + bytes(100_000)), message="nested too deep", dangerous=True)
+    add("parquet-pages-lie.parquet", bomb, REFUSED, "a page declaring 2^31 values where the footer says 1",
+        _raw(hand_parquet([2019], page_values=2**31 - 1)), message="its pages hold 2,147,483,647 values")
+    add("parquet-rows-over-limit.parquet", "limits", REFUSED, "VEILCLI_MAX_ROWS=2 from the footer",
+        _raw(hand_parquet([2019, 2018, 2017])), env={"VEILCLI_MAX_ROWS": "2"}, message="3 rows")
+    add("parquet-text-over-limit.parquet", "limits", REFUSED, "decoded text past VEILCLI_MAX_FILE_BYTES",
+        _parquet(pl.DataFrame({"Jaar": ["2019"] * 1000, "Gebied": ["Almere" * 50] * 1000,
+                               "Inwoners": ["1"] * 1000})),
+        env={"VEILCLI_MAX_FILE_BYTES": "200000"}, message="decode to 305,000 bytes")
+    # fmt: on
+
+
+# --- counts CSVs over the stream threshold, read in blocks (issue 21) -----------------------------
+
+STREAM_ENV = {"VEILCLI_STREAM_BYTES": str(2 * MB)}  # the 3 MB tables below are read in blocks
+ODATA_HEADER = '"ID";"SoortMisdrijf";"WijkenEnBuurten";"Perioden";"GeregistreerdeMisdrijven_1"'
+
+
+def _odata_lines() -> list[str]:
+    """60,000 rows of a police OData table (4 categories x 250 buurten x 60 months), ~3 MB."""
+    lines = [ODATA_HEADER]
+    for category in ("0.0.0", "1.1.1", "1.2.3", "2.2.1"):
+        for buurt in range(250):
+            for year in range(2015, 2020):
+                for month in range(1, 13):
+                    number = len(lines)
+                    lines.append(
+                        f'{number};"{category:<8}";"BU0034{buurt:04d}";"{year}MM{month:02d}";{number % 97}'
+                    )
+    return lines
+
+
+def _stream_mixed_line_ends(path: Path) -> None:
+    """CRLF for the first 1.2 MB (the part sniffed), CR-only after it: every line is a row."""
+    lines = _odata_lines()
+    path.write_bytes(("\r\n".join(lines[:25_000]) + "\r\n" + "\r".join(lines[25_000:]) + "\r").encode())
+
+
+def _stream_edit(edit: Callable[[list[str]], None]) -> Callable[[Path], None]:
+    def build(path: Path) -> None:
+        lines = _odata_lines()
+        edit(lines)
+        path.write_bytes(("\n".join(lines) + "\n").encode())
+
+    return build
+
+
+def _late_nul(lines: list[str]) -> None:
+    lines[50_000] = lines[50_000].replace('"BU0034', '"BU\x00034')
+
+
+def _wide_header(lines: list[str]) -> None:
+    lines[0] += "".join(f';"x{i}"' for i in range(3001))  # 3,006 columns
+
+
+def _stray_quote(lines: list[str]) -> None:
+    lines[1] = lines[1].replace(';"', ';""', 1)[:-1]  # line 2: a quote opened, never closed
+
+
+def _round3_stream_cases(add: Callable[..., None]) -> None:
+    """Counts CSVs read in blocks: each check of the file read whole, applied to every block."""
+    stream = "streamed csv"
+    # fmt: off
+    add("stream-crlf-then-cr.csv", stream, ACCEPTED, "CRLF then CR-only line ends: every line a row",
+        _stream_mixed_line_ends, env={**STREAM_ENV, "VEILCLI_BLOCK_BYTES": str(256 * 1024)}, rows=60_000)
+    add("stream-late-nul.csv", stream, REFUSED, "a NUL byte in an area on line 50,001",
+        _stream_edit(_late_nul), env=STREAM_ENV, message="a NUL byte at line 50,001")
+    add("stream-3006-columns.csv", stream, REFUSED, "a 3,006-column header, refused before a block is parsed",
+        _stream_edit(_wide_header), env=STREAM_ENV, message="the header has 3,006 columns")
+    add("stream-stray-quote.csv", stream, REFUSED, "a quote on line 2 never closed, 1 MiB blocks",
+        _stream_edit(_stray_quote), env={**STREAM_ENV, "VEILCLI_BLOCK_BYTES": str(MB)},
+        message="line 2: a quoted field", dangerous=True)
+    add("stream-100-byte-blocks.csv", stream, REFUSED, "VEILCLI_BLOCK_BYTES=100: 30,000 blocks of 3 MB",
+        _stream_edit(lambda lines: None), env={**STREAM_ENV, "VEILCLI_BLOCK_BYTES": "100"},
+        message="more than 10,000 blocks", dangerous=True)
+    # fmt: on
+
+
 # --- the corpus -------------------------------------------------------------------------------
 
 LONG = "x" * 300_000
@@ -842,6 +1185,9 @@ def cases() -> list[Case]:
         rows=2)
     option_cases(add)
     # fmt: on
+    _round3_xlsx_cases(add)
+    _round3_parquet_cases(add)
+    _round3_stream_cases(add)
     return c
 
 
@@ -952,6 +1298,16 @@ def build(folder: Path, only: list[Case] | None = None) -> list[Case]:
     return chosen
 
 
+def _peak_mb() -> int:
+    """This process's peak resident memory: VmHWM (ru_maxrss would keep the forking parent's, the
+    whole test session's, after exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM"))
+    except (OSError, StopIteration):
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def run(folder: Path, store: Path, indices: list[int]) -> None:
     """Child-process mode: cases (by index) through ``validate`` and ``ingest``, one JSON line each.
 
@@ -975,7 +1331,7 @@ def run(folder: Path, store: Path, indices: list[int]) -> None:
                 "stdout": result.stdout[:20_000],
                 "stderr": result.stderr[:20_000],
                 "seconds": round(time.perf_counter() - start, 3),
-                "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "max_rss_mb": _peak_mb(),
             }
             print(json.dumps(line), flush=True)
 

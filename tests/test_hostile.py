@@ -453,3 +453,29 @@ def test_dangerous_answer(case: NetworkCase, servers: HostileServers, store: Pat
 def test_the_network_corpus_is_varied() -> None:
     assert len(NETWORK) >= 40 and len({c.name for c in NETWORK}) == len(NETWORK)
     assert len({c.group for c in NETWORK}) >= 8
+
+
+MAP_SUGGEST_CASES = [
+    "sheet-part-other-case.xlsx",
+    "sheet-target-upper-folder.xlsx",
+    "shared-strings-late-tag.xlsx",
+    "self-closing-row-bomb.xlsx",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MAP_SUGGEST_CASES)
+def test_map_suggest_refuses_the_bombs_too(name: str, corpus: Path, tmp_path: Path) -> None:
+    """``map suggest`` reads a workbook through the same checks (issue 21: it aborted too)."""
+    path = corpus / name
+    result = subprocess.run(
+        [sys.executable, "-m", "veilcli", "map", "suggest", str(path), "-o", str(tmp_path / "map.toml")],
+        capture_output=True,
+        preexec_fn=_limit_memory,
+        env={**os.environ, "POLARS_MAX_THREADS": "4", "PYTHONPATH": str(ROOT)},
+        timeout=SECONDS,
+    )
+    stderr = result.stderr.decode(errors="replace")
+    assert result.returncode == 2, stderr[-2000:]
+    assert stderr.startswith("error: ") and "Traceback" not in stderr
+    assert not (tmp_path / "map.toml").exists()

@@ -310,17 +310,18 @@ def test_greater_column_pattern_matches_exactly_the_later_columns(limit: int) ->
 
 
 def test_cell_positions_are_replayed_as_calamine_places_them() -> None:
-    from veilcli.sources.xlsx_safety import _CellScan
+    from veilcli.sources.calamine_xml import CellScan
 
-    scan = _CellScan()
+    scan = CellScan(1 << 20)
     scan.feed(
         b'<dimension ref="A1:C3"/><sheetData>'
         b'<row r="2"><c><v>1</v></c><c r="E2"><v>1</v></c><c><v>1</v></c></row>'  # A2, E2, F2
-        b'<row><c r="B3" s="1"/><c><v>1</v></c></row>'  # a self-closing cell holds nothing: A3
-        b'<row r="9"/>'  # a self-closing row moves nothing
-        b'<x:row><x:c t="s"><x:v>0</x:v></x:c></x:row>'  # prefixed: A4
+        b'<row><c r="B3" s="1"/><c><v>1</v></c></row>'  # an empty cell holds nothing but moves: C3
+        b'<row r="9"/>'  # a self-closing row is a row: the next one is 10
+        b'<x:row><x:c t="s"><x:v>0</x:v></x:c></x:row>',  # prefixed: A10
+        final=True,
     )
-    assert (scan.max_row, scan.max_col, scan.cells) == (4, 6, 5)
+    assert (scan.max_row, scan.max_col, scan.cells, scan.min_row) == (10, 6, 5, 2)
     assert scan.dimension == ("A1:C3", 3, 3)
 
 

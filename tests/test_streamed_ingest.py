@@ -254,7 +254,7 @@ def edge_lines() -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("end", ["\n", "\r\n"])
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
 def test_blocks_are_the_rows_of_the_whole_file_wherever_they_are_cut(
     tmp_path: Path, mode: Mode, end: str
 ) -> None:
@@ -1085,3 +1085,174 @@ def test_a_folder_with_only_a_staging_folder_is_still_a_store_folder(tmp_path: P
     result = api.ingest([write_table(tmp_path / "a.csv", table_rows(years=[2018]))], store)
     assert result.stored
     assert staging_left(store) == []
+
+
+# --- 9. every check of the file read whole; progress or refusal (issue 21) -----------------------
+
+
+def big_table(tmp_path: Path, end: str = "\n") -> tuple[Path, list[str]]:
+    """28,800 rows (~1.3 MB: past the first MiB, which is sniffed), lines joined by ``end``."""
+    areas = [f"BU0034{n:04d}" for n in range(100)]
+    rows = table_rows(["0.0.0", "1.1.1", "1.2.3", "2.2.1"], areas, list(range(2015, 2021)))
+    lines = [HEADER, *(r.line(i) for i, r in enumerate(rows))]
+    path = tmp_path / "counts.csv"
+    path.write_bytes((end.join(lines) + end).encode())
+    return path, lines
+
+
+def test_crlf_turning_cr_only_after_the_first_mib_stores_every_row(tmp_path: Path, mode: Mode) -> None:
+    """The issue's case: CRLF in the part sniffed, CR-only after it; blocks used to be cut at LFs
+    only, so the CR-only lines ran together (484,271 of 968,544 rows lost, exit 0)."""
+    path, lines = big_table(tmp_path)
+    cut = 25_000  # line 25,001 starts past the first MiB
+    assert len("\r\n".join(lines[:cut]).encode()) > 2**20
+    path.write_bytes(("\r\n".join(lines[:cut]) + "\r\n" + "\r".join(lines[cut:]) + "\r").encode())
+    results = {}
+    for how in ("whole", "streamed"):
+        mode.whole() if how == "whole" else mode.streamed(block=100_000)
+        store = api.Store(tmp_path / how)
+        result = api.ingest([path], store, skip_invalid=True, rejected_dir=tmp_path / how)
+        assert (result.sources[0].rows_stored, result.sources[0].rows_rejected) == (28_800, 0), how
+        results[how] = stored(store).drop("source_id")
+    assert blocks_note(result.report.files[0])  # the second one was read in blocks
+    assert results["streamed"].equals(results["whole"])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_any_mix_of_line_ends_is_read_in_blocks_as_whole(tmp_path: Path, mode: Mode, seed: int) -> None:
+    """LF, CRLF and lone CR in any order (also inside quoted fields), blocks cut anywhere: a lone
+    CR is a line end in both paths and a block is never cut between a CR and its LF."""
+    import random
+
+    rng = random.Random(seed)
+    lines = edge_lines()
+    text = lines[0] + "".join(rng.choice(["\n", "\r\n", "\r"]) + line for line in lines[1:]) + "\r"
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(text.encode())
+    whole = read_tables(path)[0]
+    mode.streamed()
+    for block in [rng.randint(64, 1500) for _ in range(8)]:
+        mode.mp.setenv("VEILCLI_BLOCK_BYTES", str(block))
+        reader = BlockReader.open(path, None, set())
+        assert reader is not None
+        tables = [b.table for b in reader.blocks()]
+        assert pl.concat([t.frame for t in tables]).equals(whole.frame), block
+        assert reader.sha256 == whole.sha256
+
+
+def test_a_late_nul_byte_is_refused_as_when_read_whole(tmp_path: Path, mode: Mode) -> None:
+    """It was stored (area ``G\\x00M1992``) where the file read whole is refused."""
+    path, lines = big_table(tmp_path)
+    lines[27_000] = lines[27_000].replace('"BU0034', '"BU\x00034')
+    path.write_bytes(("\n".join(lines) + "\n").encode())
+    mode.whole()
+    with pytest.raises(InputError) as whole:
+        api.validate([path])
+    assert "a NUL byte at line 27,001, byte offset" in str(whole.value)
+    store = api.Store(tmp_path / "store")
+    for block in (3000, 200_000):
+        mode.streamed(block=block)
+        with pytest.raises(InputError) as streamed:
+            api.ingest([path], store)
+        assert str(streamed.value) == str(whole.value)
+    assert not store.root.exists() or store.sources() == []
+
+
+def test_a_file_that_is_not_utf8_text_up_front_is_read_whole(tmp_path: Path, mode: Mode) -> None:
+    """UTF-16 (every other byte a NUL) is valid UTF-8 to a decoder: it is read whole, as UTF-16."""
+    path, lines = big_table(tmp_path)
+    path.write_bytes(("\n".join(lines[:3000]) + "\n").encode("utf-16"))
+    mode.streamed()
+    assert BlockReader.open(path, None, set()) is None
+    assert read_tables(path)[0].frame.height == 2999
+
+
+def test_a_stray_quote_on_line_2_is_refused_at_once(
+    tmp_path: Path, mode: Mode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It hung (each cut counted the quotes from the block's start again, for every line end);
+    the same file read whole is refused at once. A line longer than ``LINE_BYTES`` is refused
+    where it starts, without reading on."""
+    import time
+
+    from veilcli.sources import csv_stream
+
+    path, lines = big_table(tmp_path)
+    lines[1] = lines[1].replace(';"', ';""', 1)[:-1]
+    path.write_bytes(("\n".join(lines) + "\n").encode())
+    mode.whole()
+    with pytest.raises(InputError) as whole:
+        api.validate([path])
+    assert 'line 2: a quoted field (") is never closed' in str(whole.value)
+    mode.streamed(block=2**20)
+    start = time.perf_counter()
+    with pytest.raises(InputError) as streamed:
+        api.validate([path])
+    assert str(streamed.value) == str(whole.value) and time.perf_counter() - start < 10
+    monkeypatch.setattr(csv_stream, "LINE_BYTES", 64 * 1024)
+    mode.streamed(block=4096)
+    reader = BlockReader.open(path, None, set())
+    assert reader is not None
+    reads: list[int] = []
+    read = reader._read
+    reader._read = lambda wanted, parts: reads.append(wanted) or read(wanted, parts)  # type: ignore[method-assign]
+    with pytest.raises(InputError, match=r"line 2: a quoted field .* is never closed within 65,536 bytes"):
+        next(reader.blocks())
+    assert sum(reads) < 200_000 < path.stat().st_size  # it stopped reading: 4 KB, doubled past 64 KB
+    lines[1] = lines[2]  # the stray quote gone; a line of 200 KB (short fields) past the first MiB
+    path.write_bytes(("\n".join([*lines[:25_000], "x;" * 100_000, *lines[25_000:]]) + "\n").encode())
+    reader = BlockReader.open(path, None, set())
+    assert reader is not None
+    with pytest.raises(InputError, match="line 25,001 runs on for more than 65,536 bytes without a line end"):
+        list(reader.blocks())
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"VEILCLI_BLOCK_BYTES": "10"}, "VEILCLI_BLOCK_BYTES='10': outside 64 to 2,147,483,648 bytes"),
+        ({"VEILCLI_BLOCK_BYTES": str(3 << 30)}, "outside 64 to 2,147,483,648 bytes"),
+        ({"VEILCLI_BLOCK_BYTES": "-5"}, "not a positive whole number"),
+        ({"VEILCLI_STREAM_BYTES": "lots"}, "VEILCLI_STREAM_BYTES='lots': not a positive whole number"),
+        ({"VEILCLI_STREAM_BYTES": str(1 << 40)}, "outside 1 to 549,755,813,888 bytes"),
+        ({"VEILCLI_BLOCK_BYTES": "100"}, "would be read in more than 10,000 blocks"),
+    ],
+)
+def test_block_and_stream_sizes_are_validated(
+    tmp_path: Path, mode: Mode, env: dict[str, str], words: str
+) -> None:
+    """``VEILCLI_BLOCK_BYTES=100`` on a large file made millions of blocks (it hung): sizes outside
+    their range, or more than 10,000 blocks, are refused."""
+    path, _lines = big_table(tmp_path)  # 1.3 MB: 100-byte blocks would be 13,000
+    mode.streamed()
+    for name, value in env.items():
+        mode.mp.setenv(name, value)
+    result = invoke("validate", path)
+    assert result.exit_code == 2, result.output  # type: ignore[attr-defined]
+    assert words in result.output and "Traceback" not in result.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+def test_a_3006_column_header_is_refused_before_a_block_is_parsed(tmp_path: Path) -> None:
+    """It took 5.5 GB (SIGABRT with default blocks) before the column limit fired: the header is
+    checked when the file is opened, so memory stays at the interpreter's own (~80 MB)."""
+    row = '1;"0.0.0   ";"GM0034    ";"2019MM01";5;' + ";".join("1" for _ in range(3001))
+    header = HEADER + "".join(f';"x{i}"' for i in range(3001))
+    path = tmp_path / "wide.csv"
+    path.write_bytes((header + "\n" + "\n".join([row] * 5000) + "\n").encode())  # 30 MB
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from veilcli.cli import app\n"
+        "result = CliRunner().invoke(app, ['validate', sys.argv[1]])\n"
+        # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's after exec).
+        "peak = [line for line in open('/proc/self/status') if line.startswith('VmHWM')][0]\n"
+        "print(result.exit_code, int(peak.split()[1]) // 1024)\n"
+        "print(result.output)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VEILCLI_")}  # none another test left
+    env.update(VEILCLI_STREAM_BYTES=str(2**20), PYTHONPATH=str(Path(__file__).parent.parent))
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, env=env, timeout=120)
+    exit_code, peak = map(int, done.stdout.decode().split("\n", 1)[0].split())
+    assert exit_code == 2 and "the header has 3,006 columns" in done.stdout.decode()
+    assert peak < 300, peak  # main took 427 MB on this 30 MB file, 1.16 GB on 97 MB

@@ -88,6 +88,23 @@ def _utf16(data: bytes) -> str | None:
     return None
 
 
+def nul_error(path: Path, where: str) -> InputError:
+    """A NUL byte in a text file (``where``: "line N, byte offset M"), in a file read whole or in blocks."""
+    return InputError(
+        f"{display_path(path)}: a NUL byte at {where}: not a text file (binary content).",
+        hint="csv files must be text; for workbooks use the .xlsx extension.",
+    )
+
+
+def needs_whole_file(head: bytes) -> bool:
+    """Whether the first bytes of a file show it is not plain UTF-8 text (a UTF-16 or UTF-32 mark,
+    NULs in every other byte, a known binary format): such a file is read whole, where
+    ``decode_text`` decodes or names it."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or _utf16(head) is not None:
+        return True
+    return any(head.startswith(magic) for magic, _ in _BINARY_MAGIC)
+
+
 def decode_text(data: bytes, path: Path) -> tuple[bytes, str]:
     """The file's text as UTF-8 bytes and the encoding it was read in (rule: the module docstring)."""
     name = display_path(path)
@@ -126,10 +143,7 @@ def decode_text(data: bytes, path: Path) -> tuple[bytes, str]:
             )
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputError(
-            f"{name}: a NUL byte at {_position(data, nul)}: not a text file (binary content).",
-            hint="csv files must be text; for workbooks use the .xlsx extension.",
-        )
+        raise nul_error(path, _position(data, nul))
     bad = first_invalid_utf8(data)
     if bad is None:
         return data, "utf-8"

@@ -22,9 +22,12 @@ class Limit:
     default: int
     unit: str  # what is counted, for messages: "bytes", "rows", ...
     description: str
+    minimum: int = 1
+    maximum: int | None = None  # None: no upper bound
 
     def value(self) -> int:
-        """The limit in force: the environment variable when set, else the default."""
+        """The limit in force: the environment variable when set, else the default; a value that
+        is not a whole number from ``minimum`` to ``maximum`` is a usage error."""
         raw = os.environ.get(self.env, "").strip()
         if not raw:
             return self.default
@@ -35,6 +38,12 @@ class Limit:
         if value <= 0:
             raise UsageError(
                 f"{self.env}={short(raw)!r}: not a positive whole number.",
+                hint=f"{self.description}; the default is {self.default:,} ({self.default}).",
+            )
+        if value < self.minimum or (self.maximum is not None and value > self.maximum):
+            top = f"{self.maximum:,}" if self.maximum is not None else "any"
+            raise UsageError(
+                f"{self.env}={short(raw)!r}: outside {self.minimum:,} to {top} {self.unit}.",
                 hint=f"{self.description}; the default is {self.default:,} ({self.default}).",
             )
         return value
@@ -62,6 +71,26 @@ MAX_XLSX_UNCOMPRESSED = Limit(
 MAX_XLSX_RATIO = Limit(
     "VEILCLI_MAX_XLSX_RATIO", 100, "times", "how many times an xlsx part of 10 MB+ may inflate"
 )
+# Reading a large CSV in blocks (``csv_stream``). A block may be as small as 64 bytes (tests use
+# tiny blocks) but no file is cut into more than ``csv_stream.MAX_BLOCKS`` blocks; a block of more
+# than 2 GiB is a file read whole. A threshold past 512 GiB (the largest file read in blocks) is
+# a typing error.
+STREAM_FROM = Limit(
+    "VEILCLI_STREAM_BYTES",
+    256 * MIB,
+    "bytes",
+    "size above which a CSV is read in blocks (streaming)",
+    maximum=512 * GIB,
+)
+MAX_STREAM_BYTES = Limit("VEILCLI_MAX_STREAM_BYTES", 512 * GIB, "bytes", "size of one CSV read in blocks")
+BLOCK_BYTES = Limit(
+    "VEILCLI_BLOCK_BYTES",
+    96 * MIB,
+    "bytes",
+    "bytes of a CSV parsed at a time when streaming",
+    minimum=64,
+    maximum=2 * GIB,
+)
 LIMITS = (
     MAX_FILE_BYTES,
     MAX_JSON_BYTES,
@@ -72,6 +101,9 @@ LIMITS = (
     MAX_XLSX_ENTRIES,
     MAX_XLSX_UNCOMPRESSED,
     MAX_XLSX_RATIO,
+    STREAM_FROM,
+    BLOCK_BYTES,
+    MAX_STREAM_BYTES,
 )
 FIELD_BYTES = 131_072  # polars' limit for one CSV field; a longer value is refused in every format
 RATIO_FLOOR = 10 * MIB  # a part smaller than this may compress as well as it likes

@@ -1,20 +1,24 @@
 """An xlsx checked with ``zipfile`` before fastexcel/calamine sees it (``Workbook``).
 
-The container: the number of zip entries, every entry's declared uncompressed size and their
-total, the compression ratio, the bytes each part really inflates to (never more than declared),
-no DTD/entity declarations (XXE, "billion laughs"), the shared-string count it asks to reserve.
-Each sheet before it is read: its declared ``<dimension>`` and the furthest cell it really holds
-(calamine allocates the whole rectangle up to that cell, so one cell at XFD1048576 would ask for
-549 GB), replayed as calamine places cells (``_CellScan``).
+The container: one end record, at the end, pointing at a directory right before it; the number of
+zip entries, every entry's declared uncompressed size and their total, the compression ratio, the
+bytes each part really inflates to (never more than declared), entry names zip readers agree on
+(no NUL, no Unicode path field that renames an entry unseen, no two names alike but for letter
+case or slashes), no parts of an .xlsb or .ods beside it (calamine would read those instead when
+the xlsx parts fail), no DTD/entity declarations (XXE, "billion laughs"), the shared-string
+count it asks to reserve. Parts are found as calamine finds them (``calamine_xml``: letter case,
+``\\`` for ``/``, targets as written, the folder ``_rels/.rels`` names), and every part it reads
+is checked: the relationships, workbook, styles and shared strings when it opens the file, each
+sheet before it is read. A sheet: its declared ``<dimension>`` and the furthest cell it really
+holds (calamine allocates the whole rectangle up to that cell, so one cell at XFD1048576 would ask
+for 549 GB), the cells placed as calamine places them (``calamine_xml.CellScan``).
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import io
 import itertools
-import posixpath
 import re
 import struct
 import zipfile
@@ -27,6 +31,7 @@ from pathlib import Path
 import polars as pl
 
 from veilcli.errors import InputError
+from veilcli.sources import calamine_xml
 from veilcli.sources.encoding import first_invalid_utf8
 from veilcli.sources.limits import (
     KIB,
@@ -45,29 +50,42 @@ from veilcli.sources.messages import display_path, reason, short
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FIRST_BLOCK = 64 * KIB  # the first block of a sheet is read exactly: it sets the column count
 _BLOCK = 16 * MIB
-_SMALL_PART = 64 * MIB  # workbook.xml and relationship parts are read whole
-_XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
-_WHITESPACE_QUOTES = bytes.maketrans(b"\t\n\r'", b'   "')
-_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)(?=[\s/>])([^>]*)>")
-_R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*"([^"]*)"')
-_REF_ATTR = re.compile(rb'(?:^|\s)ref\s*=\s*"([^"]*)"')
-_REF = re.compile(rb"([A-Za-z]*)([0-9]+)")
+_SMALL_PART = 16 * MIB  # workbook.xml and relationship parts are read whole (Excel's: kilobytes)
+_LONG_TOKEN = 2 * _BLOCK  # a tag, comment or CDATA section longer than this is refused
+# A DTD (quick-xml takes any "<!d" for one) or an entity declaration.
+_XML_DECLARATIONS = re.compile(rb"<![Dd]|<!ENTITY")
 _FILLED_CELL = re.compile(rb'<c +r="([A-Z]{1,3})([0-9]+)"(?:[^>]*[^/>])?>')
 # A cell start tag that is not self-closing (calamine skips <c .../>): Rust regex, for counting.
-_FILLED_TAG = r"<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s+>|\s[^>]*[^/>]>)"
-_UNIQUE_COUNT = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*\suniqueCount\s*=\s*["\']([0-9]+)')
+_FILLED_TAG = r"<(?:[^\s<>:]*:)?c(?:>|[ \t\r\n]+>|[ \t\r\n][^>]*[^/>]>)"
+# uniqueCount="N" as calamine reads it on <sst>: anywhere in the part (a late or prefixed tag).
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']\s*\+?([0-9]+)""")
+_STRING_ITEM = r"<(?:[^\s<>:]*:)?si[ \t\r\n/>]"  # Rust regex: one shared string each
 # Anything a sheet written by Excel, LibreOffice, openpyxl or xlsxwriter does not contain, which the
 # fast scan (cells with an ``r`` reference first, refs of upper-case letters and digits) cannot
-# follow: cells or rows without ``r`` (positioned by counting), prefixed elements, a late
-# <dimension>, DTDs/CDATA/comments, unusual attribute syntax, odd references. Rust regex (polars).
+# follow: cells or rows without ``r`` (positioned by counting), prefixed elements (any prefix: a
+# name's first ':' ends it), a late <dimension>, DTDs/CDATA/comments, unusual attribute syntax (a
+# single quote, a '>' inside quotes, a second r, r straight after a quote), odd references.
 _UNUSUAL = (
     r"<(?:c|row)(?:[>/\t\r\n]| +[^r ]| +r[^=])"
-    r"|<[A-Za-z_][\w.-]*:(?:c|row|dimension)[\s/>]"
-    r"|<(?:[A-Za-z_][\w.-]*:)?dimension[\s/>]"
+    r"|:(?:c|row|dimension)[\s/>]"
+    r"|<dimension[\s/>]"
     r"|<!"
     r"|\sr\s+=|\sr=\s|\sr='"
     r'|\sr="(?:[A-Z]{0,3}[0-9]*[^0-9A-Z"]|[A-Z]{4}|[A-Z]{0,3}")'
+    r"|<(?:c|row)\s[^>]*'"
+    r'|<(?:c|row)\s(?:[^>"]|"[^">]*")*"[^">]*>'
+    r'|<c\s[^>]*[\s"]r\s*=[^>]*[\s"]r\s*='
 )
+# Parts of the formats calamine tries when the xlsx parts fail (folded names, as it finds them).
+_XLSB = "an .xlsb (binary) workbook, which veilcli cannot read"
+_ODS = "an OpenDocument spreadsheet (.ods), not an xlsx workbook"
+_OTHER_FORMATS = {
+    "xl/workbook.bin": (".xlsb", _XLSB),
+    "xl/_rels/workbook.bin.rels": (".xlsb", _XLSB),
+    "xl/sharedstrings.bin": (".xlsb", _XLSB),
+    "xl/styles.bin": (".xlsb", _XLSB),
+    "mimetype": (".ods", _ODS),
+}
 
 
 def _column_letters(number: int) -> str:
@@ -118,64 +136,6 @@ def _contains(block: bytes, pattern: str) -> bool | None:
     return None if found is None else bool(found)
 
 
-def _cell_ref(value: bytes) -> tuple[int, int] | None:
-    """``XFD1048576`` -> (row, column), both 1-based, as calamine reads it (None: not a cell ref)."""
-    match = _REF.fullmatch(value)
-    if not match or not match.group(1) or int(match.group(2)) == 0:
-        return None
-    return int(match.group(2)), _column_number(match.group(1))
-
-
-class _CellScan:
-    """Where calamine will put the cells of a sheet: its positions, replayed exactly.
-
-    calamine places a cell with ``r`` at that reference and one without it after the previous cell
-    of the row; a row with ``r`` sets the row, and each ``</row>`` moves to the next one.
-    Self-closing cells and rows hold nothing and are skipped, as calamine skips them. ``max_row``
-    and ``max_col`` are the extent (1-based) of the rectangle calamine allocates.
-    """
-
-    def __init__(self) -> None:
-        self.row = 1
-        self.col = 1
-        self.max_row = 0
-        self.max_col = 0
-        self.cells = 0
-        self.dimension: tuple[str, int, int] | None = None  # (ref, rows, columns)
-
-    def feed(self, block: bytes) -> None:
-        for closing, name, attrs in _TAG.findall(block.translate(_WHITESPACE_QUOTES)):
-            self_closing = attrs.endswith(b"/")
-            if name == b"c":
-                if closing or self_closing:
-                    continue
-                self.cells += 1
-                ref = _R_ATTR.search(attrs)
-                position = _cell_ref(ref.group(1)) if ref else (self.row, self.col)
-                if position is None:
-                    continue  # calamine refuses the sheet itself
-                row, self.col = position
-                self.max_row = max(self.max_row, row)
-                self.max_col = max(self.max_col, self.col)
-                self.col += 1
-            elif name == b"row":
-                if closing:
-                    self.row, self.col = self.row + 1, 1
-                elif not self_closing and (ref := _R_ATTR.search(attrs)):
-                    number = _REF.fullmatch(ref.group(1))
-                    if number and int(number.group(2)):
-                        self.row = int(number.group(2))
-            elif not closing and (ref := _REF_ATTR.search(attrs)):
-                corners = [_cell_ref(c) for c in ref.group(1).split(b":")[:2]]
-                if corners and all(corners):
-                    (row1, col1), (row2, col2) = corners[0], corners[-1]  # type: ignore[misc]
-                    self.dimension = (
-                        ref.group(1).decode("ascii", "replace"),
-                        abs(row2 - row1) + 1,
-                        abs(col2 - col1) + 1,
-                    )
-
-
 def _block_extent(block: bytes, columns: int) -> tuple[int, int] | None:
     """(rows, columns) the filled cells of one block of an ordinary sheet reach; None if unusual.
 
@@ -186,7 +146,7 @@ def _block_extent(block: bytes, columns: int) -> tuple[int, int] | None:
     for tail in (block[-4096:], block[-65536:], block):
         filled = _FILLED_CELL.findall(tail)
         if filled:
-            rows = int(filled[-1][1])
+            rows = calamine_xml.whole_number(filled[-1][1])
             break
     # Only cells: a row's own r="..." places nothing when every cell has its reference.
     beyond = rf'<c +r="(?:[A-Z]{{0,3}}{_greater_number(rows)}"|{_greater_column(columns)}[0-9])'
@@ -196,12 +156,18 @@ def _block_extent(block: bytes, columns: int) -> tuple[int, int] | None:
     if found is None or _contains(block, _UNUSUAL) is not False:
         return None
     for letters, digits in _FILLED_CELL.findall(block):
-        rows, columns = max(rows, int(digits)), max(columns, _column_number(letters))
+        rows, columns = max(rows, calamine_xml.whole_number(digits)), max(columns, _column_number(letters))
     return rows, columns
 
 
 class Workbook:
-    """An xlsx held in memory, its zip container checked; each sheet checked before it is read."""
+    """An xlsx held in memory, its zip container checked; each sheet checked before it is read.
+
+    Parts are named and found as calamine finds them (``calamine_xml``, ``resolve``): by the name
+    its zip reader gives an entry (an Info-ZIP Unicode path field renames it), ignoring letter
+    case and ``\\`` for ``/``, under the folder ``_rels/.rels`` names; the sheets from the
+    workbook's own relationships, their targets taken as written (``../`` is not resolved).
+    """
 
     def __init__(self, path: Path, data: bytes) -> None:
         self.path, self.data, self.name = path, data, display_path(path)
@@ -227,11 +193,10 @@ class Workbook:
             raise self._damaged(reason(exc)) from None
         if len(infos) > MAX_XLSX_ENTRIES.value():
             raise over_limit(path, "", f"{len(infos):,} zip entries", MAX_XLSX_ENTRIES)
-        self.infos: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            if info.filename in self.infos:
-                raise InputError(f"{self.name}: holds two zip entries named {short(info.filename)!r}.")
-            self.infos[info.filename] = info
+        self._check_directory()
+        self.infos: dict[str, zipfile.ZipInfo] = {}  # the parts calamine can open, by name
+        self._folded: dict[str, str] = {}  # calamine's path cache: folded name -> entry name
+        self._name_entries(infos)
         total = sum(info.file_size for info in infos)
         if total > MAX_XLSX_UNCOMPRESSED.value():
             what = f"its parts declare {total:,} bytes uncompressed"
@@ -258,17 +223,125 @@ class Workbook:
                     f"({info.compress_size:,} -> {info.file_size:,} bytes: a zip bomb?)",
                     MAX_XLSX_RATIO,
                 )
+        self._refuse_other_formats()
+        # calamine's first reads: the package relationships name the workbook's folder.
+        self.sure = True  # whether the port knows what calamine reads (else every part is checked)
+        self.folder = "xl/"
+        package = self.resolve("_rels/.rels")
+        if package is not None:
+            self._scan_part(package)
+            try:
+                self.folder = calamine_xml.package_folder(self._small_part(package))
+            except calamine_xml.Failed:
+                self.sure = False  # calamine cannot open it (or it finds what the port does not)
+        else:
+            self.sure = False
         self.workbook = self._workbook_part()
-        folder = posixpath.dirname(self.workbook)
-        self.folder = f"{folder}/" if folder else ""
-        self.workbook_rels = f"{self.folder}_rels/{posixpath.basename(self.workbook)}.rels"
-        # The parts calamine reads when it opens the workbook.
-        for part in ("[Content_Types].xml", "_rels/.rels", self.workbook, self.workbook_rels):
-            if part in self.infos:
+        self.workbook_rels = self.resolve(f"{self.folder}_rels/workbook.xml.rels")
+        # The parts calamine reads when it opens the workbook (styles and strings first).
+        self._opened = {package, self.workbook, self.workbook_rels}
+        for part in (self.resolve("[Content_Types].xml"), self.workbook_rels, self.workbook):
+            if part is not None:
                 self._scan_part(part)
-        for part in (f"{self.folder}styles.xml", f"{self.folder}sharedStrings.xml"):
-            if part in self.infos:
-                self._scan_part(part, shared_strings=part.endswith("sharedStrings.xml"))
+        shared = self.resolve(f"{self.folder}sharedStrings.xml")
+        styles = self.resolve(f"{self.folder}styles.xml")
+        for part in (shared, styles):
+            if part is not None:
+                self._opened.add(part)
+                self._scan_part(part, shared_strings=part == shared)
+        self._checked: dict[str, int] = {}  # sheet part -> its first filled row
+
+    def resolve(self, path: str) -> str | None:
+        """The entry calamine opens for ``path``: the one named so ignoring ASCII letter case (and
+        ``\\`` in the entry's name for ``/``), else the one named exactly so; None: none."""
+        name = self._folded.get(calamine_xml.ascii_lower(path), path)
+        return name if name in self.infos else None
+
+    def _check_directory(self) -> None:
+        """The end record must be the file's last and point at a directory right before it, as
+        every spreadsheet program writes it: else zip readers can disagree on what the file holds
+        (data prepended or appended, two end records: a polyglot)."""
+        data = self.data
+        end = data.rfind(b"PK\x05\x06")
+        if end < 0 or len(data) - end < 22:
+            raise self._damaged("no end of the zip directory")
+        entries, size, offset, comment = struct.unpack("<HIIH", data[end + 10 : end + 22])
+        if end + 22 + comment != len(data):
+            raise self._damaged("bytes after the end of the zip directory")
+        if (
+            offset == 0xFFFFFFFF
+            or size == 0xFFFFFFFF
+            or entries == 0xFFFF
+            or data[end - 20 : end - 16] == b"PK\x06\x07"
+        ):
+            return  # zip64: Python and calamine's zip reader both read the zip64 end record
+        if offset + size != end or (entries and data[offset : offset + 4] != b"PK\x01\x02"):
+            raise self._damaged("the zip directory is not where its end record says")
+
+    def _name_entries(self, infos: list[zipfile.ZipInfo]) -> None:
+        """Name the entries as calamine's zip reader does; refuse names readers disagree on."""
+        for info in infos:
+            flagged_utf8 = bool(info.flag_bits & 0x800)
+            raw = info.orig_filename.encode("utf-8" if flagged_utf8 else "cp437")
+            if b"\x00" in raw:
+                raise InputError(
+                    f"{self.name}: zip entry {short(info.orig_filename)!r} has a NUL byte in its name "
+                    "(zip readers disagree on such a name).",
+                    hint="save it again as .xlsx in Excel.",
+                )
+            renamed = self._unicode_path(info, raw)
+            if renamed is not None:
+                raw = renamed
+            try:
+                name = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                if flagged_utf8 or renamed is not None:
+                    raise self._damaged(
+                        f"zip entry {short(info.filename)!r} names itself in bad UTF-8"
+                    ) from None
+                continue  # a cp437 name beyond ASCII: calamine's reader cannot open it by name
+            if not flagged_utf8 and renamed is None and not raw.isascii():
+                continue  # (the same: its name as text is not its name as bytes)
+            if name in self.infos:
+                raise InputError(f"{self.name}: holds two zip entries named {short(name)!r}.")
+            folded = calamine_xml.ascii_lower(name.replace("\\", "/"))
+            if folded in self._folded:
+                raise InputError(
+                    f"{self.name}: holds two zip entries named alike, {short(self._folded[folded])!r} "
+                    f"and {short(name)!r} (they differ only in letter case or slashes: which one is "
+                    "read is not defined).",
+                    hint="save it again as .xlsx in Excel.",
+                )
+            self.infos[name] = info
+            self._folded[folded] = name
+
+    def _unicode_path(self, info: zipfile.ZipInfo, raw: bytes) -> bytes | None:
+        """The name an Info-ZIP Unicode path field (0x7075) gives the entry, as calamine's zip reader
+        takes it (Python's zipfile ignores the field); a field whose checksum does not match the
+        name makes that reader refuse the file, so it is refused here too."""
+        extra, position, renamed = info.extra, 0, None
+        while position + 4 <= len(extra):
+            kind, length = struct.unpack("<HH", extra[position : position + 4])
+            body = extra[position + 4 : position + 4 + length]
+            if len(body) < length:
+                raise self._damaged(f"zip entry {short(info.filename)!r} has a cut extra field")
+            if kind == 0x7075:
+                if length < 5 or struct.unpack("<I", body[1:5])[0] != zlib.crc32(renamed or raw):
+                    raise self._damaged(f"zip entry {short(info.filename)!r} has a bad Unicode path field")
+                renamed = body[5:]
+            position += 4 + length
+        return renamed
+
+    def _refuse_other_formats(self) -> None:
+        """calamine tries .xls, .xlsx, .xlsb and .ods in turn: an xlsx that also holds the parts
+        of an .xlsb or .ods is read as one of those when its xlsx parts fail, unchecked."""
+        for folded, (kind, what) in _OTHER_FORMATS.items():
+            name = self._folded.get(folded)
+            if name is None:
+                continue
+            if any(other.endswith("workbook.xml") for other in self._folded):
+                what = f"holds the parts of an {kind} workbook ({short(name)!r}) besides an xlsx workbook"
+            raise InputError(f"{self.name}: {what}.", hint="save the data as .xlsx (or .csv) in Excel.")
 
     def _damaged(self, reason: str) -> InputError:
         return InputError(
@@ -277,28 +350,19 @@ class Workbook:
         )
 
     def _workbook_part(self) -> str:
-        """The workbook part the package relationships point at (calamine's rule), else xl/workbook.xml."""
-        part = "xl/workbook.xml"
-        if "_rels/.rels" in self.infos:
-            rels = self._small_part("_rels/.rels").decode("utf-8", errors="ignore")
-            for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-                target = re.search(r'\bTarget\s*=\s*"([^"]*)"', rel)
-                if re.search(r'\bType\s*=\s*"[^"]*/officeDocument"', rel) and target:
-                    part = posixpath.normpath(target.group(1).lstrip("/"))
-                    break
-        if part in self.infos:
+        """The workbook part calamine reads (``<folder>workbook.xml``), else what the zip is."""
+        part = self.resolve(f"{self.folder}workbook.xml")
+        if part is not None:
             return part
-        names = set(self.infos)
-        if "xl/workbook.bin" in names:
-            what = "an .xlsb (binary) workbook, which veilcli cannot read"
-        elif "content.xml" in names and "mimetype" in names:
+        names = set(self._folded)
+        if "content.xml" in names:
             what = "an OpenDocument spreadsheet (.ods), not an xlsx workbook"
         elif "word/document.xml" in names:
             what = "a Word document, not an xlsx workbook"
         elif "ppt/presentation.xml" in names:
             what = "a PowerPoint presentation, not an xlsx workbook"
         else:
-            what = f"not an xlsx workbook: the zip holds no {short(part)}"
+            what = f"not an xlsx workbook: the zip holds no {short(self.folder + 'workbook.xml')}"
         raise InputError(f"{self.name}: {what}.", hint="save the data as .xlsx (or .csv) in Excel.")
 
     def _inflate(self, info: zipfile.ZipInfo, first: int) -> Iterator[bytes]:
@@ -378,57 +442,78 @@ class Workbook:
         return b"".join(self.blocks(part))
 
     def _scan_part(self, part: str, shared_strings: bool = False) -> None:
-        """Inflate a part calamine reads (its real size checked), refusing DTDs and huge reservations."""
-        for index, block in enumerate(self.blocks(part)):
+        """Inflate a part calamine reads (its real size checked), refusing DTDs and huge reservations.
+
+        The shared strings: calamine reserves room for ``uniqueCount`` strings on the first
+        ``<sst>`` it meets, wherever that is, and then keeps every string: both are bounded by the
+        cells a sheet may hold.
+        """
+        strings = 0
+        for block in self.blocks(part):
             self._check_declarations(block, part)
-            count = _UNIQUE_COUNT.search(block) if shared_strings and index == 0 else None
-            if count and int(count.group(1)) > MAX_XLSX_CELLS.value():
-                # calamine reserves room for that many strings before reading one.
+            if not shared_strings:
+                continue
+            for count in _UNIQUE_COUNT.finditer(block):
+                claimed = calamine_xml.whole_number(count.group(1))
+                if claimed > MAX_XLSX_CELLS.value():
+                    raise over_limit(
+                        self.path,
+                        "",
+                        f"the shared-string table claims {claimed:,} strings",
+                        MAX_XLSX_CELLS,
+                    )
+            text = pl.Series([block], dtype=pl.Binary).cast(pl.String, strict=False)
+            counted = text.str.count_matches(_STRING_ITEM)[0]
+            strings += block.count(b"<") if counted is None else counted  # not UTF-8: every tag
+            if strings > MAX_XLSX_CELLS.value():
                 raise over_limit(
-                    self.path,
-                    "",
-                    f"the shared-string table claims {int(count.group(1)):,} strings",
-                    MAX_XLSX_CELLS,
+                    self.path, "", f"the shared-string table holds {strings:,} strings", MAX_XLSX_CELLS
                 )
 
     @functools.cached_property
+    def sheets(self) -> list[tuple[str, str]]:
+        """(name, part path) of each sheet as calamine lists them (the path as calamine asks for
+        it: ``resolve`` finds the entry); empty, with ``sure`` off, where the port fails."""
+        if not self.sure or self.workbook_rels is None:
+            self.sure = False
+            return []
+        try:
+            rels = calamine_xml.relationships(self._small_part(self.workbook_rels))
+            return calamine_xml.sheets(self._small_part(self.workbook), rels, self.folder)
+        except calamine_xml.Failed:
+            self.sure = False  # calamine cannot open it, or the port does not follow it
+            return []
+
+    @property
     def sheet_parts(self) -> dict[str, str]:
-        """Sheet name -> its part in the zip (from the workbook and its relationships)."""
-        workbook = self._small_part(self.workbook).decode("utf-8", errors="ignore")
-        targets: dict[str, str] = {}
-        if self.workbook_rels in self.infos:
-            rels = self._small_part(self.workbook_rels).decode("utf-8", errors="ignore")
-            for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-                rid = re.search(r'\bId\s*=\s*"([^"]*)"', rel)
-                target = re.search(r'\bTarget\s*=\s*"([^"]*)"', rel)
-                if rid and target:
-                    value = target.group(1)
-                    joined = value.lstrip("/") if value.startswith("/") else self.folder + value
-                    targets[rid.group(1)] = posixpath.normpath(joined)
+        """Sheet name -> the entry calamine reads for it (the first sheet of a name, as calamine)."""
         parts: dict[str, str] = {}
-        for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
-            name = re.search(r'\bname\s*=\s*"([^"]*)"', tag)
-            rid = re.search(r'\br:id\s*=\s*"([^"]*)"', tag) or re.search(r'\bid\s*=\s*"([^"]*)"', tag)
-            if name and rid and rid.group(1) in targets:
-                parts.setdefault(html.unescape(name.group(1)), targets[rid.group(1)])
+        for name, path in self.sheets:
+            part = self.resolve(path)
+            if part is not None:
+                parts.setdefault(name, part)
         return parts
 
     def check_sheet(self, sheet: str) -> int:
         """Check a sheet before calamine reads it; the spreadsheet row of its first filled cell."""
-        part = self.sheet_parts.get(sheet)
         where = f" (sheet {short(sheet)!r})"
-        if part in self.infos:
-            assert part is not None
-            self._scan_sheet(part, where)
-            return self._first_filled_row(part)
-        # The part cannot be told: check every worksheet, so none slips through.
-        for name in self.infos:
-            if name.startswith(f"{self.folder}worksheets/") and name.endswith(".xml"):
-                self._scan_sheet(name, where)
-        return 1
+        path = next((p for n, p in self.sheets if n == sheet), None)
+        if self.sure and path is not None:
+            part = self.resolve(path)
+            return 1 if part is None else self._check_part(part, where)  # None: calamine finds none
+        # What calamine reads cannot be told: check every part it does not read on opening.
+        rows = [self._check_part(part, where) for part in self.infos if part not in self._opened]
+        part = self.resolve(path) if path is not None else None
+        return self._checked.get(part, 1) if part is not None else min(rows, default=1)
 
-    def _scan_sheet(self, part: str, where: str) -> None:
-        """Refuse a sheet whose declared range, cells or furthest cell go past the limits.
+    def _check_part(self, part: str, where: str) -> int:
+        if part not in self._checked:
+            self._checked[part] = self._scan_sheet(part, where)
+        return self._checked[part]
+
+    def _scan_sheet(self, part: str, where: str) -> int:
+        """Refuse a sheet whose declared range, cells or furthest cell go past the limits; the row
+        of its first filled cell.
 
         Fast path (cells referenced ``r="A1"`` first, rows in order, as every spreadsheet program
         writes them): the first block is replayed exactly; every further block is searched once
@@ -438,11 +523,13 @@ class Workbook:
         calamine will place it (``_scan_exactly``).
         """
         blocks = self.blocks(part)
-        scan = _CellScan()
+        scan = calamine_xml.CellScan(_LONG_TOKEN)
         first = next(blocks, b"")
         self._check_declarations(first, part)
-        scan.feed(first)
+        self._feed(scan, first, part, final=False)
         self._check_extent(scan, where)
+        if _contains(first, _UNUSUAL) is not False:
+            return self._scan_exactly(part, where)
         columns = scan.max_col
         with ThreadPoolExecutor(max_workers=2) as pool:
             pending: deque[Future[tuple[int, int] | None]] = deque()
@@ -454,16 +541,17 @@ class Workbook:
                     if extent is None:
                         for future in pending:
                             future.cancel()
-                        self._scan_exactly(part, where)
-                        return
+                        return self._scan_exactly(part, where)
                     scan.max_row, scan.max_col = max(scan.max_row, extent[0]), max(scan.max_col, extent[1])
                     self._check_extent(scan, where)
+        return self._first_filled_row(part)
 
-    def _scan_exactly(self, part: str, where: str) -> None:
-        """Replay a whole unusual sheet as calamine reads it, after counting its filled cells.
+    def _scan_exactly(self, part: str, where: str) -> int:
+        """Replay a whole unusual sheet as calamine reads it, after counting its filled cells; the
+        row of its first filled cell, as calamine's range starts.
 
         The count (Rust regex, fast) refuses a sheet of too many real cells before the replay
-        (Python, about a microsecond a tag) spends its time on them.
+        (Python, a few microseconds a tag) spends its time on them.
         """
         cells = 0
         for block in self.blocks(part):
@@ -473,20 +561,32 @@ class Workbook:
             cells += block.count(b"<") if counted is None else counted  # not UTF-8: count every tag
             if cells > MAX_XLSX_CELLS.value():
                 raise over_limit(self.path, where, f"it holds at least {cells:,} cells", MAX_XLSX_CELLS)
-        scan = _CellScan()
+        scan = calamine_xml.CellScan(_LONG_TOKEN)
         for block in self.blocks(part):
-            scan.feed(block)
+            self._feed(scan, block, part, final=False)
             self._check_extent(scan, where)
+        self._feed(scan, b"", part, final=True)
+        return scan.min_row or 1
+
+    def _feed(self, scan: calamine_xml.CellScan, block: bytes, part: str, final: bool) -> None:
+        try:
+            scan.feed(block, final)
+        except calamine_xml.TooLong:
+            raise InputError(
+                f"{self.name}: part {short(part)!r} holds a tag, comment or CDATA section longer than "
+                f"{_LONG_TOKEN:,} bytes; Excel never writes one.",
+                hint="save it again as .xlsx in Excel.",
+            ) from None
 
     def _check_declarations(self, block: bytes, part: str) -> None:
-        if any(d in block for d in _XML_DECLARATIONS):
+        if _XML_DECLARATIONS.search(block):
             raise InputError(
                 f"{self.name}: part {short(part)!r} declares a DTD or XML entities (external "
                 "entities or entity expansion: 'XXE', 'billion laughs'); Excel never writes them.",
                 hint="save it again as .xlsx in Excel.",
             )
 
-    def _check_extent(self, scan: _CellScan, where: str) -> None:
+    def _check_extent(self, scan: calamine_xml.CellScan, where: str) -> None:
         if scan.dimension is not None:
             ref, rows, cols = scan.dimension
             too_many = rows * cols > MAX_XLSX_CELLS.value()
@@ -518,5 +618,5 @@ class Workbook:
             # A cell element with content (not self-closing) holds a value.
             match = re.search(rb'<c\b[^>]*\br="[A-Z]+(\d+)"[^>]*(?<!/)>', buffer)
             if match:
-                return int(match.group(1))
+                return calamine_xml.whole_number(match.group(1))
         return 1
