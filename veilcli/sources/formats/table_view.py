@@ -38,13 +38,13 @@ from veilcli.sources.formats.common import (
     DimensionOptions,
     area_label,
     code_from_label,
-    period_text,
     pick_dimensions,
     replace_frame,
     table_id,
 )
 from veilcli.sources.formats.interface import InputFormat, Recognised
 from veilcli.sources.messages import display_path
+from veilcli.sources.parsing import statistical_period_text
 from veilcli.sources.table import ROW, RawTable
 from veilcli.sources.table_view_layout import FILTERS, LAYOUT, SEARCH_ROWS, TABLE_VIEW, TITLE, unit_line
 
@@ -93,20 +93,9 @@ def role_of(name: str) -> str:
 
 
 def period_words(period: pl.Expr) -> pl.Expr:
-    """StatLine's period labels in a form the period parser reads: ``2019 1e halfjaar`` -> ``2019H1``,
-    ``2019 3e kwartaal`` -> ``2019Q3``; the provisional star dropped; others as written."""
-    text = period_text(period).str.replace_all(r"\s+", " ")
-    lower = text.str.to_lowercase()
-    half = lower.str.extract(r"^(\d{4}) ([12])(?:e|ste|de)? ?halfjaar$", 2)
-    quarter = lower.str.extract(r"^(\d{4}) ([1-4])(?:e|ste|de)? ?kwartaal$", 2)
-    year = lower.str.extract(r"^(\d{4}) ", 1)
-    return (
-        pl.when(half.is_not_null())
-        .then(pl.concat_str(year, pl.lit("H"), half))
-        .when(quarter.is_not_null())
-        .then(pl.concat_str(year, pl.lit("Q"), quarter))
-        .otherwise(text)
-    )
+    """StatLine's period labels in a form the period parser reads (``parsing.statistical_period_text``:
+    ``2019 1e halfjaar`` -> ``2019H1``, the provisional star dropped)."""
+    return statistical_period_text(period)
 
 
 def _measure(topic: str | None, unit: str | None) -> str | None:
