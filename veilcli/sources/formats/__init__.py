@@ -101,7 +101,7 @@ def recognise(
             found.kind_detected = kind is None  # the format told the kind
             return found
     recognised = CANONICAL.to_canonical(table, canonical)
-    took_year = recognised.kind is Kind.population and year is not None  # the canonical format read it
+    took_year = recognised.kind in (Kind.population, Kind.survey) and year is not None  # canonical read it
     ignored = [
         f"{own.flags} ignored: they apply to {candidate.title} only"
         for candidate in FORMATS
