@@ -274,3 +274,19 @@ def test_years_and_periods_as_cbs_writes_them(tmp_path: Path) -> None:
     )
     rows = stored(tmp_path, path, Kind.population).sort("year")
     assert rows.select("year", "inhabitants").rows() == [(2018, 203990), (2019, 207904)]
+
+
+def test_the_crime_total_as_the_last_row_is_a_category_not_a_totals_row(tmp_path: Path) -> None:
+    path = tmp_path / "tellingen.csv"
+    path.write_text(
+        "Soort misdrijf;Perioden;Regio;Aantal\n"
+        "1.1.1 Diefstal/inbraak woning;2019;Almere;612\n"
+        "Totaal misdrijven;2019;Almere;12040\n",  # a category of its own, with its period and area
+        encoding="utf-8",
+    )
+    rows = stored(tmp_path, path, Kind.counts).sort("source_row")
+    assert rows.select("category_code", "count").rows() == [("1.1.1", 612), ("0.0.0", 12040)]
+    # a real totals row sums the rows above and lacks their keys: skipped, and said
+    path.write_text(path.read_text(encoding="utf-8") + "Totaal;;;12652\n", encoding="utf-8")
+    report = validate(path)
+    assert report["rows_read"] == 2 and report["issue_counts"] == {"total_row_skipped": 1}

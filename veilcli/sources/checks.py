@@ -166,8 +166,8 @@ def _label_hints(values: list[str]) -> dict[str, str]:
 
 
 def _known_codes(ctx: CheckContext) -> Iterator[Check]:
-    """Registration codes: open-data, nuisance or BVH codes (labels were resolved to codes when the
-    file was recognised); a BVH code counted nowhere is a warning."""
+    """Registration codes: open-data, nuisance or BVH codes (the category column's parser resolved
+    their labels: ``categories.category_parse``); a BVH code counted nowhere is a warning."""
     if "category_code" not in ctx.mapping:
         return
     unknown, uncounted = _code_findings(ctx.typed["category_code"])
@@ -271,10 +271,10 @@ def _open_data_codes(ctx: CheckContext) -> Iterator[Check]:
 
 def _count_categories(ctx: CheckContext) -> Iterator[Check]:
     """Counts read without a police format (``--map``, aliases): the categories of the
-    classification (labels were resolved when read), or a table's own category (``huisverbod``, a
-    municipal tally: one word, no police code or label; said in the notes); anything else is an
-    error, never stored as a code (a label the classification does not know, a BVH code, an
-    unknown code)."""
+    classification (labels resolved by the category column's parser), or a table's own category
+    (``huisverbod``, a municipal tally: one word, no police code or label; said in the notes);
+    anything else is an error, never stored as a code (a label the classification does not know, a
+    BVH code, an unknown code)."""
     if ctx.open_data_categories or "category_code" not in ctx.mapping:
         return
     resolution = resolve_categories(ctx.typed["category_code"], Kind.counts)

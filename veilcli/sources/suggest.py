@@ -317,10 +317,6 @@ def period_expr_any(text: pl.Expr) -> pl.Expr:
     return period_expr(statistical_period_text(text))
 
 
-def _share(frame: pl.DataFrame, fits: pl.Expr) -> float:
-    return float(frame.select(fits.sum()).item()) / frame.height if frame.height else 0.0
-
-
 def _has(header: str, words: tuple[str, ...]) -> bool:
     folded = normalise_header(header)
     return any(w in folded for w in words)
@@ -357,7 +353,7 @@ def _candidates(profile: Profile) -> list[tuple[str, str]]:
         out.append(("attempt", "yes/no values under an attempt header"))
     if p.unique and p.words and p.date < SHARE and p.period < SHARE:
         out.append(("registration_id", "unique in every row, and not a number"))
-    elif p.unique and _has(p.header, _ID_WORDS) and p.date < SHARE:
+    elif p.unique and _has(p.header, _ID_WORDS) and not _has(p.header, _COUNT_WORDS) and p.date < SHARE:
         out.append(("registration_id", "unique in every row, under an id header"))
     if p.integer >= SHARE and not is_date:
         if _has(p.header, _AGE_WORDS) and p.high is not None and p.high <= 120:

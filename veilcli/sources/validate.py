@@ -32,6 +32,7 @@ from veilcli.sources.parsing import clean_text, needs_cleaning, parse_with_fallb
 from veilcli.sources.table import ROW, RawTable
 
 AREA_COLUMNS = ("municipality", "area")
+CATEGORY_COLUMNS = ("category_code", "category_label")  # "Totaal misdrijven" is a category there
 # Columns whose values are personal and read only to derive another (a birth date gives the age):
 # findings and rejected rows show what is derived (``withheld_text``), never the value.
 WITHHELD = {"birth_date": "age"}
@@ -70,7 +71,11 @@ def validate_table(
     missing = _missing_columns(kind, specs, mapping)
     report.issues.extend(_missing_column_issue(spec) for spec in missing)
     texts, report.blank_rows_skipped, total_issues = _drop_blank_and_total_rows(
-        mapped_texts(table, mapping), [f"__text_{c}" for c in mapping], trailing_total=last_part
+        mapped_texts(table, mapping),
+        [f"__text_{c}" for c in mapping],
+        trailing_total=last_part,
+        categories=[f"__text_{c}" for c in CATEGORY_COLUMNS if c in mapping],
+        required=[f"__text_{s.name}" for s in specs if s.required and s.name in mapping],
     )
     report.issues.extend(total_issues)
     report.rows_read = texts.height
@@ -290,9 +295,18 @@ def _parse_distinct(texts: pl.DataFrame, spec: ColumnSpec, header: str) -> pl.Se
 
 
 def _drop_blank_and_total_rows(
-    frame: pl.DataFrame, headers: list[str], *, trailing_total: bool = True
+    frame: pl.DataFrame,
+    headers: list[str],
+    *,
+    trailing_total: bool = True,
+    categories: list[str] | None = None,
+    required: list[str] | None = None,
 ) -> tuple[pl.DataFrame, int, list[Issue]]:
-    """Rows without any value dropped (and counted); a trailing totals row dropped, with a finding."""
+    """Rows without any value dropped (and counted); a trailing totals row dropped, with a finding.
+
+    A last row is a totals row when a text starts with ``Totaal``/``Total`` in it, except a category
+    (``categories``: "Totaal misdrijven" is the crime total, a category of its own) in a row that
+    gives every ``required`` column: a totals row sums the rows above and lacks a key of theirs."""
     blank = pl.all_horizontal(pl.col(h).is_null() for h in headers) if headers else pl.lit(True)
     marked = frame.with_columns(__blank=blank)
     blank_count = int(marked["__blank"].sum())
@@ -300,10 +314,12 @@ def _drop_blank_and_total_rows(
     issues: list[Issue] = []
     if kept.height and trailing_total:
         last = kept.tail(1)
+        complete = all(last[h][0] is not None for h in required or [])
         label = next(
             (
                 str(v)
                 for h in headers
+                if not (complete and h in (categories or []))
                 for v in last[h].to_list()
                 if v is not None and str(v).strip().casefold().startswith(("totaal", "total", "eindtotaal"))
             ),

@@ -141,7 +141,7 @@ def _recognise(
             found.kind_detected = kind is None  # the format told the kind
             return found
     recognised = CANONICAL.to_canonical(table, canonical)
-    took_year = recognised.kind is Kind.population and year is not None  # the canonical format read it
+    took_year = recognised.kind in (Kind.population, Kind.survey) and year is not None  # canonical read it
     # One line per set of flags, naming every format they apply to (--year reaches three).
     applies: dict[str, list[str]] = {}
     for candidate in FORMATS:

@@ -53,8 +53,7 @@ from veilcli.sources.table import RawTable
 STATISTICAL = (Kind.counts, Kind.population, Kind.survey)
 # CBS's negative sentinels for a figure that is secret or does not apply (reference: Kerncijfers
 # and the wijk- en buurtkaart): -99999999, -99999997, -99997, -99995 ...
-CBS_SENTINEL = r"^-9999\d+$"
-NOT_GIVEN = (".", "x", "X")  # the tables' marks for a figure not given (as the validator's)
+CBS_SENTINEL = r"^\s*-9999\d+\s*$"
 POPULATION_FIGURES = ("inhabitants", "dwellings", "youths_12_24")
 # Headers that may hold categories (folded), beyond the aliases of category_code and category_label.
 CATEGORY_HEADERS = frozenset(
@@ -315,16 +314,11 @@ def _statistical(table: RawTable, kind: Kind, columns: dict[str, str], notes: li
     ]
     found = 0
     if numbers:
-        marked = pl.sum_horizontal(
-            pl.col(h).str.strip_chars().str.contains(CBS_SENTINEL).sum() for h in numbers
-        )
+        marked = pl.sum_horizontal(pl.col(h).str.contains(CBS_SENTINEL).sum() for h in numbers)
         found = int(frame.select(marked).item())
     if found:
         frame = frame.with_columns(
-            pl.when(pl.col(h).str.strip_chars().str.contains(CBS_SENTINEL))
-            .then(None)
-            .otherwise(pl.col(h))
-            .alias(h)
+            pl.when(pl.col(h).str.contains(CBS_SENTINEL)).then(None).otherwise(pl.col(h)).alias(h)
             for h in numbers
         )
         notes.append(
@@ -339,7 +333,9 @@ def _statistical(table: RawTable, kind: Kind, columns: dict[str, str], notes: li
         ]
         if figures:
             empty = pl.all_horizontal(
-                pl.col(h).is_null() | pl.col(h).str.strip_chars().is_in(["", *NOT_GIVEN]) for h in figures
+                # empty, or a mark for a figure not given (".", "x": as the validator's SUPPRESSED_MARKS)
+                pl.col(h).is_null() | pl.col(h).str.contains(r"^\s*(?:[.xX])?\s*$")
+                for h in figures
             )
             without = int(frame.select(empty.sum()).item())
             if without:
@@ -349,11 +345,12 @@ def _statistical(table: RawTable, kind: Kind, columns: dict[str, str], notes: li
                 )
     area = columns.get("area")
     if area is not None and frame.schema[area] == pl.String:
-        labelled = frame.select(
-            pl.col(area).str.strip_chars().ne_missing(area_label(pl.col(area))).sum()
-        ).item()
-        if labelled:
-            frame = frame.with_columns(area_label(pl.col(area)).alias(area))
+        # once per distinct name (a table repeats a few hundred areas over many rows)
+        names = frame.select(pl.col(area).unique()).with_columns(area_label(pl.col(area)).alias("label"))
+        labelled = names.filter(pl.col(area).str.strip_chars().ne_missing(pl.col("label")))
+        if labelled.height:
+            relabel = pl.col(area).replace(labelled[area], labelled["label"])
+            frame = frame.with_columns(relabel.alias(area))
             notes.append(
                 f"region labels in {cut(area)!r} read as the areas they name "
                 "('Limburg (RE)' -> Eenheid Limburg)"
@@ -376,9 +373,15 @@ def _without_note_lines(
     others = [h for h in mapped if h != first and frame.schema[h] == pl.String]
     if first is None or not others or frame.schema[first] != pl.String or frame.height == 0:
         return frame, 0
-    alone = pl.col(first).str.strip_chars().str.len_chars().fill_null(0).gt(0) & pl.all_horizontal(
-        pl.col(h).is_null() | (pl.col(h).str.strip_chars() == "") for h in others
+    # Cheap first: a value that starts with a non-space character is no blank (most cells of data).
+    maybe_blank = pl.all_horizontal(
+        pl.col(h).is_null() | (pl.col(h).str.len_bytes() == 0) | pl.col(h).str.contains(r"^\s")
+        for h in others
     )
+    if not frame.select(maybe_blank.any()).item():
+        return frame, 0
+    alone = maybe_blank & pl.col(first).str.contains(r"\S").fill_null(False)
+    alone = alone & pl.all_horizontal(pl.col(h).is_null() | pl.col(h).str.contains(r"^\s*$") for h in others)
     # a row belongs to the footer when it and every row after it stands alone
     footer = alone.cast(pl.Int32).reverse().cum_min().reverse().cast(pl.Boolean)
     note = alone & (pl.col(first).str.contains(_NOTE_LINE) | footer)
