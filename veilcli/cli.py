@@ -203,9 +203,37 @@ def info(message: Text) -> None:
         stderr.print(message)
 
 
+class _TrimmedLines:
+    """A text stream that writes each line without its trailing spaces: rich pads every table row
+    to the table's width, which a file (``-o report.txt``) should not keep. Only the rich console
+    writes through it; JSON and CSV (``print``) reach the file as they are."""
+
+    encoding = "utf-8"
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.pending = ""
+
+    def write(self, data: str) -> int:
+        *lines, self.pending = (self.pending + data).split("\n")
+        for shown in lines:
+            self.target.write(shown.rstrip(" ") + "\n")
+        return len(data)
+
+    def flush(self) -> None:
+        """Write a last unfinished line (trimmed)."""
+        if self.pending:
+            self.target.write(self.pending.rstrip(" "))
+            self.pending = ""
+
+    def isatty(self) -> bool:
+        return False
+
+
 @contextlib.contextmanager
 def output_to(path: Path | None) -> Iterator[None]:
-    """Send what the command prints on stdout to ``path`` (written atomically at the end)."""
+    """Send what the command prints on stdout to ``path`` (written atomically at the end), the
+    tables' lines without trailing spaces."""
     if path is None:
         yield
         return
@@ -214,8 +242,14 @@ def output_to(path: Path | None) -> Iterator[None]:
     from veilcli.store.atomic import write_atomic
 
     buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        yield
+    trimmed, before = _TrimmedLines(buffer), getattr(stdout, "_file", None)  # None: sys.stdout then
+    stdout.file = trimmed  # type: ignore[assignment]
+    try:
+        with contextlib.redirect_stdout(buffer):
+            yield
+    finally:
+        trimmed.flush()
+        stdout.file = before  # type: ignore[assignment]
     data = buffer.getvalue().encode("utf-8")
     write_atomic(path, lambda tmp: tmp.write_bytes(data))
     info(text(f"written: {path}"))
@@ -776,6 +810,14 @@ def compare(
             help="Exit 1 when any indicator is no_data, incomplete or undetermined (for scripts).",
         ),
     ] = False,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail",
+            help="Every figure: all periods, counts, the previous year, the underlying (corrected) figure, "
+            "benchmarks and notes (default: one line per indicator).",
+        ),
+    ] = False,
 ) -> None:
     """Plan indicators in the period vs the baseline: rates, goals, benchmarks, significance.
 
@@ -809,7 +851,7 @@ def compare(
         elif output is DataFormat.csv:
             _write_csv(result.to_table())
         else:
-            render_compare(stdout, result, result.themes, _lang(lang))
+            render_compare(stdout, result, result.themes, _lang(lang), detail=detail)
     unsettled = result.unsettled()
     if strict and unsettled:
         stderr.print(
