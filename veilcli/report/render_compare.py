@@ -219,6 +219,13 @@ def _previous_text(ind: IndicatorResult, lang: Lang) -> str:
     return f"{pct_text(prev.change_pct, lang)} {mark}"
 
 
+def _previous_count(ind: IndicatorResult, lang: Lang) -> str:
+    """The count's difference against the same part of the previous year: "count +3"."""
+    if ind.previous is None or ind.previous.count_change is None or ind.survey is not None:
+        return ""
+    return f"{summary_word('detail_count', lang)} {_signed(ind.previous.count_change, lang)}"
+
+
 def _summary_columns(
     result: CompareResult, lang: Lang, fancy: bool, previous: str | None
 ) -> list[tuple[Text, dict[str, Text], bool]]:
@@ -413,7 +420,7 @@ def _full_table(
             *[text(value_text(ind.values[p], ind.unit, lang, carried(ind, p))) for p in result.periods],
             text(change_text(ind, lang)),
             text(count_text(ind, result.period, lang)),
-            *([text(_previous_text(ind, lang).rstrip())] if previous is not None else []),
+            *([text(_previous_full(ind, lang))] if previous is not None else []),
             text(short(ind.goal, lang)),
             status_text(ind.status, fancy, lang),
             text(_p(ind, lang)),
@@ -431,6 +438,15 @@ def _full_table(
         cells += [text(pct_text(_level(ind, name), lang)) for name in levels]
         table.add_row(*cells)
     return table
+
+
+def _previous_full(ind: IndicatorResult, lang: Lang) -> str:
+    """The full table's previous-year cell: the change, the count's difference, the mark: "+31% (+3) ~"."""
+    shown = _previous_text(ind, lang).rstrip()
+    if ind.previous is None or ind.previous.count_change is None or ind.survey is not None or shown == "-":
+        return shown
+    change, _, mark = shown.partition(" ")
+    return f"{change} ({_signed(ind.previous.count_change, lang)}) {mark}".rstrip()
 
 
 def _level(ind: IndicatorResult, name: str) -> float | None:
@@ -518,7 +534,7 @@ def _compact_rows(
                 *blank,
                 text(pct_text(prev.change_pct, lang)),
                 text(p_shown),
-                text(""),
+                text(_previous_count(ind, lang)),
             ]
         )
     if ind.underlying is not None:
