@@ -346,7 +346,7 @@ def test_terminal_shows_survey_changes_in_points(survey_store: tuple[Store, Path
     result = compare(store, period="2019H1", baseline=2017, plan_path=plan)
     for width in (80, 200):
         out = io.StringIO()
-        render_compare(Console(width=width, file=out, force_terminal=False), result)
+        render_compare(Console(width=width, file=out, force_terminal=False), result, detail=True)
         shown = out.getvalue()
         assert "-3.2 pp" in shown and "+0.2 pt" in shown
 
@@ -397,7 +397,7 @@ def test_terminal_marks_carried_values_and_names_each_test(survey_store: tuple[S
     result = compare(store, period="2019H1", baseline=2017, plan_path=plan)
     for width in (80, 250):
         out = io.StringIO()
-        render_compare(Console(width=width, file=out, force_terminal=False), result)
+        render_compare(Console(width=width, file=out, force_terminal=False), result, detail=True)
         shown = " ".join(out.getvalue().split())
         assert "18.2 (2017)" in shown  # 2018H1: survey 2017's figure, marked
         assert "p: exact test of equal rates on the registered counts" in shown
@@ -460,7 +460,7 @@ def test_district_survey_figures_are_shown_without_district_population(
     store, plan = survey_store
     result = compare(store, period="2019H1", baseline=2017, plan_path=plan, by="district")
     out = io.StringIO()
-    render_compare(Console(width=200, file=out, force_terminal=False), result)
+    render_compare(Console(width=200, file=out, force_terminal=False), result, detail=True)
     haven = out.getvalue().split("district Haven")[1].split("district Stad")[0]
     row = next(line for line in haven.splitlines() if "Voelt zich" in line)
     # Haven: 20% (2017), carried forward into 2018H1, 15% (2019): -5.0 points, achieved
