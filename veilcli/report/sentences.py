@@ -738,15 +738,15 @@ def feeding_sources(
                 .agg()
                 .collect()
             )
-    if Kind.counts in frames:
+    if Kind.counts in frames:  # police counts feed the benchmarks too
+        areas = [result.area, *(a for b in plan.plan.benchmarks for a in b.areas)]
         found[Kind.counts] = (
             frames[Kind.counts]
-            .filter((pl.col("area") == result.area) & pl.col("period").is_in(result.periods))
+            .filter(pl.col("area").is_in(areas) & pl.col("period").is_in(result.periods))
             .group_by("source_id", pl.col("category_code").alias("category"))
             .agg()
             .collect()
         )
-    by_id = {r.id: r for r in records}
     plan_indicators = {i.id: i for i in plan.plan.indicators}
     out: dict[str, list[SourceRecord]] = {}
     for ind in result.indicators:
@@ -757,8 +757,12 @@ def feeding_sources(
         wanted = set(expand_categories(spec.categories)) | set(spec.categories)
         if ALL_CRIMES in spec.categories:
             wanted.add(TOTAL_CRIME_CODE)
-        ids = table.filter(pl.col("category").is_in(sorted(wanted)))["source_id"].unique().sort().to_list()
-        out[ind.id] = [by_id[i] for i in ids if i in by_id]
+        ids = set(table.filter(pl.col("category").is_in(sorted(wanted)))["source_id"].to_list())
+        benchmarked = any(v is not None for b in ind.benchmarks.values() for v in b.values.values())
+        if ind.source != Kind.counts.value and Kind.counts in found and benchmarked:  # their counts
+            counted = found[Kind.counts].filter(pl.col("category").is_in(sorted(wanted)))
+            ids |= set(counted["source_id"].to_list())
+        out[ind.id] = [r for r in records if r.id in ids]  # in the order they were ingested
     return out
 
 
