@@ -314,6 +314,7 @@ class Report:
             f"<h3>{_e(ind.label)} <span class='unit'>{_e(ind.unit.label(lang))} · <code>{_e(ind.id)}</code>"
             "</span></h3>",
             f"<p class='goal'>{goal}</p>",
+            f"<p class='sentences'>{_e(self.tables.paragraphs.get(ind.id, ''))}</p>",
             f"<div class='body{' with-trend' if self.trend.get(ind.id) else ''}'>",
             self._figures(ind),
             self._bar(ind),

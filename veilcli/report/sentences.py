@@ -269,7 +269,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Over {periods} zijn er geen cijfers, dus de ontwikkeling en het doel zijn niet te beoordelen.",
     ),
     "no_data_label": ("{label}: {sentence}", "{label}: {sentence}"),
-    # the text document
+    # the text document, the workbook
+    "text_heading": ("Text", "Toelichting"),
     "text_title": (
         "{plan}: {area}, {period} compared with {baseline}",
         "{plan}: {area}, {period} ten opzichte van {baseline}",
