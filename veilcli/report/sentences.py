@@ -655,7 +655,7 @@ def _not_judged(ind: IndicatorResult, ctx: Context, noun: Noun | None) -> str:
             for p in partial
         ] or [period_words(p, lang) for p in labels]
         sentence = t("incomplete", lang, periods=_join(shown, lang))
-    return t("no_data_label", lang, label=ind.label, sentence=sentence)
+    return t("no_data_label", lang, label=ind.label, sentence=sentence[:1].lower() + sentence[1:])
 
 
 def _join(items: Sequence[str], lang: Lang) -> str:
@@ -703,9 +703,9 @@ def paragraph(
 
 def source_line(records: Sequence[SourceRecord], lang: Lang = "nl") -> str:
     """ "Bron: Politie, open data (a.csv); b.xlsx": publishers of recognised formats with their files,
-    files of canonical tables by name ("" without sources)."""
+    files of canonical tables by name, in the order of their names ("" without sources)."""
     groups: dict[str | None, list[str]] = {}
-    for record in records:
+    for record in sorted(records, key=lambda r: (Path(r.path).name, r.sheet or "")):  # any ingest order
         publisher = PUBLISHERS.get(record.source_format or "")
         name = Path(record.path).name + (f" [{record.sheet}]" if record.sheet else "")
         key = None if publisher is None else publisher[lang == "nl"]
