@@ -248,6 +248,21 @@ def test_undetermined_goal_says_nothing_about_chance(result: CompareResult) -> N
     )
 
 
+def test_a_baseline_of_zero_has_no_change_in_percent(result: CompareResult) -> None:
+    """0 -> 0 against a decrease cannot be judged; 0 -> 0.05 per 1,000 has no change in %."""
+    zero = {"2017H1": 0.0, "2018H1": 0.0, "2019H1": 0.0}
+    ind = made(result, values=zero, counts=zero, change_pct=None, status=Status.undetermined, p_value=None)
+    assert indicator_sentences(ind, CTX, NOUN)[0] == (
+        "Het aantal straatroven was 0 per 1.000 inwoners in de eerste helft van 2017 en in de eerste helft "
+        "van 2019."
+    )
+    risen = made(result, values={**zero, "2019H1": 0.05}, change_pct=None)
+    assert indicator_sentences(risen, CTX, NOUN)[0] == (
+        "Het aantal straatroven steeg van 0 per 1.000 inwoners in de eerste helft van 2017 naar 0,05 in de "
+        "eerste helft van 2019."
+    )
+
+
 def test_fewer_one_and_as_many(result: CompareResult) -> None:
     """Counts down by one against the baseline, equal to last year; a count of exactly one."""
     ind = made(

@@ -140,6 +140,23 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{label}: about the same, {then} in {baseline} and {now} in {period} ({signed}).",
         "{label}: vrijwel gelijk, {then} in {baseline} en {now} in {period} ({signed}).",
     ),
+    # a baseline of 0: no change in %
+    "rose_noun_bare": (
+        "The number of {noun} rose from {then} in {baseline} to {now} in {period}.",
+        "Het aantal {noun} steeg van {then} in {baseline} naar {now} in {period}.",
+    ),
+    "rose_label_bare": (
+        "{label}: from {then} in {baseline} to {now} in {period}.",
+        "{label}: van {then} in {baseline} naar {now} in {period}.",
+    ),
+    "stable_noun_bare": (
+        "The number of {noun} was {now} in {baseline} and in {period}.",
+        "Het aantal {noun} was {now} in {baseline} en in {period}.",
+    ),
+    "stable_label_bare": (
+        "{label}: {now} in {baseline} and in {period}.",
+        "{label}: {now} in {baseline} en in {period}.",
+    ),
     "percentage_points": ("{value} percentage points", "{value} procentpunt"),
     "points": ("{value} points", "{value} punt"),
     # 2. the goal, and chance
@@ -401,11 +418,16 @@ def _values(ind: IndicatorResult, ctx: Context) -> tuple[str, str, str, str] | N
         return None
     unit = "" if ind.unit is Unit.count else f" {ind.unit.label(lang)}"
     return (
-        value_text(then, ind.unit, lang) + unit,
-        value_text(now, ind.unit, lang),
+        _value(then, ind.unit, lang) + unit,
+        _value(now, ind.unit, lang),
         period_words(ctx.baseline, lang),
         period_words(ctx.period, lang),
     )
+
+
+def _value(value: float, unit: Unit, lang: Lang) -> str:
+    """A value in a sentence as in the tables ("0,19", "6,3"), but nothing as "0", not "0,00"."""
+    return "0" if value == 0 else value_text(value, unit, lang)
 
 
 def _change(ind: IndicatorResult, lang: Lang) -> tuple[float, str, str] | None:
@@ -433,16 +455,26 @@ def _stable(ind: IndicatorResult, change: float) -> bool:
 def _level(ind: IndicatorResult, ctx: Context, noun: Noun | None) -> str:
     lang = ctx.lang
     values, change = _values(ind, ctx), _change(ind, lang)
-    if values is None or change is None:
+    if values is None:
         return ""
     then, now, baseline, period = values
+    bare = ""
+    if change is None:  # a baseline of 0 (zero_baseline): the values without a change in %
+        rates = (ind.values.get(ctx.baseline), ind.values.get(ctx.period))
+        if ind.survey is not None or rates[0] != 0 or rates[1] is None:
+            return ""
+        change, bare = (rates[1], "", ""), "_bare"
+        if rates[1] == 0:  # "was 0 per 1.000 inwoners in ... en in ...": the unit goes with it
+            now = then
     signed_change, pct, signed = change
     direction = "stable" if _stable(ind, signed_change) else "fell" if signed_change < 0 else "rose"
+    if bare:
+        direction = "rose" if signed_change > 0 else "stable"
     name = _noun(noun, lang) if ind.survey is None else None
     params = {"then": then, "now": now, "baseline": baseline, "period": period, "pct": pct, "signed": signed}
     if name:
-        return t(f"{direction}_noun", lang, noun=name, **params)
-    return t(f"{direction}_label", lang, label=ind.label, **params)
+        return t(f"{direction}_noun{bare}", lang, noun=name, **params)
+    return t(f"{direction}_label{bare}", lang, label=ind.label, **params)
 
 
 def _chance(ind: IndicatorResult, lang: Lang, but: bool) -> str:
