@@ -272,6 +272,34 @@ def _no_sort(sort: str | None) -> None:
         )
 
 
+def compare_sentences(store: Store, *, lang: Lang = "nl", **options: Any) -> dict[str, list[str]]:
+    """Per indicator id, its sentences for the council document (Dutch unless ``lang="en"``): level
+    then and now, change, goal, chance, counts, benchmarks, corrections (``report/sentences.py``).
+    ``options`` are ``compare``'s."""
+    from veilcli.report.sentences import sentences
+
+    return sentences(compare(store, lang=lang, **options), lang)
+
+
+def compare_text(
+    store: Store, *, lang: Lang = "nl", result: CompareResult | None = None, **options: Any
+) -> str:
+    """The comparison as plain paragraphs for a council document (``compare --format text``): a
+    heading per theme, per indicator its sentences and a "Bron:" line naming the stored sources
+    that feed it. ``result``: a comparison already made on ``store``; else ``options`` are
+    ``compare``'s."""
+    from veilcli.report.sentences import feeding_sources, text_document
+
+    with store.reading():
+        result = result or compare(store, lang=lang, **options)
+        plan = load_plan(Path(result.plan_file))
+        fed = {}
+        if plan.sha256 == result.plan_sha256:  # the plan compared (it names the categories)
+            kinds = (Kind.registrations, Kind.suspects, Kind.counts)
+            fed = feeding_sources({k: store.scan(k) for k in kinds}, store.sources(), result, plan)
+    return text_document(result, lang, sources=fed)
+
+
 def export(
     store: Store,
     fmt: ExportFormat,

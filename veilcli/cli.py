@@ -83,6 +83,15 @@ class DataFormat(StrEnum):
     csv = "csv"
 
 
+class CompareFormat(StrEnum):
+    """Output formats of ``compare``: the figures, or the sentences for a council document."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    text = "text"
+
+
 EXIT_BUG = 70  # only for real bugs: anything a user or the environment can cause exits 2
 MESSAGE_LIMIT = 300  # characters of an unexpected exception's text shown (it may quote data)
 
@@ -910,7 +919,15 @@ def compare(
     theme: ThemeOpt = None,
     rules: RulesOpt = None,
     store: StoreOpt = None,
-    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    output: Annotated[
+        CompareFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format; text: the sentences per theme for a council document (Dutch unless "
+            "--lang en).",
+        ),
+    ] = CompareFormat.table,
     output_file: OutputOpt = None,
     lang: TermLangOpt = None,
     sort: SortOpt = None,
@@ -948,7 +965,22 @@ def compare(
 
     if api.is_league(area):
         api.league_options({"by": by, "theme": theme}, sort)  # refuses --by district and --theme
-        _league(api.Store(store), area, period, baseline, plan, rules, sort, territory, output, output_file)
+        if output is CompareFormat.text:
+            raise UsageError(
+                "--format text writes the sentences of one area.", hint="use --area NAME, or --format table."
+            )
+        _league(
+            api.Store(store),
+            area,
+            period,
+            baseline,
+            plan,
+            rules,
+            sort,
+            territory,
+            DataFormat(output),
+            output_file,
+        )
         return
 
     result = api.compare(
@@ -965,10 +997,14 @@ def compare(
         territory=territory,
     )
     with output_to(output_file):
-        if output is DataFormat.json:
+        if output is CompareFormat.json:
             print(json_text(result.model_dump_json(indent=2)))
-        elif output is DataFormat.csv:
+        elif output is CompareFormat.csv:
             _write_csv(result.to_table())
+        elif output is CompareFormat.text:  # for the council: Dutch unless asked otherwise
+            sys.stdout.write(
+                plain(api.compare_text(api.Store(store), lang=_lang(lang) if lang else "nl", result=result))
+            )
         else:
             render_compare(stdout, result, result.themes, _lang(lang), detail=detail)
     unsettled = result.unsettled()

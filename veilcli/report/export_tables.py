@@ -10,6 +10,7 @@ script reads the same document whatever ``--lang`` was; the words are for the wo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast, get_args
@@ -176,6 +177,14 @@ class ExportTables:
             **{bench_key(n): bench_change(ind, n) for n in self.bench_names()},
             "notes": ind.notes,
         }
+
+    @functools.cached_property
+    def paragraphs(self) -> dict[str, str]:
+        """Indicator id -> its sentences as one paragraph, in the export's language (the workbook's
+        theme sheets and the HTML report; ``report/sentences.py``)."""
+        from veilcli.report.sentences import sentences
+
+        return {key: " ".join(said) for key, said in sentences(self.result, self.language).items()}
 
     def notes_text(self, ind: IndicatorResult) -> str | None:
         """An indicator's notes in the export's language, one cell."""

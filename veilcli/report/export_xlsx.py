@@ -384,6 +384,22 @@ def _notes_block(
     return row + 1
 
 
+def _sentences_block(ws: Worksheet, tables: ExportTables, top: int, ids: list[str], columns: int) -> int:
+    """The indicators' sentences (``report/sentences.py``) under the table, like the notes: the
+    indicator's name, then its paragraph over the rest of the width; returns the next free row."""
+    from veilcli.report.sentences import t
+
+    labels = {i.id: i.label for i in tables.result.indicators}
+    said = [(labels[i], tables.paragraphs[i]) for i in ids if tables.paragraphs.get(i)]
+    if not said:
+        return top
+    write_cell(ws, top, 1, t("text_heading", tables.language)).font = BOLD
+    for row, (label, text) in enumerate(said, start=top + 1):
+        merged_text(ws, row, 3, columns, text)
+        write_cell(ws, row, 2, label).alignment = Alignment(wrap_text=True, vertical="top")
+    return top + len(said) + 2
+
+
 def merged_text(ws: Worksheet, row: int, first: int, last: int, message: str) -> None:
     """Text over columns ``first``..``last`` (merged, wrapped), the row as tall as its lines."""
     cell = write_cell(ws, row, first, message)
@@ -423,6 +439,7 @@ def _add_theme_sheet(wb: Workbook, tables: ExportTables, theme: int, label: str)
     row = _notes_block(
         ws, tables, last + 2, [(r["label"], r["notes"]) for r in full.rows], len(table.columns) - 1
     )
+    row = _sentences_block(ws, tables, row, [r["id"] for r in full.rows], len(table.columns) - 1)
     blocks = tables.chart_blocks(theme)
     printed = len(table.columns) - 1  # the id is for the screen
     width = _column_points(ws, printed)

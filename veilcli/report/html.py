@@ -137,6 +137,7 @@ footer.report { color: var(--muted); font-size: 12px; border-top: 1px solid var(
   .figure-box .value { font-size: 15pt; }
   .figure-box .change, .figure-box .label { font-size: 8.5pt; }
   .normalisation, ul.notes { font-size: 8pt; margin: 4px 0 0; }
+  p.sentences { font-size: 8.5pt; line-height: 1.3; margin: 0 0 3px; }
   .figures { gap: 4px; }
   figcaption { font-size: 7.5pt; }
   h3 { font-size: 13pt; }
@@ -314,6 +315,7 @@ class Report:
             f"<h3>{_e(ind.label)} <span class='unit'>{_e(ind.unit.label(lang))} · <code>{_e(ind.id)}</code>"
             "</span></h3>",
             f"<p class='goal'>{goal}</p>",
+            f"<p class='sentences'>{_e(self.tables.paragraphs.get(ind.id, ''))}</p>",
             f"<div class='body{' with-trend' if self.trend.get(ind.id) else ''}'>",
             self._figures(ind),
             self._bar(ind),
