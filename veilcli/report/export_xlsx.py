@@ -68,6 +68,7 @@ STATUS_FILLS: dict[Status, str] = {
     Status.undetermined: "FFEB9C",
     Status.no_data: "EDEDED",
     Status.incomplete: "FCE4D6",
+    Status.too_few: "F2F2F2",
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 GROUP_FILL = PatternFill("solid", fgColor="2E75B6")

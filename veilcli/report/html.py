@@ -56,6 +56,7 @@ STATUS_CLASS: dict[Status, str] = {
     Status.monitor: "monitor",
     Status.no_data: "no-data",
     Status.incomplete: "incomplete",
+    Status.too_few: "too-few",
 }
 TREND_COLUMNS = ("indicator_id", "period", "value", "underlying_value")
 
@@ -90,6 +91,7 @@ tbody tr:nth-child(even) td { background: #fafbfc; }
 .status.undetermined { background: #ffeb9c; color: #5c4800; border-color: #e5cf6b; }
 .status.monitor { background: #e7e6e6; color: #3a3a3a; border-color: #c9c9c9; }
 .status.no-data, .status.incomplete { background: #fce4d6; color: #6b2a00; border-color: #f0b894; }
+.status.too-few { background: #f2f2f2; color: #595959; border-color: #bfbfbf; border-style: dashed; }
 article.indicator { border: 1px solid var(--rule); border-radius: 6px; padding: 14px 16px; margin: 16px 0; }
 .goal { color: var(--muted); margin: 0 0 10px; font-size: 14px; }
 .body { display: grid; grid-template-columns: minmax(200px, 1fr) 2fr; gap: 14px; align-items: start; }

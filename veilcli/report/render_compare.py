@@ -46,6 +46,7 @@ STATUS_STYLE: dict[Status, tuple[str, str]] = {
     Status.monitor: ("bright_black", "·"),
     Status.no_data: ("yellow", "?"),
     Status.incomplete: ("yellow", "!"),
+    Status.too_few: ("bright_black", "○"),
 }
 LABEL_MIN = 12  # a compact block's name column never narrower: below it, periods are folded away
 LABEL_MAX = 28  # and never wider (the rest of the line is numbers)

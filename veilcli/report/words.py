@@ -431,6 +431,7 @@ SHORT_NL: dict[Enum, str] = {
     Status.monitor: "monitor",
     Status.no_data: "geen gegevens",
     Status.incomplete: "onvolledig",
+    Status.too_few: "te weinig",
 }
 
 
