@@ -185,9 +185,9 @@ class IndicatorResult(BaseModel):
     status: Status = Field(
         description="Registered status: achieved, not_achieved, monitor, no_data, incomplete, "
         "undetermined (a goal that cannot be judged, e.g. 0 -> 0 against a decrease), too_few (districts "
-        "only: so few registrations in the baseline and the period together that even all of them in one "
-        "period would be within chance, p >= 0.05 at either extreme; 0 -> 0 always, and with equal "
-        "exposures any total of 5 or fewer)."
+        "only: so few registrations in the baseline and the period together that the exact test cannot show "
+        "both a rise and a fall beyond chance: all of them in the period, or all in the baseline, gives "
+        "p >= 0.05; 0 -> 0 always, and with equal exposures any total of 5 or fewer)."
     )
     p_value: float | None = Field(description="Two-sided exact test of equal rates on registered counts.")
     significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")

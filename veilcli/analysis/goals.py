@@ -121,14 +121,16 @@ def too_few_to_judge(
 ) -> bool:
     """The small-numbers rule, defined once: too few registrations to judge a change.
 
-    True when no outcome with this many registrations could make the exact test of equal rates
-    (``rate_p_value``) significant: of the ``n = count + baseline_count`` registrations of both
-    periods, even all in one period (the most extreme splits, 0 : n and n : 0) would give
-    p >= ``SIGNIFICANCE_LEVEL``. Then neither a change nor its absence says anything about the goal,
-    whatever the direction: 0 -> 0 always (n = 0), and with equal exposures any n <= 5 (0 -> 5 has
-    p = 2 x 0.5^5 = 0.0625; 0 -> 6 has 0.031). The exposures (inhabitants, dwellings) weigh the
-    periods as the test does; without them (a count) the periods weigh equally. Unknown counts are
-    not judged here (their status is no_data or incomplete).
+    True when, with this many registrations, the exact test of equal rates (``rate_p_value``) could
+    not show a change in both directions: of the ``n = count + baseline_count`` registrations of
+    both periods, all in the period (the most a rise can be) or all in the baseline (the most a fall
+    can be) would give p >= ``SIGNIFICANCE_LEVEL`` for at least one of the two. Then the figure
+    cannot tell a change from chance whichever way it went, and the goal is not judged: 0 -> 0
+    always (n = 0), 1 -> 2, and with equal exposures any n <= 5 (0 -> 5 has p = 2 x 0.5^5 = 0.0625;
+    0 -> 6 has 0.031). Both directions, because a district that grew could show a fall of 4
+    registrations to 0 as significant but never a rise of 4 from 0: its 1 -> 3 is not judged either.
+    The exposures (inhabitants, dwellings) weigh the periods as the test does; without them (a
+    count) the periods weigh equally. Unknown counts are not judged here (no_data, incomplete).
     """
     if not _known(count) or not _known(baseline_count):
         return False
@@ -138,8 +140,8 @@ def too_few_to_judge(
         return True
     known = [x for x in (exposure, baseline_exposure) if x is not None and _known(x) and x > 0]
     share = known[0] / sum(known) if len(known) == 2 else 0.5
-    least = min(binomial_two_sided(0, n, share), binomial_two_sided(n, n, share))
-    return least >= SIGNIFICANCE_LEVEL
+    weakest = max(binomial_two_sided(0, n, share), binomial_two_sided(n, n, share))
+    return weakest >= SIGNIFICANCE_LEVEL
 
 
 def _binomial_pmf(x: int, n: int, p: float) -> float:

@@ -20,10 +20,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from veilcli.analysis.compare import CompareResult, DistrictResult, IndicatorResult
+from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
-from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import (
     bench_change,
@@ -78,8 +77,8 @@ def render_compare(
     # The exact test is the registered figures'; a survey row's p is a z-test: each named.
     footnote = f"{word('t_footnote', lang)} {significance_survey(result.indicators, lang)}".strip()
     console.print(Padding(text(footnote), (0, 0, 0, 2), expand=False))
-    for district in result.districts or []:
-        _district(console, result, district, lang, fancy)
+    if result.districts:
+        _district(console, result, lang, fancy)
 
 
 def _heading(result: CompareResult, lang: Lang) -> Text:
@@ -313,32 +312,8 @@ def _print_notes(console: Console, prefix: str | None, notes: list[Note], lang: 
         console.print(Padding(text(shown, "dim" if prefix is None else ""), (0, 0, 0, 4), expand=False))
 
 
-def _district(
-    console: Console, result: CompareResult, district: DistrictResult, lang: Lang, fancy: bool
-) -> None:
-    table = new_table(
-        console,
-        title=word("t_district", lang, name=district.district),
-        header_style="bold",
-        title_justify="left",
-    )
-    table.add_column(text(word("t_indicator", lang)), max_width=FULL_LABEL_MAX, overflow="fold")
-    for period in result.periods:
-        _numbers(table, period)
-    _numbers(table, word("t_change", lang))
-    _words(table, word("t_status", lang))
-    for ind in district.indicators:
-        # Without district population registered figures are counts; survey figures need none.
-        rated = district.has_population or ind.survey is not None
-        shown = ind.values if rated else ind.counts
-        unit = ind.unit if rated else Unit.count
-        table.add_row(
-            text(ind.label),
-            *[text(value_text(shown[p], unit, lang, carried(ind, p))) for p in result.periods],
-            text(change_text(ind, lang) if rated else "-"),
-            status_text(ind.status, fancy, lang) if rated else text("-"),
-        )
-    console.print(table)
-    shown = dict.fromkeys(f"{ind.id}: {n.render(lang)}" for ind in district.indicators for n in ind.notes)
-    for message in shown:
-        console.print(Padding(text(f"{district.district}, {message}"), (0, 0, 0, 2), expand=False))
+def _district(console: Console, result: CompareResult, lang: Lang, fancy: bool) -> None:
+    """The wijk x indicator matrix (``render_districts``: it imports this module's status styles)."""
+    from veilcli.report.render_districts import render_districts
+
+    render_districts(console, result, lang, fancy)
