@@ -24,6 +24,7 @@ from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.domain.plans import Goal
+from veilcli.report.console_text import plain
 from veilcli.report.export_tables import (
     STATUS_MARKS,
     DistrictMatrix,
@@ -49,7 +50,7 @@ class _Group:
 
     @property
     def width(self) -> int:
-        return max(sum(self.widths) + 2 + 2, len(self.indicator.id))
+        return max(sum(self.widths) + 2 + 2, len(plain(self.indicator.id)))
 
 
 def render_districts(
@@ -70,12 +71,10 @@ def district_lines(
     """Every line of the matrix at ``width`` columns: heading, legend, pages (each with the key of
     its ids), notes."""
     few = STATUS_MARKS[Status.too_few]
-    lines = [
-        Text(""),
-        Text(
-            word("dm_heading", lang, area=matrix.area, period=matrix.period, baseline=matrix.baseline), "bold"
-        ),
-    ]
+    heading = word("dm_heading", lang, area=matrix.area, period=matrix.period, baseline=matrix.baseline)
+    lines = [Text(""), *_wrapped(heading, width, "")]
+    for shown in lines[1:]:
+        shown.stylize("bold")
     legend = "  ".join(
         f"{STATUS_MARKS[s]} {short(s, lang)}" for s in matrix.statuses() if s is not Status.too_few
     )
@@ -85,7 +84,7 @@ def district_lines(
     lines += _wrapped(
         word("dm_legend_columns", lang, period=matrix.period, baseline=matrix.baseline, few=few), width, ""
     )
-    names = [r.name for r in matrix.rows]
+    names = [plain(r.name) for r in matrix.rows]
     name_width = max(len(n) for n in names)
     for theme, indicators in matrix.themes():
         groups = [_group(matrix, ind, lang) for ind in indicators]
@@ -97,7 +96,7 @@ def district_lines(
             title = f"{theme} {themes.get(theme, '')}".strip()
             if len(pages) > 1:
                 title = word("dm_page", lang, theme=title, page=number_, pages=len(pages))
-            lines += [Text(""), Text(title, "bold")]
+            lines += [Text(""), Text(plain(title), "bold")]
             lines += _page(matrix, page, name_width, lang, fancy)
             for g in page:
                 lines += _wrapped(_key(g.indicator, lang), width, INDENT)
@@ -141,8 +140,9 @@ def _signed_count(value: float, lang: Lang) -> str:
 def _group(matrix: DistrictMatrix, ind: MatrixIndicator, lang: Lang) -> _Group:
     cells = [cell_texts(row.cells.get(ind.id), lang) for row in matrix.rows]
     heads = (word("dm_rate", lang), word("dm_count", lang), word("dm_change", lang))
-    widths = tuple(max(len(heads[i]), *(len(c[i]) for c in cells)) for i in range(3))
-    return _Group(ind, (widths[0], widths[1], widths[2]), cells)
+    texts = [(rate, count, change) for rate, count, change, _ in cells]
+    rate, count, change = (max(len(heads[i]), *(len(t[i]) for t in texts)) for i in range(3))
+    return _Group(ind, (rate, count, change), cells)
 
 
 def _pages(widths: list[int], room: int) -> list[int]:
@@ -176,13 +176,13 @@ def _page(
     ids = Text(" " * name_width)
     heads = Text(" " * name_width)
     for g in groups:
-        ids.append(" " * GAP + g.indicator.id.ljust(g.width), "bold")
+        ids.append(" " * GAP + plain(g.indicator.id).ljust(g.width), "bold")
         r, n, c = g.widths
         sub = f"{word('dm_rate', lang):>{r}} {word('dm_count', lang):>{n}} {word('dm_change', lang):>{c}}"
         heads.append(" " * GAP + sub.ljust(g.width), "bold")
     lines = [_stripped(ids), _stripped(heads)]
     for index, row in enumerate(matrix.rows):
-        line = Text(row.name.ljust(name_width), "bold" if row.area else "")
+        line = Text(plain(row.name).ljust(name_width), "bold" if row.area else "")
         for g in groups:
             rate, count, change, status = g.cells[index]
             r, n, c = g.widths
@@ -202,9 +202,10 @@ def _stripped(line: Text) -> Text:
 
 
 def _wrapped(message: str, width: int, indent: str) -> list[Text]:
-    """A message wrapped at spaces to ``width``, continuation lines indented a little further."""
+    """A message (user text: control characters shown as escapes) wrapped at spaces to ``width``,
+    continuation lines indented a little further."""
     shown = textwrap.wrap(
-        message,
+        plain(message),
         max(20, width),
         initial_indent=indent,
         subsequent_indent=indent + "  ",
