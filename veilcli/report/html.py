@@ -34,6 +34,7 @@ from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file
+from veilcli.report.html_districts import DISTRICT_CSS, districts_html
 from veilcli.report.numbers import (
     bench_change,
     carried,
@@ -145,6 +146,7 @@ footer.report { color: var(--muted); font-size: 12px; border-top: 1px solid var(
   figure svg.chart { height: 42mm; }  /* the viewBox keeps its shape inside: two indicators a page */
 }
 """
+CSS += DISTRICT_CSS  # the district matrix's own rules (``html_districts``)
 
 
 def _e(value: object) -> str:
@@ -446,12 +448,12 @@ class Report:
     def _districts(self) -> str:
         if not self.result.districts:
             return ""
-        table = self.tables.districts()
-        shown = table.select([k for k in table.keys if k != "id"])
+        matrix = self.tables.district_matrix()  # one wijk x indicator matrix (``html_districts``)
+        heading = self.w("dm_heading", area=matrix.area, period=matrix.period, baseline=matrix.baseline)
         return (
             f"<section id='districts'><h2>{self.w('h_districts')}</h2>"
-            f"<p>{self.w('h_districts_intro')}</p>"
-            f"{self._table(shown)}</section>"
+            f"<p>{heading}. {self.w('h_districts_intro')}</p>"
+            f"{districts_html(matrix, self.lang)}</section>"
         )
 
     def _normalisation(self) -> str:

@@ -328,6 +328,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "cijfer: per 1.000 in {period}; n: registraties in {period}; Δ: verandering t.o.v. {baseline} "
         "in % (* significant, p < 0,05), in registraties bij {few}",
     ),
+    "dm_legend_columns_html": (
+        "Each cell: the rate per 1,000 in {period} and the status mark; under it the registrations in "
+        "{period} with the difference from {baseline}, and the change vs {baseline} in % (* significant, "
+        "p < 0.05; none where {few}).",
+        "Elke cel: het cijfer per 1.000 in {period} en het teken van de status; daaronder de registraties "
+        "in {period} met het verschil met {baseline}, en de verandering t.o.v. {baseline} in % "
+        "(* significant, p < 0,05; geen bij {few}).",
+    ),
     "dm_too_few_rule": (
         "{few} too few registrations to judge: so few cannot show both a rise and a fall beyond chance "
         "(exact test, p < 0.05), e.g. 0->0 or 1->2",
