@@ -358,6 +358,7 @@ UNDERLYING_NOTES = frozenset(
         "all_online_in_baseline",
         "samenloop_estimated",
         "channel_unknown",
+        "samenloop_not_correctable",
     }
 )
 
@@ -467,20 +468,38 @@ def district_matrix(result: CompareResult) -> DistrictMatrix:
         cells = {i.id: matrix_cell(i, result.period, rated[i.id]) for i in d.indicators}
         rows.append(MatrixRow(d.district, d.inhabitants, False, cells))
     return DistrictMatrix(
-        result.area, result.period, result.baseline, indicators, rows, _matrix_notes(districts)
+        result.area,
+        result.period,
+        result.baseline,
+        indicators,
+        rows,
+        _matrix_notes(districts, (result.baseline, result.period)),
     )
 
 
+def _on_matrix(note: Note, shown: tuple[str, str]) -> bool:
+    """Whether a note concerns the periods the matrix shows (the baseline and the period): a note on
+    a year between them (its population, one period's size) qualifies no figure in the matrix."""
+    params = note.params
+    if isinstance(params.get("period"), str):
+        return params["period"] in shown
+    if note.code == "no_population":  # where = "Noord 2018, Zuid 2018"
+        years = {label[:4] for label in shown}
+        return any(part.strip()[-4:] in years for part in str(params.get("where", "")).split(","))
+    return True
+
+
 def _matrix_notes(
-    districts: list[DistrictResult],
+    districts: list[DistrictResult], shown: tuple[str, str]
 ) -> list[tuple[Note, list[tuple[str, list[str] | None]]]]:
     """Each note the matrix does not say, once per message: the wijken it concerns, each with the
-    indicator ids it qualifies (None: every indicator of the wijk)."""
+    indicator ids it qualifies (None: every indicator of the wijk). Notes on the years between the
+    baseline and the period (``shown``) are left to ``--format json``."""
     found: dict[str, tuple[Note, dict[str, list[str]]]] = {}
     for d in districts:
         for ind in d.indicators:
             for n in ind.notes:
-                if n.code in MATRIX_SAYS or n.code in UNDERLYING_NOTES:
+                if n.code in MATRIX_SAYS or n.code in UNDERLYING_NOTES or not _on_matrix(n, shown):
                     continue
                 _, where = found.setdefault(n.message, (n, {}))
                 where.setdefault(d.district, []).append(ind.id)

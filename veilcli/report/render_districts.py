@@ -100,8 +100,8 @@ def district_lines(
             lines += _page(matrix, page, name_width, lang, fancy)
             for g in page:
                 lines += _wrapped(_key(g.indicator, lang), width, INDENT)
+    lines.append(Text(""))
     if matrix.notes:
-        lines.append(Text(""))
         for note, where in matrix.notes:
             places = "; ".join(name if ids is None else f"{name} ({', '.join(ids)})" for name, ids in where)
             lines += _wrapped(f"{places}: {note.render(lang)}", width, "")
