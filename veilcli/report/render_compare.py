@@ -34,7 +34,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from veilcli.analysis.compare import CompareResult, DistrictResult, IndicatorResult
+from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
 from veilcli.domain.plans import Unit
@@ -61,6 +61,7 @@ STATUS_STYLE: dict[Status, tuple[str, str]] = {
     Status.monitor: ("bright_black", "·"),
     Status.no_data: ("yellow", "?"),
     Status.incomplete: ("yellow", "!"),
+    Status.too_few: ("bright_black", "○"),
 }
 LABEL_MIN = 12  # a compact block's name column never narrower: below it, periods are folded away
 LABEL_MAX = 28  # and never wider (the rest of the line is numbers)
@@ -128,8 +129,8 @@ def render_compare(
     fancy = console.is_terminal
     if detail or not _summary(console, result, themes, lang, fancy):
         _detail(console, result, themes, lang, fancy)
-    for district in result.districts or []:
-        _district(console, result, district, lang, fancy)
+    if result.districts:
+        _district(console, result, lang, fancy)
 
 
 def _detail(console: Console, result: CompareResult, themes: dict[int, str], lang: Lang, fancy: bool) -> None:
@@ -635,32 +636,8 @@ def _print_notes(console: Console, prefix: str | None, notes: list[Note], lang: 
         console.print(Padding(text(shown, "dim" if prefix is None else ""), (0, 0, 0, 4), expand=False))
 
 
-def _district(
-    console: Console, result: CompareResult, district: DistrictResult, lang: Lang, fancy: bool
-) -> None:
-    table = new_table(
-        console,
-        title=word("t_district", lang, name=district.district),
-        header_style="bold",
-        title_justify="left",
-    )
-    table.add_column(text(word("t_indicator", lang)), max_width=FULL_LABEL_MAX, overflow="fold")
-    for period in result.periods:
-        _numbers(table, period)
-    _numbers(table, word("t_change", lang))
-    _words(table, word("t_status", lang))
-    for ind in district.indicators:
-        # Without district population registered figures are counts; survey figures need none.
-        rated = district.has_population or ind.survey is not None
-        shown = ind.values if rated else ind.counts
-        unit = ind.unit if rated else Unit.count
-        table.add_row(
-            text(ind.label),
-            *[text(value_text(shown[p], unit, lang, carried(ind, p))) for p in result.periods],
-            text(change_text(ind, lang) if rated else "-"),
-            status_text(ind.status, fancy, lang) if rated else text("-"),
-        )
-    console.print(table)
-    shown = dict.fromkeys(f"{ind.id}: {n.render(lang)}" for ind in district.indicators for n in ind.notes)
-    for message in shown:
-        console.print(Padding(text(f"{district.district}, {message}"), (0, 0, 0, 2), expand=False))
+def _district(console: Console, result: CompareResult, lang: Lang, fancy: bool) -> None:
+    """The wijk x indicator matrix (``render_districts``: it imports this module's status styles)."""
+    from veilcli.report.render_districts import render_districts
+
+    render_districts(console, result, lang, fancy)
