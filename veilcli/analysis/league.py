@@ -34,7 +34,7 @@ from veilcli.analysis.normalise import (
 from veilcli.analysis.selection import comparison_periods, latest_complete_period
 from veilcli.domain.choices import Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE
-from veilcli.domain.geography import gemeente_of_expr, merged_by, municipality_names
+from veilcli.domain.geography import gemeente_of_expr, is_finer_expr, merged_by, municipality_names
 from veilcli.domain.groups import group_areas
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period, period_year_expr
@@ -114,7 +114,7 @@ def league_areas(
     )
     area = pl.col("area")
     stored = distinct.select(
-        pl.when(area.str.contains(r"^(BU\d{8}|WK\d{6})$"))
+        pl.when(is_finer_expr(area))
         .then(area_expr(gemeente_of_expr(area)))
         .otherwise(area)
         .alias("area")
