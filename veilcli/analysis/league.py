@@ -79,6 +79,17 @@ class LeagueResult(BaseModel):
     sort: str | None = Field(description="The indicator id the areas are ordered by (its rank).")
     indicators: list[LeagueIndicator]
 
+    def to_polars(self) -> pl.DataFrame:
+        """One row per area, every indicator side by side (``analysis/results.py``)."""
+        from veilcli.analysis.results import league_wide
+
+        return league_wide(self)
+
+    def __repr__(self) -> str:
+        from veilcli.analysis.results import league_repr
+
+        return league_repr(self)
+
     def to_table(self) -> pl.DataFrame:
         """One row per indicator and area (``--format csv``)."""
         return pl.DataFrame(

@@ -105,12 +105,10 @@ def area_level_expr(area: pl.Expr) -> pl.Expr:
     ``politie-eenheid``, ``politieregio``, ``veiligheidsregio``, ``corop``, ``provincie``,
     ``landsdeel``, ``land``; see ``AREA_CODES``), null for a name or an unknown code."""
     code = _code(area)
-    levels = iter(AREA_CODES)
-    level, pattern = next(levels)
-    expr = pl.when(code.str.contains(pattern)).then(pl.lit(level))
-    for level, pattern in levels:
-        expr = expr.when(code.str.contains(pattern)).then(pl.lit(level))
-    return expr.otherwise(pl.lit(None, dtype=pl.String))
+    # The patterns exclude each other, so the first that matches is the only one.
+    return pl.coalesce(
+        [pl.when(code.str.contains(pattern)).then(pl.lit(level)) for level, pattern in AREA_CODES]
+    )
 
 
 def is_finer_expr(area: pl.Expr) -> pl.Expr:
