@@ -8,6 +8,7 @@ exit 0, and the figures the tutorial names (the seed report's) must come out of 
 
 from __future__ import annotations
 
+import datetime as dt
 import doctest
 import json
 import re
@@ -20,7 +21,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from veilcli import cli
+from veilcli import api, cli
 from veilcli.cli import app
 
 ROOT = Path(__file__).parent.parent
@@ -29,18 +30,31 @@ SAMPLE = ROOT / "sample_data"
 
 
 def block_after(marker: str, fence: str = "```") -> list[str]:
-    """The lines of the first fenced block after the line that starts with ``marker``."""
+    """The lines of the first fenced block after the line that starts with ``marker`` (indented
+    blocks of a list item too: the lines without the fence's indentation)."""
     lines = README.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(marker))
-    opening = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(fence))
-    closing = next(i for i in range(opening + 1, len(lines)) if lines[i].startswith(fence))
-    return lines[opening + 1 : closing]
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith(marker))
+    opening = next(i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith(fence))
+    indent = len(lines[opening]) - len(lines[opening].lstrip())
+    closing = next(i for i in range(opening + 1, len(lines)) if lines[i].lstrip().startswith(fence))
+    return [line[indent:] for line in lines[opening + 1 : closing]]
+
+
+def commands_after(marker: str) -> list[tuple[list[str], int]]:
+    """The ``veilcli ...`` lines of a block as argument lists (without ``veilcli``), each with the
+    exit code its ``# exit N`` comment names (0 without one)."""
+    found = []
+    for line in block_after(marker):
+        words = shlex.split(line, comments=True)
+        if words and words[0] == "veilcli":
+            code = re.search(r"#\s*exit (\d)\b", line)
+            found.append((words[1:], int(code.group(1)) if code else 0))
+    return found
 
 
 def tutorial_commands() -> list[list[str]]:
     """The tutorial's ``veilcli ...`` lines as argument lists (without ``veilcli``)."""
-    commands = [shlex.split(line, comments=True) for line in block_after("<!-- tutorial:")]
-    return [words[1:] for words in commands if words and words[0] == "veilcli"]
+    return [args for args, _ in commands_after("<!-- tutorial:")]
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +154,55 @@ def test_the_readme_notebook_example_runs(tmp_path: Path, monkeypatch: pytest.Mo
     runner.run(test)
     summary = runner.summarize(verbose=False)
     assert summary.failed == 0 and summary.attempted == 9
+
+
+def test_reading_a_file_veilcli_does_not_recognise_step_by_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's steps for a file of unknown headers, run as written: validate refuses it (exit
+    2), map suggest writes the map the README shows, the review adds the README's lines, validate
+    and ingest with the map end well, and the store holds the fixture's rows, read by hand."""
+    fixture = Path("tests") / "fixtures" / "odd" / "registraties-eigen-koppen.csv"
+    (tmp_path / fixture).parent.mkdir(parents=True)
+    shutil.copyfile(ROOT / fixture, tmp_path / fixture)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VEILCLI_STORE", raising=False)
+    steps = commands_after("<!-- unrecognised file:")
+    assert [args[:2] for args, _ in steps] == [
+        ["validate", str(fixture)],
+        ["map", "suggest"],
+        ["validate", "--map"],
+        ["ingest", "--map"],
+    ]
+    review = block_after("<!-- map review")
+    shown = [line for line in block_after("2. **`map suggest`** finds the header row") if line.strip()]
+    for args, expected in steps:
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == expected, f"veilcli {shlex.join(args)}: {result.output}"
+        if args[0] == "validate" and expected == 2:
+            assert "no header row found in rows 1-30" in result.output
+        if args[:2] == ["map", "suggest"]:
+            mapping = Path(args[args.index("-o") + 1])
+            written = mapping.read_text(encoding="utf-8").splitlines()
+            assert [line for line in shown if line not in written] == []  # the README shows the real map
+            # the review: the README's lines under [columns]
+            at = written.index("[columns]") + 1
+            mapping.write_text("\n".join([*written[:at], *review, *written[at:]]) + "\n", encoding="utf-8")
+    stored = api.Store(".veilcli").scan(api.Kind.registrations).collect().sort("registration_id")
+    assert stored.select("registration_id", "event_id", "category_code", "district", "attempt").rows() == [
+        ("PL0900_BVH_4711", "PL0900_BVH_2019000811", "B70", "Stad", False),
+        ("PL0900_BVH_4712", "PL0900_BVH_2019000811", "F550", "Stad", False),
+        ("PL0900_BVH_4790", "PL0900_BVH_2019001502", "A72", "Haven", False),
+        ("PL0900_BVH_4791", "PL0900_BVH_2019001533", "A72", "Buiten", True),
+        ("PL0900_BVH_4850", "PL0900_BVH_2019002210", "A20", "Buiten", False),
+        ("PL0900_BVH_4851", "PL0900_BVH_2019002260", "A20", "Stad", True),
+        ("PL0900_BVH_5020", "PL0900_BVH_2019004870", "A72", "Stad", False),
+    ]
+    assert stored["date"].min() == dt.date(2019, 1, 5) and stored["date"].max() == dt.date(2019, 5, 28)
+    assert "Omschrijving MK" not in stored.columns and stored["municipality"].unique().to_list() == ["Almere"]
+    # the 7 registrations by open-data category, through the classification (B70 1.4.6, F550 1.4.5,
+    # A72 1.2.3, A20 1.1.1); the two of event PL0900_BVH_2019000811 count once after samenloop
+    normalised = api.normalise(".veilcli", period="2019H1", baseline=2019, area="Almere").to_polars()
+    raw = dict(zip(normalised["category"], normalised["raw"], strict=True))
+    assert raw == {"1.1.1": 2, "1.2.3": 3, "1.4.5": 1, "1.4.6": 1}
+    assert normalised["after_samenloop"].sum() == 6
