@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -206,3 +207,18 @@ def test_reading_a_file_veilcli_does_not_recognise_step_by_step(
     raw = dict(zip(normalised["category"], normalised["raw"], strict=True))
     assert raw == {"1.1.1": 2, "1.2.3": 3, "1.4.5": 1, "1.4.6": 1}
     assert normalised["after_samenloop"].sum() == 6
+
+
+def test_the_notebook_table_by_district(ran: dict[str, Any]) -> None:
+    """``to_polars()`` with ``by="district"``: a district column (null on Almere's own rows), one row
+    per district and indicator; the districts' burglaries add up to Almere's 351."""
+    result = api.compare(ran["folder"] / ".veilcli", period="2019H1", baseline=2017, by="district")
+    wide = result.to_polars()
+    districts = sorted(d.district for d in result.districts or [])
+    assert len(districts) == 6 and wide.columns[0] == "district"
+    assert wide.height == len(result.indicators) + sum(len(d.indicators) for d in result.districts or [])
+    burglary = wide.filter(id="woninginbraak")
+    assert burglary.filter(district=None)["count"].to_list() == [351]
+    assert sorted(burglary["district"].drop_nulls().to_list()) == districts
+    assert burglary.filter(pl.col("district").is_not_null())["count"].sum() == 351
+    assert repr(result).splitlines()[-2] == "  + 6 districts (.districts)"
