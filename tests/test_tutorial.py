@@ -218,7 +218,7 @@ def test_the_notebook_table_by_district(ran: dict[str, Any]) -> None:
     assert len(districts) == 6 and wide.columns[0] == "district"
     assert wide.height == len(result.indicators) + sum(len(d.indicators) for d in result.districts or [])
     burglary = wide.filter(id="woninginbraak")
-    assert burglary.filter(district=None)["count"].to_list() == [351]
+    assert burglary.filter(pl.col("district").is_null())["count"].to_list() == [351]
     assert sorted(burglary["district"].drop_nulls().to_list()) == districts
     assert burglary.filter(pl.col("district").is_not_null())["count"].sum() == 351
     assert repr(result).splitlines()[-2] == "  + 6 districts (.districts)"
