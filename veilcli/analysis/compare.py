@@ -208,6 +208,11 @@ class IndicatorResult(BaseModel):
         "figures, counts and underlying are null, change_pct is null (see survey.change).",
     )
 
+    def __repr__(self) -> str:
+        from veilcli.analysis.results import indicator_repr
+
+        return f"IndicatorResult {indicator_repr(self)}"
+
 
 class DistrictResult(BaseModel):
     """The indicators of one district (``--by district``). A district's figure whose registrations
@@ -253,6 +258,17 @@ class CompareResult(BaseModel):
     def to_table(self) -> pl.DataFrame:
         """One row per indicator x period (x district): the ``--format csv`` table."""
         return compare_table(self)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per indicator, period beside baseline (``analysis/results.py``, README)."""
+        from veilcli.analysis.results import compare_wide
+
+        return compare_wide(self)
+
+    def __repr__(self) -> str:
+        from veilcli.analysis.results import compare_repr
+
+        return compare_repr(self)
 
     def unsettled(self) -> list[str]:
         """Indicators (``id``, or ``district/id``) that are no_data, incomplete or undetermined
