@@ -297,6 +297,7 @@ def _check_count(path: Path, count: int) -> None:
 # GeoJSON ------------------------------------------------------------------------------------------
 
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_EMPTY_PAIR = re.compile(rb"\[\]|\{\}")
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 
@@ -307,7 +308,7 @@ def json_depth_exceeds(data: bytes, limit: int) -> bool:
     for _ in range(limit):
         if not brackets:
             return False
-        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        shorter = _EMPTY_PAIR.sub(b"", brackets)  # one level a pass: both kinds at once
         if shorter == brackets:  # unbalanced: json itself says where
             return False
         brackets = shorter
