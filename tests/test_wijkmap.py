@@ -560,3 +560,51 @@ def test_screenshot_of_the_maps(sample: api.Store, tmp_path: Path) -> None:
     keep.mkdir(exist_ok=True)
     shutil.copy(shot, keep / "maps.png")
     shutil.copy(pdf, keep / "report.pdf")
+
+
+@pytest.mark.parametrize(
+    ("blob", "words"),
+    [
+        (
+            b"GP\x00\x01" + struct.pack("<i", 28992) + b"\x01" + struct.pack("<II", 3, 0xFFFFFFFF),
+            "more rings",
+        ),
+        (
+            b"GP\x00\x01" + struct.pack("<i", 28992) + b"\x01" + struct.pack("<III", 3, 1, 0x7FFFFFFF),
+            "more points",
+        ),
+        (b"GP\x00\x01" + struct.pack("<i", 28992) + b"\x01" + struct.pack("<I", 1) + b"\x00" * 16, "type 1"),
+        (b"GP\x00\x01" + struct.pack("<i", 28992) + b"\x07", "byte order of 7"),
+        (b"GP\x00\x01" + struct.pack("<i", 28992) + b"\x01\x03", "unreadable geometry"),  # cut short
+        (b"XY\x00\x01" + b"\x00" * 20, "no 'GP' header"),
+        (b"GP\x00\x0f" + b"\x00" * 20, "envelope code"),
+    ],
+)
+def test_hostile_wkb_is_one_clear_refusal(tmp_path: Path, blob: bytes, words: str) -> None:
+    """Counts that claim more than the blob holds are refused before anything is allocated."""
+    geo = read_geometry(write_gpkg(tmp_path / "h.gpkg", [("WK003401", "Almere-Stad", blob)]))
+    with pytest.raises(InputError, match="WK003401: unreadable geometry") as caught:
+        match_districts(geo, ["Almere-Stad"], "GM0034")
+    assert words in str(caught.value) and "\n" not in caught.value.message
+
+
+def test_wgs84_geojson_and_odd_reference_systems(tmp_path: Path) -> None:
+    # without a crs member GeoJSON is WGS84 (RFC 7946): converted to RD
+    path = tmp_path / "wgs.geojson"
+    ring = [[5.38720621, 52.15517440], [5.40, 52.15517440], [5.40, 52.17], [5.38720621, 52.15517440]]
+    feature = {
+        "type": "Feature",
+        "properties": {"GM_CODE": "GM0307"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    geo = read_geometry(path)
+    assert geo.shape(geo.features[0])[0][0][0] == pytest.approx((155000.0, 463000.0), abs=1e-6)
+    document = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "EPSG:3857"}},
+        "features": [feature],
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(InputError, match="coordinates in EPSG:3857"):
+        read_geometry(path)

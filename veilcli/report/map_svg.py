@@ -277,12 +277,31 @@ def frame_of(shapes: Sequence[Shape]) -> tuple[Frame, float, float]:
     return Frame(min(xs), max(ys), scale), width * scale + 2 * PAD, height * scale + 2 * PAD
 
 
+def thin(ring: Sequence[tuple[float, float]], step: float) -> list[tuple[float, float]]:
+    """The ring without the points within ``step`` of the point kept before them (the first and
+    last always kept): the cheap pass before Douglas-Peucker, which is quadratic at worst."""
+    if len(ring) < 4:
+        return list(ring)
+    kept = [ring[0]]
+    px, py = ring[0]
+    limit = step * step
+    for x, y in ring[1:-1]:
+        if (x - px) * (x - px) + (y - py) * (y - py) >= limit:
+            kept.append((x, y))
+            px, py = x, y
+    kept.append(ring[-1])
+    return kept
+
+
 def drawn(shape: Shape, frame: Frame) -> list[list[list[tuple[float, float]]]]:
     """A shape on the drawing: every ring scaled, rounded and simplified; rings that vanish are left
     out (a hole or an islet smaller than a pixel), unless the shape would vanish whole."""
     polygons = []
+    step = TOLERANCE / frame.scale  # metres: points closer than this to the last one kept add nothing
     for polygon in shape:
-        rings = [simplify_ring([frame.point(x, y) for x, y in ring], TOLERANCE) for ring in polygon]
+        rings = [
+            simplify_ring([frame.point(x, y) for x, y in thin(ring, step)], TOLERANCE) for ring in polygon
+        ]
         if rings and rings[0]:
             polygons.append([r for r in rings if r])
     if not polygons and shape and shape[0] and shape[0][0]:  # a tiny area: a rounded outline at least

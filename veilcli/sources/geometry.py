@@ -74,7 +74,7 @@ MAX_GEOJSON_DEPTH = Limit(
     "VEILCLI_MAX_GEOJSON_DEPTH", 32, "levels", "nesting of arrays and objects in a GeoJSON file", maximum=1000
 )
 GEOMETRY_LIMITS = (MAX_GEOMETRY_BYTES, MAX_GEOMETRY_FEATURES, MAX_GEOMETRY_COORDINATES, MAX_GEOJSON_DEPTH)
-SQLITE_STEPS = 2_000_000_000  # SQLite VM instructions for reading a GeoPackage (a few seconds' work)
+SQLITE_STEPS = 500_000_000  # SQLite VM instructions for a GeoPackage: ~50x a national buurt layer's reading
 
 HINT = (
     "give the CBS wijk- en buurtkaart (or PDOK's gebiedsindelingen) as GeoJSON, GeoPackage or a CSV "
@@ -153,10 +153,11 @@ class GeometryFile:
         if crs == "wgs84":
             shape = [[[wgs84_to_rd(lat, lon) for lon, lat in ring] for ring in polygon] for polygon in shape]
         for polygon in shape:
-            for ring in polygon:
-                for x, y in ring:
-                    if not (math.isfinite(x) and math.isfinite(y)):
-                        raise self.bad(feature, "a coordinate that is not a finite number")
+            for (
+                ring
+            ) in polygon:  # NaN and infinity survive a sum (in C); finite RD coordinates cannot overflow it
+                if not math.isfinite(sum(map(sum, ring))):
+                    raise self.bad(feature, "a coordinate that is not a finite number (or past 1e300)")
         return shape
 
     def bad(self, feature: Feature, what: str) -> InputError:
@@ -397,14 +398,25 @@ def _geojson_polygonal(geometry: dict[str, Any]) -> bool:
     return False
 
 
-def _position(value: object) -> Point:
-    if (
-        isinstance(value, list)
-        and len(value) >= 2
-        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value[:2])
-    ):
-        return float(value[0]), float(value[1])
-    raise ValueError(f"a position that is not a list of numbers: {short(value, 40)}")
+def _positions(ring: list[Any]) -> Ring:
+    """A ring's positions as (x, y) floats; one comprehension (600,000 points in 0.3 s), the slow
+    check of what was wrong only when it fails."""
+    try:
+        return [(float(p[0]), float(p[1])) for p in ring]
+    except (TypeError, ValueError, IndexError, KeyError):
+        bad = next(p for p in ring if not _is_position(p))
+        raise ValueError(f"a position that is not a list of numbers: {short(bad, 40)}") from None
+
+
+def _is_position(value: object) -> bool:
+    try:
+        return (
+            isinstance(value, list)
+            and len(value) >= 2
+            and all(isinstance(float(v), float) for v in value[:2])
+        )
+    except (TypeError, ValueError):
+        return False
 
 
 def _geojson_polygon(rings: object, budget: Budget) -> Polygon:
@@ -415,7 +427,7 @@ def _geojson_polygon(rings: object, budget: Budget) -> Polygon:
         if not isinstance(ring, list):
             raise ValueError("a ring that is not a list of positions")
         budget.take(len(ring))
-        polygon.append([_position(p) for p in ring])
+        polygon.append(_positions(ring))
     return polygon
 
 
@@ -445,8 +457,9 @@ def _quote(name: str) -> str:
 
 
 def _read_gpkg(path: Path) -> GeometryFile:
-    data = bytearray(read_file_bytes(path, MAX_GEOMETRY_BYTES))
+    data: bytes | bytearray = read_file_bytes(path, MAX_GEOMETRY_BYTES)
     if len(data) >= 20 and data[18] == 2 and data[19] == 2:
+        data = bytearray(data)
         data[18] = data[19] = 1  # WAL mode in the header: read the copy as a rollback-journal database
     name = display_path(path)
     connection = sqlite3.connect(":memory:")
@@ -457,7 +470,7 @@ def _read_gpkg(path: Path) -> GeometryFile:
         return 1 if steps[0] * 10_000 > SQLITE_STEPS else 0  # non-zero aborts the statement
 
     try:
-        connection.deserialize(bytes(data))
+        connection.deserialize(data)
         connection.set_progress_handler(progress, 10_000)
         connection.execute("PRAGMA query_only = ON")
         connection.execute("PRAGMA trusted_schema = OFF")
