@@ -363,19 +363,27 @@ def hatch(polygons: Sequence[Sequence[Sequence[tuple[float, float]]]], spacing: 
 
 
 def label_point(polygons: Sequence[Sequence[Sequence[tuple[float, float]]]]) -> tuple[float, float] | None:
-    """Where a label sits: the middle of the widest inside stretch of the largest polygon along
-    the horizontal line through its middle (inside even for a crescent or a ring-shaped area)."""
+    """Where a label (a name over a value) sits: in the largest polygon, the middle of the inside
+    stretch that is widest over the label's height (the line itself, 11 px above and 13 below), of
+    seven horizontal lines: inside even for a crescent, and clear of a hole."""
     if not polygons:
         return None
     largest = max(polygons, key=lambda p: abs(ring_area(p[0])))
     ys = [y for _, y in largest[0]]
+
+    def width_at(c: float, x: float) -> float:
+        xs = _crossings(largest, c)
+        return next((b - a for a, b in zip(xs[0::2], xs[1::2], strict=False) if a <= x <= b), 0.0)
+
     best: tuple[float, float, float] | None = None
-    for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):  # the widest stretch of seven lines
+    for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
         c = min(ys) + (max(ys) - min(ys)) * share
         xs = _crossings(largest, c)
         for a, b in zip(xs[0::2], xs[1::2], strict=False):
-            if best is None or b - a > best[0] + 1:
-                best = (b - a, (a + b) / 2, c)
+            mid = (a + b) / 2
+            score = min(b - a, width_at(c - 11, mid), width_at(c + 13, mid))
+            if best is None or score > best[0] + 1:
+                best = (score, mid, c)
     return None if best is None else (best[1], best[2])
 
 
@@ -464,8 +472,8 @@ def choropleth(
                 "stroke-width='2.4' stroke-linejoin='round'/>"
             )
         point = label_point(polygons)
-        if area is not None and point is not None and len(on_map) <= LABEL_LIMIT:
-            value = "" if area.value is None else (text.split(" (")[0] if name not in few else "")
+        if point is not None and len(on_map) + len(others) <= LABEL_LIMIT:  # an area without figure: its name
+            value = "" if area is None or area.value is None or name in few else text.split(" (")[0]
             dark = css.startswith("area c") and _luma(fill) < 0.5
             ink, halo = ("#ffffff", "#08306b") if dark else ("#111111", "#ffffff")
             x, y = point
