@@ -608,3 +608,16 @@ def test_wgs84_geojson_and_odd_reference_systems(tmp_path: Path) -> None:
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(InputError, match="coordinates in EPSG:3857"):
         read_geometry(path)
+
+
+def test_a_store_without_district_figures_says_so(
+    national: tuple[api.Store, Path],  # noqa: F811 - the imported fixture: police counts, no districts
+    tmp_path: Path,
+) -> None:
+    store, plan = national
+    code, output = _report(
+        store, tmp_path / "r.html", "--area", "Almere", "--plan", str(plan), "--by", "district",
+        "--geometry", str(GEOJSON),
+    )  # fmt: skip
+    assert code == 2
+    _one_line_error(output, "--geometry: no district figures for Almere to map.")

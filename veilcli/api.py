@@ -32,7 +32,7 @@ from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
 from veilcli.domain.rules import load_rules
-from veilcli.errors import UsageError
+from veilcli.errors import InputError, UsageError
 from veilcli.report.exports import ExportFormat
 from veilcli.store.store import Store
 
@@ -462,6 +462,12 @@ def report_html(
     areas = None
     if geo is not None:
         names = [d.district for d in result.districts or [] if d.district != DISTRICT_UNKNOWN]
+        if not names:
+            raise InputError(
+                f"--geometry: no district figures for {result.area} to map.",
+                hint="district figures come from registrations with a district (Wijk) column; "
+                "`veilcli status` shows what is stored.",
+            )
         areas = match_districts(geo, names, municipality_code(result.area))
     return write_html_report(result, series, sources, lang, out, force, command=command, geometry=areas)
 
