@@ -229,6 +229,26 @@ def test_names_match_whatever_the_writing_and_codes_match_codes(tmp_path: Path) 
 # --- classes and drawing by hand ------------------------------------------------------------------
 
 
+def test_amsterdam_codes_with_letters(tmp_path: Path) -> None:
+    path = tmp_path / "a.geojson"
+    props = {
+        "bu_code": "BU0363AF08",
+        "bu_naam": "Zuiderkerkbuurt",
+        "wk_code": "WK0363AF",
+        "gm_code": "GM0363",
+    }
+    feature = {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Polygon", "coordinates": [box(0, 0, 9, 9)]},
+    }
+    path.write_text(json.dumps([feature]), encoding="utf-8")
+    found = read_geometry(path).features[0]
+    assert (found.code, found.name, found.level, found.municipality) == (
+        "BU0363AF08", "Zuiderkerkbuurt", "buurt", "GM0363",
+    )  # fmt: skip
+
+
 def test_quantile_classes_by_hand() -> None:
     # six values, four classes: class j ends at rank ceil((j+1)*6/4): ranks 2, 3, 5, 6
     assert [(c.low, c.high, c.count) for c in classify([6, 1, 5, 2, 4, 3])] == [
@@ -621,3 +641,14 @@ def test_a_store_without_district_figures_says_so(
     )  # fmt: skip
     assert code == 2
     _one_line_error(output, "--geometry: no district figures for Almere to map.")
+
+
+def test_maps_in_english(sample: api.Store, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    code, output = _report(sample, out, "--by", "district", "--geometry", str(GEOJSON), "--lang", "en")
+    assert code == 0, output
+    html = out.read_text(encoding="utf-8")
+    assert "<a href='#maps'>Map of the districts</a>" in html
+    assert "Source: Nationale Politie; map: CBS Wijk- en buurtkaart" in html
+    assert "first half of 2019" in html and "too few registrations (fewer than 5)" in html
+    assert "geen gegevens" not in html and "no data" in html

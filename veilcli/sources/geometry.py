@@ -94,8 +94,10 @@ ANY_CODE_KEYS = ("statcode", "code", "cbs_code", "regiocode")
 ANY_NAME_KEYS = ("statnaam", "naam", "name", "regionaam")
 WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "geometrie", "wkt_geom", "shape")
 CODE_LEVEL: tuple[tuple[re.Pattern[str], Level], ...] = (
-    (re.compile(r"^BU\d{8}$"), "buurt"),
-    (re.compile(r"^WK\d{6}$"), "wijk"),
+    # Amsterdam's codes end in letters since 2022 (WK0363AF, BU0363AF08): the municipality's four
+    # digits, then digits or capitals
+    (re.compile(r"^BU\d{4}[0-9A-Z]{4}$"), "buurt"),
+    (re.compile(r"^WK\d{4}[0-9A-Z]{2}$"), "wijk"),
     (re.compile(r"^GM\d{4}$"), "gemeente"),
 )
 
