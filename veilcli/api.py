@@ -27,7 +27,7 @@ from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeGuard, TypeVar
 
-from veilcli.analysis.compare import CompareResult
+from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.compare import compare as _compare
 from veilcli.analysis.league import ALL, LeagueResult
 from veilcli.analysis.league import league as _league
@@ -38,7 +38,7 @@ from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
 from veilcli.domain.rules import load_rules
-from veilcli.errors import UsageError
+from veilcli.errors import InputError, UsageError
 from veilcli.report.exports import ExportFormat
 from veilcli.store.store import Store
 
@@ -502,13 +502,17 @@ def report_html(
     lang: Lang = "nl",
     with_trend: bool = True,
     sort: str | None = None,
+    geometry: Path | None = None,
     **options: Any,
 ) -> Path:
     """The comparison as one self-contained HTML report (the seed report's structure), with a trend
     chart per indicator over every period in the store. ``options`` are ``compare``'s. With
-    ``area="all"`` or a shipped group: the league of those areas (``report_league_html``)."""
+    ``area="all"`` or a shipped group: the league of those areas (``report_league_html``).
+    ``geometry``: a map file (GeoJSON, GeoPackage or a CSV with WKT: the CBS wijk- en buurtkaart)
+    for a map per indicator of the districts (``by="district"``) or of the league's municipalities."""
     from veilcli.analysis.trend import trend
     from veilcli.report.html import write_html_report
+    from veilcli.sources.geometry import match_districts, municipality_code, read_geometry
 
     store = as_store(store)
     if is_league(options.get("area")):
@@ -519,9 +523,16 @@ def report_html(
             force=force,
             command=command,
             lang=lang,
+            geometry=geometry,
             **league_options(options, sort),
         )
     _no_sort(sort)
+    if geometry is not None and options.get("by") not in (CompareBy.district, CompareBy.district.value):
+        raise UsageError(
+            "--geometry draws a map of the districts or of a league.",
+            hint="add --by district (the wijken of the area), or --area all for the municipalities.",
+        )
+    geo = read_geometry(geometry) if geometry is not None else None  # a bad file fails before the work
     with store.reading():
         result = compare(store, lang=lang, **options)
         series = None
@@ -536,7 +547,17 @@ def report_html(
                 territory=options.get("territory", Territory.auto),
             ).to_table()
         sources = store.sources()
-    return write_html_report(result, series, sources, lang, Path(out), force, command=command)
+    areas = None
+    if geo is not None:
+        names = [d.district for d in result.districts or [] if d.district != DISTRICT_UNKNOWN]
+        if not names:
+            raise InputError(
+                f"--geometry: no district figures for {result.area} to map.",
+                hint="district figures come from registrations with a district (Wijk) column; "
+                "`veilcli status` shows what is stored.",
+            )
+        areas = match_districts(geo, names, municipality_code(result.area))
+    return write_html_report(result, series, sources, lang, Path(out), force, command=command, geometry=areas)
 
 
 def report_league_html(
@@ -547,12 +568,20 @@ def report_league_html(
     force: bool = False,
     command: str = "",
     lang: Lang = "nl",
+    geometry: Path | None = None,
     **options: Any,
 ) -> Path:
     """The league of ``selection`` as one self-contained HTML page: a table (and, for up to 40
-    areas, a bar chart) per indicator. ``options`` are ``league``'s (period, baseline, plan_path,
-    rules_path, sort)."""
+    areas, a bar chart) per indicator; with ``geometry`` (the CBS kaart's gemeenten) a map per
+    indicator, the plan's own municipality outlined. ``options`` are ``league``'s (period,
+    baseline, plan_path, rules_path, sort)."""
     from veilcli.report.html_league import write_league_html
+    from veilcli.sources.geometry import match_municipalities, read_geometry
 
+    geo = read_geometry(geometry) if geometry is not None else None
     tables = league_tables(store, selection, lang=lang, command=command, **options)
-    return write_league_html(tables, Path(out), force)
+    areas = None
+    if geo is not None:
+        own = load_plan(options.get("plan_path")).plan.area
+        areas = match_municipalities(geo, tables.result.areas, own=own)
+    return write_league_html(tables, Path(out), force, geometry=areas)

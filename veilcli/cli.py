@@ -1224,6 +1224,16 @@ def report_html(
     store: StoreOpt = None,
     sort: SortOpt = None,
     territory: TerritoryOpt = Territory.auto,
+    geometry: Annotated[
+        Path | None,
+        typer.Option(
+            "--geometry",
+            metavar="FILE",
+            help="A map file (CBS wijk- en buurtkaart as GeoJSON, GeoPackage or CSV with WKT): a map per "
+            "indicator of the districts (--by district) or of the municipalities (--area all).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """The comparison as one self-contained HTML report.
 
@@ -1232,6 +1242,7 @@ def report_html(
 
     --area all (or a group such as g10-100000plus) writes the league table of every municipality
     instead: per indicator each area's values, change, status and rank (--sort INDICATOR).
+    --geometry FILE adds a map of the wijken (with --by district) or of the municipalities.
 
     Examples:
 
@@ -1248,6 +1259,7 @@ def report_html(
         lang=lang.value,
         with_trend=not no_trend,
         sort=sort,
+        geometry=geometry,
         **_compare_options(period, baseline, plan, rules, area, raw, by, theme, territory),
     )
     info(text(f"written: {written}"))

@@ -35,6 +35,7 @@ from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.html_districts import DISTRICT_CSS, districts_html
+from veilcli.report.map_svg import district_maps, map_word
 from veilcli.report.numbers import (
     bench_change,
     carried,
@@ -49,6 +50,7 @@ from veilcli.report.numbers import (
 from veilcli.report.svg import REGISTERED_COLOUR, UNDERLYING_COLOUR, Series, bar_chart, line_chart
 from veilcli.report.table import Carried, Column, ColumnKind, Points, Table, number_of
 from veilcli.report.words import short, word
+from veilcli.sources.geometry import AreaMatch
 
 STATUS_CLASS: dict[Status, str] = {
     Status.achieved: "achieved",
@@ -181,8 +183,10 @@ class Report:
         lang: Lang,
         command: str = "",
         generated_at: dt.datetime | None = None,
+        geometry: AreaMatch | None = None,
     ) -> None:
         self.result, self.lang = result, lang
+        self.geometry = geometry  # --geometry: the districts' areas for the maps (map_svg.py)
         self.tables = ExportTables(result, list(sources), result.themes, lang, command)
         if generated_at is not None:
             self.tables.generated_at = generated_at
@@ -210,6 +214,7 @@ class Report:
             self._overview(),
             *(self._theme(theme, label) for theme, label in self.tables.themes()),
             self._districts(),
+            district_maps(r, self.geometry, self.lang) if self.geometry and r.districts else "",
             self._normalisation(),
             self._sources(),
             f"<footer class='report'>{self._made()}</footer>",
@@ -238,6 +243,8 @@ class Report:
             )
         if self.result.districts:
             items.append(f"<li><a href='#districts'>{self.w('h_districts')}</a></li>")
+        if self.result.districts and self.geometry:
+            items.append(f"<li><a href='#maps'>{_e(map_word('h_maps', self.lang))}</a></li>")
         items.append(f"<li><a href='#normalisation'>{self.w('h_normalisation')}</a></li>")
         items.append(f"<li><a href='#sources'>{self.w('h_sources')}</a></li>")
         contents = self.w("h_contents")
@@ -577,9 +584,11 @@ def render_html(
     *,
     command: str = "",
     generated_at: dt.datetime | None = None,
+    geometry: AreaMatch | None = None,
 ) -> str:
-    """The report as one HTML document (a string)."""
-    return Report(result, trend, sources, lang, command, generated_at).html()
+    """The report as one HTML document (a string); ``geometry``: the districts' areas, for a map
+    of the districts per indicator."""
+    return Report(result, trend, sources, lang, command, generated_at, geometry).html()
 
 
 def write_html_report(
@@ -591,6 +600,7 @@ def write_html_report(
     force: bool = False,
     *,
     command: str = "",
+    geometry: AreaMatch | None = None,
 ) -> Path:
     """Write the self-contained HTML report to ``out`` (``.html``/``.htm``) atomically; an existing
     file only with ``force``. ``trend``: ``indicator_id, period, value, underlying_value`` (and
@@ -598,6 +608,6 @@ def write_html_report(
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"{out}: the report needs the .html extension.")
     target = prepare_target(out, force)
-    document = render_html(result, trend, sources, lang, command=command)
+    document = render_html(result, trend, sources, lang, command=command, geometry=geometry)
     write_file(target, lambda tmp: tmp.write_text(document, encoding="utf-8", newline="\n"))
     return out

@@ -21,9 +21,11 @@ from veilcli.errors import InputError
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.html import CSS, STATUS_CLASS, status_badge
 from veilcli.report.league_tables import LEAGUE_STATUSES, LeagueTables, rank_key
+from veilcli.report.map_svg import league_map
 from veilcli.report.numbers import number, pct_text, value_text
 from veilcli.report.svg import rank_chart
 from veilcli.report.table import Table
+from veilcli.sources.geometry import AreaMatch
 
 CHART_LIMIT = 40  # areas: up to this many a bar chart per indicator stays readable
 
@@ -65,8 +67,9 @@ def _e(value: object) -> str:
 class LeaguePage:
     """The HTML of one league (its ``LeagueTables``)."""
 
-    def __init__(self, tables: LeagueTables) -> None:
+    def __init__(self, tables: LeagueTables, geometry: AreaMatch | None = None) -> None:
         self.tables, self.result, self.lang = tables, tables.result, tables.lang
+        self.geometry = geometry  # --geometry: the municipalities' areas for a map per indicator
 
     def w(self, key: str, **params: object) -> str:
         """A word of the catalogue in the page's language, escaped."""
@@ -149,6 +152,8 @@ class LeaguePage:
         about = f"{tables.goal_text(ind)} {tables.ranked_text(ind)}"
         if tables.has_figures(ind):
             body = self._chart(ind) + self._table(tables.indicator(ind), ind.unit)
+            if self.geometry is not None:
+                body = league_map(ind, self.result.period, self.geometry, lang) + body
         else:  # a sentence, not a table of dashes for every area
             body = f"<p>{_e(tables.no_figures_text())}</p>"
         return (
@@ -235,17 +240,20 @@ class LeaguePage:
         )
 
 
-def render_league_html(tables: LeagueTables) -> str:
-    """The league as one HTML document (a string)."""
-    return LeaguePage(tables).html()
+def render_league_html(tables: LeagueTables, geometry: AreaMatch | None = None) -> str:
+    """The league as one HTML document (a string); ``geometry``: the municipalities' areas, for a
+    map per indicator."""
+    return LeaguePage(tables, geometry).html()
 
 
-def write_league_html(tables: LeagueTables, out: Path, force: bool = False) -> Path:
+def write_league_html(
+    tables: LeagueTables, out: Path, force: bool = False, geometry: AreaMatch | None = None
+) -> Path:
     """Write the league page to ``out`` (``.html``/``.htm``) atomically; an existing file only with
     ``force``."""
     if out.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"{out}: the report needs the .html extension.")
     target = prepare_target(out, force)
-    document = render_league_html(tables)
+    document = render_league_html(tables, geometry)
     write_file(target, lambda tmp: tmp.write_text(document, encoding="utf-8", newline="\n"))
     return out
