@@ -1198,6 +1198,8 @@ COMPARE = ("compare", "--store", "{store}", "--period", "2019H1")  # a plan or r
 SUSPECTS = "Registratienummer;Datum;Geboortedatum;Woonplaats;Soort misdrijf code"
 BIRTH_SECRET = "1987-04-12"  # a valid birth date of a rejected row: never written or shown
 INVALID_BIRTH = "31-02-1990"  # an invalid birth date: never echoed in a finding
+REGISTRATIONS = "Registratienummer;Datum;Soort misdrijf code;Gemeente"
+PHONE = "0612345678"  # a phone number in a personal column: never stored, shown or mapped
 
 
 def _with_side_file(content: str, side: str, side_content: str) -> Callable[[Path], None]:
@@ -1260,6 +1262,19 @@ def option_cases(add: Callable[..., None]) -> None:
         "the valid birth date of a rejected row is not written to *.rejected.csv",
         _text(f"{SUSPECTS}\nR1;2019-03-02;{BIRTH_SECRET};Almere;9.9.9\nR2;2019-03-02;2000-03-02;Almere;1.1.1\n"),
         rows=2, invalid=1, secret=BIRTH_SECRET, ingest_args=("--skip-invalid", "--rejected-dir", "{tmp}"))
+    # A --map that puts a column in a personal header: refused before the file is read (it stored the
+    # phone numbers as registration ids, or put birth dates in the registration date).
+    with_phone = f"{REGISTRATIONS};Telnr;Geslacht\nR1;2019-03-01;1.1.1;Almere;{PHONE};V\n"
+    add("map-phone-as-id.csv", "personal data", REFUSED, "--map registration_id = 'Telnr' (stored them)",
+        _with_side_file(with_phone, ".map.toml", '[columns]\nregistration_id = "Telnr"\n'),
+        args=("--map", "{path}.map.toml"), message="a personal column", secret=PHONE)
+    add("map-sex-as-category.csv", "personal data", REFUSED, "--map category_code = 'Geslacht'",
+        _with_side_file(with_phone, ".map.toml", '[columns]\ncategory_code = "Geslacht"\n'),
+        args=("--map", "{path}.map.toml"), message="a personal column", secret=PHONE)
+    add("map-birth-date-as-date.csv", "personal data", REFUSED, "--map date = 'Geboortedatum' (stored them)",
+        _with_side_file(f"{SUSPECTS}\nR1;2019-03-01;{BIRTH_SECRET};Almere;1.1.1\n", ".map.toml",
+                        '[columns]\ndate = "Geboortedatum"\n'),
+        args=("--map", "{path}.map.toml"), message="a birth date", secret=BIRTH_SECRET)
     # fmt: on
 
 

@@ -367,6 +367,110 @@ def test_closed_standard_input_and_error(store: Path, tmp_path: Path) -> None:
     assert done.returncode == 0 and "bevolking.csv" in done.stdout
 
 
+# --- broken pipes (issue 21): `veilcli compare | head -1`, `veilcli status | head -0` ---------------
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample data stored: enough for `compare` to print several KB in every format."""
+    location = tmp_path_factory.mktemp("pipe-store") / "store"
+    result = CliRunner().invoke(app, ["ingest", "--store", str(location), str(ROOT / "sample_data")])
+    assert result.exit_code == 0, result.output
+    return location
+
+
+PIPED = {
+    "compare table": ["compare"],
+    "compare json": ["compare", "--format", "json"],
+    "compare csv": ["compare", "--format", "csv"],
+    "status table": ["status"],
+    "status json": ["status", "--format", "json"],
+    "validate table": ["validate", str(ROOT / "sample_data" / "almere-registraties-2018-2019.csv")],
+    "help": ["--help"],
+}
+# Outputs larger than a pipe of one page plus the line read: the writer must meet the closed reader.
+AFTER_A_LINE = ["compare table", "compare json", "compare csv", "help"]
+PIPE_PAGE = 4096
+
+
+def _piped(command: list[str], store: Path, read_first: bool, unbuffered: bool) -> tuple[int, str]:
+    """Run veilcli with standard output a real pipe whose reader closes: at once (``| head -0``), or
+    after reading its first bytes from a one-page pipe (``| head -1``). Exit code and stderr."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:  # python -u: a write the pipe takes in part was dropped without an error (exit 0)
+        env["PYTHONUNBUFFERED"] = "1"
+    import fcntl
+
+    store_option = [] if command[0] in ("--help", "validate") else ["--store", str(store)]
+    read, write = os.pipe()
+    if read_first:
+        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_PAGE)
+    else:
+        os.close(read)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "veilcli", *command, *store_option],
+        stdin=subprocess.DEVNULL,
+        stdout=write,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    os.close(write)
+    if read_first:
+        assert os.read(read, 64)  # the first line, as `head -1` reads it; then the reader is gone
+        os.close(read)
+    _, err = process.communicate(timeout=SECONDS)
+    return process.returncode, err.decode(errors="replace")
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_SETPIPE_SZ"), reason="Linux pipes")
+@pytest.mark.parametrize(
+    ("name", "read_first", "unbuffered"),
+    [(n, False, False) for n in PIPED] + [(n, True, u) for n in AFTER_A_LINE for u in (False, True)],
+    ids=[f"{n} | head -0" for n in PIPED]
+    + [f"{n} | head -1{' (-u)' if u else ''}" for n in AFTER_A_LINE for u in (False, True)],
+)
+def test_a_broken_pipe_is_exit_2_and_one_line(
+    name: str, read_first: bool, unbuffered: bool, sample_store: Path
+) -> None:
+    """Once: exit 1 without a word (rich's and click's handlers), ``error: broken pipe.``, or exit 0
+    with the output cut short (unbuffered); never a traceback or 70. The store is only read."""
+    before = store_hashes(sample_store)
+    code, err = _piped(PIPED[name], sample_store, read_first, unbuffered)
+    assert code == 2, (code, err)
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert err.startswith("error: standard output was closed before veilcli finished writing"), err
+    assert len(err.rstrip("\n").split("\n")) == 1, err
+    assert store_hashes(sample_store) == before
+
+
+def test_a_broken_standard_error_is_not_a_failure(tmp_path: Path) -> None:
+    """``veilcli ingest ... 2>&1 >/dev/null | head -0``: the messages are lost, the command is done."""
+    read, write = os.pipe()
+    os.close(read)
+    store = tmp_path / "store"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "veilcli",
+            "ingest",
+            "--store",
+            str(store),
+            str(ROOT / "sample_data" / "bevolking.csv"),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=write,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=SECONDS,
+    )
+    os.close(write)
+    assert done.returncode == 0
+    assert list(store.rglob("population/*.parquet"))
+
+
 # --- hostile network answers: `veilcli download` (issue 21) --------------------------------------
 
 NETWORK = network_cases()

@@ -222,12 +222,23 @@ def load_column_map(path: Path | None) -> ColumnMap | None:
 
     if path is None:
         return None
+    from veilcli.report.console_text import short
+    from veilcli.sources.columns import personal_map_column
+
     column_map, _ = load_toml_model(
         path,
         ColumnMap,
         "column map (--map)",
         'write kind = "registrations" and a [columns] table: canonical_name = "Header in file".',
     )
+    for canonical, header in column_map.columns.items():
+        why = personal_map_column(canonical, header)
+        if why is not None:  # refused before any file is read: nothing stored, nothing shown
+            raise InputError(
+                f"{path}: --map puts {short(canonical)} in column {short(header)!r}, {why}.",
+                hint=f"remove the line {short(canonical)} = ... from the map; map only columns that "
+                "do not identify people.",
+            )
     return column_map
 
 

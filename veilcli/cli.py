@@ -26,7 +26,17 @@ from veilcli.domain.choices import (
     Territory,
 )
 from veilcli.errors import UsageError, VeilcliError
-from veilcli.report.console_text import SafeConsole, json_text, line, plain, short, text
+from veilcli.report.console_text import (
+    OUTPUT_CLOSED,
+    SafeConsole,
+    json_text,
+    line,
+    output_closed,
+    plain,
+    short,
+    silence,
+    text,
+)
 from veilcli.report.exports import ExportFormat
 
 if TYPE_CHECKING:
@@ -166,6 +176,9 @@ def handle_errors(func: F) -> F:
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as exc:
+            if output_closed(exc):  # `veilcli compare --format csv | head -1`
+                silence(1)
+                _fail(exc, line(("error:", "bold red"), " ", OUTPUT_CLOSED), None, 2)
             failure = environment_failure(exc)
             if failure is not None:
                 message, hint = failure
@@ -1341,7 +1354,65 @@ def main() -> None:
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _terminate)
-    app(args=hoist_global_flags(sys.argv[1:]), prog_name="veilcli")
+    sys.stdout, sys.stderr = _buffered(sys.stdout), _buffered(sys.stderr)
+    before = _identity(1)
+    try:
+        app(args=hoist_global_flags(sys.argv[1:]), prog_name="veilcli")
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    if _output_went_away(before) and code != 2:
+        # click (help, usage) and rich (typer's help console) end a broken pipe with a silent exit 1
+        stderr.print(line(("error:", "bold red"), " ", OUTPUT_CLOSED))
+        code = 2
+    raise SystemExit(code)
+
+
+def _buffered(stream: Any) -> Any:
+    """``stream`` over a buffered writer where it writes straight to its file (``PYTHONUNBUFFERED``,
+    ``python -u``): there a write the pipe or disk takes only in part (a full pipe whose reader
+    leaves, a full disk) is dropped without an error, and the output would end short with exit 0.
+    A buffered writer writes the rest or raises. Flushed at every line, as unbuffered output is."""
+    import io
+
+    if not isinstance(getattr(stream, "buffer", None), io.FileIO):
+        return stream
+    return io.TextIOWrapper(
+        io.BufferedWriter(stream.buffer),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=True,
+    )
+
+
+def _identity(fd: int) -> tuple[int, int] | None:
+    """The device and inode of an open descriptor (None when it cannot be told)."""
+    try:
+        status = os.fstat(fd)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _output_went_away(before: tuple[int, int] | None) -> bool:
+    """Whether standard output's reader went away while the command wrote (a broken pipe): click
+    then wraps ``sys.stdout`` to ignore it, rich and veilcli point fd 1 at ``/dev/null``, or the last
+    flush fails now (then fd 1 is pointed there, so the interpreter's own flush cannot fail)."""
+    if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's, vendored by typer: by name
+        return True
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence(1)
+        return True
+    except (OSError, ValueError):  # pragma: no cover - another failure of the last write
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:  # pragma: no cover
+        return False
+    now = _identity(1)
+    return before is not None and now != before and now == (null.st_dev, null.st_ino)
 
 
 def hoist_global_flags(args: list[str]) -> list[str]:

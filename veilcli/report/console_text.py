@@ -11,11 +11,14 @@ The CLI's consoles are ``SafeConsole``s, so even a plain ``str`` printed there i
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
 from rich.console import Console
 from rich.text import Text
+
+from veilcli.errors import VeilcliError
 
 # C0 controls but tab and newline, DEL, C1 controls (U+0080-U+009F: U+009B is a one-character
 # CSI on some terminals), the bidirectional marks/overrides/isolates that reorder a line, and lone
@@ -72,6 +75,51 @@ def json_text(document: str) -> str:
     return _CONTROL.sub(_json_escape, document)
 
 
+OUTPUT_CLOSED = (
+    "standard output was closed before veilcli finished writing (a broken pipe, as with | head): "
+    "the output is cut short."
+)
+
+
+class OutputClosedError(VeilcliError):
+    """Standard output went away while a command wrote to it (``veilcli status | head -1``).
+
+    Exit 2 with this one line (no hint: the reader closed on purpose, usually), never rich's silent
+    exit 1 or a ``BrokenPipeError`` traceback; standard output is then ``/dev/null``, so the final
+    flush at exit cannot fail a second time."""
+
+    def __init__(self) -> None:
+        super().__init__(OUTPUT_CLOSED)
+
+
+def silence(fd: int) -> None:
+    """Point a standard file descriptor at ``/dev/null`` (after a broken pipe on it)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # pragma: no cover - no /dev/null: nothing better to do
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(null)
+
+
+def output_closed(exc: BaseException) -> bool:
+    """Whether ``exc`` is a write to standard output whose reader has gone (EPIPE on fd 1)."""
+    if not isinstance(exc, BrokenPipeError):
+        return False
+    try:
+        import select
+
+        poll = select.poll()
+        poll.register(1, select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows): a broken pipe is stdout's
+        return True
+
+
 class SafeConsole(Console):
     """A console that prints every string as plain text: never markup or emoji codes, no controls.
 
@@ -89,3 +137,20 @@ class SafeConsole(Console):
         """``Console.render_str`` on ``plain(text)``, markup and emoji off whatever the caller asks."""
         options.update(markup=False, emoji=False)
         return super().render_str(plain(text), **options)
+
+    def on_broken_pipe(self) -> None:
+        """The reader of this console's stream has gone (``| head``). Standard output: the command
+        stops with ``OutputClosedError`` (exit 2, one line). Standard error: its messages are lost,
+        as with ``2>/dev/null``, and the command carries on."""
+        self.quiet = True
+        try:
+            fd = self.file.fileno()
+        except (AttributeError, OSError, ValueError):  # a buffer (``output_to``): no descriptor
+            fd = None
+        if self.stderr:
+            if fd == 2:
+                silence(2)
+            return
+        if fd == 1:
+            silence(1)
+        raise OutputClosedError()

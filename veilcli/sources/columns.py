@@ -120,15 +120,29 @@ PERSONAL_HEADERS = (
     "Victim name",
     "Suspect name",
     "Reporter name",
+    # a person named by their role (the column holds who it was)
+    "Slachtoffer",
+    "Verdachte",
+    "Aangever",
+    "Melder",
+    "Getuige",
+    "Dader",
+    "Betrokkene",
+    "Benadeelde",
+    "Victim",
+    "Suspect",
+    "Witness",
+    "Offender",
+    "Complainant",
+    "M/V",
+    "Man/Vrouw",
     # birth (not a canonical alias: ``Geboortedatum`` / ``Date of birth`` are suspects' birth_date)
     "Geb.datum",
     "Geb. dat.",
     "Gebdat",
     "DOB",
     "Geboorteplaats",
-    "Geboorteland",
     "Place of birth",
-    "Country of birth",
     # identity numbers, contact details, bank accounts, vehicles, network
     "BSN",
     "Burgerservicenummer",
@@ -164,6 +178,15 @@ PERSONAL_HEADERS = (
     "IP",
     "IP-adres",
     "IP address",
+    "Telnr",
+    "Telnr.",
+    "Voorl.",
+    "Tussenv.",
+    "VIN",
+    "IMEI",
+    "IMSI",
+    "A-nummer",
+    "V-nummer",
     # free text (may name anyone)
     "Toelichting",
     "Omschrijving vrij",
@@ -204,23 +227,52 @@ PERSONAL_PARTS = (
     "longitude",
     "geboortedatum",
     "geboorteplaats",
-    "geboorteland",
+    "geboortejaar",
     "gebdatum",
     "gebdat",
     "dateofbirth",
     "datumvangeboorte",
     "birthdate",
     "placeofbirth",
-    "countryofbirth",
+    "yearofbirth",
+    "birthyear",
     "burgerservicenummer",
     "sofinummer",
     "socialsecurity",
     "paspoort",
     "passport",
     "rijbewijsnummer",
+    "rijbewijsnr",
+    "drivinglicen",  # driving licence / license (number)
+    "driverslicen",
+    "documentnummer",
+    "documentnr",
+    "documentnumber",
+    "identiteitsbewijs",
+    "identiteitskaart",
+    "identiteitsnummer",
+    "idnummer",  # ID-nummer
+    "idnr",
+    "idkaart",
+    "idbewijs",
+    "idnumber",
+    "idcard",
+    "identitynumber",
+    "identitycard",
+    "identitydocument",
+    "nationalinsurance",
+    "vreemdelingennummer",
+    "verblijfsvergunning",
     "telefoon",
+    "telnr",
+    "telnummer",
     "phonenumber",
+    "cellphone",
     "mobielnummer",
+    "mobielnr",
+    "mobilenumber",
+    "faxnummer",
+    "faxnr",
     "email",
     "iban",
     "rekeningnummer",
@@ -231,9 +283,21 @@ PERSONAL_PARTS = (
     "licenceplate",
     "licenseplate",
     "numberplate",
+    "registrationplate",
+    "nummerplaat",
+    "chassis",  # chassisnummer, chassis number
+    "framenummer",  # of a bicycle: finds its owner
+    "framenr",
+    "vehicleidentification",
+    "imei",
+    "imsi",
+    "macadres",
+    "macaddress",
+    "deviceid",
     "achternaam",
     "voornaam",
     "voorletter",
+    "initialen",
     "tussenvoegsel",
     "roepnaam",
     "geslachtsnaam",
@@ -246,6 +310,15 @@ PERSONAL_PARTS = (
     "familyname",
     "maidenname",
     "middlename",
+    "gebruikersnaam",
+    "username",
+    "accountnaam",
+    "accountname",
+    "loginnaam",
+    "persoonsgegeven",  # persoonsgegevens
+    "contactgegeven",
+    "contactpersoon",
+    "signalement",
     "toelichting",
     "opmerking",
     "vrijetekst",
@@ -258,9 +331,26 @@ PERSONAL_WORDS = frozenset(
         "straat", "street", "hnr", "toevoeging", "pc4", "pc5", "pc6", "zip", "lat", "lon", "lng",
         "gps", "initials", "dob", "bsn", "ssn", "tel", "phone", "mobiel", "mobile", "gsm", "mail",
         "ip", "notes", "note", "remarks", "comments", "comment", "description", "omschrijving",
-        "verklaring", "memo",
+        "verklaring", "memo", "telnr", "plate", "plates", "vin", "imei", "imsi", "fax", "mobiele",
+        "initialen", "voorl", "tussenv",
     }
 )  # fmt: skip
+# What a person is (sex, nationality, country of birth, descent): personal in a list of people, but in
+# a statistical table (``is_cbs_table``) or a measure a dimension of the counts, read at its total
+# (CBS 03759NED: ``Geslacht``, ``Leeftijd``); with a person word (``Geslacht verdachte``) always
+# personal. Stems as in ``PERSONAL_PARTS``, words as in ``PERSONAL_WORDS`` (``sex`` only as a word:
+# ``Sexual offences``).
+DIMENSION_PARTS = (
+    "geslacht",
+    "nationaliteit",
+    "nationality",
+    "geboorteland",
+    "countryofbirth",
+    "migratieachtergrond",
+    "etniciteit",
+    "ethnicity",
+)
+DIMENSION_WORDS = frozenset({"gender", "sex", "mv"})
 # A name word (naam/name) is personal when it stands alone or with a person word (``Naam
 # slachtoffer``, ``Verdachtenaam``, ``Reporter name``); ``Gemeentenaam`` and ``Wijknaam`` name areas.
 _NAME_PARTS = ("naam", "name")
@@ -680,9 +770,13 @@ def _has_stem(run: str, stem: str) -> bool:
 
 
 def is_cbs_table(headers: list[str]) -> bool:
-    """Whether headers are those of a CBS (OData) table: three or more numbered CBS identifiers
-    (``AantalInwoners_5``, ``Gemeentenaam_1``)."""
-    return sum(1 for h in headers if _CBS_MEASURE.match(h.strip())) >= 3
+    """Whether headers are those of a statistical (CBS, police open-data) table: three or more
+    numbered CBS identifiers (``AantalInwoners_5``, ``Gemeentenaam_1``), or a ``Perioden`` column
+    beside a measure (StatLine's CSV download: ``"Bevolking op 1 januari (aantal)"``)."""
+    if sum(1 for h in headers if _CBS_MEASURE.match(h.strip())) >= 3:
+        return True
+    periods = any(normalise_header(strip_suffix(h)) in ("perioden", "periods") for h in headers)
+    return periods and any(is_measure(h) for h in headers)
 
 
 @functools.cache
@@ -690,11 +784,12 @@ def is_personal(header: str, cbs_table: bool = False) -> bool:
     """Whether a header names a column that identifies or locates people (dropped at read time).
 
     True for the ``PERSONAL_HEADERS``, for a header with a word (or run of words) that starts or
-    ends with a ``PERSONAL_PARTS`` stem, with a ``PERSONAL_WORDS`` word, and for a name word with a
-    person word; never for an alias of a canonical column. A ``_5``-style CBS suffix is ignored, as
-    is the ``(column N)`` of a repeated header. Of a measure (``is_measure``) only the words before
-    "met"/"zonder"/"per" count; in a CBS table (``cbs_table``, ``is_cbs_table``) a bare ``Naam_N``
-    names an area.
+    ends with a ``PERSONAL_PARTS`` stem, with a ``PERSONAL_WORDS`` word, for a name word with a
+    person word, and for a ``DIMENSION_PARTS``/``DIMENSION_WORDS`` one outside a statistical table
+    (or with a person word); never for an alias of a canonical column. A ``_5``-style CBS suffix is
+    ignored, as is the ``(column N)`` of a repeated header. Of a measure (``is_measure``) only the
+    words before "met"/"zonder"/"per" count; in a CBS table (``cbs_table``, ``is_cbs_table``) a bare
+    ``Naam_N`` names an area.
     """
     renamed = RENAMED_HEADER.match(header)
     if renamed:
@@ -707,6 +802,13 @@ def is_personal(header: str, cbs_table: bool = False) -> bool:
     if folded in _canonical_forms() or bare in _canonical_forms():
         return False
     measure = is_measure(header)
+    every_word = header_words(_UNIT.sub("", bare_header))
+    if any(w in DIMENSION_WORDS for w in every_word) or any(
+        _has_stem(run, part) for run in _runs(every_word) for part in DIMENSION_PARTS
+    ):
+        person = any(p in "".join(every_word) for p in PERSON_PARTS)
+        if person or not (cbs_table or measure):
+            return True
     if folded in _personal_forms():
         return True
     if bare in _personal_forms() and not (cbs_table and measure and bare in _NAME_PARTS):
@@ -738,3 +840,29 @@ def detect_kind(headers: list[str], explicit: dict[str, str] | None = None) -> l
             candidates.append((score, kind))
     candidates.sort(key=lambda c: -c[0])
     return [k for _, k in candidates]
+
+
+@functools.cache
+def _birth_date_forms() -> frozenset[str]:
+    """The folded aliases of ``birth_date`` (of every kind)."""
+    return frozenset(
+        normalise_header(a)
+        for kind in Kind
+        for s in column_specs(kind)
+        if s.name == "birth_date"
+        for a in s.aliases
+    )
+
+
+def personal_map_column(canonical: str, header: str) -> str | None:
+    """Why a ``--map`` line ``canonical = "header"`` would store personal data, or None.
+
+    A header that names people (``is_personal``; a numbered CBS measure as in a CBS table, where
+    the read itself decides) is never read into any column; a birth date (an alias of
+    ``birth_date``) only into ``birth_date``, which is read for the age and never kept.
+    """
+    if is_personal(header, cbs_table=is_measure(header)):
+        return "a personal column (it identifies or locates people), which veilcli never reads or stores"
+    if canonical != "birth_date" and normalise_header(header) in _birth_date_forms():
+        return "a birth date, which veilcli reads only as birth_date (for the age) and never stores"
+    return None

@@ -40,7 +40,13 @@ from veilcli.domain.resources import area_lookup
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.categories import RESOLVED, WORDED, resolve_categories
 from veilcli.sources.checks import SUPPRESSED_MARKS
-from veilcli.sources.columns import RENAMED_HEADER, column_specs, match_columns, normalise_header
+from veilcli.sources.columns import (
+    RENAMED_HEADER,
+    column_specs,
+    match_columns,
+    normalise_header,
+    personal_map_column,
+)
 from veilcli.sources.files import check_regular_file
 from veilcli.sources.formats import recognise
 from veilcli.sources.messages import cut, display_path
@@ -419,6 +425,8 @@ def _assign(kind: Kind, table: RawTable, candidates: list[Candidate]) -> tuple[d
                 break
             column = role if role in specs else same.get(role)
             if column is None or column not in specs or column in guesses:
+                continue
+            if personal_map_column(column, candidate.header):  # a birth date as an id: --map refuses it
                 continue
             if role == "period" and "year" in specs:
                 continue  # a period column of a kind with years: only plain years fit (role "year")
