@@ -33,6 +33,7 @@ from veilcli.report.export_xlsx import (
     Printed,
     fit_columns,
     merged_text,
+    new_workbook,
     print_setup,
     sheet_title,
     write_cell,
@@ -142,7 +143,7 @@ def _add_sources(wb: Workbook, tables: LeagueTables) -> Printed:
 
 def build_league_workbook(tables: LeagueTables) -> Workbook:
     """The league workbook, in memory: overview, a sheet per indicator, sources."""
-    wb = Workbook()
+    wb = new_workbook()
     printed = [_add_overview(wb, tables)]
     printed += [_add_indicator(wb, tables, ind) for ind in tables.result.indicators]
     printed.append(_add_sources(wb, tables))

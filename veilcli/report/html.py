@@ -528,6 +528,8 @@ class Report:
                 return f"<td class='num'>{_e(p_text(value, lang))}</td>"
             case ColumnKind.count:
                 return f"<td class='num'>{_e(number(value, 0, lang))}</td>"
+            case ColumnKind.difference:
+                return f"<td class='num'>{_e(('+' if value > 0 else '') + number(value, 0, lang))}</td>"
             case ColumnKind.estimate | ColumnKind.rate:
                 decimals = 0 if float(value).is_integer() else 1
                 return f"<td class='num'>{_e(number(value, decimals, lang))}</td>"
@@ -543,6 +545,7 @@ def _numeric(column: Column) -> bool:
         ColumnKind.p_value,
         ColumnKind.count,
         ColumnKind.estimate,
+        ColumnKind.difference,
         ColumnKind.rate,
         ColumnKind.fraction,
         ColumnKind.number,
