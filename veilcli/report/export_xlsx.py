@@ -64,7 +64,9 @@ TEXT_WIDTH = 40  # a text column's widest: longer text wraps, so a printed page 
 LABEL_WIDTH = 20  # a unit, goal or status wraps beyond this (at spaces)
 WRAPPED = (ColumnKind.text, ColumnKind.label, ColumnKind.notes)
 LINE_HEIGHT = 15  # points per line of 11-point text
-CHARS_PER_WIDTH = 1.1  # characters of text per unit of column width (the width of a "0"), a little low
+# characters of text per unit of column width (the width of a "0"), on the low side: a row a little
+# taller than its text, never text cut off ("per 1.000 jongeren 12-24" needs three lines of 12)
+CHARS_PER_WIDTH = 1.1
 HASH_WIDTH = 34  # a sha256 in a 9-point monospaced font: two lines of 32 characters
 STATUS_FILLS: dict[Status, str] = {
     Status.achieved: "C6EFCE",

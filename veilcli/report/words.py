@@ -90,6 +90,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "group_previous": ("Against the previous year", "T.o.v. vorig jaar"),
     "group_levels": ("Benchmarks (level in {period})", "Vergelijking (niveau {period})"),
     "group_details": ("Details (not printed)", "Details (niet afgedrukt)"),
+    "l_own_area": (
+        "{area}, the plan's own area, is highlighted.",
+        "{area}, het eigen gebied van het plan, is gemarkeerd.",
+    ),
     "publisher_police": ("Nationale Politie", "Nationale Politie"),
     "publisher_cbs": ("CBS", "CBS"),
     "publisher_cbs_police": ("CBS, Nationale Politie", "CBS, Nationale Politie"),
