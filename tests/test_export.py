@@ -418,7 +418,7 @@ def test_the_workbook_formats_by_kind_not_by_label(tmp_path: Path) -> None:
     formats = {h: cell[2, h].number_format for h in ("p", "f", "n", "e", "r", "t")}
     p_format = '[<0.001]"< 0.001";0.000'  # a p-value below 0.001 shows the bound, never "0.000"
     # a fractional corrected count prints whole and marked as an estimate: "≈ 12" (the cell keeps 12.4)
-    estimate = '"≈ "#,##0'
+    estimate = '"≈ "#,##0;"≈ "-#,##0;0'
     assert formats == {"p": p_format, "f": "0.000", "n": "#,##0", "e": estimate, "r": "0.0", "t": "General"}
     assert cell[2, "x"].data_type == "s" and cell[2, "x"].value == "=1+1"  # text, never a formula
     frame = table.frame()  # for scripts: keys and codes

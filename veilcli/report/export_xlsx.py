@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +50,7 @@ RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"
 COUNT_FORMAT = "#,##0"
 # A corrected count that is not whole is an estimate: shown whole, marked "≈" (the cell keeps the number).
-ESTIMATE_FORMAT = '"≈ "#,##0'
+ESTIMATE_FORMAT = '"≈ "#,##0;"≈ "-#,##0;0'
 DIFFERENCE_FORMAT = "+#,##0;-#,##0;0"
 # The difference beside a count, in the next column: "18 | (-5)" reads as "18 (-5)".
 BESIDE_FORMAT = '"("+#,##0")";"("-#,##0")";"(0)"'
@@ -64,9 +63,6 @@ TEXT_WIDTH = 40  # a text column's widest: longer text wraps, so a printed page 
 LABEL_WIDTH = 20  # a unit, goal or status wraps beyond this (at spaces)
 WRAPPED = (ColumnKind.text, ColumnKind.label, ColumnKind.notes)
 LINE_HEIGHT = 15  # points per line of 11-point text
-# characters of text per unit of column width (the width of a "0"), on the low side: a row a little
-# taller than its text, never text cut off ("per 1.000 jongeren 12-24" needs three lines of 12)
-CHARS_PER_WIDTH = 1.1
 HASH_WIDTH = 34  # a sha256 in a 9-point monospaced font: two lines of 32 characters
 STATUS_FILLS: dict[Status, str] = {
     Status.achieved: "C6EFCE",
@@ -178,8 +174,8 @@ def _group_heights(ws: Worksheet, row: int, columns: list[Column]) -> None:
     for column in range(1, len(columns) + 1):
         heading = str(ws.cell(row=row, column=column).value or "")
         if heading:  # over its merged columns, or its own (a group of one column wraps in it)
-            width = sum(_width(ws, c) for c in range(column, spans.get(column, column) + 1)) - 2
-            lines = max(lines, len(textwrap.wrap(heading, max(4, width))))
+            width = sum(_units(ws, c) for c in range(column, spans.get(column, column) + 1))
+            lines = max(lines, text_lines(heading, width, bold=True))
     ws.row_dimensions[row].height = LINE_HEIGHT * lines
 
 
@@ -281,15 +277,14 @@ def fit_columns(
             cap = (caps or {}).get(column.key, cap)
             words = max((_longest_word(t) for t in texts), default=0)
             width = max(min(max(width, longest + 1), cap), min(words + 1, cap), least)
-            per_line = int(width * CHARS_PER_WIDTH)
             for row, value in zip(lines, values, strict=True):
-                if isinstance(value, str) and len(value) > per_line:
-                    lines[row] = max(lines[row], len(textwrap.wrap(value, per_line)))
+                if isinstance(value, str):
+                    lines[row] = max(lines[row], text_lines(value, width))
         else:
             width = max(width, longest + 2, least)
         ws.column_dimensions[get_column_letter(number)].width = width
     header_lines = max(
-        len(textwrap.wrap(str(ws.cell(row=header_row, column=n).value or ""), _width(ws, n)) or [""])
+        text_lines(str(ws.cell(row=header_row, column=n).value or ""), _units(ws, n), bold=True)
         for n in range(1, len(table.columns) + 1)
     )
     ws.row_dimensions[header_row].height = LINE_HEIGHT * max(header_lines, 1) + 2
@@ -310,9 +305,59 @@ def _shown_width_text(value: Any, kind: ColumnKind) -> str:
     return str(value)
 
 
-def _width(ws: Worksheet, column: int) -> int:
-    width = ws.column_dimensions[get_column_letter(column)].width
-    return max(1, int((width or 8.43) * CHARS_PER_WIDTH))
+def _units(ws: Worksheet, column: int) -> float:
+    return float(ws.column_dimensions[get_column_letter(column)].width or 8.43)
+
+
+# Arial's advance widths (1/1000 em; Liberation Sans has the same): the lines a text wraps into are
+# counted from them, so a row is as tall as its text in Excel and LibreOffice alike (counting
+# characters made rows with one line of text two lines tall, which printed as blank rows, and
+# cut "per 1.000 jongeren 12-24" off at two lines).
+_GLYPHS = {
+    **dict.fromkeys("ijlI.,:;'|!", 278),
+    **dict.fromkeys("ft/[]\\ ", 278),
+    **dict.fromkeys('r-()`"', 333),
+    **dict.fromkeys("ckvxyzsJ", 500),
+    **dict.fromkeys("0123456789abdeghnopqu$_#?L", 556),
+    **dict.fromkeys("+<>=~", 584),
+    **dict.fromkeys("FTZ", 611),
+    **dict.fromkeys("ABEKPSVXY&", 667),
+    **dict.fromkeys("CDHNRUw", 722),
+    **dict.fromkeys("GOQ", 778),
+    **dict.fromkeys("mM%", 833),
+    **dict.fromkeys("W@", 944),
+}
+WIDE_GLYPH = 722  # letters with accents and other signs: on the wide side
+TEXT_ROOM_PER_UNIT = 6.0  # points of text per unit of column width (Excel's 8 pixels; LibreOffice 6.1)
+CELL_PADDING = 3.0  # points a cell keeps free of text (2 pixels a side)
+
+
+def text_points(text: str, size: float = FONT_POINTS, bold: bool = False) -> float:
+    """The printed width of ``text`` in Arial of ``size`` points (bold about 7% wider)."""
+    em = sum(_GLYPHS.get(ch, 556 if ch.isalnum() and ch.isascii() else WIDE_GLYPH) for ch in text)
+    return em * size / 1000 * (1.07 if bold else 1.0)
+
+
+def text_lines(text: str, units: float, bold: bool = False, size: float = FONT_POINTS) -> int:
+    """The lines ``text`` wraps into in a cell (or merged cells) ``units`` wide: words filled in
+    greedily as Excel and LibreOffice do, a word wider than the cell broken over lines."""
+    room = max(units * TEXT_ROOM_PER_UNIT - CELL_PADDING, 10.0)
+    space = text_points(" ", size, bold)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            width = text_points(word, size, bold)
+            if used and used + space + width <= room:
+                used += space + width
+                continue
+            if used:
+                lines += 1
+            extra = max(0, math.ceil(width / room) - 1)  # a word longer than the line
+            lines += extra
+            used = width - extra * room
+    return max(lines, 1)
 
 
 # Words that do not end a name: a sheet name cut at a word boundary drops them too.
@@ -382,7 +427,7 @@ PRINTED_AFTER = (
 # The least effective font size on the printed page (points): an 11-point cell at the print scale.
 MIN_PRINTED_POINTS = 9.0
 # The widest the overview's text columns print (in "0" widths): longer text wraps in the row.
-PRINT_CAPS = {"label": 24, UNIT_KEY: 12, "goal": 10, "status": 12}
+PRINT_CAPS = {"label": 20, UNIT_KEY: 11, "goal": 10, "status": 12}
 
 
 def _printed_overview(table: Table) -> tuple[Table, int]:
@@ -456,7 +501,7 @@ def _notes_block(
         merged_text(ws, row, 3, columns, message)
         if label != previous:
             write_cell(ws, row, 2, label).alignment = Alignment(wrap_text=True, vertical="top")
-            lines = len(textwrap.wrap(label, max(4, _width(ws, 2) - 1)))
+            lines = text_lines(label, _units(ws, 2))
             height = ws.row_dimensions[row].height or LINE_HEIGHT
             ws.row_dimensions[row].height = max(height, LINE_HEIGHT * lines)
         previous = label
@@ -470,8 +515,7 @@ def merged_text(ws: Worksheet, row: int, first: int, last: int, message: str) ->
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    width = sum(_width(ws, c) for c in range(first, last + 1))
-    lines = max(1, len(textwrap.wrap(message, max(10, width))))
+    lines = text_lines(message, sum(_units(ws, c) for c in range(first, last + 1)))
     ws.row_dimensions[row].height = LINE_HEIGHT * lines
 
 
@@ -584,7 +628,7 @@ def _chart_data(
         heading = f"{block.title} ({block.unit})"
         cell = write_cell(ws, row, 2, heading)
         cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, vertical="top")
-        lines = len(textwrap.wrap(heading, max(4, _width(ws, 2) - 2)))
+        lines = text_lines(heading, _units(ws, 2), bold=True)
         ws.row_dimensions[row].height = LINE_HEIGHT * lines
         for column, period in zip(period_columns, block.periods, strict=True):
             write_cell(ws, row, column, period).font = BOLD
