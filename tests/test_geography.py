@@ -122,3 +122,86 @@ def test_a_former_municipality_without_data_is_flagged(tmp_path: Path) -> None:
     assert any(n.code == "merged_territory" for n in fiets.notes)
     [missing] = [n for n in fiets.notes if n.code == "territory_member_uncovered"]
     assert missing.params["members"] == "Haren, Ten Boer" and missing.params["period"] == "2018H1"
+
+
+# --- every code CBS and police tables write (issue 20): Amsterdam's lettered wijken and buurten ----
+
+FIXTURES = Path(__file__).parent / "fixtures"
+KWB_AMSTERDAM = FIXTURES / "cbs_downloads" / "Kerncijfers_wijken_en_buurten_2024_02062025_141500.csv"
+COUNTS_AMSTERDAM = FIXTURES / "layouts" / "47022NED_TypedDataSet_Amsterdam.csv"
+
+
+def test_every_area_code_has_its_level() -> None:
+    codes = {
+        "BU0363AA01": "buurt",  # Amsterdam since 2022: letters in the wijk and buurt parts
+        "bu0363aa01": "buurt",
+        "WK0363AA  ": "wijk",  # padded as OData writes it
+        "BU00340101": "buurt",
+        "WK003401": "wijk",
+        "GM0363": "gemeente",
+        "WP3594": "woonplaats",  # 47015NED: a place, not a municipality
+        "RE05  ": "politie-eenheid",
+        "PR13": "politieregio",
+        "VR13": "veiligheidsregio",
+        "CR23": "corop",
+        "PV27  ": "provincie",
+        "LD03  ": "landsdeel",
+        "NL01  ": "land",
+        "NL00": "land",
+        "Amsterdam": None,
+        "WK0363A": None,  # one character short: no code
+        "BU0363AA1": None,
+        "GM363": None,
+        "RE3": None,
+    }
+    frame = pl.DataFrame({"area": list(codes)})
+    assert frame.select(area_level_expr(pl.col("area")).alias("l"))["l"].to_list() == list(codes.values())
+    got = frame.select(
+        wijk_of_expr(pl.col("area")).alias("w"), gemeente_of_expr(pl.col("area")).alias("g")
+    ).rows()
+    assert got[0] == ("WK0363AA", "GM0363") and got[2] == ("WK0363AA", "GM0363")
+    assert got[5] == (None, "GM0363") and all(row == (None, None) for row in got[6:])
+
+
+def test_amsterdam_kerncijfers_and_buurt_counts_add_up_to_the_municipality(tmp_path: Path) -> None:
+    """A Kerncijfers wijken en buurten download with the code topic (Amsterdam, 2024) and police buurt
+    counts: every level is told by its code, the buurten add up to their wijken and to Amsterdam,
+    and Amsterdam is compared on them."""
+    store = api.Store(tmp_path / "store")
+    result = api.ingest([COUNTS_AMSTERDAM, KWB_AMSTERDAM], store)
+    assert result.stored and len(result.sources) == 2
+    population = store.scan(api.Kind.population).select("area", "inhabitants", "dwellings").collect()
+    levels = dict(population.select("area", area_level_expr(pl.col("area")).alias("level")).iter_rows())
+    assert levels == {
+        "Nederland": None,
+        "Amsterdam": None,
+        "WK0363AA": "wijk",
+        "BU0363AA01": "buurt",
+        "BU0363AA02": "buurt",
+        "WK0363AB": "wijk",
+        "BU0363AB01": "buurt",
+        "BU0363AB02": "buurt",
+    }
+    by_area = {a: (i, d) for a, i, d in population.iter_rows()}
+    assert by_area["WK0363AA"] == (4305, 2810) and by_area["BU0363AB02"] == (None, None)  # "." unknown
+    [kwb] = [f for f in api.validate([KWB_AMSTERDAM]).files]
+    assert any(n.startswith("6 district/neighbourhood row(s)") for n in kwb.notes)  # 2 wijken + 4 buurten
+
+    # status counts the buurten as Amsterdam's, on one line
+    coverage = {(r.kind, r.area): r.rows for r in api.status(store).coverage}
+    assert coverage[("counts", "Amsterdam (wijken/buurten)")] == 8  # 1.1.1 x 2 years + 0.0.0 x 1 year
+    # compare: burglary 2023 = 12 + 9 + 6 + 4 = 31, 2024 = 10 + 7 + 5 + 3 = 25; -19.35%
+    plan = tmp_path / "plan.toml"
+    plan.write_text(
+        'name = "Amsterdam"\narea = "Amsterdam"\nbaseline = 2023\n\n'
+        '[[indicators]]\nid = "inbraak"\ntheme = 1\nlabel = "Woninginbraak"\ncategories = ["1.1.1"]\n'
+        'unit = "count"\ngoal = "decrease"\n\n'
+        '[[indicators]]\nid = "misdrijven"\ntheme = 1\nlabel = "Misdrijven"\ncategories = ["crime"]\n'
+        'unit = "count"\ngoal = "none"\n',
+        encoding="utf-8",
+    )
+    inbraak, misdrijven = api.compare(store, period="2024", baseline=2023, plan_path=plan).indicators
+    assert inbraak.counts == {"2023": 31.0, "2024": 25.0}
+    assert inbraak.change_pct == pytest.approx((25 / 31 - 1) * 100)
+    # 2024's total: BU0363AA02 is suppressed, so the sum is unknown, never 140 + 95 + 61
+    assert misdrijven.counts["2024"] is None

@@ -293,7 +293,7 @@ def test_dutch_notes_in_the_terminal_workbook_and_report(tmp_path: Path) -> None
     assert dutch in next(n.message for n in bikes.notes if n.code == "internet_range")
     # the terminal
     out = io.StringIO()
-    render_compare(Console(width=250, file=out, force_terminal=False), result, lang="nl")
+    render_compare(Console(width=250, file=out, force_terminal=False), result, lang="nl", detail=True)
     assert dutch in " ".join(out.getvalue().split())
     # the workbook (notes listed under the tables)
     workbook = tmp_path / "rapport.xlsx"

@@ -47,7 +47,7 @@ def compared(plan_store: tuple[Store, Path]) -> CompareResult:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_compare_shows_every_change_and_status_whole(compared: CompareResult, width: int, lang: Lang) -> None:
-    output = rendered(lambda c: render_compare(c, compared, compared.themes, lang), width)
+    output = rendered(lambda c: render_compare(c, compared, compared.themes, lang, detail=True), width)
     assert_fits(output, width)
     for ind in compared.indicators:
         assert ind.label in output or ind.id in output
@@ -64,21 +64,21 @@ def test_compare_shows_every_change_and_status_whole(compared: CompareResult, wi
 
 
 def test_wide_consoles_get_the_full_table_narrow_ones_a_block_per_indicator(compared: CompareResult) -> None:
-    wide = rendered(lambda c: render_compare(c, compared, compared.themes, "en"), 200)
+    wide = rendered(lambda c: render_compare(c, compared, compared.themes, "en", detail=True), 200)
     header = next(line for line in wide.splitlines() if "indicator" in line)
     assert all(word in header for word in ("2017H1", "2018H1", "2019H1", "change", "goal", "status"))
     assert "AB" in wide  # the benchmark's column
-    narrow = rendered(lambda c: render_compare(c, compared, compared.themes, "en"), 80)
+    narrow = rendered(lambda c: render_compare(c, compared, compared.themes, "en", detail=True), 80)
     assert "registered" in narrow and "[vernieling]" in narrow  # blocks: a row per figure, ids shown
     vernieling = narrow[narrow.index("[vernieling]") :].splitlines()[1:3]
     assert any("+25%" in line and "not achieved" in line for line in vernieling)
 
 
 def test_dutch_words_and_numbers(compared: CompareResult) -> None:
-    output = rendered(lambda c: render_compare(c, compared, compared.themes, "nl"), 80)
+    output = rendered(lambda c: render_compare(c, compared, compared.themes, "nl", detail=True), 80)
     assert "niet behaald" in output and "geregistreerd" in output and "t.o.v." in output
     assert "2,5" in output and "2.5" not in output  # Dutch decimal comma
-    english = rendered(lambda c: render_compare(c, compared, compared.themes, "en"), 80)
+    english = rendered(lambda c: render_compare(c, compared, compared.themes, "en", detail=True), 80)
     assert "not achieved" in english and "niet behaald" not in english
 
 
@@ -93,7 +93,7 @@ def test_many_periods_are_folded_on_a_narrow_console_and_said_so(compared: Compa
             ],
         }
     )
-    output = rendered(lambda c: render_compare(c, widened, widened.themes, "en"), 80)
+    output = rendered(lambda c: render_compare(c, widened, widened.themes, "en", detail=True), 80)
     assert_fits(output, 80)
     assert "2014H1, 2015H1, 2016H1, 2017H1, 2018H1 left out" in output
     assert "1,234.5" in output
@@ -114,7 +114,7 @@ def test_status_in_colour_on_a_terminal_and_without_under_no_color(
             monkeypatch.delenv("NO_COLOR", raising=False)
         out = io.StringIO()
         console = SafeConsole(width=80, file=out, force_terminal=True, color_system="standard")
-        render_compare(console, compared, compared.themes, "en")
+        render_compare(console, compared, compared.themes, "en", detail=True)
         return out.getvalue()
 
     coloured, plain = draw(False), draw(True)

@@ -437,11 +437,13 @@ def test_terminal_with_every_kind_of_indicator_and_a_benchmark(
     plan.write_text(f"{head}[[indicators]]{others}[[indicators]]{survey}", encoding="utf-8")
     result = compare(Store(store), period="2019H1", plan_path=plan)
     out = io.StringIO()
-    render_compare(Console(width=width, file=out, color_system=None), result, result.themes, "en")
+    render_compare(
+        Console(width=width, file=out, color_system=None), result, result.themes, "en", detail=True
+    )
     lines = out.getvalue().splitlines()
-    if width == 250:  # one column per benchmark: the burglary's -25%, the survey's '-'
+    if width == 250:  # one column per benchmark: the burglary's -25%, the survey's '-'; then its level
         assert any("Midden-Nederland" in line for line in lines)
-        assert next(line for line in lines if "| Woninginbraak" in line).endswith("-25% |")
+        assert next(line for line in lines if "| Woninginbraak" in line).endswith("-25% |             -60% |")
         assert next(line for line in lines if "| Voelt zich" in line).endswith(" - |")
     else:  # a row per benchmark under each indicator that has one
         assert any(line.strip().startswith("Midden-Neder") and "-25%" in line for line in lines)

@@ -346,7 +346,7 @@ def test_terminal_shows_survey_changes_in_points(survey_store: tuple[Store, Path
     result = compare(store, period="2019H1", baseline=2017, plan_path=plan)
     for width in (80, 200):
         out = io.StringIO()
-        render_compare(Console(width=width, file=out, force_terminal=False), result)
+        render_compare(Console(width=width, file=out, force_terminal=False), result, detail=True)
         shown = out.getvalue()
         assert "-3.2 pp" in shown and "+0.2 pt" in shown
 
@@ -397,7 +397,7 @@ def test_terminal_marks_carried_values_and_names_each_test(survey_store: tuple[S
     result = compare(store, period="2019H1", baseline=2017, plan_path=plan)
     for width in (80, 250):
         out = io.StringIO()
-        render_compare(Console(width=width, file=out, force_terminal=False), result)
+        render_compare(Console(width=width, file=out, force_terminal=False), result, detail=True)
         shown = " ".join(out.getvalue().split())
         assert "18.2 (2017)" in shown  # 2018H1: survey 2017's figure, marked
         assert "p: exact test of equal rates on the registered counts" in shown
@@ -461,10 +461,13 @@ def test_district_survey_figures_are_shown_without_district_population(
     result = compare(store, period="2019H1", baseline=2017, plan_path=plan, by="district")
     out = io.StringIO()
     render_compare(Console(width=200, file=out, force_terminal=False), result)
-    haven = out.getvalue().split("district Haven")[1].split("district Stad")[0]
-    row = next(line for line in haven.splitlines() if "Voelt zich" in line)
-    # Haven: 20% (2017), carried forward into 2018H1, 15% (2019): -5.0 points, achieved
-    assert [c.strip() for c in row.split("|")[2:7]] == ["20.0", "20.0 (2017)", "15.0", "-5.0 pp", "achieved"]
+    # The district matrix: the page whose column group is the survey indicator, Haven's row.
+    page = out.getvalue().split("Districts of")[1].split("onveilig_buurt")[1]
+    row = next(line for line in page.splitlines() if line.startswith("Haven "))
+    # Haven: 20% (2017) -> 15% (2019): -5.0 points, significant (p = 0.048), achieved; no count
+    cells = row.split()[1:]
+    at = cells.index("pp*")  # the change is "-5.0 pp*"
+    assert cells[at - 3 : at + 2] == ["15.0", "-", "-5.0", "pp*", "✔"]
     districts = ExportTables(result, store.sources(), result.themes, "en").frames()["districts"]
     unsafe = districts.filter(pl.col("district") == "Haven", pl.col("id") == "onveilig_buurt").row(
         0, named=True

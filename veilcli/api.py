@@ -1,12 +1,14 @@
 """The veilcli library: one function per verb over a ``Store``, returning results scripts can use.
 
->>> from pathlib import Path
 >>> from veilcli import api
->>> store = api.Store(Path(".veilcli"))
->>> api.ingest([Path("sample_data")], store)                          # doctest: +SKIP
->>> result = api.compare(store, period="2019H1", baseline=2017)       # doctest: +SKIP
->>> result.indicators[0].change_pct, result.indicators[0].status      # doctest: +SKIP
->>> api.normalise(store, period="2019H1").rows                        # doctest: +SKIP
+>>> api.ingest("sample_data", ".veilcli")                             # doctest: +SKIP
+>>> result = api.compare(".veilcli", period="2019H1", baseline=2017)  # doctest: +SKIP
+>>> result                                                            # doctest: +SKIP
+>>> result.to_polars()                                                # doctest: +SKIP
+>>> api.normalise(".veilcli", period="2019H1").rows                   # doctest: +SKIP
+
+Wherever a function takes a ``Store`` it takes the store's folder too (``".veilcli"`` or a
+``Path``), and ``validate``/``ingest`` take one path or a list of them.
 
 Every command of the CLI is one of these functions plus rendering: ``veilcli <verb> --format json``
 prints exactly the JSON form of what the function returns (``model_dump`` / ``to_json``).
@@ -19,12 +21,16 @@ The selection options are the same for every verb and resolved in one place
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
+from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeGuard, TypeVar
 
-from veilcli.analysis.compare import CompareResult, compare
-from veilcli.analysis.league import ALL, LeagueResult, league
+from veilcli.analysis.compare import CompareResult
+from veilcli.analysis.compare import compare as _compare
+from veilcli.analysis.league import ALL, LeagueResult
+from veilcli.analysis.league import league as _league
 from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, Kind, ValidationReport
@@ -38,7 +44,7 @@ from veilcli.store.store import Store
 
 if TYPE_CHECKING:
     from veilcli.analysis.corrections import NormaliseResult
-    from veilcli.analysis.trend import trend
+    from veilcli.analysis.trend import TrendResult
     from veilcli.report.league_tables import LeagueTables
     from veilcli.sources.columns import ColumnSpec
     from veilcli.sources.download import DownloadResult
@@ -58,7 +64,7 @@ _LAZY = {
     "DownloadResult": "veilcli.sources.download",
     "ColumnSpec": "veilcli.sources.columns",
     "LeagueTables": "veilcli.report.league_tables",
-    "trend": "veilcli.analysis.trend",
+    "TrendResult": "veilcli.analysis.trend",
 }
 
 
@@ -82,9 +88,12 @@ __all__ = [
     "NormaliseResult",
     "ReadOptions",
     "Store",
+    "StoreLike",
     "StoreStatus",
+    "TrendResult",
     "ValidationReport",
     "accepted_columns",
+    "as_store",
     "compare",
     "download",
     "export",
@@ -107,6 +116,54 @@ __all__ = [
 ]
 
 Progress = Callable[[str], None]
+# A store, or the folder it lives in: ``".veilcli"``, ``Path("rapport/.veilcli")``.
+StoreLike = Store | str | os.PathLike[str]
+# Files to read: one path or several.
+PathsLike = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def as_store(store: StoreLike) -> Store:
+    """The ``Store`` given, or the store in the folder given (a ``str`` or a ``Path``; it need
+    not exist yet: ``ingest`` creates it, the readers find it empty)."""
+    if isinstance(store, Store):
+        return store
+    if isinstance(store, str | os.PathLike):
+        return Store(Path(store))
+    raise UsageError(
+        f"{store!r} is not a store.", hint='give a veilcli.api.Store or the store\'s folder, e.g. ".veilcli".'
+    )
+
+
+def _as_paths(paths: PathsLike) -> list[Path]:
+    """One path or several, as ``Path``s (a ``str`` is one path, never its characters)."""
+    if isinstance(paths, str | os.PathLike):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def _taking_paths(func: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[StoreLike, P], R]:
+    """``func`` taking the store's folder where it takes a ``Store`` (its first argument)."""
+
+    @wraps(func)
+    def wrapper(store: StoreLike, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return func(as_store(store), *args, **kwargs)
+
+    return wrapper
+
+
+compare = _taking_paths(_compare)
+league = _taking_paths(_league)
+
+
+def trend(store: StoreLike, indicators: list[str] | None = None, **options: Any) -> TrendResult:
+    """The plan's indicators (or the ones named by id) over every period the store holds.
+    ``options`` are those of ``veilcli.analysis.trend.trend``: ``unit`` (``H``, ``Q``, ``M``, ``Y``),
+    ``area``, ``plan_path``, ``rules_path``, ``raw``, ``lang``, ``territory``."""
+    from veilcli.analysis.trend import trend as _trend
+
+    return _trend(as_store(store), indicators, **options)
 
 
 def read_options(
@@ -175,17 +232,17 @@ def load_column_map(path: Path | None) -> ColumnMap | None:
 
 
 def validate(
-    paths: list[Path], options: ReadOptions | None = None, progress: Progress | None = None
+    paths: PathsLike, options: ReadOptions | None = None, progress: Progress | None = None
 ) -> ValidationReport:
-    """Read and check files (folders expanded); store nothing."""
+    """Read and check files (one path or several; folders expanded); store nothing."""
     from veilcli.store import ingest as _ingest
 
-    return _ingest.validation_report(paths, options or _ingest.ReadOptions(), progress)
+    return _ingest.validation_report(_as_paths(paths), options or _ingest.ReadOptions(), progress)
 
 
 def ingest(
-    paths: list[Path],
-    store: Store,
+    paths: PathsLike,
+    store: StoreLike,
     options: ReadOptions | None = None,
     *,
     skip_invalid: bool = False,
@@ -200,8 +257,8 @@ def ingest(
     from veilcli.store import ingest as _ingest
 
     return _ingest.ingest_paths(
-        paths,
-        store,
+        _as_paths(paths),
+        as_store(store),
         options or _ingest.ReadOptions(),
         skip_invalid=skip_invalid,
         replace=replace,
@@ -212,15 +269,15 @@ def ingest(
     )
 
 
-def status(store: Store, *, verify: bool = False) -> StoreStatus:
+def status(store: StoreLike, *, verify: bool = False) -> StoreStatus:
     """What the store holds, checked against its manifest (sha256 too with ``verify``)."""
     from veilcli.store.status import store_status
 
-    return store_status(store, verify=verify)
+    return store_status(as_store(store), verify=verify)
 
 
 def normalise(
-    store: Store,
+    store: StoreLike,
     *,
     period: str | Period | None = None,
     baseline: int | None = None,
@@ -233,7 +290,7 @@ def normalise(
     from veilcli.analysis.corrections import normalise_area
 
     return normalise_area(
-        store,
+        as_store(store),
         period=period,
         baseline=baseline if baseline is not None else load_plan().plan.baseline,
         area=area,
@@ -272,10 +329,38 @@ def _no_sort(sort: str | None) -> None:
         )
 
 
+def compare_sentences(store: Store, *, lang: Lang = "nl", **options: Any) -> dict[str, list[str]]:
+    """Per indicator id, its sentences for the council document (Dutch unless ``lang="en"``): level
+    then and now, change, goal, chance, counts, benchmarks, corrections (``report/sentences.py``).
+    ``options`` are ``compare``'s."""
+    from veilcli.report.sentences import sentences
+
+    return sentences(compare(store, lang=lang, **options), lang)
+
+
+def compare_text(
+    store: Store, *, lang: Lang = "nl", result: CompareResult | None = None, **options: Any
+) -> str:
+    """The comparison as plain paragraphs for a council document (``compare --format text``): a
+    heading per theme, per indicator its sentences and a "Bron:" line naming the stored sources
+    that feed it. ``result``: a comparison already made on ``store``; else ``options`` are
+    ``compare``'s."""
+    from veilcli.report.sentences import feeding_sources, text_document
+
+    with store.reading():
+        result = result or compare(store, lang=lang, **options)
+        plan = load_plan(Path(result.plan_file))
+        fed = {}
+        if plan.sha256 == result.plan_sha256:  # the plan compared (it names the categories)
+            kinds = (Kind.registrations, Kind.suspects, Kind.counts)
+            fed = feeding_sources({k: store.scan(k) for k in kinds}, store.sources(), result, plan)
+    return text_document(result, lang, sources=fed)
+
+
 def export(
-    store: Store,
+    store: StoreLike,
     fmt: ExportFormat,
-    out: Path,
+    out: str | os.PathLike[str],
     *,
     force: bool = False,
     command: str = "",
@@ -292,6 +377,7 @@ def export(
     from veilcli.report.export_tables import ExportTables
     from veilcli.report.exports import export as write
 
+    store = as_store(store)
     if is_league(options.get("area")):
         return export_league(
             store,
@@ -307,11 +393,11 @@ def export(
     with store.reading():  # the sources listed are the ones the figures were computed from
         result = compare(store, lang=lang, **options)
         tables = ExportTables(result, store.sources(), result.themes, lang, command)
-    return write(tables, fmt, out, force)
+    return write(tables, fmt, Path(out), force)
 
 
 def league_tables(
-    store: Store,
+    store: StoreLike,
     selection: str = ALL,
     *,
     lang: Lang = "nl",
@@ -325,6 +411,7 @@ def league_tables(
     from veilcli.report.export_tables import Provenance
     from veilcli.report.league_tables import LeagueTables
 
+    store = as_store(store)
     with store.reading():  # the sources listed are the ones the figures were computed from
         result = league(store, selection, plan_path=plan_path, rules_path=rules_path, **options)
         sources = store.sources()
@@ -334,9 +421,9 @@ def league_tables(
 
 
 def export_league(
-    store: Store,
+    store: StoreLike,
     fmt: ExportFormat,
-    out: Path,
+    out: str | os.PathLike[str],
     selection: str = ALL,
     *,
     force: bool = False,
@@ -350,7 +437,7 @@ def export_league(
     from veilcli.report.exports import export as write
 
     tables = league_tables(store, selection, lang=lang, command=command, **options)
-    return write(tables, fmt, out, force)
+    return write(tables, fmt, Path(out), force)
 
 
 def accepted_columns() -> dict[Kind, list[ColumnSpec]]:
@@ -370,7 +457,7 @@ def write_schemas(out: Path) -> list[Path]:
 def download(
     table: str,
     out_dir: Path,
-    store: Store | None = None,
+    store: StoreLike | None = None,
     *,
     areas: list[str] | None = None,
     start: int | None = None,
@@ -407,8 +494,8 @@ def suggest_map(path: Path, *, sheet: str | None = None, header_row: int | None 
 
 
 def report_html(
-    store: Store,
-    out: Path,
+    store: StoreLike,
+    out: str | os.PathLike[str],
     *,
     force: bool = False,
     command: str = "",
@@ -423,6 +510,7 @@ def report_html(
     from veilcli.analysis.trend import trend
     from veilcli.report.html import write_html_report
 
+    store = as_store(store)
     if is_league(options.get("area")):
         return report_league_html(
             store,
@@ -448,12 +536,12 @@ def report_html(
                 territory=options.get("territory", Territory.auto),
             ).to_table()
         sources = store.sources()
-    return write_html_report(result, series, sources, lang, out, force, command=command)
+    return write_html_report(result, series, sources, lang, Path(out), force, command=command)
 
 
 def report_league_html(
-    store: Store,
-    out: Path,
+    store: StoreLike,
+    out: str | os.PathLike[str],
     selection: str = ALL,
     *,
     force: bool = False,
@@ -467,4 +555,4 @@ def report_league_html(
     from veilcli.report.html_league import write_league_html
 
     tables = league_tables(store, selection, lang=lang, command=command, **options)
-    return write_league_html(tables, out, force)
+    return write_league_html(tables, Path(out), force)

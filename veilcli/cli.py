@@ -83,6 +83,15 @@ class DataFormat(StrEnum):
     csv = "csv"
 
 
+class CompareFormat(StrEnum):
+    """Output formats of ``compare``: the figures, or the sentences for a council document."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    text = "text"
+
+
 EXIT_BUG = 70  # only for real bugs: anything a user or the environment can cause exits 2
 MESSAGE_LIMIT = 300  # characters of an unexpected exception's text shown (it may quote data)
 
@@ -184,12 +193,16 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", metavar="", help="Show tracebacks of errors.")] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress or informational messages (errors still).")
+        bool,
+        typer.Option(
+            "--quiet", "-q", metavar="", help="No progress or informational messages (errors still)."
+        ),
     ] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, metavar="", help="Print the version."),
     ] = False,
 ) -> None:
     """veilcli: safety-plan analytics."""
@@ -203,9 +216,37 @@ def info(message: Text) -> None:
         stderr.print(message)
 
 
+class _TrimmedLines:
+    """A text stream that writes each line without its trailing spaces: rich pads every table row
+    to the table's width, which a file (``-o report.txt``) should not keep. Only the rich console
+    writes through it; JSON and CSV (``print``) reach the file as they are."""
+
+    encoding = "utf-8"
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.pending = ""
+
+    def write(self, data: str) -> int:
+        *lines, self.pending = (self.pending + data).split("\n")
+        for shown in lines:
+            self.target.write(shown.rstrip(" ") + "\n")
+        return len(data)
+
+    def flush(self) -> None:
+        """Write a last unfinished line (trimmed)."""
+        if self.pending:
+            self.target.write(self.pending.rstrip(" "))
+            self.pending = ""
+
+    def isatty(self) -> bool:
+        return False
+
+
 @contextlib.contextmanager
 def output_to(path: Path | None) -> Iterator[None]:
-    """Send what the command prints on stdout to ``path`` (written atomically at the end)."""
+    """Send what the command prints on stdout to ``path`` (written atomically at the end), the
+    tables' lines without trailing spaces."""
     if path is None:
         yield
         return
@@ -214,8 +255,14 @@ def output_to(path: Path | None) -> Iterator[None]:
     from veilcli.store.atomic import write_atomic
 
     buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        yield
+    trimmed, before = _TrimmedLines(buffer), getattr(stdout, "_file", None)  # None: sys.stdout then
+    stdout.file = trimmed  # type: ignore[assignment]
+    try:
+        with contextlib.redirect_stdout(buffer):
+            yield
+    finally:
+        trimmed.flush()
+        stdout.file = before  # type: ignore[assignment]
     data = buffer.getvalue().encode("utf-8")
     write_atomic(path, lambda tmp: tmp.write_bytes(data))
     info(text(f"written: {path}"))
@@ -223,26 +270,43 @@ def output_to(path: Path | None) -> Iterator[None]:
 
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", envvar=STORE_ENV, help="Store folder (default ./.veilcli).", show_default=False),
+    typer.Option(
+        "--store",
+        envvar=STORE_ENV,
+        metavar="FOLDER",
+        help="Store folder (default ./.veilcli).",
+        show_default=False,
+    ),
 ]
 KindOpt = Annotated[
     Kind | None, typer.Option("--kind", help="Dataset kind; detected from the columns when omitted.")
 ]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Workbook sheet to read (default: the first).")]
-AllSheetsOpt = Annotated[bool, typer.Option("--all-sheets", help="Read every sheet of a workbook.")]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", metavar="SHEET", help="Workbook sheet to read (default: the first).")
+]
+AllSheetsOpt = Annotated[
+    bool, typer.Option("--all-sheets", metavar="", help="Read every sheet of a workbook.")
+]
 HeaderRowOpt = Annotated[
     int | None,
     typer.Option(
-        "--header-row", min=1, max=MAX_HEADER_ROW, help="Row number of the header (default: found)."
+        "--header-row",
+        min=1,
+        max=MAX_HEADER_ROW,
+        metavar="N",
+        help="Row number of the header (default: found).",
     ),
 ]
 MapOpt = Annotated[
     Path | None,
-    typer.Option("--map", help='TOML file naming unusual headers: [columns] date = "Datum melding".'),
+    typer.Option(
+        "--map", metavar="FILE", help='TOML file naming unusual headers: [columns] date = "Datum melding".'
+    ),
 ]
 FormatOpt = Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the output to this file instead of stdout.")
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the output to this file instead of stdout."),
 ]
 YearOpt = Annotated[
     int | None,
@@ -250,6 +314,7 @@ YearOpt = Annotated[
         "--year",
         min=1990,
         max=2100,
+        metavar="YEAR",
         help="Year of a CBS population table (Kerncijfers wijken en buurten, its CSV download) whose file "
         "does not tell it (1 January).",
     ),
@@ -258,6 +323,7 @@ AllowUnknownAreasOpt = Annotated[
     bool,
     typer.Option(
         "--allow-unknown-areas",
+        metavar="",
         help="Store a registration whose municipality looks misspelt (close to a known name) under "
         "the name as written, with a warning, instead of rejecting it.",
     ),
@@ -266,6 +332,7 @@ DimensionOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--dimension",
+        metavar="NAME=VALUE",
         help="Police/CBS tables with more dimensions: read NAME at VALUE (NAME=VALUE, repeatable); "
         "default: each at its total.",
         show_default=False,
@@ -275,6 +342,7 @@ Pc4Opt = Annotated[
     Path | None,
     typer.Option(
         "--pc4",
+        metavar="FILE",
         help="Incident lists (Postcode, Datum, Soort): a pc4;gemeentecode table placing each postcode "
         "in its municipality.",
         show_default=False,
@@ -284,12 +352,16 @@ YouthOpt = Annotated[
     bool,
     typer.Option(
         "--youth-from-15-25",
+        metavar="",
         help="Estimate youths 12-24 from the age bands of a CBS population table (Kerncijfers, 70072NED; "
         "flagged as an estimate).",
     ),
 ]
 MaxOpt = Annotated[
-    int, typer.Option("--max-per-kind", min=1, max=MAX_PER_CODE, help="Findings shown per kind of problem.")
+    int,
+    typer.Option(
+        "--max-per-kind", min=1, max=MAX_PER_CODE, metavar="N", help="Findings shown per kind of problem."
+    ),
 ]
 
 
@@ -361,7 +433,9 @@ def progress_bar() -> Iterator[Callable[[str], None] | None]:
 @app.command()
 @handle_errors
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Files or folders to check.", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="Files or folders to check.", show_default=False)
+    ],
     kind: KindOpt = None,
     sheet: SheetOpt = None,
     all_sheets: AllSheetsOpt = False,
@@ -376,7 +450,13 @@ def validate(
     allow_unknown_areas: AllowUnknownAreasOpt = False,
     pc4: Pc4Opt = None,
 ) -> None:
-    """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable."""
+    """Read and check files without storing anything. Exit 0 valid, 1 invalid rows, 2 unreadable.
+
+    Examples:
+
+      veilcli validate sample_data/
+      veilcli validate sample_data/almere-registraties-2017.xlsx --format json
+    """
     from veilcli import api
     from veilcli.report.render import print_json, render_validation
 
@@ -406,7 +486,9 @@ def validate(
 @app.command()
 @handle_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to store.", show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="Files or folders to store.", show_default=False)
+    ],
     store: StoreOpt = None,
     kind: KindOpt = None,
     sheet: SheetOpt = None,
@@ -414,16 +496,20 @@ def ingest(
     header_row: HeaderRowOpt = None,
     map_file: MapOpt = None,
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Store the valid rows; write rejected rows to a CSV.")
+        bool,
+        typer.Option(
+            "--skip-invalid", metavar="", help="Store the valid rows; write rejected rows to a CSV."
+        ),
     ] = False,
     rejected_dir: Annotated[
-        Path | None, typer.Option("--rejected-dir", help="Folder for rejected-row CSVs (default: .).")
+        Path | None,
+        typer.Option("--rejected-dir", metavar="FOLDER", help="Folder for rejected-row CSVs (default: .)."),
     ] = None,
     replace: Annotated[
-        bool, typer.Option("--replace", help="Replace rows already stored from another source.")
+        bool, typer.Option("--replace", metavar="", help="Replace rows already stored from another source.")
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and summarise; store nothing.")
+        bool, typer.Option("--dry-run", metavar="", help="Validate and summarise; store nothing.")
     ] = False,
     output: FormatOpt = TableFormat.table,
     max_per_kind: MaxOpt = 5,
@@ -433,6 +519,7 @@ def ingest(
         str | None,
         typer.Option(
             "--covers",
+            metavar="FIRST..LAST",
             help="The days the files cover, FIRST..LAST (e.g. 2013-01-01..2017-09-21); "
             "default: from the data's first and last dates.",
         ),
@@ -441,6 +528,7 @@ def ingest(
         str | None,
         typer.Option(
             "--scope",
+            metavar="CATEGORIES",
             help='The categories the files cover: "crime", "nuisance" and/or codes (1.2.3,E35); '
             "default: inferred (see README).",
         ),
@@ -451,11 +539,19 @@ def ingest(
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="With --skip-invalid: overwrite a <file>.rejected.csv that veilcli did not write."
+            "--force",
+            metavar="",
+            help="With --skip-invalid: overwrite a <file>.rejected.csv that veilcli did not write.",
         ),
     ] = False,
 ) -> None:
-    """Validate files and add them to the store (all or nothing; re-ingesting adds nothing)."""
+    """Validate files and add them to the store (all or nothing; re-ingesting adds nothing).
+
+    Examples:
+
+      veilcli ingest sample_data/
+      veilcli ingest sample_data/almere-huisverboden.csv --dry-run
+    """
     from veilcli import api
     from veilcli.report.render import print_json, render_ingest, render_validation
 
@@ -523,33 +619,50 @@ def ingest(
 @handle_errors
 def download(
     table: Annotated[
-        str, typer.Argument(help="StatLine table id, e.g. 47013NED (police) or 83765NED (CBS).")
+        str,
+        typer.Argument(metavar="TABLE", help="StatLine table id, e.g. 47013NED (police) or 83765NED (CBS)."),
     ],
     area: Annotated[
         list[str] | None,
-        typer.Option("--area", help="Region code to keep (repeatable): GM0034, RE03, WK003401."),
+        typer.Option(
+            "--area", metavar="AREA", help="Region code to keep (repeatable): GM0034, RE03, WK003401."
+        ),
     ] = None,
-    start: Annotated[int | None, typer.Option("--from", help="First year to keep.")] = None,
-    end: Annotated[int | None, typer.Option("--to", help="Last year to keep.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the downloaded file.")] = Path("."),
-    no_ingest: Annotated[bool, typer.Option("--no-ingest", help="Download only; do not ingest.")] = False,
+    start: Annotated[int | None, typer.Option("--from", metavar="YEAR", help="First year to keep.")] = None,
+    end: Annotated[int | None, typer.Option("--to", metavar="YEAR", help="Last year to keep.")] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="FOLDER", help="Folder for the downloaded file.")
+    ] = Path("."),
+    no_ingest: Annotated[
+        bool, typer.Option("--no-ingest", metavar="", help="Download only; do not ingest.")
+    ] = False,
     base_url: Annotated[
         str | None,
         typer.Option(
             "--base-url",
+            metavar="URL",
             help="OData service (default: dataderden.cbs.nl for 47xxxNED, else opendata.cbs.nl).",
         ),
     ] = None,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Ignore the download cache.")] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", metavar="", help="Ignore the download cache.")
+    ] = False,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace a file at the download's name that veilcli did not write."),
+        typer.Option(
+            "--force", metavar="", help="Replace a file at the download's name that veilcli did not write."
+        ),
     ] = False,
     store: StoreOpt = None,
 ) -> None:
     """Fetch a police or CBS table from its OData API, filtered; save it with its provenance; ingest it.
 
     Police tables (47xxxNED) come from dataderden.cbs.nl, other tables from opendata.cbs.nl.
+
+    Examples:
+
+      veilcli download 47013NED --area GM0034 --from 2017 --to 2019
+      veilcli download 83765NED --area GM0034 --no-ingest --out downloads
     """
     from veilcli import api
     from veilcli.report.render import render_ingest
@@ -594,14 +707,21 @@ app.add_typer(map_app, name="map")
 @map_app.command("suggest")
 @handle_errors
 def map_suggest(
-    file: Annotated[Path, typer.Argument(help="The file to map.", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The file to map.", show_default=False)],
     sheet: SheetOpt = None,
     header_row: HeaderRowOpt = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the TOML here (default: stdout).")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write the TOML here (default: stdout)."),
     ] = None,
 ) -> None:
-    """Suggest a --map TOML for a file: known headers, then what each column holds (check it!)."""
+    """Suggest a --map TOML for a file: known headers, then what each column holds (check it!).
+
+    Examples:
+
+      veilcli map suggest sample_data/almere-huisverboden.csv
+      veilcli map suggest sample_data/almere-registraties-2017.xlsx -o registraties.toml
+    """
     from veilcli import api
 
     suggestion = api.suggest_map(file, sheet=sheet, header_row=header_row)
@@ -616,20 +736,32 @@ def map_suggest(
 
 
 BaselineOpt = Annotated[
-    int | None, typer.Option("--baseline", min=1990, max=2100, help="Baseline year (default: the plan's).")
+    int | None,
+    typer.Option(
+        "--baseline", min=1990, max=2100, metavar="YEAR", help="Baseline year (default: the plan's)."
+    ),
 ]
 PeriodOpt = Annotated[
     str | None,
-    typer.Option("--period", help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year)."),
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="2019H1, 2019, 2019Q3 or 2019-05 (default: latest complete half-year).",
+    ),
 ]
-PlanOpt = Annotated[Path | None, typer.Option("--plan", help="Plan TOML (default: the shipped Almere plan).")]
+PlanOpt = Annotated[
+    Path | None, typer.Option("--plan", metavar="FILE", help="Plan TOML (default: the shipped Almere plan).")
+]
 RulesOpt = Annotated[
-    Path | None, typer.Option("--rules", help="Rules TOML (default: schemas/rules/default.toml).")
+    Path | None,
+    typer.Option("--rules", metavar="FILE", help="Rules TOML (default: schemas/rules/default.toml)."),
 ]
-AreaOpt = Annotated[str | None, typer.Option("--area", help="Area as stored (default: the plan's).")]
-RawOpt = Annotated[bool, typer.Option("--raw", help="No corrections: registered counts only.")]
+AreaOpt = Annotated[
+    str | None, typer.Option("--area", metavar="AREA", help="Area as stored (default: the plan's).")
+]
+RawOpt = Annotated[bool, typer.Option("--raw", metavar="", help="No corrections: registered counts only.")]
 ByOpt = Annotated[CompareBy, typer.Option("--by", help="'district' adds the indicators per district (wijk).")]
-ThemeOpt = Annotated[int | None, typer.Option("--theme", help="Only this theme number.")]
+ThemeOpt = Annotated[int | None, typer.Option("--theme", metavar="N", help="Only this theme number.")]
 TerritoryOpt = Annotated[
     Territory,
     typer.Option(
@@ -640,22 +772,29 @@ TerritoryOpt = Annotated[
 ]
 LangOpt = Annotated[
     Language,
-    typer.Option("--lang", envvar="VEILCLI_LANG", help="Language of labels and notes (VEILCLI_LANG)."),
+    typer.Option(
+        "--lang",
+        envvar="VEILCLI_LANG",
+        metavar="LANG",
+        help="Language of labels and notes: nl or en (VEILCLI_LANG).",
+    ),
 ]
 TermLangOpt = Annotated[
     Language | None,
     typer.Option(
         "--lang",
         envvar="VEILCLI_LANG",
+        metavar="LANG",
         help="Language of the table's words and notes: nl or en (default: VEILCLI_LANG, else en).",
         show_default=False,
     ),
 ]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+ForceOpt = Annotated[bool, typer.Option("--force", metavar="", help="Overwrite an existing file.")]
 SortOpt = Annotated[
     str | None,
     typer.Option(
         "--sort",
+        metavar="INDICATOR",
         help="With --area all or a group: order the areas by this indicator's rank (an indicator id).",
         show_default=False,
     ),
@@ -672,7 +811,9 @@ def status(
     verify: Annotated[
         bool,
         typer.Option(
-            "--verify", help="Also check every stored file's sha256 against the manifest (reads every file)."
+            "--verify",
+            metavar="",
+            help="Also check every stored file's sha256 against the manifest (reads every file).",
         ),
     ] = False,
 ) -> None:
@@ -680,6 +821,11 @@ def status(
 
     Stored files are checked against the manifest (size and schema; sha256 with --verify);
     exit 1 when one is damaged, with the list and how to repair it.
+
+    Examples:
+
+      veilcli status
+      veilcli status --verify --lang nl
     """
     from veilcli import api
     from veilcli.report.render import print_json, render_status
@@ -724,7 +870,10 @@ def normalise(
     period: PeriodOpt = None,
     baseline: BaselineOpt = None,
     area: Annotated[
-        str | None, typer.Option("--area", help="Area as stored (default: the store's one municipality).")
+        str | None,
+        typer.Option(
+            "--area", metavar="AREA", help="Area as stored (default: the store's one municipality)."
+        ),
     ] = None,
     by: Annotated[
         NormaliseBy, typer.Option("--by", help="Rows per category, or per district and category.")
@@ -736,7 +885,13 @@ def normalise(
     output_file: OutputOpt = None,
     lang: TermLangOpt = None,
 ) -> None:
-    """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits."""
+    """Raw counts beside the samenloop- and internet-corrected ones, and how the change splits.
+
+    Examples:
+
+      veilcli normalise --period 2019H1
+      veilcli normalise --period 2019H1 --by district -f csv -o normalisatie.csv
+    """
     from veilcli import api
     from veilcli.report.render import print_json, render_normalise
 
@@ -764,7 +919,15 @@ def compare(
     theme: ThemeOpt = None,
     rules: RulesOpt = None,
     store: StoreOpt = None,
-    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    output: Annotated[
+        CompareFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format; text: the sentences per theme for a council document (Dutch unless "
+            "--lang en).",
+        ),
+    ] = CompareFormat.table,
     output_file: OutputOpt = None,
     lang: TermLangOpt = None,
     sort: SortOpt = None,
@@ -773,7 +936,17 @@ def compare(
         bool,
         typer.Option(
             "--strict",
+            metavar="",
             help="Exit 1 when any indicator is no_data, incomplete or undetermined (for scripts).",
+        ),
+    ] = False,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail",
+            metavar="",
+            help="Every figure: all periods, counts, the previous year, the underlying (corrected) figure, "
+            "benchmarks and notes (default: one line per indicator).",
         ),
     ] = False,
 ) -> None:
@@ -781,13 +954,33 @@ def compare(
 
     --area all (or a group such as g10-100000plus) compares every municipality at once: a league
     table with each area's rank (--sort INDICATOR orders the areas by it).
+
+    Examples:
+
+      veilcli compare --period 2019H1
+      veilcli compare --period 2019H1 --detail --lang nl -o vergelijking.txt
     """
     from veilcli import api
     from veilcli.report.render_compare import render_compare
 
     if api.is_league(area):
         api.league_options({"by": by, "theme": theme}, sort)  # refuses --by district and --theme
-        _league(api.Store(store), area, period, baseline, plan, rules, sort, territory, output, output_file)
+        if output is CompareFormat.text:
+            raise UsageError(
+                "--format text writes the sentences of one area.", hint="use --area NAME, or --format table."
+            )
+        _league(
+            api.Store(store),
+            area,
+            period,
+            baseline,
+            plan,
+            rules,
+            sort,
+            territory,
+            DataFormat(output),
+            output_file,
+        )
         return
 
     result = api.compare(
@@ -804,12 +997,16 @@ def compare(
         territory=territory,
     )
     with output_to(output_file):
-        if output is DataFormat.json:
+        if output is CompareFormat.json:
             print(json_text(result.model_dump_json(indent=2)))
-        elif output is DataFormat.csv:
+        elif output is CompareFormat.csv:
             _write_csv(result.to_table())
+        elif output is CompareFormat.text:  # for the council: Dutch unless asked otherwise
+            sys.stdout.write(
+                plain(api.compare_text(api.Store(store), lang=_lang(lang) if lang else "nl", result=result))
+            )
         else:
-            render_compare(stdout, result, result.themes, _lang(lang))
+            render_compare(stdout, result, result.themes, _lang(lang), detail=detail)
     unsettled = result.unsettled()
     if strict and unsettled:
         stderr.print(
@@ -870,7 +1067,10 @@ class TrendUnit(StrEnum):
 @handle_errors
 def trend(
     indicators: Annotated[
-        list[str] | None, typer.Argument(help="Indicator ids of the plan (default: all).", show_default=False)
+        list[str] | None,
+        typer.Argument(
+            metavar="INDICATOR", help="Indicator ids of the plan (default: all).", show_default=False
+        ),
     ] = None,
     by: Annotated[
         TrendUnit, typer.Option("--by", help="Periods: H half-years, Q quarters, M months, Y years.")
@@ -884,7 +1084,13 @@ def trend(
     output_file: OutputOpt = None,
     territory: TerritoryOpt = Territory.auto,
 ) -> None:
-    """Indicators over every period in the store: registered and underlying, with bars."""
+    """Indicators over every period in the store: registered and underlying, with bars.
+
+    Examples:
+
+      veilcli trend woninginbraak straatroof
+      veilcli trend --by Y -f csv -o trend.csv
+    """
     from veilcli import api
     from veilcli.report.render_trend import render_trend
 
@@ -941,10 +1147,16 @@ def _compare_options(
 @handle_errors
 def export(
     what: Annotated[
-        ExportFormat, typer.Argument(help="xlsx: a report workbook; csv: a folder of CSVs; json: one file.")
+        ExportFormat,
+        typer.Argument(
+            metavar="FORMAT", help="xlsx: a report workbook; csv: a folder of CSVs; json: one file."
+        ),
     ],
     out: Annotated[
-        Path, typer.Argument(help="The .xlsx file, the CSV folder, or the .json file.", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="The .xlsx file, the CSV folder, or the .json file.", show_default=False
+        ),
     ],
     baseline: BaselineOpt = None,
     period: PeriodOpt = None,
@@ -960,11 +1172,17 @@ def export(
     sort: SortOpt = None,
     territory: TerritoryOpt = Territory.auto,
 ) -> None:
-    """The comparison as a report workbook (overview, a sheet with charts per theme, normalisation,
-    districts, sources), or the same tables as CSV files or JSON for scripts.
+    """The comparison as a report workbook, or its tables as CSV files or JSON for scripts.
+
+    The workbook: an overview, a sheet with charts per theme, normalisation, districts, sources.
 
     --area all (or a group such as g10-100000plus) exports the league table of every municipality:
     a workbook with a sheet per indicator (--sort INDICATOR orders the areas by its rank).
+
+    Examples:
+
+      veilcli export xlsx rapport.xlsx --period 2019H1
+      veilcli export csv tabellen --period 2019H1 --lang en
     """
     from veilcli import api
 
@@ -989,7 +1207,7 @@ app.add_typer(report_app, name="report")
 @report_app.command("html")
 @handle_errors
 def report_html(
-    out: Annotated[Path, typer.Argument(help="The .html file to write.", show_default=False)],
+    out: Annotated[Path, typer.Argument(metavar="FILE", help="The .html file to write.", show_default=False)],
     baseline: BaselineOpt = None,
     period: PeriodOpt = None,
     plan: PlanOpt = None,
@@ -1000,16 +1218,25 @@ def report_html(
     theme: ThemeOpt = None,
     lang: LangOpt = Language.nl,
     force: ForceOpt = False,
-    no_trend: Annotated[bool, typer.Option("--no-trend", help="Leave the trend charts out.")] = False,
+    no_trend: Annotated[
+        bool, typer.Option("--no-trend", metavar="", help="Leave the trend charts out.")
+    ] = False,
     store: StoreOpt = None,
     sort: SortOpt = None,
     territory: TerritoryOpt = Territory.auto,
 ) -> None:
-    """The comparison as one self-contained HTML report (per theme and indicator: registered and
-    underlying figures, charts against the benchmarks and over time, notes, districts, sources).
+    """The comparison as one self-contained HTML report.
+
+    Per theme and indicator: registered and underlying figures, charts against the benchmarks and over
+    time, notes, districts, sources.
 
     --area all (or a group such as g10-100000plus) writes the league table of every municipality
     instead: per indicator each area's values, change, status and rank (--sort INDICATOR).
+
+    Examples:
+
+      veilcli report html rapport.html --period 2019H1
+      veilcli report html wijken.html --period 2019H1 --by district --lang en
     """
     from veilcli import api
 
@@ -1030,10 +1257,16 @@ def report_html(
 @handle_errors
 def schema(
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write the JSON Schemas into this folder.")
+        Path | None, typer.Option("--out", metavar="FOLDER", help="Write the JSON Schemas into this folder.")
     ] = None,
 ) -> None:
-    """List accepted columns per dataset kind, or write the JSON Schemas (--out schemas/)."""
+    """List accepted columns per dataset kind, or write the JSON Schemas (--out schemas/).
+
+    Examples:
+
+      veilcli schema
+      veilcli schema --out schemas
+    """
     from veilcli import api
 
     if out is not None:

@@ -20,7 +20,15 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 from veilcli.analysis.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
-from veilcli.analysis.goals import SIGNIFICANCE_LEVEL, Status, change_pct, range_status, rate_p_value, status
+from veilcli.analysis.goals import (
+    SIGNIFICANCE_LEVEL,
+    Status,
+    change_pct,
+    range_status,
+    rate_p_value,
+    status,
+    too_few_to_judge,
+)
 from veilcli.analysis.indicators import (
     Point,
     Tables,
@@ -176,7 +184,10 @@ class IndicatorResult(BaseModel):
     )
     status: Status = Field(
         description="Registered status: achieved, not_achieved, monitor, no_data, incomplete, "
-        "undetermined (a goal that cannot be judged, e.g. 0 -> 0 against a decrease)."
+        "undetermined (a goal that cannot be judged, e.g. 0 -> 0 against a decrease), too_few (districts "
+        "only: so few registrations in the baseline and the period together that the exact test cannot show "
+        "both a rise and a fall beyond chance: all of them in the period, or all in the baseline, gives "
+        "p >= 0.05; 0 -> 0 always, and with equal exposures any total of 5 or fewer)."
     )
     p_value: float | None = Field(description="Two-sided exact test of equal rates on registered counts.")
     significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")
@@ -197,13 +208,23 @@ class IndicatorResult(BaseModel):
         "figures, counts and underlying are null, change_pct is null (see survey.change).",
     )
 
+    def __repr__(self) -> str:
+        from veilcli.analysis.results import indicator_repr
+
+        return f"IndicatorResult {indicator_repr(self)}"
+
 
 class DistrictResult(BaseModel):
-    """The indicators of one district (``--by district``)."""
+    """The indicators of one district (``--by district``). A district's figure whose registrations
+    are too few for the exact test to show any change is ``too_few`` (``goals.too_few_to_judge``),
+    never achieved or not achieved; its counts, count_change and rates stay as registered."""
 
     district: str = Field(description='The district (wijk) name, or "(district unknown)".')
     has_population: bool = Field(
         description="Whether district population is stored (rates and goals), else counts only."
+    )
+    inhabitants: float | None = Field(
+        None, description="The district's inhabitants on 1 January of the period's year (null: not stored)."
     )
     indicators: list[IndicatorResult] = Field(
         description="The district's registration indicators (and survey indicators)."
@@ -237,6 +258,17 @@ class CompareResult(BaseModel):
     def to_table(self) -> pl.DataFrame:
         """One row per indicator x period (x district): the ``--format csv`` table."""
         return compare_table(self)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per indicator, period beside baseline (``analysis/results.py``, README)."""
+        from veilcli.analysis.results import compare_wide
+
+        return compare_wide(self)
+
+    def __repr__(self) -> str:
+        from veilcli.analysis.results import compare_repr
+
+        return compare_repr(self)
 
     def unsettled(self) -> list[str]:
         """Indicators (``id``, or ``district/id``) that are no_data, incomplete or undetermined
@@ -544,12 +576,21 @@ class Evaluator:
         coverage = {p: rows[p]["coverage"] for p in labels}
         registered = self._status(indicator.goal, now["raw_value"], base["raw_value"], coverage)
         judged = registered not in (Status.no_data, Status.incomplete)
+        few = (
+            judged
+            and self.districts
+            and too_few_to_judge(now["raw"], now["denominator"], base["raw"], base["denominator"])
+        )
+        if few:  # a district's handful of registrations: no verdict either way (``goals.too_few_to_judge``)
+            registered = Status.too_few
         p_value = None
         if judged and indicator.unit is not Unit.count:
             p_value = rate_p_value(now["raw"], now["denominator"], base["raw"], base["denominator"])
         own = [p for ps in points.values() for p in ps]
         underlying = None if self.raw else self._underlying(indicator, rows, registered, own)
         notes = self._notes(indicator, areas, points, underlying)
+        if few:
+            notes = self._too_few_notes(indicator, notes, base["raw"], now["raw"])
         benchmarks = {}
         if with_benchmarks:
             for bench in self.plan.plan.benchmarks:
@@ -579,6 +620,23 @@ class Evaluator:
             benchmarks=benchmarks,
             notes=notes,
         )
+
+    def _too_few_notes(
+        self, indicator: Indicator, notes: list[Note], baseline_count: float, count: float
+    ) -> list[Note]:
+        """The one note of a figure too small to judge, in place of the notes it makes moot: each
+        period's small number, and a zero baseline's "the status compares the values"."""
+        moot = {"small_numbers", "zero_baseline", "zero_baseline_no_decrease"}
+        counted = "counts" if indicator.kind is Kind.counts else indicator.kind.value
+        few = self.note(
+            "too_few_to_judge",
+            baseline=self.labels[0],
+            baseline_count=round(baseline_count),
+            period=self.labels[-1],
+            count=round(count),
+            counted=counted,
+        )
+        return [few, *(n for n in notes if n.code not in moot)]
 
     def _previous(
         self, indicator: Indicator, rows: dict[str, dict[str, Any]], coverage: Values
@@ -688,7 +746,7 @@ class Evaluator:
         internet = any(p.internet_since is not None for p in points)
         ends = sorted(x for x in (bound, point) if x is not None)
         change_range = (ends[0], ends[-1]) if len(ends) == 2 else (point, point)
-        if registered in (Status.no_data, Status.incomplete) or indicator.goal is Goal.none:
+        if registered in (Status.no_data, Status.incomplete, Status.too_few) or indicator.goal is Goal.none:
             state = registered
         else:
             state = range_status(
@@ -1071,6 +1129,10 @@ def _districts(
         context.survey_rows, context.municipality = survey_rows(store), area
     names = sorted(tables.span_area)
     populated = set(tables.population["area"].to_list())
+    year = parse_period(labels[-1]).year
+    inhabitants = dict(
+        tables.population.filter(pl.col("year") == year).select("area", "inhabitants").iter_rows()
+    )
     results = []
     for name in names:
         district_indicators = [
@@ -1088,7 +1150,12 @@ def _districts(
             context.indicator(i, [name], with_benchmarks=False) for i in indicators if i.kind is Kind.survey
         ]
         results.append(
-            DistrictResult(district=name, has_population=name in populated, indicators=district_indicators)
+            DistrictResult(
+                district=name,
+                has_population=name in populated,
+                inhabitants=inhabitants.get(name),
+                indicators=district_indicators,
+            )
         )
     return results
 

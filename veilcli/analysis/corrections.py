@@ -56,6 +56,17 @@ class NormaliseResult:
             "changes": self.changes.to_dicts(),
         }
 
+    def to_polars(self) -> pl.DataFrame:
+        """One row per category: baseline and period counts beside the change split (``results``)."""
+        from veilcli.analysis.results import normalise_wide
+
+        return normalise_wide(self)
+
+    def __repr__(self) -> str:
+        from veilcli.analysis.results import normalise_repr
+
+        return normalise_repr(self)
+
     def to_table(self) -> pl.DataFrame:
         """One flat table (``--format csv``): rows per period, the change split on the period's row."""
         changes = self.changes.with_columns(pl.lit(str(self.period)).alias("period"))

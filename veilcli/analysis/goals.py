@@ -20,6 +20,7 @@ class Status(StrEnum):
     monitor = "monitor"  # no goal: monitored only
     no_data = "no_data"
     incomplete = "incomplete"  # the sources cover only part of the period or the baseline
+    too_few = "too_few"  # a district's registrations are too few to judge (``too_few_to_judge``)
 
     @property
     def judged(self) -> bool:
@@ -44,6 +45,11 @@ STATUS_LABELS: dict[Status, Labels] = {
     Status.monitor: {"en": "no goal (monitor)", "nl": "geen doel (monitor)", "short": "monitor"},
     Status.no_data: {"en": "no data", "nl": "geen gegevens", "short": "no data"},
     Status.incomplete: {"en": "incomplete", "nl": "onvolledig", "short": "incomplete"},
+    Status.too_few: {
+        "en": "too few registrations to judge",
+        "nl": "te weinig registraties om te beoordelen",
+        "short": "too few",
+    },
 }
 
 
@@ -108,6 +114,34 @@ def rate_p_value(
     if total == 0:
         return None
     return binomial_two_sided(k, total, exposure / (exposure + baseline_exposure))
+
+
+def too_few_to_judge(
+    count: float | None, exposure: float | None, baseline_count: float | None, baseline_exposure: float | None
+) -> bool:
+    """The small-numbers rule, defined once: too few registrations to judge a change.
+
+    True when, with this many registrations, the exact test of equal rates (``rate_p_value``) could
+    not show a change in both directions: of the ``n = count + baseline_count`` registrations of
+    both periods, all in the period (the most a rise can be) or all in the baseline (the most a fall
+    can be) would give p >= ``SIGNIFICANCE_LEVEL`` for at least one of the two. Then the figure
+    cannot tell a change from chance whichever way it went, and the goal is not judged: 0 -> 0
+    always (n = 0), 1 -> 2, and with equal exposures any n <= 5 (0 -> 5 has p = 2 x 0.5^5 = 0.0625;
+    0 -> 6 has 0.031). Both directions, because a district that grew could show a fall of 4
+    registrations to 0 as significant but never a rise of 4 from 0: its 1 -> 3 is not judged either.
+    The exposures (inhabitants, dwellings) weigh the periods as the test does; without them (a
+    count) the periods weigh equally. Unknown counts are not judged here (no_data, incomplete).
+    """
+    if not _known(count) or not _known(baseline_count):
+        return False
+    assert count is not None and baseline_count is not None
+    n = round(count) + round(baseline_count)
+    if n == 0:
+        return True
+    known = [x for x in (exposure, baseline_exposure) if x is not None and _known(x) and x > 0]
+    share = known[0] / sum(known) if len(known) == 2 else 0.5
+    weakest = max(binomial_two_sided(0, n, share), binomial_two_sided(n, n, share))
+    return weakest >= SIGNIFICANCE_LEVEL
 
 
 def _binomial_pmf(x: int, n: int, p: float) -> float:

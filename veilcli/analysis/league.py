@@ -34,7 +34,7 @@ from veilcli.analysis.normalise import (
 from veilcli.analysis.selection import comparison_periods, latest_complete_period
 from veilcli.domain.choices import Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE
-from veilcli.domain.geography import gemeente_of_expr, merged_by, municipality_names
+from veilcli.domain.geography import gemeente_of_expr, is_finer_expr, merged_by, municipality_names
 from veilcli.domain.groups import group_areas
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period, period_year_expr
@@ -82,6 +82,17 @@ class LeagueResult(BaseModel):
     )
     indicators: list[LeagueIndicator]
 
+    def to_polars(self) -> pl.DataFrame:
+        """One row per area, every indicator side by side (``analysis/results.py``)."""
+        from veilcli.analysis.results import league_wide
+
+        return league_wide(self)
+
+    def __repr__(self) -> str:
+        from veilcli.analysis.results import league_repr
+
+        return league_repr(self)
+
     def to_table(self) -> pl.DataFrame:
         """One row per indicator and area (``--format csv``)."""
         return pl.DataFrame(
@@ -117,7 +128,7 @@ def league_areas(
     )
     area = pl.col("area")
     stored = distinct.select(
-        pl.when(area.str.contains(r"^(BU\d{8}|WK\d{6})$"))
+        pl.when(is_finer_expr(area))
         .then(area_expr(gemeente_of_expr(area)))
         .otherwise(area)
         .alias("area")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import polars as pl
 
 from veilcli.domain.classification import open_data_codes, to_category
-from veilcli.domain.geography import gemeente_of_expr, wijk_of_expr
+from veilcli.domain.geography import area_level_expr, gemeente_of_expr, is_finer_expr, wijk_of_expr
 from veilcli.domain.notes import message, note_expr
 from veilcli.domain.periods import PeriodUnit, parse_period, period_bounds_exprs, period_label_expr
 from veilcli.domain.resources import area_expr, area_lookup
@@ -431,7 +431,7 @@ def counts_for(counts: pl.LazyFrame, areas: list[str]) -> pl.LazyFrame:
         counts.filter(area.str.starts_with("BU") | area.str.starts_with("WK"))
         .with_columns(area.str.slice(2, 4).alias("__digits"))
         .join(digits, on="__digits", how="inner")
-        .filter(area.str.contains(r"^(BU\d{8}|WK\d{6})$"))
+        .filter(is_finer_expr(area))
         .join(
             own.lazy().select("period", pl.col("area").alias("__area"), "category_code"),
             on=["period", "__area", "category_code"],
@@ -454,13 +454,13 @@ def _rolled_up_areas(counts: pl.LazyFrame) -> pl.LazyFrame:
     key = list(_COUNT_KEY)
     measures = [sum_or_null("count"), sum_or_null("internet_count")]
     code = pl.col("area").str.strip_chars().str.to_uppercase()
-    buurten = counts.filter(code.str.contains(r"^BU\d{8}$"))
+    buurten = counts.filter(area_level_expr(code) == "buurt")
     wijk_sums = (
         buurten.group_by(wijk_of_expr(pl.col("area")).alias("area"), "period", "category_code")
         .agg(*measures)
         .join(counts.select(key), on=key, how="anti")
     )
-    stored_wijken = counts.filter(code.str.contains(r"^WK\d{6}$"))
+    stored_wijken = counts.filter(area_level_expr(code) == "wijk")
     wijken = pl.concat(
         [
             stored_wijken.select(*key, "count", "internet_count"),
@@ -487,10 +487,10 @@ def rollup_parts(counts: pl.LazyFrame, unit: PeriodUnit | str) -> pl.DataFrame:
     code = pl.col("area").str.strip_chars().str.to_uppercase()
     key = list(_COUNT_KEY)
     stored = counts.select(key)
-    buurten = counts.filter(code.str.contains(r"^BU\d{8}$")).select(
+    buurten = counts.filter(area_level_expr(code) == "buurt").select(
         "period", "category_code", wijk_of_expr(pl.col("area")).alias("wijk"), code.alias("part")
     )
-    stored_wijken = counts.filter(code.str.contains(r"^WK\d{6}$")).select(
+    stored_wijken = counts.filter(area_level_expr(code) == "wijk").select(
         "period", "category_code", code.alias("wijk"), code.alias("part")
     )
     from_buurten = buurten.join(

@@ -56,6 +56,17 @@ class TrendResult(BaseModel):
     plan_file: str
     indicators: list[TrendSeries]
 
+    def to_polars(self) -> pl.DataFrame:
+        """One row per indicator, a column per period (``analysis/results.py``)."""
+        from veilcli.analysis.results import trend_wide
+
+        return trend_wide(self)
+
+    def __repr__(self) -> str:
+        from veilcli.analysis.results import trend_repr
+
+        return trend_repr(self)
+
     def to_table(self) -> pl.DataFrame:
         """One row per indicator and period (``--format csv``; the HTML report's trend frame)."""
         return pl.DataFrame(

@@ -71,30 +71,62 @@ def municipality_names() -> dict[str, str]:
 
 LEVELS = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}
 
+# The area codes CBS and police tables write (reference/README.md items 1 and 9), finest first.
+# A wijk is ``WK`` + the gemeente's four digits + two characters, a buurt that wijk's code + two
+# more: digits almost everywhere, letters in Amsterdam since 2022 (``WK0363AA``, ``BU0363AA01``).
+# ``WP`` + four digits is a woonplaats (a place, not a municipality: 47015NED), ``RE01``..``RE10``
+# a police unit, ``PV20``..``PV31`` a province, ``LD01``..``LD04`` a landsdeel, ``CR`` a COROP
+# area, ``VR`` a veiligheidsregio, ``NL01`` (RegioS) and ``NL00`` (WijkenEnBuurten) the country;
+# ``PR01``..``PR25`` are veilcli's own codes for the police regions of 1994-2012 (schemas/areas.csv).
+AREA_CODES: tuple[tuple[str, str], ...] = (
+    ("buurt", r"^BU\d{4}[0-9A-Z]{4}$"),
+    ("wijk", r"^WK\d{4}[0-9A-Z]{2}$"),
+    ("gemeente", r"^GM\d{4}$"),
+    ("woonplaats", r"^WP\d{4}$"),
+    ("politie-eenheid", r"^RE\d{2}$"),
+    ("politieregio", r"^PR\d{2}$"),
+    ("veiligheidsregio", r"^VR\d{2}$"),
+    ("corop", r"^CR\d{2}$"),
+    ("provincie", r"^PV\d{2}$"),
+    ("landsdeel", r"^LD\d{2}$"),
+    ("land", r"^NL0[01]$"),
+)
+# A wijk or buurt code: the parts of a municipality that counts roll up from.
+FINER_CODE = r"^(BU\d{4}[0-9A-Z]{4}|WK\d{4}[0-9A-Z]{2})$"
+
+
+def _code(area: pl.Expr) -> pl.Expr:
+    # OData pads codes with spaces ("WK003401  ", "NL01  "); files written by hand use lower case.
+    return area.str.strip_chars().str.to_uppercase()
+
 
 def area_level_expr(area: pl.Expr) -> pl.Expr:
-    """Vectorised: an area code's level (``gemeente``, ``wijk``, ``buurt``), null for names."""
-    code = area.str.strip_chars().str.to_uppercase()
-    return (
-        pl.when(code.str.contains(r"^BU\d{8}$"))
-        .then(pl.lit("buurt"))
-        .when(code.str.contains(r"^WK\d{6}$"))
-        .then(pl.lit("wijk"))
-        .when(code.str.contains(r"^GM\d{4}$"))
-        .then(pl.lit("gemeente"))
+    """Vectorised: an area code's level (``buurt``, ``wijk``, ``gemeente``, ``woonplaats``,
+    ``politie-eenheid``, ``politieregio``, ``veiligheidsregio``, ``corop``, ``provincie``,
+    ``landsdeel``, ``land``; see ``AREA_CODES``), null for a name or an unknown code."""
+    code = _code(area)
+    # The patterns exclude each other, so the first that matches is the only one.
+    return pl.coalesce(
+        [pl.when(code.str.contains(pattern)).then(pl.lit(level)) for level, pattern in AREA_CODES]
     )
 
 
+def is_finer_expr(area: pl.Expr) -> pl.Expr:
+    """Vectorised: whether an area is a wijk or buurt code (Amsterdam's lettered ones too)."""
+    return _code(area).str.contains(FINER_CODE).fill_null(False)
+
+
 def wijk_of_expr(area: pl.Expr) -> pl.Expr:
-    """Vectorised: the wijk code of a buurt or wijk code (``BU00340101`` -> ``WK003401``)."""
-    code = area.str.strip_chars().str.to_uppercase()
-    return pl.when(code.str.contains(r"^(BU\d{8}|WK\d{6})$")).then(pl.lit("WK") + code.str.slice(2, 6))
+    """Vectorised: the wijk code of a buurt or wijk code (``BU00340101`` -> ``WK003401``,
+    ``BU0363AA01`` -> ``WK0363AA``)."""
+    code = _code(area)
+    return pl.when(code.str.contains(FINER_CODE)).then(pl.lit("WK") + code.str.slice(2, 6))
 
 
 def gemeente_of_expr(area: pl.Expr) -> pl.Expr:
     """Vectorised: the municipality code of a buurt, wijk or municipality code."""
-    code = area.str.strip_chars().str.to_uppercase()
-    return pl.when(code.str.contains(r"^(BU\d{8}|WK\d{6}|GM\d{4})$")).then(
+    code = _code(area)
+    return pl.when(code.str.contains(FINER_CODE) | code.str.contains(r"^GM\d{4}$")).then(
         pl.lit("GM") + code.str.slice(2, 4)
     )
 

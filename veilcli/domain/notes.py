@@ -95,6 +95,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{period}: only {count} {counted}: the change says little",
         "{period}: slechts {count} {counted}: de verandering zegt weinig",
     ),
+    "too_few_to_judge": (
+        "{baseline} {baseline_count}, {period} {count} {counted}: too few to judge (so few cannot show both "
+        "a rise and a fall beyond chance)",
+        "{baseline} {baseline_count}, {period} {count} {counted}: te weinig om te beoordelen (zo weinig kan "
+        "niet zowel een stijging als een daling buiten het toeval aantonen)",
+    ),
     "zero_baseline": (
         "0 in the baseline {baseline}: no change in % can be computed (the status compares the values)",
         "0 in het peiljaar {baseline}: geen verandering in % te berekenen (de status vergelijkt de waarden)",

@@ -121,6 +121,15 @@ GOAL_LABELS: dict[Goal, Labels] = {
 }
 
 
+class Noun(BaseModel):
+    """What an indicator counts, in the plural, for the generated sentences ("negen straatroven meer")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nl: str = Field(min_length=1, description='Dutch plural, e.g. "straatroven".')
+    en: str = Field(min_length=1, description='English plural, e.g. "street robberies".')
+
+
 class Indicator(BaseModel):
     """One plan indicator: which records it counts, per what, and its goal."""
 
@@ -144,6 +153,12 @@ class Indicator(BaseModel):
     )
     unit: Unit = Field(description="What its value is.")
     goal: Goal = Field(description="The goal versus the baseline.")
+    noun: Noun | None = Field(
+        None,
+        description="What it counts, plural, per language, for the sentences of `compare --format text` "
+        '(e.g. {nl = "straatroven", en = "street robberies"}); without it they name the label and count '
+        '"registraties".',
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Indicator:

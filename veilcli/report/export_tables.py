@@ -10,6 +10,7 @@ script reads the same document whatever ``--lang`` was; the words are for the wo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast, get_args
@@ -17,11 +18,12 @@ from typing import Any, cast, get_args
 import polars as pl
 
 from veilcli import __version__
-from veilcli.analysis.compare import CompareResult, IndicatorResult
+from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult, DistrictResult, IndicatorResult
+from veilcli.analysis.goals import Status
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceRecord
-from veilcli.domain.notes import Lang
-from veilcli.domain.plans import Unit
+from veilcli.domain.notes import Lang, Note
+from veilcli.domain.plans import Goal, Unit
 from veilcli.report.numbers import bench_change, benchmark_names, carried, survey_points
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table
 from veilcli.report.words import WORDS, significance_survey, word
@@ -224,6 +226,14 @@ class ExportTables:
             "notes": ind.notes,
         }
 
+    @functools.cached_property
+    def paragraphs(self) -> dict[str, str]:
+        """Indicator id -> its sentences as one paragraph, in the export's language (the workbook's
+        theme sheets and the HTML report; ``report/sentences.py``)."""
+        from veilcli.report.sentences import sentences
+
+        return {key: " ".join(said) for key, said in sentences(self.result, self.language).items()}
+
     def notes_text(self, ind: IndicatorResult) -> str | None:
         """An indicator's notes in the export's language, one cell."""
         return "; ".join(n.render(self.language) for n in ind.notes) or None
@@ -306,7 +316,9 @@ class ExportTables:
         return self._table("normalisation", "sheet_normalisation", columns, rows)
 
     def districts(self) -> Table:
-        """Per district and indicator: values (rates, or counts without district population)."""
+        """Per district and indicator, one record (``export csv``/``json``): values (rates, or counts
+        without district population), the period's count and its difference from the baseline's,
+        the change and the status (``too_few`` where the registrations are too few to judge)."""
         r = self.result
         c, k, w = self._column, ColumnKind, self.label
         columns = [
@@ -315,6 +327,8 @@ class ExportTables:
             c("id", k.text, w("id")),
             c(UNIT_KEY, k.label, w("unit")),
             *[c(period_key(p), k.value, p) for p in r.periods],
+            c("count", k.count, f"{w('count')} {r.period}"),
+            c("count_change", k.count, f"{w('count_change')} {r.baseline}"),
             c("change_pct", k.percent, self.change_header()),
             c("status", k.label, w("status"), status_fill=True),
             c("notes", k.notes, w("notes")),
@@ -332,12 +346,18 @@ class ExportTables:
                         "id": ind.id,
                         UNIT_KEY: ind.unit if rated else Unit.count,
                         **{period_key(p): shown_value(ind, p, values) for p in r.periods},
+                        "count": ind.counts[r.period],
+                        "count_change": ind.count_change,
                         "change_pct": shown_change(ind) if rated else None,
                         "status": ind.status if rated else None,
                         "notes": ind.notes,
                     }
                 )
         return self._table("districts", "sheet_districts", columns, rows)
+
+    def district_matrix(self) -> DistrictMatrix:
+        """The wijk x indicator matrix of the workbook and the HTML report (``district_matrix``)."""
+        return district_matrix(self.result)
 
     def sources(self) -> Table:
         """Provenance: every stored source, the plan and rules with hashes, version, time, command."""
@@ -381,6 +401,182 @@ class ExportTables:
     def document(self) -> dict[str, Any]:
         """The ``export json`` document: ``meta`` and every table's rows, keyed by table key."""
         return {"meta": self.meta(), **{table.key: table.records() for table in self.tables()}}
+
+
+# --- the district matrix ------------------------------------------------------------------------
+
+# A status as one mark in a matrix cell (the terminal's symbols, ``render_compare.STATUS_STYLE``).
+STATUS_MARKS: dict[Status, str] = {
+    Status.achieved: "✔",
+    Status.not_achieved: "✘",
+    Status.undetermined: "~",
+    Status.monitor: "·",
+    Status.no_data: "?",
+    Status.incomplete: "!",
+    Status.too_few: "○",
+}
+# Notes the matrix itself says (the count beside the rate, the too-few mark, "-" for a change from 0),
+# and notes on the underlying figure, which the matrix does not show: left to ``--format json``.
+MATRIX_SAYS = frozenset({"small_numbers", "zero_baseline", "zero_baseline_no_decrease", "too_few_to_judge"})
+UNDERLYING_NOTES = frozenset(
+    {
+        "internet_range",
+        "no_channel_data",
+        "no_channel_in_baseline",
+        "no_online_in_baseline",
+        "all_online_in_baseline",
+        "samenloop_estimated",
+        "channel_unknown",
+        "samenloop_not_correctable",
+    }
+)
+
+
+@dataclass(frozen=True)
+class MatrixIndicator:
+    """A column (group) of the district matrix."""
+
+    id: str
+    label: str
+    theme: int
+    unit: Unit
+    goal: Goal
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One wijk x indicator: the period's registered figures.
+
+    ``rate`` is the value in the indicator's unit (None without district population: then the count
+    alone); ``count_change`` the count now minus the baseline's; ``change`` the change in % (or a
+    survey change in points, ``points``); ``status`` the registered status, ``too_few`` where the
+    registrations are too few to judge (``goals.too_few_to_judge``)."""
+
+    rate: float | None
+    unit: Unit
+    count: float | None
+    count_change: float | None
+    change_pct: float | None
+    points: tuple[float, str] | None
+    status: Status
+    significant: bool | None
+
+    @property
+    def too_few(self) -> bool:
+        """Whether the cell is marked "too few registrations to judge"."""
+        return self.status is Status.too_few
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """A row of the matrix: the municipality (``area``) first, then each wijk."""
+
+    name: str
+    inhabitants: float | None
+    area: bool
+    cells: dict[str, MatrixCell]
+
+
+@dataclass(frozen=True)
+class DistrictMatrix:
+    """Wijken as rows, indicators as columns, every cell a ``MatrixCell``; the notes the matrix
+    does not say itself, each message once with the wijken it concerns."""
+
+    area: str
+    period: str
+    baseline: str
+    indicators: list[MatrixIndicator]
+    rows: list[MatrixRow]
+    notes: list[tuple[Note, list[tuple[str, list[str] | None]]]]
+
+    def themes(self) -> list[tuple[int, list[MatrixIndicator]]]:
+        """The indicators per theme, themes in number order, indicators in the plan's."""
+        themes = sorted({i.theme for i in self.indicators})
+        return [(t, [i for i in self.indicators if i.theme == t]) for t in themes]
+
+    def statuses(self) -> list[Status]:
+        """The statuses the cells have, in the order of ``STATUS_MARKS`` (for a legend)."""
+        found = {c.status for row in self.rows for c in row.cells.values()}
+        return [s for s in STATUS_MARKS if s in found]
+
+
+def matrix_cell(ind: IndicatorResult, period: str, rated: bool) -> MatrixCell:
+    """The cell of one indicator result: rates where ``rated``, else the count alone."""
+    return MatrixCell(
+        rate=ind.values[period] if rated else None,
+        unit=ind.unit if rated else Unit.count,
+        count=ind.counts[period],
+        count_change=ind.count_change,
+        change_pct=ind.change_pct if rated else None,
+        points=survey_points(ind),
+        status=ind.status if rated else Status.no_data,
+        significant=ind.significant if rated else None,
+    )
+
+
+def district_matrix(result: CompareResult) -> DistrictMatrix:
+    """The ``--by district`` result as one wijk x indicator matrix: the municipality's own row first
+    (the reference), the wijken by name, "(district unknown)" last."""
+    districts = sorted(result.districts or [], key=lambda d: (d.district == DISTRICT_UNKNOWN, d.district))
+    ids = list(dict.fromkeys(i.id for d in districts for i in d.indicators))
+    own = {i.id: i for i in result.indicators}
+    first = {i.id: i for d in districts for i in reversed(d.indicators)}
+    indicators = [
+        MatrixIndicator(i.id, i.label, i.theme, i.unit, i.goal) for i in (own.get(x) or first[x] for x in ids)
+    ]
+    rows = [
+        MatrixRow(
+            result.area,
+            None,
+            True,
+            {x: matrix_cell(own[x], result.period, True) for x in ids if x in own},
+        )
+    ]
+    for d in districts:
+        rated = {i.id: d.has_population or i.survey is not None for i in d.indicators}
+        cells = {i.id: matrix_cell(i, result.period, rated[i.id]) for i in d.indicators}
+        rows.append(MatrixRow(d.district, d.inhabitants, False, cells))
+    return DistrictMatrix(
+        result.area,
+        result.period,
+        result.baseline,
+        indicators,
+        rows,
+        _matrix_notes(districts, (result.baseline, result.period)),
+    )
+
+
+def _on_matrix(note: Note, shown: tuple[str, str]) -> bool:
+    """Whether a note concerns the periods the matrix shows (the baseline and the period): a note on
+    a year between them (its population, one period's size) qualifies no figure in the matrix."""
+    params = note.params
+    if isinstance(params.get("period"), str):
+        return params["period"] in shown
+    if note.code == "no_population":  # where = "Noord 2018, Zuid 2018"
+        years = {label[:4] for label in shown}
+        return any(part.strip()[-4:] in years for part in str(params.get("where", "")).split(","))
+    return True
+
+
+def _matrix_notes(
+    districts: list[DistrictResult], shown: tuple[str, str]
+) -> list[tuple[Note, list[tuple[str, list[str] | None]]]]:
+    """Each note the matrix does not say, once per message: the wijken it concerns, each with the
+    indicator ids it qualifies (None: every indicator of the wijk). Notes on the years between the
+    baseline and the period (``shown``) are left to ``--format json``."""
+    found: dict[str, tuple[Note, dict[str, list[str]]]] = {}
+    for d in districts:
+        for ind in d.indicators:
+            for n in ind.notes:
+                if n.code in MATRIX_SAYS or n.code in UNDERLYING_NOTES or not _on_matrix(n, shown):
+                    continue
+                _, where = found.setdefault(n.message, (n, {}))
+                where.setdefault(d.district, []).append(ind.id)
+    every = {d.district: [i.id for i in d.indicators] for d in districts}
+    return [
+        (n, [(name, None if ids == every[name] else ids) for name, ids in where.items()])
+        for n, where in found.values()
+    ]
 
 
 @dataclass(frozen=True)

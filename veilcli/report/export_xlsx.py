@@ -40,11 +40,12 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
-from veilcli.report.export_tables import ChartBlock, ExportTables
+from veilcli.report.export_tables import STATUS_MARKS, ChartBlock, DistrictMatrix, ExportTables, MatrixCell
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.league_tables import LeagueTables
 from veilcli.report.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table, number_of
+from veilcli.report.words import short, word
 
 RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"
@@ -71,6 +72,7 @@ STATUS_FILLS: dict[Status, str] = {
     Status.undetermined: "FFEB9C",
     Status.no_data: "EDEDED",
     Status.incomplete: "FCE4D6",
+    Status.too_few: "F2F2F2",
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 GROUP_FILL = PatternFill("solid", fgColor="2E75B6")
@@ -347,8 +349,8 @@ def text_lines(text: str, units: float, bold: bool = False, size: float = FONT_P
     for paragraph in str(text).split("\n"):
         lines += 1
         used = 0.0
-        for word in paragraph.split():
-            width = text_points(word, size, bold)
+        for token in paragraph.split():
+            width = text_points(token, size, bold)
             if used and used + space + width <= room:
                 used += space + width
                 continue
@@ -509,6 +511,22 @@ def _notes_block(
     return row + 1
 
 
+def _sentences_block(ws: Worksheet, tables: ExportTables, top: int, ids: list[str], columns: int) -> int:
+    """The indicators' sentences (``report/sentences.py``) under the table, like the notes: the
+    indicator's name, then its paragraph over the rest of the width; returns the next free row."""
+    from veilcli.report.sentences import t
+
+    labels = {i.id: i.label for i in tables.result.indicators}
+    said = [(labels[i], tables.paragraphs[i]) for i in ids if tables.paragraphs.get(i)]
+    if not said:
+        return top
+    write_cell(ws, top, 1, t("text_heading", tables.language)).font = BOLD
+    for row, (label, text) in enumerate(said, start=top + 1):
+        merged_text(ws, row, 3, columns, text)
+        write_cell(ws, row, 2, label).alignment = Alignment(wrap_text=True, vertical="top")
+    return top + len(said) + 2
+
+
 def merged_text(ws: Worksheet, row: int, first: int, last: int, message: str) -> None:
     """Text over columns ``first``..``last`` (merged, wrapped), the row as tall as its lines."""
     cell = write_cell(ws, row, first, message)
@@ -542,6 +560,7 @@ def _add_theme_sheet(wb: Workbook, tables: ExportTables, theme: int, label: str)
     full = tables.overview(theme=theme)
     _, printed, first, last = _overview_table(ws, tables, 3, full)
     row = _notes_block(ws, tables, last + 2, [(r["label"], r["notes"]) for r in full.rows], printed)
+    row = _sentences_block(ws, tables, row, [r["id"] for r in full.rows], printed)
     blocks = tables.chart_blocks(theme)
     width = _column_points(ws, printed)
     scale = min(100, math.floor(100 * SCALE_MARGIN * PRINT_WIDTH / width))
@@ -681,6 +700,188 @@ def _add_simple_sheet(wb: Workbook, tables: ExportTables, table: Table) -> Print
     return Printed(title_rows=(first, first))
 
 
+# --- the district matrix (``--by district``) -----------------------------------------------------
+
+SIGNED_COUNT_FORMAT = "+#,##0;-#,##0;0"  # a too-few cell's change: in registrations, not in %
+MATRIX_FIRST = 3  # the first indicator column: wijk and inhabitants before it
+MATRIX_GROUP = 4  # rate, count, change, status
+MATRIX_WIDTHS = (7, 8, 12, 14)  # their widths: "0.00", "2,548", "Verandering", "✘ niet behaald" (bold)
+MATRIX_MIN_SCALE = 80  # a page of the matrix prints at this scale or larger
+
+
+def _significant_format(number_format: str) -> str:
+    """A % format with "*" after each section: a significant change keeps its number."""
+    return ";".join(f'{section}"*"' for section in number_format.split(";"))
+
+
+def _matrix_values(cell: MatrixCell, lang: Lang) -> list[tuple[Any, str | None]]:
+    """A cell's four workbook cells: rate, count, change (a fraction under a % format, "*" when
+    significant; in registrations where too few to judge; a survey change in points), status."""
+    if cell.too_few:
+        change: tuple[Any, str | None] = (cell.count_change, SIGNED_COUNT_FORMAT)
+    elif cell.points is not None:
+        value, unit = cell.points
+        points = f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
+        change = (value, _significant_format(points) if cell.significant else points)
+    elif cell.change_pct is None:
+        change = (None, None)
+    else:
+        pct = SMALL_PCT_FORMAT if 0 < abs(cell.change_pct) < 1 else PCT_FORMAT
+        change = (cell.change_pct / 100, _significant_format(pct) if cell.significant else pct)
+    status = f"{STATUS_MARKS[cell.status]} {short(cell.status, lang)}"
+    return [(cell.rate, None), (cell.count, COUNT_FORMAT), change, (status, None)]
+
+
+def _add_district_matrix(wb: Workbook, tables: ExportTables) -> Printed:
+    """The Wijken sheet: one matrix, wijken as rows (the municipality first), per indicator four
+    columns (rate, count, change, status) under its name. Printed in pages of indicator groups, the
+    wijk and inhabitants columns and both header rows repeated on each, at 100% where a group fits."""
+    matrix: DistrictMatrix = tables.district_matrix()
+    lang = tables.language
+    ws = wb.create_sheet(sheet_title(tables.label("sheet_districts"), wb.sheetnames))
+    heading = word("dm_heading", lang, area=matrix.area, period=matrix.period, baseline=matrix.baseline)
+    # Over the wijk and inhabitants columns, wrapped: they repeat on every printed page, the title too.
+    title = write_cell(ws, 1, 1, heading)
+    title.font, title.alignment = TITLE_FONT, Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=MATRIX_FIRST - 1)
+    groups, header = 3, 4
+    year = matrix.period[:4]
+    for column, text in ((1, tables.label("district")), (2, word("dm_inhabitants", lang, year=year))):
+        for row in (groups, header):
+            ws.cell(row=row, column=column).fill = HEADER_FILL
+        cell = write_cell(ws, header, column, text)
+        cell.font, cell.alignment = HEADER_FONT, Alignment(wrap_text=True, vertical="top")
+    subheads = [
+        word("dm_rate_long", lang),
+        f"{word('dm_count_long', lang)} {matrix.period}",
+        f"{word('dm_change_long', lang)} {matrix.baseline}",
+        tables.label("status"),
+    ]
+    for index, ind in enumerate(matrix.indicators):
+        first = MATRIX_FIRST + index * MATRIX_GROUP
+        goal = f", {word('dm_goal', lang, goal=short(ind.goal, lang))}" if ind.goal.value != "none" else ""
+        title = f"{ind.label} ({short(ind.unit, lang)}{goal})"
+        cell = write_cell(ws, groups, first, title)
+        cell.font, cell.border = HEADER_FONT, GROUP_EDGE
+        cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        for offset, text in enumerate(subheads):
+            ws.cell(row=groups, column=first + offset).fill = GROUP_FILL
+            sub = write_cell(ws, header, first + offset, text)
+            sub.fill, sub.font = HEADER_FILL, HEADER_FONT
+            sub.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(
+            start_row=groups, start_column=first, end_row=groups, end_column=first + MATRIX_GROUP - 1
+        )
+    for offset, mrow in enumerate(matrix.rows, start=1):
+        row = header + offset
+        write_cell(ws, row, 1, mrow.name).font = BOLD if mrow.area else Font(name=FONT)
+        write_cell(ws, row, 2, mrow.inhabitants, COUNT_FORMAT)
+        for index, ind in enumerate(matrix.indicators):
+            cell_ = mrow.cells.get(ind.id)
+            if cell_ is None:
+                continue
+            for number, (value, number_format) in enumerate(_matrix_values(cell_, lang)):
+                cell = write_cell(ws, row, MATRIX_FIRST + index * MATRIX_GROUP + number, value, number_format)
+                cell.alignment = Alignment(vertical="top", wrap_text=number == 3 or None)
+                if number == 3:
+                    cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[cell_.status])
+                if mrow.area:
+                    cell.font = BOLD
+    last = header + len(matrix.rows)
+    for index, ind in enumerate(matrix.indicators):  # one rate format per indicator (two decimals below 1)
+        column = MATRIX_FIRST + index * MATRIX_GROUP
+        values = [ws.cell(row=r, column=column).value for r in range(header + 1, last + 1)]
+        counts = all(m.cells[ind.id].unit is Unit.count for m in matrix.rows if ind.id in m.cells)
+        for r in range(header + 1, last + 1):
+            ws.cell(row=r, column=column).number_format = COUNT_FORMAT if counts else _rate_format(values)
+    _matrix_widths(ws, matrix, header, last)
+    title_units = sum(_units(ws, c) for c in range(1, MATRIX_FIRST))
+    title_lines = text_lines(heading, title_units, bold=True, size=TITLE_FONT.sz or 13)
+    ws.row_dimensions[1].height = 18 * max(1, title_lines)
+    ws.freeze_panes = ws.cell(row=header + 1, column=MATRIX_FIRST)
+    _matrix_legend(ws, tables, matrix, last + 2)
+    return _matrix_print(ws, matrix, groups, header)
+
+
+def _matrix_widths(ws: Worksheet, matrix: DistrictMatrix, header: int, last: int) -> None:
+    """Widths from the values; the group and header rows as tall as their wrapped text."""
+    names = [len(r.name) for r in matrix.rows]
+    ws.column_dimensions["A"].width = max(12, min(TEXT_WIDTH, max(names) + 2))
+    ws.column_dimensions["B"].width = 11
+    for index in range(len(matrix.indicators)):
+        first = MATRIX_FIRST + index * MATRIX_GROUP
+        for offset, width in enumerate(MATRIX_WIDTHS):
+            ws.column_dimensions[get_column_letter(first + offset)].width = width
+    group_width = sum(MATRIX_WIDTHS)
+    lines = max(
+        (
+            text_lines(str(ws.cell(row=header - 1, column=c).value or ""), group_width, bold=True)
+            for c in range(MATRIX_FIRST, ws.max_column + 1)
+        ),
+        default=1,
+    )
+    ws.row_dimensions[header - 1].height = LINE_HEIGHT * max(lines, 1)
+    ws.row_dimensions[header].height = LINE_HEIGHT * 2 + 2
+    for row in range(header + 1, last + 1):
+        statuses = [
+            str(ws.cell(row=row, column=c).value or "")
+            for c in range(MATRIX_FIRST + 3, ws.max_column + 1, MATRIX_GROUP)
+        ]
+        tall = max((text_lines(s, MATRIX_WIDTHS[-1]) for s in statuses if s), default=1)
+        ws.row_dimensions[row].height = LINE_HEIGHT * max(tall, 1)
+
+
+def _matrix_legend(ws: Worksheet, tables: ExportTables, matrix: DistrictMatrix, top: int) -> int:
+    """Under the matrix: the statuses (marks and fills), how to read the columns, the too-few rule,
+    the notes the matrix does not say, and where the underlying figures are; returns the next row."""
+    lang = tables.language
+    few = STATUS_MARKS[Status.too_few]
+    # From the first indicator column over the first printed page's groups: the wijk columns repeat
+    # on every page and would cut text that starts in them.
+    first, span = MATRIX_FIRST, min(ws.max_column, MATRIX_FIRST + 2 * MATRIX_GROUP - 1)
+    write_cell(ws, top, first, tables.label("legend")).font = BOLD
+    row = top + 1
+    for status in matrix.statuses():
+        cell = write_cell(ws, row, first, f"{STATUS_MARKS[status]} {status.label(lang)}")
+        cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
+        row += 1
+    texts = [word("dm_legend_columns", lang, period=matrix.period, baseline=matrix.baseline, few=few)]
+    if Status.too_few in matrix.statuses():
+        texts.append(word("dm_too_few_rule", lang, few=few))
+    for text in texts:
+        merged_text(ws, row, first, span, text)
+        row += 1
+    if matrix.notes:
+        row += 1
+        write_cell(ws, row, first, tables.label("notes_heading")).font = BOLD
+        row += 1
+        for note, where in matrix.notes:
+            places = "; ".join(name if ids is None else f"{name} ({', '.join(ids)})" for name, ids in where)
+            merged_text(ws, row, first, span, f"{places}: {note.render(lang)}")
+            row += 1
+    merged_text(ws, row + 1, first, span, word("dm_underlying_export", lang))
+    return row + 2
+
+
+def _matrix_print(ws: Worksheet, matrix: DistrictMatrix, groups: int, header: int) -> Printed:
+    """Pages of whole indicator groups: a column break after the last group that fits the page
+    beside the repeated wijk and inhabitants columns, as many as print at ``MATRIX_MIN_SCALE`` or more."""
+    fixed = _column_points(ws, MATRIX_FIRST - 1)
+    group = _column_points(ws, MATRIX_FIRST - 1 + MATRIX_GROUP) - fixed
+    count = len(matrix.indicators)
+
+    def scale_for(groups: int) -> int:
+        return min(100, math.floor(100 * SCALE_MARGIN * PRINT_WIDTH / (fixed + groups * group)))
+
+    # As many groups a page as print at a readable scale (11 pt at 80% is about 9 pt).
+    per_page = max([k for k in range(1, count + 1) if scale_for(k) >= MATRIX_MIN_SCALE] or [1])
+    scale = scale_for(per_page)
+    for start in range(per_page, count, per_page):
+        ws.col_breaks.append(Break(id=MATRIX_FIRST - 1 + start * MATRIX_GROUP))
+    ws.print_title_cols = f"A:{get_column_letter(MATRIX_FIRST - 1)}"
+    return Printed(title_rows=(1, header), scale=scale)
+
+
 def _header_text(text: str) -> str:
     """User text in a header or footer: '&' starts a code there, so it is doubled."""
     return xlsx_text(text).replace("&", "&&")[:120]
@@ -743,7 +944,7 @@ def build_workbook(tables: ExportTables) -> Workbook:
         printed.append(_add_theme_sheet(wb, tables, theme, label))
     printed.append(_add_simple_sheet(wb, tables, tables.normalisation()))
     if tables.result.districts:
-        printed.append(_add_simple_sheet(wb, tables, tables.districts()))
+        printed.append(_add_district_matrix(wb, tables))
     printed.append(_add_simple_sheet(wb, tables, tables.sources()))
     for ws, how in zip(wb.worksheets, printed, strict=True):
         _print_setup(ws, tables, how)

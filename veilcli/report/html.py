@@ -34,6 +34,7 @@ from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file
+from veilcli.report.html_districts import DISTRICT_CSS, districts_html
 from veilcli.report.numbers import (
     bench_change,
     carried,
@@ -56,6 +57,7 @@ STATUS_CLASS: dict[Status, str] = {
     Status.monitor: "monitor",
     Status.no_data: "no-data",
     Status.incomplete: "incomplete",
+    Status.too_few: "too-few",
 }
 TREND_COLUMNS = ("indicator_id", "period", "value", "underlying_value")
 
@@ -90,6 +92,7 @@ tbody tr:nth-child(even) td { background: #fafbfc; }
 .status.undetermined { background: #ffeb9c; color: #5c4800; border-color: #e5cf6b; }
 .status.monitor { background: #e7e6e6; color: #3a3a3a; border-color: #c9c9c9; }
 .status.no-data, .status.incomplete { background: #fce4d6; color: #6b2a00; border-color: #f0b894; }
+.status.too-few { background: #f2f2f2; color: #595959; border-color: #bfbfbf; border-style: dashed; }
 article.indicator { border: 1px solid var(--rule); border-radius: 6px; padding: 14px 16px; margin: 16px 0; }
 .goal { color: var(--muted); margin: 0 0 10px; font-size: 14px; }
 .body { display: grid; grid-template-columns: minmax(200px, 1fr) 2fr; gap: 14px; align-items: start; }
@@ -152,12 +155,14 @@ footer.report { color: var(--muted); font-size: 12px; border-top: 1px solid var(
   .figure-box .value { font-size: 15pt; }
   .figure-box .change, .figure-box .label { font-size: 8.5pt; }
   .normalisation, ul.notes { font-size: 8pt; margin: 4px 0 0; }
+  p.sentences { font-size: 8.5pt; line-height: 1.3; margin: 0 0 3px; }
   .figures { gap: 4px; }
   figcaption { font-size: 7.5pt; }
   h3 { font-size: 13pt; }
   figure svg.chart { height: 42mm; }  /* the viewBox keeps its shape inside: two indicators a page */
 }
 """
+CSS += DISTRICT_CSS  # the district matrix's own rules (``html_districts``)
 
 
 def _e(value: object) -> str:
@@ -329,6 +334,7 @@ class Report:
             f"<h3>{_e(ind.label)} <span class='unit'>{_e(ind.unit.label(lang))} · <code>{_e(ind.id)}</code>"
             "</span></h3>",
             f"<p class='goal'>{goal}</p>",
+            f"<p class='sentences'>{_e(self.tables.paragraphs.get(ind.id, ''))}</p>",
             f"<div class='body{' with-trend' if self.trend.get(ind.id) else ''}'>",
             self._figures(ind),
             self._bar(ind),
@@ -459,12 +465,12 @@ class Report:
     def _districts(self) -> str:
         if not self.result.districts:
             return ""
-        table = self.tables.districts()
-        shown = table.select([k for k in table.keys if k != "id"])
+        matrix = self.tables.district_matrix()  # one wijk x indicator matrix (``html_districts``)
+        heading = self.w("dm_heading", area=matrix.area, period=matrix.period, baseline=matrix.baseline)
         return (
             f"<section id='districts'><h2>{self.w('h_districts')}</h2>"
-            f"<p>{self.w('h_districts_intro')}</p>"
-            f"{self._table(shown)}</section>"
+            f"<p>{heading}. {self.w('h_districts_intro')}</p>"
+            f"{districts_html(matrix, self.lang)}</section>"
         )
 
     def _normalisation(self) -> str:

@@ -1,26 +1,40 @@
-"""Rich rendering of `veilcli compare`: one table per theme, goals in words and colour.
+"""Rich rendering of `veilcli compare`: one line per indicator by default, every figure with
+``--detail``.
 
-Registered figures first; the underlying figure (after the corrections, with its range and own
-status) beside them; every note under the theme it qualifies. Plan, area, district, indicator and
-benchmark names are user text: printed as ``Text``, never markup.
+The **default** is what fits a terminal of 80x24: one line per indicator (the rate in the baseline
+and in the period, the count in the period with its difference from the baseline, the change, its
+significance as a symbol, the status), themes as headings, the columns at the same offsets on every
+line. The underlying figure and the benchmarks are out of it, but where they change the verdict a
+marker says so, and one short line under the table explains it (the status after the corrections
+differs; a benchmark changed the same way as much or more). Where the console is wider the change
+against the same part of the previous year is a column too. Names are cut (the full name is in
+``--detail``); numbers and statuses never are. Too narrow for the line, the detail is shown.
 
-Two layouts, chosen by the console's width: the **full table** (one row per indicator, every period,
-the underlying change and each benchmark in columns) where it fits, else a **compact** one (one
-block per indicator: registered, underlying and each benchmark as rows under the indicator's name).
-Numbers and statuses never wrap and are never cut; only names wrap, at spaces. When even the
-compact block is too wide, the periods between the baseline and the period are folded away (said
-so). Words come from ``words.py`` in the language asked for; colour only on a terminal (rich drops
-it under ``NO_COLOR``; the words and symbols stay).
+``--detail`` shows everything: registered figures first; the underlying figure (after the
+corrections, with its range and own status) beside them; counts, the change against the previous
+year, each benchmark's change, level and counts; every note under the theme it qualifies. Plan,
+area, district, indicator and benchmark names are user text: printed as ``Text``, never markup.
+
+Two detail layouts, chosen by the console's width: the **full table** (one row per indicator, every
+period, the underlying change and each benchmark in columns) where it fits, else a **compact** one
+(one block per indicator: registered, counts, previous year, underlying and each benchmark as rows
+under the indicator's name). Numbers and statuses never wrap and are never cut; only names wrap, at
+spaces. When even the compact block is too wide, the periods between the baseline and the period are
+folded away (said so). Words come from ``words.py`` (and ``SUMMARY_WORDS`` here) in the language
+asked for; colour only on a terminal (rich drops it under ``NO_COLOR``; the words and symbols stay).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from veilcli.analysis.compare import CompareResult, DistrictResult, IndicatorResult
+from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
 from veilcli.domain.plans import Unit
@@ -30,6 +44,7 @@ from veilcli.report.numbers import (
     benchmark_names,
     carried,
     change_text,
+    number,
     p_text,
     pct_text,
     range_text,
@@ -46,20 +61,82 @@ STATUS_STYLE: dict[Status, tuple[str, str]] = {
     Status.monitor: ("bright_black", "·"),
     Status.no_data: ("yellow", "?"),
     Status.incomplete: ("yellow", "!"),
+    Status.too_few: ("bright_black", "○"),
 }
 LABEL_MIN = 12  # a compact block's name column never narrower: below it, periods are folded away
 LABEL_MAX = 28  # and never wider (the rest of the line is numbers)
 FULL_LABEL_MAX = 24  # the full table's indicator column wraps beyond this
+SUMMARY_LABEL_MAX = 60  # the default line's name column never wider, on any console
+SUMMARY_PREVIOUS_LABEL = 24  # the previous year's column only where names keep this much room
+SUMMARY_INDENT = 2  # indicator lines under their theme's heading
+STATUS_COLUMN = 5  # of the default line's columns after the name (see ``_summary_columns``)
+UNDERLYING_MARK = "†"  # the status after the corrections differs
+BENCHMARK_MARK = "‡"  # a benchmark changed the same way as much or more
+SIGNIFICANT_MARK = "*"  # p < 0.05
+CHANCE_MARK = "~"  # within chance, as in the detail's p column
+
+# The default view's own words, key -> (English, Dutch), as in ``words.WORDS`` (kept here while the
+# council-language work reorganises that catalogue; both languages are required by the type).
+SUMMARY_WORDS: dict[str, tuple[str, str]] = {
+    "count": ("count", "aantal"),
+    "change": ("change", "verand."),
+    "previous": ("vs {period}", "t.o.v. {period}"),
+    "p_legend": (
+        "* a change beyond chance, ~ within chance (exact test on the counts, p < 0.05)",
+        "* verandering buiten toeval, ~ binnen toeval (exacte toets, aantallen, p < 0,05)",
+    ),
+    "underlying_mark": (
+        "† another status after the corrections (samenloop, online reporting)",
+        "† een andere status na de correcties (samenloop, internetaangifte)",
+    ),
+    "benchmark_mark": (
+        "‡ a benchmark changed as much or more the same way: not only here",
+        "‡ een vergelijkingsgebied veranderde even sterk of sterker: niet alleen hier",
+    ),
+    "count_legend": (
+        "count: {period} (difference with {baseline}); --detail: all figures and notes",
+        "aantal: {period} (verschil met {baseline}); --detail: alle cijfers en opmerkingen",
+    ),
+    "level": ("level {pct}", "niveau {pct}"),
+    "detail_count": ("count", "aantal"),
+    "detail_previous": ("vs {period}", "t.o.v. {period}"),
+    "level_legend": (
+        "level: the area's rate in {period} against the benchmark's (+12%: 12% higher).",
+        "niveau: het cijfer van het gebied in {period} t.o.v. dat van het vergelijkingsgebied "
+        "(+12%: 12% hoger).",
+    ),
+}
+
+
+def summary_word(key: str, lang: Lang = DEFAULT_LANG, **params: Any) -> str:
+    """The words of ``key`` of ``SUMMARY_WORDS`` in ``lang``, ``{parameters}`` filled in."""
+    english, dutch = SUMMARY_WORDS[key]
+    template = dutch if lang == "nl" else english
+    return template.format(**params) if params else template
 
 
 def render_compare(
-    console: Console, result: CompareResult, themes: dict[int, str] | None = None, lang: Lang = DEFAULT_LANG
+    console: Console,
+    result: CompareResult,
+    themes: dict[int, str] | None = None,
+    lang: Lang = DEFAULT_LANG,
+    detail: bool = False,
 ) -> None:
-    """Every theme's indicators: registered values, change, goal, status, significance; the
-    underlying change range and status beside them; benchmarks; notes. The full table where it fits
-    the console's width, else one compact block per indicator."""
+    """The comparison on a terminal: one line per indicator (``detail=False``, falling back to the
+    detail where the console is too narrow for the line), or every figure (``detail=True``); the
+    districts (``--by district``) after either."""
     themes = result.themes if themes is None else themes
     fancy = console.is_terminal
+    if detail or not _summary(console, result, themes, lang, fancy):
+        _detail(console, result, themes, lang, fancy)
+    if result.districts:
+        _district(console, result, lang, fancy)
+
+
+def _detail(console: Console, result: CompareResult, themes: dict[int, str], lang: Lang, fancy: bool) -> None:
+    """Every theme's indicators: registered values, counts, change (also against the previous year),
+    goal, status, significance; the underlying change range and status beside them; benchmarks;
+    notes. The full table where it fits the console's width, else one compact block per indicator."""
     console.print(_heading(result, lang))
     for theme in sorted({i.theme for i in result.indicators}):
         indicators = [i for i in result.indicators if i.theme == theme]
@@ -77,8 +154,196 @@ def render_compare(
     # The exact test is the registered figures'; a survey row's p is a z-test: each named.
     footnote = f"{word('t_footnote', lang)} {significance_survey(result.indicators, lang)}".strip()
     console.print(Padding(text(footnote), (0, 0, 0, 2), expand=False))
-    for district in result.districts or []:
-        _district(console, result, district, lang, fancy)
+    if any(b.level_pct is not None for i in result.indicators for b in i.benchmarks.values()):
+        legend = summary_word("level_legend", lang, period=result.period)
+        console.print(Padding(text(legend), (0, 0, 0, 2), expand=False))
+
+
+# --- the default: one line per indicator ------------------------------------------------------------
+
+
+def _significance_mark(p_value: float | None, significant: bool | None) -> str:
+    """``*`` beyond chance, ``~`` within chance, nothing when untested."""
+    if p_value is None or significant is None:
+        return ""
+    return SIGNIFICANT_MARK if significant else CHANCE_MARK
+
+
+def _signed(value: float | None, lang: Lang) -> str:
+    """A whole-number difference of counts: "+9", "-144", "0"; "-" when unknown."""
+    if value is None:
+        return "-"
+    shown = number(abs(value), 0, lang)
+    return shown if round(value) == 0 else ("+" if value > 0 else "-") + shown
+
+
+def count_text(ind: IndicatorResult, period: str, lang: Lang) -> str:
+    """The registered count in ``period`` with its difference from the baseline: "47 (+9)"; the
+    count alone when the difference is unknown (a part of either period is missing); "-" for a
+    survey indicator or without a count."""
+    count = ind.counts.get(period)
+    if ind.survey is not None or count is None:
+        return "-"
+    shown = number(count, 0, lang)
+    return shown if ind.count_change is None else f"{shown} ({_signed(ind.count_change, lang)})"
+
+
+def underlying_differs(ind: IndicatorResult) -> bool:
+    """Whether the status after the corrections is another than the registered one."""
+    return ind.underlying is not None and ind.underlying.status is not ind.status
+
+
+def benchmark_alike(ind: IndicatorResult) -> bool:
+    """Whether a benchmark moved the same way as the area, as much or more, where the plan judges a
+    goal: a goal reached (or missed) with the benchmarks, not only here."""
+    if ind.status not in (Status.achieved, Status.not_achieved) or not ind.change_pct:
+        return False
+    own = ind.change_pct
+    return any(
+        b.change_pct is not None and b.change_pct * own > 0 and abs(b.change_pct) >= abs(own)
+        for b in ind.benchmarks.values()
+    )
+
+
+def _marks(ind: IndicatorResult) -> str:
+    return (UNDERLYING_MARK if underlying_differs(ind) else "") + (
+        BENCHMARK_MARK if benchmark_alike(ind) else ""
+    )
+
+
+def _previous_text(ind: IndicatorResult, lang: Lang) -> str:
+    """The change against the same part of the previous year with its significance mark."""
+    prev = ind.previous
+    if prev is None or prev.change_pct is None:
+        return "-"
+    mark = _significance_mark(prev.p_value, prev.significant) or " "  # the % signs aligned
+    return f"{pct_text(prev.change_pct, lang)} {mark}"
+
+
+def _previous_count(ind: IndicatorResult, lang: Lang) -> str:
+    """The count's difference against the same part of the previous year: "count +3"."""
+    if ind.previous is None or ind.previous.count_change is None or ind.survey is not None:
+        return ""
+    return f"{summary_word('detail_count', lang)} {_signed(ind.previous.count_change, lang)}"
+
+
+def _summary_columns(
+    result: CompareResult, lang: Lang, fancy: bool, previous: str | None
+) -> list[tuple[Text, dict[str, Text], bool]]:
+    """The default line's columns after the name: (header, cell per indicator id, right-aligned)."""
+    base, now = result.periods[0], result.periods[-1]
+    inds = result.indicators
+
+    def cells(make: Any) -> dict[str, Text]:
+        return {i.id: make(i) for i in inds}
+
+    def status(i: IndicatorResult) -> Text:
+        shown = status_text(i.status, fancy, lang)
+        marks = _marks(i)
+        return Text.assemble(shown, f" {marks}") if marks else shown
+
+    columns = [
+        (
+            text(base),
+            cells(lambda i: text(value_text(i.values.get(base), i.unit, lang, carried(i, base)))),
+            True,
+        ),
+        (
+            text(now),
+            cells(lambda i: text(value_text(i.values.get(now), i.unit, lang, carried(i, now)))),
+            True,
+        ),
+        (text(summary_word("count", lang)), cells(lambda i: text(count_text(i, now, lang))), True),
+        (text(summary_word("change", lang)), cells(lambda i: text(change_text(i, lang))), True),
+        (text(word("t_p", lang)), cells(lambda i: text(_significance_mark(i.p_value, i.significant))), False),
+        (text(word("t_status", lang)), cells(status), False),
+    ]
+    if previous is not None:
+        header = text(summary_word("previous", lang, period=previous))
+        columns.append((header, cells(lambda i: text(_previous_text(i, lang))), True))
+    return columns
+
+
+def _previous_period(result: CompareResult) -> str | None:
+    """The previous year's period shown by any indicator (the same for all), else None."""
+    found = [i.previous.period for i in result.indicators if i.previous is not None]
+    return found[0] if found else None
+
+
+def _widths(columns: list[tuple[Text, dict[str, Text], bool]]) -> list[int]:
+    return [max([head.cell_len, *(c.cell_len for c in cells.values())]) for head, cells, _ in columns]
+
+
+def _room(console_width: int, widths: list[int]) -> int:
+    """What the name column has on a line: the width less the indent, the columns and their gaps
+    (one space between numbers, two before the words of the status)."""
+    return console_width - SUMMARY_INDENT - sum(widths) - len(widths) - 1
+
+
+def _summary_line(label: Text, cells: list[Text], widths: list[int], rights: list[bool]) -> Text:
+    """One line: the name cut or padded to its width, each cell aligned in its column, no trailing
+    spaces."""
+    shown = Text(" " * SUMMARY_INDENT)
+    shown.append_text(label)
+    for number_, (cell, width, right) in enumerate(zip(cells, widths, rights, strict=True)):
+        gap = 2 if number_ == STATUS_COLUMN else 1  # before the status, which is words
+        pad = " " * (width - cell.cell_len)
+        shown.append(" " * gap)
+        shown.append_text(Text.assemble(pad, cell) if right else Text.assemble(cell, pad))
+    shown.rstrip()
+    return shown
+
+
+def _summary(
+    console: Console, result: CompareResult, themes: dict[int, str], lang: Lang, fancy: bool
+) -> bool:
+    """The default view; False (nothing printed) where the console is too narrow for one line per
+    indicator with a name of ``LABEL_MIN`` characters."""
+    if len(result.periods) < 1 or not result.indicators:
+        return False
+    previous = _previous_period(result)
+    columns = _summary_columns(result, lang, fancy, previous) if previous else None
+    longest = max(cell_len(i.label) for i in result.indicators)
+    if columns is None or _room(console.width, _widths(columns)) < min(longest, SUMMARY_PREVIOUS_LABEL):
+        columns = _summary_columns(result, lang, fancy, None)
+    widths = _widths(columns)
+    label_width = min(_room(console.width, widths), longest, SUMMARY_LABEL_MAX)
+    if label_width < LABEL_MIN:
+        return False
+    rights = [right for _, _, right in columns]
+    console.print(text(_heading_line(result, lang)))
+    console.print()
+    header = [head for head, _, _ in columns]
+    console.print(_summary_line(Text(" " * label_width), header, widths, rights), style="bold")
+    for theme in sorted({i.theme for i in result.indicators}):
+        console.print(text(f"{theme} {themes.get(theme, '')}".strip(), "bold"))
+        for ind in (i for i in result.indicators if i.theme == theme):
+            label = text(ind.label)
+            label.truncate(label_width, overflow="ellipsis", pad=True)
+            console.print(_summary_line(label, [cells[ind.id] for _, cells, _ in columns], widths, rights))
+    legends = [summary_word("p_legend", lang), significance_survey(result.indicators, lang)]
+    if any(underlying_differs(i) for i in result.indicators):
+        legends.append(summary_word("underlying_mark", lang))
+    if any(benchmark_alike(i) for i in result.indicators):
+        legends.append(summary_word("benchmark_mark", lang))
+    legends.append(summary_word("count_legend", lang, period=result.period, baseline=result.baseline))
+    for legend in filter(None, legends):
+        console.print(text(legend))
+    return True
+
+
+def _heading_line(result: CompareResult, lang: Lang) -> str:
+    return word(
+        "t_compare_head",
+        lang,
+        plan=result.plan,
+        area=result.area,
+        period=result.period,
+        baseline=result.baseline,
+    )
+
+
+# --- --detail ---------------------------------------------------------------------------------------
 
 
 def _heading(result: CompareResult, lang: Lang) -> Text:
@@ -133,6 +398,10 @@ def _full_table(
     for period in result.periods:
         _numbers(table, period)
     _numbers(table, word("t_change", lang))
+    _numbers(table, summary_word("count", lang))
+    previous = _previous_period(result)
+    if previous is not None:
+        _numbers(table, summary_word("previous", lang, period=previous))
     _words(table, word("t_goal", lang))
     _words(table, word("t_status", lang))
     _numbers(table, word("t_p", lang))
@@ -141,12 +410,18 @@ def _full_table(
         _words(table, word("t_underlying_status", lang))
     for name in bench_names:
         table.add_column(text(f"{name}\n{word('t_change', lang)}"), justify="right", overflow="fold")
+    levels = [n for n in bench_names if any(_level(i, n) is not None for i in result.indicators)]
+    for name in levels:
+        header = f"{name}\n{summary_word('level', lang, pct='').strip()}"
+        table.add_column(text(header), justify="right", overflow="fold")
     for ind in indicators:
         cells: list[Text] = [
             text(ind.label),
             text(short(ind.unit, lang)),
             *[text(value_text(ind.values[p], ind.unit, lang, carried(ind, p))) for p in result.periods],
             text(change_text(ind, lang)),
+            text(count_text(ind, result.period, lang)),
+            *([text(_previous_full(ind, lang))] if previous is not None else []),
             text(short(ind.goal, lang)),
             status_text(ind.status, fancy, lang),
             text(_p(ind, lang)),
@@ -161,8 +436,24 @@ def _full_table(
                     status_text(under.status, fancy, lang),
                 ]
         cells += [text(pct_text(bench_change(ind, name), lang)) for name in bench_names]
+        cells += [text(pct_text(_level(ind, name), lang)) for name in levels]
         table.add_row(*cells)
     return table
+
+
+def _previous_full(ind: IndicatorResult, lang: Lang) -> str:
+    """The full table's previous-year cell: the change, the count's difference, the mark: "+31% (+3) ~"."""
+    shown = _previous_text(ind, lang).rstrip()
+    if ind.previous is None or ind.previous.count_change is None or ind.survey is not None or shown == "-":
+        return shown
+    change, _, mark = shown.partition(" ")
+    return f"{change} ({_signed(ind.previous.count_change, lang)}) {mark}".rstrip()
+
+
+def _level(ind: IndicatorResult, name: str) -> float | None:
+    """The area's level against benchmark ``name`` in the period, in %; None where unknown."""
+    bench = ind.benchmarks.get(name)
+    return None if bench is None else bench.level_pct
 
 
 def _compact(
@@ -178,8 +469,8 @@ def _compact(
             _lines_block(console, result, ind, lang, fancy)
             _print_notes(console, None, ind.notes, lang)
         return
-    for number, ind in enumerate(indicators):
-        console.print(_compact_block(result, ind, periods, widths, label_width, lang, fancy, number == 0))
+    for place, ind in enumerate(indicators):
+        console.print(_compact_block(result, ind, periods, widths, label_width, lang, fancy, place == 0))
         _print_notes(console, None, ind.notes, lang)
     if folded:
         console.print(
@@ -227,6 +518,26 @@ def _compact_rows(
             status_text(ind.status, fancy, lang),
         ]
     ]
+    blank = [text("") for _ in periods]
+    if ind.survey is None and any(ind.counts.get(p) is not None for p in periods):
+        change = "" if ind.count_change is None else _signed(ind.count_change, lang)
+        rows.append(
+            [text(summary_word("detail_count", lang)), *_counts(ind.counts, periods, lang), text(change)]
+        )
+        rows[-1] += [text(""), text("")]
+    if ind.previous is not None:
+        prev = ind.previous
+        p_shown = "" if prev.p_value is None else p_text(prev.p_value, lang, space=False)
+        p_shown += " ~" if p_shown and not prev.significant else ""
+        rows.append(
+            [
+                text(summary_word("detail_previous", lang, period=prev.period)),
+                *blank,
+                text(pct_text(prev.change_pct, lang)),
+                text(p_shown),
+                text(_previous_count(ind, lang)),
+            ]
+        )
     if ind.underlying is not None:
         under = ind.underlying
         rows.append(
@@ -241,10 +552,23 @@ def _compact_rows(
     for name, bench in ind.benchmarks.items():
         if all(bench.values.get(p) is None for p in periods) and bench.change_pct is None:
             continue  # no data: a note says so
-        rows.append(
-            [text(name), *values(bench.values), text(pct_text(bench.change_pct, lang)), text(""), text("")]
+        level = (
+            ""
+            if bench.level_pct is None
+            else summary_word("level", lang, pct=pct_text(bench.level_pct, lang))
         )
+        rows.append(
+            [text(name), *values(bench.values), text(pct_text(bench.change_pct, lang)), text(""), text(level)]
+        )
+        if any(bench.counts.get(p) is not None for p in periods):
+            label = text(f"  {summary_word('detail_count', lang)}")
+            rows.append([label, *_counts(bench.counts, periods, lang), text(""), text(""), text("")])
     return rows
+
+
+def _counts(counts: dict[str, float | None], periods: list[str], lang: Lang) -> list[Text]:
+    """Registered counts per period, whole numbers."""
+    return [text(value_text(counts.get(p), Unit.count, lang)) for p in periods]
 
 
 def _compact_widths(result: CompareResult, periods: list[str], lang: Lang, fancy: bool) -> list[int]:
@@ -312,32 +636,8 @@ def _print_notes(console: Console, prefix: str | None, notes: list[Note], lang: 
         console.print(Padding(text(shown, "dim" if prefix is None else ""), (0, 0, 0, 4), expand=False))
 
 
-def _district(
-    console: Console, result: CompareResult, district: DistrictResult, lang: Lang, fancy: bool
-) -> None:
-    table = new_table(
-        console,
-        title=word("t_district", lang, name=district.district),
-        header_style="bold",
-        title_justify="left",
-    )
-    table.add_column(text(word("t_indicator", lang)), max_width=FULL_LABEL_MAX, overflow="fold")
-    for period in result.periods:
-        _numbers(table, period)
-    _numbers(table, word("t_change", lang))
-    _words(table, word("t_status", lang))
-    for ind in district.indicators:
-        # Without district population registered figures are counts; survey figures need none.
-        rated = district.has_population or ind.survey is not None
-        shown = ind.values if rated else ind.counts
-        unit = ind.unit if rated else Unit.count
-        table.add_row(
-            text(ind.label),
-            *[text(value_text(shown[p], unit, lang, carried(ind, p))) for p in result.periods],
-            text(change_text(ind, lang) if rated else "-"),
-            status_text(ind.status, fancy, lang) if rated else text("-"),
-        )
-    console.print(table)
-    shown = dict.fromkeys(f"{ind.id}: {n.render(lang)}" for ind in district.indicators for n in ind.notes)
-    for message in shown:
-        console.print(Padding(text(f"{district.district}, {message}"), (0, 0, 0, 2), expand=False))
+def _district(console: Console, result: CompareResult, lang: Lang, fancy: bool) -> None:
+    """The wijk x indicator matrix (``render_districts``: it imports this module's status styles)."""
+    from veilcli.report.render_districts import render_districts
+
+    render_districts(console, result, lang, fancy)

@@ -332,6 +332,54 @@ WORDS: dict[str, tuple[str, str]] = {
     "t_bench_change": ("{name} change", "{name} verandering"),
     "t_goal_is": ("goal: {goal}", "doel: {goal}"),
     "t_district": ("district {name}", "wijk {name}"),
+    # --- the district matrix (``--by district``: terminal, workbook, HTML) -------------------------
+    "dm_heading": (
+        "Districts of {area}: registered figures, {period} vs {baseline}",
+        "Wijken van {area}: geregistreerde cijfers, {period} t.o.v. {baseline}",
+    ),
+    "dm_rate": ("rate", "cijfer"),
+    "dm_count": ("n", "n"),
+    "dm_change": ("Δ", "Δ"),
+    "dm_legend_columns": (
+        "rate: per 1,000 in {period}; n: registrations in {period}; Δ: change vs {baseline} in % "
+        "(* significant, p < 0.05), in registrations where {few}",
+        "cijfer: per 1.000 in {period}; n: registraties in {period}; Δ: verandering t.o.v. {baseline} "
+        "in % (* significant, p < 0,05), in registraties bij {few}",
+    ),
+    "dm_legend_columns_html": (
+        "Each cell: the rate per 1,000 in {period} and the status mark; under it the registrations in "
+        "{period} with the difference from {baseline}, and the change vs {baseline} in % (* significant, "
+        "p < 0.05; none where {few}).",
+        "Elke cel: het cijfer per 1.000 in {period} en het teken van de status; daaronder de registraties "
+        "in {period} met het verschil met {baseline}, en de verandering t.o.v. {baseline} in % "
+        "(* significant, p < 0,05; geen bij {few}).",
+    ),
+    "dm_too_few_rule": (
+        "{few} too few registrations to judge: so few cannot show both a rise and a fall beyond chance "
+        "(exact test, p < 0.05), e.g. 0->0 or 1->2",
+        "{few} te weinig registraties om te beoordelen: zo weinig kan niet zowel een stijging als een daling "
+        "buiten het toeval aantonen (exacte toets, p < 0,05), bijv. 0->0 of 1->2",
+    ),
+    "dm_page": ("{theme} ({page}/{pages})", "{theme} ({page}/{pages})"),
+    "dm_goal": ("goal: {goal}", "doel: {goal}"),
+    "dm_all_indicators": ("every indicator", "alle indicatoren"),
+    "dm_underlying": (
+        "The underlying figures per district (after the corrections) and every note: --format json.",
+        "De onderliggende cijfers per wijk (na de correcties) en alle opmerkingen: --format json.",
+    ),
+    "dm_underlying_export": (
+        "The underlying figures per district (after the corrections) and every note: "
+        "veilcli compare --by district --format json.",
+        "De onderliggende cijfers per wijk (na de correcties) en alle opmerkingen: "
+        "veilcli compare --by district --format json.",
+    ),
+    "dm_inhabitants": ("Inhabitants {year}", "Inwoners {year}"),
+    "dm_rate_long": ("Rate", "Cijfer"),
+    "dm_count_long": ("Count", "Aantal"),
+    "dm_count_change": ("Difference in count", "Verschil aantal"),
+    "dm_change_long": ("Change", "Verandering"),
+    "count_change": ("Difference in count vs", "Verschil aantal t.o.v."),
+    "count": ("Count", "Aantal"),
     "t_footnote": (
         "p: exact test of equal rates on the registered counts vs the baseline; '~' marks a change "
         "within chance (p >= 0.05). underlying: the change after samenloop, as a range where online "
@@ -449,6 +497,7 @@ SHORT_NL: dict[Enum, str] = {
     Status.monitor: "monitor",
     Status.no_data: "geen gegevens",
     Status.incomplete: "onvolledig",
+    Status.too_few: "te weinig",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from pydantic import BaseModel, Field
 
+from veilcli.domain.geography import is_finer_expr
 from veilcli.domain.models import Kind, SourceRecord
 from veilcli.domain.periods import period_label_expr
 from veilcli.domain.resources import area_expr
@@ -51,7 +52,7 @@ FINER_SUFFIX = " (wijken/buurten)"
 def _counts_area() -> pl.Expr:
     """A counts row's area for the coverage: as stored, a wijk or buurt code as its municipality code."""
     area = pl.col("area")
-    finer = area.str.contains(r"^(BU\d{8}|WK\d{6})$")
+    finer = is_finer_expr(area)
     return (
         pl.when(finer)
         .then(pl.lit("GM") + area.str.slice(2, 4) + pl.lit("\x00"))

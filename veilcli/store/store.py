@@ -247,8 +247,9 @@ def _exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
 class Store:
     """A veilcli store folder."""
 
-    def __init__(self, root: Path | None = None) -> None:
-        self.root = resolve_store_path(root)
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        # Store("rapport/.veilcli") as well as Store(Path(...)): a notebook passes text.
+        self.root = resolve_store_path(Path(root) if root is not None else None)
         self._readers = 0
 
     @property

@@ -49,7 +49,7 @@ from typing import ClassVar
 import polars as pl
 
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE
-from veilcli.domain.geography import municipalities
+from veilcli.domain.geography import is_finer_expr, municipalities
 from veilcli.domain.models import Kind, SourceFormat
 from veilcli.domain.resources import area_expr
 from veilcli.errors import InputError, UsageError
@@ -552,7 +552,7 @@ def _population_areas(
         kept = frame.filter(coded).with_columns(by_code.alias(area))
         if kept.height < frame.height:
             notes.append(f"{frame.height - kept.height} row(s) without a region code left out")
-        unnamed = kept.filter(pl.col(area).str.contains(r"^(WK|BU)\d+$")).height
+        unnamed = kept.filter(is_finer_expr(pl.col(area))).height
         if unnamed:
             notes.append(
                 f"{unnamed} district/neighbourhood row(s) stored under their CBS code (WK.../BU...). "

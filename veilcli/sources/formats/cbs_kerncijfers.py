@@ -26,6 +26,7 @@ from typing import ClassVar
 
 import polars as pl
 
+from veilcli.domain.geography import is_finer_expr
 from veilcli.domain.models import Kind, SourceFormat
 from veilcli.domain.resources import area_expr
 from veilcli.errors import InputError, UsageError
@@ -200,7 +201,7 @@ class CbsKerncijfers(InputFormat[KerncijfersOptions]):
         notes = population_notes(year, source, negative, secret if negative else 0)
         if secret and not negative:
             notes.append(f"{secret} row(s) without any figure skipped (areas that did not exist that year)")
-        unnamed = frame.filter(pl.col(area).str.contains(r"^(WK|BU)\d+$"))
+        unnamed = frame.filter(is_finer_expr(pl.col(area)))
         if unnamed.height:
             notes.append(
                 f"{unnamed.height} district/neighbourhood row(s) kept under their CBS code (WK.../BU...): "
