@@ -53,10 +53,12 @@ def test_workbook_values_formats_fills_and_charts(plan_store: tuple[Store, Path]
     ws = wb["Overzicht"]
     header = [c.value for c in ws[5]]  # under a row of group headings ("Geregistreerd", ...)
     assert header[:7] == ["Thema", "Indicator", "Eenheid", "Doel", "2017H1", "2018H1", "2019H1"]
-    assert header[-1] == "Id"  # for scripts: last, and left out of the print area
+    # the id (for scripts) first of the details, right of the print area (tests/test_print_layout.py)
+    id_column = header.index("Id") + 1
+    assert ws.print_area.endswith(f":${get_column_letter(id_column - 1)}${ws.max_row}")
     groups = [c.value for c in ws[4]]
     assert groups[4] == "Geregistreerd" and "Onderliggend (na correcties)" in groups
-    rows = {ws.cell(r, len(header)).value: r for r in range(6, ws.max_row + 1) if ws.cell(r, 1).value}
+    rows = {ws.cell(r, id_column).value: r for r in range(6, ws.max_row + 1) if ws.cell(r, 1).value}
     vernieling = rows["vernieling"]
     # 20 / 10,000 and 30 / 12,000 inhabitants x 1,000: 2.0 and 2.5, stored as numbers, 1 decimal
     assert (
@@ -331,11 +333,17 @@ def test_export_tables_are_typed_with_keys_that_do_not_depend_on_the_language(
         "status",
         "p_value",
         "significant",
+        "count",
+        "count_change",
+        "previous_change_pct",
+        "previous_count_change",
+        "previous_p_value",
         "underlying_change_pct",
         "underlying_change_low_pct",
         "underlying_change_high_pct",
         "underlying_status",
         "benchmark_change_pct:AB",
+        "benchmark_level_pct:AB",
         "notes",
     ]
     assert [c.key for c in english.overview().columns] == keys
@@ -408,7 +416,9 @@ def test_the_workbook_formats_by_kind_not_by_label(tmp_path: Path) -> None:
     assert cell[4, "Δ"].value is None
     formats = {h: cell[2, h].number_format for h in ("p", "f", "n", "e", "r", "t")}
     p_format = '[<0.001]"< 0.001";0.000'  # a p-value below 0.001 shows the bound, never "0.000"
-    assert formats == {"p": p_format, "f": "0.000", "n": "#,##0", "e": "#,##0.0", "r": "0.0", "t": "General"}
+    # a fractional corrected count prints whole and marked as an estimate: "≈ 12" (the cell keeps 12.4)
+    estimate = '"≈ "#,##0;"≈ "-#,##0;0'
+    assert formats == {"p": p_format, "f": "0.000", "n": "#,##0", "e": estimate, "r": "0.0", "t": "General"}
     assert cell[2, "x"].data_type == "s" and cell[2, "x"].value == "=1+1"  # text, never a formula
     frame = table.frame()  # for scripts: keys and codes
     assert frame["status"].to_list() == ["achieved", "monitor", "no_data"]

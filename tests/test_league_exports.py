@@ -349,7 +349,7 @@ def test_the_html_page_lists_the_areas_in_rank_order_and_loads_nothing(
     assert not LOADS.search(html), LOADS.search(html)
     assert "<script" not in html and "http:" not in html and "https:" not in html
     fiets = _section(html, "fiets")
-    positions = [fiets.index(f"<tr data-area='{area}'>") for area in ORDER]
+    positions = [fiets.index(f"<tr data-area='{area}'") for area in ORDER]
     assert positions == sorted(positions)
     lelystad = fiets[positions[0] : positions[1]]
     assert ">1</td>" in lelystad and ">1,3</td>" in lelystad and ">1,5</td>" in lelystad
@@ -453,7 +453,7 @@ def test_an_indicator_no_area_has_figures_for_is_a_sentence_not_a_table(
     assert said in section and "<table" not in section and "<tr data-area" not in section
     ws = build_league_workbook(tables)["Fietsdiefstal"]
     assert said in str(ws["A2"].value) and ws.max_row == 2  # no table of dashes
-    assert "<tr data-area='Almere'>" in _section(render_league_html(tables), "totaal")
+    assert "<tr data-area='Almere' class='own'>" in _section(render_league_html(tables), "totaal")
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -39,7 +39,7 @@ from veilcli.domain.groups import group_areas
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period, period_year_expr
 from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories, load_plan
-from veilcli.domain.resources import area_expr
+from veilcli.domain.resources import area_expr, resolve_areas
 from veilcli.domain.rules import load_rules
 from veilcli.errors import UsageError
 from veilcli.store.store import Store, holding_read_lock
@@ -77,6 +77,9 @@ class LeagueResult(BaseModel):
     selection: str = Field(description='"all", or the group whose members were compared.')
     areas: list[str]
     sort: str | None = Field(description="The indicator id the areas are ordered by (its rank).")
+    own_area: str | None = Field(
+        None, description="The plan's own area, as stored, when it is among the areas (reports highlight it)."
+    )
     indicators: list[LeagueIndicator]
 
     def to_polars(self) -> pl.DataFrame:
@@ -318,6 +321,7 @@ def league(
         selection=selection,
         areas=ordered,
         sort=sort,
+        own_area=next((a for a in resolve_areas([plan.area]) if a in ordered), None),
         indicators=result,
     )
 

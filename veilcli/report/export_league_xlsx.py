@@ -33,6 +33,7 @@ from veilcli.report.export_xlsx import (
     Printed,
     fit_columns,
     merged_text,
+    new_workbook,
     print_setup,
     sheet_title,
     write_cell,
@@ -47,6 +48,7 @@ _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 MIN_WIDTHS = {"rank": 7, "area": 28, "baseline_value": 13, "value": 13, "change_pct": 16, "status": 20}
 AREA_WIDTH = 24  # the overview's area column: room for "Capelle aan den IJssel"
 CENTRED = Alignment(horizontal="center", vertical="top")
+OWN_FILL = PatternFill("solid", fgColor="DDEBF7")  # the plan's own area's row: a light blue band
 
 
 def indicator_sheet_name(label: str, taken: list[str]) -> str:
@@ -64,6 +66,20 @@ def _notes(ws: Worksheet, top: int, texts: list[str], columns: int) -> int:
     return top + len(texts)
 
 
+def _mark_own(ws: Worksheet, tables: LeagueTables, first: int, last: int, area_column: int) -> None:
+    """The plan's own area's row in a table (header row ``first``..``last``): bold, and the cells
+    without a status colour filled light blue."""
+    own = tables.result.own_area
+    for row in range(first + 1, last + 1):
+        if own is None or ws.cell(row=row, column=area_column).value != own:
+            continue
+        for column in range(1, ws.max_column + 1):
+            cell = ws.cell(row=row, column=column)
+            cell.font = BOLD
+            if cell.fill.fill_type is None:  # a status keeps its colour
+                cell.fill = OWN_FILL
+
+
 def _legend(ws: Worksheet, tables: LeagueTables, row: int) -> int:
     """The status colours under each other in the first column (as wide as any table has it):
     "Legenda status", then a coloured cell per status; returns the next free row."""
@@ -78,7 +94,10 @@ def _add_overview(wb: Workbook, tables: LeagueTables) -> Printed:
     """How to read the league, a status legend, then the rank of every area on every indicator."""
     ws = wb.active
     ws.title = sheet_title(tables.label("sheet_overview"))
-    notes = [*tables.notes(), f"{tables.label('l_ranks_intro')} {tables.label('l_sheets')}"]
+    reading = f"{tables.label('l_ranks_intro')} {tables.label('l_sheets')}"
+    if tables.result.own_area:  # said where the table is explained, not on a row of its own
+        reading += " " + tables.label("l_own_area", area=tables.result.own_area)
+    notes = [*tables.notes(), reading]
     # title, selection, the notes, a blank row, the legend (a heading and a row per status), a blank row
     header_top = 3 + len(notes) + 1 + len(LEAGUE_STATUSES) + 2
     table = tables.ranks()
@@ -91,6 +110,7 @@ def _add_overview(wb: Workbook, tables: LeagueTables) -> Printed:
             status = statuses.get((ind.id, values["area"]))
             if status is not None:
                 cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
+    _mark_own(ws, tables, first, last, 1)
     ws.freeze_panes = ws.cell(row=first + 1, column=2)  # the area stays in view
     fit_columns(ws, table, first, last, widths={"area": AREA_WIDTH})
     width = len(table.columns)
@@ -113,6 +133,7 @@ def _add_indicator(wb: Workbook, tables: LeagueTables, indicator: LeagueIndicato
     first, last = write_table(ws, 3 + len(notes) + 1, table)  # under a row of group headings
     for row in range(first + 1, last + 1):
         ws.cell(row=row, column=1).alignment = CENTRED
+    _mark_own(ws, tables, first, last, table.keys.index("area") + 1)
     ws.freeze_panes = ws.cell(row=first + 1, column=3)
     fit_columns(ws, table, first, last, widths=MIN_WIDTHS)
     width = len(table.columns)
@@ -142,7 +163,7 @@ def _add_sources(wb: Workbook, tables: LeagueTables) -> Printed:
 
 def build_league_workbook(tables: LeagueTables) -> Workbook:
     """The league workbook, in memory: overview, a sheet per indicator, sources."""
-    wb = Workbook()
+    wb = new_workbook()
     printed = [_add_overview(wb, tables)]
     printed += [_add_indicator(wb, tables, ind) for ind in tables.result.indicators]
     printed.append(_add_sources(wb, tables))

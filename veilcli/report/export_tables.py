@@ -20,6 +20,7 @@ import polars as pl
 from veilcli import __version__
 from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult, DistrictResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang, Note
 from veilcli.domain.plans import Goal, Unit
@@ -58,6 +59,7 @@ class ChartBlock:
     rows: list[tuple[str, list[float | None]]]
     id: str = ""
     counts: bool = False  # plain counts (whole numbers), not rates
+    source: str = ""  # the line under the chart: "Bron: Nationale Politie"
 
 
 @dataclass
@@ -131,6 +133,7 @@ class ExportTables:
         registered, underlying, benchmarks = (
             w(g) for g in ("group_registered", "group_underlying", "group_benchmarks")
         )
+        levels = word("group_levels", self.language, period=r.period)
         columns = [
             c("theme", k.number, w("theme")),
             c("label", k.text, w("indicator")),
@@ -148,18 +151,58 @@ class ExportTables:
                 words=(w("significant"), w("within_chance")),
                 group=registered,
             ),
+            c("count", k.count, word("count_in", self.language, period=r.period), group=registered),
+            c(
+                "count_change",
+                k.difference,
+                word("count_diff", self.language, period=r.baseline),
+                group=registered,
+            ),
+            *self._previous_columns(),
             c("underlying_change_pct", k.percent, w("u_after_samenloop"), group=underlying),
             c("underlying_change_low_pct", k.percent, w("u_low"), group=underlying),
             c("underlying_change_high_pct", k.percent, w("u_high"), group=underlying),
             c("underlying_status", k.label, w("status"), status_fill=True, group=underlying),
             *[c(bench_key(n), k.percent, n, group=benchmarks) for n in self.bench_names()],
+            *[c(level_key(n), k.percent, n, group=levels) for n in self.bench_names()],
             c("notes", k.notes, w("notes")),
         ]
         rows = [self._overview_row(i) for i in r.indicators if theme is None or i.theme == theme]
         return self._table("overview", "sheet_overview", columns, rows)
 
+    def previous_period(self) -> str | None:
+        """The same part of the previous year the indicators are also compared with (``2018H1``), if any."""
+        return next((i.previous.period for i in self.result.indicators if i.previous), None)
+
+    def _previous_columns(self) -> list[Column]:
+        """The change against the same part of the previous year: in %, in counts and its p-value."""
+        previous = self.previous_period()
+        if previous is None:
+            return []
+        c, k, lang = self._column, ColumnKind, self.language
+        group = word("group_previous", lang)
+        return [
+            c("previous_change_pct", k.percent, word("previous_change", lang, period=previous), group=group),
+            c(
+                "previous_count_change",
+                k.difference,
+                word("previous_count_change", lang, period=previous),
+                group=group,
+            ),
+            c("previous_p_value", k.p_value, word("previous_p_value", lang, period=previous), group=group),
+        ]
+
     def _overview_row(self, ind: IndicatorResult) -> dict[str, Any]:
-        under = ind.underlying
+        under, before = ind.underlying, ind.previous
+        previous = (
+            {
+                "previous_change_pct": before.change_pct if before else None,
+                "previous_count_change": before.count_change if before else None,
+                "previous_p_value": before.p_value if before else None,
+            }
+            if self.previous_period()
+            else {}
+        )
         return {
             "theme": ind.theme,
             "label": ind.label,
@@ -171,11 +214,15 @@ class ExportTables:
             "status": ind.status,
             "p_value": ind.p_value,
             "significant": ind.significant,
+            "count": ind.counts.get(self.result.period),
+            "count_change": ind.count_change,
+            **previous,
             "underlying_change_pct": under.change_pct if under else None,
             "underlying_change_low_pct": under.change_pct_range[0] if under else None,
             "underlying_change_high_pct": under.change_pct_range[1] if under else None,
             "underlying_status": under.status if under else None,
             **{bench_key(n): bench_change(ind, n) for n in self.bench_names()},
+            **{level_key(n): _level(ind, n) for n in self.bench_names()},
             "notes": ind.notes,
         }
 
@@ -214,9 +261,22 @@ class ExportTables:
                     rows,
                     id=ind.id,
                     counts=ind.unit is Unit.count,
+                    source=self.chart_source(ind, benchmarks=len(rows) > 1),
                 )
             )
         return blocks
+
+    def chart_source(self, ind: IndicatorResult, benchmarks: bool = False) -> str:
+        """ "Bron: Nationale Politie": who published the stored sources the chart's figures come from
+        (the indicator's kind; police counts too when benchmarks are drawn), by each source's format."""
+        kinds = {ind.source} if ind.source else set()
+        if benchmarks:
+            kinds.add(Kind.counts.value)
+        found = [publisher(s.kind, s.source_format) for s in self.sources_used if s.kind.value in kinds]
+        if not found:  # nothing stored of that kind (a test's result): the kind says who publishes it
+            found = [publisher(Kind(k), None) for k in sorted(kinds) if k in Kind.__members__]
+        names = list(dict.fromkeys(self.label(key) for key in found))
+        return word("h_chart_source", self.language, sources=", ".join(names)) if names else ""
 
     def normalisation(self) -> Table:
         """Per indicator and period: registered count, samenloop effect, count after samenloop (the
@@ -608,6 +668,38 @@ def shown_change(ind: IndicatorResult) -> float | Points | None:
 def period_key(period: str) -> str:
     """The key of a period's value column: ``value_2019H1``."""
     return f"value_{period}"
+
+
+_POLICE_FORMATS = {"bvh-extract", "politie-opendata-odata", "politie-opendata-labels", "incident-list"}
+_SURVEY_FORMATS = {"statline-survey", "statline-survey-view", "cbs-veiligheidsmonitor"}
+
+
+def publisher(kind: Kind, source_format: str | None) -> str:
+    """The word key of who published a stored source: the police for its own extracts and open data,
+    CBS (with the police, for police figures on StatLine) for CBS files, the Veiligheidsmonitor for
+    survey tables; a file in veilcli's own layout by what it holds."""
+    fmt = str(source_format or "")
+    if fmt in _POLICE_FORMATS:
+        return "publisher_police"
+    if fmt in _SURVEY_FORMATS or kind is Kind.survey:
+        return "publisher_survey"
+    if fmt == "wijkmonitor":
+        return "publisher_wijkmonitor"
+    if kind is Kind.population:
+        return "publisher_cbs"
+    if fmt.startswith(("cbs", "statline")):
+        return "publisher_cbs_police"
+    return "publisher_police"  # registrations, suspects and counts in veilcli's layout: police figures
+
+
+def level_key(name: str) -> str:
+    """The key of the area's level against a benchmark in the period: ``benchmark_level_pct:G10/100.000+``."""
+    return f"benchmark_level_pct:{name}"
+
+
+def _level(ind: IndicatorResult, name: str) -> float | None:
+    bench = ind.benchmarks.get(name)
+    return bench.level_pct if bench else None
 
 
 def bench_key(name: str) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.utils.units import pixels_to_EMU
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -50,7 +50,11 @@ from veilcli.report.words import short, word
 RATE_FORMAT = "0.0"
 SMALL_RATE_FORMAT = "0.00"
 COUNT_FORMAT = "#,##0"
-ESTIMATE_FORMAT = "#,##0.0"  # a corrected count that is not whole
+# A corrected count that is not whole is an estimate: shown whole, marked "≈" (the cell keeps the number).
+ESTIMATE_FORMAT = '"≈ "#,##0;"≈ "-#,##0;0'
+DIFFERENCE_FORMAT = "+#,##0;-#,##0;0"
+# The difference beside a count, in the next column: "18 | (-5)" reads as "18 (-5)".
+BESIDE_FORMAT = '"("+#,##0")";"("-#,##0")";"(0)"'
 PCT_FORMAT = "+0%;-0%;0%"
 SMALL_PCT_FORMAT = "+0.0%;-0.0%;0%"  # a change below 1% shows a decimal: never "-0%" for -0.2%
 THREE_DECIMALS = "0.000"
@@ -60,7 +64,6 @@ TEXT_WIDTH = 40  # a text column's widest: longer text wraps, so a printed page 
 LABEL_WIDTH = 20  # a unit, goal or status wraps beyond this (at spaces)
 WRAPPED = (ColumnKind.text, ColumnKind.label, ColumnKind.notes)
 LINE_HEIGHT = 15  # points per line of 11-point text
-CHARS_PER_WIDTH = 1.1  # characters of text per unit of column width (the width of a "0"), a little low
 HASH_WIDTH = 34  # a sha256 in a 9-point monospaced font: two lines of 32 characters
 STATUS_FILLS: dict[Status, str] = {
     Status.achieved: "C6EFCE",
@@ -73,10 +76,17 @@ STATUS_FILLS: dict[Status, str] = {
 }
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 GROUP_FILL = PatternFill("solid", fgColor="2E75B6")
-FONT = "Calibri"
-HEADER_FONT = Font(name=FONT, bold=True, color="FFFFFF")
-BOLD = Font(name=FONT, bold=True)
+# Arial, not the theme's Calibri: Windows and macOS have it and Linux has a metric-compatible
+# Liberation Sans, so column widths, wrapped lines and the print scale come out the same in Excel
+# and LibreOffice (where Calibri fell back to the wider DejaVu Sans: a page of 18 columns measured
+# in Excel printed smaller and with rows taller than their text).
+FONT = "Arial"
+FONT_POINTS = 11.0
+BASE_FONT = Font(name=FONT, sz=FONT_POINTS, family=2)  # no theme scheme: Excel would use Calibri
+HEADER_FONT = Font(name=FONT, size=FONT_POINTS, bold=True, color="FFFFFF")
+BOLD = Font(name=FONT, size=FONT_POINTS, bold=True)
 TITLE_FONT = Font(name=FONT, bold=True, size=13)
+SOURCE_FONT = Font(name=FONT, size=FONT_POINTS - 1, italic=True, color="595959")
 GROUP_EDGE = Border(left=Side(style="thin", color="FFFFFF"))
 
 # A4 landscape in points, with the margins set in ``_print_setup`` (inches).
@@ -85,7 +95,8 @@ PRINT_WIDTH = 842 - (MARGINS["left"] + MARGINS["right"]) * 72
 PRINT_HEIGHT = 595 - (MARGINS["top"] + MARGINS["bottom"]) * 72
 CHART_MIN_WIDTH = 340.0  # points: narrower, a chart shows its labels too small; then one per row
 CHART_ASPECT = 0.5  # height / width
-POINTS_PER_WIDTH = 7.0  # see ``_column_points``
+POINTS_PER_WIDTH = 6.2  # see ``_column_points``
+COLUMN_PADDING = 4.0  # points a column adds to its width units (Excel: 5 pixels)
 SCALE_MARGIN = 0.97  # a computed scale leaves this much room for fonts a little wider than estimated
 
 
@@ -161,11 +172,12 @@ def _group_row(ws: Worksheet, row: int, columns: list[Column]) -> None:
 def _group_heights(ws: Worksheet, row: int, columns: list[Column]) -> None:
     """The group row as tall as its longest heading wrapped over its merged width (once widths are set)."""
     lines = 1
-    for merged in ws.merged_cells.ranges:
-        if merged.min_row == row:
-            heading = str(ws.cell(row=row, column=merged.min_col).value or "")
-            width = sum(_width(ws, c) for c in range(merged.min_col, merged.max_col + 1)) - 2
-            lines = max(lines, len(textwrap.wrap(heading, max(4, width))))
+    spans = {m.min_col: m.max_col for m in ws.merged_cells.ranges if m.min_row == row}
+    for column in range(1, len(columns) + 1):
+        heading = str(ws.cell(row=row, column=column).value or "")
+        if heading:  # over its merged columns, or its own (a group of one column wraps in it)
+            width = sum(_units(ws, c) for c in range(column, spans.get(column, column) + 1))
+            lines = max(lines, text_lines(heading, width, bold=True))
     ws.row_dimensions[row].height = LINE_HEIGHT * lines
 
 
@@ -205,6 +217,8 @@ def cell_value(table: Table, column: Column, value: Any, row_format: str) -> tup
         case ColumnKind.estimate:
             whole = isinstance(value, int | float) and float(value).is_integer()
             return value, COUNT_FORMAT if whole else ESTIMATE_FORMAT
+        case ColumnKind.difference:
+            return value, BESIDE_FORMAT if column.key == "count_change" else DIFFERENCE_FORMAT
         case ColumnKind.rate:
             return value, RATE_FORMAT
         case ColumnKind.p_value:
@@ -232,6 +246,8 @@ def fit_columns(
     last_row: int,
     minimum: int = 6,
     widths: dict[str, int] | None = None,
+    caps: dict[str, int] | None = None,
+    wrap_headers: bool = False,
 ) -> None:
     """Column widths from a table's values and headers; rows as tall as their wrapped text.
 
@@ -239,14 +255,17 @@ def fit_columns(
     number its whole text; a unit, goal or status wraps beyond ``LABEL_WIDTH``; other text beyond
     ``TEXT_WIDTH`` (``write_table`` wraps them): a long note makes its row taller, never the sheet
     wider, so "fit to width" prints at a readable scale. A sha256 gets two lines of a small font.
-    ``widths``: the least width of some columns, by key (a narrow table that should span the page).
+    ``widths``: the least width of some columns, by key (a narrow table that should span the page);
+    ``caps``: the widest a text, unit, goal or status column may be, by key (a printed page's columns);
+    ``wrap_headers``: every header may wrap at its spaces ("Aantal / 2019H1"), not only long ones.
     """
     lines = dict.fromkeys(range(header_row + 1, last_row + 1), 1)
     for number, column in enumerate(table.columns, start=1):
         header = str(ws.cell(row=header_row, column=number).value or "")
-        width = max(minimum, _longest_word(header) + 2, min(len(header), 14))  # bold: wider
+        unwrapped = 0 if wrap_headers else min(len(header), 14)
+        width = max(minimum, _longest_word(header) + 2, unwrapped)  # bold: wider
         values = [ws.cell(row=row, column=number).value for row in lines]
-        texts = [f"{v:,.2f}" if isinstance(v, float) else str(v) for v in values if v is not None]
+        texts = [_shown_width_text(v, column.kind) for v in values if v is not None]
         longest = max((len(t) for t in texts), default=0)
         if column.key == "sha256":
             ws.column_dimensions[get_column_letter(number)].width = HASH_WIDTH
@@ -257,17 +276,17 @@ def fit_columns(
         least = (widths or {}).get(column.key, 0)
         if column.kind in WRAPPED:
             cap = LABEL_WIDTH if column.kind is ColumnKind.label else TEXT_WIDTH
+            cap = (caps or {}).get(column.key, cap)
             words = max((_longest_word(t) for t in texts), default=0)
-            width = max(min(max(width, longest + 1), cap), min(words + 1, TEXT_WIDTH), least)
-            per_line = int(width * CHARS_PER_WIDTH)
+            width = max(min(max(width, longest + 1), cap), min(words + 1, cap), least)
             for row, value in zip(lines, values, strict=True):
-                if isinstance(value, str) and len(value) > per_line:
-                    lines[row] = max(lines[row], len(textwrap.wrap(value, per_line)))
+                if isinstance(value, str):
+                    lines[row] = max(lines[row], text_lines(value, width))
         else:
             width = max(width, longest + 2, least)
         ws.column_dimensions[get_column_letter(number)].width = width
     header_lines = max(
-        len(textwrap.wrap(str(ws.cell(row=header_row, column=n).value or ""), _width(ws, n)) or [""])
+        text_lines(str(ws.cell(row=header_row, column=n).value or ""), _units(ws, n), bold=True)
         for n in range(1, len(table.columns) + 1)
     )
     ws.row_dimensions[header_row].height = LINE_HEIGHT * max(header_lines, 1) + 2
@@ -278,9 +297,69 @@ def fit_columns(
             ws.row_dimensions[row].height = LINE_HEIGHT * count
 
 
-def _width(ws: Worksheet, column: int) -> int:
-    width = ws.column_dimensions[get_column_letter(column)].width
-    return max(1, int((width or 8.43) * CHARS_PER_WIDTH))
+def _shown_width_text(value: Any, kind: ColumnKind) -> str:
+    """A text about as wide as the cell shows its value: a whole float as a count ("5,031"), a
+    difference with its sign and parentheses ("(+161)")."""
+    if kind is ColumnKind.difference and isinstance(value, int | float):
+        return f"({value:+,.0f})"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
+def _units(ws: Worksheet, column: int) -> float:
+    return float(ws.column_dimensions[get_column_letter(column)].width or 8.43)
+
+
+# Arial's advance widths (1/1000 em; Liberation Sans has the same): the lines a text wraps into are
+# counted from them, so a row is as tall as its text in Excel and LibreOffice alike (counting
+# characters made rows with one line of text two lines tall, which printed as blank rows, and
+# cut "per 1.000 jongeren 12-24" off at two lines).
+_GLYPHS = {
+    **dict.fromkeys("ijlI.,:;'|!", 278),
+    **dict.fromkeys("ft/[]\\ ", 278),
+    **dict.fromkeys('r-()`"', 333),
+    **dict.fromkeys("ckvxyzsJ", 500),
+    **dict.fromkeys("0123456789abdeghnopqu$_#?L", 556),
+    **dict.fromkeys("+<>=~", 584),
+    **dict.fromkeys("FTZ", 611),
+    **dict.fromkeys("ABEKPSVXY&", 667),
+    **dict.fromkeys("CDHNRUw", 722),
+    **dict.fromkeys("GOQ", 778),
+    **dict.fromkeys("mM%", 833),
+    **dict.fromkeys("W@", 944),
+}
+WIDE_GLYPH = 722  # letters with accents and other signs: on the wide side
+TEXT_ROOM_PER_UNIT = 6.0  # points of text per unit of column width (Excel's 8 pixels; LibreOffice 6.1)
+CELL_PADDING = 3.0  # points a cell keeps free of text (2 pixels a side)
+
+
+def text_points(text: str, size: float = FONT_POINTS, bold: bool = False) -> float:
+    """The printed width of ``text`` in Arial of ``size`` points (bold about 7% wider)."""
+    em = sum(_GLYPHS.get(ch, 556 if ch.isalnum() and ch.isascii() else WIDE_GLYPH) for ch in text)
+    return em * size / 1000 * (1.07 if bold else 1.0)
+
+
+def text_lines(text: str, units: float, bold: bool = False, size: float = FONT_POINTS) -> int:
+    """The lines ``text`` wraps into in a cell (or merged cells) ``units`` wide: words filled in
+    greedily as Excel and LibreOffice do, a word wider than the cell broken over lines."""
+    room = max(units * TEXT_ROOM_PER_UNIT - CELL_PADDING, 10.0)
+    space = text_points(" ", size, bold)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for token in paragraph.split():
+            width = text_points(token, size, bold)
+            if used and used + space + width <= room:
+                used += space + width
+                continue
+            if used:
+                lines += 1
+            extra = max(0, math.ceil(width / room) - 1)  # a word longer than the line
+            lines += extra
+            used = width - extra * room
+    return max(lines, 1)
 
 
 # Words that do not end a name: a sheet name cut at a word boundary drops them too.
@@ -334,10 +413,61 @@ class Printed:
     columns: int | None = None
 
 
-def _printed_overview(table: Table) -> Table:
-    """The indicator table as printed: the id (for scripts) last, the notes listed under the table."""
-    keys = [k for k in table.keys if k not in ("id", "notes")]
-    return table.select([*keys, "id"])
+# The overview's printed columns, in order (the value columns of the periods after the goal); every
+# other column of the overview (the id, p-values, the underlying range, the benchmarks) follows them
+# outside the print area: on screen and for a filter, not on the A4 page, where 18 columns would
+# print at about 5 pt.
+PRINTED_BEFORE = ("theme", "label", UNIT_KEY, "goal")
+PRINTED_AFTER = (
+    "count",
+    "count_change",
+    "change_pct",
+    "status",
+    "significant",
+    "previous_change_pct",
+)
+# The least effective font size on the printed page (points): an 11-point cell at the print scale.
+MIN_PRINTED_POINTS = 9.0
+# The widest the overview's text columns print (in "0" widths): longer text wraps in the row.
+PRINT_CAPS = {"label": 20, UNIT_KEY: 11, "goal": 10, "status": 12}
+
+
+def _printed_overview(table: Table) -> tuple[Table, int]:
+    """The indicator table as printed, and how many columns print: the printed columns first, then
+    the details; rows by theme (theme 0, the totals, first; the plan's order within a theme); the
+    notes are listed under the table."""
+    values = [c.key for c in table.columns if c.kind is ColumnKind.value]
+    wanted = [*PRINTED_BEFORE, *values, *PRINTED_AFTER]
+    printed = [k for k in wanted if k in table.keys]
+    details = [k for k in table.keys if k not in printed and k != "notes"]
+    shown = table.select([*printed, *details])
+    shown.rows.sort(key=lambda row: row["theme"])  # stable: the plan's order within a theme
+    return shown, len(printed)
+
+
+def printed_points(ws: Worksheet, columns: int) -> float:
+    """The effective size of 11-point text on the printed page when the first ``columns`` columns are
+    fit to the A4 landscape width (on the wide side, ``_column_points``)."""
+    return FONT_POINTS * min(1.0, PRINT_WIDTH / _column_points(ws, columns))
+
+
+def _overview_table(
+    ws: Worksheet, tables: ExportTables, top: int, full: Table
+) -> tuple[Table, int, int, int]:
+    """The indicator table from row ``top`` as ``_printed_overview`` orders it, its columns fit for
+    print; returns (the table written, printed columns, header row, last row)."""
+    table, printed = _printed_overview(full)
+    first, last = write_table(ws, top, table)
+    ws.freeze_panes = ws.cell(row=first + 1, column=3)
+    if printed < len(table.columns):  # over the details (outside the print area) a heading saying so
+        cell = ws.cell(row=first - 1, column=printed + 1)
+        heading = tables.label("group_details")
+        cell.value = xlsx_text(f"{heading}: {cell.value}" if cell.value else heading)
+        cell.font, cell.alignment = HEADER_FONT, Alignment(vertical="top", wrap_text=True)
+    for row in range(first + 1, last + 1):
+        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="top")
+    fit_columns(ws, table, first, last, caps=PRINT_CAPS, wrap_headers=True)
+    return table, printed, first, last
 
 
 def _add_overview(wb: Workbook, tables: ExportTables) -> Printed:
@@ -346,21 +476,16 @@ def _add_overview(wb: Workbook, tables: ExportTables) -> Printed:
     write_cell(ws, 1, 1, tables.title).font = TITLE_FONT
     write_cell(ws, 2, 1, tables.subtitle)
     full = tables.overview()
-    table = _printed_overview(full)
-    first, last = write_table(ws, 4, table)
-    ws.freeze_panes = ws.cell(row=first + 1, column=3)
-    fit_columns(ws, table, first, last)
-    row = _notes_block(
-        ws, tables, last + 2, [(r["label"], r["notes"]) for r in full.rows], len(table.columns) - 1
-    )
+    _, printed, first, last = _overview_table(ws, tables, 4, full)
+    row = _notes_block(ws, tables, last + 2, [(r["label"], r["notes"]) for r in full.rows], printed)
     legend = row + 1
     write_cell(ws, legend, 1, tables.label("legend")).font = BOLD
     for offset, status in enumerate(STATUS_FILLS, start=1):
         cell = write_cell(ws, legend + offset, 2, status.label(tables.language))
         cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
     note_row = legend + len(STATUS_FILLS) + 2
-    merged_text(ws, note_row, 1, len(table.columns) - 1, tables.significance_note)
-    return Printed(title_rows=(first - 1, first), columns=len(table.columns) - 1)
+    merged_text(ws, note_row, 1, printed, tables.significance_note)
+    return Printed(title_rows=(first - 1, first), columns=printed)
 
 
 def _notes_block(
@@ -378,7 +503,7 @@ def _notes_block(
         merged_text(ws, row, 3, columns, message)
         if label != previous:
             write_cell(ws, row, 2, label).alignment = Alignment(wrap_text=True, vertical="top")
-            lines = len(textwrap.wrap(label, max(4, _width(ws, 2) - 1)))
+            lines = text_lines(label, _units(ws, 2))
             height = ws.row_dimensions[row].height or LINE_HEIGHT
             ws.row_dimensions[row].height = max(height, LINE_HEIGHT * lines)
         previous = label
@@ -408,19 +533,18 @@ def merged_text(ws: Worksheet, row: int, first: int, last: int, message: str) ->
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    width = sum(_width(ws, c) for c in range(first, last + 1))
-    lines = max(1, len(textwrap.wrap(message, max(10, width))))
+    lines = text_lines(message, sum(_units(ws, c) for c in range(first, last + 1)))
     ws.row_dimensions[row].height = LINE_HEIGHT * lines
 
 
 def _column_points(ws: Worksheet, columns: int) -> float:
     """The printed width of the first ``columns`` columns in points (at 100%), on the wide side: a
-    width unit is the width of a "0", 5.25 pt in Excel's Calibri 11 and 7 pt where LibreOffice
-    falls back to DejaVu Sans (measured); the wider one, so the page fits in both."""
+    width unit is the width of a "0" of the workbook's font, Arial 11: 6 pt in Excel (8 pixels) and
+    6.1 pt in LibreOffice's Liberation Sans; the wider one, so the page fits in both."""
     total = 0.0
     for number in range(1, columns + 1):
         width = ws.column_dimensions[get_column_letter(number)].width or 8.43
-        total += width * POINTS_PER_WIDTH + 1
+        total += width * POINTS_PER_WIDTH + COLUMN_PADDING
     return total
 
 
@@ -434,16 +558,10 @@ def _add_theme_sheet(wb: Workbook, tables: ExportTables, theme: int, label: str)
     ws = wb.create_sheet(sheet_title(f"{tables.label('theme')} {theme} {label}".strip(), wb.sheetnames))
     write_cell(ws, 1, 1, f"{tables.label('theme')} {theme}: {label}").font = TITLE_FONT
     full = tables.overview(theme=theme)
-    table = _printed_overview(full)
-    first, last = write_table(ws, 3, table)
-    ws.freeze_panes = ws.cell(row=first + 1, column=3)
-    fit_columns(ws, table, first, last)
-    row = _notes_block(
-        ws, tables, last + 2, [(r["label"], r["notes"]) for r in full.rows], len(table.columns) - 1
-    )
-    row = _sentences_block(ws, tables, row, [r["id"] for r in full.rows], len(table.columns) - 1)
+    _, printed, first, last = _overview_table(ws, tables, 3, full)
+    row = _notes_block(ws, tables, last + 2, [(r["label"], r["notes"]) for r in full.rows], printed)
+    row = _sentences_block(ws, tables, row, [r["id"] for r in full.rows], printed)
     blocks = tables.chart_blocks(theme)
-    printed = len(table.columns) - 1  # the id is for the screen
     width = _column_points(ws, printed)
     scale = min(100, math.floor(100 * SCALE_MARGIN * PRINT_WIDTH / width))
     if not blocks:
@@ -473,12 +591,24 @@ def _add_theme_sheet(wb: Workbook, tables: ExportTables, theme: int, label: str)
         if per_row == 1:
             span = (2, _column_at(ws, 24 + chart_width))
         chart = _chart(ws, block, header_row, data_rows, first)
-        chart.anchor = _cells_anchor(span, (chart_row + 1, chart_row + chart_rows), gap=not left)
+        source_row = chart_row + chart_rows - 1  # the row under the chart: who published the figures
+        chart.anchor = _cells_anchor(span, (chart_row + 1, source_row), gap=not left)
         ws.add_chart(chart)
+        if block.source:
+            _source_line(ws, source_row, span, block.source)
     data_height = sum(_row_points(ws, r) for r in range(data_top - 1, ws.max_row + 1))
     if used + data_height > page_height:  # the chart data on the next page, unless it fits here
         _break_before(ws, data_top - 1)
     return Printed(scale=scale, columns=printed)
+
+
+def _source_line(ws: Worksheet, row: int, span: tuple[int, int], text: str) -> None:
+    """ "Bron: Nationale Politie" under a chart, over the chart's columns (merged, small and grey)."""
+    cell = write_cell(ws, row, span[0], text)
+    cell.font = SOURCE_FONT
+    cell.alignment = Alignment(vertical="top", indent=1 if span[0] > 2 else 0)
+    if span[1] - 1 > span[0]:
+        ws.merge_cells(start_row=row, start_column=span[0], end_row=row, end_column=span[1] - 1)
 
 
 def _cells_anchor(columns: tuple[int, int], rows: tuple[int, int], gap: bool) -> TwoCellAnchor:
@@ -517,7 +647,7 @@ def _chart_data(
         heading = f"{block.title} ({block.unit})"
         cell = write_cell(ws, row, 2, heading)
         cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, vertical="top")
-        lines = len(textwrap.wrap(heading, max(4, _width(ws, 2) - 2)))
+        lines = text_lines(heading, _units(ws, 2), bold=True)
         ws.row_dimensions[row].height = LINE_HEIGHT * lines
         for column, period in zip(period_columns, block.periods, strict=True):
             write_cell(ws, row, column, period).font = BOLD
@@ -665,7 +795,8 @@ def _add_district_matrix(wb: Workbook, tables: ExportTables) -> Printed:
         for r in range(header + 1, last + 1):
             ws.cell(row=r, column=column).number_format = COUNT_FORMAT if counts else _rate_format(values)
     _matrix_widths(ws, matrix, header, last)
-    title_lines = len(textwrap.wrap(heading, int(_column_points(ws, MATRIX_FIRST - 1) / POINTS_PER_WIDTH)))
+    title_units = sum(_units(ws, c) for c in range(1, MATRIX_FIRST))
+    title_lines = text_lines(heading, title_units, bold=True, size=TITLE_FONT.sz or 13)
     ws.row_dimensions[1].height = 18 * max(1, title_lines)
     ws.freeze_panes = ws.cell(row=header + 1, column=MATRIX_FIRST)
     _matrix_legend(ws, tables, matrix, last + 2)
@@ -684,11 +815,7 @@ def _matrix_widths(ws: Worksheet, matrix: DistrictMatrix, header: int, last: int
     group_width = sum(MATRIX_WIDTHS)
     lines = max(
         (
-            len(
-                textwrap.wrap(
-                    str(ws.cell(row=header - 1, column=c).value or ""), int(group_width * CHARS_PER_WIDTH)
-                )
-            )
+            text_lines(str(ws.cell(row=header - 1, column=c).value or ""), group_width, bold=True)
             for c in range(MATRIX_FIRST, ws.max_column + 1)
         ),
         default=1,
@@ -700,8 +827,7 @@ def _matrix_widths(ws: Worksheet, matrix: DistrictMatrix, header: int, last: int
             str(ws.cell(row=row, column=c).value or "")
             for c in range(MATRIX_FIRST + 3, ws.max_column + 1, MATRIX_GROUP)
         ]
-        per_line = int(MATRIX_WIDTHS[-1] * CHARS_PER_WIDTH)
-        tall = max((len(textwrap.wrap(s, per_line)) for s in statuses if s), default=1)
+        tall = max((text_lines(s, MATRIX_WIDTHS[-1]) for s in statuses if s), default=1)
         ws.row_dimensions[row].height = LINE_HEIGHT * max(tall, 1)
 
 
@@ -802,9 +928,17 @@ def print_setup(ws: Worksheet, printed: Printed, *, left: str, right: str, page:
     ws.oddFooter.right.size = 9
 
 
+def new_workbook() -> Workbook:
+    """An empty workbook whose base font (the unit of its column widths) is ``BASE_FONT``."""
+    wb = Workbook()
+    wb._fonts = IndexedList([BASE_FONT])  # openpyxl's default is the theme's Calibri
+    wb._named_styles["Normal"].font = BASE_FONT
+    return wb
+
+
 def build_workbook(tables: ExportTables) -> Workbook:
     """The whole workbook, in memory."""
-    wb = Workbook()
+    wb = new_workbook()
     printed = [_add_overview(wb, tables)]
     for theme, label in tables.themes():
         printed.append(_add_theme_sheet(wb, tables, theme, label))

@@ -121,6 +121,21 @@ footer.report { color: var(--muted); font-size: 12px; border-top: 1px solid var(
   .body, .body.with-trend { grid-template-columns: 1fr; }
   nav ol { columns: 1; }
 }
+/* A phone (390 px): the overview scrolls sideways, its status column stays in view at the right
+   edge (sticky, opaque, a shadow where the figures pass under it), so a row's judgement never
+   scrolls out of sight. */
+@media screen and (max-width: 600px) {
+  main { padding: 12px 10px 32px; }
+  header.report h1 { font-size: 22px; }
+  h2 { font-size: 19px; margin-top: 28px; }
+  table.overview { font-size: 12px; }
+  table.overview td, table.overview th { padding: 3px 4px; }
+  table.overview .col-status { position: sticky; right: 0; z-index: 1; background: #fff;
+    box-shadow: -3px 0 4px rgba(0, 0, 0, .12); }
+  table.overview tbody tr:nth-child(even) td.col-status { background: #fafbfc; }
+  table.overview thead th.col-status { background: var(--head); }
+  article.indicator { padding: 10px; }
+}
 @page { size: A4 landscape; margin: 10mm 12mm 11mm; }
 @media print {
   body { font-size: 10.5pt; }
@@ -263,7 +278,7 @@ class Report:
             groups.append((word("group_benchmarks", lang), len(bench)))
         heads = [(word("indicator", lang), ""), (word("goal", lang), "")]
         heads += [(p, "num") for p in r.periods]
-        heads += [(self.tables.change_header(), "num"), (word("status", lang), ""), ("p", "num")]
+        heads += [(self.tables.change_header(), "num"), (word("status", lang), "col-status"), ("p", "num")]
         if underlying:
             heads += [(word("h_change", lang), "num"), (word("status", lang), "")]
         heads += [(name, "num") for name in bench]
@@ -280,7 +295,7 @@ class Report:
                     for p in r.periods
                 ],
                 f"<td class='num'>{_e(change_text(ind, lang))}</td>",
-                f"<td>{status_badge(ind.status, lang, narrow=True)}</td>",
+                f"<td class='col-status'>{status_badge(ind.status, lang, narrow=True)}</td>",
                 f"<td class='num'>{_e(p_text(ind.p_value, lang))}{chance}</td>",
             ]
             if underlying:
@@ -541,6 +556,8 @@ class Report:
                 return f"<td class='num'>{_e(p_text(value, lang))}</td>"
             case ColumnKind.count:
                 return f"<td class='num'>{_e(number(value, 0, lang))}</td>"
+            case ColumnKind.difference:
+                return f"<td class='num'>{_e(('+' if value > 0 else '') + number(value, 0, lang))}</td>"
             case ColumnKind.estimate | ColumnKind.rate:
                 decimals = 0 if float(value).is_integer() else 1
                 return f"<td class='num'>{_e(number(value, decimals, lang))}</td>"
@@ -556,6 +573,7 @@ def _numeric(column: Column) -> bool:
         ColumnKind.p_value,
         ColumnKind.count,
         ColumnKind.estimate,
+        ColumnKind.difference,
         ColumnKind.rate,
         ColumnKind.fraction,
         ColumnKind.number,

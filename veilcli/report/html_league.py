@@ -48,7 +48,18 @@ td.rank.monitor { background: #e7e6e6; } td.rank.no-data { background: #f5f5f5; 
 td.rank.incomplete { background: #fce4d6; } td.rank.undetermined { background: #ffeb9c; }
 table.ranks tbody tr:nth-child(even) td.rank { filter: brightness(0.97); }
 figure.league-chart { max-width: 720px; margin: 8px 0 12px; }
+/* the plan's own area: bold, a light blue band and a bar at its left edge, in every table */
+tr.own th, tr.own td { font-weight: 700; }
+tr.own td:not(.rank), tr.own th { background: #ddebf7 !important; }
+tr.own > :first-child { box-shadow: inset 4px 0 0 var(--head); }
 @media print {
+  /* no heading alone at a page's foot: each indicator from a new page, its heading, goal and the
+     start of its chart or table together; a chart or a table row never split */
+  section.league { break-before: page; }
+  section.league h2 { break-before: avoid; }
+  .keep { break-inside: avoid; break-after: avoid; }
+  section.league table.league thead { break-after: avoid; }
+  tr.own th, tr.own td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   table.ranks th { font-size: 7.5pt; }
   td.rank { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   table.league td, table.ranks td, table.ranks tbody th { padding: 1px 5px; }
@@ -93,12 +104,19 @@ class LeaguePage:
         ]
         return "\n".join(parts) + "\n"
 
+    def _own(self, area: str) -> str:
+        """The class attribute of the plan's own area's row (highlighted), else nothing."""
+        return " class='own'" if area == self.result.own_area else ""
+
     def _made(self) -> str:
         at = self.tables.generated_at.strftime("%Y-%m-%d %H:%M")
         return self.w("h_generated", version=__version__, at=at)
 
     def _header(self) -> str:
-        how = "".join(f"<li>{_e(note)}</li>" for note in self.tables.notes())
+        notes = self.tables.notes()
+        if self.result.own_area:
+            notes.append(self.tables.label("l_own_area", area=self.result.own_area))
+        how = "".join(f"<li>{_e(note)}</li>" for note in notes)
         return (
             f"<header class='report'><h1>{_e(self.result.plan)}</h1>"
             f"<p class='selection'>{self.w('l_title')}: {_e(self.tables.selection)}</p>"
@@ -136,7 +154,7 @@ class LeaguePage:
                     continue
                 words = _e(status.label(self.lang))
                 cells.append(f"<td class='rank {STATUS_CLASS[status]}' title='{words}'>{shown}</td>")
-            rows.append(f"<tr>{''.join(cells)}</tr>")
+            rows.append(f"<tr{self._own(row['area'])}>{''.join(cells)}</tr>")
         shown = set(statuses.values())
         legend = " ".join(status_badge(s, self.lang) for s in LEAGUE_STATUSES if s in shown)
         return (
@@ -156,10 +174,11 @@ class LeaguePage:
                 body = league_map(ind, self.result.period, self.geometry, lang) + body
         else:  # a sentence, not a table of dashes for every area
             body = f"<p>{_e(tables.no_figures_text())}</p>"
+        # The heading and what it says stay with the start of the chart or table (``keep`` in print).
         return (
             f"<section class='league' id='league-{_e(ind.id)}' data-indicator='{_e(ind.id)}'>"
-            f"<h2>{_e(ind.label)} <span class='unit'>{_e(unit)} · <code>{_e(ind.id)}</code></span></h2>"
-            f"<p class='goal'>{_e(about)}</p>{body}</section>"
+            f"<div class='keep'><h2>{_e(ind.label)} <span class='unit'>{_e(unit)} · "
+            f"<code>{_e(ind.id)}</code></span></h2><p class='goal'>{_e(about)}</p></div>{body}</section>"
         )
 
     def _chart(self, ind: LeagueIndicator) -> str:
@@ -207,7 +226,7 @@ class LeaguePage:
         for row in table.rows:
             rank = row["rank"]
             rows.append(
-                f"<tr data-area='{_e(row['area'])}'>"
+                f"<tr data-area='{_e(row['area'])}'{self._own(row['area'])}>"
                 f"<td class='num'>{'' if rank is None else rank}</td>"
                 f"<td>{_e(row['area'])}</td>"
                 f"<td class='num'>{_e(value_text(row['baseline_value'], unit, lang))}</td>"

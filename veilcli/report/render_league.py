@@ -7,12 +7,17 @@ from rich.console import Console
 from veilcli.analysis.league import LeagueIndicator, LeagueResult
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import value_text
-from veilcli.report.render import add_text_row, new_table, pct_text
+from veilcli.report.render import cells, new_table, pct_text
+
+OWN_MARK = " *"  # after the plan's own area: a mark that survives `-o file.txt` and no colour
+OWN_STYLE = "bold"
 
 
 def render_league(console: Console, result: LeagueResult) -> None:
     """One table per indicator: rank, area, baseline and period values, change, status."""
     order = f"; ordered by the rank on {result.sort}" if result.sort else ""
+    if result.own_area:
+        order += f"; {OWN_MARK.strip()} = {result.own_area}, the plan's own area (bold)"
     console.print(
         line(
             (result.plan, "bold"),
@@ -41,13 +46,16 @@ def _render_indicator(console: Console, result: LeagueResult, indicator: LeagueI
     ):
         table.add_column(text(header), justify=justify, no_wrap=header != "area")  # type: ignore[arg-type]
     for row in indicator.rows:
-        add_text_row(
-            table,
-            "" if row.rank is None else str(row.rank),
-            row.area,
-            value_text(row.baseline_value, indicator.unit),
-            value_text(row.value, indicator.unit),
-            pct_text(row.change_pct),
-            row.status.short_label,
+        own = row.area == result.own_area  # highlighted: bold, and marked for output without styles
+        table.add_row(
+            *cells(
+                "" if row.rank is None else str(row.rank),
+                row.area + (OWN_MARK if own else ""),
+                value_text(row.baseline_value, indicator.unit),
+                value_text(row.value, indicator.unit),
+                pct_text(row.change_pct),
+                row.status.short_label,
+            ),
+            style=OWN_STYLE if own else None,
         )
     console.print(table)

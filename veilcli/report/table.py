@@ -40,6 +40,7 @@ class ColumnKind(Enum):
     number = "number"  # a number shown as it is (a theme number)
     count = "count"  # whole numbers with thousands separators (rows of a source)
     estimate = "estimate"  # a count that corrections made fractional: one decimal
+    difference = "difference"  # a count minus another, whole and signed: "+9", "-5"
     rate = "rate"  # per 1,000: one decimal
     value = "value"  # an indicator's value in the row's ``unit``: a count, or a rate (2 decimals below 1)
     percent = "percent"  # a change in % (-31.1 is -31.1%), as compare reports it
