@@ -171,7 +171,7 @@ def test_csv_and_json_carry_the_same_tables(plan_store: tuple[Store, Path], tmp_
     assert vernieling["value_2019H1"] == pytest.approx(2.5) and vernieling["status"] == "not_achieved"
     assert vernieling["unit"] == "per_1000_inhabitants" and vernieling["goal"] == "no_increase"
     assert vernieling["significant"] is False
-    no_data = {"code": "benchmark_no_data", "params": {"benchmark": "AB", "areas": "A, B"}}
+    no_data = {"code": "benchmark_no_data", "params": {"benchmark": ["AB"], "areas": "A, B"}}
     assert no_data in vernieling["notes"]
     overview_csv = (tmp_path / "csv" / "overview.csv").read_text(encoding="utf-8")
     header = overview_csv.splitlines()[0].replace('"', "").split(",")
