@@ -787,7 +787,19 @@ def compare(
 
     if api.is_league(area):
         api.league_options({"by": by, "theme": theme}, sort)  # refuses --by district and --theme
-        _league(api.Store(store), area, period, baseline, plan, rules, sort, territory, output, output_file)
+        _league(
+            api.Store(store),
+            area,
+            period,
+            baseline,
+            plan,
+            rules,
+            sort,
+            territory,
+            output,
+            output_file,
+            _lang(lang),
+        )
         return
 
     result = api.compare(
@@ -834,6 +846,7 @@ def _league(
     territory: Territory,
     output: DataFormat,
     output_file: Path | None,
+    lang: Lang = "en",
 ) -> None:
     from veilcli import api
     from veilcli.report.render_league import render_league
@@ -854,7 +867,7 @@ def _league(
         elif output is DataFormat.csv:
             _write_csv(result.to_table())
         else:
-            render_league(stdout, result)
+            render_league(stdout, result, lang)
 
 
 class TrendUnit(StrEnum):

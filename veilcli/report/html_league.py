@@ -174,13 +174,15 @@ class LeaguePage:
         shown = "; ".join(f"{label} {text}" for label, text in zip(labels, texts, strict=True))
         svg = rank_chart(
             f"chart-{ind.id}",
-            self.tables.label("l_chart_title", label=ind.label, period=r.period, unit=unit),
-            self.tables.label("l_chart_desc", period=r.period, baseline=r.baseline, values=shown),
+            self.tables.label("l_chart_title", label=ind.label, period=self.tables.period, unit=unit),
+            self.tables.label(
+                "l_chart_desc", period=self.tables.period, baseline=self.tables.baseline, values=shown
+            ),
             labels,
             [row.value or 0.0 for row in ranked],
             texts,
             [row.baseline_value for row in ranked],
-            (r.period, r.baseline),
+            (self.tables.period, self.tables.baseline),
             lang,
         )
         unranked = len(ind.rows) - len(ranked)

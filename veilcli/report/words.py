@@ -213,6 +213,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "h_theme_bare": ("Theme {number}", "Thema {number}"),
     # --- the league table (compare --area all): workbook and HTML report -------------------
     "l_rank": ("Rank", "Rang"),
+    "l_all": ("all municipalities", "alle gemeenten"),
     "l_area": ("Area", "Gebied"),
     "l_title": ("League table", "Ranglijst"),
     "l_selection": (
@@ -326,6 +327,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "{periods} left out to fit {width} columns (wider: all periods).",
         "{periods} weggelaten om in {width} kolommen te passen (breder: alle perioden).",
     ),
+    # --- terminal: the league (compare --area all) ------------------------------------------------
+    "t_league_head": (
+        "{count} areas ({selection}), {period} vs {baseline}; registered figures, rank 1 = the lowest value",
+        "{count} gebieden ({selection}), {period} t.o.v. {baseline}; geregistreerde cijfers, rang 1 = de "
+        "laagste waarde",
+    ),
+    "t_league_order": ("; ordered by the rank on {indicator}", "; op volgorde van de rang op {indicator}"),
+    "t_rank": ("rank", "rang"),
     # --- terminal: status ----------------------------------------------------------------------
     "t_store": ("store", "opslag"),
     "t_store_empty": (
