@@ -17,6 +17,11 @@ from veilcli.sources.messages import display_path, reason
 from veilcli.sources.table import RawTable, check_frame, refuse_nested, with_row_numbers
 
 POLARS_DEPTH = 1024  # polars' JSON reader refuses deeper nesting (DepthLimitExceeded)
+MAX_DEPTH = 16  # an OData document is three levels deep ({"value": [{...}]}), records two
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"')
+_PAIR = re.compile(rb"\[\]|\{\}")
+_OPENERS = re.compile(rb"[\[{]{%d}" % (MAX_DEPTH + 1))
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def _describe(dtype: object) -> str:
@@ -34,6 +39,21 @@ def _describe(dtype: object) -> str:
     return "a number" if callable(numeric) and numeric() else str(dtype)
 
 
+def too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels deep in the JSON text ``data``.
+
+    Judged on the bytes before any parser sees them: polars builds a type for every level, and a
+    2 KB file nested 1,000 deep takes 13 GB and a minute before it is refused. Brackets inside
+    strings do not count; unbalanced brackets that are not deep are left to the parser to name.
+    """
+    brackets = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    for _ in range(limit):  # each pass removes the innermost pairs, one level
+        if not brackets:
+            return False
+        brackets = _PAIR.sub(b"", brackets)
+    return bool(brackets) and bool(_PAIR.search(brackets) or _OPENERS.search(brackets))
+
+
 def read_json(path: Path) -> RawTable:
     """An OData document (``{"odata.metadata": ..., "value": [...]}``) or a JSON array of records.
 
@@ -49,6 +69,12 @@ def read_json(path: Path) -> RawTable:
     if top not in (b"{", b"["):
         raise InputError(f"{name}: not a JSON object or array of records.", hint=shape)
     head = data[:4096].decode("utf-8", errors="ignore")
+    if too_deep(data):
+        raise InputError(
+            f"{name}: cannot be read as JSON (nested more than {MAX_DEPTH} levels deep; "
+            "an OData document is three).",
+            hint=shape,
+        )
     metadata: dict[str, str] = {}
     match = re.search(r'"odata\.metadata"\s*:\s*"([^"]*)"', head)
     if match:
