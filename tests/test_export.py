@@ -52,7 +52,8 @@ def test_workbook_values_formats_fills_and_charts(plan_store: tuple[Store, Path]
     assert wb.sheetnames == ["Overzicht", "Thema 1", "Thema 3", "Normalisatie", "Bronnen"]
     ws = wb["Overzicht"]
     header = [c.value for c in ws[5]]  # under a row of group headings ("Geregistreerd", ...)
-    assert header[:7] == ["Thema", "Indicator", "Eenheid", "Doel", "2017H1", "2018H1", "2019H1"]
+    assert header[:4] == ["Thema", "Indicator", "Eenheid", "Doel"]
+    assert header[4:7] == ["eerste helft 2017", "eerste helft 2018", "eerste helft 2019"]  # words, not codes
     assert header[-1] == "Id"  # for scripts: last, and left out of the print area
     groups = [c.value for c in ws[4]]
     assert groups[4] == "Geregistreerd" and "Onderliggend (na correcties)" in groups
@@ -64,7 +65,7 @@ def test_workbook_values_formats_fills_and_charts(plan_store: tuple[Store, Path]
     )
     assert ws.cell(vernieling, 7).value == pytest.approx(2.5)
     assert ws.cell(vernieling, 6).value is None  # no 2018H1 data: empty, not 0
-    change = ws.cell(vernieling, header.index("Verandering t.o.v. 2017H1") + 1)
+    change = ws.cell(vernieling, header.index("Verandering t.o.v. eerste helft 2017") + 1)
     assert change.value == pytest.approx(0.25) and change.number_format == "+0%;-0%;0%"
     status = ws.cell(vernieling, header.index("Status") + 1)
     assert status.value == "niet behaald" and status.fill.fgColor.rgb.endswith("FFC7CE")
@@ -484,7 +485,10 @@ def test_the_workbook_prints_as_a_report(plan_store: tuple[Store, Path]) -> None
     assert wb.sheetnames == ["Overzicht", *themes, "Normalisatie", "Bronnen"]
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.oddHeader.left.text == "Testplan" and "2019H1 t.o.v. 2017H1" in ws.oddHeader.right.text
+        assert (
+            ws.oddHeader.left.text == "Testplan"
+            and "eerste helft 2019 t.o.v. eerste helft 2017" in ws.oddHeader.right.text
+        )
         assert ws.oddFooter.left.text == "&A" and ws.oddFooter.right.text == "Pagina &P van &N"
         assert ws.print_area
     for name, titles in (("Overzicht", "$4:$5"), ("Normalisatie", "$1:$1"), ("Bronnen", "$1:$1")):

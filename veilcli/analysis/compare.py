@@ -933,7 +933,7 @@ class Evaluator:
         per_area = {a: self._points(indicator, [a]) for a in dict.fromkeys(areas)}
         empty = [a for a, ps in per_area.items() if all(p.feed.rows is None for p in ps.get(a, []))]
         if empty and len(per_area) == 1:  # one area, nothing stored: the name says it all
-            notes.append(self.note("benchmark_not_stored", benchmark=name))
+            notes.append(self.note("benchmark_not_stored", benchmark=[name], areas=empty))
         elif empty:
             notes.append(self.note("benchmark_no_data", benchmark=name, areas=_listed(empty)))
         if len(per_area) > 1:

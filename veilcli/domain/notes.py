@@ -265,6 +265,10 @@ SPAN_PARAMS = frozenset({"covered"})
 # The parameter naming the benchmark(s) a note is about: a list, so that one note per indicator
 # names every benchmark it holds for (``merge_benchmark_notes``).
 BENCHMARK_PARAM = "benchmark"
+# A list parameter that pairs with the benchmarks, merged with them: the area each benchmark stands
+# for, shown beside its name where they differ ("Grote steden (G10/100.000+)").
+PAIRED_PARAM = "areas"
+PAIRED_CODES = frozenset({"benchmark_not_stored"})
 
 
 # Notes on rows of the `normalise` table (one per period x area x category), built in polars.
@@ -371,6 +375,9 @@ def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str
     words. ``params`` keep the codes (``2019H1``, ``2018-01-01``, ``factors``) for scripts."""
     english, dutch = CATALOGUE[code] if code in CATALOGUE else ROW_CATALOGUE[code]
     shown = {name: _shown(name, value, lang, params) for name, value in params.items()}
+    if code in PAIRED_CODES and isinstance(params.get(BENCHMARK_PARAM), list):
+        pairs = zip(params[BENCHMARK_PARAM], params.get(PAIRED_PARAM) or [], strict=False)
+        shown[BENCHMARK_PARAM] = joined([n if n == a else f"{n} ({a})" for n, a in pairs], lang)
     return _NumberFormatter(lang).format(dutch if lang == "nl" else english, **shown)
 
 
@@ -416,17 +423,25 @@ def merge_benchmark_notes(notes: list[Note], lang: Lang = DEFAULT_LANG) -> list[
         if BENCHMARK_PARAM not in n.params:
             out.append(n)
             continue
-        rest = {k: v for k, v in n.params.items() if k != BENCHMARK_PARAM}
+        paired = PAIRED_PARAM if n.code in PAIRED_CODES else None
+        rest = {k: v for k, v in n.params.items() if k not in (BENCHMARK_PARAM, paired)}
         key = (n.code, repr(sorted(rest.items())))
         value = n.params[BENCHMARK_PARAM]
         names = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        with_areas = list(n.params.get(PAIRED_PARAM) or []) if paired else []
         if key in merged:
             held = merged[key]
             named = held.params[BENCHMARK_PARAM]
-            named.extend(x for x in names if x not in named)
+            for index, name in enumerate(names):
+                if name not in named:
+                    named.append(name)
+                    if paired:
+                        held.params[PAIRED_PARAM].append(with_areas[index])
             held.message = message(held.code, held.params, lang)
             continue
         params = {**n.params, BENCHMARK_PARAM: list(dict.fromkeys(names))}
+        if paired:
+            params[PAIRED_PARAM] = with_areas
         merged[key] = Note(code=n.code, params=params, message=message(n.code, params, lang))
         out.append(merged[key])
     return out

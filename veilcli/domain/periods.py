@@ -321,3 +321,19 @@ def span_words(text: str, lang: str = "en") -> str:
     if lang == "nl":
         joined = joined.replace("nothing", "niets")
     return date_words(joined, lang)
+
+
+class PeriodText(str):
+    """A period code in a table cell: the code (``2019H1``) for scripts, its words for people
+    (``label``: "eerste helft 2019"), as a member of an enum shows itself in a ``label`` column."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        """The code, as scripts read it."""
+        return str.__str__(self)
+
+    def label(self, lang: str) -> str:
+        """The period in words (``period_words``)."""
+        return period_words(self.value, lang)

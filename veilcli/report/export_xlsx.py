@@ -562,7 +562,7 @@ def _print_setup(ws: Worksheet, tables: ExportTables, printed: Printed) -> None:
         ws,
         printed,
         left=r.plan,
-        right=f"{r.area}, {r.period} {tables.label('vs')} {r.baseline}",
+        right=f"{r.area}, {tables.words(r.period)} {tables.label('vs')} {tables.words(r.baseline)}",
         page=tables.label("page"),
     )
 
