@@ -13,6 +13,7 @@ from veilcli import api
 from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
+from veilcli.domain.periods import period_words
 from veilcli.report.console_text import SafeConsole
 from veilcli.report.numbers import p_text, pct_text, range_text, value_text
 from veilcli.report.render import render_normalise, render_status
@@ -130,7 +131,7 @@ def test_normalise_fits(plan_store: tuple[Store, Path], width: int, lang: Lang) 
     output = rendered(lambda c: render_normalise(c, result, lang), width)
     assert_fits(output, width)
     for row in result.rows.to_dicts():
-        assert row["category"] in output and row["period"] in output
+        assert row["category"] in output and period_words(row["period"], lang, short=True) in output
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -483,3 +483,38 @@ def _grouped_expr(value: pl.Expr, separator: str) -> pl.Expr:
     digits = value.cast(pl.Int64).abs().cast(pl.String).str.reverse()
     grouped = digits.str.replace_all(r"(\d{3})", "${1}" + separator).str.strip_chars_end(separator)
     return pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit("")) + grouped.str.reverse()
+
+
+def _english_pattern(template: str) -> re.Pattern[str]:
+    """A row note's English template as a pattern that reads its numbers back."""
+    parts, at = [], 0
+    for m in _FIELD.finditer(template):
+        parts.append(re.escape(template[at : m.start()]))
+        number = rf"(?P<{m.group(1)}>-?[\d,]+)"
+        parts.append(
+            number + (rf" (?:{re.escape(m.group(2))}|{re.escape(m.group(3))})" if m.group(2) else "")
+        )
+        at = m.end()
+    parts.append(re.escape(template[at:]))
+    return re.compile("^" + "".join(parts) + "$")
+
+
+_ROW_PATTERNS = {code: _english_pattern(english) for code, (english, _) in ROW_CATALOGUE.items()}
+
+
+def row_notes_text(text: str | None, lang: Lang = DEFAULT_LANG) -> str | None:
+    """The notes of a ``normalise`` row (``note_expr``'s English messages, "; "-joined, as the
+    table's JSON and CSV carry them) in ``lang``, rendered from the catalogue at display time; a
+    part that is no row note of the catalogue is left as it is."""
+    if not text or lang == DEFAULT_LANG:
+        return text
+    shown = []
+    for part in text.split("; "):
+        for code, pattern in _ROW_PATTERNS.items():
+            m = pattern.match(part)
+            if m:
+                params = {k: int(v.replace(",", "")) for k, v in m.groupdict().items()}
+                part = message(code, params, lang)
+                break
+        shown.append(part)
+    return "; ".join(shown)
