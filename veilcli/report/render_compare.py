@@ -23,6 +23,7 @@ from rich.text import Text
 from veilcli.analysis.compare import CompareResult, DistrictResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
+from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import (
@@ -36,7 +37,7 @@ from veilcli.report.numbers import (
     value_text,
 )
 from veilcli.report.render import fits, new_table
-from veilcli.report.words import short, significance_survey, word
+from veilcli.report.words import period_headers, short, significance_survey, word
 
 # How a status looks on a terminal (its words are ``words.short``).
 STATUS_STYLE: dict[Status, tuple[str, str]] = {
@@ -89,7 +90,12 @@ def _heading(result: CompareResult, lang: Lang) -> Text:
         else word("t_no_corrections", lang)
     )
     head = word(
-        "t_compare_head", lang, plan="\x00", area=result.area, period=result.period, baseline=result.baseline
+        "t_compare_head",
+        lang,
+        plan="\x00",
+        area=result.area,
+        period=period_words(result.period, lang),
+        baseline=period_words(result.baseline, lang),
     )
     before, after = head.split("\x00", 1)
     return line(before, (result.plan, "bold"), f"{after} {how}")
@@ -130,8 +136,8 @@ def _full_table(
     table = new_table(console, header_style="bold")
     table.add_column(text(word("t_indicator", lang)), max_width=FULL_LABEL_MAX, overflow="fold")
     _words(table, word("t_unit", lang))
-    for period in result.periods:
-        _numbers(table, period)
+    for header in period_headers(result.periods, lang):
+        _numbers(table, header)
     _numbers(table, word("t_change", lang))
     _words(table, word("t_goal", lang))
     _words(table, word("t_status", lang))
@@ -184,7 +190,14 @@ def _compact(
     if folded:
         console.print(
             Padding(
-                text(word("t_periods_folded", lang, periods=", ".join(folded), width=console.width)),
+                text(
+                    word(
+                        "t_periods_folded",
+                        lang,
+                        periods=", ".join(h.replace("\n", " ") for h in period_headers(folded, lang)),
+                        width=console.width,
+                    )
+                ),
                 (0, 0, 0, 2),
                 expand=False,
             )
@@ -197,7 +210,11 @@ def _lines_block(
     """The last resort of a very narrow console: each figure as one line that wraps at spaces
     ("registered: 2017H1 24.2, 2019H1 24.2; change -0.2%; p 0.94 ~; monitor"), nothing cut."""
     console.print(line((ind.label, "bold"), f"  {short(ind.unit, lang)}  ", (f"[{ind.id}]", "dim")))
-    headers = [*result.periods, word("t_change", lang), word("t_p", lang)]
+    headers = [
+        *(period_words(p, lang, short=True) for p in result.periods),
+        word("t_change", lang),
+        word("t_p", lang),
+    ]
     for row in _compact_rows(result, ind, list(result.periods), lang, fancy):
         label, *cells = row
         status = cells.pop()
@@ -249,8 +266,9 @@ def _compact_rows(
 
 def _compact_widths(result: CompareResult, periods: list[str], lang: Lang, fancy: bool) -> list[int]:
     """The widths of every column but the first (the label): the widest cell over all indicators."""
-    headers = [*periods, word("t_change", lang), word("t_p", lang), word("t_status", lang)]
-    widths = [len(h) for h in headers]
+    headers = [*period_headers(periods, lang), word("t_change", lang), word("t_p", lang)]
+    headers.append(word("t_status", lang))
+    widths = [max(len(part) for part in h.split("\n")) for h in headers]
     for ind in result.indicators:
         for row in _compact_rows(result, ind, periods, lang, fancy):
             for column, cell in enumerate(row[1:]):
@@ -295,7 +313,8 @@ def _compact_block(
         box=None, show_header=header, header_style="bold", padding=(0, 1), pad_edge=False, show_edge=False
     )
     table.add_column(text(""), width=max(label_width, 1), overflow="fold")
-    headers = [*periods, word("t_change", lang), word("t_p", lang), word("t_status", lang)]
+    headers = [*period_headers(periods, lang), word("t_change", lang), word("t_p", lang)]
+    headers.append(word("t_status", lang))
     for column, (head, width) in enumerate(zip(headers, widths, strict=True)):
         justify = "left" if column == len(headers) - 1 else "right"
         table.add_column(text(head), width=width, justify=justify, no_wrap=True)  # type: ignore[arg-type]
@@ -322,8 +341,8 @@ def _district(
         title_justify="left",
     )
     table.add_column(text(word("t_indicator", lang)), max_width=FULL_LABEL_MAX, overflow="fold")
-    for period in result.periods:
-        _numbers(table, period)
+    for header in period_headers(result.periods, lang):
+        _numbers(table, header)
     _numbers(table, word("t_change", lang))
     _words(table, word("t_status", lang))
     for ind in district.indicators:

@@ -19,6 +19,7 @@ from typing import Any
 from veilcli.analysis.compare import IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
+from veilcli.domain.periods import parse_period, period_words
 from veilcli.domain.plans import Goal, Unit
 
 # key -> (English, Dutch)
@@ -454,3 +455,20 @@ def short(member: Unit | Goal | Status, lang: Lang = "en") -> str:
     if lang == "nl":
         return SHORT_NL.get(member) or member.label("nl")
     return member.short_label
+
+
+def period_headers(periods: Iterable[str], lang: Lang = "en") -> list[str]:
+    """Periods over narrow terminal columns. Where every period is the same part of a year (a
+    comparison always is: ``--baseline 2017`` is the same half as ``--period``), the year alone, as
+    the seed's tables head "2017 2018 2019" under "eerste helft 2019 ten opzichte van 2017/2018"
+    (the heading says which part); else the short words, the year on a line of its own where they
+    are longer than a number ("1e helft\n2019"; "H1 2019" stays)."""
+    parsed = [parse_period(p) for p in periods]
+    if len({(p.unit, p.part) for p in parsed}) == 1:
+        return [str(p.year) for p in parsed]
+    shown = []
+    for p in parsed:
+        words = period_words(p, lang, short=True)
+        head, _, year = words.rpartition(" ")
+        shown.append(f"{head}\n{year}" if head and len(words) > 8 else words)
+    return shown
