@@ -896,6 +896,7 @@ def trend(
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output_file: OutputOpt = None,
     territory: TerritoryOpt = Territory.auto,
+    lang: TermLangOpt = None,
 ) -> None:
     """Indicators over every period in the store: registered and underlying, with bars."""
     from veilcli import api
@@ -917,7 +918,7 @@ def trend(
         elif output is DataFormat.csv:
             _write_csv(result.to_table())
         else:
-            render_trend(stdout, result)
+            render_trend(stdout, result, _lang(lang))
 
 
 def _command_line() -> str:

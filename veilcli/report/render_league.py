@@ -10,7 +10,7 @@ from veilcli.domain.periods import period_words
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import pct_text, value_text
 from veilcli.report.render import add_text_row, new_table
-from veilcli.report.words import short, word
+from veilcli.report.words import period_headers, short, word
 
 
 def render_league(console: Console, result: LeagueResult, lang: Lang = DEFAULT_LANG) -> None:
@@ -47,11 +47,12 @@ def _render_indicator(console: Console, result: LeagueResult, indicator: LeagueI
         title_justify="left",
         header_style="bold",
     )
+    baseline, period = period_headers([result.baseline, result.period], lang)  # the years, as compare
     for header, justify, wrap in (
         (word("t_rank", lang), "right", False),
         (word("t_area", lang), "left", True),
-        (period_words(result.baseline, lang, short=True), "right", False),
-        (period_words(result.period, lang, short=True), "right", False),
+        (baseline, "right", False),
+        (period, "right", False),
         (word("t_change", lang), "right", False),
         (word("t_status", lang), "left", False),
     ):

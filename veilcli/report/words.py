@@ -341,6 +341,21 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "t_league_order": ("; ordered by the rank on {indicator}", "; op volgorde van de rang op {indicator}"),
     "t_rank": ("rank", "rang"),
+    # --- terminal: trend ------------------------------------------------------------------------
+    "t_trend": ("trend", "verloop"),
+    "t_through": ("to", "t/m"),
+    "t_trend_unit_H": ("half-years", "halfjaren"),
+    "t_trend_unit_Q": ("quarters", "kwartalen"),
+    "t_trend_unit_M": ("months", "maanden"),
+    "t_trend_unit_Y": ("years", "jaren"),
+    "t_value": ("value", "waarde"),
+    "t_covered": ("({pct}% covered)", "({pct}% gedekt)"),
+    "t_trend_footnote": (
+        "underlying: after the samenloop correction; coverage below 100% means the sources cover only part "
+        "of the period (the value is not the whole period's).",
+        "onderliggend: na de correctie voor samenloop; een dekking onder 100% betekent dat de bronnen maar "
+        "een deel van de periode dekken (de waarde is niet die van de hele periode).",
+    ),
     # --- terminal: status ----------------------------------------------------------------------
     "t_store": ("store", "opslag"),
     "t_store_empty": (
