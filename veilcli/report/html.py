@@ -30,7 +30,7 @@ from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
-from veilcli.domain.periods import period_words
+from veilcli.domain.periods import date_words, period_words
 from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
@@ -218,7 +218,8 @@ class Report:
         return "\n".join(p for p in parts if p) + "\n"
 
     def _made(self) -> str:
-        at = self.tables.generated_at.strftime("%Y-%m-%d %H:%M")
+        made = self.tables.generated_at
+        at = f"{date_words(made.date(), self.lang)} {made:%H:%M}"  # 7 december 2026 00:52
         return self.w("h_generated", version=__version__, at=at)
 
     def _header(self) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from veilcli import __version__
 from veilcli.analysis.league import LeagueIndicator
+from veilcli.domain.periods import date_words
 from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
 from veilcli.report.exports import prepare_target, write_file
@@ -91,7 +92,8 @@ class LeaguePage:
         return "\n".join(parts) + "\n"
 
     def _made(self) -> str:
-        at = self.tables.generated_at.strftime("%Y-%m-%d %H:%M")
+        made = self.tables.generated_at
+        at = f"{date_words(made.date(), self.lang)} {made:%H:%M}"  # 7 december 2026 00:52
         return self.w("h_generated", version=__version__, at=at)
 
     def _header(self) -> str:
