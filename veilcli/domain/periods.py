@@ -337,3 +337,12 @@ class PeriodText(str):
     def label(self, lang: str) -> str:
         """The period in words (``period_words``)."""
         return period_words(self.value, lang)
+
+
+def baseline_words(baseline: str, period: str, lang: str = "en") -> str:
+    """The baseline beside the period it is compared with: its year alone where it is the same part
+    of the year, as the seed writes "eerste helft 2019 ten opzichte van 2017"; else its words."""
+    then, now = parse_period(baseline), parse_period(period)
+    if (then.unit, then.part) == (now.unit, now.part):
+        return str(then.year)
+    return period_words(then, lang)

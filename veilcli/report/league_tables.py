@@ -23,7 +23,7 @@ from veilcli.analysis.goals import Status
 from veilcli.analysis.league import LeagueIndicator, LeagueResult
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
-from veilcli.domain.periods import period_words
+from veilcli.domain.periods import baseline_words, parse_period, period_words
 from veilcli.domain.plans import Goal, Unit
 from veilcli.report.export_tables import Provenance, provenance_table, sources_meta
 from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
@@ -68,8 +68,18 @@ class LeagueTables:
 
     @property
     def baseline(self) -> str:
-        """The baseline period in words: "eerste helft 2017"."""
-        return period_words(self.result.baseline, self.lang)
+        """The baseline beside the period: "2017" where it is the same half ("eerste helft 2019 ten
+        opzichte van 2017", as the seed writes it), else in words."""
+        return baseline_words(self.result.baseline, self.result.period, self.lang)
+
+    @property
+    def value_headers(self) -> tuple[str, str]:
+        """The headers of the baseline's and the period's values: the years where both are the same
+        half (the selection above says which), as the seed's tables head them; else in words."""
+        then, now = parse_period(self.result.baseline), parse_period(self.result.period)
+        if (then.unit, then.part) == (now.unit, now.part):
+            return str(then.year), str(now.year)
+        return self.baseline, self.period
 
     @property
     def selection_words(self) -> str:
@@ -88,7 +98,7 @@ class LeagueTables:
         """ "3 gebieden (all), 2019H1 ten opzichte van 2017H1"."""
         r = self.result
         return self.label(
-            "l_selection",
+            "l_selection_all" if r.selection == "all" else "l_selection",
             count=len(r.areas),
             selection=self.selection_words,
             period=self.period,
@@ -112,7 +122,7 @@ class LeagueTables:
         )
         return [
             self.label("l_registered"),
-            self.label("l_rank_one", period=self.period),
+            self.label("l_rank_one", period=self.value_headers[1]),  # as the value's column is headed
             self.label("l_unranked", period=self.period, baseline=self.baseline),
             order,
         ]
@@ -138,7 +148,8 @@ class LeagueTables:
 
     def no_figures_text(self) -> str:
         """Said instead of a table of dashes when no area has a figure for an indicator."""
-        return self.label("l_no_figures", baseline=self.baseline, period=self.period)
+        baseline = period_words(self.result.baseline, self.lang)  # in full: no selection line beside it
+        return self.label("l_no_figures", baseline=baseline, period=self.period)
 
     def change_header(self) -> str:
         """'Verandering t.o.v. 2017H1'."""
@@ -149,9 +160,10 @@ class LeagueTables:
     def _value_columns(self, unit: Unit, group: str | None) -> list[Column]:
         # a count shows whole; a rate one decimal, two where the row's values are below 1
         kind = ColumnKind.count if unit is Unit.count else ColumnKind.value
+        then, now = self.value_headers
         return [
-            Column("baseline_value", self.baseline, kind, group=group),
-            Column("value", self.period, kind, group=group),
+            Column("baseline_value", then, kind, group=group),
+            Column("value", now, kind, group=group),
         ]
 
     def indicator(self, indicator: LeagueIndicator) -> Table:
@@ -179,8 +191,8 @@ class LeagueTables:
             Column("goal", self.label("goal"), k.label),
             Column("rank", self.label("l_rank"), k.number),
             Column("area", self.label("l_area"), k.text),
-            Column("baseline_value", self.baseline, k.value),
-            Column("value", self.period, k.value),
+            Column("baseline_value", self.value_headers[0], k.value),
+            Column("value", self.value_headers[1], k.value),
             Column("change_pct", self.change_header(), k.percent),
             Column("status", self.label("status"), k.label, status_fill=True),
         ]

@@ -6,7 +6,7 @@ from rich.console import Console
 
 from veilcli.analysis.league import LeagueIndicator, LeagueResult
 from veilcli.domain.notes import DEFAULT_LANG, Lang
-from veilcli.domain.periods import period_words
+from veilcli.domain.periods import baseline_words, period_words
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import pct_text, value_text
 from veilcli.report.render import add_text_row, new_table
@@ -24,9 +24,9 @@ def render_league(console: Console, result: LeagueResult, lang: Lang = DEFAULT_L
                 "t_league_head",
                 lang,
                 count=len(result.areas),
-                selection=result.selection,
+                selection=word("l_all", lang) if result.selection == "all" else result.selection,
                 period=period_words(result.period, lang),
-                baseline=period_words(result.baseline, lang),
+                baseline=baseline_words(result.baseline, result.period, lang),
             )
             + order,
         )

@@ -220,6 +220,10 @@ WORDS: dict[str, tuple[str, str]] = {
     # --- the league table (compare --area all): workbook and HTML report -------------------
     "l_rank": ("Rank", "Rang"),
     "l_all": ("all municipalities", "alle gemeenten"),
+    "l_selection_all": (
+        "All {count} municipalities, {period} compared with {baseline}",
+        "Alle {count} gemeenten, {period} ten opzichte van {baseline}",
+    ),
     "l_area": ("Area", "Gebied"),
     "l_title": ("League table", "Ranglijst"),
     "l_selection": (
@@ -245,12 +249,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "inwoner, woning of jongere; bij een aantal het kleinste aantal). Gelijke waarden delen een rang.",
     ),
     "l_unranked": (
-        "Areas whose status is incomplete or no data have no rank: their figure is missing in {baseline} "
-        "or {period}, or the sources cover only part of a period, so it cannot be judged or compared "
-        "fairly.",
-        "Gebieden met de status onvolledig of geen gegevens krijgen geen rang: hun cijfer ontbreekt in "
-        "{baseline} of {period}, of de bronnen dekken maar een deel van een periode, dus het is niet "
-        "eerlijk te beoordelen of te vergelijken.",
+        "Areas whose status is incomplete or no data have no rank: their figure is missing in the "
+        "baseline or the period, or the sources cover only part of one, so it cannot be judged or "
+        "compared fairly.",
+        "Gebieden met de status onvolledig of geen gegevens krijgen geen rang: hun cijfer ontbreekt in het "
+        "peiljaar of de periode, of de bronnen dekken er maar een deel van, dus het is niet eerlijk te "
+        "beoordelen of te vergelijken.",
     ),
     "l_order_sort": (
         "Areas are listed in the order of their rank on {indicator}.",
