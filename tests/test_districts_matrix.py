@@ -193,7 +193,9 @@ def test_too_few_is_never_not_achieved_and_has_one_note(result: CompareResult) -
         assert not {"small_numbers", "zero_baseline", "zero_baseline_no_decrease"} & set(codes)
         assert ind.underlying is not None and ind.underlying.status is Status.too_few
     note = next(n for n in figures["Klein", "woninginbraak"].notes if n.code == "too_few_to_judge")
-    assert note.message.startswith("2017H1 1, 2019H1 2 registration(s): too few to judge")
+    assert note.render("en").startswith(
+        "first half of 2017 1, first half of 2019 2 registrations: too few to judge"
+    )
     own = {i.id: i for i in result.indicators}
     assert own["woninginbraak"].status is Status.achieved  # 12/6,025 = 1.99 -> 9/6,525 = 1.38
     assert Status.too_few not in {i.status for i in result.indicators}

@@ -52,7 +52,8 @@ def test_workbook_values_formats_fills_and_charts(plan_store: tuple[Store, Path]
     assert wb.sheetnames == ["Overzicht", "Thema 1", "Thema 3", "Normalisatie", "Bronnen"]
     ws = wb["Overzicht"]
     header = [c.value for c in ws[5]]  # under a row of group headings ("Geregistreerd", ...)
-    assert header[:7] == ["Thema", "Indicator", "Eenheid", "Doel", "2017H1", "2018H1", "2019H1"]
+    assert header[:4] == ["Thema", "Indicator", "Eenheid", "Doel"]
+    assert header[4:7] == ["eerste helft 2017", "eerste helft 2018", "eerste helft 2019"]  # words, not codes
     # the id (for scripts) first of the details, right of the print area (tests/test_print_layout.py)
     id_column = header.index("Id") + 1
     assert ws.print_area.endswith(f":${get_column_letter(id_column - 1)}${ws.max_row}")
@@ -66,7 +67,7 @@ def test_workbook_values_formats_fills_and_charts(plan_store: tuple[Store, Path]
     )
     assert ws.cell(vernieling, 7).value == pytest.approx(2.5)
     assert ws.cell(vernieling, 6).value is None  # no 2018H1 data: empty, not 0
-    change = ws.cell(vernieling, header.index("Verandering t.o.v. 2017H1") + 1)
+    change = ws.cell(vernieling, header.index("Verandering t.o.v. eerste helft 2017") + 1)
     assert change.value == pytest.approx(0.25) and change.number_format == "+0%;-0%;0%"
     status = ws.cell(vernieling, header.index("Status") + 1)
     assert status.value == "niet behaald" and status.fill.fgColor.rgb.endswith("FFC7CE")
@@ -173,7 +174,7 @@ def test_csv_and_json_carry_the_same_tables(plan_store: tuple[Store, Path], tmp_
     assert vernieling["value_2019H1"] == pytest.approx(2.5) and vernieling["status"] == "not_achieved"
     assert vernieling["unit"] == "per_1000_inhabitants" and vernieling["goal"] == "no_increase"
     assert vernieling["significant"] is False
-    no_data = {"code": "benchmark_no_data", "params": {"benchmark": "AB", "areas": "A, B"}}
+    no_data = {"code": "benchmark_no_data", "params": {"benchmark": ["AB"], "areas": "A, B"}}
     assert no_data in vernieling["notes"]
     overview_csv = (tmp_path / "csv" / "overview.csv").read_text(encoding="utf-8")
     header = overview_csv.splitlines()[0].replace('"', "").split(",")
@@ -493,7 +494,10 @@ def test_the_workbook_prints_as_a_report(plan_store: tuple[Store, Path]) -> None
     assert wb.sheetnames == ["Overzicht", *themes, "Normalisatie", "Bronnen"]
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.oddHeader.left.text == "Testplan" and "2019H1 t.o.v. 2017H1" in ws.oddHeader.right.text
+        assert (
+            ws.oddHeader.left.text == "Testplan"
+            and "eerste helft 2019 t.o.v. eerste helft 2017" in ws.oddHeader.right.text
+        )
         assert ws.oddFooter.left.text == "&A" and ws.oddFooter.right.text == "Pagina &P van &N"
         assert ws.print_area
     for name, titles in (("Overzicht", "$4:$5"), ("Normalisatie", "$1:$1"), ("Bronnen", "$1:$1")):

@@ -110,9 +110,9 @@ def test_the_workbook_has_a_sheet_per_indicator_with_ranks_values_change_and_sta
     assert [c.value for c in ws[header]] == [
         "Rang",
         "Gebied",
-        "2017H1",
-        "2019H1",
-        "Verandering t.o.v. 2017H1",
+        "2017",  # the years, under "eerste helft 2019 ten opzichte van 2017" (as the seed's tables)
+        "2019",
+        "Verandering t.o.v. 2017",
         "Status",
     ]
     assert ws.cell(header - 1, 3).value == "Geregistreerd, per 1.000 inwoners"  # the unit over the values
@@ -129,10 +129,10 @@ def test_the_workbook_has_a_sheet_per_indicator_with_ranks_values_change_and_sta
     assert ws.cell(header + 2, 6).fill.fgColor.rgb.endswith("C6EFCE")
     texts = " ".join(str(c.value) for row in ws.iter_rows(max_row=header) for c in row if c.value)
     for said in (
-        "3 gebieden (all), 2019H1 ten opzichte van 2017H1",
+        "Alle 3 gemeenten, eerste helft 2019 ten opzichte van 2017",
         "Geregistreerde cijfers",
         "veilcli compare --area NAAM",
-        "Rang 1 = de laagste waarde in 2019H1",
+        "Rang 1 = de laagste waarde in 2019",
         "onvolledig of geen gegevens krijgen geen rang",
         "Doel: niet laten stijgen",
         "2 van de 3 gebieden gerangschikt",
@@ -180,7 +180,7 @@ def test_every_sheet_prints_as_the_comparison_workbook_does(
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows and ws.print_area
         assert ws.oddHeader.left.text == "Landelijk"
-        assert ws.oddHeader.right.text == "3 gebieden, 2019H1 t.o.v. 2017H1"
+        assert ws.oddHeader.right.text == "3 gebieden, eerste helft 2019 t.o.v. 2017"
         assert ws.oddFooter.left.text == "&A" and ws.oddFooter.right.text == "Pagina &P van &N"
     fiets = wb["Fietsdiefstal"]
     header, _ = _table(fiets, "Rang")
@@ -195,7 +195,7 @@ def test_english_words_in_the_workbook(national: tuple[api.Store, Path], tmp_pat
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "Overview" and wb.sheetnames[-1] == "Sources"
     header, rows = _table(wb["Fietsdiefstal"], "Rank")
-    assert [c.value for c in wb["Fietsdiefstal"][header]][4:] == ["Change vs 2017H1", "Status"]
+    assert [c.value for c in wb["Fietsdiefstal"][header]][4:] == ["Change vs 2017", "Status"]
     assert [r[5] for r in rows] == ["not achieved", "achieved", "no data"]
     assert wb["Fietsdiefstal"].oddFooter.right.text == "Page &P of &N"
 
@@ -448,7 +448,10 @@ def test_an_indicator_no_area_has_figures_for_is_a_sentence_not_a_table(
         update={"indicators": [fiets.model_copy(update={"rows": empty}), *tables.result.indicators[1:]]}
     )
     tables = LeagueTables(result, tables.sources_used, tables.provenance, "en")
-    said = "No area has a figure for this indicator in 2017H1 or 2019H1: there is nothing to rank."
+    said = (
+        "No area has a figure for this indicator in first half of 2017 or first half of 2019: there is "
+        "nothing to rank."
+    )
     section = _section(render_league_html(tables), "fiets")
     assert said in section and "<table" not in section and "<tr data-area" not in section
     ws = build_league_workbook(tables)["Fietsdiefstal"]
@@ -478,7 +481,7 @@ def test_libreoffice_prints_the_league_workbook(national: tuple[api.Store, Path]
         pages = [page for page in text.split("\f") if page.strip()]
         assert len(pages) == 5  # overview, three indicators, sources: each fits one page
         for number, page in enumerate(pages, start=1):
-            assert "Landelijk" in page and "3 gebieden, 2019H1 t.o.v. 2017H1" in page
+            assert "Landelijk" in page and "3 gebieden, eerste helft 2019 t.o.v. 2017" in page
             assert f"Pagina {number} van {len(pages)}" in page
 
 

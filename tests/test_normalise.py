@@ -98,7 +98,7 @@ def test_source_without_event_ids_after_the_change_is_uncorrectable() -> None:
     )
     result = aggregate_registrations(pl.concat([with_events, without]), RULES, unit="H", baseline=None)
     assert value(result, "2018H2", "1.1.1", "uncorrectable") == 1  # B1 only; A1's source has event ids
-    assert "source without event_id" in value(result, "2018H2", "1.1.1", "notes")
+    assert "source without event numbers" in value(result, "2018H2", "1.1.1", "notes")
     assert value(result, "2018H1", "1.1.1", "uncorrectable") == 0  # before the change: nothing to correct
 
 

@@ -19,8 +19,11 @@ def test_both_languages_have_the_same_parameters(code: str) -> None:
 
 def test_note_renders_in_either_language() -> None:
     made = note("small_numbers", period="2019H1", count=7, counted="registrations")
-    assert made.message == "2019H1: only 7 registration(s): the change says little"
-    assert made.render("nl") == "2019H1: slechts 7 registratie(s): de verandering zegt weinig"
+    assert made.message == "first half of 2019: only 7 registrations: the change says little"
+    assert made.render("nl") == "eerste helft 2019: slechts 7 registraties: de verandering zegt weinig"
+    assert made.params["period"] == "2019H1"  # the code for scripts, words for people
+    one = note("small_numbers", "nl", period="2019Q2", count=1, counted="registrations")
+    assert one.message == "2e kwartaal 2019: slechts 1 registratie: de verandering zegt weinig"
     with pytest.raises(KeyError):
         note("no_such_code")
 

@@ -55,15 +55,15 @@ PRINTED = [
     "Indicator",
     "Eenheid",
     "Doel",
-    "2017H1",
-    "2018H1",
-    "2019H1",
-    "Aantal 2019H1",
-    "t.o.v. 2017H1",
-    "Verandering t.o.v. 2017H1",
+    "eerste helft 2017",
+    "eerste helft 2018",
+    "eerste helft 2019",
+    "Aantal eerste helft 2019",
+    "t.o.v. eerste helft 2017",
+    "Verandering t.o.v. eerste helft 2017",
     "Status",
     "Significantie",
-    "Verandering t.o.v. 2018H1",
+    "Verandering t.o.v. eerste helft 2018",
 ]
 
 
@@ -113,7 +113,7 @@ def test_the_overview_prints_the_council_columns_and_keeps_the_details_off_the_p
     assert header[:printed] == PRINTED
     details = header[printed:]
     assert details[0] == "Id"  # for scripts and filters, on screen only
-    for detail in ("p-waarde", "Laag", "Hoog", "AB", "p-waarde t.o.v. 2018H1"):
+    for detail in ("p-waarde", "Laag", "Hoog", "AB", "p-waarde t.o.v. eerste helft 2018"):
         assert detail in details, detail
     assert ws.cell(4, printed + 1).value.startswith("Details (niet afgedrukt)")
     # the notes, the legend and the significance note stay within the printed columns
@@ -161,7 +161,10 @@ def test_the_count_and_its_difference_beside_the_rate(workbook: openpyxl.Workboo
     """Testdorp by hand: inbraak 10 -> 8 registrations, vernieling 20 -> 30, fiets 5 -> 6."""
     ws = workbook["Overzicht"]
     header = [c.value for c in ws[5]]
-    count, difference = header.index("Aantal 2019H1") + 1, header.index("t.o.v. 2017H1") + 1
+    count, difference = (
+        header.index("Aantal eerste helft 2019") + 1,
+        header.index("t.o.v. eerste helft 2017") + 1,
+    )
     rows = {ws.cell(r, 2).value: r for r in range(6, 12)}
     for label, now, change in (("Inbraak", 8, -2), ("Vernieling", 30, 10), ("Fiets", 6, 1)):
         assert ws.cell(rows[label], count).value == now

@@ -106,13 +106,13 @@ def test_small_numbers_for_suspects_and_counts(tmp_path: Path) -> None:
         {"period": "2018H1", "count": 0, "counted": "suspects"},
         {"period": "2019H1", "count": 2, "counted": "suspects"},
     ]
-    assert "2019H1: only 2 suspect(s): the change says little" in [n.message for n in youth.notes]
+    assert "first half of 2019: only 2 suspects: the change says little" in [n.message for n in youth.notes]
     bans = ind["huisverbod"]
     assert bans.counts == {"2017H1": 4, "2018H1": 12, "2019H1": 12}
     # 4 is below 10, 12 is not
     assert codes(bans, "small_numbers") == [{"period": "2017H1", "count": 4, "counted": "counts"}]
     assert next(n for n in bans.notes if n.code == "small_numbers").render("nl") == (
-        "2017H1: slechts 4 geteld: de verandering zegt weinig"
+        "eerste helft 2017: slechts 4 geteld: de verandering zegt weinig"
     )
 
 
@@ -145,12 +145,13 @@ def test_suppressed_benchmark_values_are_said(tmp_path: Path) -> None:
     # Regio: 50 / 10,000 = 5.0, 40 / 10,000 = 4.0, then unknown: no change
     assert region.values == {"2017H1": 5.0, "2018H1": 4.0, "2019H1": None} and region.change_pct is None
     assert codes(burglary, "benchmark_suppressed") == [
-        {"benchmark": "AB", "period": "2018H1", "areas": "A"},
-        {"benchmark": "Regio", "period": "2019H1", "areas": "Regio"},
+        {"benchmark": ["AB"], "period": "2018H1", "areas": "A"},
+        {"benchmark": ["Regio"], "period": "2019H1", "areas": "Regio"},
     ]
     said = next(n for n in burglary.notes if n.code == "benchmark_suppressed")
     assert said.message == (
-        "benchmark AB, 2018H1: suppressed in the source for A (unknown, not 0): no benchmark value"
+        "benchmark AB, first half of 2018: suppressed in the source for A (unknown, not 0): no benchmark "
+        "value"
     )
     # the area's own figure is not suppressed: no `suppressed` note of its own
     assert not codes(burglary, "suppressed")
@@ -207,8 +208,8 @@ def test_zero_baseline_change_is_not_judged(tmp_path: Path) -> None:
     assert not codes(burglary, "zero_baseline") and not codes(burglary, "zero_baseline_no_decrease")
     message = holdup.notes[[n.code for n in holdup.notes].index("zero_baseline_no_decrease")]
     assert message.message == (
-        "0 in the baseline 2017H1 and in 2019H1: no change in % can be computed and a decrease from 0 is "
-        "not possible: the goal cannot be judged (undetermined)"
+        "0 in the baseline first half of 2017 and in first half of 2019: no change in % can be computed and "
+        "a decrease from 0 is not possible: the goal cannot be judged (undetermined)"
     )
 
 
@@ -238,15 +239,15 @@ def test_no_channel_data_says_which_periods(tmp_path: Path) -> None:
     bikes, damage = ind["fiets"], ind["vernieling"]
     assert codes(bikes, "no_channel_data") == [{"periods": "2019H1"}]
     assert not codes(bikes, "no_channel_in_baseline")
-    assert "2019H1: no reporting channel in the data: no internet correction" in [
+    assert "first half of 2019: no reporting channel in the data: no internet correction" in [
         n.message for n in bikes.notes
     ]
     assert codes(damage, "no_channel_in_baseline") == [{"baseline": "2017H1", "periods": "2018H1, 2019H1"}]
     assert not codes(damage, "no_channel_data")
     said = next(n for n in damage.notes if n.code == "no_channel_in_baseline")
     assert said.message == (
-        "no reporting channel in the baseline 2017H1 (its online share is unknown): no internet correction "
-        "for 2018H1, 2019H1"
+        "no reporting channel in the baseline first half of 2017 (its online share is unknown): no internet "
+        "correction for first half of 2018, first half of 2019"
     )
 
 
@@ -258,11 +259,11 @@ def test_numbers_in_notes_follow_the_language() -> None:
     assert "ligt tussen -12,3% (elke extra internetaangifte is nieuw) en -5,3% (geen enkele)" in made.message
     assert "between -12.3% (every extra online report is new) and -5.3% (none is)" in made.render("en")
     unknown = note("channel_unknown", period="2019H1", rows=1043, share_pct=12.6)
-    assert unknown.message.startswith("2019H1: 1,043 registration(s) (13%)")
-    assert unknown.render("nl").startswith("2019H1: 1.043 registratie(s) (13%)")
+    assert unknown.message.startswith("first half of 2019: 1,043 registrations (13%)")
+    assert unknown.render("nl").startswith("eerste helft 2019: 1.043 registraties (13%)")
     assert note("survey_test_intervals", "nl", z=-2.6043).message.endswith("z = -2,60")
     # dates and codes in parameters are text, left alone
-    assert "sinds 2018-01-01" in made.message
+    assert "sinds 1 januari 2018" in made.message  # a date in words, the code stays in params
     frame = pl.DataFrame({"n": [3, 1043]})
     assert frame.select(note_expr("row_channel_unknown", "nl", rows=pl.col("n"))).to_series().to_list() == [
         "3 met onbekende wijze van aangifte, geteld als aangifte",
@@ -354,7 +355,9 @@ def test_a_survey_store_is_compared(tmp_path: Path) -> None:
 
 def test_years_in_notes_are_not_grouped() -> None:
     made = note("survey_years", "nl", year=2019, period="2019H1", baseline_year=2017, baseline="2017H1")
-    assert made.message.startswith("enquête 2019 (de laatste in of voor 2019H1) tegenover enquête 2017 ")
+    assert made.message.startswith(
+        "enquête 2019 (de laatste in of voor eerste helft 2019) tegenover enquête 2017 "
+    )
     assert "survey 2019 " in made.render("en") and "2,019" not in made.render("en")
 
 

@@ -128,13 +128,13 @@ def test_markers_where_the_underlying_figure_or_a_benchmark_changes_the_verdict(
 
 def test_wider_consoles_add_the_previous_year(compared: CompareResult) -> None:
     narrow, wide = draw(compared, 80, "en"), draw(compared, 120, "en")
-    assert "vs 2018H1" not in narrow and "vs 2018H1" in wide
+    assert "vs H1 2018" not in narrow and "vs H1 2018" in wide
     lines = indicator_lines(wide, compared)
     # total crime +4% against H1 2018 (4,746 -> 5,031), within chance (p 0.052)
     assert lines["totaal_misdrijven"].endswith("+4% ~")
     assert "Geregistreerde misdrijven (totaal)" in lines["totaal_misdrijven"]  # the whole name fits
     assert all(len(line) <= 120 for line in wide.splitlines())
-    assert "t.o.v. 2018H1" in draw(compared, 200, "nl")
+    assert "t.o.v. 1e helft 2018" in draw(compared, 200, "nl")
 
 
 def test_no_color_keeps_symbols_and_words(compared: CompareResult, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -156,7 +156,7 @@ def test_detail_has_counts_the_previous_year_and_the_benchmarks(compared: Compar
     block = output[output.index("[overval]") :].splitlines()[1:5]
     assert re.match(r"\s+registered\s+0\.05\s+0\.04\s+0\.06\s+\+5%\s+1\.00 ~\s+not achieved", block[0])
     assert re.match(r"\s+count\s+11\s+9\s+12\s+\+1$", block[1].rstrip())
-    assert re.match(r"\s+vs 2018H1\s+\+31%\s+0\.66 ~\s+count \+3$", block[2].rstrip())
+    assert re.match(r"\s+vs H1 2018\s+\+31%\s+0\.66 ~\s+count \+3$", block[2].rstrip())
     assert "level +81%" in output  # overval: 0.06 against Midden-Nederland's 0.03
     wide = draw(compared, 300, "en", detail=True)
     row = next(line for line in wide.splitlines() if "| Overval" in line)

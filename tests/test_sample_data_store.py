@@ -160,7 +160,7 @@ def test_suppressed_benchmark_is_said(store: Store) -> None:
     assert holdup.benchmarks["G10/100.000+"].values["2017H2"] is None
     assert holdup.benchmarks["G10/100.000+"].change_pct is None
     assert [n.params for n in holdup.notes if n.code == "benchmark_suppressed"] == [
-        {"benchmark": "G10/100.000+", "period": "2017H2", "areas": "G10/100.000+"}
+        {"benchmark": ["G10/100.000+"], "period": "2017H2", "areas": "G10/100.000+"}
     ]
 
 
@@ -191,4 +191,4 @@ def test_the_seeds_counts_and_last_years_change(store: Store, compared) -> None:
     burglary = ind["woninginbraak"]
     level = burglary.benchmarks["Midden-Nederland"]
     assert level.level_pct == pytest.approx((burglary.values["2019H1"] / level.values["2019H1"] - 1) * 100)
-    assert level.counts["2019H1"] == 2339 and bans.benchmarks["Midden-Nederland"].level_pct is None
+    assert level.counts["2019H1"] == 2339 and bans.benchmarks == {}  # the plan compares house bans with none

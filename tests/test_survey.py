@@ -373,8 +373,8 @@ def test_columns_say_their_survey_year(survey_store: tuple[Store, Path]) -> None
     carried, part = unsafe.notes[1], unsafe.notes[2]
     assert carried.params == {"periods": "2018H1", "year": 2017}
     assert carried.message == (
-        "2018H1: no survey in that year: the figure shown is survey 2017's, carried forward (not a new "
-        "measurement)"
+        "first half of 2018: no survey in that year: the figure shown is survey 2017's, carried forward (not "
+        "a new measurement)"
     )
     assert part.params == {"periods": "2017H1, 2019H1"}
     assert "autumn" in part.message and "najaar" in part.render("nl")
@@ -433,8 +433,8 @@ def test_workbook_and_report_mark_carried_values_and_name_each_test(
     out = tmp_path / "rapport.xlsx"
     write_workbook(tables, out)
     sheet = openpyxl.load_workbook(out)["Overzicht"]
-    header = next(r for r in sheet.iter_rows() if any(c.value == "2018H1" for c in r))
-    column = next(c.column for c in header if c.value == "2018H1")
+    header = next(r for r in sheet.iter_rows() if any(c.value == "eerste helft 2018" for c in r))
+    column = next(c.column for c in header if c.value == "eerste helft 2018")
     row = next(r for r in sheet.iter_rows() if r[1].value == "Voelt zich wel eens onveilig in de buurt")
     cell = sheet.cell(row=row[0].row, column=column)
     assert cell.value == 18.2 and cell.number_format.endswith('" (2017)"')

@@ -36,7 +36,7 @@ def test_cli_json_equals_the_api_and_csv_has_a_row_per_point(plan_store: tuple[a
     csv = CliRunner().invoke(app, [*args, "--format", "csv"]).stdout.strip().splitlines()
     assert csv[0].startswith("indicator_id,period,count,value") and len(csv) == 1 + 5
     table = CliRunner().invoke(app, args, env={"COLUMNS": "80"})
-    assert table.exit_code == 0 and "2019H1" in table.stdout
+    assert table.exit_code == 0 and "H1 2019" in table.stdout  # the period in words for people
     assert all(len(line) <= 80 for line in table.stdout.splitlines()[:-1])
 
 

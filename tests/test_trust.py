@@ -182,7 +182,7 @@ def test_benchmark_typo_is_a_plan_error(bicycle_only: tuple[Store, Path], tmp_pa
     known.write_text(typo.read_text(encoding="utf-8").replace("Midden-Nedreland", "RE03"), encoding="utf-8")
     ind = compare(store, period="2017H1", plan_path=known).indicators[0]
     assert ind.benchmarks["MN"].values["2017H1"] is None
-    assert any(n.code == "benchmark_no_data" and n.params["benchmark"] == "MN" for n in ind.notes)
+    assert any(n.code == "benchmark_not_stored" and n.params["benchmark"] == ["MN"] for n in ind.notes)
 
 
 @pytest.mark.parametrize(

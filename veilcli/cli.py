@@ -993,6 +993,7 @@ def compare(
             territory,
             DataFormat(output),
             output_file,
+            _lang(lang),
         )
         return
 
@@ -1044,6 +1045,7 @@ def _league(
     territory: Territory,
     output: DataFormat,
     output_file: Path | None,
+    lang: Lang = "en",
 ) -> None:
     from veilcli import api
     from veilcli.report.render_league import render_league
@@ -1064,7 +1066,7 @@ def _league(
         elif output is DataFormat.csv:
             _write_csv(result.to_table())
         else:
-            render_league(stdout, result)
+            render_league(stdout, result, lang)
 
 
 class TrendUnit(StrEnum):
@@ -1096,6 +1098,7 @@ def trend(
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
     output_file: OutputOpt = None,
     territory: TerritoryOpt = Territory.auto,
+    lang: TermLangOpt = None,
 ) -> None:
     """Indicators over every period in the store: registered and underlying, with bars.
 
@@ -1123,7 +1126,7 @@ def trend(
         elif output is DataFormat.csv:
             _write_csv(result.to_table())
         else:
-            render_trend(stdout, result)
+            render_trend(stdout, result, _lang(lang))
 
 
 def _command_line() -> str:

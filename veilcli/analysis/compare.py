@@ -56,7 +56,7 @@ from veilcli.domain.choices import CompareBy, Territory
 from veilcli.domain.classification import to_category
 from veilcli.domain.geography import predecessors, splits, territory_members
 from veilcli.domain.models import Kind
-from veilcli.domain.notes import Lang, Note, note
+from veilcli.domain.notes import Lang, Note, merge_benchmark_notes, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import (
     ALL_CRIMES,
@@ -594,9 +594,12 @@ class Evaluator:
         benchmarks = {}
         if with_benchmarks:
             for bench in self.plan.plan.benchmarks:
+                if indicator.benchmarks is not None and bench.name not in indicator.benchmarks:
+                    continue  # the plan compares this indicator without it: no figures, no note
                 benchmarks[bench.name] = self._benchmark(
                     indicator, bench.name, bench.areas, notes, underlying
                 )
+            notes = merge_benchmark_notes(notes, self.lang)  # once per indicator, naming the benchmarks
         for found in benchmarks.values():
             found.level_pct = _level_pct(indicator, now["raw_value"], found.values[labels[-1]])
         current = points[areas[0]][-1].feed.source
@@ -987,7 +990,9 @@ class Evaluator:
         labels = self.labels
         per_area = {a: self._points(indicator, [a]) for a in dict.fromkeys(areas)}
         empty = [a for a, ps in per_area.items() if all(p.feed.rows is None for p in ps.get(a, []))]
-        if empty:
+        if empty and len(per_area) == 1:  # one area, nothing stored: the name says it all
+            notes.append(self.note("benchmark_not_stored", benchmark=[name], areas=empty))
+        elif empty:
             notes.append(self.note("benchmark_no_data", benchmark=name, areas=_listed(empty)))
         if len(per_area) > 1:
             # A pooled group: only members with a figure in the baseline and the period pool, so that

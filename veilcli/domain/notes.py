@@ -14,6 +14,8 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, Field
 
+from veilcli.domain.periods import date_words, periods_words, span_words
+
 Lang = Literal["nl", "en"]
 DEFAULT_LANG: Lang = "en"
 
@@ -43,10 +45,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "de opgeslagen bronnen dekken maar een deel",
     ),
     "samenloop_not_correctable": (
-        "{period}: {rows} registration(s) after the samenloop change ({since}) come from a source without "
-        "event ids: not corrected for samenloop",
-        "{period}: {rows} registratie(s) na de samenloopwijziging ({since}) komen uit een bron zonder "
-        "gebeurtenisnummer: niet gecorrigeerd voor samenloop",
+        "{period}: {rows:@registration|registrations} after the samenloop change ({since}) from a source "
+        "without event numbers: not corrected for samenloop",
+        "{period}: {rows:@registratie|registraties} na de samenloopwijziging ({since}) uit een bron zonder "
+        "gebeurtenisnummers: niet gecorrigeerd voor samenloop",
     ),
     "samenloop_estimated": (
         "samenloop corrected with the rules file's published factors (an estimate, not a recount)",
@@ -54,10 +56,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "geen hertelling)",
     ),
     "channel_unknown": (
-        "{period}: {rows} registration(s) ({share_pct:.0f}%) with the reporting channel unknown, counted "
-        "as reported",
-        "{period}: {rows} registratie(s) ({share_pct:.0f}%) met onbekende wijze van aangifte, geteld als "
-        "aangifte",
+        "{period}: {rows:@registration|registrations} ({share_pct:.0f}%) with the reporting channel "
+        "unknown, counted as reported",
+        "{period}: {rows:@registratie|registraties} ({share_pct:.0f}%) met onbekende wijze van aangifte, "
+        "geteld als aangifte",
     ),
     "no_channel_data": (
         "{periods}: no reporting channel in the data: no internet correction",
@@ -88,8 +90,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "jongeren 12-24 geschat uit de CBS-leeftijdsklassen (--youth-from-15-25) voor {where}",
     ),
     "no_population": (
-        "no {denominator} for {where}: rate not computed",
-        "geen {denominator} voor {where}: geen cijfer per 1.000 berekend",
+        "no number of {denominator} for {where}: rate not computed",
+        "geen aantal {denominator} voor {where}: geen cijfer per 1.000 berekend",
     ),
     "small_numbers": (
         "{period}: only {count} {counted}: the change says little",
@@ -123,6 +125,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "benchmark {benchmark}: no stored data for {areas}",
         "vergelijking {benchmark}: geen opgeslagen gegevens voor {areas}",
     ),
+    "benchmark_not_stored": (
+        "no stored data for the benchmark {benchmark}",
+        "geen opgeslagen gegevens voor vergelijking met {benchmark}",
+    ),
     "benchmark_members_left_out": (
         "benchmark {benchmark}: pooled without {areas}, which lack a figure in some period (suppressed, "
         "not stored or without population)",
@@ -136,12 +142,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "waarde voor de vergelijking",
     ),
     "benchmark_corrected_differently": (
-        "benchmark {benchmark}: samenloop '{benchmark_method}' there, '{area_method}' here (rows: "
-        "recount by event; factors: published estimate; none: not corrected): underlying changes are "
-        "not like for like",
-        "vergelijking {benchmark}: samenloop '{benchmark_method}' daar, '{area_method}' hier (rows: "
-        "hertelling per gebeurtenis; factors: gepubliceerde schatting; none: niet gecorrigeerd): "
-        "onderliggende veranderingen niet één op één vergelijkbaar",
+        "compared with {benchmark}: there samenloop is {benchmark_method}, here {area_method}; the "
+        "underlying changes are not like for like",
+        "vergelijking met {benchmark}: daar is samenloop {benchmark_method}, hier {area_method}; de "
+        "onderliggende veranderingen zijn niet één-op-één vergelijkbaar",
     ),
     "merged_territory": (
         "{period}: {area} on its territory of {until}: {members} added up (they merged later)",
@@ -156,9 +160,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "het grondgebied van dat moment te vergelijken",
     ),
     "rollup_parts_missing": (
-        "{period}: summed from wijken and buurten, without {count} part(s) other periods of this comparison "
-        "hold ({parts}): not the same territory, incomplete",
-        "{period}: opgeteld uit wijken en buurten, zonder {count} deel/delen die andere perioden van deze "
+        "{period}: summed from wijken and buurten, without {count:@part|parts} other periods of this "
+        "comparison hold ({parts}): not the same territory, incomplete",
+        "{period}: opgeteld uit wijken en buurten, zonder {count:@deel|delen} die andere perioden van deze "
         "vergelijking wel hebben ({parts}): niet hetzelfde gebied, onvolledig",
     ),
     "territory_differs": (
@@ -230,13 +234,47 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 
 # Parameters whose value is a key (language-neutral in ``params``) shown as words in each language.
+# A word "singular|plural" is chosen by the note's ``count`` (plural unless it is 1).
 TERMS: dict[str, dict[str, tuple[str, str]]] = {
     "counted": {
-        "registrations": ("registration(s)", "registratie(s)"),
-        "suspects": ("suspect(s)", "verdachte(n)"),
+        "registrations": ("registration|registrations", "registratie|registraties"),
+        "suspects": ("suspect|suspects", "verdachte|verdachten"),
         "counts": ("counted", "geteld"),
     },
+    "denominator": {
+        "inhabitants": ("inhabitants", "inwoners"),
+        "dwellings": ("dwellings", "woningen"),
+        "youths_12_24": ("youths aged 12-24", "jongeren van 12-24 jaar"),
+    },
+    "unit": {
+        "percent": ("percentage", "percentage"),
+        "score": ("score", "rapportcijfer"),
+    },
+    # how a figure was corrected for samenloop (``Corrections.samenloop``), after "samenloop is ..."
+    "benchmark_method": {
+        "rows": ("recounted by event", "herteld per gebeurtenis"),
+        "factors": ("estimated with published factors", "geschat met gepubliceerde factoren"),
+        "none": ("not corrected", "niet gecorrigeerd"),
+    },
 }
+TERMS["area_method"] = TERMS["benchmark_method"]
+
+# Items of a list parameter (``categories``: codes, or the plan's words for all of a kind).
+ITEM_TERMS: dict[str, dict[str, tuple[str, str]]] = {
+    "categories": {"crime": ("all crimes", "alle misdrijven"), "nuisance": ("all nuisance", "alle overlast")},
+}
+# Parameters that hold period codes (one, or a comma-separated list): shown in words.
+PERIOD_PARAMS = frozenset({"period", "baseline", "periods"})
+# Parameters that hold ISO dates (one, or a list) or date spans ("2017-07-01..2017-09-21").
+DATE_PARAMS = frozenset({"since", "date", "until"})
+SPAN_PARAMS = frozenset({"covered"})
+# The parameter naming the benchmark(s) a note is about: a list, so that one note per indicator
+# names every benchmark it holds for (``merge_benchmark_notes``).
+BENCHMARK_PARAM = "benchmark"
+# A list parameter that pairs with the benchmarks, merged with them: the area each benchmark stands
+# for, shown beside its name where they differ ("Grote steden (G10/100.000+)").
+PAIRED_PARAM = "areas"
+PAIRED_CODES = frozenset({"benchmark_not_stored"})
 
 
 # Notes on rows of the `normalise` table (one per period x area x category), built in polars.
@@ -276,10 +314,10 @@ ROW_CATALOGUE: dict[str, tuple[str, str]] = {
         "geen aantal internetaangiften: geen correctie voor internetaangifte",
     ),
     "row_samenloop_not_correctable": (
-        "{rows} registration(s) after the samenloop change come from a source without event_id: "
-        "not corrected",
-        "{rows} registratie(s) na de samenloopwijziging komen uit een bron zonder gebeurtenisnummer: "
-        "niet gecorrigeerd",
+        "{rows:@registration|registrations} after the samenloop change from a source without event "
+        "numbers: not corrected",
+        "{rows:@registratie|registraties} na de samenloopwijziging uit een bron zonder "
+        "gebeurtenisnummers: niet gecorrigeerd",
     ),
     "row_counts_set_aside": (
         "police counts for this area and period were set aside, not added: registrations win",
@@ -306,12 +344,18 @@ class Note(BaseModel):
 class _NumberFormatter(string.Formatter):
     """Fills a template with numbers in the language's style: thousands grouped and the decimal mark
     as the language writes them ("1.043" and "-12,3" in Dutch, "1,043" and "-12.3" in English), so a
-    note reads like the figures beside it. Text parameters (dates, codes, names) are left alone."""
+    note reads like the figures beside it. Text parameters (dates, codes, names) are left alone.
+
+    A spec ``@singular|plural`` writes the number and the word it counts: ``{rows:@registratie|
+    registraties}`` -> "1 registratie", "12 registraties"."""
 
     def __init__(self, lang: Lang) -> None:
         self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("@"):
+            singular, _, plural = format_spec[1:].partition("|")
+            return f"{self.format_field(value, '')} {singular if value == 1 else plural or singular}"
         if isinstance(value, bool) or not isinstance(value, int | float):
             return super().format_field(value, format_spec)
         shown = format(value, _grouped(format_spec))
@@ -332,19 +376,81 @@ def _grouped(spec: str) -> str:
 
 
 def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str:
-    """The catalogue text of ``code`` with ``params`` filled in, numbers in the language's style."""
+    """The catalogue text of ``code`` with ``params`` filled in for people, in ``lang``: numbers in
+    the language's style, periods and dates in words ("eerste helft 2019", "1 januari 2018"), keys as
+    words. ``params`` keep the codes (``2019H1``, ``2018-01-01``, ``factors``) for scripts."""
     english, dutch = CATALOGUE[code] if code in CATALOGUE else ROW_CATALOGUE[code]
-    shown = {name: _shown(name, value, lang) for name, value in params.items()}
+    shown = {name: _shown(name, value, lang, params) for name, value in params.items()}
+    if code in PAIRED_CODES and isinstance(params.get(BENCHMARK_PARAM), list):
+        pairs = zip(params[BENCHMARK_PARAM], params.get(PAIRED_PARAM) or [], strict=False)
+        shown[BENCHMARK_PARAM] = joined([n if n == a else f"{n} ({a})" for n, a in pairs], lang)
     return _NumberFormatter(lang).format(dutch if lang == "nl" else english, **shown)
 
 
-def _shown(name: str, value: Any, lang: Lang) -> Any:
-    """A parameter as its message shows it: a term in the language's words, a year as written."""
-    if name in TERMS:
-        return TERMS[name][value][lang == "nl"]
+def _shown(name: str, value: Any, lang: Lang, params: dict[str, Any]) -> Any:
+    """A parameter as its message shows it: a term in the language's words, a year as written, a
+    period or date in words, a list of names joined with "and"."""
+    nl = lang == "nl"
+    if name in TERMS and isinstance(value, str) and value in TERMS[name]:
+        singular, _, plural = TERMS[name][value][nl].partition("|")
+        return singular if not plural or params.get("count") == 1 else plural
     if (name == "year" or name.endswith("_year")) and isinstance(value, int):
         return str(value)
+    if isinstance(value, list):
+        return joined([str(v) for v in value], lang)
+    if not isinstance(value, str):
+        return value
+    if name in PERIOD_PARAMS:
+        return periods_words(value, lang)
+    if name in DATE_PARAMS:
+        return date_words(value, lang)
+    if name in SPAN_PARAMS:
+        return span_words(value, lang)
+    if name in ITEM_TERMS:
+        words = ITEM_TERMS[name]
+        return ", ".join(words[i][nl] if i in words else i for i in value.split(", "))
     return value
+
+
+def joined(names: list[str], lang: Lang = DEFAULT_LANG) -> str:
+    """Names as a sentence lists them: "A", "A en B", "A, B en C" ("and" in English)."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {'en' if lang == 'nl' else 'and'} {names[-1]}"
+
+
+def merge_benchmark_notes(notes: list[Note], lang: Lang = DEFAULT_LANG) -> list[Note]:
+    """Each note once per indicator: notes that differ only in the benchmark they are about become one
+    note naming every benchmark ("vergelijking met Midden-Nederland en G10/100.000+: ..."), in the
+    place of the first. A benchmark note's ``benchmark`` parameter is always a list of names."""
+    merged: dict[tuple[str, str], Note] = {}
+    out: list[Note] = []
+    for n in notes:
+        if BENCHMARK_PARAM not in n.params:
+            out.append(n)
+            continue
+        paired = PAIRED_PARAM if n.code in PAIRED_CODES else None
+        rest = {k: v for k, v in n.params.items() if k not in (BENCHMARK_PARAM, paired)}
+        key = (n.code, repr(sorted(rest.items())))
+        value = n.params[BENCHMARK_PARAM]
+        names = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        with_areas = list(n.params.get(PAIRED_PARAM) or []) if paired else []
+        if key in merged:
+            held = merged[key]
+            named = held.params[BENCHMARK_PARAM]
+            for index, name in enumerate(names):
+                if name not in named:
+                    named.append(name)
+                    if paired:
+                        held.params[PAIRED_PARAM].append(with_areas[index])
+            held.message = message(held.code, held.params, lang)
+            continue
+        params = {**n.params, BENCHMARK_PARAM: list(dict.fromkeys(names))}
+        if paired:
+            params[PAIRED_PARAM] = with_areas
+        merged[key] = Note(code=n.code, params=params, message=message(n.code, params, lang))
+        out.append(merged[key])
+    return out
 
 
 def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
@@ -354,17 +460,27 @@ def note(code: str, lang: Lang = DEFAULT_LANG, **params: Any) -> Note:
     return Note(code=code, params=params, message=message(code, params, lang))
 
 
+_FIELD = re.compile(r"\{(\w+)(?::@([^|}]*)\|([^}]*))?\}")
+
+
 def note_expr(code: str, lang: Lang = DEFAULT_LANG, **params: pl.Expr) -> pl.Expr:
     """Vectorised: a row note of the catalogue, its ``{parameters}`` filled from expressions
-    (plain ``{name}`` placeholders of whole numbers only, their thousands grouped in the language's
-    style as ``message`` groups them)."""
+    (``{name}`` placeholders of whole numbers, their thousands grouped in the language's style as
+    ``message`` groups them, and ``{name:@singular|plural}`` as ``message`` writes it)."""
     english, dutch = ROW_CATALOGUE[code]
     template = dutch if lang == "nl" else english
-    names = re.findall(r"\{(\w+)\}", template)
-    if not names:
+    fields = _FIELD.findall(template)
+    if not fields:
         return pl.lit(template)
-    filled = (_grouped_expr(params[name], "." if lang == "nl" else ",") for name in names)
-    return pl.format(re.sub(r"\{\w+\}", "{}", template), *filled)
+    separator = "." if lang == "nl" else ","
+    filled = []
+    for name, singular, plural in fields:
+        number = _grouped_expr(params[name], separator)
+        if singular or plural:
+            word = pl.when(params[name] == 1).then(pl.lit(singular)).otherwise(pl.lit(plural))
+            number = pl.concat_str(number, pl.lit(" "), word)
+        filled.append(number)
+    return pl.format(_FIELD.sub("{}", template), *filled)
 
 
 def _grouped_expr(value: pl.Expr, separator: str) -> pl.Expr:
@@ -373,3 +489,38 @@ def _grouped_expr(value: pl.Expr, separator: str) -> pl.Expr:
     digits = value.cast(pl.Int64).abs().cast(pl.String).str.reverse()
     grouped = digits.str.replace_all(r"(\d{3})", "${1}" + separator).str.strip_chars_end(separator)
     return pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit("")) + grouped.str.reverse()
+
+
+def _english_pattern(template: str) -> re.Pattern[str]:
+    """A row note's English template as a pattern that reads its numbers back."""
+    parts, at = [], 0
+    for m in _FIELD.finditer(template):
+        parts.append(re.escape(template[at : m.start()]))
+        number = rf"(?P<{m.group(1)}>-?[\d,]+)"
+        parts.append(
+            number + (rf" (?:{re.escape(m.group(2))}|{re.escape(m.group(3))})" if m.group(2) else "")
+        )
+        at = m.end()
+    parts.append(re.escape(template[at:]))
+    return re.compile("^" + "".join(parts) + "$")
+
+
+_ROW_PATTERNS = {code: _english_pattern(english) for code, (english, _) in ROW_CATALOGUE.items()}
+
+
+def row_notes_text(text: str | None, lang: Lang = DEFAULT_LANG) -> str | None:
+    """The notes of a ``normalise`` row (``note_expr``'s English messages, "; "-joined, as the
+    table's JSON and CSV carry them) in ``lang``, rendered from the catalogue at display time; a
+    part that is no row note of the catalogue is left as it is."""
+    if not text or lang == DEFAULT_LANG:
+        return text
+    shown = []
+    for part in text.split("; "):
+        for code, pattern in _ROW_PATTERNS.items():
+            m = pattern.match(part)
+            if m:
+                params = {k: int(v.replace(",", "")) for k, v in m.groupdict().items()}
+                part = message(code, params, lang)
+                break
+        shown.append(part)
+    return "; ".join(shown)

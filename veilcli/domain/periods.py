@@ -246,3 +246,103 @@ def period_unit_expr(period: pl.Expr) -> pl.Expr:
         .then(pl.lit("M"))
         .otherwise(pl.lit("Y"))
     )
+
+
+# --- periods and dates in words: the one place every output writes them for people ---------------
+# (JSON and CSV keep the codes: ``2019H1``, ``2018-01-01``.)
+
+_MONTHS_SHORT_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_HALVES = {"nl": ("eerste helft", "tweede helft"), "en": ("first half of", "second half of")}
+_CANONICAL = re.compile(r"^\d{4}(?:[HQ][1-4]|-(?:0[1-9]|1[0-2]))?$")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _month_name(month: int, lang: str, short: bool) -> str:
+    if lang == "nl":
+        return _MONTHS_SHORT_NL[month - 1] if short else MONTHS_NL[month - 1]
+    name = _MONTHS_EN[month - 1].capitalize()
+    return name[:3] if short else name
+
+
+def period_words(period: Period | str, lang: str = "en", short: bool = False) -> str:
+    """A period as a council document writes it: ``eerste helft 2019``, ``2e kwartaal 2019``,
+    ``maart 2019``, ``2019`` (English: ``first half of 2019``, ``Q2 2019``, ``March 2019``).
+
+    ``short`` is for a narrow column header: ``1e helft 2019``, ``2e kw. 2019``, ``mrt 2019``
+    (``H1 2019``, ``Q2 2019``, ``Mar 2019``). Text that is not a period code is returned as it is,
+    so a caller may pass any label."""
+    if isinstance(period, str):
+        if not _CANONICAL.match(period.strip()):
+            return period
+        period = parse_period(period)
+    year, part = period.year, period.part
+    nl = lang == "nl"
+    match period.unit:
+        case PeriodUnit.Y:
+            return str(year)
+        case PeriodUnit.H:
+            if short:
+                return f"{part}e helft {year}" if nl else f"H{part} {year}"
+            return f"{_HALVES['nl' if nl else 'en'][part - 1]} {year}"
+        case PeriodUnit.Q:
+            if nl:
+                return f"{part}e kw. {year}" if short else f"{part}e kwartaal {year}"
+            return f"Q{part} {year}"
+        case _:
+            return f"{_month_name(part, lang, short)} {year}"
+
+
+def periods_words(text: str, lang: str = "en", short: bool = False) -> str:
+    """Every period code in a comma-separated list in words (``2018H1, 2019H1`` -> ``eerste helft
+    2018, eerste helft 2019``); other items unchanged."""
+    return ", ".join(period_words(item.strip(), lang, short) for item in text.split(","))
+
+
+def date_words(date: dt.date | str, lang: str = "en") -> str:
+    """A date as a council document writes it: ``1 januari 2018`` / ``1 January 2018``; in text, each
+    ISO date (``2018-01-01``) is rewritten and the rest left as it is."""
+    if isinstance(date, dt.date):
+        return f"{date.day} {_month_name(date.month, lang, False)} {date.year}"
+
+    def spelled(m: re.Match[str]) -> str:
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return m.group(0)
+        return date_words(day, lang)
+
+    return _ISO_DATE.sub(spelled, date)
+
+
+def span_words(text: str, lang: str = "en") -> str:
+    """Date spans as ``coverage.describe_span`` writes them (``2017-07-01..2017-09-21``) in words:
+    ``1 juli 2017 t/m 21 september 2017`` / ``1 July 2017 to 21 September 2017``."""
+    joined = text.replace("..", " t/m " if lang == "nl" else " to ")
+    if lang == "nl":
+        joined = joined.replace("nothing", "niets")
+    return date_words(joined, lang)
+
+
+class PeriodText(str):
+    """A period code in a table cell: the code (``2019H1``) for scripts, its words for people
+    (``label``: "eerste helft 2019"), as a member of an enum shows itself in a ``label`` column."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        """The code, as scripts read it."""
+        return str.__str__(self)
+
+    def label(self, lang: str) -> str:
+        """The period in words (``period_words``)."""
+        return period_words(self.value, lang)
+
+
+def baseline_words(baseline: str, period: str, lang: str = "en") -> str:
+    """The baseline beside the period it is compared with: its year alone where it is the same part
+    of the year, as the seed writes "eerste helft 2019 ten opzichte van 2017"; else its words."""
+    then, now = parse_period(baseline), parse_period(period)
+    if (then.unit, then.part) == (now.unit, now.part):
+        return str(then.year)
+    return period_words(then, lang)

@@ -159,6 +159,11 @@ class Indicator(BaseModel):
         '(e.g. {nl = "straatroven", en = "street robberies"}); without it they name the label and count '
         '"registraties".',
     )
+    benchmarks: list[str] | None = Field(
+        None,
+        description="The names of the plan's benchmarks this indicator is compared with (default: all; "
+        "[] = none, as the Almere report compares youth crime and house bans with no benchmark).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Indicator:
@@ -262,6 +267,13 @@ class Plan(BaseModel):
         names = [b.name for b in self.benchmarks]
         if len(set(names)) != len(names):
             raise ValueError("benchmark names must be unique")
+        for ind in self.indicators:
+            unknown = [n for n in ind.benchmarks or [] if n not in names]
+            if unknown:
+                raise ValueError(
+                    f"indicator {ind.id!r}: benchmarks {', '.join(map(repr, unknown))} are not among the "
+                    f"plan's benchmarks ({', '.join(map(repr, names)) or 'none'})"
+                )
         return self
 
 

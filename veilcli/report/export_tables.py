@@ -23,6 +23,7 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang, Note
+from veilcli.domain.periods import PeriodText, period_words
 from veilcli.domain.plans import Goal, Unit
 from veilcli.report.numbers import bench_change, benchmark_names, carried, survey_points
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table
@@ -47,6 +48,21 @@ class SourceItem(StrEnum):
     def label(self, lang: Lang) -> str:
         """The item in words: "Bestand", "Plan", "veilcli-versie", ..."""
         return word("file" if self is SourceItem.source else self.value, lang)
+
+
+class SourceKind(StrEnum):
+    """A stored source's kind in the provenance table: its words for people, the kind's key
+    (``registrations``) for scripts."""
+
+    registrations = "registrations"
+    suspects = "suspects"
+    counts = "counts"
+    population = "population"
+    survey = "survey"
+
+    def label(self, lang: Lang) -> str:
+        """The kind in words: "politieregistraties", "verdachten", "tellingen", "bevolking", "enquête"."""
+        return word(f"kind_{self.value}", lang)
 
 
 @dataclass
@@ -87,6 +103,10 @@ class ExportTables:
         """A word of the catalogue (``words.py``) in the export's language."""
         return word(key, self.language)
 
+    def words(self, period: str) -> str:
+        """A period in the export's words: "eerste helft 2019" (scripts get the key, ``2019H1``)."""
+        return period_words(period, self.language)
+
     def _column(self, key: str, kind: ColumnKind, header: str, **options: Any) -> Column:
         return Column(key, header, kind, **options)
 
@@ -97,7 +117,7 @@ class ExportTables:
     def title(self) -> str:
         """Title line of the overview sheet."""
         r = self.result
-        return f"{r.plan}: {r.area}, {r.period} {self.label('vs')} {r.baseline}"
+        return f"{r.plan}: {r.area}, {self.words(r.period)} {self.label('vs')} {self.words(r.baseline)}"
 
     @property
     def subtitle(self) -> str:
@@ -109,7 +129,7 @@ class ExportTables:
     def significance_note(self) -> str:
         """How the p-values were computed, in the export's language: the exact test of the registered
         figures, and the test of each survey indicator's p-value."""
-        registered = word("significance_note", self.language, baseline=self.result.baseline)
+        registered = word("significance_note", self.language, baseline=self.words(self.result.baseline))
         return f"{registered} {significance_survey(self.result.indicators, self.language)}".strip()
 
     def themes(self) -> list[tuple[int, str]]:
@@ -123,7 +143,7 @@ class ExportTables:
 
     def change_header(self) -> str:
         """'Verandering t.o.v. 2017H1'."""
-        return f"{self.label('change')} {self.result.baseline}"
+        return f"{self.label('change')} {self.words(self.result.baseline)}"
 
     def overview(self, theme: int | None = None) -> Table:
         """Every indicator: registered values per period, change, goal status, significance; the
@@ -133,14 +153,14 @@ class ExportTables:
         registered, underlying, benchmarks = (
             w(g) for g in ("group_registered", "group_underlying", "group_benchmarks")
         )
-        levels = word("group_levels", self.language, period=r.period)
+        levels = word("group_levels", self.language, period=self.words(r.period))
         columns = [
             c("theme", k.number, w("theme")),
             c("label", k.text, w("indicator")),
             c("id", k.text, w("id")),
             c(UNIT_KEY, k.label, w("unit")),
             c("goal", k.label, w("goal")),
-            *[c(period_key(p), k.value, p, group=registered) for p in r.periods],
+            *[c(period_key(p), k.value, self.words(p), group=registered) for p in r.periods],
             c("change_pct", k.percent, self.change_header(), group=registered),
             c("status", k.label, w("status"), status_fill=True, group=registered),
             c("p_value", k.p_value, w("p_value"), group=registered),
@@ -151,11 +171,16 @@ class ExportTables:
                 words=(w("significant"), w("within_chance")),
                 group=registered,
             ),
-            c("count", k.count, word("count_in", self.language, period=r.period), group=registered),
+            c(
+                "count",
+                k.count,
+                word("count_in", self.language, period=self.words(r.period)),
+                group=registered,
+            ),
             c(
                 "count_change",
                 k.difference,
-                word("count_diff", self.language, period=r.baseline),
+                word("count_diff", self.language, period=self.words(r.baseline)),
                 group=registered,
             ),
             *self._previous_columns(),
@@ -182,14 +207,24 @@ class ExportTables:
         c, k, lang = self._column, ColumnKind, self.language
         group = word("group_previous", lang)
         return [
-            c("previous_change_pct", k.percent, word("previous_change", lang, period=previous), group=group),
+            c(
+                "previous_change_pct",
+                k.percent,
+                word("previous_change", lang, period=self.words(previous)),
+                group=group,
+            ),
             c(
                 "previous_count_change",
                 k.difference,
-                word("previous_count_change", lang, period=previous),
+                word("previous_count_change", lang, period=self.words(previous)),
                 group=group,
             ),
-            c("previous_p_value", k.p_value, word("previous_p_value", lang, period=previous), group=group),
+            c(
+                "previous_p_value",
+                k.p_value,
+                word("previous_p_value", lang, period=self.words(previous)),
+                group=group,
+            ),
         ]
 
     def _overview_row(self, ind: IndicatorResult) -> dict[str, Any]:
@@ -257,7 +292,7 @@ class ExportTables:
                 ChartBlock(
                     ind.label,
                     ind.unit.label(self.language),
-                    self.result.periods,
+                    [self.words(p) for p in self.result.periods],
                     rows,
                     id=ind.id,
                     counts=ind.unit is Unit.count,
@@ -285,7 +320,7 @@ class ExportTables:
         columns = [
             c("label", k.text, w("indicator")),
             c("id", k.text, w("id")),
-            c("period", k.text, w("period")),
+            c("period", k.label, w("period")),
             c("coverage", k.fraction, w("coverage")),
             c("count", k.estimate, w("raw")),
             c("samenloop_effect", k.estimate, w("samenloop")),
@@ -304,7 +339,7 @@ class ExportTables:
                     {
                         "label": ind.label,
                         "id": ind.id,
-                        "period": p,
+                        "period": PeriodText(p),
                         "coverage": ind.coverage[p],
                         "count": ind.counts[p],
                         "samenloop_effect": effects.get("samenloop"),
@@ -326,9 +361,9 @@ class ExportTables:
             c("label", k.text, w("indicator")),
             c("id", k.text, w("id")),
             c(UNIT_KEY, k.label, w("unit")),
-            *[c(period_key(p), k.value, p) for p in r.periods],
-            c("count", k.count, f"{w('count')} {r.period}"),
-            c("count_change", k.count, f"{w('count_change')} {r.baseline}"),
+            *[c(period_key(p), k.value, self.words(p)) for p in r.periods],
+            c("count", k.count, f"{w('count')} {self.words(r.period)}"),
+            c("count_change", k.count, f"{w('count_change')} {self.words(r.periods[0])}"),
             c("change_pct", k.percent, self.change_header()),
             c("status", k.label, w("status"), status_fill=True),
             c("notes", k.notes, w("notes")),
@@ -611,7 +646,7 @@ def provenance_table(
         Column("file", word("file", lang), ColumnKind.text),
         Column("path", word("path", lang), ColumnKind.text),
         Column("sha256", word("sha256", lang), ColumnKind.text),
-        Column("kind", word("kind", lang), ColumnKind.text),
+        Column("kind", word("kind", lang), ColumnKind.label),
         Column("rows", word("rows", lang), ColumnKind.count),
         Column("ingested_at", word("ingested", lang), ColumnKind.timestamp),
     ]
@@ -621,7 +656,7 @@ def provenance_table(
             _name(s.path) + (f" [{s.sheet}]" if s.sheet else ""),
             s.path,
             s.sha256,
-            kind=s.kind.value,
+            kind=SourceKind(s.kind.value),
             rows=s.rows,
             ingested=s.ingested_at,
         )
@@ -713,7 +748,7 @@ def _source_row(
     path: str | None = None,
     sha256: str | None = None,
     *,
-    kind: str | None = None,
+    kind: SourceKind | None = None,
     rows: int | None = None,
     ingested: dt.datetime | None = None,
 ) -> dict[str, Any]:

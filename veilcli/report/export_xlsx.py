@@ -38,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
+from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import STATUS_MARKS, ChartBlock, DistrictMatrix, ExportTables, MatrixCell
@@ -739,7 +740,13 @@ def _add_district_matrix(wb: Workbook, tables: ExportTables) -> Printed:
     matrix: DistrictMatrix = tables.district_matrix()
     lang = tables.language
     ws = wb.create_sheet(sheet_title(tables.label("sheet_districts"), wb.sheetnames))
-    heading = word("dm_heading", lang, area=matrix.area, period=matrix.period, baseline=matrix.baseline)
+    heading = word(
+        "dm_heading",
+        lang,
+        area=matrix.area,
+        period=period_words(matrix.period, lang),
+        baseline=period_words(matrix.baseline, lang),
+    )
     # Over the wijk and inhabitants columns, wrapped: they repeat on every printed page, the title too.
     title = write_cell(ws, 1, 1, heading)
     title.font, title.alignment = TITLE_FONT, Alignment(wrap_text=True, vertical="top")
@@ -845,7 +852,15 @@ def _matrix_legend(ws: Worksheet, tables: ExportTables, matrix: DistrictMatrix, 
         cell = write_cell(ws, row, first, f"{STATUS_MARKS[status]} {status.label(lang)}")
         cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
         row += 1
-    texts = [word("dm_legend_columns", lang, period=matrix.period, baseline=matrix.baseline, few=few)]
+    texts = [
+        word(
+            "dm_legend_columns",
+            lang,
+            period=period_words(matrix.period, lang),
+            baseline=period_words(matrix.baseline, lang),
+            few=few,
+        )
+    ]
     if Status.too_few in matrix.statuses():
         texts.append(word("dm_too_few_rule", lang, few=few))
     for text in texts:
@@ -893,7 +908,7 @@ def _print_setup(ws: Worksheet, tables: ExportTables, printed: Printed) -> None:
         ws,
         printed,
         left=r.plan,
-        right=f"{r.area}, {r.period} {tables.label('vs')} {r.baseline}",
+        right=f"{r.area}, {tables.words(r.period)} {tables.label('vs')} {tables.words(r.baseline)}",
         page=tables.label("page"),
     )
 

@@ -30,6 +30,7 @@ from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
+from veilcli.domain.periods import date_words, period_words
 from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
@@ -211,12 +212,16 @@ class Report:
         """A word of the catalogue in the report's language, escaped."""
         return _e(word(key, self.lang, **params))
 
+    def pw(self, period: str, short: bool = False) -> str:
+        """A period in the report's words: "eerste helft 2019" (``short``: "1e helft 2019")."""
+        return period_words(period, self.lang, short)
+
     # --- the document -----------------------------------------------------------------------------
 
     def html(self) -> str:
         r = self.result
-        title = (
-            f"{r.plan}: {word('h_selection', self.lang, area=r.area, period=r.period, baseline=r.baseline)}"
+        title = f"{r.plan}: " + word(
+            "h_selection", self.lang, area=r.area, period=self.pw(r.period), baseline=self.pw(r.baseline)
         )
         parts = [
             "<!DOCTYPE html>",
@@ -238,12 +243,13 @@ class Report:
         return "\n".join(p for p in parts if p) + "\n"
 
     def _made(self) -> str:
-        at = self.tables.generated_at.strftime("%Y-%m-%d %H:%M")
+        made = self.tables.generated_at
+        at = f"{date_words(made.date(), self.lang)} {made:%H:%M}"  # 7 december 2026 00:52
         return self.w("h_generated", version=__version__, at=at)
 
     def _header(self) -> str:
         r = self.result
-        selection = self.w("h_selection", area=r.area, period=r.period, baseline=r.baseline)
+        selection = self.w("h_selection", area=r.area, period=self.pw(r.period), baseline=self.pw(r.baseline))
         return (
             f"<header class='report'><h1>{_e(r.plan)}</h1><p class='selection'>{selection}</p>"
             f"<p class='meta'>{self.w('h_title')} · {_e(self.tables.subtitle)} · {self._made()}</p></header>"
@@ -277,7 +283,7 @@ class Report:
         if bench:
             groups.append((word("group_benchmarks", lang), len(bench)))
         heads = [(word("indicator", lang), ""), (word("goal", lang), "")]
-        heads += [(p, "num") for p in r.periods]
+        heads += [(self.pw(p), "num") for p in r.periods]
         heads += [(self.tables.change_header(), "num"), (word("status", lang), "col-status"), ("p", "num")]
         if underlying:
             heads += [(word("h_change", lang), "num"), (word("status", lang), "")]
@@ -334,7 +340,7 @@ class Report:
         goal = (
             self.w("h_no_goal")
             if ind.goal is Goal.none
-            else self.w("h_goal", goal=ind.goal.label(lang), baseline=r.baseline)
+            else self.w("h_goal", goal=ind.goal.label(lang), baseline=self.pw(r.baseline))
         )
         parts = [
             f"<article class='indicator' id='ind-{_e(ind.id)}' data-indicator='{_e(ind.id)}'>",
@@ -365,10 +371,10 @@ class Report:
                 chance = f"{self.w(f'test_{ind.survey.test}')}; {chance}"
             shown = p_text(ind.p_value, lang)
             p = f"<br>p {_e(shown if ind.p_value < 0.001 else '= ' + shown)} ({chance})"
-        change_vs = self.w("h_vs", baseline=r.baseline)
+        change_vs = self.w("h_vs", baseline=self.pw(r.baseline))
         registered = (
             f"<div class='figure-box registered'><div class='label'>{self.w('h_registered')} "
-            f"{_e(r.period)}</div><div class='value'>{_e(current)}</div>"
+            f"{_e(self.pw(r.period))}</div><div class='value'>{_e(current)}</div>"
             f"<div class='change'>{_e(change_text(ind, lang))} {change_vs}"
             f"{p}</div><div>{status_badge(ind.status, lang)}</div></div>"
         )
@@ -378,7 +384,7 @@ class Report:
         point = value_text(under.values.get(r.period), ind.unit, lang)
         underlying = (
             f"<div class='figure-box underlying'><div class='label'>{self.w('h_underlying')} "
-            f"{_e(r.period)}</div><div class='value'>{_e(point)}</div>"
+            f"{_e(self.pw(r.period))}</div><div class='value'>{_e(point)}</div>"
             f"<div class='change'>{_e(range_text(*under.change_pct_range, lang))} {change_vs}</div>"
             f"<div>{status_badge(under.status, lang)}</div></div>"
         )
@@ -396,15 +402,15 @@ class Report:
         decimals = _decimals(ind.unit, (v for row in values for v in row))
         unit = ind.unit.label(lang)
         shown = ", ".join(
-            f"{p} {number(v, decimals, lang) if v is not None else '-'}"
+            f"{self.pw(p)} {number(v, decimals, lang) if v is not None else '-'}"
             for p, v in zip(r.periods, values[0], strict=True)
         )
         svg = bar_chart(
             f"bar-{ind.id}",
             word("h_bar_title", lang, label=ind.label, area=r.area, unit=unit),
-            word("h_bar_desc", lang, periods=", ".join(r.periods), area=r.area, values=shown),
+            word("h_bar_desc", lang, periods=", ".join(map(self.pw, r.periods)), area=r.area, values=shown),
             areas,
-            r.periods,
+            [self.pw(p) for p in r.periods],
             values,
             decimals,
             lang,
@@ -433,12 +439,18 @@ class Report:
         svg = line_chart(
             f"trend-{ind.id}",
             word("h_trend_title", lang, label=ind.label, unit=unit),
-            word("h_trend_desc", lang, area=self.result.area, first=periods[0], last=periods[-1]),
-            periods,
+            word(
+                "h_trend_desc",
+                lang,
+                area=self.result.area,
+                first=self.pw(periods[0]),
+                last=self.pw(periods[-1]),
+            ),
+            [self.pw(p, short=True) for p in periods],
             series,
             decimals,
             lang,
-            marks=[self.result.baseline, self.result.period],
+            marks=[self.pw(self.result.baseline, short=True), self.pw(self.result.period, short=True)],
         )
         caption = f"{_e(unit)}. " + (self.w("h_trend_partial") if any(partial) else "")
         return f"<figure class='trend'>{svg}<figcaption>{caption}</figcaption></figure>"
@@ -457,7 +469,7 @@ class Report:
         samenloop = (
             word("h_samenloop_none", lang)
             if method == "none"
-            else word(f"h_samenloop_{method}", lang, delta=delta, period=r.period)
+            else word(f"h_samenloop_{method}", lang, delta=delta, period=self.pw(r.period))
         )
         if under.corrections.internet == "range":
             low, high = under.change_pct_range
@@ -473,7 +485,12 @@ class Report:
         if not self.result.districts:
             return ""
         matrix = self.tables.district_matrix()  # one wijk x indicator matrix (``html_districts``)
-        heading = self.w("dm_heading", area=matrix.area, period=matrix.period, baseline=matrix.baseline)
+        heading = self.w(
+            "dm_heading",
+            area=matrix.area,
+            period=period_words(matrix.period, self.lang),
+            baseline=period_words(matrix.baseline, self.lang),
+        )
         return (
             f"<section id='districts'><h2>{self.w('h_districts')}</h2>"
             f"<p>{heading}. {self.w('h_districts_intro')}</p>"

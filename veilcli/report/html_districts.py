@@ -16,6 +16,7 @@ from html import escape
 
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
+from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Goal
 from veilcli.report.export_tables import STATUS_MARKS, DistrictMatrix, MatrixCell
 from veilcli.report.numbers import number, pct_text, points_text, value_text
@@ -127,7 +128,13 @@ def districts_html(matrix: DistrictMatrix, lang: Lang) -> str:
         f"<li><span class='mark'>{STATUS_MARKS[s]}</span> {_e(s.label(lang))}</li>" for s in matrix.statuses()
     )
     legend = [f"<ul class='dm-legend'>{marks}</ul>"]
-    columns = word("dm_legend_columns_html", lang, period=matrix.period, baseline=matrix.baseline, few=few)
+    columns = word(
+        "dm_legend_columns_html",
+        lang,
+        period=period_words(matrix.period, lang),
+        baseline=period_words(matrix.baseline, lang),
+        few=few,
+    )
     legend.append(f"<p class='small'>{_e(columns)}</p>")
     if Status.too_few in matrix.statuses():
         legend.append(f"<p class='small'>{_e(word('dm_too_few_rule', lang, few=few))}</p>")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from veilcli import __version__
 from veilcli.analysis.league import LeagueIndicator
+from veilcli.domain.periods import date_words
 from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
 from veilcli.report.exports import prepare_target, write_file
@@ -109,7 +110,8 @@ class LeaguePage:
         return " class='own'" if area == self.result.own_area else ""
 
     def _made(self) -> str:
-        at = self.tables.generated_at.strftime("%Y-%m-%d %H:%M")
+        made = self.tables.generated_at
+        at = f"{date_words(made.date(), self.lang)} {made:%H:%M}"  # 7 december 2026 00:52
         return self.w("h_generated", version=__version__, at=at)
 
     def _header(self) -> str:
@@ -198,13 +200,15 @@ class LeaguePage:
         shown = "; ".join(f"{label} {text}" for label, text in zip(labels, texts, strict=True))
         svg = rank_chart(
             f"chart-{ind.id}",
-            self.tables.label("l_chart_title", label=ind.label, period=r.period, unit=unit),
-            self.tables.label("l_chart_desc", period=r.period, baseline=r.baseline, values=shown),
+            self.tables.label("l_chart_title", label=ind.label, period=self.tables.period, unit=unit),
+            self.tables.label(
+                "l_chart_desc", period=self.tables.period, baseline=self.tables.baseline, values=shown
+            ),
             labels,
             [row.value or 0.0 for row in ranked],
             texts,
             [row.baseline_value for row in ranked],
-            (r.period, r.baseline),
+            (self.tables.period, self.tables.baseline),
             lang,
         )
         unranked = len(ind.rows) - len(ranked)

@@ -23,6 +23,7 @@ from veilcli.analysis.goals import Status
 from veilcli.analysis.league import LeagueIndicator, LeagueResult
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
+from veilcli.domain.periods import baseline_words, parse_period, period_words
 from veilcli.domain.plans import Goal, Unit
 from veilcli.report.export_tables import Provenance, provenance_table, sources_meta
 from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
@@ -60,6 +61,31 @@ class LeagueTables:
         """A word of the catalogue (``words.py``) in the export's language."""
         return word(key, self.lang, **params)
 
+    @property
+    def period(self) -> str:
+        """The period in words: "eerste helft 2019" (scripts get the code, ``2019H1``)."""
+        return period_words(self.result.period, self.lang)
+
+    @property
+    def baseline(self) -> str:
+        """The baseline beside the period: "2017" where it is the same half ("eerste helft 2019 ten
+        opzichte van 2017", as the seed writes it), else in words."""
+        return baseline_words(self.result.baseline, self.result.period, self.lang)
+
+    @property
+    def value_headers(self) -> tuple[str, str]:
+        """The headers of the baseline's and the period's values: the years where both are the same
+        half (the selection above says which), as the seed's tables head them; else in words."""
+        then, now = parse_period(self.result.baseline), parse_period(self.result.period)
+        if (then.unit, then.part) == (now.unit, now.part):
+            return str(then.year), str(now.year)
+        return self.baseline, self.period
+
+    @property
+    def selection_words(self) -> str:
+        """What was compared, in words: "alle gemeenten" for ``all``, else the group's name."""
+        return self.label("l_all") if self.result.selection == "all" else self.result.selection
+
     # --- words for people -------------------------------------------------------------------------
 
     @property
@@ -72,14 +98,18 @@ class LeagueTables:
         """ "3 gebieden (all), 2019H1 ten opzichte van 2017H1"."""
         r = self.result
         return self.label(
-            "l_selection", count=len(r.areas), selection=r.selection, period=r.period, baseline=r.baseline
+            "l_selection_all" if r.selection == "all" else "l_selection",
+            count=len(r.areas),
+            selection=self.selection_words,
+            period=self.period,
+            baseline=self.baseline,
         )
 
     @property
     def header_right(self) -> str:
         """The selection in a page header: "3 gebieden, 2019H1 t.o.v. 2017H1"."""
         r = self.result
-        return self.label("l_header_right", count=len(r.areas), period=r.period, baseline=r.baseline)
+        return self.label("l_header_right", count=len(r.areas), period=self.period, baseline=self.baseline)
 
     def notes(self) -> list[str]:
         """How to read the league: registered figures (corrections stay with a single area), what rank
@@ -92,8 +122,8 @@ class LeagueTables:
         )
         return [
             self.label("l_registered"),
-            self.label("l_rank_one", period=r.period),
-            self.label("l_unranked", period=r.period, baseline=r.baseline),
+            self.label("l_rank_one", period=self.value_headers[1]),  # as the value's column is headed
+            self.label("l_unranked", period=self.period, baseline=self.baseline),
             order,
         ]
 
@@ -105,7 +135,7 @@ class LeagueTables:
         """ "Doel: niet laten stijgen ten opzichte van 2017H1." (or: monitored only)."""
         if indicator.goal is Goal.none:
             return self.label("l_no_goal")
-        return self.label("l_goal", goal=indicator.goal.label(self.lang), baseline=self.result.baseline)
+        return self.label("l_goal", goal=indicator.goal.label(self.lang), baseline=self.baseline)
 
     def ranked_text(self, indicator: LeagueIndicator) -> str:
         """ "2 van de 3 gebieden gerangschikt."."""
@@ -118,21 +148,22 @@ class LeagueTables:
 
     def no_figures_text(self) -> str:
         """Said instead of a table of dashes when no area has a figure for an indicator."""
-        return self.label("l_no_figures", baseline=self.result.baseline, period=self.result.period)
+        baseline = period_words(self.result.baseline, self.lang)  # in full: no selection line beside it
+        return self.label("l_no_figures", baseline=baseline, period=self.period)
 
     def change_header(self) -> str:
         """'Verandering t.o.v. 2017H1'."""
-        return f"{self.label('change')} {self.result.baseline}"
+        return f"{self.label('change')} {self.baseline}"
 
     # --- tables -----------------------------------------------------------------------------------
 
     def _value_columns(self, unit: Unit, group: str | None) -> list[Column]:
         # a count shows whole; a rate one decimal, two where the row's values are below 1
         kind = ColumnKind.count if unit is Unit.count else ColumnKind.value
-        r = self.result
+        then, now = self.value_headers
         return [
-            Column("baseline_value", r.baseline, kind, group=group),
-            Column("value", r.period, kind, group=group),
+            Column("baseline_value", then, kind, group=group),
+            Column("value", now, kind, group=group),
         ]
 
     def indicator(self, indicator: LeagueIndicator) -> Table:
@@ -160,8 +191,8 @@ class LeagueTables:
             Column("goal", self.label("goal"), k.label),
             Column("rank", self.label("l_rank"), k.number),
             Column("area", self.label("l_area"), k.text),
-            Column("baseline_value", self.result.baseline, k.value),
-            Column("value", self.result.period, k.value),
+            Column("baseline_value", self.value_headers[0], k.value),
+            Column("value", self.value_headers[1], k.value),
             Column("change_pct", self.change_header(), k.percent),
             Column("status", self.label("status"), k.label, status_fill=True),
         ]

@@ -17,7 +17,8 @@ from rich.text import Text
 
 from veilcli.analysis.coverage import describe_coverage
 from veilcli.domain.models import FileReport, Severity, SourceRecord, ValidationReport
-from veilcli.domain.notes import DEFAULT_LANG, Lang
+from veilcli.domain.notes import DEFAULT_LANG, Lang, row_notes_text
+from veilcli.domain.periods import period_words
 from veilcli.report import numbers
 from veilcli.report.console_text import json_text, line, text
 from veilcli.report.numbers import number
@@ -395,7 +396,7 @@ def render_normalise(console: Console, result: NormaliseResult, lang: Lang = DEF
                     applied=", ".join(applied) or word("t_none", lang),
                     rules=rules.path,
                     sha=rules.sha256[:12],
-                    baseline=result.baseline or "-",
+                    baseline=period_words(str(result.baseline), lang) if result.baseline else "-",
                 )
             )
         )
@@ -417,14 +418,14 @@ def _normalise_cells(
         key = (row["area"], row["category"])
         change = changes.get(key) if row["period"] == str(result.period) else None
         cells = [
-            row["period"],
+            period_words(row["period"], lang, short=True),
             _number(row["raw"], lang=lang),
             _number(row["samenloop_effect"], lang=lang),
             _number(row["internet_effect"], lang=lang),
             _number(row["corrected"], lang=lang),
         ]
         label = f"{row['category']} {row['label'] or ''}".strip()
-        rows.append((key, label, cells, row["notes"]))
+        rows.append((key, label, cells, row_notes_text(row["notes"], lang)))
         rows[-1][2].append(change_sentence(change, lang) if change else "")
         rows[-1][2].append(_short_change(change, lang) if change else "")
     return rows

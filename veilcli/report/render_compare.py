@@ -37,6 +37,7 @@ from rich.text import Text
 from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
+from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Unit
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import (
@@ -51,7 +52,7 @@ from veilcli.report.numbers import (
     value_text,
 )
 from veilcli.report.render import fits, new_table
-from veilcli.report.words import short, significance_survey, word
+from veilcli.report.words import period_headers, short, significance_survey, word
 
 # How a status looks on a terminal (its words are ``words.short``).
 STATUS_STYLE: dict[Status, tuple[str, str]] = {
@@ -95,11 +96,12 @@ SUMMARY_WORDS: dict[str, tuple[str, str]] = {
     ),
     "count_legend": (
         "count: {period} (difference with {baseline}); --detail: all figures and notes",
-        "aantal: {period} (verschil met {baseline}); --detail: alle cijfers en opmerkingen",
+        "aantal: {period} (verschil met {baseline}); alle cijfers en opmerkingen: --detail",
     ),
     "level": ("level {pct}", "niveau {pct}"),
     "detail_count": ("count", "aantal"),
     "detail_previous": ("vs {period}", "t.o.v. {period}"),
+    "heading": ("{plan}: {period} vs {baseline}.", "{plan}: {period} t.o.v. {baseline}."),
     "level_legend": (
         "level: the area's rate in {period} against the benchmark's (+12%: 12% higher).",
         "niveau: het cijfer van het gebied in {period} t.o.v. dat van het vergelijkingsgebied "
@@ -155,7 +157,7 @@ def _detail(console: Console, result: CompareResult, themes: dict[int, str], lan
     footnote = f"{word('t_footnote', lang)} {significance_survey(result.indicators, lang)}".strip()
     console.print(Padding(text(footnote), (0, 0, 0, 2), expand=False))
     if any(b.level_pct is not None for i in result.indicators for b in i.benchmarks.values()):
-        legend = summary_word("level_legend", lang, period=result.period)
+        legend = summary_word("level_legend", lang, period=period_words(result.period, lang))
         console.print(Padding(text(legend), (0, 0, 0, 2), expand=False))
 
 
@@ -244,12 +246,12 @@ def _summary_columns(
 
     columns = [
         (
-            text(base),
+            text(period_headers([base, now], lang)[0]),
             cells(lambda i: text(value_text(i.values.get(base), i.unit, lang, carried(i, base)))),
             True,
         ),
         (
-            text(now),
+            text(period_headers([base, now], lang)[1]),
             cells(lambda i: text(value_text(i.values.get(now), i.unit, lang, carried(i, now)))),
             True,
         ),
@@ -259,7 +261,7 @@ def _summary_columns(
         (text(word("t_status", lang)), cells(status), False),
     ]
     if previous is not None:
-        header = text(summary_word("previous", lang, period=previous))
+        header = text(summary_word("previous", lang, period=period_words(previous, lang, short=True)))
         columns.append((header, cells(lambda i: text(_previous_text(i, lang))), True))
     return columns
 
@@ -326,20 +328,37 @@ def _summary(
         legends.append(summary_word("underlying_mark", lang))
     if any(benchmark_alike(i) for i in result.indicators):
         legends.append(summary_word("benchmark_mark", lang))
-    legends.append(summary_word("count_legend", lang, period=result.period, baseline=result.baseline))
+    legends.append(
+        summary_word(
+            "count_legend",
+            lang,
+            period=period_words(result.period, lang, short=True),
+            baseline=period_words(result.baseline, lang, short=True),
+        )
+    )
     for legend in filter(None, legends):
         console.print(text(legend))
     return True
 
 
 def _heading_line(result: CompareResult, lang: Lang) -> str:
+    """The default view's first line, kept to one line at 80 columns: the area is left out where
+    the plan's name already says it ("Almere, Actieplan Veiligheid ...: 1e helft 2019 t.o.v. ...")."""
+    if result.area in result.plan:
+        return summary_word(
+            "heading",
+            lang,
+            plan=result.plan,
+            period=period_words(result.period, lang, short=True),
+            baseline=period_words(result.baseline, lang, short=True),
+        )
     return word(
         "t_compare_head",
         lang,
         plan=result.plan,
         area=result.area,
-        period=result.period,
-        baseline=result.baseline,
+        period=period_words(result.period, lang, short=True),  # one line at 80 columns
+        baseline=period_words(result.baseline, lang, short=True),
     )
 
 
@@ -354,7 +373,12 @@ def _heading(result: CompareResult, lang: Lang) -> Text:
         else word("t_no_corrections", lang)
     )
     head = word(
-        "t_compare_head", lang, plan="\x00", area=result.area, period=result.period, baseline=result.baseline
+        "t_compare_head",
+        lang,
+        plan="\x00",
+        area=result.area,
+        period=period_words(result.period, lang),
+        baseline=period_words(result.baseline, lang),
     )
     before, after = head.split("\x00", 1)
     return line(before, (result.plan, "bold"), f"{after} {how}")
@@ -395,13 +419,13 @@ def _full_table(
     table = new_table(console, header_style="bold")
     table.add_column(text(word("t_indicator", lang)), max_width=FULL_LABEL_MAX, overflow="fold")
     _words(table, word("t_unit", lang))
-    for period in result.periods:
-        _numbers(table, period)
+    for header in period_headers(result.periods, lang):
+        _numbers(table, header)
     _numbers(table, word("t_change", lang))
     _numbers(table, summary_word("count", lang))
     previous = _previous_period(result)
     if previous is not None:
-        _numbers(table, summary_word("previous", lang, period=previous))
+        _numbers(table, summary_word("previous", lang, period=period_words(previous, lang, short=True)))
     _words(table, word("t_goal", lang))
     _words(table, word("t_status", lang))
     _numbers(table, word("t_p", lang))
@@ -475,7 +499,14 @@ def _compact(
     if folded:
         console.print(
             Padding(
-                text(word("t_periods_folded", lang, periods=", ".join(folded), width=console.width)),
+                text(
+                    word(
+                        "t_periods_folded",
+                        lang,
+                        periods=", ".join(h.replace("\n", " ") for h in period_headers(folded, lang)),
+                        width=console.width,
+                    )
+                ),
                 (0, 0, 0, 2),
                 expand=False,
             )
@@ -488,7 +519,11 @@ def _lines_block(
     """The last resort of a very narrow console: each figure as one line that wraps at spaces
     ("registered: 2017H1 24.2, 2019H1 24.2; change -0.2%; p 0.94 ~; monitor"), nothing cut."""
     console.print(line((ind.label, "bold"), f"  {short(ind.unit, lang)}  ", (f"[{ind.id}]", "dim")))
-    headers = [*result.periods, word("t_change", lang), word("t_p", lang)]
+    headers = [
+        *(period_words(p, lang, short=True) for p in result.periods),
+        word("t_change", lang),
+        word("t_p", lang),
+    ]
     for row in _compact_rows(result, ind, list(result.periods), lang, fancy):
         label, *cells = row
         status = cells.pop()
@@ -531,7 +566,9 @@ def _compact_rows(
         p_shown += " ~" if p_shown and not prev.significant else ""
         rows.append(
             [
-                text(summary_word("detail_previous", lang, period=prev.period)),
+                text(
+                    summary_word("detail_previous", lang, period=period_words(prev.period, lang, short=True))
+                ),
                 *blank,
                 text(pct_text(prev.change_pct, lang)),
                 text(p_shown),
@@ -573,8 +610,9 @@ def _counts(counts: dict[str, float | None], periods: list[str], lang: Lang) -> 
 
 def _compact_widths(result: CompareResult, periods: list[str], lang: Lang, fancy: bool) -> list[int]:
     """The widths of every column but the first (the label): the widest cell over all indicators."""
-    headers = [*periods, word("t_change", lang), word("t_p", lang), word("t_status", lang)]
-    widths = [len(h) for h in headers]
+    headers = [*period_headers(periods, lang), word("t_change", lang), word("t_p", lang)]
+    headers.append(word("t_status", lang))
+    widths = [max(len(part) for part in h.split("\n")) for h in headers]
     for ind in result.indicators:
         for row in _compact_rows(result, ind, periods, lang, fancy):
             for column, cell in enumerate(row[1:]):
@@ -619,7 +657,8 @@ def _compact_block(
         box=None, show_header=header, header_style="bold", padding=(0, 1), pad_edge=False, show_edge=False
     )
     table.add_column(text(""), width=max(label_width, 1), overflow="fold")
-    headers = [*periods, word("t_change", lang), word("t_p", lang), word("t_status", lang)]
+    headers = [*period_headers(periods, lang), word("t_change", lang), word("t_p", lang)]
+    headers.append(word("t_status", lang))
     for column, (head, width) in enumerate(zip(headers, widths, strict=True)):
         justify = "left" if column == len(headers) - 1 else "right"
         table.add_column(text(head), width=width, justify=justify, no_wrap=True)  # type: ignore[arg-type]

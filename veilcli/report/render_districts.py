@@ -23,6 +23,7 @@ from rich.text import Text
 from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang
+from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Goal
 from veilcli.report.console_text import plain
 from veilcli.report.export_tables import (
@@ -71,7 +72,13 @@ def district_lines(
     """Every line of the matrix at ``width`` columns: heading, legend, pages (each with the key of
     its ids), notes."""
     few = STATUS_MARKS[Status.too_few]
-    heading = word("dm_heading", lang, area=matrix.area, period=matrix.period, baseline=matrix.baseline)
+    heading = word(
+        "dm_heading",
+        lang,
+        area=matrix.area,
+        period=period_words(matrix.period, lang),
+        baseline=period_words(matrix.baseline, lang),
+    )
     lines = [Text(""), *_wrapped(heading, width, "")]
     for shown in lines[1:]:
         shown.stylize("bold")
@@ -82,7 +89,15 @@ def district_lines(
     if Status.too_few in matrix.statuses():
         lines += _wrapped(word("dm_too_few_rule", lang, few=few), width, "")
     lines += _wrapped(
-        word("dm_legend_columns", lang, period=matrix.period, baseline=matrix.baseline, few=few), width, ""
+        word(
+            "dm_legend_columns",
+            lang,
+            period=period_words(matrix.period, lang),
+            baseline=period_words(matrix.baseline, lang),
+            few=few,
+        ),
+        width,
+        "",
     )
     names = [plain(r.name) for r in matrix.rows]
     name_width = max(len(n) for n in names)

@@ -204,7 +204,9 @@ def line_chart(
     def y_of(value: float) -> float:
         return frame.bottom - value / top * frame.height
 
-    every = max(1, math.ceil(count / max(1, frame.width // 56)))  # labels ~56 px apart at least
+    # labels ~56 px apart at least, more for period words ("1e helft 2019": ~6 px a character)
+    spacing = max(56, 6 * max((len(p) for p in periods), default=0))
+    every = max(1, math.ceil(count / max(1, frame.width // spacing)))
     for index, period in enumerate(periods):
         if period in marks:
             body.append(

@@ -19,6 +19,7 @@ from typing import Any
 from veilcli.analysis.compare import IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
+from veilcli.domain.periods import parse_period, period_words
 from veilcli.domain.plans import Goal, Unit
 
 # key -> (English, Dutch)
@@ -60,6 +61,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "sha256": ("sha256", "sha256"),
     "kind": ("Kind", "Soort"),
     "rows": ("Rows", "Rijen"),
+    "kind_registrations": ("police registrations", "politieregistraties"),
+    "kind_suspects": ("suspects", "verdachten"),
+    "kind_counts": ("counts", "tellingen"),
+    "kind_population": ("population", "bevolking"),
+    "kind_survey": ("survey", "enquête"),
     "ingested": ("Ingested (UTC)", "Ingelezen (UTC)"),
     "what": ("Item", "Onderdeel"),
     "value": ("Value", "Waarde"),
@@ -231,6 +237,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "h_theme_bare": ("Theme {number}", "Thema {number}"),
     # --- the league table (compare --area all): workbook and HTML report -------------------
     "l_rank": ("Rank", "Rang"),
+    "l_all": ("all municipalities", "alle gemeenten"),
+    "l_selection_all": (
+        "All {count} municipalities, {period} compared with {baseline}",
+        "Alle {count} gemeenten, {period} ten opzichte van {baseline}",
+    ),
     "l_area": ("Area", "Gebied"),
     "l_title": ("League table", "Ranglijst"),
     "l_selection": (
@@ -256,12 +267,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "inwoner, woning of jongere; bij een aantal het kleinste aantal). Gelijke waarden delen een rang.",
     ),
     "l_unranked": (
-        "Areas whose status is incomplete or no data have no rank: their figure is missing in {baseline} "
-        "or {period}, or the sources cover only part of a period, so it cannot be judged or compared "
-        "fairly.",
-        "Gebieden met de status onvolledig of geen gegevens krijgen geen rang: hun cijfer ontbreekt in "
-        "{baseline} of {period}, of de bronnen dekken maar een deel van een periode, dus het is niet "
-        "eerlijk te beoordelen of te vergelijken.",
+        "Areas whose status is incomplete or no data have no rank: their figure is missing in the "
+        "baseline or the period, or the sources cover only part of one, so it cannot be judged or "
+        "compared fairly.",
+        "Gebieden met de status onvolledig of geen gegevens krijgen geen rang: hun cijfer ontbreekt in het "
+        "peiljaar of de periode, of de bronnen dekken er maar een deel van, dus het is niet eerlijk te "
+        "beoordelen of te vergelijken.",
     ),
     "l_order_sort": (
         "Areas are listed in the order of their rank on {indicator}.",
@@ -392,6 +403,33 @@ WORDS: dict[str, tuple[str, str]] = {
         "{periods} left out to fit {width} columns (wider: all periods).",
         "{periods} weggelaten om in {width} kolommen te passen (breder: alle perioden).",
     ),
+    # --- terminal: the league (compare --area all) ------------------------------------------------
+    "t_league_head": (
+        "{count} areas ({selection}), {period} vs {baseline}; registered figures, rank 1 = the lowest value",
+        "{count} gebieden ({selection}), {period} t.o.v. {baseline}; geregistreerde cijfers, rang 1 = de "
+        "laagste waarde",
+    ),
+    "t_league_order": ("; ordered by the rank on {indicator}", "; op volgorde van de rang op {indicator}"),
+    "t_league_own": (
+        "; {mark} = {area}, the plan's own area (bold)",
+        "; {mark} = {area}, het eigen gebied van het plan (vet)",
+    ),
+    "t_rank": ("rank", "rang"),
+    # --- terminal: trend ------------------------------------------------------------------------
+    "t_trend": ("trend", "verloop"),
+    "t_through": ("to", "t/m"),
+    "t_trend_unit_H": ("half-years", "halfjaren"),
+    "t_trend_unit_Q": ("quarters", "kwartalen"),
+    "t_trend_unit_M": ("months", "maanden"),
+    "t_trend_unit_Y": ("years", "jaren"),
+    "t_value": ("value", "waarde"),
+    "t_covered": ("({pct}% covered)", "({pct}% gedekt)"),
+    "t_trend_footnote": (
+        "underlying: after the samenloop correction; coverage below 100% means the sources cover only part "
+        "of the period (the value is not the whole period's).",
+        "onderliggend: na de correctie voor samenloop; een dekking onder 100% betekent dat de bronnen maar "
+        "een deel van de periode dekken (de waarde is niet die van de hele periode).",
+    ),
     # --- terminal: status ----------------------------------------------------------------------
     "t_store": ("store", "opslag"),
     "t_store_empty": (
@@ -507,3 +545,20 @@ def short(member: Unit | Goal | Status, lang: Lang = "en") -> str:
     if lang == "nl":
         return SHORT_NL.get(member) or member.label("nl")
     return member.short_label
+
+
+def period_headers(periods: Iterable[str], lang: Lang = "en") -> list[str]:
+    """Periods over narrow terminal columns. Where every period is the same part of a year (a
+    comparison always is: ``--baseline 2017`` is the same half as ``--period``), the year alone, as
+    the seed's tables head "2017 2018 2019" under "eerste helft 2019 ten opzichte van 2017/2018"
+    (the heading says which part); else the short words, the year on a line of its own where they
+    are longer than a number ("1e helft\n2019"; "H1 2019" stays)."""
+    parsed = [parse_period(p) for p in periods]
+    if len({(p.unit, p.part) for p in parsed}) == 1:
+        return [str(p.year) for p in parsed]
+    shown = []
+    for p in parsed:
+        words = period_words(p, lang, short=True)
+        head, _, year = words.rpartition(" ")
+        shown.append(f"{head}\n{year}" if head and len(words) > 8 else words)
+    return shown
