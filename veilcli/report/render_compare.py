@@ -96,7 +96,7 @@ SUMMARY_WORDS: dict[str, tuple[str, str]] = {
     ),
     "count_legend": (
         "count: {period} (difference with {baseline}); --detail: all figures and notes",
-        "aantal: {period} (verschil met {baseline}); alle cijfers en opmerkingen: --detail",
+        "aantal: {period} (verschil met {baseline}); alle cijfers: --detail",
     ),
     "level": ("level {pct}", "niveau {pct}"),
     "detail_count": ("count", "aantal"),
