@@ -13,8 +13,8 @@ import pytest
 
 from veilcli.domain.models import DATASET_MODELS, Kind
 from veilcli.sources.columns import column_specs, detect_kind, is_personal, match_columns, normalise_header
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
-from veilcli.store.ingest import ReadOptions, recognise_and_validate
 
 
 @pytest.mark.parametrize("kind", list(DATASET_MODELS))

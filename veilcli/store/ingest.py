@@ -1,11 +1,11 @@
-"""Read, recognise and validate files, then store them: all-or-nothing, idempotent, with a summary.
+"""Store validated files: all-or-nothing, idempotent, with a summary.
 
-``validate_paths`` runs the input side per table: read (``sources/readers``) -> recognise
-(``sources/formats``, each format with its own options) -> validate (``sources/validate``).
-``ingest_paths`` then decides what to store (``admit``: nothing when a file is invalid, unless
-``--skip-invalid``; ``plan_ingest``: unchanged, repaired and replaced sources, the new files, all
-under the store's lock and without writing) and writes it (``commit_ingest``: the rejected rows,
-then the store in one atomic commit).
+The read side (``sources/pipeline``: read -> recognise -> validate, or in blocks for a large
+counts CSV, staged in the store's staging folder) hands over validated tables; ``ingest_paths``
+then decides what to store (``admit``: nothing when a file is invalid, unless ``--skip-invalid``;
+``plan_ingest``: unchanged, repaired and replaced sources, the new files, all under the store's
+lock and without writing) and writes it (``commit_ingest``: the rejected rows, then the store in
+one atomic commit).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -30,7 +29,6 @@ from veilcli.analysis.coverage import describe_coverage, infer_scope, infer_span
 from veilcli.domain.classification import to_category
 from veilcli.domain.models import (
     DATASET_KEYS,
-    ColumnMap,
     Kind,
     Manifest,
     RejectedFile,
@@ -39,61 +37,20 @@ from veilcli.domain.models import (
     ValidationReport,
 )
 from veilcli.errors import InputError, StoreError
-from veilcli.sources.columns import normalise_header
-from veilcli.sources.csv_stream import BlockReader, streamable
-from veilcli.sources.files import check_regular_file, expand_paths, find_input_files
-from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurtkaartOptions, recognise
-from veilcli.sources.formats.cbs_csv import CbsCsvOptions
-from veilcli.sources.readers import read_tables
-from veilcli.sources.table import RawTable
-from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
+from veilcli.sources.blocks import StagedTable
+from veilcli.sources.csv_stream import streamable
+from veilcli.sources.files import expand_paths, find_input_files
+from veilcli.sources.pipeline import Progress, ReadOptions, check_paths
+from veilcli.sources.validate import ValidatedTable
 from veilcli.store.atomic import discard_staged, file_kind, os_error_reason, stage_bytes, sweep_stale
 from veilcli.store.bulk import (
-    NotCounts,
     Settlement,
-    StagedTable,
     clash_error,
     part_records,
     settle_with_store,
-    stage_table,
+    source_stamp,
 )
 from veilcli.store.store import Store, safe_text, source_id_for, stored_schema
-
-Progress = Callable[[str], None]
-
-
-@dataclass
-class ReadOptions:
-    """How to read and interpret input files (shared by ``validate`` and ``ingest``)."""
-
-    kind: Kind | None = None
-    sheet: str | None = None
-    all_sheets: bool = False
-    header_row: int | None = None
-    column_map: ColumnMap | None = None
-    max_per_code: int = DEFAULT_MAX_PER_CODE
-    # CBS Kerncijfers options, kept for callers that set them here (--year, --youth-from-15-25);
-    # ``formats`` is the place for every format's own options.
-    year: int | None = None
-    youth_from_15_25: bool = False
-    covers: tuple[dt.date, dt.date] | None = None  # the span the files cover (--covers), else inferred
-    scope: list[str] | None = None  # the categories the files cover (--scope), else inferred
-    formats: tuple[FormatOptions, ...] = ()  # each format's own options, e.g. KerncijfersOptions(year=2019)
-    allow_unknown_areas: bool = False  # a registration's misspelt-looking municipality: kept, warned
-
-    def format_options(self) -> tuple[FormatOptions, ...]:
-        """The formats' own options: ``formats``, with ``year``/``youth_from_15_25`` as the options of
-        every population format (CBS Kerncijfers, wijk- en buurtkaart) unless ``formats`` holds them."""
-        given = self.year is not None or self.youth_from_15_25
-        if not given:
-            return self.formats
-        held = {type(o) for o in self.formats}
-        extra = tuple(
-            kind(self.year, self.youth_from_15_25)
-            for kind in (KerncijfersOptions, WijkBuurtkaartOptions, CbsCsvOptions)
-            if kind not in held
-        )
-        return (*self.formats, *extra)
 
 
 class SourceStatus(StrEnum):
@@ -193,87 +150,6 @@ class IngestPlan:
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)  # file (relative) -> its rows
     folders: dict[str, Path] = field(default_factory=dict)  # folder of parts (relative) -> staged folder
     rejected_files: list[RejectedFile] = field(default_factory=list)  # the manifest's, before the commit
-
-
-@dataclass
-class Checked:
-    """One file (or sheet) read and validated; ``staged`` when it was read in blocks."""
-
-    validated: ValidatedTable
-    sha256: str
-    staged: StagedTable | None = None
-
-
-def validate_paths(
-    paths: list[Path], options: ReadOptions, progress: Progress | None = None
-) -> list[tuple[ValidatedTable, str]]:
-    """Read, recognise and validate every file (folders expanded); returns tables with file hashes."""
-    return [(c.validated, c.sha256) for c in check_paths(paths, options, progress)]
-
-
-def validation_report(
-    paths: list[Path], options: ReadOptions, progress: Progress | None = None
-) -> ValidationReport:
-    """Every file read and validated (folders expanded, their lock files skipped and listed)."""
-    found = find_input_files(paths)
-    validated = validate_paths(found.files, options, progress)
-    return ValidationReport(files=[table.report for table, _ in validated], skipped=found.skipped)
-
-
-def check_paths(
-    paths: list[Path], options: ReadOptions, progress: Progress | None = None, staging: Path | None = None
-) -> list[Checked]:
-    """Read, recognise and validate every file (folders expanded).
-
-    A counts CSV over ``VEILCLI_STREAM_BYTES`` is read in blocks (``store/bulk``); with ``staging``
-    its valid rows are staged there, by year, for the commit.
-    """
-    results: list[Checked] = []
-    for number, path in enumerate(expand_paths(paths), start=1):
-        if progress:
-            progress(f"reading {path}")
-        staged = _read_in_blocks(path, options, progress, staging, number)
-        if staged is not None:
-            results.append(Checked(staged.validated, staged.sha256, staged))
-            continue
-        for table in read_tables(
-            path,
-            options.sheet,
-            options.all_sheets,
-            options.header_row,
-            list((options.column_map.columns.values()) if options.column_map else []),
-        ):
-            results.append(Checked(recognise_and_validate(table, options), table.sha256))
-    return results
-
-
-def _read_in_blocks(
-    path: Path, options: ReadOptions, progress: Progress | None, staging: Path | None, number: int
-) -> StagedTable | None:
-    """A large counts CSV validated (and staged) block by block; None: read the file whole."""
-    if options.sheet is not None or not streamable(path):
-        return None
-    check_regular_file(path)
-    hints = {normalise_header(h) for h in (options.column_map.columns.values() if options.column_map else [])}
-    reader = BlockReader.open(path, options.header_row, hints)
-    if reader is None:
-        return None
-    folder = None
-    if staging is not None:
-        folder = staging / f"{number:08x}"
-        folder.mkdir()
-    try:
-        return stage_table(reader, options, folder, options.max_per_code, progress)
-    except NotCounts:
-        return None  # not a counts table: read whole, within the ordinary limits
-    finally:
-        reader.close()
-
-
-def recognise_and_validate(table: RawTable, options: ReadOptions) -> ValidatedTable:
-    """One table read: recognise its format (with that format's own options), then validate it."""
-    recognised = recognise(table, options.kind, options.column_map, options.format_options())
-    return validate_table(recognised, options.max_per_code, allow_unknown_areas=options.allow_unknown_areas)
 
 
 def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
@@ -493,7 +369,7 @@ def _ingest(
     force: bool = False,
 ) -> IngestResult:
     found = find_input_files(paths)
-    checked = check_paths(found.files, options, progress, staging)
+    checked = check_paths(found.files, options, progress, staging, source_stamp)
     report = ValidationReport(files=[c.validated.report for c in checked], skipped=found.skipped)
     pending = [pending_source(c.validated, c.sha256, c.staged) for c in checked]
     if not admit(pending, dry_run=dry_run, skip_invalid=skip_invalid):
