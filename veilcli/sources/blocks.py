@@ -26,7 +26,8 @@ from pathlib import Path
 
 import polars as pl
 
-from veilcli.domain.models import DATASET_KEYS, MAX_LISTED, FileReport, Issue, Kind
+from veilcli.domain.kinds import facts
+from veilcli.domain.models import MAX_LISTED, FileReport, Issue, Kind
 from veilcli.errors import InputError
 from veilcli.sources.columns import column_specs
 from veilcli.sources.csv_stream import BlockReader
@@ -48,7 +49,7 @@ Progress = Callable[[str], None]
 RecogniseBlock = Callable[[RawTable, Recognised | None], Recognised]
 # A column added to every staged row, from the file's sha256 (the store's ``source_id``).
 Stamp = Callable[[str], pl.Expr]
-KEY = list(DATASET_KEYS[Kind.counts])
+KEY = list(facts(Kind.counts).key)
 _YEAR = "__year"
 
 

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import polars as pl
 
-from veilcli.domain.models import DATASET_KEYS, Kind, SourceRecord, StoredPart
+from veilcli.domain.kinds import facts
+from veilcli.domain.models import Kind, SourceRecord, StoredPart
 from veilcli.errors import StoreError
 from veilcli.sources.blocks import StagedTable
 from veilcli.store.store import Store, source_id_for
 
-KEY = list(DATASET_KEYS[Kind.counts])
+KEY = list(facts(Kind.counts).key)
 MEASURES = ["count", "internet_count"]
 _YEAR = "__year"
 

@@ -27,8 +27,8 @@ from pydantic import BaseModel, Field
 from veilcli import __version__
 from veilcli.analysis.coverage import describe_coverage, infer_scope, infer_span, month_counts
 from veilcli.domain.classification import to_category
+from veilcli.domain.kinds import KIND_FACTS, facts
 from veilcli.domain.models import (
-    DATASET_KEYS,
     Kind,
     Manifest,
     RejectedFile,
@@ -157,19 +157,17 @@ def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
     out: dict[str, object] = {}
     if data.height == 0:
         return out
-    if kind in (Kind.registrations, Kind.suspects):
-        out["date_min"], out["date_max"] = str(data["date"].min()), str(data["date"].max())
-        out["areas"] = sorted(data["municipality"].drop_nulls().unique().to_list())
+    kind_facts = facts(kind)
+    dates = data[kind_facts.period_column]
+    if kind_facts.registration_level:
+        out["date_min"], out["date_max"] = str(dates.min()), str(dates.max())
         out["event_linked_share"] = data["event_id"].is_not_null().sum() / data.height
-    elif kind is Kind.counts:
-        periods = data["period"].drop_nulls()
-        if periods.len():
-            out["date_min"], out["date_max"] = periods.min(), periods.max()
-        out["areas"] = sorted(data["area"].drop_nulls().unique().to_list())
-    else:
-        out["date_min"], out["date_max"] = str(data["year"].min()), str(data["year"].max())
-        out["areas"] = sorted(data["area"].drop_nulls().unique().to_list())
-    if kind is Kind.registrations and data["channel"].is_not_null().any():
+    elif kind_facts.yearly:
+        out["date_min"], out["date_max"] = str(dates.min()), str(dates.max())
+    elif (periods := dates.drop_nulls()).len():  # period labels, as written
+        out["date_min"], out["date_max"] = periods.min(), periods.max()
+    out["areas"] = sorted(data[kind_facts.area_column].drop_nulls().unique().to_list())
+    if "channel" in data.columns and data["channel"].is_not_null().any():  # a registration's
         mix = data["channel"].value_counts(normalize=True, name="share")
         out["channel_mix"] = {str(r["channel"]): float(r["share"]) for r in mix.sort("channel").to_dicts()}
     return out
@@ -250,26 +248,8 @@ def _check_rejected_target(target: Path, record: RejectedFile | None, force: boo
     )
 
 
-# Kinds whose rows from different sources may complement each other on the same key: only a
-# value both give, and differently, is a conflict (CBS inhabitants + a youths 12-24 file).
-COMPLEMENTARY: dict[Kind, tuple[str, ...]] = {Kind.population: ("inhabitants", "dwellings", "youths_12_24")}
-# Kinds whose rows are facts about a key (counts, a registration): a row another source gives with
-# the same values (null = null) is agreement, kept once (as re-ingesting the same file); only a
-# differing value is a conflict. A registration's label is a description, not a fact that is
-# counted: two extracts that word it differently agree (the stored wording stays).
-AGREEING: dict[Kind, tuple[str, ...]] = {
-    Kind.counts: ("count", "internet_count"),
-    Kind.registrations: (
-        "date",
-        "category_code",
-        "municipality",
-        "district",
-        "neighbourhood",
-        "event_id",
-        "channel",
-        "attempt",
-    ),
-}
+# How rows of two sources under the same key agree, complement each other or conflict is a fact of
+# their kind: ``KindFacts.agreeing`` and ``KindFacts.complementary`` (``domain/kinds``).
 # A suspect row has no key of its own (a registration has several suspects, often without a person
 # id): the suspects of one registration_id are compared as a whole, on these facts.
 SUSPECT_FACTS = ("date", "age", "municipality", "category_code", "event_id", "suspect_id")
@@ -277,9 +257,9 @@ SUSPECT_FACTS = ("date", "age", "municipality", "category_code", "event_id", "su
 
 def _check_batch_keys(pending: list[PendingSource]) -> None:
     """Two files of one command must not both hold the same key (with other values)."""
-    for kind, key in DATASET_KEYS.items():
-        measures = list(COMPLEMENTARY.get(kind, ()))
-        agreeing = list(AGREEING.get(kind, ()))
+    for kind_facts in KIND_FACTS.values():
+        kind, key = kind_facts.kind, kind_facts.key
+        measures, agreeing = list(kind_facts.complementary), list(kind_facts.agreeing)
         files = [
             p for p in pending if p.summary.kind is kind and key and p.summary.status is SourceStatus.stored
         ]
@@ -660,7 +640,7 @@ def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.da
     r, kind = p.validated.report, p.summary.kind
     assert kind is not None
     source_id = source_id_for(p.sha256, r.sheet)
-    registration_level = kind in (Kind.registrations, Kind.suspects)
+    registration_level = facts(kind).registration_level
     return SourceRecord(
         id=source_id,
         path=safe_text(str(Path(r.path).resolve())),
@@ -750,7 +730,7 @@ def _without_birth_dates(data: pl.DataFrame) -> pl.DataFrame:
 
 def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str, object]:
     """Span, scope and areas of a registration-level source (see ``coverage.py``)."""
-    if kind not in (Kind.registrations, Kind.suspects) or data.height == 0:
+    if not facts(kind).registration_level or data.height == 0:
         return {}
     first, last = data["date"].min(), data["date"].max()
     gaps: list[tuple[dt.date, dt.date]] = []
@@ -783,8 +763,9 @@ def _stored_under_keys(store: Store, sources: list[SourceRecord], p: PendingSour
         return p.under_keys
     kind = p.summary.kind
     assert kind is not None
-    key = list(DATASET_KEYS[kind])
-    columns = [*key, *COMPLEMENTARY.get(kind, ()), *AGREEING.get(kind, ()), "source_id"]
+    kind_facts = facts(kind)
+    key = list(kind_facts.key)
+    columns = [*key, *kind_facts.complementary, *kind_facts.agreeing, "source_id"]
     if not any(s.kind is kind for s in sources):  # nothing of this kind stored: no join of every new row
         p.under_keys = pl.DataFrame(schema={c: stored_schema(kind)[c] for c in columns})
     else:
@@ -803,8 +784,7 @@ def _stored_under_keys(store: Store, sources: list[SourceRecord], p: PendingSour
 def _clashes(stored: pl.DataFrame, kind: Kind, key: list[str], data: pl.DataFrame) -> pl.DataFrame:
     """Stored rows (key + source_id) that the new rows would contradict (``stored``: the stored rows
     under the new rows' keys)."""
-    measures = list(COMPLEMENTARY.get(kind, ()))
-    agreeing = list(AGREEING.get(kind, ()))
+    measures, agreeing = list(facts(kind).complementary), list(facts(kind).agreeing)
     new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in (*measures, *agreeing)])
     joined = stored.join(new, on=key, how="inner")
     if measures:
@@ -821,20 +801,21 @@ def _clashes(stored: pl.DataFrame, kind: Kind, key: list[str], data: pl.DataFram
 
 
 def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSource]) -> None:
-    """Rows of an ``AGREEING`` kind that are stored already (or come earlier in this command) with
-    the same values: kept once, counted in ``agreed``, never stored twice (a sum would count them twice)."""
+    """Rows of a kind with ``agreeing`` columns (``KindFacts``) that are stored already (or come
+    earlier in this command) with the same values: kept once, counted in ``agreed``, never stored
+    twice (a sum would count them twice)."""
     earlier: dict[Kind, list[pl.DataFrame]] = {}
     for p in to_store:
         kind = p.summary.kind
-        if kind not in AGREEING or p.validated.data.height == 0:
+        if kind is None or not facts(kind).agreeing or p.validated.data.height == 0:
             continue
-        key = list(DATASET_KEYS[kind])
+        key = list(facts(kind).key)
         data = p.validated.data
         if p.shares_keys is False and _stored_under_keys(store, list(manifest.sources), p).height == 0:
             continue  # no key stored, nor in another file of the command: nothing to agree
         # Only the same values are agreement: a key stored with another value is a conflict, which
         # ``--replace`` resolves by storing this file's value (it must not be dropped here).
-        measures = list(AGREEING[kind])
+        measures = list(facts(kind).agreeing)
         same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in measures)
         stored = (
             _stored_under_keys(store, list(manifest.sources), p)
@@ -871,7 +852,7 @@ def _resolve_conflicts(
     for p in to_store:
         kind = p.summary.kind
         assert kind is not None
-        key = list(DATASET_KEYS[kind])
+        key = list(facts(kind).key)
         if not key or p.validated.data.height == 0:
             continue
         clashes = _clashes(_stored_under_keys(store, list(manifest.sources), p), kind, key, p.validated.data)
@@ -993,7 +974,7 @@ def _find_overlaps(store: Store, manifest: Manifest, to_store: list[PendingSourc
     earlier: dict[Kind, list[PendingSource]] = {}
     for p in to_store:
         kind = p.summary.kind
-        if kind not in (Kind.registrations, Kind.suspects) or p.validated.data.height == 0:
+        if kind is None or not facts(kind).registration_level or p.validated.data.height == 0:
             continue
         files = earlier.setdefault(kind, [])
         others: list[tuple[pl.LazyFrame, pl.Expr]] = [
