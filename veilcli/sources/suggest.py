@@ -52,6 +52,7 @@ from veilcli.sources.files import check_regular_file
 from veilcli.sources.formats import recognise
 from veilcli.sources.messages import cut, display_path
 from veilcli.sources.parsing import channel_expr, clean_text, date_expr, integer_expr, statistical_period_text
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import ROW, RawTable
 from veilcli.sources.validate import SOURCE_ROW, validate_table
@@ -570,7 +571,7 @@ def _as_recognised(table: RawTable, path: Path, sheet: str | None) -> MapSuggest
         by_format = validate_table(found).data
         column_map = mapped.column_map()
         again = read_tables(path, sheet, header_row=column_map.header_row)[0]  # as ingest --map reads it
-        by_map = validate_table(recognise(again, found.kind, column_map)).data
+        by_map = recognise_and_validate(again, ReadOptions(found.kind, column_map=column_map)).data
     except (InputError, UsageError):
         return suggestion
     if _same_rows(by_format, by_map):
