@@ -59,7 +59,8 @@ def build_store(rows: int) -> Path:
     sys.path.insert(0, str(HERE))
     from bench_ingest import ensure_files
 
-    from veilcli.store.ingest import ReadOptions, ingest_paths
+    from veilcli.sources.pipeline import ReadOptions
+    from veilcli.store.ingest import ingest_paths
     from veilcli.store.store import Store
 
     csv = ensure_files(rows, xlsx=False)["csv"]

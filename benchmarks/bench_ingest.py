@@ -137,7 +137,8 @@ def child(what: str, path: Path) -> None:
         print(json.dumps({"op_s": op, "rows": frame.height}))
         return
     assert what == "ingest_paths"
-    from veilcli.store.ingest import ReadOptions, ingest_paths
+    from veilcli.sources.pipeline import ReadOptions
+    from veilcli.store.ingest import ingest_paths
     from veilcli.store.store import Store
 
     folder = Path(tempfile.mkdtemp(prefix="bench-ingest-"))

@@ -8,7 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 REG_HEADERS = [

@@ -1713,7 +1713,8 @@ class StoreCase:
 
 
 def _ingest_api(paths: list[Path], store: Path, **options: Any) -> None:
-    from veilcli.store.ingest import ReadOptions, ingest_paths
+    from veilcli.sources.pipeline import ReadOptions
+    from veilcli.store.ingest import ingest_paths
     from veilcli.store.store import Store
 
     result = ingest_paths(paths, Store(store), ReadOptions(), **options)

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from veilcli.domain.models import DATASET_MODELS, Kind
+from veilcli.domain.models import Kind
 from veilcli.sources.columns import column_specs, detect_kind, is_personal, match_columns, normalise_header
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
-from veilcli.store.ingest import ReadOptions, recognise_and_validate
 
 
-@pytest.mark.parametrize("kind", list(DATASET_MODELS))
+@pytest.mark.parametrize("kind", list(Kind))
 def test_no_alias_means_two_columns_of_one_kind(kind: Kind) -> None:
     columns: dict[str, set[str]] = defaultdict(set)
     for spec in column_specs(kind):
@@ -27,7 +27,7 @@ def test_no_alias_means_two_columns_of_one_kind(kind: Kind) -> None:
     assert ambiguous == {}
 
 
-@pytest.mark.parametrize("kind", list(DATASET_MODELS))
+@pytest.mark.parametrize("kind", list(Kind))
 def test_no_alias_is_dropped_as_personal(kind: Kind) -> None:
     assert [a for spec in column_specs(kind) for a in spec.aliases if is_personal(a)] == []
 

@@ -20,9 +20,9 @@ from veilcli import api
 from veilcli.domain.models import Kind
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.formats import recognise
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
 from veilcli.sources.validate import ValidatedTable
-from veilcli.store.ingest import ReadOptions, recognise_and_validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs_downloads"
 CRIME_83648 = FIXTURES / "Geregistreerde_criminaliteit__soort_misdrijf__regio_12062025_101212.csv"

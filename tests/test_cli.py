@@ -131,7 +131,7 @@ def test_internal_errors_are_one_message(monkeypatch: pytest.MonkeyPatch, regist
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("veilcli.store.ingest.validate_paths", broken)
+    monkeypatch.setattr("veilcli.sources.pipeline.validate_paths", broken)
     result = invoke("validate", str(registrations_xlsx))
     assert result.exit_code == 70
     assert "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output

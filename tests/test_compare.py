@@ -16,7 +16,8 @@ from veilcli.analysis.goals import Status, rate_p_value, status
 from veilcli.cli import app
 from veilcli.domain.plans import Goal
 from veilcli.errors import InputError, StoreError
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 SCHEMAS = Path(__file__).parent.parent / "schemas"

@@ -269,7 +269,8 @@ def test_by_district_rates_where_population_counts_otherwise(tmp_path: Path) -> 
         encoding="utf-8",
     )
     store = Store(tmp_path / "store")
-    from veilcli.store.ingest import ReadOptions, ingest_paths
+    from veilcli.sources.pipeline import ReadOptions
+    from veilcli.store.ingest import ingest_paths
 
     files = [tmp_path / "reg2017.csv", tmp_path / "reg2019.csv", tmp_path / "pop.csv"]
     assert ingest_paths(files, store, ReadOptions()).stored

@@ -27,10 +27,11 @@ from veilcli.errors import InputError, UsageError
 from veilcli.report.render import render_file_report, render_ingest
 from veilcli.sources.columns import BVH_HEADERS
 from veilcli.sources.formats import recognition_lines
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate, validate_paths
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
 from veilcli.sources.validate import ValidatedTable
-from veilcli.store.ingest import ReadOptions, ingest_paths, recognise_and_validate, validate_paths
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 

@@ -16,8 +16,9 @@ from veilcli.domain.models import ColumnMap
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.formats import recognise
 from veilcli.sources.formats.incident_list import PC4, IncidentListOptions
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
-from veilcli.store.ingest import ReadOptions, ingest_paths, recognise_and_validate
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 # Rows 2-9; the postcode as the portal writes it (PC4), once as PC6 with a space.

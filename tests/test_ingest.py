@@ -11,7 +11,8 @@ import pytest
 from tests.conftest import snapshot
 from veilcli.domain.models import Kind
 from veilcli.errors import InputError, StoreError
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.status import store_status
 from veilcli.store.store import Store
 
@@ -251,13 +252,13 @@ def test_header_only_file_is_not_stored(tmp_path: Path, store_dir: Path) -> None
 
 
 def test_the_plan_writes_nothing_and_the_commit_writes_it(tmp_path: Path, store_dir: Path) -> None:
+    from veilcli.sources.pipeline import validate_paths
     from veilcli.store.ingest import (
         SourceStatus,
         admit,
         commit_ingest,
         pending_source,
         plan_ingest,
-        validate_paths,
     )
 
     store = Store(store_dir)

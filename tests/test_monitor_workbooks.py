@@ -13,8 +13,9 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 
 from veilcli.errors import InputError
+from veilcli.sources.pipeline import ReadOptions, validation_report
 from veilcli.sources.readers import read_tables
-from veilcli.store.ingest import ReadOptions, ingest_paths, validation_report
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 CRIME = [  # a StatLine-style wide sheet: one column per year, title rows, a source footer

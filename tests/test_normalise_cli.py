@@ -14,7 +14,8 @@ from veilcli.analysis.corrections import change_split
 from veilcli.analysis.selection import latest_complete_period
 from veilcli.cli import app
 from veilcli.domain.periods import Period
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 runner = CliRunner()

@@ -38,9 +38,10 @@ from veilcli.sources.columns import (
     column_specs,
     is_personal,
 )
+from veilcli.sources.pipeline import ReadOptions
 from veilcli.store import atomic
 from veilcli.store.atomic import sweep_stale, temp_folder, temp_path, write_atomic
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 runner = CliRunner()
@@ -572,7 +573,7 @@ def test_environment_failures_exit_2_naming_the_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr("veilcli.store.ingest.validate_paths", broken)
+    monkeypatch.setattr("veilcli.sources.pipeline.validate_paths", broken)
     result = invoke("validate", str(registrations_xlsx))
     assert result.exit_code == 2, result.output
     assert words in result.output and "bug" not in result.output and "internal error" not in result.output
@@ -588,7 +589,7 @@ def test_debug_traceback_has_no_locals_and_no_long_messages(
         secret = "".join(["SEC", "RET-LOCAL"])  # a frame local: never printed
         raise RuntimeError("boom " + "x" * 5000 + secret[:0])
 
-    monkeypatch.setattr("veilcli.store.ingest.validate_paths", broken)
+    monkeypatch.setattr("veilcli.sources.pipeline.validate_paths", broken)
     result = invoke("--debug", "validate", str(registrations_xlsx))
     assert result.exit_code == 70
     assert "Traceback" in result.output and "RuntimeError" in result.output

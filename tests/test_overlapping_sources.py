@@ -16,7 +16,8 @@ from veilcli.cli import app
 from veilcli.domain.models import Kind
 from veilcli.errors import StoreError
 from veilcli.sources.columns import BVH_HEADERS
-from veilcli.store.ingest import ReadOptions, SourceOverlap, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import SourceOverlap, ingest_paths
 from veilcli.store.store import Store
 
 runner = CliRunner()

@@ -24,7 +24,8 @@ from veilcli.report.export_tables import ExportTables
 from veilcli.report.export_xlsx import write_workbook
 from veilcli.report.html import render_html
 from veilcli.report.render_compare import render_compare
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 HEAD = """

@@ -21,7 +21,8 @@ from veilcli.domain.notes import Lang
 from veilcli.report.console_text import SafeConsole
 from veilcli.report.render_compare import render_compare
 from veilcli.report.words import short
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 SAMPLE = Path(__file__).parent.parent / "sample_data"

@@ -15,7 +15,8 @@ import pytest
 
 from veilcli.analysis.normalise import roll_up_counts
 from veilcli.domain.models import Kind
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 # Almere (GM0034): wijk 01 with buurten 0101 (7) and 0102 (5); wijk 02 with buurt 0201 (10).

@@ -9,7 +9,8 @@ import pytest
 
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import period_label_expr
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 SAMPLE = Path(__file__).parent.parent / "sample_data"

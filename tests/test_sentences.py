@@ -29,7 +29,8 @@ from veilcli.report.sentences import (
     sentences,
     source_line,
 )
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 

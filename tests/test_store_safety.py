@@ -19,7 +19,8 @@ from tests.conftest import snapshot
 from veilcli.cli import app
 from veilcli.domain.models import Kind
 from veilcli.errors import StoreError
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 runner = CliRunner()

@@ -24,9 +24,10 @@ from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceFormat
 from veilcli.domain.plans import Goal, Indicator, Unit
 from veilcli.sources.formats import recognise
+from veilcli.sources.pipeline import ReadOptions
 from veilcli.sources.readers import read_tables
 from veilcli.sources.validate import ValidatedTable, validate_table
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 # A CBS Veiligheidsmonitor TypedDataSet as the OData API serves it (table 85146NED, "Sociale veiligheid;

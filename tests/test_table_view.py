@@ -22,9 +22,10 @@ from veilcli.cli import app
 from veilcli.domain.models import Kind
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.formats.common import DimensionOptions
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
 from veilcli.sources.validate import ValidatedTable
-from veilcli.store.ingest import ReadOptions, ingest_paths, recognise_and_validate
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 

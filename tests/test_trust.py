@@ -20,8 +20,9 @@ from veilcli.domain.models import Kind
 from veilcli.domain.plans import Goal
 from veilcli.domain.rules import default_rules
 from veilcli.errors import InputError, UsageError
+from veilcli.sources.pipeline import ReadOptions
 from veilcli.sources.validate import _age_at
-from veilcli.store.ingest import ReadOptions, ingest_paths
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 PLAN = """
@@ -419,7 +420,7 @@ def _offset_file(folder: Path, how: str) -> Path:
 
 @pytest.mark.parametrize("how", ["csv", "xlsx", "json", "parquet-text", "parquet-utc"])
 def test_utc_offsets_become_amsterdam_dates_in_every_reader(tmp_path: Path, how: str) -> None:
-    from veilcli.store.ingest import validate_paths
+    from veilcli.sources.pipeline import validate_paths
 
     [(table, _)] = validate_paths([_offset_file(tmp_path, how)], ReadOptions())
     dates = dict(table.data.select("registration_id", "date").iter_rows())
@@ -433,7 +434,7 @@ def test_utc_offsets_in_a_bvh_extract_and_past_the_fast_paths_sample(tmp_path: P
     from tests.conftest import write_xlsx
     from tests.test_formats import bvh_row
     from veilcli.sources.columns import BVH_HEADERS
-    from veilcli.store.ingest import validate_paths
+    from veilcli.sources.pipeline import validate_paths
 
     rows = [
         bvh_row(f"PL0900_BVH_{n}", f"PL0900_BVH_E{n}", "A72", "DIEFSTAL FIETS", "2019-03-05 10:00:00")

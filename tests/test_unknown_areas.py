@@ -14,7 +14,8 @@ from tests.test_formats import bvh_row
 from veilcli.cli import app
 from veilcli.domain.models import Kind, Severity
 from veilcli.sources.columns import BVH_HEADERS
-from veilcli.store.ingest import ReadOptions, ingest_paths, validate_paths
+from veilcli.sources.pipeline import ReadOptions, validate_paths
+from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 
 runner = CliRunner()

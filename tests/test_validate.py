@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from veilcli.domain.models import ColumnMap, Kind, Severity
 from veilcli.errors import InputError
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
 from veilcli.sources.validate import ValidatedTable
-from veilcli.store.ingest import ReadOptions, recognise_and_validate
 
 
 def check(table: RawTable, **options: Any) -> ValidatedTable:

@@ -48,8 +48,9 @@ if TYPE_CHECKING:
     from veilcli.report.league_tables import LeagueTables
     from veilcli.sources.columns import ColumnSpec
     from veilcli.sources.download import DownloadResult
+    from veilcli.sources.pipeline import ReadOptions
     from veilcli.sources.suggest import MapSuggestion
-    from veilcli.store.ingest import IngestResult, ReadOptions
+    from veilcli.store.ingest import IngestResult
     from veilcli.store.status import StoreStatus
 
 # What only some verbs need is imported when first used (``veilcli compare`` loads neither the
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 # and the functions import their modules in their bodies.
 _LAZY = {
     "IngestResult": "veilcli.store.ingest",
-    "ReadOptions": "veilcli.store.ingest",
+    "ReadOptions": "veilcli.sources.pipeline",
     "NormaliseResult": "veilcli.analysis.corrections",
     "StoreStatus": "veilcli.store.status",
     "MapSuggestion": "veilcli.sources.suggest",
@@ -190,7 +191,7 @@ def read_options(
     from veilcli.analysis.coverage import parse_covers, parse_scope
     from veilcli.sources.formats.common import DimensionOptions
     from veilcli.sources.formats.incident_list import IncidentListOptions
-    from veilcli.store.ingest import ReadOptions
+    from veilcli.sources.pipeline import ReadOptions
 
     if header_row is not None and not 1 <= header_row <= MAX_HEADER_ROW:
         raise UsageError(f"header row {header_row} is not a row of a sheet (1 to {MAX_HEADER_ROW:,}).")
@@ -246,9 +247,9 @@ def validate(
     paths: PathsLike, options: ReadOptions | None = None, progress: Progress | None = None
 ) -> ValidationReport:
     """Read and check files (one path or several; folders expanded); store nothing."""
-    from veilcli.store import ingest as _ingest
+    from veilcli.sources import pipeline
 
-    return _ingest.validation_report(_as_paths(paths), options or _ingest.ReadOptions(), progress)
+    return pipeline.validation_report(_as_paths(paths), options or pipeline.ReadOptions(), progress)
 
 
 def ingest(
@@ -265,12 +266,13 @@ def ingest(
 ) -> IngestResult:
     """Validate files, then store all of them in one atomic commit, or nothing (``force``: overwrite
     a rejected-rows CSV that veilcli did not write)."""
+    from veilcli.sources.pipeline import ReadOptions
     from veilcli.store import ingest as _ingest
 
     return _ingest.ingest_paths(
         _as_paths(paths),
         as_store(store),
-        options or _ingest.ReadOptions(),
+        options or ReadOptions(),
         skip_invalid=skip_invalid,
         replace=replace,
         dry_run=dry_run,

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from veilcli.domain.notes import Lang
-    from veilcli.store.ingest import ReadOptions
+    from veilcli.sources.pipeline import ReadOptions
 
 # polars and openpyxl are imported inside the commands: `veilcli --help` stays fast.
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from veilcli.analysis.compare import Evaluator, build_tables, territories
 from veilcli.analysis.selection import latest_complete_period, require_known_area
 from veilcli.domain.choices import Territory
+from veilcli.domain.kinds import facts
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
@@ -85,9 +86,7 @@ class TrendResult(BaseModel):
 
 def first_period(store: Store, unit: PeriodUnit) -> Period | None:
     """The first period of ``unit`` any stored source covers (registration spans, count periods)."""
-    starts = [
-        s.covers_from or s.date_min for s in store.sources() if s.kind in (Kind.registrations, Kind.suspects)
-    ]
+    starts = [s.covers_from or s.date_min for s in store.sources() if facts(s.kind).registration_level]
     dates = [d for d in starts if d is not None]
     counts = store.scan(Kind.counts).select(pl.col("period").min()).collect().item()
     if counts:

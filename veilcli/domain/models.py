@@ -512,30 +512,6 @@ class Survey(BaseModel):
     )
 
 
-DATASET_MODELS: dict[Kind, type[BaseModel]] = {
-    Kind.registrations: Registration,
-    Kind.suspects: Suspect,
-    Kind.counts: Count,
-    Kind.population: Population,
-    Kind.survey: Survey,
-}
-
-# Rows of a kind are unique on this key; a second row with the same key is a finding.
-# A file of the kind must have at least one of these columns, and each row a value in one of them.
-DATASET_ONE_OF: dict[Kind, tuple[str, ...]] = {
-    Kind.suspects: ("age", "birth_date"),
-    Kind.population: ("inhabitants", "dwellings", "youths_12_24"),
-}
-
-DATASET_KEYS: dict[Kind, tuple[str, ...]] = {
-    Kind.registrations: ("registration_id",),
-    Kind.suspects: (),
-    Kind.counts: ("period", "area", "category_code"),
-    Kind.population: ("year", "area"),
-    Kind.survey: ("year", "area", "indicator_code"),
-}
-
-
 class Severity(StrEnum):
     """Errors make a row (or file) invalid; warnings are reported and the row is kept."""
 

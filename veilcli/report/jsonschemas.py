@@ -8,7 +8,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from veilcli.analysis.compare import CompareResult
-from veilcli.domain.models import DATASET_MODELS, ColumnMap
+from veilcli.domain.kinds import KIND_FACTS
+from veilcli.domain.models import ColumnMap
 from veilcli.domain.plans import Plan
 from veilcli.domain.rules import Rules
 
@@ -16,7 +17,7 @@ from veilcli.domain.rules import Rules
 def schema_documents() -> dict[str, dict[str, object]]:
     """File name -> JSON Schema document, for every model with a file contract."""
     models: dict[str, type[BaseModel]] = {
-        f"{kind.value}.schema.json": model for kind, model in DATASET_MODELS.items()
+        f"{kind.value}.schema.json": kind_facts.model for kind, kind_facts in KIND_FACTS.items()
     }
     models["column-map.schema.json"] = ColumnMap
     models["rules.schema.json"] = Rules

@@ -42,6 +42,7 @@ import polars as pl
 
 from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.domain.kinds import KIND_FACTS
 from veilcli.domain.models import Kind, SourceFormat, SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import MONTHS_NL, Period, PeriodUnit, parse_period
@@ -93,9 +94,7 @@ ORDINALS_EN = ("1st", "2nd", "3rd", "4th")
 
 # Nouns when the plan gives none, by what feeds the figure.
 DEFAULT_NOUNS: dict[str, Noun] = {
-    "registrations": Noun(nl="registraties", en="registrations"),
-    "counts": Noun(nl="registraties", en="registrations"),
-    "suspects": Noun(nl="verdachten", en="suspects"),
+    kind.value: Noun(nl=f.counted_as[1], en=f.counted_as[0]) for kind, f in KIND_FACTS.items() if f.counted_as
 }
 # Who publishes what a recognised format reads ("Bron: ..."); a canonical file names itself only.
 PUBLISHERS: dict[str, tuple[str, str]] = {

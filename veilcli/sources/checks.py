@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from veilcli.domain.classification import normalise_code, open_data_codes, registration_codes
-from veilcli.domain.models import DATASET_KEYS, DATASET_ONE_OF, Kind, Severity
+from veilcli.domain.kinds import facts
+from veilcli.domain.models import Kind, Severity
 from veilcli.domain.resources import nearest_areas, unknown_areas
 from veilcli.sources.categories import UNKNOWN, nearest_labels, resolve_categories
 from veilcli.sources.columns import ColumnSpec, ColumnType
@@ -26,11 +27,6 @@ MIN_DATE = dt.date(1990, 1, 1)
 # and "x" (confidential). In counts and population they are null, never 0. (CBS's "-" means
 # zero and is not accepted: write 0.)
 SUPPRESSED_MARKS = (".", "x", "X")
-# Kinds of statistical tables: their number cells may hold a "not given" mark.
-STATISTICAL_KINDS = frozenset({Kind.counts, Kind.population, Kind.survey})
-# A required column whose empty or marked cells are a warning of the kind's own (``_count_given``,
-# ``_survey_value_given``).
-_OWN_SUPPRESSION = {Kind.counts: "count", Kind.survey: "value"}
 # Survey figures: decimal columns, and the scale of each unit (a score is a 1-10 mark or a 0-10 scale).
 SURVEY_DECIMALS = ("value", "lower", "upper")
 SURVEY_SCALES = {PERCENT: (0.0, 100.0), SCORE: (0.0, 10.0)}
@@ -72,7 +68,7 @@ def _text(spec: ColumnSpec) -> pl.Expr:
 
 def _is_mark(kind: Kind, spec: ColumnSpec, text: pl.Expr) -> pl.Expr:
     """Whether a statistical table's "not given" mark stands in a number column."""
-    if kind in STATISTICAL_KINDS and spec.type is ColumnType.integer:
+    if facts(kind).statistical and spec.type is ColumnType.integer:
         return text.is_in(SUPPRESSED_MARKS)
     return pl.lit(False)
 
@@ -83,13 +79,15 @@ def _is_mark(kind: Kind, spec: ColumnSpec, text: pl.Expr) -> pl.Expr:
 def _required_or_suppressed(ctx: CheckContext, spec: ColumnSpec) -> Iterator[Check]:
     """An empty required value is an error; a "not given" mark in an optional number column of a
     statistical table a warning (kept as unknown)."""
-    if spec.name == _OWN_SUPPRESSION.get(ctx.kind):
+    if (
+        spec.name == facts(ctx.kind).own_figure
+    ):  # a warning of its own (``_count_given``, ``_survey_value_given``)
         return
     text = _text(spec)
     mark = _is_mark(ctx.kind, spec, text)
     if spec.required:
         yield Check("missing_value", spec.name, text.is_null() | mark, "required value is empty")
-    elif spec.type is ColumnType.integer and ctx.kind in STATISTICAL_KINDS:
+    elif spec.type is ColumnType.integer and facts(ctx.kind).statistical:
         yield Check(
             "suppressed_value",
             spec.name,
@@ -417,8 +415,8 @@ def _derived_age_in_range(ctx: CheckContext) -> Iterator[Check]:
 
 
 def _one_of_given(ctx: CheckContext) -> Iterator[Check]:
-    """Each row gives at least one of the kind's ``DATASET_ONE_OF`` columns."""
-    one_of = DATASET_ONE_OF[ctx.kind]
+    """Each row gives at least one of the kind's ``one_of`` columns (``KindFacts``)."""
+    one_of = facts(ctx.kind).one_of
     given = [c for c in one_of if c in ctx.mapping]
     yield Check(
         "missing_value",
@@ -444,9 +442,10 @@ def _has_duplicates(frame: pl.DataFrame, key: list[str]) -> bool:
 
 
 def _unique_key(ctx: CheckContext) -> Iterator[Check]:
-    """A second row with the kind's key (``DATASET_KEYS``) is a finding."""
-    key = [k for k in DATASET_KEYS[ctx.kind] if k in ctx.mapping]
-    if not key or len(key) != len(DATASET_KEYS[ctx.kind]) or not _has_duplicates(ctx.typed, key):
+    """A second row with the kind's key (``KindFacts.key``) is a finding."""
+    full = facts(ctx.kind).key
+    key = [k for k in full if k in ctx.mapping]
+    if not key or len(key) != len(full) or not _has_duplicates(ctx.typed, key):
         return
     complete = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
     yield Check(

@@ -20,7 +20,8 @@ from typing import Any, Union, get_args, get_origin
 
 import polars as pl
 
-from veilcli.domain.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
+from veilcli.domain.kinds import facts
+from veilcli.domain.models import Channel, Kind
 from veilcli.domain.periods import period_expr
 from veilcli.sources.categories import category_parse
 from veilcli.sources.parsing import (
@@ -642,7 +643,7 @@ def _base_type(annotation: Any) -> Any:
 def column_specs(kind: Kind) -> tuple[ColumnSpec, ...]:
     """The canonical columns of a dataset kind, in contract order."""
     specs = []
-    for name, field in DATASET_MODELS[kind].model_fields.items():
+    for name, field in facts(kind).model.model_fields.items():
         extra = field.json_schema_extra or {}
         assert isinstance(extra, dict)
         named = extra.get("x-parser")
@@ -834,7 +835,7 @@ def detect_kind(headers: list[str], explicit: dict[str, str] | None = None) -> l
         required = [s.name for s in column_specs(kind) if s.required]
         if all(r in mapping for r in required):
             score = len(mapping)
-            one_of = DATASET_ONE_OF.get(kind)
+            one_of = facts(kind).one_of
             if one_of and not set(one_of) & mapping.keys():
                 continue
             candidates.append((score, kind))

@@ -35,7 +35,8 @@ from pathlib import Path
 import polars as pl
 
 from veilcli.domain.choices import MAX_HEADER_ROW
-from veilcli.domain.models import DATASET_ONE_OF, ColumnMap, Kind, SourceFormat
+from veilcli.domain.kinds import facts
+from veilcli.domain.models import ColumnMap, Kind, SourceFormat
 from veilcli.domain.resources import area_lookup
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.categories import RESOLVED, WORDED, resolve_categories
@@ -51,6 +52,7 @@ from veilcli.sources.files import check_regular_file
 from veilcli.sources.formats import recognise
 from veilcli.sources.messages import cut, display_path
 from veilcli.sources.parsing import channel_expr, clean_text, date_expr, integer_expr, statistical_period_text
+from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import ROW, RawTable
 from veilcli.sources.validate import SOURCE_ROW, validate_table
@@ -60,7 +62,7 @@ AREA_SHARE = 0.5  # of a column's distinct values that must be known areas (dist
 FAIL_SHARE = 0.1  # of the rows a guessed column may fail before it is left out
 HEADER_ROWS_TRIED = 10  # rows tried as the header where no row has two known column names
 MAX_DISTINCT = 5000  # a column with more distinct values holds no categories, areas or channels
-CONTENT_KINDS = (Kind.registrations, Kind.suspects, Kind.counts, Kind.population)
+CONTENT_KINDS = tuple(k for k in Kind if facts(k).guessed_by_suggest)
 _DATE_WORDS = ("datum", "date", "dag", "tijd", "time", "moment", "kennisname")
 _AGE_WORDS = ("leeftijd", "age", "oud")
 _ID_WORDS = ("nummer", "nr", "id", "kenmerk", "zaak", "registratie", "incident", "melding")
@@ -443,7 +445,7 @@ def _assign(kind: Kind, table: RawTable, candidates: list[Candidate]) -> tuple[d
 def _missing(kind: Kind, guesses: dict[str, Guess]) -> list[str]:
     """Required columns of ``kind`` the guesses leave open."""
     missing = [s.name for s in column_specs(kind) if s.required and s.name not in guesses]
-    one_of = DATASET_ONE_OF.get(kind, ())
+    one_of = facts(kind).one_of
     if one_of and not set(one_of) & guesses.keys():
         missing.append(" or ".join(one_of))
     return missing
@@ -569,7 +571,7 @@ def _as_recognised(table: RawTable, path: Path, sheet: str | None) -> MapSuggest
         by_format = validate_table(found).data
         column_map = mapped.column_map()
         again = read_tables(path, sheet, header_row=column_map.header_row)[0]  # as ingest --map reads it
-        by_map = validate_table(recognise(again, found.kind, column_map)).data
+        by_map = recognise_and_validate(again, ReadOptions(found.kind, column_map=column_map)).data
     except (InputError, UsageError):
         return suggestion
     if _same_rows(by_format, by_map):

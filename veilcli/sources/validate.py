@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from veilcli.domain.kinds import facts
 from veilcli.domain.models import (
-    DATASET_ONE_OF,
     DEFAULT_MAX_PER_CODE,
     MAX_LISTED,
     FileReport,
@@ -179,9 +179,9 @@ def _map_issues(recognised: Recognised, specs: tuple[ColumnSpec, ...]) -> list[I
 
 
 def _missing_columns(kind: Kind, specs: tuple[ColumnSpec, ...], mapping: dict[str, str]) -> list[ColumnSpec]:
-    """Required columns the file lacks (and the first of a ``DATASET_ONE_OF`` group none of which it has)."""
+    """Required columns the file lacks (and the first of a ``one_of`` group none of which it has)."""
     missing = [s for s in specs if s.required and s.name not in mapping]
-    one_of = DATASET_ONE_OF.get(kind, ())
+    one_of = facts(kind).one_of
     if one_of and not set(one_of) & mapping.keys():
         missing.append(next(s for s in specs if s.name == one_of[0]))
     return missing
@@ -384,13 +384,14 @@ def describe_rows(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
     """Periods and areas of the valid rows, for ``validate`` and ``ingest --dry-run``."""
     if data.height == 0:
         return
-    if kind in (Kind.registrations, Kind.suspects):
-        days = data.select(pl.col("date").unique())  # a few thousand days: each labelled once
-        periods = days.select(period_label_expr(pl.col("date"), "H").alias("p"))["p"]
-        areas = data["municipality"]
-    elif kind is Kind.counts:
-        periods, areas = data["period"], data["area"]
-        units = data.select(period_unit_expr(pl.col("period")).alias("u").unique().sort())["u"].to_list()
+    kind_facts = facts(kind)
+    column = kind_facts.period_column
+    if kind_facts.registration_level:
+        days = data.select(pl.col(column).unique())  # a few thousand days: each labelled once
+        periods = days.select(period_label_expr(pl.col(column), "H").alias("p"))["p"]
+    elif not kind_facts.yearly:  # period labels, of one length or several
+        periods = data[column]
+        units = data.select(period_unit_expr(pl.col(column)).alias("u").unique().sort())["u"].to_list()
         if len(units) > 1:
             names = {"Y": "years", "H": "half-years", "Q": "quarters", "M": "months"}
             report.notes.append(
@@ -398,7 +399,8 @@ def describe_rows(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
                 "their own labels; a longer period is never added to the shorter ones it contains"
             )
     else:
-        periods, areas = data["year"].cast(pl.String), data["area"]
+        periods = data[column].cast(pl.String)
+    areas = data[kind_facts.area_column]
     report.periods = periods.drop_nulls().unique().sort().to_list()
     distinct = areas.drop_nulls().unique().sort()
     report.area_count = distinct.len()

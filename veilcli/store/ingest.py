@@ -1,11 +1,11 @@
-"""Read, recognise and validate files, then store them: all-or-nothing, idempotent, with a summary.
+"""Store validated files: all-or-nothing, idempotent, with a summary.
 
-``validate_paths`` runs the input side per table: read (``sources/readers``) -> recognise
-(``sources/formats``, each format with its own options) -> validate (``sources/validate``).
-``ingest_paths`` then decides what to store (``admit``: nothing when a file is invalid, unless
-``--skip-invalid``; ``plan_ingest``: unchanged, repaired and replaced sources, the new files, all
-under the store's lock and without writing) and writes it (``commit_ingest``: the rejected rows,
-then the store in one atomic commit).
+The read side (``sources/pipeline``: read -> recognise -> validate, or in blocks for a large
+counts CSV, staged in the store's staging folder) hands over validated tables; ``ingest_paths``
+then decides what to store (``admit``: nothing when a file is invalid, unless ``--skip-invalid``;
+``plan_ingest``: unchanged, repaired and replaced sources, the new files, all under the store's
+lock and without writing) and writes it (``commit_ingest``: the rejected rows, then the store in
+one atomic commit).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -28,9 +27,8 @@ from pydantic import BaseModel, Field
 from veilcli import __version__
 from veilcli.analysis.coverage import describe_coverage, infer_scope, infer_span, month_counts
 from veilcli.domain.classification import to_category
+from veilcli.domain.kinds import KIND_FACTS, facts
 from veilcli.domain.models import (
-    DATASET_KEYS,
-    ColumnMap,
     Kind,
     Manifest,
     RejectedFile,
@@ -39,61 +37,20 @@ from veilcli.domain.models import (
     ValidationReport,
 )
 from veilcli.errors import InputError, StoreError
-from veilcli.sources.columns import normalise_header
-from veilcli.sources.csv_stream import BlockReader, streamable
-from veilcli.sources.files import check_regular_file, expand_paths, find_input_files
-from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurtkaartOptions, recognise
-from veilcli.sources.formats.cbs_csv import CbsCsvOptions
-from veilcli.sources.readers import read_tables
-from veilcli.sources.table import RawTable
-from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
+from veilcli.sources.blocks import StagedTable
+from veilcli.sources.csv_stream import streamable
+from veilcli.sources.files import expand_paths, find_input_files
+from veilcli.sources.pipeline import Progress, ReadOptions, check_paths
+from veilcli.sources.validate import ValidatedTable
 from veilcli.store.atomic import discard_staged, file_kind, os_error_reason, stage_bytes, sweep_stale
 from veilcli.store.bulk import (
-    NotCounts,
     Settlement,
-    StagedTable,
     clash_error,
     part_records,
     settle_with_store,
-    stage_table,
+    source_stamp,
 )
 from veilcli.store.store import Store, safe_text, source_id_for, stored_schema
-
-Progress = Callable[[str], None]
-
-
-@dataclass
-class ReadOptions:
-    """How to read and interpret input files (shared by ``validate`` and ``ingest``)."""
-
-    kind: Kind | None = None
-    sheet: str | None = None
-    all_sheets: bool = False
-    header_row: int | None = None
-    column_map: ColumnMap | None = None
-    max_per_code: int = DEFAULT_MAX_PER_CODE
-    # CBS Kerncijfers options, kept for callers that set them here (--year, --youth-from-15-25);
-    # ``formats`` is the place for every format's own options.
-    year: int | None = None
-    youth_from_15_25: bool = False
-    covers: tuple[dt.date, dt.date] | None = None  # the span the files cover (--covers), else inferred
-    scope: list[str] | None = None  # the categories the files cover (--scope), else inferred
-    formats: tuple[FormatOptions, ...] = ()  # each format's own options, e.g. KerncijfersOptions(year=2019)
-    allow_unknown_areas: bool = False  # a registration's misspelt-looking municipality: kept, warned
-
-    def format_options(self) -> tuple[FormatOptions, ...]:
-        """The formats' own options: ``formats``, with ``year``/``youth_from_15_25`` as the options of
-        every population format (CBS Kerncijfers, wijk- en buurtkaart) unless ``formats`` holds them."""
-        given = self.year is not None or self.youth_from_15_25
-        if not given:
-            return self.formats
-        held = {type(o) for o in self.formats}
-        extra = tuple(
-            kind(self.year, self.youth_from_15_25)
-            for kind in (KerncijfersOptions, WijkBuurtkaartOptions, CbsCsvOptions)
-            if kind not in held
-        )
-        return (*self.formats, *extra)
 
 
 class SourceStatus(StrEnum):
@@ -195,105 +152,22 @@ class IngestPlan:
     rejected_files: list[RejectedFile] = field(default_factory=list)  # the manifest's, before the commit
 
 
-@dataclass
-class Checked:
-    """One file (or sheet) read and validated; ``staged`` when it was read in blocks."""
-
-    validated: ValidatedTable
-    sha256: str
-    staged: StagedTable | None = None
-
-
-def validate_paths(
-    paths: list[Path], options: ReadOptions, progress: Progress | None = None
-) -> list[tuple[ValidatedTable, str]]:
-    """Read, recognise and validate every file (folders expanded); returns tables with file hashes."""
-    return [(c.validated, c.sha256) for c in check_paths(paths, options, progress)]
-
-
-def validation_report(
-    paths: list[Path], options: ReadOptions, progress: Progress | None = None
-) -> ValidationReport:
-    """Every file read and validated (folders expanded, their lock files skipped and listed)."""
-    found = find_input_files(paths)
-    validated = validate_paths(found.files, options, progress)
-    return ValidationReport(files=[table.report for table, _ in validated], skipped=found.skipped)
-
-
-def check_paths(
-    paths: list[Path], options: ReadOptions, progress: Progress | None = None, staging: Path | None = None
-) -> list[Checked]:
-    """Read, recognise and validate every file (folders expanded).
-
-    A counts CSV over ``VEILCLI_STREAM_BYTES`` is read in blocks (``store/bulk``); with ``staging``
-    its valid rows are staged there, by year, for the commit.
-    """
-    results: list[Checked] = []
-    for number, path in enumerate(expand_paths(paths), start=1):
-        if progress:
-            progress(f"reading {path}")
-        staged = _read_in_blocks(path, options, progress, staging, number)
-        if staged is not None:
-            results.append(Checked(staged.validated, staged.sha256, staged))
-            continue
-        for table in read_tables(
-            path,
-            options.sheet,
-            options.all_sheets,
-            options.header_row,
-            list((options.column_map.columns.values()) if options.column_map else []),
-        ):
-            results.append(Checked(recognise_and_validate(table, options), table.sha256))
-    return results
-
-
-def _read_in_blocks(
-    path: Path, options: ReadOptions, progress: Progress | None, staging: Path | None, number: int
-) -> StagedTable | None:
-    """A large counts CSV validated (and staged) block by block; None: read the file whole."""
-    if options.sheet is not None or not streamable(path):
-        return None
-    check_regular_file(path)
-    hints = {normalise_header(h) for h in (options.column_map.columns.values() if options.column_map else [])}
-    reader = BlockReader.open(path, options.header_row, hints)
-    if reader is None:
-        return None
-    folder = None
-    if staging is not None:
-        folder = staging / f"{number:08x}"
-        folder.mkdir()
-    try:
-        return stage_table(reader, options, folder, options.max_per_code, progress)
-    except NotCounts:
-        return None  # not a counts table: read whole, within the ordinary limits
-    finally:
-        reader.close()
-
-
-def recognise_and_validate(table: RawTable, options: ReadOptions) -> ValidatedTable:
-    """One table read: recognise its format (with that format's own options), then validate it."""
-    recognised = recognise(table, options.kind, options.column_map, options.format_options())
-    return validate_table(recognised, options.max_per_code, allow_unknown_areas=options.allow_unknown_areas)
-
-
 def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
     """Date range, areas, event-link share and channel mix of validated rows."""
     out: dict[str, object] = {}
     if data.height == 0:
         return out
-    if kind in (Kind.registrations, Kind.suspects):
-        out["date_min"], out["date_max"] = str(data["date"].min()), str(data["date"].max())
-        out["areas"] = sorted(data["municipality"].drop_nulls().unique().to_list())
+    kind_facts = facts(kind)
+    dates = data[kind_facts.period_column]
+    if kind_facts.registration_level:
+        out["date_min"], out["date_max"] = str(dates.min()), str(dates.max())
         out["event_linked_share"] = data["event_id"].is_not_null().sum() / data.height
-    elif kind is Kind.counts:
-        periods = data["period"].drop_nulls()
-        if periods.len():
-            out["date_min"], out["date_max"] = periods.min(), periods.max()
-        out["areas"] = sorted(data["area"].drop_nulls().unique().to_list())
-    else:
-        out["date_min"], out["date_max"] = str(data["year"].min()), str(data["year"].max())
-        out["areas"] = sorted(data["area"].drop_nulls().unique().to_list())
-    if kind is Kind.registrations and data["channel"].is_not_null().any():
+    elif kind_facts.yearly:
+        out["date_min"], out["date_max"] = str(dates.min()), str(dates.max())
+    elif (periods := dates.drop_nulls()).len():  # period labels, as written
+        out["date_min"], out["date_max"] = periods.min(), periods.max()
+    out["areas"] = sorted(data[kind_facts.area_column].drop_nulls().unique().to_list())
+    if "channel" in data.columns and data["channel"].is_not_null().any():  # a registration's
         mix = data["channel"].value_counts(normalize=True, name="share")
         out["channel_mix"] = {str(r["channel"]): float(r["share"]) for r in mix.sort("channel").to_dicts()}
     return out
@@ -374,26 +248,8 @@ def _check_rejected_target(target: Path, record: RejectedFile | None, force: boo
     )
 
 
-# Kinds whose rows from different sources may complement each other on the same key: only a
-# value both give, and differently, is a conflict (CBS inhabitants + a youths 12-24 file).
-COMPLEMENTARY: dict[Kind, tuple[str, ...]] = {Kind.population: ("inhabitants", "dwellings", "youths_12_24")}
-# Kinds whose rows are facts about a key (counts, a registration): a row another source gives with
-# the same values (null = null) is agreement, kept once (as re-ingesting the same file); only a
-# differing value is a conflict. A registration's label is a description, not a fact that is
-# counted: two extracts that word it differently agree (the stored wording stays).
-AGREEING: dict[Kind, tuple[str, ...]] = {
-    Kind.counts: ("count", "internet_count"),
-    Kind.registrations: (
-        "date",
-        "category_code",
-        "municipality",
-        "district",
-        "neighbourhood",
-        "event_id",
-        "channel",
-        "attempt",
-    ),
-}
+# How rows of two sources under the same key agree, complement each other or conflict is a fact of
+# their kind: ``KindFacts.agreeing`` and ``KindFacts.complementary`` (``domain/kinds``).
 # A suspect row has no key of its own (a registration has several suspects, often without a person
 # id): the suspects of one registration_id are compared as a whole, on these facts.
 SUSPECT_FACTS = ("date", "age", "municipality", "category_code", "event_id", "suspect_id")
@@ -401,9 +257,9 @@ SUSPECT_FACTS = ("date", "age", "municipality", "category_code", "event_id", "su
 
 def _check_batch_keys(pending: list[PendingSource]) -> None:
     """Two files of one command must not both hold the same key (with other values)."""
-    for kind, key in DATASET_KEYS.items():
-        measures = list(COMPLEMENTARY.get(kind, ()))
-        agreeing = list(AGREEING.get(kind, ()))
+    for kind_facts in KIND_FACTS.values():
+        kind, key = kind_facts.kind, kind_facts.key
+        measures, agreeing = list(kind_facts.complementary), list(kind_facts.agreeing)
         files = [
             p for p in pending if p.summary.kind is kind and key and p.summary.status is SourceStatus.stored
         ]
@@ -493,7 +349,7 @@ def _ingest(
     force: bool = False,
 ) -> IngestResult:
     found = find_input_files(paths)
-    checked = check_paths(found.files, options, progress, staging)
+    checked = check_paths(found.files, options, progress, staging, source_stamp)
     report = ValidationReport(files=[c.validated.report for c in checked], skipped=found.skipped)
     pending = [pending_source(c.validated, c.sha256, c.staged) for c in checked]
     if not admit(pending, dry_run=dry_run, skip_invalid=skip_invalid):
@@ -784,7 +640,7 @@ def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.da
     r, kind = p.validated.report, p.summary.kind
     assert kind is not None
     source_id = source_id_for(p.sha256, r.sheet)
-    registration_level = kind in (Kind.registrations, Kind.suspects)
+    registration_level = facts(kind).registration_level
     return SourceRecord(
         id=source_id,
         path=safe_text(str(Path(r.path).resolve())),
@@ -874,7 +730,7 @@ def _without_birth_dates(data: pl.DataFrame) -> pl.DataFrame:
 
 def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str, object]:
     """Span, scope and areas of a registration-level source (see ``coverage.py``)."""
-    if kind not in (Kind.registrations, Kind.suspects) or data.height == 0:
+    if not facts(kind).registration_level or data.height == 0:
         return {}
     first, last = data["date"].min(), data["date"].max()
     gaps: list[tuple[dt.date, dt.date]] = []
@@ -907,8 +763,9 @@ def _stored_under_keys(store: Store, sources: list[SourceRecord], p: PendingSour
         return p.under_keys
     kind = p.summary.kind
     assert kind is not None
-    key = list(DATASET_KEYS[kind])
-    columns = [*key, *COMPLEMENTARY.get(kind, ()), *AGREEING.get(kind, ()), "source_id"]
+    kind_facts = facts(kind)
+    key = list(kind_facts.key)
+    columns = [*key, *kind_facts.complementary, *kind_facts.agreeing, "source_id"]
     if not any(s.kind is kind for s in sources):  # nothing of this kind stored: no join of every new row
         p.under_keys = pl.DataFrame(schema={c: stored_schema(kind)[c] for c in columns})
     else:
@@ -927,8 +784,7 @@ def _stored_under_keys(store: Store, sources: list[SourceRecord], p: PendingSour
 def _clashes(stored: pl.DataFrame, kind: Kind, key: list[str], data: pl.DataFrame) -> pl.DataFrame:
     """Stored rows (key + source_id) that the new rows would contradict (``stored``: the stored rows
     under the new rows' keys)."""
-    measures = list(COMPLEMENTARY.get(kind, ()))
-    agreeing = list(AGREEING.get(kind, ()))
+    measures, agreeing = list(facts(kind).complementary), list(facts(kind).agreeing)
     new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in (*measures, *agreeing)])
     joined = stored.join(new, on=key, how="inner")
     if measures:
@@ -945,20 +801,21 @@ def _clashes(stored: pl.DataFrame, kind: Kind, key: list[str], data: pl.DataFram
 
 
 def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSource]) -> None:
-    """Rows of an ``AGREEING`` kind that are stored already (or come earlier in this command) with
-    the same values: kept once, counted in ``agreed``, never stored twice (a sum would count them twice)."""
+    """Rows of a kind with ``agreeing`` columns (``KindFacts``) that are stored already (or come
+    earlier in this command) with the same values: kept once, counted in ``agreed``, never stored
+    twice (a sum would count them twice)."""
     earlier: dict[Kind, list[pl.DataFrame]] = {}
     for p in to_store:
         kind = p.summary.kind
-        if kind not in AGREEING or p.validated.data.height == 0:
+        if kind is None or not facts(kind).agreeing or p.validated.data.height == 0:
             continue
-        key = list(DATASET_KEYS[kind])
+        key = list(facts(kind).key)
         data = p.validated.data
         if p.shares_keys is False and _stored_under_keys(store, list(manifest.sources), p).height == 0:
             continue  # no key stored, nor in another file of the command: nothing to agree
         # Only the same values are agreement: a key stored with another value is a conflict, which
         # ``--replace`` resolves by storing this file's value (it must not be dropped here).
-        measures = list(AGREEING[kind])
+        measures = list(facts(kind).agreeing)
         same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in measures)
         stored = (
             _stored_under_keys(store, list(manifest.sources), p)
@@ -995,7 +852,7 @@ def _resolve_conflicts(
     for p in to_store:
         kind = p.summary.kind
         assert kind is not None
-        key = list(DATASET_KEYS[kind])
+        key = list(facts(kind).key)
         if not key or p.validated.data.height == 0:
             continue
         clashes = _clashes(_stored_under_keys(store, list(manifest.sources), p), kind, key, p.validated.data)
@@ -1117,7 +974,7 @@ def _find_overlaps(store: Store, manifest: Manifest, to_store: list[PendingSourc
     earlier: dict[Kind, list[PendingSource]] = {}
     for p in to_store:
         kind = p.summary.kind
-        if kind not in (Kind.registrations, Kind.suspects) or p.validated.data.height == 0:
+        if kind is None or not facts(kind).registration_level or p.validated.data.height == 0:
             continue
         files = earlier.setdefault(kind, [])
         others: list[tuple[pl.LazyFrame, pl.Expr]] = [

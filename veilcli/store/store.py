@@ -38,6 +38,7 @@ import pydantic_core
 from pydantic import ValidationError
 
 from veilcli import STORE_ENV
+from veilcli.domain.kinds import STORE_FOLDERS, facts
 from veilcli.domain.models import Kind, Manifest, SourceRecord, StoredPart
 from veilcli.errors import MissingStoreError, StoreError
 from veilcli.sources.columns import column_specs
@@ -771,10 +772,10 @@ class Store:
         ``folder``: the folder of a source stored in parts, ``<kind>/<id>`` (``-r<time>`` likewise).
         """
         suffix = "" if folder else ".parquet"
-        name = f"{kind.value}/{source_id}{suffix}"
+        name = f"{facts(kind).folder}/{source_id}{suffix}"
         while replaced or os.path.lexists(self.root / name):
             replaced = False
-            name = f"{kind.value}/{source_id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}{suffix}"
+            name = f"{facts(kind).folder}/{source_id}-r{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}{suffix}"
         return name
 
     @contextlib.contextmanager
@@ -802,7 +803,7 @@ class Store:
         under an unused name."""
         parts = Path(relative).parts
         name = _STEM_FOLDER if folder else _STORED_NAME
-        if len(parts) != 2 or parts[0] not in {k.value for k in Kind} or not name.fullmatch(parts[1]):
+        if len(parts) != 2 or parts[0] not in STORE_FOLDERS or not name.fullmatch(parts[1]):
             raise ValueError(f"not a stored file name: {relative!r}")  # a bug, not a user's mistake
         kind_folder = self.root / parts[0]
         if kind_folder.is_symlink() or (kind_folder.exists() and not kind_folder.is_dir()):
@@ -824,7 +825,7 @@ class Store:
         """
         referenced = {Path(s.file).as_posix() for s in manifest.sources}
         self._remove_stale_staging()
-        for folder, pattern in [(self.root, _MANIFEST_TEMP), *((self.root / k.value, None) for k in Kind)]:
+        for folder, pattern in [(self.root, _MANIFEST_TEMP), *((self.root / f, None) for f in STORE_FOLDERS)]:
             if folder.is_symlink() or not folder.is_dir():
                 continue
             try:

@@ -47,6 +47,7 @@ from dataclasses import replace
 from typing import Any
 
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE
+from veilcli.domain.kinds import facts
 from veilcli.domain.models import ColumnMap, FileReport, Kind, SourceFormat
 from veilcli.sources.formats.bvh_extract import BvhExtract
 from veilcli.sources.formats.cbs_csv import CbsCsvCounts, CbsCsvOptions, CbsCsvPopulation
@@ -141,7 +142,7 @@ def _recognise(
             found.kind_detected = kind is None  # the format told the kind
             return found
     recognised = CANONICAL.to_canonical(table, canonical)
-    took_year = recognised.kind in (Kind.population, Kind.survey) and year is not None  # canonical read it
+    took_year = facts(recognised.kind).yearly and year is not None  # canonical read it
     # One line per set of flags, naming every format they apply to (--year reaches three).
     applies: dict[str, list[str]] = {}
     for candidate in FORMATS:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE
+from veilcli.domain.kinds import facts
 from veilcli.domain.models import ColumnMap, Kind, SourceFormat
 from veilcli.errors import InputError
 from veilcli.sources.categories import (
@@ -50,7 +51,6 @@ from veilcli.sources.messages import cut, display_path
 from veilcli.sources.parsing import year_expr
 from veilcli.sources.table import RawTable
 
-STATISTICAL = (Kind.counts, Kind.population, Kind.survey)
 # CBS's negative sentinels for a figure that is secret or does not apply (reference: Kerncijfers
 # and the wijk- en buurtkaart): -99999999, -99999997, -99997, -99995 ...
 CBS_SENTINEL = r"^\s*-9999\d+\s*$"
@@ -133,7 +133,7 @@ class Canonical(InputFormat[CanonicalOptions]):
                     f"the category column is {cut(columns['category_code'])!r}: its values are categories"
                 )
         table = _categories(table, kind, columns, notes)
-        if kind in STATISTICAL:
+        if facts(kind).statistical:
             table = _statistical(table, kind, columns, notes)
         return Recognised(
             self.name, table, kind, columns, notes, kind_detected=detected, column_map=column_map
