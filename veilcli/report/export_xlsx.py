@@ -649,9 +649,12 @@ def _chart_data(
         cell = write_cell(ws, row, 2, heading)
         cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, vertical="top")
         lines = text_lines(heading, _units(ws, 2), bold=True)
-        ws.row_dimensions[row].height = LINE_HEIGHT * lines
         for column, period in zip(period_columns, block.periods, strict=True):
-            write_cell(ws, row, column, period).font = BOLD
+            cell = write_cell(ws, row, column, period)
+            # Periods in words ("eerste helft 2017") wrap in the narrow value columns, not overlap.
+            cell.font, cell.alignment = BOLD, Alignment(wrap_text=True, horizontal="right", vertical="bottom")
+            lines = max(lines, text_lines(str(period), _units(ws, column), bold=True))
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines
         for offset, (name, values) in enumerate(block.rows, start=1):
             write_cell(ws, row + offset, 2, name)
             for column, value in zip(period_columns, values, strict=True):
