@@ -540,7 +540,7 @@ def test_a_symlink_planted_at_the_manifest_temp_name_is_not_written_through(
 
 def test_write_atomic_refuses_a_temp_file_swapped_under_it(tmp_path: Path) -> None:
     from veilcli.errors import InputError
-    from veilcli.store.atomic import write_atomic
+    from veilcli.files.atomic import write_atomic
 
     target = tmp_path / "out.csv"
     target.write_text("old")

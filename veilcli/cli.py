@@ -127,7 +127,7 @@ _ENV_HINTS = {
 
 def environment_failure(exc: BaseException) -> tuple[str, str | None] | None:
     """Message and hint for a failure of the machine, not of veilcli (disk full, permissions, ...)."""
-    from veilcli.store.atomic import os_error_number, os_error_reason
+    from veilcli.files.atomic import os_error_number, os_error_reason
 
     if isinstance(exc, MemoryError):
         return "out of memory.", "close other programs, or split the input into smaller files."
@@ -265,7 +265,7 @@ def output_to(path: Path | None) -> Iterator[None]:
         return
     import io
 
-    from veilcli.store.atomic import write_atomic
+    from veilcli.files.atomic import write_atomic
 
     buffer = io.StringIO()
     trimmed, before = _TrimmedLines(buffer), getattr(stdout, "_file", None)  # None: sys.stdout then
@@ -1307,7 +1307,7 @@ def schema(
 
 def _write_csv(frame: pl.DataFrame) -> None:
     """CSV on stdout: formula-safe like every CSV veilcli writes, control characters escaped."""
-    from veilcli.report.spreadsheet_safety import csv_text
+    from veilcli.files.spreadsheet_safety import csv_text
 
     sys.stdout.write(plain(csv_text(frame, quote_text=False)))
 

@@ -5,7 +5,7 @@ bar chart per rate indicator: the area and each benchmark per period, with the c
 them), ``Normalisatie`` (raw, samenloop effect, internet effect, corrected), ``Wijken`` (with
 ``--by district``) and ``Bronnen`` (provenance). Numbers are numbers with number formats (counts
 whole, rates one decimal, changes in %, p-values "< 0,001" below 0.001); every string is a string
-cell, never a formula (``spreadsheet_safety.py``). Only a regular file is written, atomically
+cell, never a formula (``files/spreadsheet_safety.py``). Only a regular file is written, atomically
 (``exports.prepare_target``).
 
 Printing (A4 landscape): every page has a header (plan; area, period and baseline) and a footer
@@ -40,10 +40,10 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
+from veilcli.files.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.export_tables import STATUS_MARKS, ChartBlock, DistrictMatrix, ExportTables, MatrixCell
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.league_tables import LeagueTables
-from veilcli.report.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table, number_of
 from veilcli.report.words import short, word
 

@@ -4,7 +4,7 @@
 their renderer): adding a format is one member here plus its writer, and ``tests/test_export.py``
 fails when a member has none. ``export`` is the one entry point. Every writer checks its target
 with ``prepare_target`` before a byte is written, and writes only regular files, atomically
-(``store/atomic.py``).
+(``files/atomic.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, assert_never
 
 from veilcli.errors import InputError
-from veilcli.store.atomic import failures_named, file_kind, refuse_special, sweep_stale, write_atomic
+from veilcli.files.atomic import failures_named, file_kind, refuse_special, sweep_stale, write_atomic
 
 if TYPE_CHECKING:
     from veilcli.report.export_tables import ExportTables

@@ -39,6 +39,7 @@ from veilcli.domain.models import (
     ValidationReport,
 )
 from veilcli.errors import InputError, StoreError
+from veilcli.files.atomic import discard_staged, file_kind, os_error_reason, stage_bytes, sweep_stale
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.csv_stream import BlockReader, streamable
 from veilcli.sources.files import check_regular_file, expand_paths, find_input_files
@@ -47,7 +48,6 @@ from veilcli.sources.formats.cbs_csv import CbsCsvOptions
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
 from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
-from veilcli.store.atomic import discard_staged, file_kind, os_error_reason, stage_bytes, sweep_stale
 from veilcli.store.bulk import (
     NotCounts,
     Settlement,
@@ -306,7 +306,7 @@ def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) 
     Only the row number, the reasons and the columns veilcli reads are written: never a dropped
     personal column, nor any other column of the file. Text is formula-safe (``spreadsheet_safety``).
     """
-    from veilcli.report.spreadsheet_safety import csv_text
+    from veilcli.files.spreadsheet_safety import csv_text
 
     report = validated.report
     stem = Path(report.path).stem + (f"-{report.sheet}" if report.sheet else "")

@@ -40,9 +40,9 @@ from pydantic import ValidationError
 from veilcli import STORE_ENV
 from veilcli.domain.models import Kind, Manifest, SourceRecord, StoredPart
 from veilcli.errors import MissingStoreError, StoreError
+from veilcli.files.atomic import pid_running, write_atomic_bytes
 from veilcli.sources.columns import column_specs
 from veilcli.sources.limits import MIB, Limit
-from veilcli.store.atomic import pid_running, write_atomic_bytes
 
 DEFAULT_STORE = Path(".veilcli")
 MANIFEST = "manifest.json"
