@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from veilcli.cli import app
+from veilcli.domain.geography import area_table, resolve_areas
 from veilcli.domain.models import Kind
-from veilcli.domain.resources import area_table, resolve_areas
 from veilcli.sources.readers import read_tables
 from veilcli.sources.validate import ValidatedTable
 from veilcli.store.ingest import ReadOptions, ingest_paths, recognise_and_validate

@@ -54,7 +54,7 @@ from veilcli.analysis.selection import (
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy, Territory
 from veilcli.domain.classification import to_category
-from veilcli.domain.geography import predecessors, splits, territory_members
+from veilcli.domain.geography import area_lookup, predecessors, resolve_areas, splits, territory_members
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
@@ -69,7 +69,6 @@ from veilcli.domain.plans import (
     load_plan,
     plan_line,
 )
-from veilcli.domain.resources import area_lookup, resolve_areas
 from veilcli.domain.rules import Rules, load_rules
 from veilcli.errors import InputError, UsageError
 from veilcli.store.store import Store, holding_read_lock
