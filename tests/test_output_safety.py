@@ -32,7 +32,7 @@ from veilcli.files.spreadsheet_safety import (
     sheet_name,
 )
 from veilcli.report.console_text import SafeConsole, json_text, plain, short
-from veilcli.report.exports import prepare_target
+from veilcli.report.targets import prepare_target
 from veilcli.sources.columns import (
     BVH_HEADERS,
     OPEN_DATA_HEADERS,
