@@ -38,6 +38,7 @@ from veilcli.report.console_text import (
     text,
 )
 from veilcli.report.exports import ExportFormat
+from veilcli.tuning import tune_allocators
 
 if TYPE_CHECKING:
     import polars as pl
@@ -1340,6 +1341,8 @@ def hold_closed_streams() -> list[int]:
 
 def main() -> None:
     """Console-script entry point."""
+    # First thing, before any command imports polars: jemalloc reads its settings when polars loads.
+    tune_allocators()
     closed = hold_closed_streams()
     if sys.stdout is None or 1 in closed:
         # Like a broken pipe: the command's output would be lost, so it does not run at all.
