@@ -52,15 +52,13 @@ from veilcli.analysis.selection import (
     require_known_area,
 )
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
-from veilcli.domain.choices import CompareBy, Territory
-from veilcli.domain.classification import to_category
+from veilcli.domain.choices import CompareBy, Kind, Territory
+from veilcli.domain.classification import TOTAL_CRIME_CODE, to_category
 from veilcli.domain.geography import area_lookup, predecessors, resolve_areas, splits, territory_members
-from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import (
     ALL_CRIMES,
-    TOTAL_CRIME_CODE,
     Goal,
     Indicator,
     LoadedPlan,

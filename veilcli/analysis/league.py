@@ -32,7 +32,7 @@ from veilcli.analysis.normalise import (
     sum_or_null,
 )
 from veilcli.analysis.selection import comparison_periods, latest_complete_period
-from veilcli.domain.choices import Territory
+from veilcli.domain.choices import Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.geography import (
     area_expr,
@@ -43,7 +43,6 @@ from veilcli.domain.geography import (
     resolve_areas,
 )
 from veilcli.domain.groups import group_areas
-from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period, period_year_expr
 from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories, load_plan
 from veilcli.domain.rules import load_rules

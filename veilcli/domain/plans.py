@@ -16,9 +16,9 @@ from typing import Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE, categories, crime_codes, nuisance_codes
 from veilcli.domain.geography import resolve_areas
-from veilcli.domain.models import Kind
 from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.errors import VeilcliError

@@ -20,7 +20,8 @@ from typing import Any, Union, get_args, get_origin
 
 import polars as pl
 
-from veilcli.domain.models import DATASET_MODELS, DATASET_ONE_OF, Channel, Kind
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import DATASET_MODELS, DATASET_ONE_OF, Channel
 from veilcli.domain.periods import period_expr
 from veilcli.sources.categories import category_parse
 from veilcli.sources.parsing import (

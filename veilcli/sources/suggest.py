@@ -34,9 +34,9 @@ from pathlib import Path
 
 import polars as pl
 
-from veilcli.domain.choices import MAX_HEADER_ROW
+from veilcli.domain.choices import MAX_HEADER_ROW, Kind
 from veilcli.domain.geography import area_lookup
-from veilcli.domain.models import DATASET_ONE_OF, ColumnMap, Kind, SourceFormat
+from veilcli.domain.models import DATASET_ONE_OF, ColumnMap, SourceFormat
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.categories import RESOLVED, WORDED, resolve_categories
 from veilcli.sources.checks import SUPPRESSED_MARKS

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.geography import area_expr
 from veilcli.domain.models import (
     DATASET_ONE_OF,
@@ -20,7 +21,6 @@ from veilcli.domain.models import (
     MAX_LISTED,
     FileReport,
     Issue,
-    Kind,
     Severity,
 )
 from veilcli.domain.periods import period_label_expr, period_unit_expr

@@ -30,12 +30,12 @@ from pathlib import Path
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.models import (
     DATASET_KEYS,
     MAX_LISTED,
     FileReport,
     Issue,
-    Kind,
     SourceFormat,
     SourceRecord,
     StoredPart,

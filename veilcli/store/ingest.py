@@ -27,11 +27,12 @@ from pydantic import BaseModel, Field
 
 from veilcli import __version__
 from veilcli.analysis.coverage import describe_coverage, infer_scope, infer_span, month_counts
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import to_category
 from veilcli.domain.models import (
     DATASET_KEYS,
+    DEFAULT_MAX_PER_CODE,
     ColumnMap,
-    Kind,
     Manifest,
     RejectedFile,
     SourceFormat,
@@ -47,7 +48,7 @@ from veilcli.sources.formats import FormatOptions, KerncijfersOptions, WijkBuurt
 from veilcli.sources.formats.cbs_csv import CbsCsvOptions
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
-from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
+from veilcli.sources.validate import ValidatedTable, validate_table
 from veilcli.store.bulk import (
     NotCounts,
     Settlement,

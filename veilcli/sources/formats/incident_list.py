@@ -29,7 +29,8 @@ from typing import ClassVar
 
 import polars as pl
 
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import SourceFormat
 from veilcli.errors import InputError, UsageError
 from veilcli.files.shipped import schemas_dir
 from veilcli.sources.columns import match_columns, normalise_header
