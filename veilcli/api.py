@@ -190,7 +190,7 @@ def read_options(
     as ``crime``, ``nuisance`` and/or codes; ``allow_unknown_areas`` keeps a registration whose
     municipality looks misspelt (a warning instead of an error); ``pc4`` is an incident list's
     ``pc4;gemeentecode`` table (``--pc4``)."""
-    from veilcli.analysis.coverage import parse_covers, parse_scope
+    from veilcli.domain.coverage import parse_covers, parse_scope
     from veilcli.sources.formats.common import DimensionOptions
     from veilcli.sources.formats.incident_list import IncidentListOptions
     from veilcli.store.ingest import ReadOptions

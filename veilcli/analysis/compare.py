@@ -19,7 +19,6 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from veilcli.analysis.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
 from veilcli.analysis.goals import (
     SIGNIFICANCE_LEVEL,
     Status,
@@ -54,6 +53,7 @@ from veilcli.analysis.selection import (
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy, Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE, to_category
+from veilcli.domain.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
 from veilcli.domain.geography import area_lookup, predecessors, resolve_areas, splits, territory_members
 from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period

@@ -20,7 +20,6 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli.analysis.compare import figure_status, rollup_codes, source_spans, territories
-from veilcli.analysis.coverage import Span, covered_days, rollup_coverage
 from veilcli.analysis.goals import Status, change_pct
 from veilcli.analysis.indicators import population_table
 from veilcli.analysis.normalise import (
@@ -34,6 +33,7 @@ from veilcli.analysis.normalise import (
 from veilcli.analysis.selection import comparison_periods, latest_complete_period
 from veilcli.domain.choices import Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE
+from veilcli.domain.coverage import Span, covered_days, rollup_coverage
 from veilcli.domain.geography import (
     area_expr,
     gemeente_of_expr,

@@ -15,7 +15,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from veilcli.analysis.coverage import describe_coverage
+from veilcli.domain.coverage import describe_coverage
 from veilcli.domain.models import FileReport, Severity, SourceRecord, ValidationReport
 from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.report import numbers

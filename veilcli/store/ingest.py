@@ -26,9 +26,9 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli import __version__
-from veilcli.analysis.coverage import describe_coverage, infer_scope, infer_span, month_counts
 from veilcli.domain.choices import Kind
 from veilcli.domain.classification import to_category
+from veilcli.domain.coverage import describe_coverage, infer_scope, infer_span, month_counts
 from veilcli.domain.models import (
     DATASET_KEYS,
     DEFAULT_MAX_PER_CODE,
