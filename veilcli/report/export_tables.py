@@ -400,7 +400,7 @@ class ExportTables:
 
 # --- the district matrix ------------------------------------------------------------------------
 
-# A status as one mark in a matrix cell (the terminal's symbols, ``render_compare.STATUS_STYLE``).
+# A status as one mark in a matrix cell (the terminal's symbols, ``render.STATUS_STYLE``).
 STATUS_MARKS: dict[Status, str] = {
     Status.achieved: "✔",
     Status.not_achieved: "✘",
