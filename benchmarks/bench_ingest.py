@@ -137,6 +137,9 @@ def child(what: str, path: Path) -> None:
         print(json.dumps({"op_s": op, "rows": frame.height}))
         return
     assert what == "ingest_paths"
+    from veilcli.tuning import tune_allocators
+
+    tune_allocators()  # as the CLI does, before polars loads (an API user's choice)
     from veilcli.sources.pipeline import ReadOptions
     from veilcli.store.ingest import ingest_paths
     from veilcli.store.store import Store

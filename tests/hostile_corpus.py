@@ -31,6 +31,8 @@ from typing import Any
 
 import polars as pl
 
+from veilcli.tuning import tune_allocators
+
 REFUSED, ACCEPTED = "refused", "accepted"
 
 HEADER = "Jaar;Gebied;Inwoners;Woningen"
@@ -1664,6 +1666,8 @@ class HostileServers:
 
 
 def main() -> None:
+    # As the CLI does: the arena cap keeps the children's address space under the test's limit.
+    tune_allocators()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--run", type=int, nargs="+", metavar="INDEX", help="run these cases (child mode)")

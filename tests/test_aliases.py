@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.sources.columns import column_specs, detect_kind, is_personal, match_columns, normalise_header
 from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables

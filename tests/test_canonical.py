@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from veilcli import api
 from veilcli.cli import app
-from veilcli.domain.models import ColumnMap, Kind
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import ColumnMap
 from veilcli.errors import InputError
 from veilcli.sources.categories import resolve_categories
 

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from veilcli import api
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.formats import recognise
 from veilcli.sources.pipeline import ReadOptions, recognise_and_validate

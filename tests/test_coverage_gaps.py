@@ -14,7 +14,7 @@ import pytest
 
 from tests.test_formats import bvh_row
 from veilcli import api
-from veilcli.analysis.coverage import ALPHA, infer_span
+from veilcli.domain.coverage import ALPHA, infer_span
 from veilcli.sources.columns import BVH_HEADERS
 
 PLAN = """

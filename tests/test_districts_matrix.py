@@ -32,7 +32,8 @@ from veilcli.analysis.compare import CompareResult, compare
 from veilcli.analysis.goals import Status, too_few_to_judge
 from veilcli.cli import app
 from veilcli.report.export_tables import STATUS_MARKS, district_matrix
-from veilcli.report.render_compare import STATUS_STYLE, render_compare
+from veilcli.report.render import STATUS_STYLE
+from veilcli.report.render_compare import render_compare
 from veilcli.report.render_districts import district_lines
 from veilcli.store.store import Store
 

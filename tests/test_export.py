@@ -28,7 +28,6 @@ from veilcli.report.export_xlsx import (
     fit_columns,
     sheet_title,
     write_table,
-    write_workbook,
 )
 from veilcli.report.exports import ExportFormat
 from veilcli.report.table import Column, ColumnKind, Table
@@ -154,7 +153,7 @@ def test_failure_mid_export_leaves_no_file(
     monkeypatch.setattr(openpyxl.Workbook, "save", half_written)
     out = tmp_path / "r.xlsx"
     with pytest.raises(InputError, match=r"cannot write .*r\.xlsx: disk full"):  # one message naming the file
-        write_workbook(tables, out)
+        exports.write_xlsx(tables, out)
     assert list(tmp_path.glob("*.xlsx*")) == [] and not out.exists()
 
 

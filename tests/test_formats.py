@@ -19,10 +19,10 @@ from rich.console import Console
 
 from tests.conftest import write_xlsx
 from veilcli.analysis.normalise import roll_up_counts
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE
+from veilcli.domain.geography import resolve_areas
 from veilcli.domain.groups import group_areas, load_group, shipped_groups
-from veilcli.domain.models import Kind
-from veilcli.domain.resources import resolve_areas
 from veilcli.errors import InputError, UsageError
 from veilcli.report.render import render_file_report, render_ingest
 from veilcli.sources.columns import BVH_HEADERS

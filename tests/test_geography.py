@@ -14,10 +14,10 @@ from veilcli.domain.geography import (
     gemeente_of_expr,
     municipalities,
     predecessors,
+    resolve_areas,
     territory,
     wijk_of_expr,
 )
-from veilcli.domain.resources import resolve_areas
 
 
 def test_every_municipality_resolves_by_code_and_name() -> None:

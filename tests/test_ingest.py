@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import snapshot
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import InputError, StoreError
 from veilcli.sources.pipeline import ReadOptions
 from veilcli.store.ingest import ingest_paths

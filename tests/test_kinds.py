@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import KIND_FACTS, facts
-from veilcli.domain.models import Kind
 
 
 def test_every_kind_has_its_facts() -> None:

@@ -14,7 +14,7 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
 from veilcli.domain.plans import Goal, Unit
 from veilcli.report.export_xlsx import STATUS_FILLS
-from veilcli.report.render_compare import STATUS_STYLE
+from veilcli.report.render import STATUS_STYLE
 
 LANGS: tuple[Lang, ...] = get_args(Lang)
 LABELLED = [*Unit, *Goal, *Status]

@@ -12,7 +12,7 @@ import pytest
 from veilcli import api
 from veilcli.analysis.league import league_areas
 from veilcli.analysis.normalise import aggregate_counts, counts_for
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.domain.rules import load_rules
 from veilcli.store.store import Store
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from veilcli import api
 from veilcli.cli import app
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import VeilcliError
 from veilcli.sources.columns import column_specs
 

@@ -15,8 +15,8 @@ from veilcli.analysis.normalise import (
     collapse_suspects,
     combine,
 )
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import to_category
-from veilcli.domain.models import Kind
 from veilcli.domain.rules import default_rules
 from veilcli.store.store import stored_schema
 

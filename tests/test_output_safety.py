@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from tests.conftest import write_xlsx
 from veilcli.cli import app
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import InputError
-from veilcli.report.console_text import SafeConsole, json_text, plain, short
-from veilcli.report.exports import prepare_target
-from veilcli.report.spreadsheet_safety import (
+from veilcli.files import atomic
+from veilcli.files.atomic import sweep_stale, temp_folder, temp_path, write_atomic
+from veilcli.files.spreadsheet_safety import (
     FORMULA_START,
     csv_text,
     is_formula_like,
@@ -31,6 +31,8 @@ from veilcli.report.spreadsheet_safety import (
     neutralise_frame,
     sheet_name,
 )
+from veilcli.report.console_text import SafeConsole, json_text, plain, short
+from veilcli.report.targets import prepare_target
 from veilcli.sources.columns import (
     BVH_HEADERS,
     OPEN_DATA_HEADERS,
@@ -39,8 +41,6 @@ from veilcli.sources.columns import (
     is_personal,
 )
 from veilcli.sources.pipeline import ReadOptions
-from veilcli.store import atomic
-from veilcli.store.atomic import sweep_stale, temp_folder, temp_path, write_atomic
 from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store
 

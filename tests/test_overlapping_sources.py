@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from tests.conftest import snapshot, write_xlsx
 from tests.test_formats import bvh_row
 from veilcli.cli import app
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import StoreError
 from veilcli.sources.columns import BVH_HEADERS
 from veilcli.sources.pipeline import ReadOptions

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from veilcli.cli import app
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.sources.columns import column_specs, is_cbs_table, is_personal
 
 runner = CliRunner()

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables

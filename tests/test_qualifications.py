@@ -21,7 +21,7 @@ from veilcli.domain.periods import PeriodUnit
 from veilcli.domain.plans import Goal
 from veilcli.errors import UsageError
 from veilcli.report.export_tables import ExportTables
-from veilcli.report.export_xlsx import write_workbook
+from veilcli.report.exports import write_xlsx
 from veilcli.report.html import render_html
 from veilcli.report.render_compare import render_compare
 from veilcli.sources.pipeline import ReadOptions
@@ -299,7 +299,7 @@ def test_dutch_notes_in_the_terminal_workbook_and_report(tmp_path: Path) -> None
     assert dutch in " ".join(out.getvalue().split())
     # the workbook (notes listed under the tables)
     workbook = tmp_path / "rapport.xlsx"
-    write_workbook(ExportTables(result, store.sources(), result.themes, "nl"), workbook)
+    write_xlsx(ExportTables(result, store.sources(), result.themes, "nl"), workbook)
     cells = [
         c
         for ws in openpyxl.load_workbook(workbook).worksheets

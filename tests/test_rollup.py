@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from veilcli.analysis.normalise import roll_up_counts
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.sources.pipeline import ReadOptions
 from veilcli.store.ingest import ingest_paths
 from veilcli.store.store import Store

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.domain.periods import period_label_expr
 from veilcli.sources.pipeline import ReadOptions
 from veilcli.store.ingest import ingest_paths

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from veilcli.cli import app
-from veilcli.domain.models import Kind
-from veilcli.domain.resources import area_table, resolve_areas
+from veilcli.domain.choices import Kind
+from veilcli.domain.geography import area_table, resolve_areas
 from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables
 from veilcli.sources.validate import ValidatedTable

@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import write_xlsx
 from veilcli.analysis.compare import compare
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import InputError
 from veilcli.sources.formats.common import DimensionOptions
 from veilcli.sources.pipeline import ReadOptions, recognise_and_validate

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import snapshot
 from veilcli.cli import app
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import StoreError
 from veilcli.sources.pipeline import ReadOptions
 from veilcli.store.ingest import ingest_paths
@@ -541,7 +541,7 @@ def test_a_symlink_planted_at_the_manifest_temp_name_is_not_written_through(
 
 def test_write_atomic_refuses_a_temp_file_swapped_under_it(tmp_path: Path) -> None:
     from veilcli.errors import InputError
-    from veilcli.store.atomic import write_atomic
+    from veilcli.files.atomic import write_atomic
 
     target = tmp_path / "out.csv"
     target.write_text("old")

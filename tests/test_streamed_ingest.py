@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from tests.test_league import PLAN
 from veilcli import api
 from veilcli.cli import app
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import InputError, StoreError
 from veilcli.sources.csv_stream import BlockReader
 from veilcli.sources.readers import read_tables

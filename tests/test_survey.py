@@ -416,7 +416,7 @@ def test_workbook_and_report_mark_carried_values_and_name_each_test(
     import openpyxl
 
     from veilcli.report.export_tables import ExportTables
-    from veilcli.report.export_xlsx import write_workbook
+    from veilcli.report.exports import write_xlsx
     from veilcli.report.html import render_html
 
     store, plan = survey_store
@@ -432,7 +432,7 @@ def test_workbook_and_report_mark_carried_values_and_name_each_test(
     assert overview["value_2018H1"] == 18.2 and "survey_carried_forward" in overview["notes"]
     # the workbook: the number with its survey year in the number format
     out = tmp_path / "rapport.xlsx"
-    write_workbook(tables, out)
+    write_xlsx(tables, out)
     sheet = openpyxl.load_workbook(out)["Overzicht"]
     header = next(r for r in sheet.iter_rows() if any(c.value == "eerste helft 2018" for c in r))
     column = next(c.column for c in header if c.value == "eerste helft 2018")
@@ -489,7 +489,7 @@ def test_workbook_and_report_show_survey_changes_in_points(
     import openpyxl
 
     from veilcli.report.export_tables import ExportTables
-    from veilcli.report.export_xlsx import write_workbook
+    from veilcli.report.exports import write_xlsx
     from veilcli.report.html import render_html
 
     store, plan = survey_store
@@ -498,7 +498,7 @@ def test_workbook_and_report_show_survey_changes_in_points(
     overview = tables.frames()["overview"].filter(pl.col("id") == "onveilig_buurt").row(0, named=True)
     assert overview["change_pct"] is None
     out = tmp_path / "rapport.xlsx"
-    write_workbook(tables, out)
+    write_xlsx(tables, out)
     sheet = openpyxl.load_workbook(out)["Overzicht"]
     header = next(r for r in sheet.iter_rows() if any(c.value == tables.change_header() for c in r))
     column = next(c.column for c in header if c.value == tables.change_header())

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import write_xlsx
 from veilcli.cli import app
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.formats.common import DimensionOptions
 from veilcli.sources.pipeline import ReadOptions, recognise_and_validate

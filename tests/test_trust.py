@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from veilcli.analysis.compare import compare
-from veilcli.analysis.coverage import infer_scope, inferred_span
 from veilcli.analysis.goals import Status, range_status
 from veilcli.analysis.normalise import collapse_events
 from veilcli.cli import app
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
+from veilcli.domain.coverage import infer_scope, inferred_span
 from veilcli.domain.plans import Goal
 from veilcli.domain.rules import default_rules
 from veilcli.errors import InputError, UsageError

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from tests.conftest import snapshot, write_xlsx
 from tests.test_formats import bvh_row
 from veilcli.cli import app
-from veilcli.domain.models import Kind, Severity
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import Severity
 from veilcli.sources.columns import BVH_HEADERS
 from veilcli.sources.pipeline import ReadOptions, validate_paths
 from veilcli.store.ingest import ingest_paths

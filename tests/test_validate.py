@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veilcli.domain.models import ColumnMap, Kind, Severity
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import ColumnMap, Severity
 from veilcli.errors import InputError
 from veilcli.sources.pipeline import ReadOptions, recognise_and_validate
 from veilcli.sources.readers import read_tables

@@ -31,9 +31,9 @@ from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.compare import compare as _compare
 from veilcli.analysis.league import ALL, LeagueResult
 from veilcli.analysis.league import league as _league
-from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, NormaliseBy, Territory
+from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
-from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, Kind, ValidationReport
+from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, ValidationReport
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
@@ -82,6 +82,7 @@ __all__ = [
     "CompareResult",
     "ExportFormat",
     "IngestResult",
+    "Kind",
     "Lang",
     "LeagueResult",
     "LeagueTables",
@@ -96,6 +97,8 @@ __all__ = [
     "accepted_columns",
     "as_store",
     "compare",
+    "compare_sentences",
+    "compare_text",
     "download",
     "export",
     "export_league",
@@ -188,7 +191,7 @@ def read_options(
     as ``crime``, ``nuisance`` and/or codes; ``allow_unknown_areas`` keeps a registration whose
     municipality looks misspelt (a warning instead of an error); ``pc4`` is an incident list's
     ``pc4;gemeentecode`` table (``--pc4``)."""
-    from veilcli.analysis.coverage import parse_covers, parse_scope
+    from veilcli.domain.coverage import parse_covers, parse_scope
     from veilcli.sources.formats.common import DimensionOptions
     from veilcli.sources.formats.incident_list import IncidentListOptions
     from veilcli.sources.pipeline import ReadOptions

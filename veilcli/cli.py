@@ -38,6 +38,7 @@ from veilcli.report.console_text import (
     text,
 )
 from veilcli.report.exports import ExportFormat
+from veilcli.tuning import tune_allocators
 
 if TYPE_CHECKING:
     import polars as pl
@@ -127,7 +128,7 @@ _ENV_HINTS = {
 
 def environment_failure(exc: BaseException) -> tuple[str, str | None] | None:
     """Message and hint for a failure of the machine, not of veilcli (disk full, permissions, ...)."""
-    from veilcli.store.atomic import os_error_number, os_error_reason
+    from veilcli.files.atomic import os_error_number, os_error_reason
 
     if isinstance(exc, MemoryError):
         return "out of memory.", "close other programs, or split the input into smaller files."
@@ -265,7 +266,7 @@ def output_to(path: Path | None) -> Iterator[None]:
         return
     import io
 
-    from veilcli.store.atomic import write_atomic
+    from veilcli.files.atomic import write_atomic
 
     buffer = io.StringIO()
     trimmed, before = _TrimmedLines(buffer), getattr(stdout, "_file", None)  # None: sys.stdout then
@@ -1310,7 +1311,7 @@ def schema(
 
 def _write_csv(frame: pl.DataFrame) -> None:
     """CSV on stdout: formula-safe like every CSV veilcli writes, control characters escaped."""
-    from veilcli.report.spreadsheet_safety import csv_text
+    from veilcli.files.spreadsheet_safety import csv_text
 
     sys.stdout.write(plain(csv_text(frame, quote_text=False)))
 
@@ -1343,6 +1344,8 @@ def hold_closed_streams() -> list[int]:
 
 def main() -> None:
     """Console-script entry point."""
+    # First thing, before any command imports polars: jemalloc reads its settings when polars loads.
+    tune_allocators()
     closed = hold_closed_streams()
     if sys.stdout is None or 1 in closed:
         # Like a broken pipe: the command's output would be lost, so it does not run at all.

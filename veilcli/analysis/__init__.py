@@ -1,3 +1,4 @@
-"""Numbers from the store: normalisation (samenloop, internet), coverage of sources, indicator
-counts and rates, goal status and significance, and the comparison with the baseline.
+"""Numbers from the store: normalisation (samenloop, internet), indicator counts and rates, goal
+status and significance, and the comparison with the baseline (what a source covers is a rule of
+``domain/coverage.py``).
 """

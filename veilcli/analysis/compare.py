@@ -19,7 +19,6 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from veilcli.analysis.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
 from veilcli.analysis.goals import (
     SIGNIFICANCE_LEVEL,
     Status,
@@ -52,15 +51,14 @@ from veilcli.analysis.selection import (
     require_known_area,
 )
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
-from veilcli.domain.choices import CompareBy, Territory
-from veilcli.domain.classification import to_category
-from veilcli.domain.geography import predecessors, splits, territory_members
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import CompareBy, Kind, Territory
+from veilcli.domain.classification import TOTAL_CRIME_CODE, to_category
+from veilcli.domain.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
+from veilcli.domain.geography import area_lookup, predecessors, resolve_areas, splits, territory_members
 from veilcli.domain.notes import Lang, Note, merge_benchmark_notes, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import (
     ALL_CRIMES,
-    TOTAL_CRIME_CODE,
     Goal,
     Indicator,
     LoadedPlan,
@@ -69,7 +67,6 @@ from veilcli.domain.plans import (
     load_plan,
     plan_line,
 )
-from veilcli.domain.resources import area_lookup, resolve_areas
 from veilcli.domain.rules import Rules, load_rules
 from veilcli.errors import InputError, UsageError
 from veilcli.store.store import Store, holding_read_lock

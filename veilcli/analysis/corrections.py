@@ -18,11 +18,10 @@ from veilcli.analysis.selection import (
     latest_complete_period,
     require_known_area,
 )
-from veilcli.domain.choices import NormaliseBy
+from veilcli.domain.choices import Kind, NormaliseBy
 from veilcli.domain.classification import categories
-from veilcli.domain.models import Kind
+from veilcli.domain.geography import resolve_areas
 from veilcli.domain.periods import Period, parse_period
-from veilcli.domain.resources import resolve_areas
 from veilcli.domain.rules import LoadedRules, load_rules
 from veilcli.store.store import Store, holding_read_lock
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from veilcli.analysis.coverage import Span, covered_days, describe_span
 from veilcli.analysis.normalise import sum_or_null
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
+from veilcli.domain.classification import TOTAL_CRIME_CODE
+from veilcli.domain.coverage import Span, covered_days, describe_span
 from veilcli.domain.periods import parse_period, period_year_expr
-from veilcli.domain.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Indicator, expand_categories
+from veilcli.domain.plans import ALL_CRIMES, Indicator, expand_categories
 
 MEASURES = ("raw", "after_samenloop", "corrected")
 

@@ -20,7 +20,6 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli.analysis.compare import figure_status, rollup_codes, source_spans, territories
-from veilcli.analysis.coverage import Span, covered_days, rollup_coverage
 from veilcli.analysis.goals import Status, change_pct
 from veilcli.analysis.indicators import population_table
 from veilcli.analysis.normalise import (
@@ -32,14 +31,20 @@ from veilcli.analysis.normalise import (
     sum_or_null,
 )
 from veilcli.analysis.selection import comparison_periods, latest_complete_period
-from veilcli.domain.choices import Territory
+from veilcli.domain.choices import Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE
-from veilcli.domain.geography import gemeente_of_expr, is_finer_expr, merged_by, municipality_names
+from veilcli.domain.coverage import Span, covered_days, rollup_coverage
+from veilcli.domain.geography import (
+    area_expr,
+    gemeente_of_expr,
+    is_finer_expr,
+    merged_by,
+    municipality_names,
+    resolve_areas,
+)
 from veilcli.domain.groups import group_areas
-from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period, period_year_expr
 from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories, load_plan
-from veilcli.domain.resources import area_expr, resolve_areas
 from veilcli.domain.rules import load_rules
 from veilcli.errors import UsageError
 from veilcli.store.store import Store, holding_read_lock

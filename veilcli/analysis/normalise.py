@@ -13,10 +13,16 @@ from collections.abc import Callable
 import polars as pl
 
 from veilcli.domain.classification import open_data_codes, to_category
-from veilcli.domain.geography import area_level_expr, gemeente_of_expr, is_finer_expr, wijk_of_expr
+from veilcli.domain.geography import (
+    area_expr,
+    area_level_expr,
+    area_lookup,
+    gemeente_of_expr,
+    is_finer_expr,
+    wijk_of_expr,
+)
 from veilcli.domain.notes import message, note_expr
 from veilcli.domain.periods import PeriodUnit, parse_period, period_bounds_exprs, period_label_expr
-from veilcli.domain.resources import area_expr, area_lookup
 from veilcli.domain.rules import Rules
 
 KEYS = ["period", "area", "category"]

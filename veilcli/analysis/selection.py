@@ -12,7 +12,7 @@ import datetime as dt
 import polars as pl
 
 from veilcli.analysis.normalise import roll_up_counts
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.errors import UsageError
 from veilcli.store.store import Store

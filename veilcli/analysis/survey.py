@@ -39,7 +39,7 @@ from veilcli.analysis.goals import (
     status,
     two_proportions_z,
 )
-from veilcli.domain.models import Kind
+from veilcli.domain.choices import Kind
 from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import parse_period
 from veilcli.domain.plans import Goal, Indicator, Unit

@@ -16,13 +16,12 @@ from pydantic import BaseModel, Field
 
 from veilcli.analysis.compare import Evaluator, build_tables, territories
 from veilcli.analysis.selection import latest_complete_period, require_known_area
-from veilcli.domain.choices import Territory
+from veilcli.domain.choices import Kind, Territory
+from veilcli.domain.geography import resolve_areas
 from veilcli.domain.kinds import facts
-from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import Unit, load_plan
-from veilcli.domain.resources import resolve_areas
 from veilcli.domain.rules import load_rules
 from veilcli.errors import UsageError
 from veilcli.store.store import Store, holding_read_lock

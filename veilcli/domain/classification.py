@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from veilcli.domain.resources import schemas_dir
+from veilcli.files.shipped import schemas_dir
 
 __all__ = [
     "CBS_TOTAL_CRIME_KEY",

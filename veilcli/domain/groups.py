@@ -11,8 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
-from veilcli.domain.resources import area_codes, resolve_areas, schemas_dir
+from veilcli.domain.geography import area_codes, resolve_areas
 from veilcli.errors import InputError
+from veilcli.files.shipped import schemas_dir
 
 _CODE = re.compile(r"^GM\d{4}$")
 

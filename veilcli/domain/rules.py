@@ -16,8 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from veilcli.domain.classification import categories
-from veilcli.domain.resources import schemas_dir
 from veilcli.domain.tomlfiles import load_toml_model
+from veilcli.files.shipped import schemas_dir
 
 
 class SamenloopRules(BaseModel):

@@ -1,11 +1,11 @@
 """`veilcli export csv` / `export json`: the workbook's tables as files for scripts.
 
-Only regular files are written, atomically (``atomic.py``), where ``exports.prepare_target``
+Only regular files are written, atomically (``files/atomic.py``), where ``targets.prepare_target``
 allows. A CSV folder export completes or leaves nothing: every file is written into a temporary
 folder beside the target first (``.<name>.tmp-<pid>``). A new folder is then renamed into place in
 one step; into an existing folder (``--force`` for files already there) the files are moved one by
 one, each atomically, only after all of them were written, and other files in that folder are
-left alone. CSV text is formula-safe (``spreadsheet_safety.py``); JSON is for scripts and keeps
+left alone. CSV text is formula-safe (``files/spreadsheet_safety.py``); JSON is for scripts and keeps
 values as they are.
 """
 
@@ -18,12 +18,12 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from veilcli.report.exports import prepare_target, write_file
-from veilcli.report.spreadsheet_safety import csv_text
-from veilcli.store.atomic import failures_named, file_kind, sweep_stale, temp_folder
+from veilcli.files.atomic import failures_named, file_kind, sweep_stale, temp_folder
+from veilcli.files.spreadsheet_safety import csv_text
+from veilcli.report.targets import prepare_target, write_file
 
 if TYPE_CHECKING:
-    from veilcli.report.exports import Exported
+    from veilcli.report.targets import Exported
 
 
 def _remove_own_temp(tmp: Path, names: list[str]) -> None:
@@ -80,13 +80,3 @@ def write_json(tables: Exported, out: Path, force: bool = False) -> list[Path]:
     text = json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
     write_file(target, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
     return [out]
-
-
-def write_csv_folder(tables: Exported, folder: Path, force: bool = False) -> list[Path]:
-    """``write_csv`` (kept for callers of the earlier interface)."""
-    return write_csv(tables, folder, force)
-
-
-def write_json_file(tables: Exported, out: Path, force: bool = False) -> Path:
-    """``write_json`` returning the one path (kept for callers of the earlier interface)."""
-    return write_json(tables, out, force)[0]

@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from veilcli.analysis.league import LeagueIndicator
+from veilcli.files.spreadsheet_safety import SHEET_NAME_MAX
 from veilcli.report.export_xlsx import (
     BOLD,
     STATUS_FILLS,
@@ -40,7 +41,6 @@ from veilcli.report.export_xlsx import (
     write_table,
 )
 from veilcli.report.league_tables import LEAGUE_STATUSES, LeagueTables
-from veilcli.report.spreadsheet_safety import SHEET_NAME_MAX
 
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 # Widths (in "0" characters) an indicator's columns get at least, so the table spans an A4 landscape

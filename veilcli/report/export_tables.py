@@ -27,12 +27,7 @@ from veilcli.domain.periods import PeriodText, period_words
 from veilcli.domain.plans import Goal, Unit
 from veilcli.report.numbers import bench_change, benchmark_names, carried, survey_points
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table
-from veilcli.report.words import WORDS, significance_survey, word
-
-# kept for callers of the earlier interface: every word of the exports, per language
-LABELS: dict[str, dict[str, str]] = {
-    lang: {key: texts[index] for key, texts in WORDS.items()} for index, lang in enumerate(("en", "nl"))
-}
+from veilcli.report.words import significance_survey, word
 
 
 class SourceItem(StrEnum):
@@ -440,7 +435,7 @@ class ExportTables:
 
 # --- the district matrix ------------------------------------------------------------------------
 
-# A status as one mark in a matrix cell (the terminal's symbols, ``render_compare.STATUS_STYLE``).
+# A status as one mark in a matrix cell (the terminal's symbols, ``render.STATUS_STYLE``).
 STATUS_MARKS: dict[Status, str] = {
     Status.achieved: "✔",
     Status.not_achieved: "✘",

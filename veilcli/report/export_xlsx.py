@@ -5,8 +5,8 @@ bar chart per rate indicator: the area and each benchmark per period, with the c
 them), ``Normalisatie`` (raw, samenloop effect, internet effect, corrected), ``Wijken`` (with
 ``--by district``) and ``Bronnen`` (provenance). Numbers are numbers with number formats (counts
 whole, rates one decimal, changes in %, p-values "< 0,001" below 0.001); every string is a string
-cell, never a formula (``spreadsheet_safety.py``). Only a regular file is written, atomically
-(``exports.prepare_target``).
+cell, never a formula (``files/spreadsheet_safety.py``). ``exports.write_xlsx`` writes it (a regular
+file, atomically, where ``targets.prepare_target`` allows).
 
 Printing (A4 landscape): every page has a header (plan; area, period and baseline) and a footer
 (sheet name; page n of m). Table sheets fit the page width, their header rows repeat on every
@@ -22,7 +22,6 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, assert_never
 
 from openpyxl import Workbook
@@ -40,11 +39,8 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Unit
-from veilcli.errors import InputError
+from veilcli.files.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.export_tables import STATUS_MARKS, ChartBlock, DistrictMatrix, ExportTables, MatrixCell
-from veilcli.report.exports import prepare_target, write_file
-from veilcli.report.league_tables import LeagueTables
-from veilcli.report.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table, number_of
 from veilcli.report.words import short, word
 
@@ -967,24 +963,3 @@ def build_workbook(tables: ExportTables) -> Workbook:
     for ws, how in zip(wb.worksheets, printed, strict=True):
         _print_setup(ws, tables, how)
     return wb
-
-
-def write_xlsx(tables: ExportTables | LeagueTables, out: Path, force: bool = False) -> list[Path]:
-    """Write the workbook (a comparison's, or a league's) atomically (temp file + rename); refuse to
-    overwrite without ``force``."""
-    if out.suffix.lower() != ".xlsx":
-        raise InputError(f"{out}: the workbook needs the .xlsx extension.")
-    target = prepare_target(out, force)
-    if isinstance(tables, LeagueTables):
-        from veilcli.report.export_league_xlsx import build_league_workbook  # it builds on this module
-
-        workbook = build_league_workbook(tables)
-    else:
-        workbook = build_workbook(tables)
-    write_file(target, workbook.save)
-    return [out]
-
-
-def write_workbook(tables: ExportTables, out: Path, force: bool = False) -> Path:
-    """``write_xlsx`` returning the one path (kept for callers of the earlier interface)."""
-    return write_xlsx(tables, out, force)[0]

@@ -12,7 +12,7 @@ area, indicator, benchmark and district names, notes, paths) passes ``html.escap
 
 Print CSS (A4 landscape: the overview's columns and two charts side by side fit; each theme from a
 new page; no indicator, chart or table row split over two pages) makes the browser's "print to
-PDF" a clean report. Written atomically where ``exports.prepare_target`` allows.
+PDF" a clean report. Written atomically where ``targets.prepare_target`` allows.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from veilcli.domain.periods import date_words, period_words
 from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
-from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.html_districts import DISTRICT_CSS, districts_html
 from veilcli.report.map_svg import district_maps, map_word
 from veilcli.report.numbers import (
@@ -50,6 +49,7 @@ from veilcli.report.numbers import (
 )
 from veilcli.report.svg import REGISTERED_COLOUR, UNDERLYING_COLOUR, Series, bar_chart, line_chart
 from veilcli.report.table import Carried, Column, ColumnKind, Points, Table, number_of
+from veilcli.report.targets import prepare_target, write_file
 from veilcli.report.words import short, word
 from veilcli.sources.geometry import AreaMatch
 

@@ -19,13 +19,13 @@ from veilcli.analysis.league import LeagueIndicator
 from veilcli.domain.periods import date_words
 from veilcli.domain.plans import Unit
 from veilcli.errors import InputError
-from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.html import CSS, STATUS_CLASS, status_badge
 from veilcli.report.league_tables import LEAGUE_STATUSES, LeagueTables, rank_key
 from veilcli.report.map_svg import league_map
 from veilcli.report.numbers import number, pct_text, value_text
 from veilcli.report.svg import rank_chart
 from veilcli.report.table import Table
+from veilcli.report.targets import prepare_target, write_file
 from veilcli.sources.geometry import AreaMatch
 
 CHART_LIMIT = 40  # areas: up to this many a bar chart per indicator stays readable

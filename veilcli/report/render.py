@@ -15,7 +15,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from veilcli.analysis.coverage import describe_coverage
+from veilcli.analysis.goals import Status
+from veilcli.domain.coverage import describe_coverage
 from veilcli.domain.models import FileReport, Severity, SourceRecord, ValidationReport
 from veilcli.domain.notes import DEFAULT_LANG, Lang, row_notes_text
 from veilcli.domain.periods import period_words
@@ -28,6 +29,18 @@ if TYPE_CHECKING:  # annotations only: rendering a comparison must not import in
     from veilcli.analysis.corrections import NormaliseResult
     from veilcli.store.ingest import IngestResult
     from veilcli.store.status import CoverageRow, StoreStatus
+
+
+# How a status looks on a terminal (its words are ``words.short``), in every renderer.
+STATUS_STYLE: dict[Status, tuple[str, str]] = {
+    Status.achieved: ("green", "✔"),
+    Status.not_achieved: ("red", "✘"),
+    Status.undetermined: ("yellow", "~"),
+    Status.monitor: ("bright_black", "·"),
+    Status.no_data: ("yellow", "?"),
+    Status.incomplete: ("yellow", "!"),
+    Status.too_few: ("bright_black", "○"),
+}
 
 
 def new_table(console: Console, *headers: str, **options: Any) -> Table:

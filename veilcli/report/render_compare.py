@@ -51,19 +51,10 @@ from veilcli.report.numbers import (
     range_text,
     value_text,
 )
-from veilcli.report.render import fits, new_table
+from veilcli.report.render import STATUS_STYLE, fits, new_table
+from veilcli.report.render_districts import render_districts
 from veilcli.report.words import period_headers, short, significance_survey, word
 
-# How a status looks on a terminal (its words are ``words.short``).
-STATUS_STYLE: dict[Status, tuple[str, str]] = {
-    Status.achieved: ("green", "✔"),
-    Status.not_achieved: ("red", "✘"),
-    Status.undetermined: ("yellow", "~"),
-    Status.monitor: ("bright_black", "·"),
-    Status.no_data: ("yellow", "?"),
-    Status.incomplete: ("yellow", "!"),
-    Status.too_few: ("bright_black", "○"),
-}
 LABEL_MIN = 12  # a compact block's name column never narrower: below it, periods are folded away
 LABEL_MAX = 28  # and never wider (the rest of the line is numbers)
 FULL_LABEL_MAX = 24  # the full table's indicator column wraps beyond this
@@ -676,7 +667,5 @@ def _print_notes(console: Console, prefix: str | None, notes: list[Note], lang: 
 
 
 def _district(console: Console, result: CompareResult, lang: Lang, fancy: bool) -> None:
-    """The wijk x indicator matrix (``render_districts``: it imports this module's status styles)."""
-    from veilcli.report.render_districts import render_districts
-
+    """The wijk x indicator matrix (``render_districts``)."""
     render_districts(console, result, lang, fancy)

@@ -34,7 +34,7 @@ from veilcli.report.export_tables import (
     district_matrix,
 )
 from veilcli.report.numbers import number, pct_text, points_text, value_text
-from veilcli.report.render_compare import STATUS_STYLE
+from veilcli.report.render import STATUS_STYLE
 from veilcli.report.words import short, word
 
 GAP = 2  # spaces between column groups

@@ -42,11 +42,13 @@ import polars as pl
 
 from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.domain.choices import Kind
+from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.kinds import KIND_FACTS
-from veilcli.domain.models import Kind, SourceFormat, SourceRecord
+from veilcli.domain.models import SourceFormat, SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import MONTHS_NL, Period, PeriodUnit, parse_period
-from veilcli.domain.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Goal, LoadedPlan, Noun, Unit, expand_categories
+from veilcli.domain.plans import ALL_CRIMES, Goal, LoadedPlan, Noun, Unit, expand_categories
 from veilcli.errors import VeilcliError
 from veilcli.report.numbers import number, pct_text, value_text
 from veilcli.report.words import word

@@ -160,9 +160,6 @@ class Table:
                 return f"{value.value:+.1f} {value.unit}"
         return value
 
-    # kept for callers of the earlier interface: the display value
-    plain = display
-
     def machine(self, column: Column, value: Any, *, notes_as_text: bool = True) -> Any:
         """A value as scripts read it, the same in every language: members as codes, flags as
         booleans, notes as codes (";"-joined for CSV, README's contract, else objects with code and

@@ -26,8 +26,9 @@ from pathlib import Path
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import facts
-from veilcli.domain.models import MAX_LISTED, FileReport, Issue, Kind
+from veilcli.domain.models import MAX_LISTED, FileReport, Issue
 from veilcli.errors import InputError
 from veilcli.sources.columns import column_specs
 from veilcli.sources.csv_stream import BlockReader

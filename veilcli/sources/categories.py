@@ -29,6 +29,7 @@ import re
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import (
     CBS_TOTAL_CRIME_KEY,
     NUISANCE_TOTAL_CODE,
@@ -40,7 +41,6 @@ from veilcli.domain.classification import (
     open_data_codes,
     registration_codes,
 )
-from veilcli.domain.models import Kind
 
 CODE = "code"
 CODE_LABEL = "code_label"

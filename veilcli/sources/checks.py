@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import normalise_code, open_data_codes, registration_codes
+from veilcli.domain.geography import nearest_areas, unknown_areas
 from veilcli.domain.kinds import facts
-from veilcli.domain.models import Kind, Severity
-from veilcli.domain.resources import nearest_areas, unknown_areas
+from veilcli.domain.models import Severity
 from veilcli.sources.categories import UNKNOWN, nearest_labels, resolve_categories
 from veilcli.sources.columns import ColumnSpec, ColumnType
 from veilcli.sources.formats.survey_values import PERCENT, SCORE, UNIT_WORDS, decimal_expr, unit_expr

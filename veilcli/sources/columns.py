@@ -20,8 +20,9 @@ from typing import Any, Union, get_args, get_origin
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import facts
-from veilcli.domain.models import Channel, Kind
+from veilcli.domain.models import Channel
 from veilcli.domain.periods import period_expr
 from veilcli.sources.categories import category_parse
 from veilcli.sources.parsing import (

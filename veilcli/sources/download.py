@@ -581,7 +581,7 @@ class _Client:
         key = self._key(url)
         if key is None:
             return
-        from veilcli.store.atomic import write_atomic
+        from veilcli.files.atomic import write_atomic
 
         try:
             key.parent.mkdir(parents=True, exist_ok=True)
@@ -611,7 +611,7 @@ _CACHE_TEMP = re.compile(r"\.[0-9a-f]{64}\.tmp-(\d+)\.json")
 
 def _sweep_cache(cache: Path) -> None:
     """Remove the cache's temporary files left by killed downloads (their process is gone)."""
-    from veilcli.store.atomic import file_kind, pid_running
+    from veilcli.files.atomic import file_kind, pid_running
 
     with contextlib.suppress(OSError):
         for entry in cache.iterdir():
@@ -697,7 +697,7 @@ class _Saved:
 
 def _provenance_of(target: Path, provenance: Path) -> bool:
     """Whether veilcli wrote ``target``: a regular file whose sha256 its ``.provenance`` records."""
-    from veilcli.store.atomic import file_kind
+    from veilcli.files.atomic import file_kind
 
     if file_kind(target) != "file" or file_kind(provenance) != "file":
         return False
@@ -719,7 +719,7 @@ def _provenance_of(target: Path, provenance: Path) -> bool:
 def _may_write(target: Path, provenance: Path, force: bool) -> None:
     """Refuse to replace a file veilcli did not write (without ``force``): a user's own file at the
     download's name, or anything but a regular file."""
-    from veilcli.store.atomic import file_kind, refuse_special
+    from veilcli.files.atomic import file_kind, refuse_special
 
     refuse_special(target)
     refuse_special(provenance)
@@ -823,7 +823,7 @@ def download_table(
                     )
             yield b"\n]}\n"
 
-        from veilcli.store.atomic import write_atomic
+        from veilcli.files.atomic import write_atomic
 
         def write(tmp: Path) -> None:
             saved.sha256 = _write_new(tmp, pages())

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from veilcli.domain.models import ColumnMap, Kind, SourceFormat, ValidationReport
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, SourceFormat, ValidationReport
 from veilcli.sources.blocks import NotCounts, StagedTable, Stamp, stage_table
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.csv_stream import BlockReader, streamable
@@ -34,7 +35,7 @@ from veilcli.sources.formats.interface import Recognised
 from veilcli.sources.formats.veilcli_canonical import CanonicalOptions
 from veilcli.sources.readers import read_tables
 from veilcli.sources.table import RawTable
-from veilcli.sources.validate import DEFAULT_MAX_PER_CODE, ValidatedTable, validate_table
+from veilcli.sources.validate import ValidatedTable, validate_table
 
 Progress = Callable[[str], None]
 

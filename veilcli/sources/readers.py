@@ -241,7 +241,7 @@ def sweep_stale_stdin_copies(temp: Path | None = None) -> list[Path]:
     """Remove copies of standard input that killed commands left in the temporary folder: those of
     processes that no longer run (of this user; on Windows, where that cannot be asked, those older
     than a day), and those of earlier versions older than a day."""
-    from veilcli.store.atomic import pid_running
+    from veilcli.files.atomic import pid_running
 
     where = Path(temp or tempfile.gettempdir())
     removed: list[Path] = []

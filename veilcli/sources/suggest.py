@@ -34,10 +34,10 @@ from pathlib import Path
 
 import polars as pl
 
-from veilcli.domain.choices import MAX_HEADER_ROW
+from veilcli.domain.choices import MAX_HEADER_ROW, Kind
+from veilcli.domain.geography import area_lookup
 from veilcli.domain.kinds import facts
-from veilcli.domain.models import ColumnMap, Kind, SourceFormat
-from veilcli.domain.resources import area_lookup
+from veilcli.domain.models import ColumnMap, SourceFormat
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.categories import RESOLVED, WORDED, resolve_categories
 from veilcli.sources.checks import SUPPRESSED_MARKS

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
+from veilcli.domain.geography import area_expr
 from veilcli.domain.kinds import facts
 from veilcli.domain.models import (
     DEFAULT_MAX_PER_CODE,
     MAX_LISTED,
     FileReport,
     Issue,
-    Kind,
     Severity,
 )
 from veilcli.domain.periods import period_label_expr, period_unit_expr
-from veilcli.domain.resources import area_expr
 from veilcli.sources.checks import Check, CheckContext, checks_for
 from veilcli.sources.columns import ColumnSpec, ColumnType, column_specs, is_cbs_table, is_personal
 from veilcli.sources.formats.interface import Recognised

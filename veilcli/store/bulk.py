@@ -19,8 +19,9 @@ from pathlib import Path
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import facts
-from veilcli.domain.models import Kind, SourceRecord, StoredPart
+from veilcli.domain.models import SourceRecord, StoredPart
 from veilcli.errors import StoreError
 from veilcli.sources.blocks import StagedTable
 from veilcli.store.store import Store, source_id_for

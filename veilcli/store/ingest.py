@@ -25,11 +25,11 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli import __version__
-from veilcli.analysis.coverage import describe_coverage, infer_scope, infer_span, month_counts
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import to_category
+from veilcli.domain.coverage import describe_coverage, infer_scope, infer_span, month_counts
 from veilcli.domain.kinds import KIND_FACTS, facts
 from veilcli.domain.models import (
-    Kind,
     Manifest,
     RejectedFile,
     SourceFormat,
@@ -37,12 +37,12 @@ from veilcli.domain.models import (
     ValidationReport,
 )
 from veilcli.errors import InputError, StoreError
+from veilcli.files.atomic import discard_staged, file_kind, os_error_reason, stage_bytes, sweep_stale
 from veilcli.sources.blocks import StagedTable
 from veilcli.sources.csv_stream import streamable
 from veilcli.sources.files import expand_paths, find_input_files
 from veilcli.sources.pipeline import Progress, ReadOptions, check_paths
 from veilcli.sources.validate import ValidatedTable
-from veilcli.store.atomic import discard_staged, file_kind, os_error_reason, stage_bytes, sweep_stale
 from veilcli.store.bulk import (
     Settlement,
     clash_error,
@@ -180,7 +180,7 @@ def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) 
     Only the row number, the reasons and the columns veilcli reads are written: never a dropped
     personal column, nor any other column of the file. Text is formula-safe (``spreadsheet_safety``).
     """
-    from veilcli.report.spreadsheet_safety import csv_text
+    from veilcli.files.spreadsheet_safety import csv_text
 
     report = validated.report
     stem = Path(report.path).stem + (f"-{report.sheet}" if report.sheet else "")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 from pydantic import BaseModel, Field
 
-from veilcli.domain.geography import is_finer_expr
-from veilcli.domain.models import Kind, SourceRecord
+from veilcli.domain.choices import Kind
+from veilcli.domain.geography import area_expr, is_finer_expr
+from veilcli.domain.models import SourceRecord
 from veilcli.domain.periods import period_label_expr
-from veilcli.domain.resources import area_expr
 from veilcli.store.store import Store, repair_hint
 
 

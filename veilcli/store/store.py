@@ -38,12 +38,13 @@ import pydantic_core
 from pydantic import ValidationError
 
 from veilcli import STORE_ENV
+from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import STORE_FOLDERS, facts
-from veilcli.domain.models import Kind, Manifest, SourceRecord, StoredPart
+from veilcli.domain.models import Manifest, SourceRecord, StoredPart
 from veilcli.errors import MissingStoreError, StoreError
+from veilcli.files.atomic import pid_running, write_atomic_bytes
 from veilcli.sources.columns import column_specs
 from veilcli.sources.limits import MIB, Limit
-from veilcli.store.atomic import pid_running, write_atomic_bytes
 
 DEFAULT_STORE = Path(".veilcli")
 MANIFEST = "manifest.json"

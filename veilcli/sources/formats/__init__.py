@@ -46,9 +46,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE
 from veilcli.domain.kinds import facts
-from veilcli.domain.models import ColumnMap, FileReport, Kind, SourceFormat
+from veilcli.domain.models import ColumnMap, FileReport, SourceFormat
 from veilcli.sources.formats.bvh_extract import BvhExtract
 from veilcli.sources.formats.cbs_csv import CbsCsvCounts, CbsCsvOptions, CbsCsvPopulation
 from veilcli.sources.formats.cbs_kerncijfers import CbsKerncijfers, KerncijfersOptions

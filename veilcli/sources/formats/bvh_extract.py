@@ -5,7 +5,8 @@ registrations. Its BVH codes (A72...) are kept; the classification maps them ont
 
 from __future__ import annotations
 
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import SourceFormat
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import first, headers_by_fold
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised

@@ -48,10 +48,10 @@ from typing import ClassVar
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE
-from veilcli.domain.geography import is_finer_expr, municipalities
-from veilcli.domain.models import Kind, SourceFormat
-from veilcli.domain.resources import area_expr
+from veilcli.domain.geography import area_expr, is_finer_expr, municipalities
+from veilcli.domain.models import SourceFormat
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.cbs_kerncijfers import (

@@ -26,9 +26,9 @@ from typing import ClassVar
 
 import polars as pl
 
-from veilcli.domain.geography import is_finer_expr
-from veilcli.domain.models import Kind, SourceFormat
-from veilcli.domain.resources import area_expr
+from veilcli.domain.choices import Kind
+from veilcli.domain.geography import area_expr, is_finer_expr
+from veilcli.domain.models import SourceFormat
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import headers_by_fold, replace_frame, table_id

@@ -18,7 +18,8 @@ import re
 
 import polars as pl
 
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import SourceFormat
 from veilcli.sources.columns import header_words, strip_suffix
 from veilcli.sources.formats.common import first, headers_by_fold, period_text, replace_frame, table_id
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised

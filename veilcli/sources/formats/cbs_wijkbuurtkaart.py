@@ -27,8 +27,9 @@ from typing import ClassVar
 
 import polars as pl
 
-from veilcli.domain.models import Kind, SourceFormat
-from veilcli.domain.resources import area_expr
+from veilcli.domain.choices import Kind
+from veilcli.domain.geography import area_expr
+from veilcli.domain.models import SourceFormat
 from veilcli.errors import InputError, UsageError
 from veilcli.sources.formats.cbs_kerncijfers import (
     ESTIMATED_FLAG_COLUMN,

@@ -29,9 +29,10 @@ from typing import ClassVar
 
 import polars as pl
 
-from veilcli.domain.models import Kind, SourceFormat
-from veilcli.domain.resources import schemas_dir
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import SourceFormat
 from veilcli.errors import InputError, UsageError
+from veilcli.files.shipped import schemas_dir
 from veilcli.sources.columns import match_columns, normalise_header
 from veilcli.sources.formats.common import code_from_label, first, headers_by_fold, replace_frame
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised

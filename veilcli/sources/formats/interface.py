@@ -20,7 +20,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Generic, TypeVar
 
-from veilcli.domain.models import ColumnMap, Kind, SourceFormat
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import ColumnMap, SourceFormat
 from veilcli.sources.table import RawTable
 
 

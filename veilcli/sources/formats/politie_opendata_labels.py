@@ -19,8 +19,9 @@ import re
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE, NUISANCE_TOTAL_NAMES, TOTAL_CRIME_NAMES
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.models import SourceFormat
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import (
     RATE_UNIT,

@@ -20,8 +20,9 @@ import re
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.models import SourceFormat
 from veilcli.sources.columns import normalise_header, strip_suffix
 from veilcli.sources.formats.common import (
     CBS_CATEGORY_KEY,

@@ -29,7 +29,8 @@ import re
 
 import polars as pl
 
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import SourceFormat
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import (
     DimensionOptions,

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import SourceFormat
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.cbs_veiligheidsmonitor import MARGINS
 from veilcli.sources.formats.common import (

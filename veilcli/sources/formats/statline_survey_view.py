@@ -31,7 +31,8 @@ import re
 
 import polars as pl
 
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import SourceFormat
 from veilcli.errors import InputError
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import (

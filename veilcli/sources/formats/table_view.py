@@ -30,8 +30,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.models import SourceFormat
 from veilcli.errors import InputError
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import (

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE
 from veilcli.domain.kinds import facts
-from veilcli.domain.models import ColumnMap, Kind, SourceFormat
+from veilcli.domain.models import ColumnMap, SourceFormat
 from veilcli.errors import InputError
 from veilcli.sources.categories import (
     BVH_LABEL,

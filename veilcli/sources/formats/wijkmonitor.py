@@ -15,7 +15,8 @@ import re
 
 import polars as pl
 
-from veilcli.domain.models import Kind, SourceFormat
+from veilcli.domain.choices import Kind
+from veilcli.domain.models import SourceFormat
 from veilcli.errors import InputError
 from veilcli.sources.formats.common import first, headers_by_fold, replace_frame
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised

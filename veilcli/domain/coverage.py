@@ -37,8 +37,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import crime_codes, nuisance_codes
-from veilcli.domain.models import Kind, SourceRecord
+from veilcli.domain.models import SourceRecord
 from veilcli.domain.plans import ALL_CRIMES, ALL_NUISANCE
 from veilcli.errors import UsageError
 
