@@ -23,9 +23,8 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Sequence
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.compare import compare as _compare
@@ -120,8 +119,6 @@ Progress = Callable[[str], None]
 StoreLike = Store | str | os.PathLike[str]
 # Files to read: one path or several.
 PathsLike = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def as_store(store: StoreLike) -> Store:
@@ -143,18 +140,16 @@ def _as_paths(paths: PathsLike) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def _taking_paths(func: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[StoreLike, P], R]:
-    """``func`` taking the store's folder where it takes a ``Store`` (its first argument)."""
-
-    @wraps(func)
-    def wrapper(store: StoreLike, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return func(as_store(store), *args, **kwargs)
-
-    return wrapper
+def compare(store: StoreLike, **options: Any) -> CompareResult:
+    """Every indicator of the plan for the period vs the baseline, with benchmarks."""
+    with as_store(store).snapshot() as snapshot:
+        return _compare(snapshot, **options)
 
 
-compare = _taking_paths(_compare)
-league = _taking_paths(_league)
+def league(store: StoreLike, selection: str = ALL, **options: Any) -> LeagueResult:
+    """Every municipality (or a group's members): each plan indicator's values, change, status, rank."""
+    with as_store(store).snapshot() as snapshot:
+        return _league(snapshot, selection, **options)
 
 
 def trend(store: StoreLike, indicators: list[str] | None = None, **options: Any) -> TrendResult:
@@ -163,7 +158,8 @@ def trend(store: StoreLike, indicators: list[str] | None = None, **options: Any)
     ``area``, ``plan_path``, ``rules_path``, ``raw``, ``lang``, ``territory``."""
     from veilcli.analysis.trend import trend as _trend
 
-    return _trend(as_store(store), indicators, **options)
+    with as_store(store).snapshot() as snapshot:
+        return _trend(snapshot, indicators, **options)
 
 
 def read_options(
@@ -300,15 +296,16 @@ def normalise(
     """An area's counts per category: raw, after samenloop, the internet bound; and the change split."""
     from veilcli.analysis.corrections import normalise_area
 
-    return normalise_area(
-        as_store(store),
-        period=period,
-        baseline=baseline if baseline is not None else load_plan().plan.baseline,
-        area=area,
-        by=by,
-        rules_path=rules_path,
-        raw=raw,
-    )
+    with as_store(store).snapshot() as snapshot:
+        return normalise_area(
+            snapshot,
+            period=period,
+            baseline=baseline if baseline is not None else load_plan().plan.baseline,
+            area=area,
+            by=by,
+            rules_path=rules_path,
+            raw=raw,
+        )
 
 
 def is_league(area: str | None) -> TypeGuard[str]:
@@ -358,13 +355,13 @@ def compare_text(
     ``compare``'s."""
     from veilcli.report.sentences import feeding_sources, text_document
 
-    with store.reading():
-        result = result or compare(store, lang=lang, **options)
+    with store.snapshot() as snapshot:
+        result = result or _compare(snapshot, lang=lang, **options)
         plan = load_plan(Path(result.plan_file))
         fed = {}
         if plan.sha256 == result.plan_sha256:  # the plan compared (it names the categories)
             kinds = (Kind.registrations, Kind.suspects, Kind.counts)
-            fed = feeding_sources({k: store.scan(k) for k in kinds}, store.sources(), result, plan)
+            fed = feeding_sources({k: snapshot.scan(k) for k in kinds}, snapshot.sources(), result, plan)
     return text_document(result, lang, sources=fed)
 
 
@@ -401,9 +398,9 @@ def export(
             **league_options(options, sort),
         )
     _no_sort(sort)
-    with store.reading():  # the sources listed are the ones the figures were computed from
-        result = compare(store, lang=lang, **options)
-        tables = ExportTables(result, store.sources(), result.themes, lang, command)
+    with store.snapshot() as snapshot:  # the sources listed are the ones the figures were computed from
+        result = _compare(snapshot, lang=lang, **options)
+        tables = ExportTables(result, snapshot.sources(), result.themes, lang, command)
     return write(tables, fmt, Path(out), force)
 
 
@@ -422,10 +419,9 @@ def league_tables(
     from veilcli.report.export_tables import Provenance
     from veilcli.report.league_tables import LeagueTables
 
-    store = as_store(store)
-    with store.reading():  # the sources listed are the ones the figures were computed from
-        result = league(store, selection, plan_path=plan_path, rules_path=rules_path, **options)
-        sources = store.sources()
+    with as_store(store).snapshot() as snapshot:  # the sources listed: those the figures came from
+        result = _league(snapshot, selection, plan_path=plan_path, rules_path=rules_path, **options)
+        sources = snapshot.sources()
     plan, rules = load_plan(plan_path), load_rules(rules_path)
     provenance = Provenance(result.plan, str(plan.path), plan.sha256, str(rules.path), rules.sha256)
     return LeagueTables(result, sources, provenance, lang, command)
@@ -544,12 +540,12 @@ def report_html(
             hint="add --by district (the wijken of the area), or --area all for the municipalities.",
         )
     geo = read_geometry(geometry) if geometry is not None else None  # a bad file fails before the work
-    with store.reading():
-        result = compare(store, lang=lang, **options)
+    with store.snapshot() as snapshot:
+        result = _compare(snapshot, lang=lang, **options)
         series = None
         if with_trend:
             series = trend(
-                store,
+                snapshot,
                 [i.id for i in result.indicators],
                 area=result.area,
                 plan_path=options.get("plan_path"),
@@ -557,7 +553,7 @@ def report_html(
                 raw=bool(options.get("raw", False)),
                 territory=options.get("territory", Territory.auto),
             ).to_table()
-        sources = store.sources()
+        sources = snapshot.sources()
     areas = None
     if geo is not None:
         names = [d.district for d in result.districts or [] if d.district != DISTRICT_UNKNOWN]

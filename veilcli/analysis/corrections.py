@@ -24,7 +24,7 @@ from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period
 from veilcli.domain.resources import resolve_areas
 from veilcli.domain.rules import LoadedRules, load_rules
-from veilcli.store.store import Store, holding_read_lock
+from veilcli.store.snapshot import Snapshot
 
 
 @dataclass
@@ -73,9 +73,8 @@ class NormaliseResult:
         return self.rows.join(changes, on=["area", "category", "period"], how="left")
 
 
-@holding_read_lock
 def normalise_area(
-    store: Store,
+    snapshot: Snapshot,
     *,
     period: str | Period | None = None,
     baseline: int | None = 2017,
@@ -87,13 +86,13 @@ def normalise_area(
     """Raw, samenloop-corrected and internet-corrected counts of an area for the comparison periods."""
     loaded = load_rules(rules_path)
     rules = loaded.rules.without_corrections() if raw else loaded.rules
-    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
+    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(snapshot)
     periods = comparison_periods(chosen, baseline)
     base = periods[0] if baseline is not None else None
-    area = resolve_areas([area])[0] if area else default_area(store)
-    require_known_area(store, area)
+    area = resolve_areas([area])[0] if area else default_area(snapshot)
+    require_known_area(snapshot, area)
     labels = [str(p) for p in periods]
-    registrations = store.scan(Kind.registrations).filter(pl.col("municipality") == area)
+    registrations = snapshot.scan(Kind.registrations).filter(pl.col("municipality") == area)
     by = NormaliseBy(by)
     area_column = "district" if by is NormaliseBy.district else "municipality"
     frame = aggregate_registrations(
@@ -101,7 +100,7 @@ def normalise_area(
     )
     if by is NormaliseBy.category:
         counts = aggregate_counts(
-            store.scan(Kind.counts).filter(pl.col("area") == area),
+            snapshot.scan(Kind.counts).filter(pl.col("area") == area),
             rules,
             unit=chosen.unit,
             baseline=str(base) if base else None,
@@ -123,7 +122,7 @@ def normalise_area(
             rows,
             str(base) if base else None,
             str(chosen),
-            population_table(store.scan(Kind.population)).select("year", "area", "inhabitants"),
+            population_table(snapshot.scan(Kind.population)).select("year", "area", "inhabitants"),
         ),
         applied={"samenloop": rules.samenloop.enabled, "internet": rules.internet.method != "none"},
     )

@@ -15,10 +15,10 @@ from veilcli.analysis.normalise import roll_up_counts
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.errors import UsageError
-from veilcli.store.store import Store
+from veilcli.store.snapshot import Snapshot
 
 
-def latest_complete_period(store: Store, unit: PeriodUnit = PeriodUnit.H) -> Period:
+def latest_complete_period(snapshot: Snapshot, unit: PeriodUnit = PeriodUnit.H) -> Period:
     """The latest period of ``unit`` the store's registrations (else counts, else survey figures)
     cover to its end.
 
@@ -28,18 +28,18 @@ def latest_complete_period(store: Store, unit: PeriodUnit = PeriodUnit.H) -> Per
     (the Veiligheidsmonitor's fieldwork is in the autumn): the period ending the latest survey year
     with a published figure.
     """
-    ends = [s.covers_to or s.date_max for s in store.sources(Kind.registrations)]
+    ends = [s.covers_to or s.date_max for s in snapshot.sources(Kind.registrations)]
     last = max((e for e in ends if e is not None), default=None)
     if last is not None:
         period = Period.of(last, unit)
         # The period holding the last date is complete only if the data reach its last day.
         return period if last >= period.end - dt.timedelta(days=1) else period.previous()
     # Counts: the latest period they cover whole at this unit (months add up to a half-year).
-    rolled = roll_up_counts(store.scan(Kind.counts), unit).select("period").unique().collect()
+    rolled = roll_up_counts(snapshot.scan(Kind.counts), unit).select("period").unique().collect()
     matching = sorted(parse_period(x) for x in rolled["period"].to_list())
     if matching:
         return matching[-1]
-    years = survey_years(store)
+    years = survey_years(snapshot)
     if years:
         return Period.of(dt.date(years[-1], 12, 31), unit)
     raise UsageError(
@@ -48,21 +48,21 @@ def latest_complete_period(store: Store, unit: PeriodUnit = PeriodUnit.H) -> Per
     )
 
 
-def survey_years(store: Store, area: str | None = None) -> list[int]:
+def survey_years(snapshot: Snapshot, area: str | None = None) -> list[int]:
     """The survey years with a published figure (of ``area``, or a district row naming it as its
     municipality, when given), in order."""
-    rows = store.scan(Kind.survey).filter(pl.col("value").is_not_null())
+    rows = snapshot.scan(Kind.survey).filter(pl.col("value").is_not_null())
     if area is not None:
         rows = rows.filter((pl.col("area") == area) | (pl.col("municipality") == area))
     years = rows.select(pl.col("year").cast(pl.Int64).unique()).collect()["year"]
     return sorted(years.drop_nulls().to_list())
 
 
-def has_survey_figure(store: Store, area: str, period: str | Period) -> bool:
+def has_survey_figure(snapshot: Snapshot, area: str, period: str | Period) -> bool:
     """Whether a survey indicator has a figure for ``area`` in ``period``: a survey year in or before
     the period's year (``survey.latest_year``), so a store of survey figures can be compared."""
     year = (parse_period(period) if isinstance(period, str) else period).year
-    return any(y <= year for y in survey_years(store, area))
+    return any(y <= year for y in survey_years(snapshot, area))
 
 
 def comparison_periods(period: Period, baseline_year: int | None) -> list[Period]:
@@ -78,9 +78,11 @@ def comparison_periods(period: Period, baseline_year: int | None) -> list[Period
     return [period.in_year(year) for year in range(baseline_year, period.year + 1)]
 
 
-def default_area(store: Store) -> str:
+def default_area(snapshot: Snapshot) -> str:
     """The one municipality of the stored registrations (asks for --area when there are several)."""
-    stored = store.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
+    stored = (
+        snapshot.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
+    )
     areas = sorted(a for a in stored.to_list() if a is not None)
     if len(areas) == 1:
         return areas[0]
@@ -92,19 +94,9 @@ def default_area(store: Store) -> str:
     )
 
 
-def require_known_area(store: Store, area: str) -> None:
+def require_known_area(snapshot: Snapshot, area: str) -> None:
     """An area the store has nothing for is a typo far more often than a real comparison."""
-    known: set[str] = set()
-    for kind, column in (
-        (Kind.registrations, "municipality"),
-        (Kind.counts, "area"),
-        (Kind.population, "area"),
-        (Kind.survey, "area"),
-        (Kind.survey, "municipality"),  # the municipality of a district's survey rows
-    ):
-        known |= set(
-            store.scan(kind).select(pl.col(column).unique()).collect()[column].drop_nulls().to_list()
-        )
+    known = snapshot.known_areas
     if area not in known:
         shown = ", ".join(sorted(known)[:12]) or "none: run `veilcli ingest PATH` first"
         raise UsageError(f"the store has no data for area {area!r}.", hint=f"areas in the store: {shown}.")

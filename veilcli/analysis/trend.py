@@ -24,7 +24,7 @@ from veilcli.domain.plans import Unit, load_plan
 from veilcli.domain.resources import resolve_areas
 from veilcli.domain.rules import load_rules
 from veilcli.errors import UsageError
-from veilcli.store.store import Store, holding_read_lock
+from veilcli.store.snapshot import Snapshot
 
 
 class TrendPoint(BaseModel):
@@ -83,21 +83,22 @@ class TrendResult(BaseModel):
         )
 
 
-def first_period(store: Store, unit: PeriodUnit) -> Period | None:
+def first_period(snapshot: Snapshot, unit: PeriodUnit) -> Period | None:
     """The first period of ``unit`` any stored source covers (registration spans, count periods)."""
     starts = [
-        s.covers_from or s.date_min for s in store.sources() if s.kind in (Kind.registrations, Kind.suspects)
+        s.covers_from or s.date_min
+        for s in snapshot.sources()
+        if s.kind in (Kind.registrations, Kind.suspects)
     ]
     dates = [d for d in starts if d is not None]
-    counts = store.scan(Kind.counts).select(pl.col("period").min()).collect().item()
+    counts = snapshot.scan(Kind.counts).select(pl.col("period").min()).collect().item()
     if counts:
         dates.append(parse_period(counts).start)
     return Period.of(min(dates), unit) if dates else None
 
 
-@holding_read_lock
 def trend(
-    store: Store,
+    snapshot: Snapshot,
     indicators: list[str] | None = None,
     *,
     unit: PeriodUnit | str = PeriodUnit.H,
@@ -123,9 +124,9 @@ def trend(
     loaded_rules = load_rules(rules_path)
     rules = loaded_rules.rules.without_corrections() if raw else loaded_rules.rules
     area = resolve_areas([area or plan.area])[0]
-    require_known_area(store, area)
-    last = latest_complete_period(store, unit)
-    start = first_period(store, unit)
+    require_known_area(snapshot, area)
+    last = latest_complete_period(snapshot, unit)
+    start = first_period(snapshot, unit)
     if start is None or start > last:
         raise UsageError(
             "the store holds no complete period to show.", hint="run `veilcli ingest PATH` first."
@@ -136,7 +137,7 @@ def trend(
     labels = [str(p) for p in periods]
     members = territories([area], periods, territory)
     wanted = list(dict.fromkeys(m for ms in members[area].values() for m in ms))
-    tables = build_tables(store, wanted, rules, unit, labels, loaded_plan, None)
+    tables = build_tables(snapshot, wanted, rules, unit, labels, loaded_plan, None)
     evaluator = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)
     result = []
     for indicator in chosen:
