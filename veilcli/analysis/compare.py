@@ -13,7 +13,6 @@ dump, so scripts and the Python API see the same thing.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
@@ -45,12 +44,7 @@ from veilcli.analysis.normalise import (
     counts_for,
     rollup_parts,
 )
-from veilcli.analysis.selection import (
-    comparison_periods,
-    has_survey_figure,
-    latest_complete_period,
-    require_known_area,
-)
+from veilcli.analysis.selection import Resolved, comparison_periods, has_survey_figure
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy, Territory
 from veilcli.domain.classification import to_category
@@ -66,11 +60,10 @@ from veilcli.domain.plans import (
     LoadedPlan,
     Unit,
     expand_categories,
-    load_plan,
     plan_line,
 )
-from veilcli.domain.resources import area_lookup, resolve_areas
-from veilcli.domain.rules import Rules, load_rules
+from veilcli.domain.resources import area_lookup
+from veilcli.domain.rules import Rules
 from veilcli.errors import InputError, UsageError
 from veilcli.store.snapshot import Snapshot
 
@@ -440,33 +433,19 @@ def territories(
     }
 
 
-def compare(
-    snapshot: Snapshot,
-    *,
-    period: str | Period | None = None,
-    baseline: int | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    area: str | None = None,
-    raw: bool = False,
-    by: CompareBy | str = CompareBy.area,
-    theme: int | None = None,
-    lang: Lang = "en",
-    territory: Territory | str = Territory.auto,
-) -> CompareResult:
+def compare(snapshot: Snapshot, selection: Resolved) -> CompareResult:
     """Compute every indicator of the plan for the period vs the baseline, with benchmarks (each
-    area on the territory ``territory`` says: see ``geography.territory_members``)."""
-    loaded_plan = load_plan(plan_path)
+    area on the territory the selection says: see ``geography.territory_members``)."""
+    loaded_plan, asked = selection.plan, selection.selection
     plan = loaded_plan.plan
-    loaded_rules = load_rules(rules_path)
-    rules = loaded_rules.rules.without_corrections() if raw else loaded_rules.rules
-    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(snapshot)
-    base_year = baseline if baseline is not None else plan.baseline
+    loaded_rules, rules = selection.loaded_rules, selection.rules
+    raw, lang, territory, theme = asked.raw, asked.lang, asked.territory, asked.theme
+    chosen = selection.period
+    base_year = selection.baseline
     _require_baseline_before(chosen, base_year)
     periods = comparison_periods(chosen, base_year)
     labels = [str(p) for p in periods]
-    area = resolve_areas([area or plan.area])[0]
-    require_known_area(snapshot, area)
+    area = selection.area
     indicators = [i for i in plan.indicators if theme is None or i.theme == theme]
     if not indicators:
         raise UsageError(
@@ -480,12 +459,12 @@ def compare(
     _require_data(tables, area, labels, snapshot)
     _check_benchmarks(tables, snapshot, loaded_plan)
     context = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)
-    context.territory = Territory(territory)
+    context.territory = territory
     if any(i.kind is Kind.survey for i in indicators):
         context.survey_rows = survey_rows(snapshot)
     results = [context.indicator(i, [area], with_benchmarks=True) for i in indicators]
     districts = None
-    if CompareBy(by) is CompareBy.district:
+    if asked.by is CompareBy.district:
         districts = _districts(snapshot, area, rules, chosen.unit, labels, loaded_plan, indicators, raw, lang)
     return CompareResult(
         plan=plan.name,

@@ -5,25 +5,18 @@ and how the change versus the baseline splits into the two corrections and the u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from veilcli.analysis.indicators import population_table
 from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, combine
-from veilcli.analysis.selection import (
-    comparison_periods,
-    default_area,
-    latest_complete_period,
-    require_known_area,
-)
+from veilcli.analysis.selection import Resolved, comparison_periods
 from veilcli.domain.choices import NormaliseBy
 from veilcli.domain.classification import categories
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period
-from veilcli.domain.resources import resolve_areas
-from veilcli.domain.rules import LoadedRules, load_rules
+from veilcli.domain.rules import LoadedRules
 from veilcli.store.snapshot import Snapshot
 
 
@@ -74,23 +67,16 @@ class NormaliseResult:
 
 
 def normalise_area(
-    snapshot: Snapshot,
-    *,
-    period: str | Period | None = None,
-    baseline: int | None = 2017,
-    area: str | None = None,
-    by: NormaliseBy | str = NormaliseBy.category,
-    rules_path: Path | None = None,
-    raw: bool = False,
+    snapshot: Snapshot, selection: Resolved, by: NormaliseBy | str = NormaliseBy.category
 ) -> NormaliseResult:
-    """Raw, samenloop-corrected and internet-corrected counts of an area for the comparison periods."""
-    loaded = load_rules(rules_path)
-    rules = loaded.rules.without_corrections() if raw else loaded.rules
-    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(snapshot)
+    """Raw, samenloop-corrected and internet-corrected counts of an area (the selection's, else the
+    store's one municipality) for the comparison periods, per category or per district (``by``)."""
+    loaded, rules, raw = selection.loaded_rules, selection.rules, selection.selection.raw
+    chosen = selection.period
+    baseline = selection.baseline
     periods = comparison_periods(chosen, baseline)
-    base = periods[0] if baseline is not None else None
-    area = resolve_areas([area])[0] if area else default_area(snapshot)
-    require_known_area(snapshot, area)
+    base = periods[0]
+    area = selection.stored_area
     labels = [str(p) for p in periods]
     registrations = snapshot.scan(Kind.registrations).filter(pl.col("municipality") == area)
     by = NormaliseBy(by)

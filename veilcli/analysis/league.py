@@ -13,7 +13,6 @@ figures stay with the single-area ``compare``.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -31,20 +30,16 @@ from veilcli.analysis.normalise import (
     rollup_parts,
     sum_or_null,
 )
-from veilcli.analysis.selection import comparison_periods, latest_complete_period
-from veilcli.domain.choices import Territory
+from veilcli.analysis.selection import ALL, Resolved, comparison_periods
 from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.geography import gemeente_of_expr, is_finer_expr, merged_by, municipality_names
 from veilcli.domain.groups import group_areas
 from veilcli.domain.models import Kind
-from veilcli.domain.periods import Period, parse_period, period_year_expr
-from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories, load_plan
+from veilcli.domain.periods import Period, period_year_expr
+from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories
 from veilcli.domain.resources import area_expr, resolve_areas
-from veilcli.domain.rules import load_rules
 from veilcli.errors import UsageError
 from veilcli.store.snapshot import Snapshot
-
-ALL = "all"
 
 
 class LeagueRow(BaseModel):
@@ -230,36 +225,27 @@ def _fed(
     return pl.concat([registered, whole_or_partial(from_counts)])
 
 
-def league(
-    snapshot: Snapshot,
-    selection: str = ALL,
-    *,
-    period: str | Period | None = None,
-    baseline: int | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    sort: str | None = None,
-    territory: Territory | str = Territory.auto,
-) -> LeagueResult:
-    """Every municipality (or a group's members): each plan indicator's registered values, change,
-    status and rank, computed for all areas at once by ``compare``'s rules (territory, coverage,
-    feed, status): a test checks that both agree on every area."""
-    loaded_plan = load_plan(plan_path)
-    plan = loaded_plan.plan
+def league(snapshot: Snapshot, selection: Resolved) -> LeagueResult:
+    """Every municipality (or a group's members: the selection's area, ``all`` when none): each plan
+    indicator's registered values, change, status and rank, computed for all areas at once by
+    ``compare``'s rules (territory, coverage, feed, status): a test checks that both agree on every
+    area."""
+    loaded_plan, asked = selection.plan, selection.selection
+    plan, sort, name = loaded_plan.plan, asked.sort, asked.area or ALL
     if sort is not None and sort not in {i.id for i in plan.indicators}:
         raise UsageError(
             f"--sort {sort!r} is not an indicator of the plan.", hint=", ".join(i.id for i in plan.indicators)
         )
-    rules = load_rules(rules_path).rules.without_corrections()  # the league ranks registered figures
-    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(snapshot)
-    base_year = baseline if baseline is not None else plan.baseline
+    rules = selection.loaded_rules.rules.without_corrections()  # the league ranks registered figures
+    chosen = selection.period
+    base_year = selection.baseline
     if base_year >= chosen.year:
         raise UsageError(f"the period {chosen} lies in or before the baseline year {base_year}.")
     periods = [p for p in comparison_periods(chosen, base_year) if p in (chosen.in_year(base_year), chosen)]
     labels = [str(p) for p in periods]
     years = sorted({p.year for p in periods})
-    areas = league_areas(snapshot, selection, years, at=periods[-1].last_day)
-    members = territories(areas, periods, territory)
+    areas = league_areas(snapshot, name, years, at=periods[-1].last_day)
+    members = territories(areas, periods, asked.territory)
     names = list(dict.fromkeys(m for by_label in members.values() for ms in by_label.values() for m in ms))
     in_areas = pl.col("municipality").is_in(names)
     regs = aggregate_registrations(
@@ -319,7 +305,7 @@ def league(
         plan=plan.name,
         period=labels[-1],
         baseline=labels[0],
-        selection=selection,
+        selection=name,
         areas=ordered,
         sort=sort,
         own_area=next((a for a in resolve_areas([plan.area]) if a in ordered), None),
