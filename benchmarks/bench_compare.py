@@ -5,11 +5,12 @@ generated CSV plus the sample population, counts and suspects. Then, ``--runs`` 
 one after the other so machine load hits all of them alike, each in a fresh child process:
 
 - ``python -c pass`` and ``import polars``: what any Python child and any polars child cost;
-- library, cold: ``from veilcli.analysis.compare import compare`` and the first
+- library, cold: ``from veilcli.api import compare`` and the first
   ``compare(store, period="2019H1", baseline=2017)``, timed inside the child (imports included,
   interpreter start not), then ``--warm`` more calls in the same child (their median is "warm");
 - command: ``veilcli compare --period 2019H1 --baseline 2017 --store S --format json``, the whole
   child process as the parent sees it (interpreter start, imports, rendering, printing);
+- ``veilcli report html`` of the same selection (compare and trend of one snapshot), the whole child;
 - ``veilcli --help``, the whole child process.
 
 Peak RSS is each child's own (``ru_maxrss`` from ``os.wait4``). Reported are the medians (min-max).
@@ -81,8 +82,7 @@ def build_store(rows: int) -> Path:
 def child(root: Path, warm_calls: int) -> None:
     """In a fresh process: compare cold (imports included), then warm; print JSON."""
     start = time.perf_counter()
-    from veilcli.analysis.compare import compare
-    from veilcli.store.store import Store
+    from veilcli.api import Store, compare
 
     store = Store(root)
     result = compare(store, period=PERIOD, baseline=BASELINE)
@@ -155,6 +155,21 @@ def main() -> None:
             "--format",
             "json",
         ],
+        "`veilcli report html ...` (command)": [
+            python,
+            "-m",
+            "veilcli",
+            "report",
+            "html",
+            str(HERE / "data" / "bench-report.html"),
+            "--force",
+            "--period",
+            PERIOD,
+            "--baseline",
+            str(BASELINE),
+            "--store",
+            str(root),
+        ],
         "`veilcli --help` (command)": [python, "-m", "veilcli", "--help"],
     }
     load = os.getloadavg()
@@ -162,7 +177,7 @@ def main() -> None:
     # With --against, every veilcli child runs on both checkouts in each round (alternating which first).
     runs = [(name, argv, REPO) for name, argv in commands.items()]
     if args.against:
-        veilcli_children = [name for name in commands if "compare" in name]
+        veilcli_children = [name for name in commands if "compare" in name or "report" in name]
         runs += [(f"{name} of {args.against}", commands[name], args.against) for name in veilcli_children]
     results: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in runs}
     for number in range(args.runs):

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import PLAN
-from veilcli.analysis.compare import CompareResult, compare
+from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status, rate_p_value, status
+from veilcli.api import compare
 from veilcli.cli import app
 from veilcli.domain.plans import Goal
 from veilcli.errors import InputError, StoreError

@@ -14,8 +14,8 @@ from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from tests.conftest import PLAN
-from veilcli.analysis.compare import compare
 from veilcli.analysis.goals import Status
+from veilcli.api import compare
 from veilcli.cli import app
 from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError

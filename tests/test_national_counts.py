@@ -51,12 +51,12 @@ def test_own_rows_win_and_buurten_fill_the_rest(
     store = Store(tmp_path / "store")
     assert api.ingest([table], store).stored
     assert (store.sources()[0].parts is not None) is streamed
-    with store.reading():
-        areas = league_areas(store, "all", [2019])
+    with store.snapshot() as snapshot:
+        areas = league_areas(snapshot, "all", [2019])
         assert areas == ["Almere", "Lelystad"]
         rules = load_rules(None).rules.without_corrections()
         counts = aggregate_counts(
-            counts_for(store.scan(Kind.counts, years=[2019]), areas), rules, unit="H", baseline=None
+            counts_for(snapshot.scan(Kind.counts, years=[2019]), areas), rules, unit="H", baseline=None
         )
     got = {
         (r["area"], r["category"]): r["raw"]

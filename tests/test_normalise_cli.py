@@ -113,7 +113,8 @@ def test_csv_has_one_row_per_category_and_period(store: Store) -> None:
 
 
 def test_default_period_is_the_latest_complete_half_year(store: Store) -> None:
-    assert latest_complete_period(store) == Period(2019, "H", 1)  # data up to 2019-06-30
+    with store.snapshot() as snapshot:
+        assert latest_complete_period(snapshot) == Period(2019, "H", 1)  # data up to 2019-06-30
 
 
 def test_change_split_undefined_without_baseline_count() -> None:

@@ -12,10 +12,10 @@ import polars as pl
 import pytest
 from rich.console import Console
 
-from veilcli.analysis.compare import CompareResult, IndicatorResult, compare
+from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status, range_status, status
-from veilcli.analysis.league import league
 from veilcli.analysis.selection import latest_complete_period, require_known_area
+from veilcli.api import compare, league
 from veilcli.domain.notes import note, note_expr
 from veilcli.domain.periods import PeriodUnit
 from veilcli.domain.plans import Goal
@@ -326,9 +326,10 @@ SURVEY_ROWS = (
 
 def test_survey_rows_count_for_the_area_guardrail(tmp_path: Path) -> None:
     store, _ = make_store(tmp_path, {"enquete.csv": SURVEY_ROWS}, SURVEY_PLAN)
-    require_known_area(store, "Testdorp")  # before: "areas in the store: none"
-    with pytest.raises(UsageError) as raised:
-        require_known_area(store, "Testdrop")
+    with store.snapshot() as snapshot:
+        require_known_area(snapshot, "Testdorp")  # before: "areas in the store: none"
+        with pytest.raises(UsageError) as raised:
+            require_known_area(snapshot, "Testdrop")
     assert "Testdorp" in str(raised.value.hint)
 
 
@@ -336,12 +337,10 @@ def test_default_period_of_a_survey_store(tmp_path: Path) -> None:
     """A survey year speaks for its whole year (fieldwork in the autumn): the latest survey with a figure,
     2019, makes the default half-year 2019H2 (and the year, quarter and month ending it)."""
     store, _ = make_store(tmp_path, {"enquete.csv": SURVEY_ROWS}, SURVEY_PLAN)
-    assert str(latest_complete_period(store)) == "2019H2"
-    assert [str(latest_complete_period(store, u)) for u in (PeriodUnit.Y, PeriodUnit.Q, PeriodUnit.M)] == [
-        "2019",
-        "2019Q4",
-        "2019-12",
-    ]
+    with store.snapshot() as snapshot:
+        assert str(latest_complete_period(snapshot)) == "2019H2"
+        units = (PeriodUnit.Y, PeriodUnit.Q, PeriodUnit.M)
+        assert [str(latest_complete_period(snapshot, u)) for u in units] == ["2019", "2019Q4", "2019-12"]
 
 
 def test_a_survey_store_is_compared(tmp_path: Path) -> None:

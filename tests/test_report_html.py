@@ -15,7 +15,8 @@ import polars as pl
 import pytest
 
 from tests.conftest import PLAN
-from veilcli.analysis.compare import CompareResult, compare
+from veilcli.analysis.compare import CompareResult
+from veilcli.api import compare
 from veilcli.errors import InputError
 from veilcli.report.html import CSS, render_html, write_html_report
 from veilcli.report.html_league import LEAGUE_CSS

@@ -82,7 +82,7 @@ def test_house_bans_and_suppressed_benchmark(store: Store) -> None:
 
 @pytest.fixture(scope="module")
 def compared(store: Store):  # type: ignore[no-untyped-def]
-    from veilcli.analysis.compare import compare
+    from veilcli.api import compare
 
     return compare(store, period="2019H1", baseline=2017)
 
@@ -90,7 +90,7 @@ def compared(store: Store):  # type: ignore[no-untyped-def]
 def test_registered_figures_reproduce_the_report(store: Store, compared) -> None:  # type: ignore[no-untyped-def]
     """The default `veilcli compare` headline is the registered figures: the report's, DESIGN §1,
     statuses included; `--raw` gives the same headline without the underlying figure."""
-    from veilcli.analysis.compare import compare
+    from veilcli.api import compare
 
     result = compared
     assert (result.baseline, result.periods) == ("2017H1", ["2017H1", "2018H1", "2019H1"])
@@ -154,7 +154,7 @@ def test_underlying_beside_the_registered(compared) -> None:  # type: ignore[no-
 def test_suppressed_benchmark_is_said(store: Store) -> None:
     """G10/100.000+ hold-ups 2017H2 are suppressed in benchmarks-tellingen.csv: the benchmark shows no
     value and a note says which benchmark and period."""
-    from veilcli.analysis.compare import compare
+    from veilcli.api import compare
 
     result = compare(store, period="2019H2", baseline=2017)
     holdup = next(i for i in result.indicators if i.id == "overval")

@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import write_xlsx
-from veilcli.analysis.compare import compare
+from veilcli.api import compare
 from veilcli.domain.choices import Kind
 from veilcli.errors import InputError
 from veilcli.sources.formats.common import DimensionOptions

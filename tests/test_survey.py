@@ -10,7 +10,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from veilcli.analysis.compare import compare
 from veilcli.analysis.goals import (
     Status,
     interval_se,
@@ -20,6 +19,7 @@ from veilcli.analysis.goals import (
     two_proportions_z,
 )
 from veilcli.analysis.survey import latest_year
+from veilcli.api import compare
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceFormat
 from veilcli.domain.plans import Goal, Indicator, Unit

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from veilcli.analysis.compare import compare
 from veilcli.analysis.goals import Status, range_status
 from veilcli.analysis.normalise import collapse_events
+from veilcli.api import compare
 from veilcli.cli import app
 from veilcli.domain.choices import Kind
 from veilcli.domain.coverage import infer_scope, inferred_span

@@ -12,10 +12,12 @@ Wherever a function takes a ``Store`` it takes the store's folder too (``".veilc
 
 Every command of the CLI is one of these functions plus rendering: ``veilcli <verb> --format json``
 prints exactly the JSON form of what the function returns (``model_dump`` / ``to_json``).
-The selection options are the same for every verb and resolved in one place
-(``analysis/selection.py``): ``period`` (default: the latest complete half-year in the store),
-``baseline`` (default: the plan's baseline year), ``area`` (default: the plan's area for
-``compare``/``export``, the store's one municipality for ``normalise``), ``rules_path`` and ``raw``.
+The selection options are the same keywords for every verb; each function builds one typed
+``Selection`` from them (``analysis/selection.py``), opens one read-locked snapshot of the store
+(``Store.snapshot()``) and resolves the selection against it once: ``period`` (default: the latest
+complete half-year in the store), ``baseline`` (default: the plan's baseline year), ``area``
+(default: the plan's area for ``compare``/``export``, the store's one municipality for
+``normalise``; ``all`` or a shipped group's name is a league), ``rules_path`` and ``raw``.
 """
 
 from __future__ import annotations
@@ -23,21 +25,20 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Sequence
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.compare import compare as _compare
-from veilcli.analysis.league import ALL, LeagueResult
+from veilcli.analysis.league import LeagueResult
 from veilcli.analysis.league import league as _league
+from veilcli.analysis.selection import ALL, Resolved, Selection, is_league
 from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, ValidationReport
 from veilcli.domain.notes import Lang
-from veilcli.domain.periods import Period
+from veilcli.domain.periods import Period, PeriodUnit
 from veilcli.domain.plans import load_plan
-from veilcli.domain.rules import load_rules
 from veilcli.errors import InputError, UsageError
 from veilcli.report.exports import ExportFormat
 from veilcli.store.store import Store
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from veilcli.sources.pipeline import ReadOptions
     from veilcli.sources.suggest import MapSuggestion
     from veilcli.store.ingest import IngestResult
+    from veilcli.store.snapshot import Snapshot
     from veilcli.store.status import StoreStatus
 
 # What only some verbs need is imported when first used (``veilcli compare`` loads neither the
@@ -89,6 +91,7 @@ __all__ = [
     "NormaliseBy",
     "NormaliseResult",
     "ReadOptions",
+    "Selection",
     "Store",
     "StoreLike",
     "StoreStatus",
@@ -105,7 +108,6 @@ __all__ = [
     "ingest",
     "is_league",
     "league",
-    "league_options",
     "league_tables",
     "normalise",
     "read_options",
@@ -124,8 +126,6 @@ Progress = Callable[[str], None]
 StoreLike = Store | str | os.PathLike[str]
 # Files to read: one path or several.
 PathsLike = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def as_store(store: StoreLike) -> Store:
@@ -147,27 +147,125 @@ def _as_paths(paths: PathsLike) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def _taking_paths(func: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[StoreLike, P], R]:
-    """``func`` taking the store's folder where it takes a ``Store`` (its first argument)."""
+def compare(
+    store: StoreLike,
+    *,
+    period: str | Period | None = None,
+    baseline: int | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    area: str | None = None,
+    raw: bool = False,
+    by: CompareBy | str = CompareBy.area,
+    theme: int | None = None,
+    lang: Lang = "en",
+    territory: Territory | str = Territory.auto,
+) -> CompareResult:
+    """Every indicator of the plan for the period vs the baseline, with benchmarks (the selection's
+    fields: ``veilcli.analysis.selection.Selection``)."""
+    chosen = _compare_selection(
+        period, baseline, plan_path, rules_path, area, raw, by, theme, lang, territory
+    )
+    with as_store(store).snapshot() as snapshot:
+        return _compare(snapshot, chosen.resolve(snapshot))
 
-    @wraps(func)
-    def wrapper(store: StoreLike, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return func(as_store(store), *args, **kwargs)
 
-    return wrapper
+def league(
+    store: StoreLike,
+    selection: str = ALL,
+    *,
+    period: str | Period | None = None,
+    baseline: int | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    sort: str | None = None,
+    territory: Territory | str = Territory.auto,
+) -> LeagueResult:
+    """Every municipality (``selection="all"``) or a group's members: each plan indicator's
+    registered values, change, status and rank, ordered by the rank on ``sort``."""
+    chosen = _league_selection(selection, period, baseline, plan_path, rules_path, sort, territory, "en")
+    with as_store(store).snapshot() as snapshot:
+        return _league(snapshot, chosen.resolve(snapshot))
 
 
-compare = _taking_paths(_compare)
-league = _taking_paths(_league)
-
-
-def trend(store: StoreLike, indicators: list[str] | None = None, **options: Any) -> TrendResult:
-    """The plan's indicators (or the ones named by id) over every period the store holds.
-    ``options`` are those of ``veilcli.analysis.trend.trend``: ``unit`` (``H``, ``Q``, ``M``, ``Y``),
-    ``area``, ``plan_path``, ``rules_path``, ``raw``, ``lang``, ``territory``."""
+def trend(
+    store: StoreLike,
+    indicators: list[str] | None = None,
+    *,
+    unit: PeriodUnit | str = PeriodUnit.H,
+    area: str | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    raw: bool = False,
+    lang: Lang = "en",
+    territory: Territory | str = Territory.auto,
+) -> TrendResult:
+    """The plan's indicators (or the ones named by id) over every period the store holds, at
+    ``unit`` (``H``, ``Q``, ``M``, ``Y``)."""
     from veilcli.analysis.trend import trend as _trend
 
-    return _trend(as_store(store), indicators, **options)
+    chosen = Selection(
+        area=area,
+        plan_path=plan_path,
+        rules_path=rules_path,
+        raw=raw,
+        lang=lang,
+        territory=Territory(territory),
+    )
+    with as_store(store).snapshot() as snapshot:
+        return _trend(snapshot, chosen.resolve(snapshot), indicators, unit)
+
+
+def _compare_selection(
+    period: str | Period | None,
+    baseline: int | None,
+    plan_path: Path | None,
+    rules_path: Path | None,
+    area: str | None,
+    raw: bool,
+    by: CompareBy | str,
+    theme: int | None,
+    lang: Lang,
+    territory: Territory | str,
+    sort: str | None = None,
+) -> Selection:
+    """The selection of a comparison (one area, or a league: ``Selection.league``)."""
+    return Selection(
+        period=period,
+        baseline=baseline,
+        area=area,
+        plan_path=plan_path,
+        rules_path=rules_path,
+        raw=raw,
+        by=CompareBy(by),
+        theme=theme,
+        sort=sort,
+        lang=lang,
+        territory=Territory(territory),
+    )
+
+
+def _league_selection(
+    league: str,
+    period: str | Period | None,
+    baseline: int | None,
+    plan_path: Path | None,
+    rules_path: Path | None,
+    sort: str | None,
+    territory: Territory | str,
+    lang: Lang,
+) -> Selection:
+    """The selection of a league (``all``, a group's name or a group file)."""
+    return Selection(
+        period=period,
+        baseline=baseline,
+        area=league,
+        plan_path=plan_path,
+        rules_path=rules_path,
+        sort=sort,
+        lang=lang,
+        territory=Territory(territory),
+    )
 
 
 def read_options(
@@ -305,71 +403,55 @@ def normalise(
     """An area's counts per category: raw, after samenloop, the internet bound; and the change split."""
     from veilcli.analysis.corrections import normalise_area
 
-    return normalise_area(
-        as_store(store),
-        period=period,
-        baseline=baseline if baseline is not None else load_plan().plan.baseline,
-        area=area,
-        by=by,
-        rules_path=rules_path,
-        raw=raw,
-    )
+    chosen = Selection(period=period, baseline=baseline, area=area, rules_path=rules_path, raw=raw)
+    with as_store(store).snapshot() as snapshot:
+        return normalise_area(snapshot, chosen.resolve(snapshot), NormaliseBy(by))
 
 
-def is_league(area: str | None) -> TypeGuard[str]:
-    """Whether an ``area`` asks for the league of many areas: ``all`` or a shipped group's name."""
-    return area is not None and (area.casefold() == ALL or area in shipped_groups())
-
-
-def league_options(options: dict[str, Any], sort: str | None) -> dict[str, Any]:
-    """``compare``'s options as ``league`` takes them; refuse the ones a league has no use for
-    (``raw`` is what a league always is: registered figures)."""
-    if options.get("by") not in (None, CompareBy.area, CompareBy.area.value):
-        raise UsageError("--by district is for one area: a league compares municipalities, not districts.")
-    if options.get("theme") is not None:
-        raise UsageError("--theme is for one area: a league shows every indicator of the plan.")
-    return {
-        "period": options.get("period"),
-        "baseline": options.get("baseline"),
-        "plan_path": options.get("plan_path"),
-        "rules_path": options.get("rules_path"),
-        "sort": sort,
-        "territory": options.get("territory", Territory.auto),
-    }
-
-
-def _no_sort(sort: str | None) -> None:
-    if sort is not None:
-        raise UsageError(
-            "--sort orders the areas of a league.", hint="use it with --area all or a group (g10-100000plus)."
-        )
-
-
-def compare_sentences(store: Store, *, lang: Lang = "nl", **options: Any) -> dict[str, list[str]]:
+def compare_sentences(
+    store: StoreLike,
+    *,
+    period: str | Period | None = None,
+    baseline: int | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    area: str | None = None,
+    raw: bool = False,
+    theme: int | None = None,
+    lang: Lang = "nl",
+    territory: Territory | str = Territory.auto,
+) -> dict[str, list[str]]:
     """Per indicator id, its sentences for the council document (Dutch unless ``lang="en"``): level
-    then and now, change, goal, chance, counts, benchmarks, corrections (``report/sentences.py``).
-    ``options`` are ``compare``'s."""
+    then and now, change, goal, chance, counts, benchmarks, corrections (``report/sentences.py``)."""
     from veilcli.report.sentences import sentences
 
-    return sentences(compare(store, lang=lang, **options), lang)
+    result = compare(
+        store,
+        period=period,
+        baseline=baseline,
+        plan_path=plan_path,
+        rules_path=rules_path,
+        area=area,
+        raw=raw,
+        theme=theme,
+        lang=lang,
+        territory=territory,
+    )
+    return sentences(result, lang)
 
 
-def compare_text(
-    store: Store, *, lang: Lang = "nl", result: CompareResult | None = None, **options: Any
-) -> str:
-    """The comparison as plain paragraphs for a council document (``compare --format text``): a
-    heading per theme, per indicator its sentences and a "Bron:" line naming the stored sources
-    that feed it. ``result``: a comparison already made on ``store``; else ``options`` are
-    ``compare``'s."""
+def compare_text(store: StoreLike, result: CompareResult, *, lang: Lang = "nl") -> str:
+    """A comparison made on ``store`` as plain paragraphs for a council document (``compare --format
+    text``): a heading per theme, per indicator its sentences and a "Bron:" line naming the stored
+    sources that feed it."""
     from veilcli.report.sentences import feeding_sources, text_document
 
-    with store.reading():
-        result = result or compare(store, lang=lang, **options)
-        plan = load_plan(Path(result.plan_file))
-        fed = {}
+    plan = load_plan(Path(result.plan_file))
+    fed = {}
+    with as_store(store).snapshot() as snapshot:
         if plan.sha256 == result.plan_sha256:  # the plan compared (it names the categories)
             kinds = (Kind.registrations, Kind.suspects, Kind.counts)
-            fed = feeding_sources({k: store.scan(k) for k in kinds}, store.sources(), result, plan)
+            fed = feeding_sources({k: snapshot.scan(k) for k in kinds}, snapshot.sources(), result, plan)
     return text_document(result, lang, sources=fed)
 
 
@@ -382,34 +464,48 @@ def export(
     command: str = "",
     lang: Lang = "nl",
     sort: str | None = None,
-    **options: Any,
+    period: str | Period | None = None,
+    baseline: int | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    area: str | None = None,
+    raw: bool = False,
+    by: CompareBy | str = CompareBy.area,
+    theme: int | None = None,
+    territory: Territory | str = Territory.auto,
 ) -> list[Path]:
     """The comparison as a workbook, CSV files or a JSON file; returns the files written.
 
-    ``options`` are ``compare``'s (period, baseline, plan_path, rules_path, area, raw, by, theme);
-    labels and notes are Dutch unless ``lang="en"``. With ``area="all"`` or a shipped group the
-    export is the league of those areas (``export_league``), ordered by the rank on ``sort``.
+    The selection is ``compare``'s; labels and notes are Dutch unless ``lang="en"``. With
+    ``area="all"`` or a shipped group the export is the league of those areas (as
+    ``export_league``), ordered by the rank on ``sort``.
     """
     from veilcli.report.export_tables import ExportTables
     from veilcli.report.exports import export as write
 
-    store = as_store(store)
-    if is_league(options.get("area")):
-        return export_league(
-            store,
-            fmt,
-            out,
-            options["area"],
-            force=force,
-            command=command,
-            lang=lang,
-            **league_options(options, sort),
-        )
-    _no_sort(sort)
-    with store.reading():  # the sources listed are the ones the figures were computed from
-        result = compare(store, lang=lang, **options)
-        tables = ExportTables(result, store.sources(), result.themes, lang, command)
+    chosen = _compare_selection(
+        period, baseline, plan_path, rules_path, area, raw, by, theme, lang, territory, sort
+    )
+    chosen.check_league_or_area()
+    with as_store(store).snapshot() as snapshot:  # the sources listed are those the figures came from
+        resolved = chosen.resolve(snapshot)
+        if chosen.league:
+            tables: ExportTables | LeagueTables = _league_tables(snapshot, resolved, command)
+        else:
+            result = _compare(snapshot, resolved)
+            tables = ExportTables(result, snapshot.sources(), result.themes, lang, command)
     return write(tables, fmt, Path(out), force)
+
+
+def _league_tables(snapshot: Snapshot, selection: Resolved, command: str) -> LeagueTables:
+    """The league of a selection with its provenance, from one snapshot."""
+    from veilcli.report.export_tables import Provenance
+    from veilcli.report.league_tables import LeagueTables
+
+    result = _league(snapshot, selection)
+    plan, rules = selection.plan, selection.loaded_rules
+    provenance = Provenance(result.plan, str(plan.path), plan.sha256, str(rules.path), rules.sha256)
+    return LeagueTables(result, snapshot.sources(), provenance, selection.selection.lang, command)
 
 
 def league_tables(
@@ -418,22 +514,18 @@ def league_tables(
     *,
     lang: Lang = "nl",
     command: str = "",
+    period: str | Period | None = None,
+    baseline: int | None = None,
     plan_path: Path | None = None,
     rules_path: Path | None = None,
-    **options: Any,
+    sort: str | None = None,
+    territory: Territory | str = Territory.auto,
 ) -> LeagueTables:
     """The league of ``selection`` (``all`` or a group) with its provenance, as every league export
-    writes it. ``options`` are ``league``'s (period, baseline, sort)."""
-    from veilcli.report.export_tables import Provenance
-    from veilcli.report.league_tables import LeagueTables
-
-    store = as_store(store)
-    with store.reading():  # the sources listed are the ones the figures were computed from
-        result = league(store, selection, plan_path=plan_path, rules_path=rules_path, **options)
-        sources = store.sources()
-    plan, rules = load_plan(plan_path), load_rules(rules_path)
-    provenance = Provenance(result.plan, str(plan.path), plan.sha256, str(rules.path), rules.sha256)
-    return LeagueTables(result, sources, provenance, lang, command)
+    writes it."""
+    chosen = _league_selection(selection, period, baseline, plan_path, rules_path, sort, territory, lang)
+    with as_store(store).snapshot() as snapshot:  # the sources listed are those the figures came from
+        return _league_tables(snapshot, chosen.resolve(snapshot), command)
 
 
 def export_league(
@@ -445,14 +537,29 @@ def export_league(
     force: bool = False,
     command: str = "",
     lang: Lang = "nl",
-    **options: Any,
+    period: str | Period | None = None,
+    baseline: int | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    sort: str | None = None,
+    territory: Territory | str = Territory.auto,
 ) -> list[Path]:
     """The league of ``selection`` (every municipality, or a group's members) as a workbook (a sheet
-    per indicator), CSV files or a JSON file; returns the files written. ``options`` are
-    ``league``'s (period, baseline, plan_path, rules_path, sort)."""
+    per indicator), CSV files or a JSON file; returns the files written."""
     from veilcli.report.exports import export as write
 
-    tables = league_tables(store, selection, lang=lang, command=command, **options)
+    tables = league_tables(
+        store,
+        selection,
+        lang=lang,
+        command=command,
+        period=period,
+        baseline=baseline,
+        plan_path=plan_path,
+        rules_path=rules_path,
+        sort=sort,
+        territory=territory,
+    )
     return write(tables, fmt, Path(out), force)
 
 
@@ -519,50 +626,44 @@ def report_html(
     with_trend: bool = True,
     sort: str | None = None,
     geometry: Path | None = None,
-    **options: Any,
+    period: str | Period | None = None,
+    baseline: int | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    area: str | None = None,
+    raw: bool = False,
+    by: CompareBy | str = CompareBy.area,
+    theme: int | None = None,
+    territory: Territory | str = Territory.auto,
 ) -> Path:
     """The comparison as one self-contained HTML report (the seed report's structure), with a trend
-    chart per indicator over every period in the store. ``options`` are ``compare``'s. With
-    ``area="all"`` or a shipped group: the league of those areas (``report_league_html``).
+    chart per indicator over every period in the store; the selection is ``compare``'s. With
+    ``area="all"`` or a shipped group: the league of those areas (as ``report_league_html``).
     ``geometry``: a map file (GeoJSON, GeoPackage or a CSV with WKT: the CBS wijk- en buurtkaart)
     for a map per indicator of the districts (``by="district"``) or of the league's municipalities."""
-    from veilcli.analysis.trend import trend
-    from veilcli.report.html import write_html_report
-    from veilcli.sources.geometry import match_districts, municipality_code, read_geometry
-
-    store = as_store(store)
-    if is_league(options.get("area")):
-        return report_league_html(
-            store,
-            out,
-            options["area"],
-            force=force,
-            command=command,
-            lang=lang,
-            geometry=geometry,
-            **league_options(options, sort),
-        )
-    _no_sort(sort)
-    if geometry is not None and options.get("by") not in (CompareBy.district, CompareBy.district.value):
+    chosen = _compare_selection(
+        period, baseline, plan_path, rules_path, area, raw, by, theme, lang, territory, sort
+    )
+    chosen.check_league_or_area()
+    if chosen.league:
+        return _report_league_html(store, out, chosen, force, command, geometry)
+    if geometry is not None and chosen.by is not CompareBy.district:
         raise UsageError(
             "--geometry draws a map of the districts or of a league.",
             hint="add --by district (the wijken of the area), or --area all for the municipalities.",
         )
+    from veilcli.analysis.trend import trend as _trend
+    from veilcli.report.html import write_html_report
+    from veilcli.sources.geometry import match_districts, municipality_code, read_geometry
+
     geo = read_geometry(geometry) if geometry is not None else None  # a bad file fails before the work
-    with store.reading():
-        result = compare(store, lang=lang, **options)
+    with as_store(store).snapshot() as snapshot:  # compare and trend of one state of the store
+        resolved = chosen.resolve(snapshot)
+        result = _compare(snapshot, resolved)
         series = None
         if with_trend:
-            series = trend(
-                store,
-                [i.id for i in result.indicators],
-                area=result.area,
-                plan_path=options.get("plan_path"),
-                rules_path=options.get("rules_path"),
-                raw=bool(options.get("raw", False)),
-                territory=options.get("territory", Territory.auto),
-            ).to_table()
-        sources = store.sources()
+            series = _trend(snapshot, resolved, [i.id for i in result.indicators]).to_table()
+        sources = snapshot.sources()
     areas = None
     if geo is not None:
         names = [d.district for d in result.districts or [] if d.district != DISTRICT_UNKNOWN]
@@ -585,19 +686,36 @@ def report_league_html(
     command: str = "",
     lang: Lang = "nl",
     geometry: Path | None = None,
-    **options: Any,
+    period: str | Period | None = None,
+    baseline: int | None = None,
+    plan_path: Path | None = None,
+    rules_path: Path | None = None,
+    sort: str | None = None,
+    territory: Territory | str = Territory.auto,
 ) -> Path:
     """The league of ``selection`` as one self-contained HTML page: a table (and, for up to 40
     areas, a bar chart) per indicator; with ``geometry`` (the CBS kaart's gemeenten) a map per
-    indicator, the plan's own municipality outlined. ``options`` are ``league``'s (period,
-    baseline, plan_path, rules_path, sort)."""
+    indicator, the plan's own municipality outlined."""
+    chosen = _league_selection(selection, period, baseline, plan_path, rules_path, sort, territory, lang)
+    return _report_league_html(store, out, chosen, force, command, geometry)
+
+
+def _report_league_html(
+    store: StoreLike,
+    out: str | os.PathLike[str],
+    chosen: Selection,
+    force: bool,
+    command: str,
+    geometry: Path | None,
+) -> Path:
     from veilcli.report.html_league import write_league_html
     from veilcli.sources.geometry import match_municipalities, read_geometry
 
     geo = read_geometry(geometry) if geometry is not None else None
-    tables = league_tables(store, selection, lang=lang, command=command, **options)
+    with as_store(store).snapshot() as snapshot:
+        resolved = chosen.resolve(snapshot)
+        tables = _league_tables(snapshot, resolved, command)
     areas = None
     if geo is not None:
-        own = load_plan(options.get("plan_path")).plan.area
-        areas = match_municipalities(geo, tables.result.areas, own=own)
+        areas = match_municipalities(geo, tables.result.areas, own=resolved.plan.plan.area)
     return write_league_html(tables, Path(out), force, geometry=areas)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from veilcli.domain.notes import Lang
     from veilcli.sources.pipeline import ReadOptions
+    from veilcli.store.store import Store
 
 # polars and openpyxl are imported inside the commands: `veilcli --help` stays fast.
 
@@ -978,7 +979,7 @@ def compare(
     from veilcli.report.render_compare import render_compare
 
     if api.is_league(area):
-        api.league_options({"by": by, "theme": theme}, sort)  # refuses --by district and --theme
+        api.Selection(area=area, by=by, theme=theme).check_league_or_area()  # no --by district, --theme
         if output is CompareFormat.text:
             raise UsageError(
                 "--format text writes the sentences of one area.", hint="use --area NAME, or --format table."
@@ -1036,7 +1037,7 @@ def _lang(lang: Language | None) -> Lang:
 
 
 def _league(
-    store: object,
+    store: Store,
     selection: str,
     period: str | None,
     baseline: int | None,
@@ -1052,7 +1053,7 @@ def _league(
     from veilcli.report.render_league import render_league
 
     result = api.league(
-        store,  # type: ignore[arg-type]
+        store,
         selection,
         period=period,
         baseline=baseline,
@@ -1135,31 +1136,6 @@ def _command_line() -> str:
     return " ".join(["veilcli", *sys.argv[1:]])
 
 
-def _compare_options(
-    period: str | None,
-    baseline: int | None,
-    plan: Path | None,
-    rules: Path | None,
-    area: str | None,
-    raw: bool,
-    by: CompareBy,
-    theme: int | None,
-    territory: Territory,
-) -> dict[str, Any]:
-    """The comparison's options as ``api.compare`` takes them (shared by export and report)."""
-    return {
-        "territory": territory,
-        "period": period,
-        "baseline": baseline,
-        "plan_path": plan,
-        "rules_path": rules,
-        "area": area,
-        "raw": raw,
-        "by": by,
-        "theme": theme,
-    }
-
-
 @app.command()
 @handle_errors
 def export(
@@ -1211,7 +1187,15 @@ def export(
         lang=lang.value,
         command=_command_line(),
         sort=sort,
-        **_compare_options(period, baseline, plan, rules, area, raw, by, theme, territory),
+        period=period,
+        baseline=baseline,
+        plan_path=plan,
+        rules_path=rules,
+        area=area,
+        raw=raw,
+        by=by,
+        theme=theme,
+        territory=territory,
     )
     for path in written:
         info(text(f"written: {path}"))
@@ -1277,7 +1261,15 @@ def report_html(
         with_trend=not no_trend,
         sort=sort,
         geometry=geometry,
-        **_compare_options(period, baseline, plan, rules, area, raw, by, theme, territory),
+        period=period,
+        baseline=baseline,
+        plan_path=plan,
+        rules_path=rules,
+        area=area,
+        raw=raw,
+        by=by,
+        theme=theme,
+        territory=territory,
     )
     info(text(f"written: {written}"))
 

@@ -13,7 +13,6 @@ dump, so scripts and the Python API see the same thing.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
@@ -44,17 +43,12 @@ from veilcli.analysis.normalise import (
     counts_for,
     rollup_parts,
 )
-from veilcli.analysis.selection import (
-    comparison_periods,
-    has_survey_figure,
-    latest_complete_period,
-    require_known_area,
-)
+from veilcli.analysis.selection import Resolved, comparison_periods, has_survey_figure
 from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy, Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE, to_category
 from veilcli.domain.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
-from veilcli.domain.geography import area_lookup, predecessors, resolve_areas, splits, territory_members
+from veilcli.domain.geography import area_lookup, predecessors, splits, territory_members
 from veilcli.domain.notes import Lang, Note, merge_benchmark_notes, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import (
@@ -64,12 +58,11 @@ from veilcli.domain.plans import (
     LoadedPlan,
     Unit,
     expand_categories,
-    load_plan,
     plan_line,
 )
-from veilcli.domain.rules import Rules, load_rules
+from veilcli.domain.rules import Rules
 from veilcli.errors import InputError, UsageError
-from veilcli.store.store import Store, holding_read_lock
+from veilcli.store.snapshot import Snapshot
 
 Values = dict[str, float | None]
 SMALL_NUMBER = 10  # fewer registrations, suspects or counted cases in a period: the change says little
@@ -280,14 +273,14 @@ class CompareResult(BaseModel):
         ]
 
 
-def source_spans(store: Store, kind: Kind) -> list[Span]:
+def source_spans(snapshot: Snapshot, kind: Kind) -> list[Span]:
     """Spans of a kind's sources; sources stored before veilcli recorded their scope, areas or gaps
     get them inferred from their rows (``coverage.infer_scope``, ``coverage.infer_span``)."""
-    sources = store.sources(kind)
+    sources = snapshot.sources(kind)
     old = [s.id for s in sources if s.scope is None or s.areas is None or s.gaps is None]
     if old:
         rows = to_category(
-            store.scan(kind)
+            snapshot.scan(kind)
             .filter(pl.col("source_id").is_in(old))
             .select("source_id", "category_code", "municipality", "date")
         ).collect()
@@ -326,7 +319,7 @@ def source_spans(store: Store, kind: Kind) -> list[Span]:
 
 
 def build_tables(
-    store: Store,
+    snapshot: Snapshot,
     areas: list[str],
     rules: Rules,
     unit: PeriodUnit,
@@ -337,8 +330,8 @@ def build_tables(
     """Normalise everything the comparison needs once: registrations, counts, suspects per age range."""
     baseline = labels[0]
     area_column = "district" if by_district_of else "municipality"
-    registrations = store.scan(Kind.registrations)
-    suspects_scan = store.scan(Kind.suspects)
+    registrations = snapshot.scan(Kind.registrations)
+    suspects_scan = snapshot.scan(Kind.suspects)
     where = (
         pl.col("municipality") == by_district_of if by_district_of else pl.col("municipality").is_in(areas)
     )
@@ -352,7 +345,7 @@ def build_tables(
         registrations, rules, unit=unit, baseline=baseline, area_column=area_column, periods=labels
     )
     years = sorted({label[:4] for label in labels})  # a source stored in parts: only these years are read
-    stored = store.scan(Kind.counts, years=[int(y) for y in years]).filter(
+    stored = snapshot.scan(Kind.counts, years=[int(y) for y in years]).filter(
         pl.col("period").str.slice(0, 4).is_in(years)
     )
     own_counts = counts_for(stored, areas)
@@ -371,9 +364,9 @@ def build_tables(
         registrations=regs,
         counts=counts,
         suspects=suspects,
-        population=population_table(store.scan(Kind.population)),
-        registration_spans=source_spans(store, Kind.registrations),
-        suspect_spans=source_spans(store, Kind.suspects),
+        population=population_table(snapshot.scan(Kind.population)),
+        registration_spans=source_spans(snapshot, Kind.registrations),
+        suspect_spans=source_spans(snapshot, Kind.suspects),
         span_area=span_area,
         rollup_parts=parts if not by_district_of else parts.clear(),
     )
@@ -387,7 +380,7 @@ def _require_baseline_before(chosen: Period, baseline: int) -> None:
         )
 
 
-def _require_data(tables: Tables, area: str, labels: list[str], store: Store) -> None:
+def _require_data(tables: Tables, area: str, labels: list[str], snapshot: Snapshot) -> None:
     """The area must have some data in both the baseline and the period, else the table is empty."""
     for label in (labels[0], labels[-1]):
         start, last = period_days(label)
@@ -396,33 +389,20 @@ def _require_data(tables: Tables, area: str, labels: list[str], store: Store) ->
             (s.areas is None or area in s.areas) and s.start <= last and s.end >= start for s in spans_
         )
         has_counts = tables.rows_at("counts", area, label).height > 0
-        if not touching and not has_counts and not has_survey_figure(store, area, label):
+        if not touching and not has_counts and not has_survey_figure(snapshot, area, label):
             raise UsageError(
                 f"the store has no data for {area} in {label}: a comparison would be empty.",
-                hint=f"the store holds: {_holdings(store)}. Ingest data for {label}, or choose "
+                hint=f"the store holds: {snapshot.holdings()}. Ingest data for {label}, or choose "
                 "--period/--baseline within what is stored.",
             )
 
 
-def _holdings(store: Store) -> str:
-    parts = []
-    for s in store.manifest().sources:
-        span = (
-            f"{s.covers_from or s.date_min}..{s.covers_to or s.date_max}"
-            if (s.covers_from or s.date_min)
-            else ""
-        )
-        parts.append(f"{s.kind.value} {', '.join(s.areas or []) or ''} {span}".strip())
-    unique = sorted(set(parts))
-    return "; ".join(unique[:8]) + (f"; and {len(unique) - 8} more" if len(unique) > 8 else "") or "nothing"
-
-
-def _check_benchmarks(tables: Tables, store: Store, plan: LoadedPlan) -> None:
+def _check_benchmarks(tables: Tables, snapshot: Snapshot, plan: LoadedPlan) -> None:
     """A benchmark area that is neither a known area nor stored is a plan error (a typo). A known
     benchmark without stored data is not: its figures are a note (``benchmark_no_data``), since a
     store built from one municipality's downloads holds no benchmark at all."""
     stored = set(tables.population["area"].to_list()) | set(tables.counts["area"].unique().to_list())
-    for s in store.manifest().sources:
+    for s in snapshot.sources():
         stored |= set(s.areas or [])
     known = set(area_lookup().values())
     for index, bench in enumerate(plan.plan.benchmarks):
@@ -450,34 +430,19 @@ def territories(
     }
 
 
-@holding_read_lock
-def compare(
-    store: Store,
-    *,
-    period: str | Period | None = None,
-    baseline: int | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    area: str | None = None,
-    raw: bool = False,
-    by: CompareBy | str = CompareBy.area,
-    theme: int | None = None,
-    lang: Lang = "en",
-    territory: Territory | str = Territory.auto,
-) -> CompareResult:
+def compare(snapshot: Snapshot, selection: Resolved) -> CompareResult:
     """Compute every indicator of the plan for the period vs the baseline, with benchmarks (each
-    area on the territory ``territory`` says: see ``geography.territory_members``)."""
-    loaded_plan = load_plan(plan_path)
+    area on the territory the selection says: see ``geography.territory_members``)."""
+    loaded_plan, asked = selection.plan, selection.selection
     plan = loaded_plan.plan
-    loaded_rules = load_rules(rules_path)
-    rules = loaded_rules.rules.without_corrections() if raw else loaded_rules.rules
-    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
-    base_year = baseline if baseline is not None else plan.baseline
+    loaded_rules, rules = selection.loaded_rules, selection.rules
+    raw, lang, territory, theme = asked.raw, asked.lang, asked.territory, asked.theme
+    chosen = selection.period
+    base_year = selection.baseline
     _require_baseline_before(chosen, base_year)
     periods = comparison_periods(chosen, base_year)
     labels = [str(p) for p in periods]
-    area = resolve_areas([area or plan.area])[0]
-    require_known_area(store, area)
+    area = selection.area
     indicators = [i for i in plan.indicators if theme is None or i.theme == theme]
     if not indicators:
         raise UsageError(
@@ -487,17 +452,17 @@ def compare(
     bench_areas = [a for b in plan.benchmarks for a in b.areas]
     members = territories([area, *bench_areas], periods, territory)
     wanted = list(dict.fromkeys(m for by_label in members.values() for ms in by_label.values() for m in ms))
-    tables = build_tables(store, wanted, rules, chosen.unit, labels, loaded_plan, None)
-    _require_data(tables, area, labels, store)
-    _check_benchmarks(tables, store, loaded_plan)
+    tables = build_tables(snapshot, wanted, rules, chosen.unit, labels, loaded_plan, None)
+    _require_data(tables, area, labels, snapshot)
+    _check_benchmarks(tables, snapshot, loaded_plan)
     context = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)
-    context.territory = Territory(territory)
+    context.territory = territory
     if any(i.kind is Kind.survey for i in indicators):
-        context.survey_rows = survey_rows(store)
+        context.survey_rows = survey_rows(snapshot)
     results = [context.indicator(i, [area], with_benchmarks=True) for i in indicators]
     districts = None
-    if CompareBy(by) is CompareBy.district:
-        districts = _districts(store, area, rules, chosen.unit, labels, loaded_plan, indicators, raw, lang)
+    if asked.by is CompareBy.district:
+        districts = _districts(snapshot, area, rules, chosen.unit, labels, loaded_plan, indicators, raw, lang)
     return CompareResult(
         plan=plan.name,
         plan_file=str(loaded_plan.path),
@@ -1114,7 +1079,7 @@ def _unique(notes: list[Note]) -> list[Note]:
 
 
 def _districts(
-    store: Store,
+    snapshot: Snapshot,
     area: str,
     rules: Rules,
     unit: PeriodUnit,
@@ -1125,10 +1090,10 @@ def _districts(
     lang: Lang,
 ) -> list[DistrictResult]:
     """Registration indicators per district of the area; rates where district population is stored."""
-    tables = build_tables(store, [area], rules, unit, labels, plan, by_district_of=area)
+    tables = build_tables(snapshot, [area], rules, unit, labels, plan, by_district_of=area)
     context = Evaluator(tables, labels, plan, rules, raw, lang, districts=True)
     if any(i.kind is Kind.survey for i in indicators):
-        context.survey_rows, context.municipality = survey_rows(store), area
+        context.survey_rows, context.municipality = survey_rows(snapshot), area
     names = sorted(tables.span_area)
     populated = set(tables.population["area"].to_list())
     year = parse_period(labels[-1]).year

@@ -5,7 +5,6 @@ and how the change versus the baseline splits into the two corrections and the u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -13,17 +12,14 @@ import polars as pl
 from veilcli.analysis.indicators import population_table
 from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, combine
 from veilcli.analysis.selection import (
+    Resolved,
     comparison_periods,
-    default_area,
-    latest_complete_period,
-    require_known_area,
 )
 from veilcli.domain.choices import Kind, NormaliseBy
 from veilcli.domain.classification import categories
-from veilcli.domain.geography import resolve_areas
 from veilcli.domain.periods import Period, parse_period
-from veilcli.domain.rules import LoadedRules, load_rules
-from veilcli.store.store import Store, holding_read_lock
+from veilcli.domain.rules import LoadedRules
+from veilcli.store.snapshot import Snapshot
 
 
 @dataclass
@@ -72,27 +68,19 @@ class NormaliseResult:
         return self.rows.join(changes, on=["area", "category", "period"], how="left")
 
 
-@holding_read_lock
 def normalise_area(
-    store: Store,
-    *,
-    period: str | Period | None = None,
-    baseline: int | None = 2017,
-    area: str | None = None,
-    by: NormaliseBy | str = NormaliseBy.category,
-    rules_path: Path | None = None,
-    raw: bool = False,
+    snapshot: Snapshot, selection: Resolved, by: NormaliseBy | str = NormaliseBy.category
 ) -> NormaliseResult:
-    """Raw, samenloop-corrected and internet-corrected counts of an area for the comparison periods."""
-    loaded = load_rules(rules_path)
-    rules = loaded.rules.without_corrections() if raw else loaded.rules
-    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
+    """Raw, samenloop-corrected and internet-corrected counts of an area (the selection's, else the
+    store's one municipality) for the comparison periods, per category or per district (``by``)."""
+    loaded, rules, raw = selection.loaded_rules, selection.rules, selection.selection.raw
+    chosen = selection.period
+    baseline = selection.baseline
     periods = comparison_periods(chosen, baseline)
-    base = periods[0] if baseline is not None else None
-    area = resolve_areas([area])[0] if area else default_area(store)
-    require_known_area(store, area)
+    base = periods[0]
+    area = selection.stored_area
     labels = [str(p) for p in periods]
-    registrations = store.scan(Kind.registrations).filter(pl.col("municipality") == area)
+    registrations = snapshot.scan(Kind.registrations).filter(pl.col("municipality") == area)
     by = NormaliseBy(by)
     area_column = "district" if by is NormaliseBy.district else "municipality"
     frame = aggregate_registrations(
@@ -100,7 +88,7 @@ def normalise_area(
     )
     if by is NormaliseBy.category:
         counts = aggregate_counts(
-            store.scan(Kind.counts).filter(pl.col("area") == area),
+            snapshot.scan(Kind.counts).filter(pl.col("area") == area),
             rules,
             unit=chosen.unit,
             baseline=str(base) if base else None,
@@ -122,7 +110,7 @@ def normalise_area(
             rows,
             str(base) if base else None,
             str(chosen),
-            population_table(store.scan(Kind.population)).select("year", "area", "inhabitants"),
+            population_table(snapshot.scan(Kind.population)).select("year", "area", "inhabitants"),
         ),
         applied={"samenloop": rules.samenloop.enabled, "internet": rules.internet.method != "none"},
     )

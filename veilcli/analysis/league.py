@@ -13,7 +13,6 @@ figures stay with the single-area ``compare``.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -30,8 +29,8 @@ from veilcli.analysis.normalise import (
     rollup_parts,
     sum_or_null,
 )
-from veilcli.analysis.selection import comparison_periods, latest_complete_period
-from veilcli.domain.choices import Kind, Territory
+from veilcli.analysis.selection import ALL, Resolved, comparison_periods
+from veilcli.domain.choices import Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.coverage import Span, covered_days, rollup_coverage
 from veilcli.domain.geography import (
@@ -43,13 +42,10 @@ from veilcli.domain.geography import (
     resolve_areas,
 )
 from veilcli.domain.groups import group_areas
-from veilcli.domain.periods import Period, parse_period, period_year_expr
-from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories, load_plan
-from veilcli.domain.rules import load_rules
+from veilcli.domain.periods import Period, period_year_expr
+from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories
 from veilcli.errors import UsageError
-from veilcli.store.store import Store, holding_read_lock
-
-ALL = "all"
+from veilcli.store.snapshot import Snapshot
 
 
 class LeagueRow(BaseModel):
@@ -115,7 +111,7 @@ class LeagueResult(BaseModel):
 
 
 def league_areas(
-    store: Store, selection: str, years: list[int] | None = None, at: dt.date | None = None
+    snapshot: Snapshot, selection: str, years: list[int] | None = None, at: dt.date | None = None
 ) -> list[str]:
     """Every municipality the store holds data for (in ``years``: counts stored in parts are read for
     those years only), or a shipped group's (or group file's) members. A municipality whose counts
@@ -125,11 +121,13 @@ def league_areas(
         return group_areas(selection)
     names = set(municipality_names().values())
     found: set[str] = set()
-    values = store.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
+    values = (
+        snapshot.scan(Kind.registrations).select(pl.col("municipality").unique()).collect()["municipality"]
+    )
     found |= {v for v in values.drop_nulls().to_list() if v in names}
     # Distinct values first: a national buurt table has ~16,000 areas in 16M rows of two years.
     distinct = (
-        store.scan(Kind.counts, years=years).select(pl.col("area").unique()).collect(engine="streaming")
+        snapshot.scan(Kind.counts, years=years).select(pl.col("area").unique()).collect(engine="streaming")
     )
     area = pl.col("area")
     stored = distinct.select(
@@ -233,53 +231,43 @@ def _fed(
     return pl.concat([registered, whole_or_partial(from_counts)])
 
 
-@holding_read_lock
-def league(
-    store: Store,
-    selection: str = ALL,
-    *,
-    period: str | Period | None = None,
-    baseline: int | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    sort: str | None = None,
-    territory: Territory | str = Territory.auto,
-) -> LeagueResult:
-    """Every municipality (or a group's members): each plan indicator's registered values, change,
-    status and rank, computed for all areas at once by ``compare``'s rules (territory, coverage,
-    feed, status): a test checks that both agree on every area."""
-    loaded_plan = load_plan(plan_path)
-    plan = loaded_plan.plan
+def league(snapshot: Snapshot, selection: Resolved) -> LeagueResult:
+    """Every municipality (or a group's members: the selection's area, ``all`` when none): each plan
+    indicator's registered values, change, status and rank, computed for all areas at once by
+    ``compare``'s rules (territory, coverage, feed, status): a test checks that both agree on every
+    area."""
+    loaded_plan, asked = selection.plan, selection.selection
+    plan, sort, name = loaded_plan.plan, asked.sort, asked.area or ALL
     if sort is not None and sort not in {i.id for i in plan.indicators}:
         raise UsageError(
             f"--sort {sort!r} is not an indicator of the plan.", hint=", ".join(i.id for i in plan.indicators)
         )
-    rules = load_rules(rules_path).rules.without_corrections()  # the league ranks registered figures
-    chosen = parse_period(period) if isinstance(period, str) else period or latest_complete_period(store)
-    base_year = baseline if baseline is not None else plan.baseline
+    rules = selection.loaded_rules.rules.without_corrections()  # the league ranks registered figures
+    chosen = selection.period
+    base_year = selection.baseline
     if base_year >= chosen.year:
         raise UsageError(f"the period {chosen} lies in or before the baseline year {base_year}.")
     periods = [p for p in comparison_periods(chosen, base_year) if p in (chosen.in_year(base_year), chosen)]
     labels = [str(p) for p in periods]
     years = sorted({p.year for p in periods})
-    areas = league_areas(store, selection, years, at=periods[-1].last_day)
-    members = territories(areas, periods, territory)
+    areas = league_areas(snapshot, name, years, at=periods[-1].last_day)
+    members = territories(areas, periods, asked.territory)
     names = list(dict.fromkeys(m for by_label in members.values() for ms in by_label.values() for m in ms))
     in_areas = pl.col("municipality").is_in(names)
     regs = aggregate_registrations(
-        store.scan(Kind.registrations).filter(in_areas),
+        snapshot.scan(Kind.registrations).filter(in_areas),
         rules,
         unit=chosen.unit,
         baseline=labels[0],
         periods=labels,
     )
     in_years = pl.col("period").str.slice(0, 4).is_in([str(y) for y in years])
-    own_counts = counts_for(store.scan(Kind.counts, years=years).filter(in_years), names)
+    own_counts = counts_for(snapshot.scan(Kind.counts, years=years).filter(in_years), names)
     counts = aggregate_counts(own_counts, rules, unit=chosen.unit, baseline=labels[0]).filter(
         pl.col("period").is_in(labels)
     )
     tables = {"registrations": regs, "counts": counts, "rollup_parts": rollup_parts(own_counts, chosen.unit)}
-    suspects = store.scan(Kind.suspects).filter(in_areas)
+    suspects = snapshot.scan(Kind.suspects).filter(in_areas)
     for indicator in plan.indicators:
         if indicator.kind is Kind.suspects:
             where = pl.col("age").is_between(*indicator.age) if indicator.age else None
@@ -293,10 +281,10 @@ def league(
             f"no area has data for {' and '.join(empty)}: a league table would be empty.",
             hint="choose --period/--baseline within what the store holds (`veilcli status`).",
         )
-    population = population_table(store.scan(Kind.population))
+    population = population_table(snapshot.scan(Kind.population))
     spans = {
-        Kind.registrations: source_spans(store, Kind.registrations),
-        Kind.suspects: source_spans(store, Kind.suspects),
+        Kind.registrations: source_spans(snapshot, Kind.registrations),
+        Kind.suspects: source_spans(snapshot, Kind.suspects),
     }
     grid = pl.DataFrame(
         [
@@ -323,7 +311,7 @@ def league(
         plan=plan.name,
         period=labels[-1],
         baseline=labels[0],
-        selection=selection,
+        selection=name,
         areas=ordered,
         sort=sort,
         own_area=next((a for a in resolve_areas([plan.area]) if a in ordered), None),

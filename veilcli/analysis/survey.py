@@ -44,7 +44,7 @@ from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import parse_period
 from veilcli.domain.plans import Goal, Indicator, Unit
 from veilcli.sources.formats.survey_values import decimal_expr, unit_expr
-from veilcli.store.store import Store
+from veilcli.store.snapshot import Snapshot
 
 SurveyTest = Literal["intervals", "two_proportions", "none"]
 ChangeUnit = Literal["percentage_points", "points"]
@@ -115,9 +115,9 @@ class SurveyEvaluation:
         return None if self.p_value is None else self.p_value < SIGNIFICANCE_LEVEL
 
 
-def survey_rows(store: Store) -> pl.DataFrame:
+def survey_rows(snapshot: Snapshot) -> pl.DataFrame:
     """Every stored survey figure, its decimals as numbers and its unit as percent/score."""
-    frame = store.scan(Kind.survey).collect()
+    frame = snapshot.scan(Kind.survey).collect()
     if frame.height == 0:
         return pl.DataFrame(schema=SURVEY_SCHEMA)
     return frame.select(

@@ -9,22 +9,17 @@ no goal status here: a trend is not a comparison with the baseline.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli.analysis.compare import Evaluator, build_tables, territories
-from veilcli.analysis.selection import latest_complete_period, require_known_area
-from veilcli.domain.choices import Kind, Territory
-from veilcli.domain.geography import resolve_areas
+from veilcli.analysis.selection import Resolved
+from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import facts
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
-from veilcli.domain.plans import Unit, load_plan
-from veilcli.domain.rules import load_rules
+from veilcli.domain.plans import Unit
 from veilcli.errors import UsageError
-from veilcli.store.store import Store, holding_read_lock
+from veilcli.store.snapshot import Snapshot
 
 
 class TrendPoint(BaseModel):
@@ -83,33 +78,27 @@ class TrendResult(BaseModel):
         )
 
 
-def first_period(store: Store, unit: PeriodUnit) -> Period | None:
+def first_period(snapshot: Snapshot, unit: PeriodUnit) -> Period | None:
     """The first period of ``unit`` any stored source covers (registration spans, count periods)."""
-    starts = [s.covers_from or s.date_min for s in store.sources() if facts(s.kind).registration_level]
+    starts = [s.covers_from or s.date_min for s in snapshot.sources() if facts(s.kind).registration_level]
     dates = [d for d in starts if d is not None]
-    counts = store.scan(Kind.counts).select(pl.col("period").min()).collect().item()
+    counts = snapshot.scan(Kind.counts).select(pl.col("period").min()).collect().item()
     if counts:
         dates.append(parse_period(counts).start)
     return Period.of(min(dates), unit) if dates else None
 
 
-@holding_read_lock
 def trend(
-    store: Store,
+    snapshot: Snapshot,
+    selection: Resolved,
     indicators: list[str] | None = None,
-    *,
     unit: PeriodUnit | str = PeriodUnit.H,
-    area: str | None = None,
-    plan_path: Path | None = None,
-    rules_path: Path | None = None,
-    raw: bool = False,
-    lang: Lang = "en",
-    territory: Territory | str = Territory.auto,
 ) -> TrendResult:
-    """The plan's indicators (or the ones named by id) over every period the store holds, the area
-    on the territory ``territory`` says over the whole series (``compare.territories``)."""
+    """The plan's indicators (or the ones named by id) over every period the store holds, at
+    ``unit``, the area on the territory the selection says over the whole series
+    (``compare.territories``)."""
     unit = PeriodUnit(unit)
-    loaded_plan = load_plan(plan_path)
+    loaded_plan = selection.plan
     plan = loaded_plan.plan
     chosen = [i for i in plan.indicators if not indicators or i.id in indicators]
     unknown = sorted(set(indicators or []) - {i.id for i in plan.indicators})
@@ -118,12 +107,10 @@ def trend(
             f"not an indicator of the plan: {', '.join(unknown)}.",
             hint=f"the plan's indicators: {', '.join(i.id for i in plan.indicators)}.",
         )
-    loaded_rules = load_rules(rules_path)
-    rules = loaded_rules.rules.without_corrections() if raw else loaded_rules.rules
-    area = resolve_areas([area or plan.area])[0]
-    require_known_area(store, area)
-    last = latest_complete_period(store, unit)
-    start = first_period(store, unit)
+    rules, raw, lang = selection.rules, selection.selection.raw, selection.selection.lang
+    area = selection.area
+    last = selection.latest(unit)
+    start = first_period(snapshot, unit)
     if start is None or start > last:
         raise UsageError(
             "the store holds no complete period to show.", hint="run `veilcli ingest PATH` first."
@@ -132,9 +119,9 @@ def trend(
     while periods[-1] < last:
         periods.append(periods[-1].next())
     labels = [str(p) for p in periods]
-    members = territories([area], periods, territory)
+    members = territories([area], periods, selection.selection.territory)
     wanted = list(dict.fromkeys(m for ms in members[area].values() for m in ms))
-    tables = build_tables(store, wanted, rules, unit, labels, loaded_plan, None)
+    tables = build_tables(snapshot, wanted, rules, unit, labels, loaded_plan, None)
     evaluator = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)
     result = []
     for indicator in chosen:

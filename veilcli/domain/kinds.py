@@ -54,7 +54,7 @@ class KindFacts:
     @property
     def registration_level(self) -> bool:
         """One row per registration (or suspect), dated by day: its coverage is the source's span,
-        gaps and category scope, judged from the dates (``analysis/coverage``)."""
+        gaps and category scope, judged from the dates (``domain/coverage``)."""
         return self.period_column == "date"
 
     @property

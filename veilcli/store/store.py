@@ -26,11 +26,9 @@ import shlex
 import socket
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
 
 import polars as pl
 import portalocker
@@ -45,6 +43,7 @@ from veilcli.errors import MissingStoreError, StoreError
 from veilcli.files.atomic import pid_running, write_atomic_bytes
 from veilcli.sources.columns import column_specs
 from veilcli.sources.limits import MIB, Limit
+from veilcli.store.snapshot import Snapshot
 
 DEFAULT_STORE = Path(".veilcli")
 MANIFEST = "manifest.json"
@@ -73,9 +72,6 @@ _MANIFEST_TEMP = re.compile(r"\.manifest\.tmp-[0-9]+\.json")
 _STEM_FOLDER = re.compile(_STEM)
 _PART_NAME = re.compile(r"[0-9]{4}\.parquet")
 _STAGING = re.compile(r"\.staging-([0-9]+)-[0-9a-f]{8}(?:-([0-9a-f]{8}))?")
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def stored_schema(kind: Kind) -> dict[str, pl.DataType]:
@@ -582,6 +578,17 @@ class Store:
             if fd is not None:
                 _release(fd)
 
+    @contextlib.contextmanager
+    def snapshot(self, timeout: float = LOCK_TIMEOUT_S) -> Iterator[Snapshot]:
+        """One read-locked view of the store for a command (``snapshot.py``): its manifest read once,
+        its frames scanned once; the shared lock is held until the block ends."""
+        with self.reading(timeout):
+            yield Snapshot(
+                self.root,
+                self.manifest().sources,
+                lambda kind, sources, years: self.scan(kind, sources, years=years),
+            )
+
     def _open_lock_for_reading(self) -> int | None:
         if not self._check_folder() or not self._manifest_present():
             return None  # nothing stored: nothing to protect, and no file is created in a foreign folder
@@ -939,14 +946,3 @@ def _schema_problem(source: SourceRecord, schema: dict[str, str]) -> str | None:
     if changed:
         return f"has other types for {', '.join(changed[:4])}"
     return None
-
-
-def holding_read_lock(func: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
-    """Run a function of a store (its first argument) inside ``store.reading()``."""
-
-    @wraps(func)
-    def wrapper(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
-        with store.reading():
-            return func(store, *args, **kwargs)
-
-    return wrapper
