@@ -13,8 +13,9 @@ one after the other so machine load hits all of them alike, each in a fresh chil
 - ``veilcli report html ... FILE --force``, the whole child process (compare and trend, the HTML
   written to a temporary file);
 - ``veilcli --help``, the whole child process;
-- yardstick: a process that imports polars, reads the registrations' Parquet and groups it (by
-  category and half-year, the shape of compare's first aggregation), the floor a compare can reach.
+- yardsticks: a process that imports polars, reads the registrations' Parquet and groups it (by
+  category, municipality and half-year, the shape of compare's first aggregation): once scanning
+  only the four columns grouped, once reading every column first.
 
 Peak RSS is each child's own (``ru_maxrss`` from ``os.wait4``). Reported are the medians (min-max).
 The children run the veilcli of the checkout this script belongs to (``PYTHONPATH`` is set to it).
@@ -107,18 +108,28 @@ def child(root: Path, warm_calls: int) -> None:
     )
 
 
-def yardstick(root: Path) -> None:
-    """In a fresh process: import polars, read the store's registrations and group them; print JSON."""
+def yardstick(root: Path, columns: str) -> None:
+    """In a fresh process: import polars, read the store's registrations and group them; print JSON.
+
+    ``columns`` "used": only the four columns grouped (a lazy scan: projection pushed down to the
+    Parquet reader), the floor for compare's first aggregation; "all": every column read first.
+    """
     start = time.perf_counter()
     import polars as pl
 
-    frame = pl.read_parquet(root / "registrations")
-    grouped = frame.group_by(
-        "category_code",
-        "municipality",
-        pl.col("date").dt.year().alias("year"),
-        (pl.col("date").dt.month() > 6).alias("half"),
-    ).agg(pl.len(), (pl.col("channel") == "internet").sum())
+    rows = pl.scan_parquet(root / "registrations" / "*.parquet")
+    if columns == "all":
+        rows = rows.collect().lazy()
+    grouped = (
+        rows.group_by(
+            "category_code",
+            "municipality",
+            pl.col("date").dt.year().alias("year"),
+            (pl.col("date").dt.month() > 6).alias("half"),
+        )
+        .agg(pl.len(), (pl.col("channel") == "internet").sum())
+        .collect()
+    )
     print(json.dumps({"op_s": time.perf_counter() - start, "groups": grouped.height}))
 
 
@@ -129,7 +140,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3, help="warm calls after the cold one, per child")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--yardstick", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--yardstick", nargs=2, metavar=("STORE", "COLUMNS"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--against",
         type=Path,
@@ -143,7 +154,7 @@ def main() -> None:
         build_store(args.build)
         return
     if args.yardstick:
-        yardstick(args.yardstick)
+        yardstick(Path(args.yardstick[0]), args.yardstick[1])
         return
     root = store_root(args.rows)
     # Bytecode first, as an installed package has it: a checkout without __pycache__ (this machine sets
@@ -194,11 +205,19 @@ def main() -> None:
             str(Path(tempfile.gettempdir()) / f"bench-report-{os.getpid()}.html"),
         ],
         "`veilcli --help` (command)": [python, "-m", "veilcli", "--help"],
-        "yardstick: import polars, read the registrations' Parquet, group": [
+        "yardstick: import polars, scan the registrations' Parquet (4 columns), group": [
             python,
             __file__,
             "--yardstick",
             str(root),
+            "used",
+        ],
+        "yardstick: import polars, read the registrations' Parquet (all columns), group": [
+            python,
+            __file__,
+            "--yardstick",
+            str(root),
+            "all",
         ],
     }
     load = os.getloadavg()

@@ -239,7 +239,7 @@ def spike_ingest(path: Path, out: Path) -> dict[str, Any]:
 
 def awkward(path: Path) -> None:
     """A 16 MB OData counts table (360,000 rows) with everything that moves row numbers or findings: two title
-    rows above the header, CRLF line ends, a quoted newline in a category field on row 3,
+    rows above the header, CRLF line ends, a quoted CRLF in a category field on row 5,
     a blank line at 100,000 lines, suppressed, non-numeric and negative counts, a duplicate key
     far from its first row (another block) and one within a block."""
     lines = [
