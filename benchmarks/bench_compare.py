@@ -10,8 +10,12 @@ one after the other so machine load hits all of them alike, each in a fresh chil
   interpreter start not), then ``--warm`` more calls in the same child (their median is "warm");
 - command: ``veilcli compare --period 2019H1 --baseline 2017 --store S --format json``, the whole
   child process as the parent sees it (interpreter start, imports, rendering, printing);
-- ``veilcli report html`` of the same selection (compare and trend of one snapshot), the whole child;
-- ``veilcli --help``, the whole child process.
+- ``veilcli report html ... FILE --force``, the whole child process (compare and trend, the HTML
+  written to a temporary file);
+- ``veilcli --help``, the whole child process;
+- yardsticks: a process that imports polars, reads the registrations' Parquet and groups it (by
+  category, municipality and half-year, the shape of compare's first aggregation): once scanning
+  only the four columns grouped, once reading every column first.
 
 Peak RSS is each child's own (``ru_maxrss`` from ``os.wait4``). Reported are the medians (min-max).
 The children run the veilcli of the checkout this script belongs to (``PYTHONPATH`` is set to it).
@@ -29,6 +33,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -103,6 +108,31 @@ def child(root: Path, warm_calls: int) -> None:
     )
 
 
+def yardstick(root: Path, columns: str) -> None:
+    """In a fresh process: import polars, read the store's registrations and group them; print JSON.
+
+    ``columns`` "used": only the four columns grouped (a lazy scan: projection pushed down to the
+    Parquet reader), the floor for compare's first aggregation; "all": every column read first.
+    """
+    start = time.perf_counter()
+    import polars as pl
+
+    rows = pl.scan_parquet(root / "registrations" / "*.parquet")
+    if columns == "all":
+        rows = rows.collect().lazy()
+    grouped = (
+        rows.group_by(
+            "category_code",
+            "municipality",
+            pl.col("date").dt.year().alias("year"),
+            (pl.col("date").dt.month() > 6).alias("half"),
+        )
+        .agg(pl.len(), (pl.col("channel") == "internet").sum())
+        .collect()
+    )
+    print(json.dumps({"op_s": time.perf_counter() - start, "groups": grouped.height}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -110,6 +140,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3, help="warm calls after the cold one, per child")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--yardstick", nargs=2, metavar=("STORE", "COLUMNS"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--against",
         type=Path,
@@ -121,6 +152,9 @@ def main() -> None:
         return
     if args.build:
         build_store(args.build)
+        return
+    if args.yardstick:
+        yardstick(Path(args.yardstick[0]), args.yardstick[1])
         return
     root = store_root(args.rows)
     # Bytecode first, as an installed package has it: a checkout without __pycache__ (this machine sets
@@ -155,22 +189,36 @@ def main() -> None:
             "--format",
             "json",
         ],
-        "`veilcli report html ...` (command)": [
+        "`veilcli report html ... FILE --force` (command)": [
             python,
             "-m",
             "veilcli",
             "report",
             "html",
-            str(HERE / "data" / "bench-report.html"),
-            "--force",
             "--period",
             PERIOD,
             "--baseline",
             str(BASELINE),
             "--store",
             str(root),
+            "--force",
+            str(Path(tempfile.gettempdir()) / f"bench-report-{os.getpid()}.html"),
         ],
         "`veilcli --help` (command)": [python, "-m", "veilcli", "--help"],
+        "yardstick: import polars, scan the registrations' Parquet (4 columns), group": [
+            python,
+            __file__,
+            "--yardstick",
+            str(root),
+            "used",
+        ],
+        "yardstick: import polars, read the registrations' Parquet (all columns), group": [
+            python,
+            __file__,
+            "--yardstick",
+            str(root),
+            "all",
+        ],
     }
     load = os.getloadavg()
     print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
@@ -191,13 +239,20 @@ def main() -> None:
         return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
     print(f"\n{args.rows:,} registrations, medians of {args.runs} runs (min-max)\n")
-    print("| child | op, in the child (s) | warm (s) | wall (s) | peak RSS (MiB) |")
-    print("|---|---:|---:|---:|---:|")
+    print("| child | op, in the child (s) | warm (s) | wall (s) | CPU (s) | peak RSS (MiB) |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name in results:
         print(
             f"| {name} | {cell(name, 'op_s')} | {cell(name, 'warm_s')} | {cell(name, 'wall_s')} | "
-            f"{cell(name, 'peak_mib', 0)} |"
+            f"{cell(name, 'cpu_s')} | {cell(name, 'peak_mib', 0)} |"
         )
+    compare_wall = statistics.median(
+        r["wall_s"] for r in results["`veilcli compare ... --format json` (command)"]
+    )
+    for name in results:
+        if "report html" in name or "yardstick" in name:
+            wall = statistics.median(r["wall_s"] for r in results[name])
+            print(f"- {name}: {wall / compare_wall:.2f}x the `veilcli compare` command's wall time")
     load = os.getloadavg()
     print(f"\nload average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

@@ -200,8 +200,8 @@ def report(rows: int, fmt: str, path: Path, m: dict[str, Any], runs: int, agains
 
     size = path.stat().st_size / 1e6
     print(f"\n### {rows:,} rows, {fmt} ({size:.0f} MB), medians of {runs} runs (min-max)\n")
-    print("| child | op (s) | wall (s) | peak RSS (MiB) | net of import polars (MiB) |")
-    print("|---|---:|---:|---:|---:|")
+    print("| child | op (s) | wall (s) | CPU (s) | peak RSS (MiB) | net of import polars (MiB) |")
+    print("|---|---:|---:|---:|---:|---:|")
     label = '`pl.read_csv(path, separator=";")`' if fmt == "csv" else "`pl.read_excel(path)` (calamine)"
     children = [("`import polars` only", base), (f"yardstick: {label}", yard)]
     for where, _, library, command in checkouts:
@@ -212,7 +212,10 @@ def report(rows: int, fmt: str, path: Path, m: dict[str, Any], runs: int, agains
     for name, entry in children:
         op = rng(entry, "op_s") if "op_s" in entry else "-"
         net = entry["peak_mib"] - base["peak_mib"]
-        print(f"| {name} | {op} | {rng(entry, 'wall_s')} | {rng(entry, 'peak_mib', 0)} | {net:,.0f} |")
+        print(
+            f"| {name} | {op} | {rng(entry, 'wall_s')} | {rng(entry, 'cpu_s')} | "
+            f"{rng(entry, 'peak_mib', 0)} | {net:,.0f} |"
+        )
     yard_net = yard["peak_mib"] - base["peak_mib"]
     for where, _, library, command in checkouts:
         print(f"\n{'This checkout' if not where else 'The checkout' + where}:")

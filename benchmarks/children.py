@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def run_child(argv: list[str], root: Path = REPO) -> dict[str, float]:
-    """Run a child on the veilcli of ``root``; its wall seconds and peak RSS (MiB, ``os.wait4``),
+    """Run a child on the veilcli of ``root``; its wall and CPU seconds and peak RSS (MiB, ``os.wait4``),
     plus what it printed last as ``{"op_s": ...}`` JSON (a command's own output is not read)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -27,7 +27,9 @@ def run_child(argv: list[str], root: Path = REPO) -> dict[str, float]:
         stdout, stderr = out.read().decode(), err.read().decode()
     if code != 0:
         raise SystemExit(f"child {argv} failed ({code}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
-    result: dict[str, float] = {"wall_s": wall, "peak_mib": usage.ru_maxrss / 1024}
+    # CPU seconds (user + system, all threads): on a loaded machine less noisy than the wall time.
+    cpu = usage.ru_utime + usage.ru_stime
+    result: dict[str, float] = {"wall_s": wall, "cpu_s": cpu, "peak_mib": usage.ru_maxrss / 1024}
     lines = stdout.strip().splitlines()
     if lines and lines[-1].startswith('{"op_s"'):
         result.update(json.loads(lines[-1]))
