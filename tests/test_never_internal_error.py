@@ -141,3 +141,16 @@ def test_the_cli_says_70_only_for_a_bug(tmp_path: Path) -> None:
     for command in (["validate", str(path)], ["map", "suggest", str(path)]):
         result = CliRunner().invoke(app, command)
         assert result.exit_code in (0, 1, 2) and "internal error" not in result.output, result.output
+
+
+def test_a_suggested_map_never_maps_a_birth_date_as_a_count(tmp_path: Path) -> None:
+    """Hypothesis found it: whole numbers under "Birth date" were suggested as ``count``, a map that
+    ``--map`` then refuses (a birth date is read only as ``birth_date``)."""
+    path = tmp_path / "bestand.csv"
+    path.write_bytes(_csv(["Regio", "Birth date"], [["Almere", "1987"], ["Lelystad", "1990"]], False))
+    suggestion = api.suggest_map(path)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(suggestion.to_toml(), encoding="utf-8")
+    api.read_options(map_file=mapping)  # loads: no line maps the birth date
+    lines = [line for line in suggestion.to_toml().splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in lines if '"Birth date"' in line.split("#")[0]]

@@ -437,7 +437,8 @@ def _assign(kind: Kind, table: RawTable, candidates: list[Candidate]) -> tuple[d
             break
     more, undecided = _numbers_for(kind, numbers, taken)
     for column, guess in more.items():
-        if column in specs and column not in guesses:
+        # A column of numbers under a birth-date header ("Birth date": 1987, ...) is never a count.
+        if column in specs and column not in guesses and not personal_map_column(column, guess.header):
             guesses[column] = guess
     return guesses, undecided
 
