@@ -131,8 +131,10 @@ def build(args: argparse.Namespace) -> tuple[list[list[str]], list[list[str]]]:
         cbs, xml_year = read_cbs_list(Path(path)), years[int(year)]
         if set(cbs) != set(xml_year):
             differ = sorted(set(cbs) ^ set(xml_year))
-            print(f"note: CBS list {year} differs in codes from the XML ({differ}); only names are compared",
-                  file=sys.stderr)
+            print(
+                f"note: CBS list {year} differs in codes from the XML ({differ}); only names are compared",
+                file=sys.stderr,
+            )
         for code in set(cbs) & set(xml_year):
             if cbs[code] != xml_year[code]:
                 print(f"name {code} {year}: XML {xml_year[code]!r} -> CBS {cbs[code]!r}", file=sys.stderr)
