@@ -3,7 +3,8 @@ seed report.
 
 One file, nothing loaded from anywhere: the CSS is inline, the charts are inline SVG drawn by
 ``svg.py``, there is no script. Structure: a title and how to read the figures; an overview table of
-every indicator; per theme, per indicator its registered and underlying figures and statuses, a bar
+every indicator (rates, the count with its difference, the change against the same part of the
+previous year, each benchmark's change with the level against it under it); per theme, per indicator its registered and underlying figures and statuses, a bar
 chart of the periods against the benchmarks, a trend chart (when a trend is given), the
 normalisation in a sentence and the notes; the district table (``--by district``); the
 normalisation per period; the sources with their sha256 (provenance). Words in the report's
@@ -38,7 +39,7 @@ from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file
-from veilcli.report.html_districts import DISTRICT_CSS, district_view
+from veilcli.report.html_districts import DISTRICT_CSS, district_view, signed_count
 from veilcli.report.map_svg import district_maps, map_word
 from veilcli.report.numbers import (
     bench_change,
@@ -110,6 +111,8 @@ article.indicator { border: 1px solid var(--rule); border-radius: 6px; padding: 
 .figure-box .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums;
   line-height: 1.2; }
 .figure-box .change { font-size: 13px; }
+.figure-box .count, .figure-box .previous { font-size: 13px; }
+ul.levels { margin: 2px 0 0; padding-left: 16px; font-size: 13px; }
 figure { margin: 0; }
 figure svg.chart { width: 100%; height: auto; display: block; }
 figcaption { font-size: 12px; color: var(--muted); }
@@ -160,7 +163,8 @@ footer.report { color: var(--muted); font-size: 12px; border-top: 1px solid var(
   article.indicator { padding: 6px 10px; margin: 6px 0; }
   .goal { margin-bottom: 4px; }
   .figure-box .value { font-size: 15pt; }
-  .figure-box .change, .figure-box .label { font-size: 8.5pt; }
+  .figure-box .change, .figure-box .label, .figure-box .count, .figure-box .previous,
+  ul.levels { font-size: 8.5pt; }
   .normalisation, ul.notes { font-size: 8pt; margin: 4px 0 0; }
   p.sentences { font-size: 8.5pt; line-height: 1.3; margin: 0 0 3px; }
   .figures { gap: 4px; }
@@ -184,6 +188,32 @@ def _decimals(unit: Unit, values: Iterable[float | None]) -> int:
         return 0
     known = [abs(v) for v in values if v is not None]
     return 2 if known and max(known) < 1 else 1
+
+
+def count_text(count: float | None, change: float | None, lang: Lang) -> str:
+    """A registered count with its difference: "47 (+9)"; "-" without a count."""
+    if count is None:
+        return "-"
+    shown = number(count, 0, lang)
+    return shown if change is None else f"{shown} ({signed_count(change, lang)})"
+
+
+def previous_text(ind: IndicatorResult, lang: Lang) -> str:
+    """The change against the same part of the previous year: "+32% (+12)"; "-" without one."""
+    before = ind.previous
+    if before is None:
+        return "-"
+    shown = pct_text(before.change_pct, lang)
+    return shown if before.count_change is None else f"{shown} ({signed_count(before.count_change, lang)})"
+
+
+def level_text(level: float | None, lang: Lang) -> str:
+    """The area's level against a benchmark's: "+35% hoger", "-13% lager"; "-" without one."""
+    if level is None:
+        return "-"
+    if round(level) == 0:
+        return word("level_same_pct", lang)
+    return word("level_higher_pct" if level > 0 else "level_lower_pct", lang, pct=pct_text(level, lang))
 
 
 class Report:
@@ -278,14 +308,20 @@ class Report:
         r, lang = self.result, self.lang
         bench = self.tables.bench_names()
         underlying = any(i.underlying is not None for i in r.indicators)
-        groups = [("", 2), (word("group_registered", lang), len(r.periods) + 3)]
+        previous = self.tables.previous_period()
+        groups = [("", 2), (word("group_registered", lang), len(r.periods) + 4)]
+        if previous:
+            groups.append((word("group_previous", lang), 1))
         if underlying:
             groups.append((word("group_underlying", lang), 2))
         if bench:
             groups.append((word("group_benchmarks", lang), len(bench)))
         heads = [(word("indicator", lang), ""), (word("goal", lang), "")]
         heads += [(self.pw(p), "num") for p in r.periods]
+        heads.append((word("count_in", lang, period=self.pw(r.period)), "num col-count"))
         heads += [(self.tables.change_header(), "num"), (word("status", lang), "col-status"), ("p", "num")]
+        if previous:
+            heads.append((word("previous_change", lang, period=self.pw(previous)), "num col-previous"))
         if underlying:
             heads += [(word("h_change", lang), "num"), (word("status", lang), "")]
         heads += [(name, "num") for name in bench]
@@ -301,12 +337,23 @@ class Report:
                     "figures": [
                         value_text(ind.values.get(p), ind.unit, lang, carried(ind, p)) for p in r.periods
                     ],
+                    "count": count_text(ind.counts.get(r.period), ind.count_change, lang),
                     "change": change_text(ind, lang),
                     "status": status_badge(ind.status, lang, narrow=True),
                     "p": p_text(ind.p_value, lang) + (" ~" if ind.significant is False else ""),
+                    "previous": previous_text(ind, lang)
+                    + (" ~" if ind.previous and ind.previous.significant is False else ""),
                     "under_change": range_text(*under.change_pct_range, lang) if under else "-",
                     "under_status": status_badge(under.status if under else None, lang, narrow=True),
-                    "bench": [pct_text(bench_change(ind, n), lang) for n in bench],
+                    # each benchmark's change, and under it the level in the period ("+35% hoger"):
+                    # one column a benchmark keeps the overview on an A4 landscape page
+                    "bench": [
+                        (
+                            pct_text(bench_change(ind, n), lang),
+                            level_text(ind.benchmarks[n].level_pct, lang) if n in ind.benchmarks else "-",
+                        )
+                        for n in bench
+                    ],
                 }
             )
         return {
@@ -314,6 +361,7 @@ class Report:
             "groups": groups,
             "heads": heads,
             "underlying": underlying,
+            "previous": bool(previous),
             "rows": rows,
             "significance": self.tables.significance_note,
             "within_chance": self.w("h_within_chance"),
@@ -345,6 +393,7 @@ class Report:
             "goal": goal,
             "sentences": self.tables.paragraphs.get(ind.id, ""),
             "boxes": self._figures(ind),
+            "levels": self._levels(ind),
             "bar": self._bar(ind),
             "trend": self._trend_chart(ind),
             "normalisation": self._normalisation_sentence(ind),
@@ -363,6 +412,19 @@ class Report:
             shown = p_text(ind.p_value, lang)
             p = {"shown": shown if ind.p_value < 0.001 else "= " + shown, "chance": chance}
         change_vs = self.w("h_vs", baseline=self.pw(r.baseline))
+        count, registered = None, ind.counts.get(r.period)
+        if registered is not None:
+            count = f"{self.w('count')} {number(registered, 0, lang)}"
+            if ind.count_change is not None:
+                count += f" ({signed_count(ind.count_change, lang)} {change_vs})"
+        before = None
+        if ind.previous is not None:
+            against = self.w("previous_change", period=self.pw(ind.previous.period))
+            before = f"{against}: {previous_text(ind, lang)}"
+            if ind.previous.p_value is not None:
+                chance = self.w("h_significant") if ind.previous.significant else self.w("h_within_chance")
+                shown = p_text(ind.previous.p_value, lang)
+                before += f"; p {shown if ind.previous.p_value < 0.001 else '= ' + shown} ({chance})"
         boxes = [
             {
                 "css": "registered",
@@ -372,6 +434,8 @@ class Report:
                 "change": change_text(ind, lang),
                 "change_vs": change_vs,
                 "p": p,
+                "count": count,
+                "previous": before,
                 "status": status_badge(ind.status, lang),
             }
         ]
@@ -386,10 +450,28 @@ class Report:
                     "change": range_text(*under.change_pct_range, lang),
                     "change_vs": change_vs,
                     "p": None,
+                    "count": None,
+                    "previous": None,
                     "status": status_badge(under.status, lang),
                 }
             )
         return boxes
+
+    def _levels(self, ind: IndicatorResult) -> dict[str, Any] | None:
+        """The level against each benchmark in the period, with the benchmark's count where known."""
+        r, lang = self.result, self.lang
+        items = []
+        for name, bench in ind.benchmarks.items():
+            count = bench.counts.get(r.period)
+            if bench.level_pct is None and count is None:
+                continue
+            shown = f"{name}: {level_text(bench.level_pct, lang)}"
+            if count is not None:
+                shown += f" ({self.w('bench_count', count=number(count, 0, lang))})"
+            items.append(shown)
+        if not items:
+            return None
+        return {"label": self.w("group_levels", period=self.pw(r.period)), "entries": items}
 
     def _bar(self, ind: IndicatorResult) -> dict[str, Any]:
         r, lang = self.result, self.lang

@@ -63,7 +63,7 @@ ul.dm-legend li { display: inline-block; margin-right: 14px; }
 """
 
 
-def _signed(value: float | None, lang: Lang) -> str:
+def signed_count(value: float | None, lang: Lang) -> str:
     """A difference of counts in whole registrations: "+1", "-12", "0"."""
     if value is None:
         return ""
@@ -80,7 +80,7 @@ def cell_view(cell: MatrixCell | None, lang: Lang) -> dict[str, str] | None:
     rate = value_text(cell.rate, cell.unit, lang) if cell.rate is not None else "-"
     count = number(cell.count, 0, lang) if cell.count is not None else "-"
     if cell.count is not None and cell.count_change is not None:
-        count += f" ({_signed(cell.count_change, lang)})"
+        count += f" ({signed_count(cell.count_change, lang)})"
     if cell.too_few:
         change = ""
     elif cell.points is not None:
