@@ -3,12 +3,17 @@ seed report.
 
 One file, nothing loaded from anywhere: the CSS is inline, the charts are inline SVG drawn by
 ``svg.py``, there is no script. Structure: a title and how to read the figures; an overview table of
-every indicator; per theme, per indicator its registered and underlying figures and statuses, a bar
-chart of the periods against the benchmarks, a trend chart (when a trend is given), the
-normalisation in a sentence and the notes; the district table (``--by district``); the
+every indicator (rates, the count with its difference, the change against the same part of the
+previous year, each benchmark's change with the level against it under it); per theme, per
+indicator its registered and underlying figures and statuses, a bar chart of the periods
+against the benchmarks, a trend chart (when a trend is given), the normalisation in a sentence
+and the notes; the district table (``--by district``); the
 normalisation per period; the sources with their sha256 (provenance). Words in the report's
-language (``words.py``), numbers in its style (``numbers.py``). Every piece of user text (plan,
-area, indicator, benchmark and district names, notes, paths) passes ``html.escape``.
+language (``words.py``), numbers in its style (``numbers.py``). ``Report`` prepares the texts;
+``templates/report.html.j2`` lays them out, autoescaped: every piece of user text (plan, area,
+indicator, benchmark and district names, notes, paths) reaches the page as text. Marked safe, each
+where it is passed: the style sheet and the SVG of ``svg.py``/``map_svg.py`` (which escape their
+own labels).
 
 Print CSS (A4 landscape: the overview's columns and two charts side by side fit; each theme from a
 new page; no indicator, chart or table row split over two pages) makes the browser's "print to
@@ -19,11 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from markupsafe import Markup
 
 from veilcli import __version__
 from veilcli.analysis.compare import CompareResult, IndicatorResult
@@ -34,7 +39,7 @@ from veilcli.domain.periods import date_words, period_words
 from veilcli.domain.plans import Goal, Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
-from veilcli.report.html_districts import DISTRICT_CSS, districts_html
+from veilcli.report.html_districts import DISTRICT_CSS, district_view, signed_count
 from veilcli.report.map_svg import district_maps, map_word
 from veilcli.report.numbers import (
     bench_change,
@@ -50,6 +55,7 @@ from veilcli.report.numbers import (
 from veilcli.report.svg import REGISTERED_COLOUR, UNDERLYING_COLOUR, Series, bar_chart, line_chart
 from veilcli.report.table import Carried, Column, ColumnKind, Points, Table, number_of
 from veilcli.report.targets import prepare_target, write_file
+from veilcli.report.templates import Badge, Cell, render
 from veilcli.report.words import short, word
 from veilcli.sources.geometry import AreaMatch
 
@@ -106,6 +112,8 @@ article.indicator { border: 1px solid var(--rule); border-radius: 6px; padding: 
 .figure-box .value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums;
   line-height: 1.2; }
 .figure-box .change { font-size: 13px; }
+.figure-box .count, .figure-box .previous { font-size: 13px; }
+ul.levels { margin: 2px 0 0; padding-left: 16px; font-size: 13px; }
 figure { margin: 0; }
 figure svg.chart { width: 100%; height: auto; display: block; }
 figcaption { font-size: 12px; color: var(--muted); }
@@ -156,7 +164,8 @@ footer.report { color: var(--muted); font-size: 12px; border-top: 1px solid var(
   article.indicator { padding: 6px 10px; margin: 6px 0; }
   .goal { margin-bottom: 4px; }
   .figure-box .value { font-size: 15pt; }
-  .figure-box .change, .figure-box .label { font-size: 8.5pt; }
+  .figure-box .change, .figure-box .label, .figure-box .count, .figure-box .previous,
+  ul.levels { font-size: 8.5pt; }
   .normalisation, ul.notes { font-size: 8pt; margin: 4px 0 0; }
   p.sentences { font-size: 8.5pt; line-height: 1.3; margin: 0 0 3px; }
   .figures { gap: 4px; }
@@ -168,17 +177,11 @@ footer.report { color: var(--muted); font-size: 12px; border-top: 1px solid var(
 CSS += DISTRICT_CSS  # the district matrix's own rules (``html_districts``)
 
 
-def _e(value: object) -> str:
-    """User text as HTML text (``&``, ``<``, ``>`` and quotes escaped)."""
-    return escape("" if value is None else str(value), quote=True)
-
-
-def status_badge(value: Status | None, lang: Lang, narrow: bool = False) -> str:
+def status_badge(value: Status | None, lang: Lang, narrow: bool = False) -> Badge | None:
     """A status as a coloured badge with its words (``narrow``: the short words, "monitor")."""
     if value is None:
-        return ""
-    words = short(value, lang) if narrow else value.label(lang)
-    return f"<span class='status {STATUS_CLASS[value]}'>{_e(words)}</span>"
+        return None
+    return Badge(STATUS_CLASS[value], short(value, lang) if narrow else value.label(lang))
 
 
 def _decimals(unit: Unit, values: Iterable[float | None]) -> int:
@@ -188,8 +191,35 @@ def _decimals(unit: Unit, values: Iterable[float | None]) -> int:
     return 2 if known and max(known) < 1 else 1
 
 
+def count_text(count: float | None, change: float | None, lang: Lang) -> str:
+    """A registered count with its difference: "47 (+9)"; "-" without a count."""
+    if count is None:
+        return "-"
+    shown = number(count, 0, lang)
+    return shown if change is None else f"{shown} ({signed_count(change, lang)})"
+
+
+def previous_text(ind: IndicatorResult, lang: Lang) -> str:
+    """The change against the same part of the previous year: "+32% (+12)"; "-" without one."""
+    before = ind.previous
+    if before is None:
+        return "-"
+    shown = pct_text(before.change_pct, lang)
+    return shown if before.count_change is None else f"{shown} ({signed_count(before.count_change, lang)})"
+
+
+def level_text(level: float | None, lang: Lang) -> str:
+    """The area's level against a benchmark's: "+35% hoger", "-13% lager"; "-" without one."""
+    if level is None:
+        return "-"
+    if round(level) == 0:
+        return word("level_same_pct", lang)
+    return word("level_higher_pct" if level > 0 else "level_lower_pct", lang, pct=pct_text(level, lang))
+
+
 class Report:
-    """The HTML of one report: a ``CompareResult`` (with its export tables), an optional trend."""
+    """The view-model of one report: a ``CompareResult`` (with its export tables), an optional
+    trend, prepared as texts for ``templates/report.html.j2``, which lays them out."""
 
     def __init__(
         self,
@@ -209,8 +239,8 @@ class Report:
         self.trend = _trend_rows(trend)
 
     def w(self, key: str, **params: Any) -> str:
-        """A word of the catalogue in the report's language, escaped."""
-        return _e(word(key, self.lang, **params))
+        """A word of the catalogue in the report's language (the template escapes it)."""
+        return word(key, self.lang, **params)
 
     def pw(self, period: str, short: bool = False) -> str:
         """A period in the report's words: "eerste helft 2019" (``short``: "1e helft 2019")."""
@@ -219,178 +249,232 @@ class Report:
     # --- the document -----------------------------------------------------------------------------
 
     def html(self) -> str:
+        """The whole document."""
         r = self.result
-        title = f"{r.plan}: " + word(
-            "h_selection", self.lang, area=r.area, period=self.pw(r.period), baseline=self.pw(r.baseline)
+        title = f"{r.plan}: " + self.w(
+            "h_selection", area=r.area, period=self.pw(r.period), baseline=self.pw(r.baseline)
         )
-        parts = [
-            "<!DOCTYPE html>",
-            f"<html lang='{self.lang}'><head><meta charset='utf-8'>",
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-            "<meta name='generator' content='veilcli'>",
-            f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>",
-            self._header(),
-            self._contents(),
-            self._overview(),
-            *(self._theme(theme, label) for theme, label in self.tables.themes()),
-            self._districts(),
-            district_maps(r, self.geometry, self.lang) if self.geometry and r.districts else "",
-            self._normalisation(),
-            self._sources(),
-            f"<footer class='report'>{self._made()}</footer>",
-            "</main></body></html>",
-        ]
-        return "\n".join(p for p in parts if p) + "\n"
+        maps = ""
+        if self.geometry and r.districts:
+            # Safe: map_svg builds the figure and its SVG escaping every label itself.
+            maps = Markup(district_maps(r, self.geometry, self.lang))
+        return render(
+            "report.html.j2",
+            lang=self.lang,
+            title=title,
+            css=Markup(CSS),  # safe: this module's own style sheet, no user text
+            made=self._made(),
+            header=self._header(),
+            contents=self._contents(),
+            overview=self._overview(),
+            themes=[self._theme(theme, label) for theme, label in self.tables.themes()],
+            districts=self._districts(),
+            maps=maps,
+            normalisation=self._normalisation(),
+            sources=self._sources(),
+        )
 
     def _made(self) -> str:
         made = self.tables.generated_at
         at = f"{date_words(made.date(), self.lang)} {made:%H:%M}"  # 7 december 2026 00:52
         return self.w("h_generated", version=__version__, at=at)
 
-    def _header(self) -> str:
+    def _header(self) -> dict[str, str]:
         r = self.result
-        selection = self.w("h_selection", area=r.area, period=self.pw(r.period), baseline=self.pw(r.baseline))
-        return (
-            f"<header class='report'><h1>{_e(r.plan)}</h1><p class='selection'>{selection}</p>"
-            f"<p class='meta'>{self.w('h_title')} · {_e(self.tables.subtitle)} · {self._made()}</p></header>"
-            f"<p class='lead'>{self.w('h_how_to_read')}</p>"
-        )
+        return {
+            "plan": r.plan,
+            "selection": self.w(
+                "h_selection", area=r.area, period=self.pw(r.period), baseline=self.pw(r.baseline)
+            ),
+            "title": self.w("h_title"),
+            "subtitle": self.tables.subtitle,
+            "how_to_read": self.w("h_how_to_read"),
+        }
 
-    def _contents(self) -> str:
-        items = [f"<li><a href='#overview'>{self.w('h_overview')}</a></li>"]
+    def _contents(self) -> dict[str, Any]:
+        items = [("#overview", self.w("h_overview"))]
         for theme, label in self.tables.themes():
-            items.append(
-                f"<li><a href='#theme-{theme}'>{self.w('h_theme', number=theme, label=label)}</a></li>"
-            )
+            items.append((f"#theme-{theme}", self.w("h_theme", number=theme, label=label)))
         if self.result.districts:
-            items.append(f"<li><a href='#districts'>{self.w('h_districts')}</a></li>")
+            items.append(("#districts", self.w("h_districts")))
         if self.result.districts and self.geometry:
-            items.append(f"<li><a href='#maps'>{_e(map_word('h_maps', self.lang))}</a></li>")
-        items.append(f"<li><a href='#normalisation'>{self.w('h_normalisation')}</a></li>")
-        items.append(f"<li><a href='#sources'>{self.w('h_sources')}</a></li>")
-        contents = self.w("h_contents")
-        return f"<nav aria-label='{contents}'><h2>{contents}</h2><ol>{''.join(items)}</ol></nav>"
+            items.append(("#maps", map_word("h_maps", self.lang)))
+        items.append(("#normalisation", self.w("h_normalisation")))
+        items.append(("#sources", self.w("h_sources")))
+        return {"label": self.w("h_contents"), "entries": items}
 
-    def _overview(self) -> str:
+    def _overview(self) -> dict[str, Any]:
         """Every indicator in one table: the registered values and change, status and p; the
         underlying change (a range) and status; each benchmark's change. Narrow enough to print."""
         r, lang = self.result, self.lang
         bench = self.tables.bench_names()
         underlying = any(i.underlying is not None for i in r.indicators)
-        groups = [("", 2), (word("group_registered", lang), len(r.periods) + 3)]
+        previous = self.tables.previous_period()
+        groups = [("", 2), (word("group_registered", lang), len(r.periods) + 4)]
+        if previous:
+            groups.append((word("group_previous", lang), 1))
         if underlying:
             groups.append((word("group_underlying", lang), 2))
         if bench:
             groups.append((word("group_benchmarks", lang), len(bench)))
         heads = [(word("indicator", lang), ""), (word("goal", lang), "")]
         heads += [(self.pw(p), "num") for p in r.periods]
+        heads.append((word("count_in", lang, period=self.pw(r.period)), "num col-count"))
         heads += [(self.tables.change_header(), "num"), (word("status", lang), "col-status"), ("p", "num")]
+        if previous:
+            heads.append((word("previous_change", lang, period=self.pw(previous)), "num col-previous"))
         if underlying:
             heads += [(word("h_change", lang), "num"), (word("status", lang), "")]
         heads += [(name, "num") for name in bench]
         rows = []
         for ind in r.indicators:
-            chance = " ~" if ind.significant is False else ""
-            cells = [
-                f"<td><a href='#ind-{_e(ind.id)}'>{_e(ind.label)}</a><br><span class='small'>"
-                f"{_e(ind.unit.label(lang))}</span></td>",
-                f"<td>{_e(ind.goal.label(lang))}</td>",
-                *[
-                    f"<td class='num'>{_e(value_text(ind.values.get(p), ind.unit, lang, carried(ind, p)))}"
-                    "</td>"
-                    for p in r.periods
-                ],
-                f"<td class='num'>{_e(change_text(ind, lang))}</td>",
-                f"<td class='col-status'>{status_badge(ind.status, lang, narrow=True)}</td>",
-                f"<td class='num'>{_e(p_text(ind.p_value, lang))}{chance}</td>",
-            ]
-            if underlying:
-                under = ind.underlying
-                cells += [
-                    f"<td class='num'>{_e(range_text(*under.change_pct_range, lang) if under else '-')}</td>",
-                    f"<td>{status_badge(under.status if under else None, lang, narrow=True)}</td>",
-                ]
-            cells += [f"<td class='num'>{_e(pct_text(bench_change(ind, n), lang))}</td>" for n in bench]
-            rows.append(f"<tr id='row-{_e(ind.id)}'>{''.join(cells)}</tr>")
-        group_row = "".join(f"<th colspan='{span}' scope='colgroup'>{_e(name)}</th>" for name, span in groups)
-        head_row = "".join(f"<th scope='col' class='{css}'>{_e(head)}</th>" for head, css in heads)
-        table = (
-            "<div class='scroll'><table class='overview'>"
-            f"<thead><tr class='groups'>{group_row}</tr><tr>{head_row}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
-        return (
-            f"<section class='overview' id='overview'><h2>{self.w('h_overview')}</h2>{table}"
-            f"<p class='small'>{_e(self.tables.significance_note)} ~: {self.w('h_within_chance')}.</p>"
-            "</section>"
-        )
+            under = ind.underlying
+            rows.append(
+                {
+                    "id": ind.id,
+                    "label": ind.label,
+                    "unit": ind.unit.label(lang),
+                    "goal": ind.goal.label(lang),
+                    "figures": [
+                        value_text(ind.values.get(p), ind.unit, lang, carried(ind, p)) for p in r.periods
+                    ],
+                    "count": count_text(ind.counts.get(r.period), ind.count_change, lang),
+                    "change": change_text(ind, lang),
+                    "status": status_badge(ind.status, lang, narrow=True),
+                    "p": p_text(ind.p_value, lang) + (" ~" if ind.significant is False else ""),
+                    "previous": previous_text(ind, lang)
+                    + (" ~" if ind.previous and ind.previous.significant is False else ""),
+                    "under_change": range_text(*under.change_pct_range, lang) if under else "-",
+                    "under_status": status_badge(under.status if under else None, lang, narrow=True),
+                    # each benchmark's change, and under it the level in the period ("+35% hoger"):
+                    # one column a benchmark keeps the overview on an A4 landscape page
+                    "bench": [
+                        (
+                            pct_text(bench_change(ind, n), lang),
+                            level_text(ind.benchmarks[n].level_pct, lang) if n in ind.benchmarks else "-",
+                        )
+                        for n in bench
+                    ],
+                }
+            )
+        return {
+            "heading": self.w("h_overview"),
+            "groups": groups,
+            "heads": heads,
+            "underlying": underlying,
+            "previous": bool(previous),
+            "rows": rows,
+            "significance": self.tables.significance_note,
+            "within_chance": self.w("h_within_chance"),
+        }
 
     def _theme_title(self, theme: int, label: str) -> str:
         return self.w("h_theme", number=theme, label=label) if label else self.w("h_theme_bare", number=theme)
 
-    def _theme(self, theme: int, label: str) -> str:
-        articles = [self._indicator(i) for i in self.result.indicators if i.theme == theme]
-        heading = self._theme_title(theme, label)
-        return f"<section class='theme' id='theme-{theme}'><h2>{heading}</h2>{''.join(articles)}</section>"
+    def _theme(self, theme: int, label: str) -> dict[str, Any]:
+        return {
+            "number": theme,
+            "heading": self._theme_title(theme, label),
+            "articles": [self._indicator(i) for i in self.result.indicators if i.theme == theme],
+        }
 
     # --- one indicator ----------------------------------------------------------------------------
 
-    def _indicator(self, ind: IndicatorResult) -> str:
+    def _indicator(self, ind: IndicatorResult) -> dict[str, Any]:
         r, lang = self.result, self.lang
         goal = (
             self.w("h_no_goal")
             if ind.goal is Goal.none
             else self.w("h_goal", goal=ind.goal.label(lang), baseline=self.pw(r.baseline))
         )
-        parts = [
-            f"<article class='indicator' id='ind-{_e(ind.id)}' data-indicator='{_e(ind.id)}'>",
-            f"<h3>{_e(ind.label)} <span class='unit'>{_e(ind.unit.label(lang))} · <code>{_e(ind.id)}</code>"
-            "</span></h3>",
-            f"<p class='goal'>{goal}</p>",
-            f"<p class='sentences'>{_e(self.tables.paragraphs.get(ind.id, ''))}</p>",
-            f"<div class='body{' with-trend' if self.trend.get(ind.id) else ''}'>",
-            self._figures(ind),
-            self._bar(ind),
-            self._trend_chart(ind),
-            "</div>",
-            f"<p class='normalisation'>{self._normalisation_sentence(ind)}</p>",
-        ]
-        if ind.notes:
-            notes = "".join(f"<li>{_e(n.render(lang))}</li>" for n in ind.notes)
-            parts.append(f"<ul class='notes' aria-label='{self.w('h_notes')}'>{notes}</ul>")
-        parts.append("</article>")
-        return "".join(parts)
+        return {
+            "id": ind.id,
+            "label": ind.label,
+            "unit": ind.unit.label(lang),
+            "goal": goal,
+            "sentences": self.tables.paragraphs.get(ind.id, ""),
+            "boxes": self._figures(ind),
+            "levels": self._levels(ind),
+            "bar": self._bar(ind),
+            "trend": self._trend_chart(ind),
+            "normalisation": self._normalisation_sentence(ind),
+            "notes": [n.render(lang) for n in ind.notes],
+            "notes_label": self.w("h_notes"),
+        }
 
-    def _figures(self, ind: IndicatorResult) -> str:
+    def _figures(self, ind: IndicatorResult) -> list[dict[str, Any]]:
+        """The registered figure box and, when normalised, the underlying one."""
         r, lang = self.result, self.lang
-        current = value_text(ind.values.get(r.period), ind.unit, lang)
-        p = ""
+        p = None
         if ind.p_value is not None:
             chance = self.w("h_significant") if ind.significant else self.w("h_within_chance")
             if ind.survey is not None:  # not the exact test of the registered figures: say which
                 chance = f"{self.w(f'test_{ind.survey.test}')}; {chance}"
             shown = p_text(ind.p_value, lang)
-            p = f"<br>p {_e(shown if ind.p_value < 0.001 else '= ' + shown)} ({chance})"
+            p = {"shown": shown if ind.p_value < 0.001 else "= " + shown, "chance": chance}
         change_vs = self.w("h_vs", baseline=self.pw(r.baseline))
-        registered = (
-            f"<div class='figure-box registered'><div class='label'>{self.w('h_registered')} "
-            f"{_e(self.pw(r.period))}</div><div class='value'>{_e(current)}</div>"
-            f"<div class='change'>{_e(change_text(ind, lang))} {change_vs}"
-            f"{p}</div><div>{status_badge(ind.status, lang)}</div></div>"
-        )
+        count, registered = None, ind.counts.get(r.period)
+        if registered is not None:
+            count = f"{self.w('count')} {number(registered, 0, lang)}"
+            if ind.count_change is not None:
+                count += f" ({signed_count(ind.count_change, lang)} {change_vs})"
+        before = None
+        if ind.previous is not None:
+            against = self.w("previous_change", period=self.pw(ind.previous.period))
+            before = f"{against}: {previous_text(ind, lang)}"
+            if ind.previous.p_value is not None:
+                chance = self.w("h_significant") if ind.previous.significant else self.w("h_within_chance")
+                shown = p_text(ind.previous.p_value, lang)
+                before += f"; p {shown if ind.previous.p_value < 0.001 else '= ' + shown} ({chance})"
+        boxes = [
+            {
+                "css": "registered",
+                "label": self.w("h_registered"),
+                "period": self.pw(r.period),
+                "value": value_text(ind.values.get(r.period), ind.unit, lang),
+                "change": change_text(ind, lang),
+                "change_vs": change_vs,
+                "p": p,
+                "count": count,
+                "previous": before,
+                "status": status_badge(ind.status, lang),
+            }
+        ]
         under = ind.underlying
-        if under is None:
-            return f"<div class='figures'>{registered}</div>"
-        point = value_text(under.values.get(r.period), ind.unit, lang)
-        underlying = (
-            f"<div class='figure-box underlying'><div class='label'>{self.w('h_underlying')} "
-            f"{_e(self.pw(r.period))}</div><div class='value'>{_e(point)}</div>"
-            f"<div class='change'>{_e(range_text(*under.change_pct_range, lang))} {change_vs}</div>"
-            f"<div>{status_badge(under.status, lang)}</div></div>"
-        )
-        return f"<div class='figures'>{registered}{underlying}</div>"
+        if under is not None:
+            boxes.append(
+                {
+                    "css": "underlying",
+                    "label": self.w("h_underlying"),
+                    "period": self.pw(r.period),
+                    "value": value_text(under.values.get(r.period), ind.unit, lang),
+                    "change": range_text(*under.change_pct_range, lang),
+                    "change_vs": change_vs,
+                    "p": None,
+                    "count": None,
+                    "previous": None,
+                    "status": status_badge(under.status, lang),
+                }
+            )
+        return boxes
 
-    def _bar(self, ind: IndicatorResult) -> str:
+    def _levels(self, ind: IndicatorResult) -> dict[str, Any] | None:
+        """The level against each benchmark in the period, with the benchmark's count where known."""
+        r, lang = self.result, self.lang
+        items = []
+        for name, bench in ind.benchmarks.items():
+            count = bench.counts.get(r.period)
+            if bench.level_pct is None and count is None:
+                continue
+            shown = f"{name}: {level_text(bench.level_pct, lang)}"
+            if count is not None:
+                shown += f" ({self.w('bench_count', count=number(count, 0, lang))})"
+            items.append(shown)
+        if not items:
+            return None
+        return {"label": self.w("group_levels", period=self.pw(r.period)), "entries": items}
+
+    def _bar(self, ind: IndicatorResult) -> dict[str, Any]:
         r, lang = self.result, self.lang
         areas = [r.area]
         # A bar is a measurement: a survey figure carried forward into a later period has none.
@@ -415,13 +499,17 @@ class Report:
             decimals,
             lang,
         )
-        source = self.w("h_chart_source", sources="") + f"<a href='#sources'>{self.w('h_sources')}</a>"
-        return f"<figure class='bar'>{svg}<figcaption>{_e(unit)}. {source}</figcaption></figure>"
+        return {
+            "svg": Markup(svg),  # safe: svg.py escapes every label and title it draws
+            "unit": unit,
+            "source": self.w("h_chart_source", sources=""),
+            "sources": self.w("h_sources"),
+        }
 
-    def _trend_chart(self, ind: IndicatorResult) -> str:
+    def _trend_chart(self, ind: IndicatorResult) -> dict[str, Any] | None:
         rows = self.trend.get(ind.id)
         if not rows:
-            return ""
+            return None
         lang = self.lang
         periods = [row["period"] for row in rows]
         registered = [row["value"] for row in rows]
@@ -452,8 +540,11 @@ class Report:
             lang,
             marks=[self.pw(self.result.baseline, short=True), self.pw(self.result.period, short=True)],
         )
-        caption = f"{_e(unit)}. " + (self.w("h_trend_partial") if any(partial) else "")
-        return f"<figure class='trend'>{svg}<figcaption>{caption}</figcaption></figure>"
+        return {
+            "svg": Markup(svg),  # safe: svg.py escapes every label and title it draws
+            "unit": unit,
+            "partial": self.w("h_trend_partial") if any(partial) else "",
+        }
 
     def _normalisation_sentence(self, ind: IndicatorResult) -> str:
         """How the underlying figure came about, in one sentence."""
@@ -477,13 +568,13 @@ class Report:
         else:
             internet = word("h_internet_none", lang, change=pct_text(under.change_pct, lang))
         status = word("h_underlying_status", lang, status=under.status.label(lang))
-        return _e(word("h_norm_intro", lang, parts=f"{samenloop}; {internet}; {status}"))
+        return word("h_norm_intro", lang, parts=f"{samenloop}; {internet}; {status}")
 
     # --- tables -----------------------------------------------------------------------------------
 
-    def _districts(self) -> str:
+    def _districts(self) -> dict[str, Any] | None:
         if not self.result.districts:
-            return ""
+            return None
         matrix = self.tables.district_matrix()  # one wijk x indicator matrix (``html_districts``)
         heading = self.w(
             "dm_heading",
@@ -491,69 +582,57 @@ class Report:
             period=period_words(matrix.period, self.lang),
             baseline=period_words(matrix.baseline, self.lang),
         )
-        return (
-            f"<section id='districts'><h2>{self.w('h_districts')}</h2>"
-            f"<p>{heading}. {self.w('h_districts_intro')}</p>"
-            f"{districts_html(matrix, self.lang)}</section>"
-        )
+        return {
+            "heading": self.w("h_districts"),
+            "intro": f"{heading}. {self.w('h_districts_intro')}",
+            "matrix": district_view(matrix, self.lang),
+        }
 
-    def _normalisation(self) -> str:
+    def _normalisation(self) -> dict[str, Any]:
         table = self.tables.normalisation()
         shown = table.select([k for k in table.keys if k != "id"])
-        return (
-            f"<section id='normalisation'><h2>{self.w('h_normalisation')}</h2>"
-            f"<p>{self.w('h_normalisation_intro')}</p>{self._table(shown)}</section>"
-        )
+        return {
+            "heading": self.w("h_normalisation"),
+            "intro": self.w("h_normalisation_intro"),
+            "table": self.table_view(shown),
+        }
 
-    def _sources(self) -> str:
-        return (
-            f"<section id='sources'><h2>{self.w('h_sources')}</h2>"
-            f"<p>{self.w('h_sources_intro')}</p>"
-            f"{self._table(self.tables.sources())}</section>"
-        )
+    def _sources(self) -> dict[str, Any]:
+        return {
+            "heading": self.w("h_sources"),
+            "intro": self.w("h_sources_intro"),
+            "table": self.table_view(self.tables.sources()),
+        }
 
-    def _table(self, table: Table, anchors: bool = False) -> str:
-        """A typed table as HTML: numbers right-aligned in the report's style, statuses as badges,
-        a row of group headings where columns have them."""
-        head = ""
+    def table_view(self, table: Table) -> dict[str, Any]:
+        """A typed table's texts for the ``table`` macro: numbers right-aligned in the report's
+        style, statuses as badges, a row of group headings where columns have them."""
+        groups = None
         if any(c.group for c in table.columns):
-            cells, previous, span = [], object(), 0
+            groups, previous, span = [], object(), 0
             for column in [*table.columns, None]:
                 group = column.group if column else object()
                 if group == previous:
                     span += 1
                     continue
                 if span:
-                    cells.append(f"<th colspan='{span}' scope='colgroup'>{_e(previous or '')}</th>")
+                    groups.append((previous or "", span))
                 previous, span = group, 1
-            head = f"<tr class='groups'>{''.join(cells)}</tr>"
-        headers = "".join(
-            f"<th scope='col' class='{'num' if _numeric(c) else ''}'>{_e(c.header)}</th>"
-            for c in table.columns
-        )
-        body = []
-        for row in table.rows:
-            cells = []
-            for column in table.columns:
-                cells.append(self._cell(table, column, row))
-            row_id = f" id='row-{_e(row['id'])}'" if anchors and "id" in row else ""
-            body.append(f"<tr{row_id}>{''.join(cells)}</tr>")
-        return (
-            f"<div class='scroll'><table><thead>{head}<tr>{headers}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>"
-        )
+        headers = [(c.header, "num" if _numeric(c) else "") for c in table.columns]
+        rows = [[self._cell(table, column, row) for column in table.columns] for row in table.rows]
+        return {"groups": groups, "headers": headers, "rows": rows}
 
-    def _cell(self, table: Table, column: Column, row: dict[str, Any]) -> str:
+    def _cell(self, table: Table, column: Column, row: dict[str, Any]) -> Cell:
         value, lang = row[column.key], self.lang
         kind = column.kind
         if value is None:
-            return f"<td class='{'num' if _numeric(column) else ''}'></td>"
+            return Cell("num" if _numeric(column) else "")
         if kind is ColumnKind.label and isinstance(value, Status):
-            return f"<td>{status_badge(value, lang)}</td>"
+            return Cell(badge=status_badge(value, lang))
         if column.key == "label" and "id" in row and table.key == "overview":
-            return f"<td><a href='#ind-{_e(row['id'])}'>{_e(value)}</a></td>"
+            return Cell(text=str(value), href=f"#ind-{row['id']}")
         if column.key == "sha256":
-            return f"<td class='hash'>{_e(value)}</td>"
+            return Cell("hash", str(value))
         match kind:
             case ColumnKind.value:
                 unit = row.get("unit")
@@ -564,23 +643,24 @@ class Report:
                     lang,
                     year,
                 )
-                return f"<td class='num'>{_e(shown)}</td>"
+                return Cell("num", shown)
             case ColumnKind.percent if isinstance(value, Points):
-                return f"<td class='num'>{_e(points_text(value.value, value.unit, lang))}</td>"
+                return Cell("num", points_text(value.value, value.unit, lang))
             case ColumnKind.percent:
-                return f"<td class='num'>{_e(pct_text(value, lang))}</td>"
+                return Cell("num", pct_text(value, lang))
             case ColumnKind.p_value:
-                return f"<td class='num'>{_e(p_text(value, lang))}</td>"
+                return Cell("num", p_text(value, lang))
             case ColumnKind.count:
-                return f"<td class='num'>{_e(number(value, 0, lang))}</td>"
+                return Cell("num", number(value, 0, lang))
             case ColumnKind.difference:
-                return f"<td class='num'>{_e(('+' if value > 0 else '') + number(value, 0, lang))}</td>"
+                return Cell("num", ("+" if value > 0 else "") + number(value, 0, lang))
             case ColumnKind.estimate | ColumnKind.rate:
                 decimals = 0 if float(value).is_integer() else 1
-                return f"<td class='num'>{_e(number(value, decimals, lang))}</td>"
+                return Cell("num", number(value, decimals, lang))
             case ColumnKind.fraction:
-                return f"<td class='num'>{_e(number(value * 100, 0, lang))}%</td>"
-        return f"<td>{_e(table.display(column, value))}</td>"
+                return Cell("num", number(value * 100, 0, lang) + "%")
+        shown = table.display(column, value)
+        return Cell(text="" if shown is None else str(shown))
 
 
 def _numeric(column: Column) -> bool:

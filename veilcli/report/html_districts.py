@@ -7,12 +7,13 @@ second, and is tinted by its status. A figure too small to judge (``goals.too_fe
 ○ and its count and difference only: no percentage that reads as a verdict. The marks carry the
 status in a grey print; the tint is for the screen. Under the matrix: the legend, the too-few rule,
 and the notes the matrix does not say itself, each once with the wijken it concerns. Every piece
-of user text passes ``html.escape``; there is no script, and no style attribute.
+of user text is escaped by the template (``templates/districts.html.j2``, autoescaped); there is no
+script, and no style attribute.
 """
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
 
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
@@ -62,11 +63,7 @@ ul.dm-legend li { display: inline-block; margin-right: 14px; }
 """
 
 
-def _e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
-
-
-def _signed(value: float | None, lang: Lang) -> str:
+def signed_count(value: float | None, lang: Lang) -> str:
     """A difference of counts in whole registrations: "+1", "-12", "0"."""
     if value is None:
         return ""
@@ -75,73 +72,70 @@ def _signed(value: float | None, lang: Lang) -> str:
     return ("+" if value > 0 else "-") + number(abs(value), 0, lang)
 
 
-def cell_html(cell: MatrixCell | None, lang: Lang) -> str:
-    """One matrix cell: rate and mark, then count (difference) and change; empty without a figure."""
+def cell_view(cell: MatrixCell | None, lang: Lang) -> dict[str, str] | None:
+    """One matrix cell's texts: rate and mark, then count (difference) and change; None without a
+    figure."""
     if cell is None:
-        return "<td class='dm'></td>"
+        return None
     rate = value_text(cell.rate, cell.unit, lang) if cell.rate is not None else "-"
     count = number(cell.count, 0, lang) if cell.count is not None else "-"
     if cell.count is not None and cell.count_change is not None:
-        count += f" ({_signed(cell.count_change, lang)})"
+        count += f" ({signed_count(cell.count_change, lang)})"
     if cell.too_few:
         change = ""
     elif cell.points is not None:
         change = points_text(*cell.points, lang) + ("*" if cell.significant else "")
     else:
         change = pct_text(cell.change_pct, lang) + ("*" if cell.significant else "")
-    second = f"{_e(count)} · {_e(change)}" if change else _e(count)
-    label = cell.status.label(lang)
-    return (
-        f"<td class='dm {CELL_CLASS[cell.status]}' title='{_e(label)}'>"
-        f"<span class='rate'>{_e(rate)}</span> <span class='mark'>{STATUS_MARKS[cell.status]}</span>"
-        f"<span class='line2'>{second}</span></td>"
-    )
+    return {
+        "css": CELL_CLASS[cell.status],
+        "label": cell.status.label(lang),
+        "rate": rate,
+        "mark": STATUS_MARKS[cell.status],
+        "count": count,
+        "change": change,
+    }
 
 
-def districts_html(matrix: DistrictMatrix, lang: Lang) -> str:
-    """The matrix as a table (in a horizontally scrolling box, the wijk column kept in view), then
-    its legend and notes."""
+def district_view(matrix: DistrictMatrix, lang: Lang) -> dict[str, Any]:
+    """The matrix's texts for ``districts.html.j2`` (a table in a horizontally scrolling box, the
+    wijk column kept in view, then its legend and notes)."""
     heads = []
     for ind in matrix.indicators:
         goal = f", {word('dm_goal', lang, goal=short(ind.goal, lang))}" if ind.goal is not Goal.none else ""
-        heads.append(
-            f"<th scope='col' class='num'>{_e(ind.label)}"
-            f"<span class='unit'>{_e(short(ind.unit, lang) + goal)}</span></th>"
-        )
-    year = matrix.period[:4]
-    rows = []
-    for row in matrix.rows:
-        inhabitants = ""
-        if row.inhabitants is not None:
-            people = word("dm_inhabitants", lang, year=year)
-            inhabitants = f"<span class='inh'>{_e(people)}: {_e(number(row.inhabitants, 0, lang))}</span>"
-        cells = "".join(cell_html(row.cells.get(ind.id), lang) for ind in matrix.indicators)
-        own = " class='own'" if row.area else ""
-        rows.append(f"<tr{own}><th scope='row'>{_e(row.name)}{inhabitants}</th>{cells}</tr>")
-    corner = f"<th scope='col'>{_e(word('district', lang))}</th>"
-    table = (
-        f"<div class='scroll'><table class='districts'><thead><tr>{corner}{''.join(heads)}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+        heads.append({"label": ind.label, "unit": short(ind.unit, lang) + goal})
+    rows = [
+        {
+            "name": row.name,
+            "own": bool(row.area),
+            "inhabitants": None if row.inhabitants is None else number(row.inhabitants, 0, lang),
+            "cells": [cell_view(row.cells.get(ind.id), lang) for ind in matrix.indicators],
+        }
+        for row in matrix.rows
+    ]
     few = STATUS_MARKS[Status.too_few]
-    marks = "".join(
-        f"<li><span class='mark'>{STATUS_MARKS[s]}</span> {_e(s.label(lang))}</li>" for s in matrix.statuses()
-    )
-    legend = [f"<ul class='dm-legend'>{marks}</ul>"]
-    columns = word(
-        "dm_legend_columns_html",
-        lang,
-        period=period_words(matrix.period, lang),
-        baseline=period_words(matrix.baseline, lang),
-        few=few,
-    )
-    legend.append(f"<p class='small'>{_e(columns)}</p>")
+    legend = [
+        word(
+            "dm_legend_columns_html",
+            lang,
+            period=period_words(matrix.period, lang),
+            baseline=period_words(matrix.baseline, lang),
+            few=few,
+        )
+    ]
     if Status.too_few in matrix.statuses():
-        legend.append(f"<p class='small'>{_e(word('dm_too_few_rule', lang, few=few))}</p>")
+        legend.append(word("dm_too_few_rule", lang, few=few))
     notes = []
     for note, where in matrix.notes:
         places = "; ".join(name if ids is None else f"{name} ({', '.join(ids)})" for name, ids in where)
-        notes.append(f"<li>{_e(places)}: {_e(note.render(lang))}</li>")
-    listed = f"<ul class='notes'>{''.join(notes)}</ul>" if notes else ""
-    underlying = f"<p class='small'>{_e(word('dm_underlying_export', lang))}</p>"
-    return table + "".join(legend) + listed + underlying
+        notes.append((places, note.render(lang)))
+    return {
+        "corner": word("district", lang),
+        "heads": heads,
+        "rows": rows,
+        "inhabitants_word": word("dm_inhabitants", lang, year=matrix.period[:4]),
+        "marks": [(STATUS_MARKS[s], s.label(lang)) for s in matrix.statuses()],
+        "legend": legend,
+        "notes": notes,
+        "underlying": word("dm_underlying_export", lang),
+    }

@@ -1,8 +1,9 @@
 """`veilcli report html --area all` (or a group): the league as one self-contained HTML page.
 
 Like the comparison report (``html.py``, whose CSS it shares): one file, inline CSS and SVG, no
-script, nothing loaded from anywhere, every user text (plan, area and indicator names, paths)
-escaped. Structure: a title, how to read a league (registered figures, rank 1 = the lowest value,
+script, nothing loaded from anywhere; ``LeaguePage`` prepares the texts and
+``templates/league.html.j2`` lays them out, autoescaped (every user text: plan, area and indicator
+names, paths). Structure: a title, how to read a league (registered figures, rank 1 = the lowest value,
 why some areas have no rank, the order); each area's rank on every indicator; per indicator its
 league table in the order the result gives (``--sort``), with a bar chart of the ranked areas when
 there are at most ``CHART_LIMIT`` areas (342 bars are no chart anyone reads: then the table alone,
@@ -11,8 +12,10 @@ said so); the sources with their sha256.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
 
 from veilcli import __version__
 from veilcli.analysis.league import LeagueIndicator
@@ -26,6 +29,7 @@ from veilcli.report.numbers import number, pct_text, value_text
 from veilcli.report.svg import rank_chart
 from veilcli.report.table import Table
 from veilcli.report.targets import prepare_target, write_file
+from veilcli.report.templates import render
 from veilcli.sources.geometry import AreaMatch
 
 CHART_LIMIT = 40  # areas: up to this many a bar chart per indicator stays readable
@@ -71,129 +75,121 @@ tr.own > :first-child { box-shadow: inset 4px 0 0 var(--head); }
 """
 
 
-def _e(value: object) -> str:
-    """User text as HTML text (``&``, ``<``, ``>`` and quotes escaped)."""
-    return escape("" if value is None else str(value), quote=True)
-
-
 class LeaguePage:
-    """The HTML of one league (its ``LeagueTables``)."""
+    """The view-model of one league (its ``LeagueTables``) for ``templates/league.html.j2``."""
 
     def __init__(self, tables: LeagueTables, geometry: AreaMatch | None = None) -> None:
         self.tables, self.result, self.lang = tables, tables.result, tables.lang
         self.geometry = geometry  # --geometry: the municipalities' areas for a map per indicator
 
     def w(self, key: str, **params: object) -> str:
-        """A word of the catalogue in the page's language, escaped."""
-        return _e(self.tables.label(key, **params))
+        """A word of the catalogue in the page's language (the template escapes it)."""
+        return self.tables.label(key, **params)
 
     def html(self) -> str:
         """The whole document."""
-        parts = [
-            "<!DOCTYPE html>",
-            f"<html lang='{self.lang}'><head><meta charset='utf-8'>",
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-            "<meta name='generator' content='veilcli'>",
-            f"<title>{_e(self.tables.title)}</title><style>{CSS}{LEAGUE_CSS}</style></head><body><main>",
-            self._header(),
-            self._contents(),
-            self._ranks(),
-            *(self._indicator(ind) for ind in self.result.indicators),
-            self._sources(),
-            f"<footer class='report'>{self._made()}</footer>",
-            "</main></body></html>",
-        ]
-        return "\n".join(parts) + "\n"
+        return render(
+            "league.html.j2",
+            lang=self.lang,
+            title=self.tables.title,
+            css=Markup(CSS + LEAGUE_CSS),  # safe: the package's own style sheets, no user text
+            made=self._made(),
+            header=self._header(),
+            contents=self._contents(),
+            ranks=self._ranks(),
+            indicators=[self._indicator(ind) for ind in self.result.indicators],
+            sources=self._sources(),
+        )
 
-    def _own(self, area: str) -> str:
-        """The class attribute of the plan's own area's row (highlighted), else nothing."""
-        return " class='own'" if area == self.result.own_area else ""
+    def _own(self, area: str) -> bool:
+        """Whether this is the plan's own area (its rows highlighted)."""
+        return area == self.result.own_area
 
     def _made(self) -> str:
         made = self.tables.generated_at
         at = f"{date_words(made.date(), self.lang)} {made:%H:%M}"  # 7 december 2026 00:52
         return self.w("h_generated", version=__version__, at=at)
 
-    def _header(self) -> str:
+    def _header(self) -> dict[str, Any]:
         notes = self.tables.notes()
         if self.result.own_area:
             notes.append(self.tables.label("l_own_area", area=self.result.own_area))
-        how = "".join(f"<li>{_e(note)}</li>" for note in notes)
-        return (
-            f"<header class='report'><h1>{_e(self.result.plan)}</h1>"
-            f"<p class='selection'>{self.w('l_title')}: {_e(self.tables.selection)}</p>"
-            f"<p class='meta'>{self._made()}</p></header>"
-            f"<div class='lead'><ul class='how'>{how}</ul></div>"
-        )
+        return {
+            "plan": self.result.plan,
+            "title": self.w("l_title"),
+            "selection": self.tables.selection,
+            "notes": notes,
+        }
 
-    def _contents(self) -> str:
-        items = [f"<li><a href='#ranks'>{self.w('l_ranks')}</a></li>"]
-        items += [
-            f"<li><a href='#league-{_e(ind.id)}'>{_e(ind.label)}</a></li>" for ind in self.result.indicators
-        ]
-        items.append(f"<li><a href='#sources'>{self.w('h_sources')}</a></li>")
-        contents = self.w("h_contents")
-        return f"<nav aria-label='{contents}'><h2>{contents}</h2><ol>{''.join(items)}</ol></nav>"
+    def _contents(self) -> dict[str, Any]:
+        entries = [("#ranks", self.w("l_ranks"))]
+        entries += [(f"#league-{ind.id}", ind.label) for ind in self.result.indicators]
+        entries.append(("#sources", self.w("h_sources")))
+        return {"label": self.w("h_contents"), "entries": entries}
 
-    def _ranks(self) -> str:
+    def _ranks(self) -> dict[str, Any]:
         """Each area's rank on every indicator (a column each), the cell coloured by the status."""
         r = self.result
         statuses = self.tables.statuses()
-        head = f"<th scope='col'>{self.w('l_area')}</th>" + "".join(
-            f"<th scope='col' class='indicator'><a href='#league-{_e(i.id)}'>{_e(i.label)}</a></th>"
-            for i in r.indicators
-        )
-        table = self.tables.ranks()
         rows = []
-        for row in table.rows:
-            cells = [f"<th scope='row'>{_e(row['area'])}</th>"]
+        for row in self.tables.ranks().rows:
+            cells = []
             for ind in r.indicators:
                 status = statuses.get((ind.id, row["area"]))
                 rank = row[rank_key(ind.id)]
-                shown = "" if rank is None else rank
-                if status is None:  # an area without a row for this indicator
-                    cells.append(f"<td class='rank'>{shown}</td>")
-                    continue
-                words = _e(status.label(self.lang))
-                cells.append(f"<td class='rank {STATUS_CLASS[status]}' title='{words}'>{shown}</td>")
-            rows.append(f"<tr{self._own(row['area'])}>{''.join(cells)}</tr>")
+                cells.append(
+                    {
+                        "rank": "" if rank is None else rank,
+                        # an area without a row for this indicator: no status, no colour
+                        "css": STATUS_CLASS[status] if status is not None else "",
+                        "title": status.label(self.lang) if status is not None else "",
+                    }
+                )
+            rows.append({"area": row["area"], "own": self._own(row["area"]), "cells": cells})
         shown = set(statuses.values())
-        legend = " ".join(status_badge(s, self.lang) for s in LEAGUE_STATUSES if s in shown)
-        return (
-            f"<section class='overview' id='ranks'><h2>{self.w('l_ranks')}</h2>"
-            f"<p>{self.w('l_ranks_intro')}</p><p>{legend}</p>"
-            "<div class='scroll'><table class='ranks'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"
-        )
+        return {
+            "heading": self.w("l_ranks"),
+            "intro": self.w("l_ranks_intro"),
+            "legend": [status_badge(s, self.lang) for s in LEAGUE_STATUSES if s in shown],
+            "area": self.w("l_area"),
+            "indicators": [(i.id, i.label) for i in r.indicators],
+            "rows": rows,
+        }
 
-    def _indicator(self, ind: LeagueIndicator) -> str:
+    def _indicator(self, ind: LeagueIndicator) -> dict[str, Any]:
         tables, lang = self.tables, self.lang
-        unit = ind.unit.label(lang)
-        about = f"{tables.goal_text(ind)} {tables.ranked_text(ind)}"
-        if tables.has_figures(ind):
-            body = self._chart(ind) + self._table(tables.indicator(ind), ind.unit)
-            if self.geometry is not None:
-                body = league_map(ind, self.result.period, self.geometry, lang) + body
-        else:  # a sentence, not a table of dashes for every area
-            body = f"<p>{_e(tables.no_figures_text())}</p>"
-        # The heading and what it says stay with the start of the chart or table (``keep`` in print).
-        return (
-            f"<section class='league' id='league-{_e(ind.id)}' data-indicator='{_e(ind.id)}'>"
-            f"<div class='keep'><h2>{_e(ind.label)} <span class='unit'>{_e(unit)} · "
-            f"<code>{_e(ind.id)}</code></span></h2><p class='goal'>{_e(about)}</p></div>{body}</section>"
-        )
+        section: dict[str, Any] = {
+            "id": ind.id,
+            "label": ind.label,
+            "unit": ind.unit.label(lang),
+            "about": f"{tables.goal_text(ind)} {tables.ranked_text(ind)}",
+            "table": None,
+        }
+        if not tables.has_figures(ind):  # a sentence, not a table of dashes for every area
+            section["no_figures"] = tables.no_figures_text()
+            return section
+        section["map"] = ""
+        if self.geometry is not None:
+            # Safe: map_svg builds the figure and its SVG escaping every label itself.
+            section["map"] = Markup(league_map(ind, self.result.period, self.geometry, lang))
+        section["chart_left_out"] = ""
+        if len(self.result.areas) > CHART_LIMIT:
+            section["chart_left_out"] = self.w("l_chart_left_out", count=len(self.result.areas))
+            section["chart"] = None
+        else:
+            section["chart"] = self._chart(ind)
+        section["table"] = self._table(tables.indicator(ind), ind.unit)
+        return section
 
-    def _chart(self, ind: LeagueIndicator) -> str:
+    def _chart(self, ind: LeagueIndicator) -> dict[str, Any] | None:
         """The ranked areas' values as bars, rank 1 at the top, a tick at each baseline value."""
-        r, lang = self.result, self.lang
-        if len(r.areas) > CHART_LIMIT:
-            return f"<p class='small'>{self.w('l_chart_left_out', count=len(r.areas))}</p>"
+        lang = self.lang
         ranked = sorted(
             (row for row in ind.rows if row.rank is not None and row.value is not None),
             key=lambda row: (row.rank, row.area),
         )
         if not ranked:
-            return ""
+            return None
         unit = ind.unit.label(lang)
         texts = [value_text(row.value, ind.unit, lang) for row in ranked]  # as the table shows them
         labels = [f"{row.rank}. {row.area}" for row in ranked]
@@ -212,55 +208,48 @@ class LeaguePage:
             lang,
         )
         unranked = len(ind.rows) - len(ranked)
-        caption = _e(unit) + (f". {self.w('l_chart_unranked')}" if unranked else "")
-        return f"<figure class='league-chart'>{svg}<figcaption>{caption}</figcaption></figure>"
+        return {
+            "svg": Markup(svg),  # safe: svg.py escapes every label and title it draws
+            "unranked": self.w("l_chart_unranked") if unranked else "",
+        }
 
-    def _table(self, table: Table, unit: Unit) -> str:
+    def _table(self, table: Table, unit: Unit) -> dict[str, Any]:
         """One indicator's league: rank, area, values, change, status; in the result's order."""
         lang = self.lang
-        group = next(c.group for c in table.columns if c.group)
-        heads = "".join(
-            f"<th scope='col' class='{'' if c.key in ('area', 'status') else 'num'}'>{_e(c.header)}</th>"
-            for c in table.columns
-        )
-        groups = (
-            f"<th colspan='2'></th><th colspan='2' scope='colgroup'>{_e(group)}</th><th colspan='2'></th>"
-        )
-        rows = []
-        for row in table.rows:
-            rank = row["rank"]
-            rows.append(
-                f"<tr data-area='{_e(row['area'])}'{self._own(row['area'])}>"
-                f"<td class='num'>{'' if rank is None else rank}</td>"
-                f"<td>{_e(row['area'])}</td>"
-                f"<td class='num'>{_e(value_text(row['baseline_value'], unit, lang))}</td>"
-                f"<td class='num'>{_e(value_text(row['value'], unit, lang))}</td>"
-                f"<td class='num'>{_e(pct_text(row['change_pct'], lang))}</td>"
-                f"<td>{status_badge(row['status'], lang)}</td></tr>"
-            )
-        return (
-            "<div class='scroll'><table class='league'>"
-            f"<thead><tr class='groups'>{groups}</tr><tr>{heads}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
+        rows = [
+            {
+                "area": row["area"],
+                "own": self._own(row["area"]),
+                "rank": "" if row["rank"] is None else row["rank"],
+                "baseline": value_text(row["baseline_value"], unit, lang),
+                "value": value_text(row["value"], unit, lang),
+                "change": pct_text(row["change_pct"], lang),
+                "status": status_badge(row["status"], lang),
+            }
+            for row in table.rows
+        ]
+        return {
+            "group": next(c.group for c in table.columns if c.group),
+            "heads": [(c.header, "" if c.key in ("area", "status") else "num") for c in table.columns],
+            "rows": rows,
+        }
 
-    def _sources(self) -> str:
+    def _sources(self) -> dict[str, Any]:
         table = self.tables.sources()
-        heads = "".join(f"<th scope='col'>{_e(c.header)}</th>" for c in table.columns)
         rows = []
         for values, row in zip(table.plain_rows(), table.rows, strict=True):
             cells = []
             for column, value in zip(table.columns, values, strict=True):
-                css = " class='hash'" if column.key == "sha256" else ""
                 if column.key == "rows" and row["rows"] is not None:
                     value = number(row["rows"], 0, self.lang)
-                cells.append(f"<td{css}>{_e(value)}</td>")
-            rows.append(f"<tr>{''.join(cells)}</tr>")
-        return (
-            f"<section id='sources'><h2>{self.w('h_sources')}</h2><p>{self.w('h_sources_intro')}</p>"
-            f"<div class='scroll'><table><thead><tr>{heads}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div></section>"
-        )
+                cells.append(("hash" if column.key == "sha256" else "", "" if value is None else value))
+            rows.append(cells)
+        return {
+            "heading": self.w("h_sources"),
+            "intro": self.w("h_sources_intro"),
+            "heads": [c.header for c in table.columns],
+            "rows": rows,
+        }
 
 
 def render_league_html(tables: LeagueTables, geometry: AreaMatch | None = None) -> str:

@@ -95,6 +95,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "previous_p_value": ("p-value vs {period}", "p-waarde t.o.v. {period}"),
     "group_previous": ("Against the previous year", "T.o.v. vorig jaar"),
     "group_levels": ("Benchmarks (level in {period})", "Vergelijking (niveau {period})"),
+    "level_higher_pct": ("{pct} higher", "{pct} hoger"),
+    "level_lower_pct": ("{pct} lower", "{pct} lager"),
+    "level_same_pct": ("as high", "even hoog"),
+    "bench_count": ("{count} registered", "{count} geregistreerd"),
     "group_details": ("Details (not printed)", "Details (niet afgedrukt)"),
     "l_own_area": (
         "{area}, the plan's own area, is highlighted.",
