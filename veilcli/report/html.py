@@ -75,7 +75,7 @@ CSS = """
 * { box-sizing: border-box; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: var(--ink); margin: 0; background: #fff; }
-main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 48px; }
+main { max-width: 1360px; margin: 0 auto; padding: 24px 28px 48px; }
 header.report { border-bottom: 4px solid var(--head); margin-bottom: 20px; padding-bottom: 12px; }
 header.report h1 { font-size: 28px; margin: 0 0 4px; color: var(--head); }
 header.report .selection { font-size: 18px; margin: 0; }
