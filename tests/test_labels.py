@@ -12,7 +12,8 @@ import pytest
 
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 from veilcli.report.export_xlsx import STATUS_FILLS
 from veilcli.report.render_compare import STATUS_STYLE
 

@@ -64,13 +64,13 @@ from veilcli.domain.plans import (
     Goal,
     Indicator,
     LoadedPlan,
-    Unit,
     expand_categories,
     load_plan,
     plan_line,
 )
 from veilcli.domain.resources import area_lookup, resolve_areas
 from veilcli.domain.rules import Rules, load_rules
+from veilcli.domain.units import Unit, unit_names
 from veilcli.errors import InputError, UsageError
 from veilcli.store.store import Store, holding_read_lock
 
@@ -165,10 +165,7 @@ class IndicatorResult(BaseModel):
     id: str = Field(description="The indicator's stable id from the plan.")
     theme: int = Field(description="Theme number.")
     label: str = Field(description="The plan's label.")
-    unit: Unit = Field(
-        description="What the value is: per_1000_inhabitants, per_1000_dwellings, "
-        "per_1000_youths_12_24, count, percent or score."
-    )
+    unit: Unit = Field(description=f"What the value is: {unit_names()}.")
     goal: Goal = Field(description="The plan's goal versus the baseline.")
     counts: Values = Field(description="Registered counts per period.")
     values: Values = Field(description="Registered values per period: rates per 1,000, or counts.")

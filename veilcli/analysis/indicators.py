@@ -20,6 +20,7 @@ from veilcli.analysis.normalise import sum_or_null
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import parse_period, period_year_expr
 from veilcli.domain.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Indicator, expand_categories
+from veilcli.domain.units import POPULATION_COLUMNS
 
 MEASURES = ("raw", "after_samenloop", "corrected")
 
@@ -259,7 +260,7 @@ def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]])
     per = (
         pl.lit(1.0)
         if column is None
-        else pl.when(pl.col("denominator") > 0).then(1000 / pl.col("denominator"))
+        else pl.when(pl.col("denominator") > 0).then(indicator.unit.per / pl.col("denominator"))
     )
     return (
         summed.with_columns(*((pl.col(m) * per).alias(f"{m}_value") for m in MEASURES))
@@ -278,7 +279,7 @@ def population_table(population: pl.LazyFrame) -> pl.DataFrame:
     return (
         population.group_by("year", "area")
         .agg(
-            *[pl.col(c).drop_nulls().first() for c in ("inhabitants", "dwellings", "youths_12_24")],
+            *[pl.col(c).drop_nulls().first() for c in POPULATION_COLUMNS],
             youths_flag.alias("youths_12_24_estimated"),
         )
         .sort("year", "area")

@@ -38,9 +38,10 @@ from veilcli.domain.geography import gemeente_of_expr, is_finer_expr, merged_by,
 from veilcli.domain.groups import group_areas
 from veilcli.domain.models import Kind
 from veilcli.domain.periods import Period, parse_period, period_year_expr
-from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories, load_plan
+from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, expand_categories, load_plan
 from veilcli.domain.resources import area_expr, resolve_areas
 from veilcli.domain.rules import load_rules
+from veilcli.domain.units import Unit
 from veilcli.errors import UsageError
 from veilcli.store.store import Store, holding_read_lock
 
@@ -369,8 +370,8 @@ def _indicator(
         sum_or_null(pl.col("denominator").filter(present), "denominator"),
         ((covered * weight).sum() / weight.sum()).alias("coverage"),
     )
-    per_1000 = pl.col("count") / pl.col("denominator") * 1000
-    value = pl.when(pl.col("denominator") > 0).then(per_1000) if column is not None else pl.col("count")
+    rate = pl.col("count") / pl.col("denominator") * indicator.unit.per
+    value = pl.when(pl.col("denominator") > 0).then(rate) if column is not None else pl.col("count")
     summed = summed.with_columns(value.alias("value"))
     at = {(r["area"], r["period"]): r for r in summed.to_dicts()}
     rows = []

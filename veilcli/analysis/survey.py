@@ -42,7 +42,8 @@ from veilcli.analysis.goals import (
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang, Note, note
 from veilcli.domain.periods import parse_period
-from veilcli.domain.plans import Goal, Indicator, Unit
+from veilcli.domain.plans import Goal, Indicator
+from veilcli.domain.units import Unit
 from veilcli.sources.formats.survey_values import decimal_expr, unit_expr
 from veilcli.store.store import Store
 

@@ -20,9 +20,10 @@ from veilcli.domain.choices import Territory
 from veilcli.domain.models import Kind
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
-from veilcli.domain.plans import Unit, load_plan
+from veilcli.domain.plans import load_plan
 from veilcli.domain.resources import resolve_areas
 from veilcli.domain.rules import load_rules
+from veilcli.domain.units import Unit
 from veilcli.errors import UsageError
 from veilcli.store.store import Store, holding_read_lock
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from veilcli.domain.choices import MAX_HEADER_ROW, Kind
+from veilcli.domain.units import POPULATION_COLUMNS
 
 
 class SourceFormat(StrEnum):
@@ -524,7 +525,7 @@ DATASET_MODELS: dict[Kind, type[BaseModel]] = {
 # A file of the kind must have at least one of these columns, and each row a value in one of them.
 DATASET_ONE_OF: dict[Kind, tuple[str, ...]] = {
     Kind.suspects: ("age", "birth_date"),
-    Kind.population: ("inhabitants", "dwellings", "youths_12_24"),
+    Kind.population: POPULATION_COLUMNS,
 }
 
 DATASET_KEYS: dict[Kind, tuple[str, ...]] = {

@@ -15,6 +15,7 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from veilcli.domain.periods import date_words, periods_words, span_words
+from veilcli.domain.units import UNIT_FACTS
 
 Lang = Literal["nl", "en"]
 DEFAULT_LANG: Lang = "en"
@@ -242,9 +243,9 @@ TERMS: dict[str, dict[str, tuple[str, str]]] = {
         "counts": ("counted", "geteld"),
     },
     "denominator": {
-        "inhabitants": ("inhabitants", "inwoners"),
-        "dwellings": ("dwellings", "woningen"),
-        "youths_12_24": ("youths aged 12-24", "jongeren van 12-24 jaar"),
+        f.denominator: (f.denominator_words["en"], f.denominator_words["nl"])
+        for f in UNIT_FACTS.values()
+        if f.denominator and f.denominator_words
     },
     "unit": {
         "percent": ("percentage", "percentage"),

@@ -24,7 +24,8 @@ from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang, Note
 from veilcli.domain.periods import PeriodText, period_words
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 from veilcli.report.numbers import bench_change, benchmark_names, carried, survey_points
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table
 from veilcli.report.words import WORDS, significance_survey, word

@@ -39,7 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import period_words
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import STATUS_MARKS, ChartBlock, DistrictMatrix, ExportTables, MatrixCell
 from veilcli.report.exports import prepare_target, write_file

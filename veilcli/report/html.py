@@ -31,7 +31,8 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import date_words, period_words
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.exports import prepare_target, write_file

@@ -17,7 +17,7 @@ from pathlib import Path
 from veilcli import __version__
 from veilcli.analysis.league import LeagueIndicator
 from veilcli.domain.periods import date_words
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.errors import InputError
 from veilcli.report.exports import prepare_target, write_file
 from veilcli.report.html import CSS, STATUS_CLASS, status_badge

@@ -24,7 +24,8 @@ from veilcli.analysis.league import LeagueIndicator, LeagueResult
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import baseline_words, parse_period, period_words
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 from veilcli.report.export_tables import Provenance, provenance_table, sources_meta
 from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
 from veilcli.report.words import word

@@ -33,7 +33,7 @@ from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.league import LeagueIndicator
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import PeriodUnit, parse_period
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.report.numbers import number
 from veilcli.report.svg import FONT
 from veilcli.sources.geometry import AreaMatch, Shape

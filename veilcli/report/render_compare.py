@@ -38,7 +38,7 @@ from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
 from veilcli.domain.periods import period_words
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import (
     bench_change,

@@ -45,7 +45,8 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.models import Kind, SourceFormat, SourceRecord
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import MONTHS_NL, Period, PeriodUnit, parse_period
-from veilcli.domain.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Goal, LoadedPlan, Noun, Unit, expand_categories
+from veilcli.domain.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Goal, LoadedPlan, Noun, expand_categories
+from veilcli.domain.units import Unit
 from veilcli.errors import VeilcliError
 from veilcli.report.numbers import number, pct_text, value_text
 from veilcli.report.words import word

@@ -20,7 +20,8 @@ from veilcli.analysis.compare import IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.notes import Lang
 from veilcli.domain.periods import parse_period, period_words
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 
 # key -> (English, Dutch)
 WORDS: dict[str, tuple[str, str]] = {
@@ -516,14 +517,9 @@ def word(key: str, lang: Lang = "en", **params: Any) -> str:
     return template.format(**params) if params else template
 
 
-# Members' short words for a narrow terminal column in Dutch (English: the member's ``short_label``).
+# Goals' and statuses' short words for a narrow terminal column in Dutch (English: the member's
+# ``short_label``; a unit's are its ``UnitFacts.short``).
 SHORT_NL: dict[Enum, str] = {
-    Unit.per_1000_inhabitants: "/1.000 inw.",
-    Unit.per_1000_dwellings: "/1.000 won.",
-    Unit.per_1000_youths_12_24: "/1.000 jong.",
-    Unit.count: "aantal",
-    Unit.percent: "%",
-    Unit.score: "cijfer",
     Goal.decrease: "daling",
     Goal.no_increase: "niet stijgen",
     Goal.increase: "stijging",
@@ -542,6 +538,8 @@ SHORT_NL: dict[Enum, str] = {
 def short(member: Unit | Goal | Status, lang: Lang = "en") -> str:
     """A unit, goal or status in a narrow terminal column, in ``lang`` (a member without a short
     Dutch word here shows its Dutch label)."""
+    if isinstance(member, Unit):
+        return member.facts.short[lang]
     if lang == "nl":
         return SHORT_NL.get(member) or member.label("nl")
     return member.short_label

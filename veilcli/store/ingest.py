@@ -38,6 +38,7 @@ from veilcli.domain.models import (
     SourceRecord,
     ValidationReport,
 )
+from veilcli.domain.units import POPULATION_COLUMNS
 from veilcli.errors import InputError, StoreError
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.csv_stream import BlockReader, streamable
@@ -376,7 +377,7 @@ def _check_rejected_target(target: Path, record: RejectedFile | None, force: boo
 
 # Kinds whose rows from different sources may complement each other on the same key: only a
 # value both give, and differently, is a conflict (CBS inhabitants + a youths 12-24 file).
-COMPLEMENTARY: dict[Kind, tuple[str, ...]] = {Kind.population: ("inhabitants", "dwellings", "youths_12_24")}
+COMPLEMENTARY: dict[Kind, tuple[str, ...]] = {Kind.population: POPULATION_COLUMNS}
 # Kinds whose rows are facts about a key (counts, a registration): a row another source gives with
 # the same values (null = null) is agreement, kept once (as re-ingesting the same file); only a
 # differing value is a conflict. A registration's label is a description, not a fact that is
