@@ -33,8 +33,8 @@ from veilcli.analysis.league import ALL, LeagueResult
 from veilcli.analysis.league import league as _league
 from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
+from veilcli.domain.language import Lang
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, Kind, ValidationReport
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period
 from veilcli.domain.plans import load_plan
 from veilcli.domain.rules import load_rules

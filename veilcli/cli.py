@@ -21,10 +21,10 @@ from veilcli.domain.choices import (
     MAX_PER_CODE,
     CompareBy,
     Kind,
-    Language,
     NormaliseBy,
     Territory,
 )
+from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.report.console_text import (
     OUTPUT_CLOSED,
@@ -42,7 +42,6 @@ from veilcli.report.exports import ExportFormat
 if TYPE_CHECKING:
     import polars as pl
 
-    from veilcli.domain.notes import Lang
     from veilcli.store.ingest import ReadOptions
 
 # polars and openpyxl are imported inside the commands: `veilcli --help` stays fast.
@@ -783,8 +782,10 @@ TerritoryOpt = Annotated[
         "the merged territory; then: each period on its own territory; today: today's in every period.",
     ),
 ]
+# The --lang choices are the values of Lang: the languages with a word file in schemas/words/
+# (tests/test_labels.py keeps the two equal).
 LangOpt = Annotated[
-    Language,
+    Lang,
     typer.Option(
         "--lang",
         envvar="VEILCLI_LANG",
@@ -793,7 +794,7 @@ LangOpt = Annotated[
     ),
 ]
 TermLangOpt = Annotated[
-    Language | None,
+    Lang | None,
     typer.Option(
         "--lang",
         envvar="VEILCLI_LANG",
@@ -1029,9 +1030,9 @@ def compare(
         raise typer.Exit(1)
 
 
-def _lang(lang: Language | None) -> Lang:
+def _lang(lang: Lang | None) -> Lang:
     """The terminal's language: --lang, else VEILCLI_LANG (typer reads it), else English."""
-    return "nl" if lang is Language.nl else "en"
+    return lang or DEFAULT_LANG
 
 
 def _league(
@@ -1182,7 +1183,7 @@ def export(
     raw: RawOpt = False,
     by: ByOpt = CompareBy.area,
     theme: ThemeOpt = None,
-    lang: LangOpt = Language.nl,
+    lang: LangOpt = "nl",
     force: ForceOpt = False,
     store: StoreOpt = None,
     sort: SortOpt = None,
@@ -1207,7 +1208,7 @@ def export(
         what,
         out,
         force=force,
-        lang=lang.value,
+        lang=lang,
         command=_command_line(),
         sort=sort,
         **_compare_options(period, baseline, plan, rules, area, raw, by, theme, territory),
@@ -1232,7 +1233,7 @@ def report_html(
     raw: RawOpt = False,
     by: ByOpt = CompareBy.area,
     theme: ThemeOpt = None,
-    lang: LangOpt = Language.nl,
+    lang: LangOpt = "nl",
     force: ForceOpt = False,
     no_trend: Annotated[
         bool, typer.Option("--no-trend", metavar="", help="Leave the trend charts out.")
@@ -1272,7 +1273,7 @@ def report_html(
         out,
         force=force,
         command=_command_line(),
-        lang=lang.value,
+        lang=lang,
         with_trend=not no_trend,
         sort=sort,
         geometry=geometry,

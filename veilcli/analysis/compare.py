@@ -55,8 +55,9 @@ from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, surve
 from veilcli.domain.choices import CompareBy, Territory
 from veilcli.domain.classification import to_category
 from veilcli.domain.geography import predecessors, splits, territory_members
+from veilcli.domain.language import Lang
 from veilcli.domain.models import Kind
-from veilcli.domain.notes import Lang, Note, merge_benchmark_notes, note
+from veilcli.domain.notes import Note, merge_benchmark_notes, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import (
     ALL_CRIMES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from veilcli.domain.notes import DEFAULT_LANG, Lang
+from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.plans import Goal, Labels
 
 SIGNIFICANCE_LEVEL = 0.05

@@ -39,8 +39,9 @@ from veilcli.analysis.goals import (
     status,
     two_proportions_z,
 )
+from veilcli.domain.language import Lang
 from veilcli.domain.models import Kind
-from veilcli.domain.notes import Lang, Note, note
+from veilcli.domain.notes import Note, note
 from veilcli.domain.periods import parse_period
 from veilcli.domain.plans import Goal, Indicator
 from veilcli.domain.units import Unit

@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from veilcli.analysis.compare import Evaluator, build_tables, territories
 from veilcli.analysis.selection import latest_complete_period, require_known_area
 from veilcli.domain.choices import Territory
+from veilcli.domain.language import Lang
 from veilcli.domain.models import Kind
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import load_plan
 from veilcli.domain.resources import resolve_areas

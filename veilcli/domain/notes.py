@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 from pydantic import BaseModel, Field
 
+from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.periods import date_words, periods_words, span_words
 from veilcli.domain.units import UNIT_FACTS
-
-Lang = Literal["nl", "en"]
-DEFAULT_LANG: Lang = "en"
 
 # code -> (English, Dutch). Parameters in {braces}; a parameter ending in _pct is a percentage; one
 # named year or ending in _year is a year (shown as written, never grouped like a count: 2019, not 2.019).

@@ -17,8 +17,8 @@ from typing import Any, TypedDict
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from veilcli.domain.classification import TOTAL_CRIME_CODE, categories, crime_codes, nuisance_codes
+from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.models import Kind
-from veilcli.domain.notes import DEFAULT_LANG, Lang
 from veilcli.domain.resources import resolve_areas, schemas_dir
 from veilcli.domain.tomlfiles import load_toml_model
 from veilcli.domain.units import Unit

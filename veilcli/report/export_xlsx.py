@@ -37,7 +37,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from veilcli.analysis.goals import Status
-from veilcli.domain.notes import Lang
+from veilcli.domain.language import Lang
 from veilcli.domain.periods import period_words
 from veilcli.domain.units import Unit
 from veilcli.errors import InputError

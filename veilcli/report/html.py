@@ -28,8 +28,8 @@ import polars as pl
 from veilcli import __version__
 from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.domain.language import Lang
 from veilcli.domain.models import SourceRecord
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import date_words, period_words
 from veilcli.domain.plans import Goal
 from veilcli.domain.units import Unit

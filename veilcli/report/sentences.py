@@ -42,8 +42,8 @@ import polars as pl
 
 from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.domain.language import Lang
 from veilcli.domain.models import Kind, SourceFormat, SourceRecord
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import MONTHS_NL, Period, PeriodUnit, parse_period
 from veilcli.domain.plans import ALL_CRIMES, TOTAL_CRIME_CODE, Goal, LoadedPlan, Noun, expand_categories
 from veilcli.domain.units import Unit
