@@ -58,6 +58,11 @@ def test_every_member_has_short_terminal_words_in_every_language(member: Unit | 
     assert all(short(member, lang).strip() for lang in LANGS)
 
 
+# Words whose languages take different parameters, all given by the code: "the 2nd quarter" (an
+# ordinal) against "het 2e kwartaal" (the number).
+OWN_GRAMMAR = {("sentences", "quarter")}
+
+
 def test_every_word_is_in_every_language_with_the_same_parameters() -> None:
     import string
 
@@ -74,4 +79,4 @@ def test_every_word_is_in_every_language_with_the_same_parameters() -> None:
                 other = words[section][key]
                 assert text.strip() and other.strip(), (lang, section, key)
                 fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in (text, other)]
-                assert fields[0] == fields[1], (lang, section, key)
+                assert fields[0] == fields[1] or (section, key) in OWN_GRAMMAR, (lang, section, key)
