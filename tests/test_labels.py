@@ -80,3 +80,10 @@ def test_every_word_is_in_every_language_with_the_same_parameters() -> None:
                 assert text.strip() and other.strip(), (lang, section, key)
                 fields = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in (text, other)]
                 assert fields[0] == fields[1] or (section, key) in OWN_GRAMMAR, (lang, section, key)
+
+
+def test_every_unit_has_its_facts() -> None:
+    from veilcli.domain.units import UNIT_FACTS
+
+    assert set(UNIT_FACTS) == set(Unit)
+    assert all((f.denominator is None) == (f.per == 1) for f in UNIT_FACTS.values())

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from veilcli.domain.classification import TOTAL_CRIME_CODE, categories, crime_codes, nuisance_codes
-from veilcli.domain.language import DEFAULT_LANG, Lang
+from veilcli.domain.language import DEFAULT_LANG, Lang, catalogue
 from veilcli.domain.models import Kind
 from veilcli.domain.resources import resolve_areas, schemas_dir
 from veilcli.domain.tomlfiles import load_toml_model
@@ -39,31 +39,12 @@ class Goal(StrEnum):
 
     def label(self, lang: Lang = DEFAULT_LANG) -> str:
         """The goal in words for reports: "no increase", "niet laten stijgen"."""
-        return GOAL_LABELS[self][lang]
+        return catalogue(lang)["goal"][self.value]
 
     @property
     def short_label(self) -> str:
         """The goal in a narrow terminal column ("-" for none)."""
-        return GOAL_LABELS[self]["short"]
-
-
-class Labels(TypedDict):
-    """A member's words: in each output language (``Lang``), and short for a terminal column."""
-
-    en: str
-    nl: str
-    short: str
-
-
-# The words of every goal, defined once (a unit's: ``units.UNIT_FACTS``); tests/test_labels.py fails
-# on a member without them.
-GOAL_LABELS: dict[Goal, Labels] = {
-    Goal.decrease: {"en": "decrease", "nl": "daling", "short": "decrease"},
-    Goal.no_increase: {"en": "no increase", "nl": "niet laten stijgen", "short": "no increase"},
-    Goal.increase: {"en": "increase", "nl": "stijging", "short": "increase"},
-    Goal.no_decrease: {"en": "no decrease", "nl": "niet laten dalen", "short": "no decrease"},
-    Goal.none: {"en": "none (monitor)", "nl": "geen (monitor)", "short": "-"},
-}
+        return catalogue(DEFAULT_LANG)["goal_short"][self.value]
 
 
 class Noun(BaseModel):

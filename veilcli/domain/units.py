@@ -3,13 +3,16 @@
 A rate divides a count by a population column (``denominator``) and multiplies by ``per``; the
 population columns the store keeps and the analyses read are the units' denominators
 (``POPULATION_COLUMNS``). A new unit (per 1,000 businesses) is one ``Unit`` member and one
-``UNIT_FACTS`` entry here, plus its column in ``models.Population`` (and a source that fills it).
+``UNIT_FACTS`` entry here, its words in each language file (``schemas/words/<lang>.toml``, sections
+``[unit]`` and ``[unit_short]``), plus its column in ``models.Population`` (and a source that fills it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from veilcli.domain.language import DEFAULT_LANG, Lang, catalogue
 
 
 class Unit(StrEnum):
@@ -42,58 +45,46 @@ class Unit(StrEnum):
         """Whether this is a survey unit (percent, score): figures from the ``survey`` kind."""
         return UNIT_FACTS[self].survey
 
-    def label(self, lang: str = "en") -> str:
+    def label(self, lang: Lang = DEFAULT_LANG) -> str:
         """The unit in words for reports: "per 1,000 inhabitants", "per 1.000 inwoners"."""
-        return UNIT_FACTS[self].label[lang]
+        return catalogue(lang)["unit"][self.value]
 
     @property
     def short_label(self) -> str:
         """The unit in a narrow terminal column: "/1,000 inh."."""
-        return UNIT_FACTS[self].short["en"]
+        return catalogue(DEFAULT_LANG)["unit_short"][self.value]
 
 
 @dataclass(frozen=True)
 class UnitFacts:
-    """One unit's facts. ``label`` and ``short`` have a text per output language (``Lang``)."""
+    """One unit's facts (its words: the ``[unit]`` and ``[unit_short]`` sections of each language file)."""
 
-    label: dict[str, str]  # in reports: "per 1,000 inhabitants"
-    short: dict[str, str]  # in a narrow terminal column: "/1,000 inh."
     denominator: str | None = None  # the population column a rate divides by
     denominator_words: dict[str, str] | None = None  # that column in a note: "dwellings", "woningen"
     per: int = 1  # a rate is per this many of the denominator
     survey: bool = False  # a figure of the ``survey`` kind (never counted from records)
 
 
-# tests/test_labels.py fails on a member without an entry.
+# tests/test_labels.py fails on a member without an entry (or without its words in a language).
 UNIT_FACTS: dict[Unit, UnitFacts] = {
     Unit.per_1000_inhabitants: UnitFacts(
-        label={"en": "per 1,000 inhabitants", "nl": "per 1.000 inwoners"},
-        short={"en": "/1,000 inh.", "nl": "/1.000 inw."},
         denominator="inhabitants",
         denominator_words={"en": "inhabitants", "nl": "inwoners"},
         per=1000,
     ),
     Unit.per_1000_dwellings: UnitFacts(
-        label={"en": "per 1,000 dwellings", "nl": "per 1.000 woningen"},
-        short={"en": "/1,000 dwell.", "nl": "/1.000 won."},
         denominator="dwellings",
         denominator_words={"en": "dwellings", "nl": "woningen"},
         per=1000,
     ),
     Unit.per_1000_youths_12_24: UnitFacts(
-        label={"en": "per 1,000 youths 12-24", "nl": "per 1.000 jongeren 12-24"},
-        short={"en": "/1,000 youths", "nl": "/1.000 jong."},
         denominator="youths_12_24",
         denominator_words={"en": "youths aged 12-24", "nl": "jongeren van 12-24 jaar"},
         per=1000,
     ),
-    Unit.count: UnitFacts(label={"en": "count", "nl": "aantal"}, short={"en": "count", "nl": "aantal"}),
-    Unit.percent: UnitFacts(
-        label={"en": "% of residents", "nl": "% van de inwoners"}, short={"en": "%", "nl": "%"}, survey=True
-    ),
-    Unit.score: UnitFacts(
-        label={"en": "score", "nl": "rapportcijfer"}, short={"en": "score", "nl": "cijfer"}, survey=True
-    ),
+    Unit.count: UnitFacts(),
+    Unit.percent: UnitFacts(survey=True),
+    Unit.score: UnitFacts(survey=True),
 }
 
 # The population columns: the denominators of the units, in the order the store and outputs keep them.

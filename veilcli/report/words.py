@@ -2,10 +2,10 @@
 report.
 
 The words themselves are data: the ``[report]`` section of ``schemas/words/<lang>.toml``
-(``domain/language.py``); ``word`` reads them. The words of units live in ``units.UNIT_FACTS``,
-of goals and statuses on their enums (``Goal.label``, ``Status.label``); notes in
-``domain/notes.py``. This module adds the short forms of the members for a narrow terminal column
-(``short``) and the helpers that put words together. A key is stable; its text may take
+(``domain/language.py``); ``word`` reads them. Units, goals and statuses read theirs from the
+sections named after them (``Unit.label``, ``Goal.label``, ``Status.label``; ``short`` for a narrow
+terminal column); notes from ``[notes]`` (``domain/notes.py``). This module adds the helpers that
+put words together. A key is stable; its text may take
 ``{parameters}``. ``tests/test_labels.py`` fails when a key or a member lacks a language.
 
 Scripts never see these words: JSON and CSV exports carry keys and codes (``table.Table.frame``).
@@ -14,12 +14,11 @@ Scripts never see these words: JSON and CSV exports carry keys and codes (``tabl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
 from typing import Any
 
 from veilcli.analysis.compare import IndicatorResult
 from veilcli.analysis.goals import Status
-from veilcli.domain.language import Lang, phrase
+from veilcli.domain.language import Lang, catalogue, phrase
 from veilcli.domain.periods import parse_period, period_words
 from veilcli.domain.plans import Goal
 from veilcli.domain.units import Unit
@@ -47,32 +46,10 @@ def word(key: str, lang: Lang = "en", **params: Any) -> str:
     return phrase("report", key, lang, **params)
 
 
-# Goals' and statuses' short words for a narrow terminal column in Dutch (English: the member's
-# ``short_label``; a unit's are its ``UnitFacts.short``).
-SHORT_NL: dict[Enum, str] = {
-    Goal.decrease: "daling",
-    Goal.no_increase: "niet stijgen",
-    Goal.increase: "stijging",
-    Goal.no_decrease: "niet dalen",
-    Goal.none: "-",
-    Status.achieved: "behaald",
-    Status.not_achieved: "niet behaald",
-    Status.undetermined: "onbepaald",
-    Status.monitor: "monitor",
-    Status.no_data: "geen gegevens",
-    Status.incomplete: "onvolledig",
-    Status.too_few: "te weinig",
-}
-
-
 def short(member: Unit | Goal | Status, lang: Lang = "en") -> str:
-    """A unit, goal or status in a narrow terminal column, in ``lang`` (a member without a short
-    Dutch word here shows its Dutch label)."""
-    if isinstance(member, Unit):
-        return member.facts.short[lang]
-    if lang == "nl":
-        return SHORT_NL.get(member) or member.label("nl")
-    return member.short_label
+    """A unit, goal or status in a narrow terminal column, in ``lang`` (the ``[unit_short]``,
+    ``[goal_short]`` and ``[status_short]`` sections of the catalogue)."""
+    return catalogue(lang)[f"{type(member).__name__.lower()}_short"][member.value]
 
 
 def period_headers(periods: Iterable[str], lang: Lang = "en") -> list[str]:
