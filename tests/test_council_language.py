@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from veilcli.cli import app
-from veilcli.domain.notes import CATALOGUE, ROW_CATALOGUE, merge_benchmark_notes, message, note
+from veilcli.domain.language import catalogue
+from veilcli.domain.notes import merge_benchmark_notes, message, note
 from veilcli.domain.periods import date_words, period_words, periods_words, span_words
 
 SAMPLE = Path(__file__).parent.parent / "sample_data"
@@ -34,7 +35,7 @@ INTERNAL = [
     r"\binhabitants\b",
     r"\bevent_id\b",
     r"\byouths_12_24\b",
-    *(rf"\b{code}\b" for code in (*CATALOGUE, *ROW_CATALOGUE)),
+    *(rf"\b{code}\b" for code in (*catalogue("en")["notes"], *catalogue("en")["row_notes"])),
 ]
 # English words inside Dutch outputs are internal too; these are English only (not in a plan label).
 ENGLISH_ONLY = ["registrations", "counts", "population", "dwellings", "inhabitants", "factors", "rows"]

@@ -17,7 +17,8 @@ from tests.conftest import PLAN
 from veilcli.analysis.goals import Status
 from veilcli.api import compare
 from veilcli.cli import app
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 from veilcli.errors import InputError
 from veilcli.report import exports
 from veilcli.report.export_tables import ExportTables

@@ -7,12 +7,16 @@ import re
 import polars as pl
 import pytest
 
-from veilcli.domain.notes import CATALOGUE, ROW_CATALOGUE, note, note_expr
+from veilcli.domain.language import catalogue
+from veilcli.domain.notes import note, note_expr
+
+CODES = {**catalogue("en")["notes"], **catalogue("en")["row_notes"]}
 
 
-@pytest.mark.parametrize("code", sorted({**CATALOGUE, **ROW_CATALOGUE}))
+@pytest.mark.parametrize("code", sorted(CODES))
 def test_both_languages_have_the_same_parameters(code: str) -> None:
-    english, dutch = {**CATALOGUE, **ROW_CATALOGUE}[code]
+    english = CODES[code]
+    dutch = {**catalogue("nl")["notes"], **catalogue("nl")["row_notes"]}[code]
     names = [set(re.findall(r"\{(\w+)", text)) for text in (english, dutch)]
     assert names[0] == names[1] and english != dutch
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from veilcli import api
 from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status
-from veilcli.domain.notes import Lang
+from veilcli.domain.language import Lang
 from veilcli.domain.periods import period_words
 from veilcli.report.console_text import SafeConsole
 from veilcli.report.numbers import p_text, pct_text, range_text, value_text

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from veilcli import api
 from veilcli.analysis.compare import CompareResult
-from veilcli.domain.notes import Lang
+from veilcli.domain.language import Lang
 from veilcli.report.console_text import SafeConsole
 from veilcli.report.render_compare import render_compare
 from veilcli.report.words import short

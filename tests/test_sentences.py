@@ -19,7 +19,8 @@ from veilcli.analysis.compare import CompareResult, IndicatorResult, PreviousYea
 from veilcli.analysis.goals import Status
 from veilcli.analysis.survey import SurveyFigure, SurveyResult
 from veilcli.cli import app
-from veilcli.domain.plans import Goal, Noun, Unit
+from veilcli.domain.plans import Goal, Noun
+from veilcli.domain.units import Unit
 from veilcli.report.sentences import (
     Context,
     count_words,

@@ -22,7 +22,8 @@ from veilcli.analysis.survey import latest_year
 from veilcli.api import compare
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceFormat
-from veilcli.domain.plans import Goal, Indicator, Unit
+from veilcli.domain.plans import Goal, Indicator
+from veilcli.domain.units import Unit
 from veilcli.sources.formats import recognise
 from veilcli.sources.pipeline import ReadOptions
 from veilcli.sources.readers import read_tables

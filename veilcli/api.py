@@ -35,8 +35,8 @@ from veilcli.analysis.league import league as _league
 from veilcli.analysis.selection import ALL, Resolved, Selection, is_league
 from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
+from veilcli.domain.language import Lang
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, ValidationReport
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import Period, PeriodUnit
 from veilcli.domain.plans import load_plan
 from veilcli.errors import InputError, UsageError

@@ -21,10 +21,10 @@ from veilcli.domain.choices import (
     MAX_PER_CODE,
     CompareBy,
     Kind,
-    Language,
     NormaliseBy,
     Territory,
 )
+from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.report.console_text import (
     OUTPUT_CLOSED,
@@ -43,7 +43,7 @@ from veilcli.tuning import tune_allocators
 if TYPE_CHECKING:
     import polars as pl
 
-    from veilcli.domain.notes import Lang
+    from veilcli.domain.language import Lang
     from veilcli.sources.pipeline import ReadOptions
     from veilcli.store.store import Store
 
@@ -785,8 +785,10 @@ TerritoryOpt = Annotated[
         "the merged territory; then: each period on its own territory; today: today's in every period.",
     ),
 ]
+# The --lang choices are the values of Lang: the languages with a word file in schemas/words/
+# (tests/test_labels.py keeps the two equal).
 LangOpt = Annotated[
-    Language,
+    Lang,
     typer.Option(
         "--lang",
         envvar="VEILCLI_LANG",
@@ -795,7 +797,7 @@ LangOpt = Annotated[
     ),
 ]
 TermLangOpt = Annotated[
-    Language | None,
+    Lang | None,
     typer.Option(
         "--lang",
         envvar="VEILCLI_LANG",
@@ -1031,9 +1033,9 @@ def compare(
         raise typer.Exit(1)
 
 
-def _lang(lang: Language | None) -> Lang:
+def _lang(lang: Lang | None) -> Lang:
     """The terminal's language: --lang, else VEILCLI_LANG (typer reads it), else English."""
-    return "nl" if lang is Language.nl else "en"
+    return lang or DEFAULT_LANG
 
 
 def _league(
@@ -1159,7 +1161,7 @@ def export(
     raw: RawOpt = False,
     by: ByOpt = CompareBy.area,
     theme: ThemeOpt = None,
-    lang: LangOpt = Language.nl,
+    lang: LangOpt = "nl",
     force: ForceOpt = False,
     store: StoreOpt = None,
     sort: SortOpt = None,
@@ -1184,7 +1186,7 @@ def export(
         what,
         out,
         force=force,
-        lang=lang.value,
+        lang=lang,
         command=_command_line(),
         sort=sort,
         period=period,
@@ -1217,7 +1219,7 @@ def report_html(
     raw: RawOpt = False,
     by: ByOpt = CompareBy.area,
     theme: ThemeOpt = None,
-    lang: LangOpt = Language.nl,
+    lang: LangOpt = "nl",
     force: ForceOpt = False,
     no_trend: Annotated[
         bool, typer.Option("--no-trend", metavar="", help="Leave the trend charts out.")
@@ -1257,7 +1259,7 @@ def report_html(
         out,
         force=force,
         command=_command_line(),
-        lang=lang.value,
+        lang=lang,
         with_trend=not no_trend,
         sort=sort,
         geometry=geometry,

@@ -49,18 +49,19 @@ from veilcli.domain.choices import CompareBy, Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE, to_category
 from veilcli.domain.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
 from veilcli.domain.geography import area_lookup, predecessors, splits, territory_members
-from veilcli.domain.notes import Lang, Note, merge_benchmark_notes, note
+from veilcli.domain.language import Lang
+from veilcli.domain.notes import Note, merge_benchmark_notes, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import (
     ALL_CRIMES,
     Goal,
     Indicator,
     LoadedPlan,
-    Unit,
     expand_categories,
     plan_line,
 )
 from veilcli.domain.rules import Rules
+from veilcli.domain.units import Unit, unit_names
 from veilcli.errors import InputError, UsageError
 from veilcli.store.snapshot import Snapshot
 
@@ -155,10 +156,7 @@ class IndicatorResult(BaseModel):
     id: str = Field(description="The indicator's stable id from the plan.")
     theme: int = Field(description="Theme number.")
     label: str = Field(description="The plan's label.")
-    unit: Unit = Field(
-        description="What the value is: per_1000_inhabitants, per_1000_dwellings, "
-        "per_1000_youths_12_24, count, percent or score."
-    )
+    unit: Unit = Field(description=f"What the value is: {unit_names()}.")
     goal: Goal = Field(description="The plan's goal versus the baseline.")
     counts: Values = Field(description="Registered counts per period.")
     values: Values = Field(description="Registered values per period: rates per 1,000, or counts.")

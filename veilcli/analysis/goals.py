@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from veilcli.domain.notes import DEFAULT_LANG, Lang
-from veilcli.domain.plans import Goal, Labels
+from veilcli.domain.language import DEFAULT_LANG, Lang, catalogue
+from veilcli.domain.plans import Goal
 
 SIGNIFICANCE_LEVEL = 0.05
 
@@ -29,28 +29,12 @@ class Status(StrEnum):
 
     def label(self, lang: Lang = DEFAULT_LANG) -> str:
         """The status in words for reports: "not achieved", "niet behaald"."""
-        return STATUS_LABELS[self][lang]
+        return catalogue(lang)["status"][self.value]
 
     @property
     def short_label(self) -> str:
         """The status in a terminal column: "monitor" where reports say "no goal (monitor)"."""
-        return STATUS_LABELS[self]["short"]
-
-
-# The words of every status, defined once; tests/test_labels.py fails on a member without them.
-STATUS_LABELS: dict[Status, Labels] = {
-    Status.achieved: {"en": "achieved", "nl": "behaald", "short": "achieved"},
-    Status.not_achieved: {"en": "not achieved", "nl": "niet behaald", "short": "not achieved"},
-    Status.undetermined: {"en": "undetermined", "nl": "onbepaald", "short": "undetermined"},
-    Status.monitor: {"en": "no goal (monitor)", "nl": "geen doel (monitor)", "short": "monitor"},
-    Status.no_data: {"en": "no data", "nl": "geen gegevens", "short": "no data"},
-    Status.incomplete: {"en": "incomplete", "nl": "onvolledig", "short": "incomplete"},
-    Status.too_few: {
-        "en": "too few registrations to judge",
-        "nl": "te weinig registraties om te beoordelen",
-        "short": "too few",
-    },
-}
+        return catalogue(DEFAULT_LANG)["status_short"][self.value]
 
 
 def change_pct(value: float | None, baseline: float | None) -> float | None:

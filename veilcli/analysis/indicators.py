@@ -21,6 +21,7 @@ from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.coverage import Span, covered_days, describe_span
 from veilcli.domain.periods import parse_period, period_year_expr
 from veilcli.domain.plans import ALL_CRIMES, Indicator, expand_categories
+from veilcli.domain.units import POPULATION_COLUMNS
 
 MEASURES = ("raw", "after_samenloop", "corrected")
 
@@ -260,7 +261,7 @@ def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]])
     per = (
         pl.lit(1.0)
         if column is None
-        else pl.when(pl.col("denominator") > 0).then(1000 / pl.col("denominator"))
+        else pl.when(pl.col("denominator") > 0).then(indicator.unit.per / pl.col("denominator"))
     )
     return (
         summed.with_columns(*((pl.col(m) * per).alias(f"{m}_value") for m in MEASURES))
@@ -279,7 +280,7 @@ def population_table(population: pl.LazyFrame) -> pl.DataFrame:
     return (
         population.group_by("year", "area")
         .agg(
-            *[pl.col(c).drop_nulls().first() for c in ("inhabitants", "dwellings", "youths_12_24")],
+            *[pl.col(c).drop_nulls().first() for c in POPULATION_COLUMNS],
             youths_flag.alias("youths_12_24_estimated"),
         )
         .sort("year", "area")

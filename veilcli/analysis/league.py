@@ -43,7 +43,8 @@ from veilcli.domain.geography import (
 )
 from veilcli.domain.groups import group_areas
 from veilcli.domain.periods import Period, period_year_expr
-from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, Unit, expand_categories
+from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, expand_categories
+from veilcli.domain.units import Unit
 from veilcli.errors import UsageError
 from veilcli.store.snapshot import Snapshot
 
@@ -362,8 +363,8 @@ def _indicator(
         sum_or_null(pl.col("denominator").filter(present), "denominator"),
         ((covered * weight).sum() / weight.sum()).alias("coverage"),
     )
-    per_1000 = pl.col("count") / pl.col("denominator") * 1000
-    value = pl.when(pl.col("denominator") > 0).then(per_1000) if column is not None else pl.col("count")
+    rate = pl.col("count") / pl.col("denominator") * indicator.unit.per
+    value = pl.when(pl.col("denominator") > 0).then(rate) if column is not None else pl.col("count")
     summed = summed.with_columns(value.alias("value"))
     at = {(r["area"], r["period"]): r for r in summed.to_dicts()}
     rows = []

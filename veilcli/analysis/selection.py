@@ -23,7 +23,7 @@ from veilcli.analysis.normalise import roll_up_counts
 from veilcli.domain.choices import CompareBy, Kind, Territory
 from veilcli.domain.geography import resolve_areas
 from veilcli.domain.groups import shipped_groups
-from veilcli.domain.notes import Lang
+from veilcli.domain.language import Lang
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import LoadedPlan, load_plan
 from veilcli.domain.rules import LoadedRules, Rules, load_rules

@@ -40,9 +40,11 @@ from veilcli.analysis.goals import (
     two_proportions_z,
 )
 from veilcli.domain.choices import Kind
-from veilcli.domain.notes import Lang, Note, note
+from veilcli.domain.language import Lang
+from veilcli.domain.notes import Note, note
 from veilcli.domain.periods import parse_period
-from veilcli.domain.plans import Goal, Indicator, Unit
+from veilcli.domain.plans import Goal, Indicator
+from veilcli.domain.units import Unit
 from veilcli.sources.formats.survey_values import decimal_expr, unit_expr
 from veilcli.store.snapshot import Snapshot
 

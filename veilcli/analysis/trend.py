@@ -17,7 +17,7 @@ from veilcli.analysis.selection import Resolved
 from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import facts
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.errors import UsageError
 from veilcli.store.snapshot import Snapshot
 

@@ -35,13 +35,6 @@ class NormaliseBy(StrEnum):
     district = "district"
 
 
-class Language(StrEnum):
-    """The language of labels and notes (the values of ``notes.Lang``)."""
-
-    nl = "nl"
-    en = "en"
-
-
 class Territory(StrEnum):
     """Which territory a municipality is compared on when a merger lies in the comparison.
 

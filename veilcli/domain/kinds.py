@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import Count, Population, Registration, Survey, Suspect
+from veilcli.domain.units import POPULATION_COLUMNS
 
 PeriodColumn = Literal["date", "period", "year"]
 
@@ -118,8 +119,8 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         key=("year", "area"),
         period_column="year",
         area_column="area",
-        one_of=("inhabitants", "dwellings", "youths_12_24"),
-        complementary=("inhabitants", "dwellings", "youths_12_24"),
+        one_of=POPULATION_COLUMNS,  # a unit's denominator (domain/units.py)
+        complementary=POPULATION_COLUMNS,
     ),
     Kind.survey: KindFacts(
         Kind.survey,

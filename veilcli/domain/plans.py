@@ -12,57 +12,21 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from veilcli.domain.choices import Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE, categories, crime_codes, nuisance_codes
 from veilcli.domain.geography import resolve_areas
-from veilcli.domain.notes import DEFAULT_LANG, Lang
+from veilcli.domain.language import DEFAULT_LANG, Lang, catalogue
 from veilcli.domain.tomlfiles import load_toml_model
+from veilcli.domain.units import Unit
 from veilcli.errors import VeilcliError
 from veilcli.files.shipped import schemas_dir
 
 ALL_CRIMES = "crime"
 ALL_NUISANCE = "nuisance"
-
-
-class Unit(StrEnum):
-    """What an indicator's value is."""
-
-    per_1000_inhabitants = "per_1000_inhabitants"
-    per_1000_dwellings = "per_1000_dwellings"
-    per_1000_youths_12_24 = "per_1000_youths_12_24"
-    count = "count"  # type: ignore[assignment]  # the member, not str.count
-    percent = "percent"  # survey: a share of respondents, 0-100; changes in percentage points
-    score = "score"  # survey: a mark or scale score (1-10, 0-10); changes in points
-
-    @property
-    def denominator(self) -> str | None:
-        """The population column a rate divides by (None for plain counts)."""
-        return {
-            Unit.per_1000_inhabitants: "inhabitants",
-            Unit.per_1000_dwellings: "dwellings",
-            Unit.per_1000_youths_12_24: "youths_12_24",
-            Unit.count: None,
-            Unit.percent: None,
-            Unit.score: None,
-        }[self]
-
-    @property
-    def survey(self) -> bool:
-        """Whether this is a survey unit (percent, score): figures from the ``survey`` kind."""
-        return self in (Unit.percent, Unit.score)
-
-    def label(self, lang: Lang = DEFAULT_LANG) -> str:
-        """The unit in words for reports: "per 1,000 inhabitants", "per 1.000 inwoners"."""
-        return UNIT_LABELS[self][lang]
-
-    @property
-    def short_label(self) -> str:
-        """The unit in a narrow terminal column: "/1,000 inh."."""
-        return UNIT_LABELS[self]["short"]
 
 
 class Goal(StrEnum):
@@ -76,50 +40,12 @@ class Goal(StrEnum):
 
     def label(self, lang: Lang = DEFAULT_LANG) -> str:
         """The goal in words for reports: "no increase", "niet laten stijgen"."""
-        return GOAL_LABELS[self][lang]
+        return catalogue(lang)["goal"][self.value]
 
     @property
     def short_label(self) -> str:
         """The goal in a narrow terminal column ("-" for none)."""
-        return GOAL_LABELS[self]["short"]
-
-
-class Labels(TypedDict):
-    """A member's words: in each output language (``Lang``), and short for a terminal column."""
-
-    en: str
-    nl: str
-    short: str
-
-
-# The words of every unit and goal, defined once; tests/test_labels.py fails on a member without them.
-UNIT_LABELS: dict[Unit, Labels] = {
-    Unit.per_1000_inhabitants: {
-        "en": "per 1,000 inhabitants",
-        "nl": "per 1.000 inwoners",
-        "short": "/1,000 inh.",
-    },
-    Unit.per_1000_dwellings: {
-        "en": "per 1,000 dwellings",
-        "nl": "per 1.000 woningen",
-        "short": "/1,000 dwell.",
-    },
-    Unit.per_1000_youths_12_24: {
-        "en": "per 1,000 youths 12-24",
-        "nl": "per 1.000 jongeren 12-24",
-        "short": "/1,000 youths",
-    },
-    Unit.count: {"en": "count", "nl": "aantal", "short": "count"},
-    Unit.percent: {"en": "% of residents", "nl": "% van de inwoners", "short": "%"},
-    Unit.score: {"en": "score", "nl": "rapportcijfer", "short": "score"},
-}
-GOAL_LABELS: dict[Goal, Labels] = {
-    Goal.decrease: {"en": "decrease", "nl": "daling", "short": "decrease"},
-    Goal.no_increase: {"en": "no increase", "nl": "niet laten stijgen", "short": "no increase"},
-    Goal.increase: {"en": "increase", "nl": "stijging", "short": "increase"},
-    Goal.no_decrease: {"en": "no decrease", "nl": "niet laten dalen", "short": "no decrease"},
-    Goal.none: {"en": "none (monitor)", "nl": "geen (monitor)", "short": "-"},
-}
+        return catalogue(DEFAULT_LANG)["goal_short"][self.value]
 
 
 class Noun(BaseModel):

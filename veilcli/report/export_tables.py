@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, cast, get_args
+from typing import Any, cast
 
 import polars as pl
 
@@ -21,10 +21,12 @@ from veilcli import __version__
 from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult, DistrictResult, IndicatorResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.choices import Kind
+from veilcli.domain.language import Lang, languages
 from veilcli.domain.models import SourceRecord
-from veilcli.domain.notes import Lang, Note
+from veilcli.domain.notes import Note
 from veilcli.domain.periods import PeriodText, period_words
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 from veilcli.report.numbers import bench_change, benchmark_names, carried, survey_points
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table
 from veilcli.report.words import significance_survey, word
@@ -85,7 +87,7 @@ class ExportTables:
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
     def __post_init__(self) -> None:
-        if self.lang not in get_args(Lang):
+        if self.lang not in languages():
             raise ValueError(f"no labels in language {self.lang!r}")
         self.theme_labels = self.theme_labels or self.result.themes
 

@@ -36,9 +36,9 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from veilcli.analysis.goals import Status
-from veilcli.domain.notes import Lang
+from veilcli.domain.language import Lang
 from veilcli.domain.periods import period_words
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.files.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.export_tables import STATUS_MARKS, ChartBlock, DistrictMatrix, ExportTables, MatrixCell
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table, number_of

@@ -33,10 +33,11 @@ from markupsafe import Markup
 from veilcli import __version__
 from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.domain.language import Lang
 from veilcli.domain.models import SourceRecord
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import date_words, period_words
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.html_districts import DISTRICT_CSS, district_view, signed_count

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from veilcli.analysis.goals import Status
-from veilcli.domain.notes import Lang
+from veilcli.domain.language import Lang
 from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Goal
 from veilcli.report.export_tables import STATUS_MARKS, DistrictMatrix, MatrixCell

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from veilcli import __version__
 from veilcli.analysis.league import LeagueIndicator
 from veilcli.domain.periods import date_words
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.errors import InputError
 from veilcli.report.html import CSS, STATUS_CLASS, status_badge
 from veilcli.report.league_tables import LEAGUE_STATUSES, LeagueTables, rank_key

@@ -21,10 +21,11 @@ import polars as pl
 from veilcli import __version__
 from veilcli.analysis.goals import Status
 from veilcli.analysis.league import LeagueIndicator, LeagueResult
+from veilcli.domain.language import Lang
 from veilcli.domain.models import SourceRecord
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import baseline_words, parse_period, period_words
-from veilcli.domain.plans import Goal, Unit
+from veilcli.domain.plans import Goal
+from veilcli.domain.units import Unit
 from veilcli.report.export_tables import Provenance, provenance_table, sources_meta
 from veilcli.report.table import UNIT_KEY, Column, ColumnKind, Table
 from veilcli.report.words import word

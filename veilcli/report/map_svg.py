@@ -31,9 +31,9 @@ from html import escape
 
 from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.league import LeagueIndicator
-from veilcli.domain.notes import Lang
+from veilcli.domain.language import Lang, phrase
 from veilcli.domain.periods import PeriodUnit, parse_period
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.report.numbers import number
 from veilcli.report.svg import FONT
 from veilcli.sources.geometry import AreaMatch, Shape
@@ -60,46 +60,6 @@ HATCH_COLOUR = "#737373"
 BORDER = "#525252"
 OWN_COLOUR = "#000000"
 
-# key -> (English, Dutch): the words of a map (the catalogue's form, ``words.py``)
-MAP_WORDS: dict[str, tuple[str, str]] = {
-    "no_data": ("no data", "geen gegevens"),
-    "too_few": ("too few registrations (fewer than {n})", "te weinig registraties (minder dan {n})"),
-    "areas": ("{n} areas", "{n} gebieden"),
-    "area_one": ("1 area", "1 gebied"),
-    "map_source": (
-        "Source: Nationale Politie; map: CBS Wijk- en buurtkaart",
-        "Bron: Nationale Politie; kaart: CBS Wijk- en buurtkaart",
-    ),
-    "map_title": ("{label}, {period} ({unit})", "{label}, {period} ({unit})"),
-    "map_desc": (
-        "Map of {count} areas in classes of the value: {values}.",
-        "Kaart van {count} gebieden in klassen van de waarde: {values}.",
-    ),
-    "own": ("{area} (outlined)", "{area} (omlijnd)"),
-    "h_maps": ("Map of the districts", "Kaart van de wijken"),
-    "h_maps_intro": (
-        "Per indicator the registered value of each district in {period}, in classes of about as many "
-        "districts each (quantiles). Districts with fewer than {n} registrations are hatched, not "
-        "classed: their rates say little. Geometry: {file}.",
-        "Per indicator de geregistreerde waarde van elke wijk in {period}, in klassen van ongeveer "
-        "evenveel wijken (kwantielen). Wijken met minder dan {n} registraties zijn gearceerd en niet "
-        "ingedeeld: hun cijfers zeggen weinig. Kaart: {file}.",
-    ),
-    "l_map_intro": (
-        "The registered value of each municipality in {period}, in classes of about as many "
-        "municipalities each (quantiles). Geometry: {file}.",
-        "De geregistreerde waarde van elke gemeente in {period}, in klassen van ongeveer evenveel "
-        "gemeenten (kwantielen). Kaart: {file}.",
-    ),
-    "missing": (
-        "Not on the map (no area of that name or code in the map file): {areas}.",
-        "Niet op de kaart (geen gebied met die naam of code in het kaartbestand): {areas}.",
-    ),
-    "no_population": (
-        "Without district population (no rate, shown as no data): {areas}.",
-        "Zonder bevolkingscijfers (geen cijfer, getoond als geen gegevens): {areas}.",
-    ),
-}
 
 MONTHS_NL = [
     "januari",
@@ -133,8 +93,7 @@ MONTHS_EN = [
 
 def map_word(key: str, lang: Lang, **params: object) -> str:
     """A word of the maps in ``lang``, ``{parameters}`` filled in."""
-    english, dutch = MAP_WORDS[key]
-    return (dutch if lang == "nl" else english).format(**params)
+    return phrase("map", key, lang, **params)
 
 
 def period_words(period: str, lang: Lang) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 
 from veilcli.analysis.compare import IndicatorResult
-from veilcli.domain.notes import Lang
-from veilcli.domain.plans import Unit
+from veilcli.domain.language import Lang
+from veilcli.domain.units import Unit
 
 SMALL_P = 0.001  # below this a p-value is shown as "< 0.001": its digits say nothing more
 

@@ -17,8 +17,9 @@ from rich.text import Text
 
 from veilcli.analysis.goals import Status
 from veilcli.domain.coverage import describe_coverage
+from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.models import FileReport, Severity, SourceRecord, ValidationReport
-from veilcli.domain.notes import DEFAULT_LANG, Lang, row_notes_text
+from veilcli.domain.notes import row_notes_text
 from veilcli.domain.periods import period_words
 from veilcli.report import numbers
 from veilcli.report.console_text import json_text, line, text

@@ -20,7 +20,7 @@ period, the underlying change and each benchmark in columns) where it fits, else
 (one block per indicator: registered, counts, previous year, underlying and each benchmark as rows
 under the indicator's name). Numbers and statuses never wrap and are never cut; only names wrap, at
 spaces. When even the compact block is too wide, the periods between the baseline and the period are
-folded away (said so). Words come from ``words.py`` (and ``SUMMARY_WORDS`` here) in the language
+folded away (said so). Words come from ``words.py`` (and the catalogue's ``[summary]``) in the language
 asked for; colour only on a terminal (rich drops it under ``NO_COLOR``; the words and symbols stay).
 """
 
@@ -36,9 +36,10 @@ from rich.text import Text
 
 from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
-from veilcli.domain.notes import DEFAULT_LANG, Lang, Note
+from veilcli.domain.language import DEFAULT_LANG, Lang, phrase
+from veilcli.domain.notes import Note
 from veilcli.domain.periods import period_words
-from veilcli.domain.plans import Unit
+from veilcli.domain.units import Unit
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import (
     bench_change,
@@ -67,45 +68,10 @@ BENCHMARK_MARK = "‡"  # a benchmark changed the same way as much or more
 SIGNIFICANT_MARK = "*"  # p < 0.05
 CHANCE_MARK = "~"  # within chance, as in the detail's p column
 
-# The default view's own words, key -> (English, Dutch), as in ``words.WORDS`` (kept here while the
-# council-language work reorganises that catalogue; both languages are required by the type).
-SUMMARY_WORDS: dict[str, tuple[str, str]] = {
-    "count": ("count", "aantal"),
-    "change": ("change", "verand."),
-    "previous": ("vs {period}", "t.o.v. {period}"),
-    "p_legend": (
-        "* a change beyond chance, ~ within chance (exact test on the counts, p < 0.05)",
-        "* verandering buiten toeval, ~ binnen toeval (exacte toets, aantallen, p < 0,05)",
-    ),
-    "underlying_mark": (
-        "† another status after the corrections (samenloop, online reporting)",
-        "† een andere status na de correcties (samenloop, internetaangifte)",
-    ),
-    "benchmark_mark": (
-        "‡ a benchmark changed as much or more the same way: not only here",
-        "‡ een vergelijkingsgebied veranderde even sterk of sterker: niet alleen hier",
-    ),
-    "count_legend": (
-        "count: {period} (difference with {baseline}); --detail: all figures and notes",
-        "aantal: {period} (verschil met {baseline}); alle cijfers: --detail",
-    ),
-    "level": ("level {pct}", "niveau {pct}"),
-    "detail_count": ("count", "aantal"),
-    "detail_previous": ("vs {period}", "t.o.v. {period}"),
-    "heading": ("{plan}: {period} vs {baseline}.", "{plan}: {period} t.o.v. {baseline}."),
-    "level_legend": (
-        "level: the area's rate in {period} against the benchmark's (+12%: 12% higher).",
-        "niveau: het cijfer van het gebied in {period} t.o.v. dat van het vergelijkingsgebied "
-        "(+12%: 12% hoger).",
-    ),
-}
-
 
 def summary_word(key: str, lang: Lang = DEFAULT_LANG, **params: Any) -> str:
-    """The words of ``key`` of ``SUMMARY_WORDS`` in ``lang``, ``{parameters}`` filled in."""
-    english, dutch = SUMMARY_WORDS[key]
-    template = dutch if lang == "nl" else english
-    return template.format(**params) if params else template
+    """The words of ``key`` of the catalogue's ``[summary]`` in ``lang``, ``{parameters}`` filled in."""
+    return phrase("summary", key, lang, **params)
 
 
 def render_compare(

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status
-from veilcli.domain.notes import DEFAULT_LANG, Lang
+from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Goal
 from veilcli.report.console_text import plain

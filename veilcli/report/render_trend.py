@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from veilcli.analysis.trend import TrendResult, TrendSeries
-from veilcli.domain.notes import DEFAULT_LANG, Lang
+from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.periods import period_words
 from veilcli.report.console_text import line, text
 from veilcli.report.numbers import number, value_text

@@ -2,8 +2,8 @@
 figures and statuses only, for the council document (``compare --format text``), the HTML report
 and the workbook.
 
-Every sentence is a template of ``TEMPLATES`` (key -> English, Dutch) filled with figures from the
-``IndicatorResult``; nothing is invented. Per indicator, in this order:
+Every sentence is a template of the catalogue's ``[sentences]`` (``schemas/words/<lang>.toml``)
+filled with figures from the ``IndicatorResult``; nothing is invented. Per indicator, in this order:
 
 1. the level then and now and the change ("Het aantal woninginbraken daalde van 6,3 per 1.000
    woningen in de eerste helft van 2017 naar 4,3 in de eerste helft van 2019, een daling van
@@ -45,10 +45,11 @@ from veilcli.analysis.goals import Status
 from veilcli.domain.choices import Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.kinds import KIND_FACTS
+from veilcli.domain.language import Lang, catalogue
 from veilcli.domain.models import SourceFormat, SourceRecord
-from veilcli.domain.notes import Lang
 from veilcli.domain.periods import MONTHS_NL, Period, PeriodUnit, parse_period
-from veilcli.domain.plans import ALL_CRIMES, Goal, LoadedPlan, Noun, Unit, expand_categories
+from veilcli.domain.plans import ALL_CRIMES, Goal, LoadedPlan, Noun, expand_categories
+from veilcli.domain.units import Unit
 from veilcli.errors import VeilcliError
 from veilcli.report.numbers import number, pct_text, value_text
 from veilcli.report.words import word
@@ -114,193 +115,6 @@ PUBLISHERS: dict[str, tuple[str, str]] = {
     SourceFormat.wijkmonitor: ("Wijkmonitor", "Wijkmonitor"),
 }
 
-# key -> (English, Dutch)
-TEMPLATES: dict[str, tuple[str, str]] = {
-    # 1. level then and now, with a noun ("Het aantal straatroven ...") or the label ("Straatroof: ...")
-    "fell_noun": (
-        "The number of {noun} fell from {then} in {baseline} to {now} in {period}, a decrease of {pct}.",
-        "Het aantal {noun} daalde van {then} in {baseline} naar {now} in {period}, een daling van {pct}.",
-    ),
-    "rose_noun": (
-        "The number of {noun} rose from {then} in {baseline} to {now} in {period}, an increase of {pct}.",
-        "Het aantal {noun} steeg van {then} in {baseline} naar {now} in {period}, een stijging van {pct}.",
-    ),
-    "stable_noun": (
-        "The number of {noun} stayed about the same: {then} in {baseline} and {now} in {period} ({signed}).",
-        "Het aantal {noun} bleef vrijwel gelijk: {then} in {baseline} en {now} in {period} ({signed}).",
-    ),
-    "fell_label": (
-        "{label}: from {then} in {baseline} to {now} in {period}, a decrease of {pct}.",
-        "{label}: van {then} in {baseline} naar {now} in {period}, een daling van {pct}.",
-    ),
-    "rose_label": (
-        "{label}: from {then} in {baseline} to {now} in {period}, an increase of {pct}.",
-        "{label}: van {then} in {baseline} naar {now} in {period}, een stijging van {pct}.",
-    ),
-    "stable_label": (
-        "{label}: about the same, {then} in {baseline} and {now} in {period} ({signed}).",
-        "{label}: vrijwel gelijk, {then} in {baseline} en {now} in {period} ({signed}).",
-    ),
-    # a baseline of 0: no change in %
-    "rose_noun_bare": (
-        "The number of {noun} rose from {then} in {baseline} to {now} in {period}.",
-        "Het aantal {noun} steeg van {then} in {baseline} naar {now} in {period}.",
-    ),
-    "rose_label_bare": (
-        "{label}: from {then} in {baseline} to {now} in {period}.",
-        "{label}: van {then} in {baseline} naar {now} in {period}.",
-    ),
-    "stable_noun_bare": (
-        "The number of {noun} was {now} in {baseline} and in {period}.",
-        "Het aantal {noun} was {now} in {baseline} en in {period}.",
-    ),
-    "stable_label_bare": (
-        "{label}: {now} in {baseline} and in {period}.",
-        "{label}: {now} in {baseline} en in {period}.",
-    ),
-    "percentage_points": ("{value} percentage points", "{value} procentpunt"),
-    "points": ("{value} points", "{value} punt"),
-    # 2. the goal, and chance
-    "goal_achieved": (
-        "The goal, {goal} compared with {year}, is achieved{chance}.",
-        "Het doel, {goal} ten opzichte van {year}, is behaald{chance}.",
-    ),
-    "goal_not_achieved": (
-        "The goal, {goal} compared with {year}, is not achieved{chance}.",
-        "Het doel, {goal} ten opzichte van {year}, is niet behaald{chance}.",
-    ),
-    "goal_undetermined": (
-        "Whether the goal, {goal} compared with {year}, is achieved cannot be said from these "
-        "figures{chance}.",
-        "Of het doel, {goal} ten opzichte van {year}, is behaald, valt uit deze cijfers niet op te "
-        "maken{chance}.",
-    ),
-    "no_goal": ("The plan sets no goal for it{chance}.", "Het plan stelt hiervoor geen doel{chance}."),
-    "goal_decrease": ("a decrease", "een daling"),
-    "goal_no_increase": ("no increase", "geen stijging"),
-    "goal_increase": ("an increase", "een stijging"),
-    "goal_no_decrease": ("no decrease", "geen daling"),
-    "chance_but": (
-        ", but this difference may be due to chance",
-        ", maar dit verschil kan op toeval berusten",
-    ),
-    "chance_plain": ("; this difference may be due to chance", "; dit verschil kan op toeval berusten"),
-    "beyond_chance": (
-        "; the difference is larger than chance would explain",
-        "; het verschil is groter dan toeval kan verklaren",
-    ),
-    # 3. counts
-    "counts_registered": (
-        "In {period} the police registered {count} {noun}, {differences}.",
-        "In {period} registreerde de politie {count} {noun}, {differences}.",
-    ),
-    "counts_plain": (
-        "In {period} there were {count} {noun}, {differences}.",
-        "In {period} waren er {count} {noun}, {differences}.",
-    ),
-    "counts_one_registered": (
-        "In {period} the police registered one of the {noun}, {differences}.",
-        "In {period} was het aantal {noun} één, {differences}.",
-    ),
-    "counts_none": ("no", "geen"),
-    "more_than": ("{n} more than in {period}", "{n} meer dan in {period}"),
-    "fewer_than": ("{n} fewer than in {period}", "{n} minder dan in {period}"),
-    "as_many_as": ("as many as in {period}", "evenveel als in {period}"),
-    "and": ("and", "en"),
-    "count_previous": ("In {period} there were {count}.", "In {period} waren het er {count}."),
-    # 4. the previous year, where its direction differs
-    "previous_rose": (
-        "Compared with {period} it rose by {pct}{chance}.",
-        "Vergeleken met {period} is er sprake van een stijging van {pct}{chance}.",
-    ),
-    "previous_fell": (
-        "Compared with {period} it fell by {pct}{chance}.",
-        "Vergeleken met {period} is er sprake van een daling van {pct}{chance}.",
-    ),
-    "previous_rose_however": (
-        "Compared with {period}, however, it rose by {pct}{chance}.",
-        "Vergeleken met {period} is er wel sprake van een stijging van {pct}{chance}.",
-    ),
-    "previous_fell_however": (
-        "Compared with {period}, however, it fell by {pct}{chance}.",
-        "Vergeleken met {period} is er wel sprake van een daling van {pct}{chance}.",
-    ),
-    "previous_same": (
-        "Compared with {period} it stayed about the same ({signed}).",
-        "Vergeleken met {period} bleef het vrijwel gelijk ({signed}).",
-    ),
-    "previous_chance": (
-        ", a difference that may be due to chance",
-        ", een verschil dat op toeval kan berusten",
-    ),
-    # 5. the level against the benchmarks
-    "benchmarks_noun": (
-        "{unit}, the number of {noun} in {area} is {comparisons}.",
-        "{unit} ligt het aantal {noun} in {area} {comparisons}.",
-    ),
-    "benchmarks_label": ("The level in {area} is {comparisons}.", "Het niveau in {area} ligt {comparisons}."),
-    "but": ("but", "maar"),
-    "level_higher": ("higher than", "hoger dan"),
-    "level_lower": ("lower than", "lager dan"),
-    "level_same": ("about as high as", "ongeveer even hoog als"),
-    "level_slightly": ("slightly", "iets"),
-    "level_much": ("much", "aanzienlijk"),
-    "level_item": ("in {name} ({pct})", "in {name} ({pct})"),
-    # 6. qualifications
-    "corrected_point": (
-        "Corrected for {corrections}, the change is {change}{status}.",
-        "Gecorrigeerd voor {corrections} is de verandering {change}{status}.",
-    ),
-    "corrected_range": (
-        "Corrected for {corrections}, the change lies between {low} and {high}{status}.",
-        "Gecorrigeerd voor {corrections} ligt de verandering tussen {low} en {high}{status}.",
-    ),
-    "corr_samenloop": ("samenloop", "samenloop"),
-    "corr_samenloop_estimated": ("samenloop (an estimate)", "samenloop (een schatting)"),
-    "corr_internet": ("the extension of online reporting", "de uitbreiding van internetaangifte"),
-    "under_same_achieved": (": the goal is achieved then too", ": ook dan is het doel behaald"),
-    "under_same_not_achieved": (
-        ": the goal is not achieved then either",
-        ": ook dan is het doel niet behaald",
-    ),
-    "under_achieved": (": then the goal is achieved", ": dan is het doel wel behaald"),
-    "under_not_achieved": (": then the goal is not achieved", ": dan is het doel niet behaald"),
-    "under_undetermined": (
-        ": whether the goal is then achieved cannot be said",
-        ": of het doel dan is behaald, valt niet te zeggen",
-    ),
-    "not_correctable": (
-        "In {period} {rows} registrations after the change in counting samenloop could not be corrected for "
-        "it (their source has no event numbers).",
-        "In {period} konden {rows} registraties van na de wijziging in het tellen van samenloop daar niet "
-        "voor worden gecorrigeerd (hun bron heeft geen gebeurtenisnummers).",
-    ),
-    # incomplete, no data
-    "incomplete": (
-        "The sources cover only part of {periods}, so the change and the goal cannot be judged yet.",
-        "De bronnen dekken maar een deel van {periods}, dus de ontwikkeling en het doel zijn nog niet te "
-        "beoordelen.",
-    ),
-    "covered": ("{period} ({pct} covered)", "{period} ({pct} gedekt)"),
-    "no_data": (
-        "There are no figures for {periods}, so the change and the goal cannot be judged.",
-        "Over {periods} zijn er geen cijfers, dus de ontwikkeling en het doel zijn niet te beoordelen.",
-    ),
-    "no_data_label": ("{label}: {sentence}", "{label}: {sentence}"),
-    # the text document, the workbook
-    "text_heading": ("Text", "Toelichting"),
-    "text_title": (
-        "{plan}: {area}, {period} compared with {baseline}",
-        "{plan}: {area}, {period} ten opzichte van {baseline}",
-    ),
-    "source": ("Source: {sources}", "Bron: {sources}"),
-    # periods
-    "year": ("{year}", "{year}"),
-    "half_1": ("the first half of {year}", "de eerste helft van {year}"),
-    "half_2": ("the second half of {year}", "de tweede helft van {year}"),
-    "quarter": ("the {ordinal} quarter of {year}", "het {part}e kwartaal van {year}"),
-    "month": ("{month} {year}", "{month} {year}"),
-}
 MONTHS_EN = (
     "January",
     "February",
@@ -319,8 +133,7 @@ MONTHS_EN = (
 
 def t(key: str, lang: Lang, **params: Any) -> str:
     """The template ``key`` in ``lang`` with ``params`` filled in (an unknown key is a bug)."""
-    english, dutch = TEMPLATES[key]
-    return (dutch if lang == "nl" else english).format(**params)
+    return catalogue(lang)["sentences"][key].format(**params)
 
 
 def period_words(label: str, lang: Lang = "nl") -> str:

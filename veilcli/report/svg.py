@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from veilcli.domain.notes import Lang
+from veilcli.domain.language import Lang
 from veilcli.report.numbers import number
 
 # One colour per period, light to dark: the latest period is the darkest, as in the seed report.

@@ -25,7 +25,8 @@ from typing import Any
 
 import polars as pl
 
-from veilcli.domain.notes import Lang, Note
+from veilcli.domain.language import Lang
+from veilcli.domain.notes import Note
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 

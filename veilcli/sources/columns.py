@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import tomllib
 import types
 import unicodedata
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import facts
 from veilcli.domain.models import Channel
 from veilcli.domain.periods import period_expr
+from veilcli.files.shipped import schemas_dir
 from veilcli.sources.categories import category_parse
 from veilcli.sources.parsing import (
     boolean_expr,
@@ -38,431 +40,33 @@ from veilcli.sources.parsing import (
 
 Parser = Callable[[pl.Expr], pl.Expr]
 
-# Columns that identify or locate people: dropped when a file is read, so they never reach
-# validation, the store, rejected-rows files or messages (DESIGN §3). ``is_personal`` matches
-# these headers exactly (after ``normalise_header``) and, beyond them, the word rules below.
-# A header that is an alias of a canonical column (``Geboortedatum`` of suspects, used for the
-# age) is never personal: it is read into its column; in a kind without that column it is not used.
-PERSONAL_HEADERS = (
-    # street, house number, postcode (every granularity)
-    "Pleegstraatnaam",
-    "Straatnaam",
-    "Straat",
-    "Street",
-    "Street name",
-    "Pleeghuisnummer met toev.",
-    "Pleeghuisnummer met toevoeging",
-    "Pleeghuisnummer",
-    "Pleeghuisletter",
-    "Pleeghuisnummertoevoeging",
-    "Huisnummer",
-    "Huisnummer met toev.",
-    "Huisnummer toevoeging",
-    "Huisnr",
-    "Huisnr.",
-    "Hnr",
-    "Huisletter",
-    "Toevoeging",
-    "House number",
-    "House no.",
-    "House nr",
-    "Pleegpostcode",
-    "Postcode",
-    "Postal code",
-    "Post code",
-    "Zip",
-    "Zip code",
-    "PC4",
-    "PC5",
-    "PC6",
-    "Adres",
-    "Woonadres",
-    "Address",
-    "Adres slachtoffer",
-    # coordinates
-    "X",
-    "Y",
-    "X-coordinaat",
-    "Y-coordinaat",
-    "X-coordinaat pleeglocatie",
-    "Y-coordinaat pleeglocatie",
-    "X coord",
-    "Y coord",
-    "RD X",
-    "RD Y",
-    "Latitude",
-    "Longitude",
-    "Lat",
-    "Lon",
-    "Lng",
-    "Coordinaten",
-    "Coordinates",
-    "GPS",
-    # names
-    "Naam",
-    "Achternaam",
-    "Voornaam",
-    "Voornamen",
-    "Voorletters",
-    "Tussenvoegsel",
-    "Roepnaam",
-    "Geslachtsnaam",
-    "Name",
-    "Full name",
-    "First name",
-    "Last name",
-    "Surname",
-    "Given name",
-    "Family name",
-    "Initials",
-    "Naam slachtoffer",
-    "Naam verdachte",
-    "Naam aangever",
-    "Naam melder",
-    "Victim name",
-    "Suspect name",
-    "Reporter name",
-    # a person named by their role (the column holds who it was)
-    "Slachtoffer",
-    "Verdachte",
-    "Aangever",
-    "Melder",
-    "Getuige",
-    "Dader",
-    "Betrokkene",
-    "Benadeelde",
-    "Victim",
-    "Suspect",
-    "Witness",
-    "Offender",
-    "Complainant",
-    "M/V",
-    "Man/Vrouw",
-    # birth (not a canonical alias: ``Geboortedatum`` / ``Date of birth`` are suspects' birth_date)
-    "Geb.datum",
-    "Geb. dat.",
-    "Gebdat",
-    "DOB",
-    "Geboorteplaats",
-    "Place of birth",
-    # identity numbers, contact details, bank accounts, vehicles, network
-    "BSN",
-    "Burgerservicenummer",
-    "Sofinummer",
-    "Social security number",
-    "SSN",
-    "Paspoortnummer",
-    "Passport number",
-    "Rijbewijsnummer",
-    "Telefoonnummer",
-    "Telefoon",
-    "Tel.",
-    "Tel",
-    "Mobiel",
-    "Mobiel nummer",
-    "GSM",
-    "Phone",
-    "Phone number",
-    "Mobile",
-    "E-mailadres",
-    "E-mail",
-    "Email",
-    "Mail",
-    "IBAN",
-    "Bankrekeningnummer",
-    "Rekeningnummer",
-    "Bank account",
-    "Account number",
-    "Kenteken",
-    "Licence plate",
-    "License plate",
-    "Number plate",
-    "IP",
-    "IP-adres",
-    "IP address",
-    "Telnr",
-    "Telnr.",
-    "Voorl.",
-    "Tussenv.",
-    "VIN",
-    "IMEI",
-    "IMSI",
-    "A-nummer",
-    "V-nummer",
-    # free text (may name anyone)
-    "Toelichting",
-    "Omschrijving vrij",
-    "Vrije tekst",
-    "Opmerking",
-    "Opmerkingen",
-    "Relaas",
-    "Verklaring",
-    "Notes",
-    "Note",
-    "Remarks",
-    "Comments",
-    "Description",
-    "Free text",
-)
+# The header vocabularies are data beside the classification: ``schemas/headers/personal.toml``
+# (the headers, stems and words that mark a column personal: dropped when a file is read, so they
+# never reach validation, the store, rejected-rows files or messages, DESIGN §3) and
+# ``schemas/headers/known.toml`` (the headers of a BVH extract and of the open-data and CBS tables
+# that are not canonical aliases). Read once, when this module is imported.
 
-# Stems that mark a header personal where a word of it (or a run of its words written together)
-# starts or ends with them: ``Pleegpostcode``, ``Postcodegebied``, ``Kenteken voertuig``,
-# ``Telefoonnummer melder``, ``E-mailadres aangever`` (``e`` + ``mail`` + ``adres``), ``Date of
-# birth``. Never a stem inside a word: ``Omgevingsadressendichtheid`` (CBS: the density of
-# addresses around a place) holds ``adres`` but is no address. Dutch plurals count
-# (``Opmerkingen``).
-PERSONAL_PARTS = (
-    "straatnaam",
-    "streetname",
-    "huisnummer",
-    "huisnr",
-    "huisletter",
-    "housenumber",
-    "postcode",
-    "postalcode",
-    "zipcode",
-    "adres",  # adres, woonadres, e-mailadres, ip-adres (at the end of a word only: _HEAD_ONLY)
-    "adresgegevens",
-    "address",
-    "coordina",  # coordinaat, coordinaten, coordinate(s)
-    "latitude",
-    "longitude",
-    "geboortedatum",
-    "geboorteplaats",
-    "geboortejaar",
-    "gebdatum",
-    "gebdat",
-    "dateofbirth",
-    "datumvangeboorte",
-    "birthdate",
-    "placeofbirth",
-    "yearofbirth",
-    "birthyear",
-    "burgerservicenummer",
-    "sofinummer",
-    "socialsecurity",
-    "paspoort",
-    "passport",
-    "rijbewijsnummer",
-    "rijbewijsnr",
-    "drivinglicen",  # driving licence / license (number)
-    "driverslicen",
-    "documentnummer",
-    "documentnr",
-    "documentnumber",
-    "identiteitsbewijs",
-    "identiteitskaart",
-    "identiteitsnummer",
-    "idnummer",  # ID-nummer
-    "idnr",
-    "idkaart",
-    "idbewijs",
-    "idnumber",
-    "idcard",
-    "identitynumber",
-    "identitycard",
-    "identitydocument",
-    "nationalinsurance",
-    "vreemdelingennummer",
-    "verblijfsvergunning",
-    "telefoon",
-    "telnr",
-    "telnummer",
-    "phonenumber",
-    "cellphone",
-    "mobielnummer",
-    "mobielnr",
-    "mobilenumber",
-    "faxnummer",
-    "faxnr",
-    "email",
-    "iban",
-    "rekeningnummer",
-    "bankrekening",
-    "bankaccount",
-    "accountnumber",
-    "kenteken",
-    "licenceplate",
-    "licenseplate",
-    "numberplate",
-    "registrationplate",
-    "nummerplaat",
-    "chassis",  # chassisnummer, chassis number
-    "framenummer",  # of a bicycle: finds its owner
-    "framenr",
-    "vehicleidentification",
-    "imei",
-    "imsi",
-    "macadres",
-    "macaddress",
-    "deviceid",
-    "achternaam",
-    "voornaam",
-    "voorletter",
-    "initialen",
-    "tussenvoegsel",
-    "roepnaam",
-    "geslachtsnaam",
-    "meisjesnaam",
-    "firstname",
-    "lastname",
-    "surname",
-    "fullname",
-    "givenname",
-    "familyname",
-    "maidenname",
-    "middlename",
-    "gebruikersnaam",
-    "username",
-    "accountnaam",
-    "accountname",
-    "loginnaam",
-    "persoonsgegeven",  # persoonsgegevens
-    "contactgegeven",
-    "contactpersoon",
-    "signalement",
-    "toelichting",
-    "opmerking",
-    "vrijetekst",
-    "freetext",
-    "relaas",
-)
-# Words (of a header split at spaces, punctuation and camelCase) that mark it personal alone.
-PERSONAL_WORDS = frozenset(
-    {
-        "straat", "street", "hnr", "toevoeging", "pc4", "pc5", "pc6", "zip", "lat", "lon", "lng",
-        "gps", "initials", "dob", "bsn", "ssn", "tel", "phone", "mobiel", "mobile", "gsm", "mail",
-        "ip", "notes", "note", "remarks", "comments", "comment", "description", "omschrijving",
-        "verklaring", "memo", "telnr", "plate", "plates", "vin", "imei", "imsi", "fax", "mobiele",
-        "initialen", "voorl", "tussenv",
-    }
-)  # fmt: skip
-# What a person is (sex, nationality, country of birth, descent): personal in a list of people, but in
-# a statistical table (``is_cbs_table``) or a measure a dimension of the counts, read at its total
-# (CBS 03759NED: ``Geslacht``, ``Leeftijd``); with a person word (``Geslacht verdachte``) always
-# personal. Stems as in ``PERSONAL_PARTS``, words as in ``PERSONAL_WORDS`` (``sex`` only as a word:
-# ``Sexual offences``).
-DIMENSION_PARTS = (
-    "geslacht",
-    "nationaliteit",
-    "nationality",
-    "geboorteland",
-    "countryofbirth",
-    "migratieachtergrond",
-    "etniciteit",
-    "ethnicity",
-)
-DIMENSION_WORDS = frozenset({"gender", "sex", "mv"})
-# A name word (naam/name) is personal when it stands alone or with a person word (``Naam
-# slachtoffer``, ``Verdachtenaam``, ``Reporter name``); ``Gemeentenaam`` and ``Wijknaam`` name areas.
-_NAME_PARTS = ("naam", "name")
-PERSON_PARTS = (
-    "slachtoffer",
-    "verdacht",
-    "aangever",
-    "melder",
-    "getuige",
-    "dader",
-    "betrokkene",
-    "benadeelde",
-    "persoon",
-    "person",
-    "victim",
-    "suspect",
-    "reporter",
-    "witness",
-    "offender",
-    "complainant",
-    "informant",
-    "eigenaar",
-    "owner",
-    "bestuurder",
-    "driver",
-    "bewoner",
-    "resident",
-    "contact",
-)
 
+def _vocabulary(name: str) -> dict[str, list[str]]:
+    """A header vocabulary file of ``schemas/headers/``: each key a list of headers, stems or words."""
+    with (schemas_dir() / "headers" / f"{name}.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+_PERSONAL = _vocabulary("personal")
+_KNOWN = _vocabulary("known")
+PERSONAL_HEADERS: tuple[str, ...] = tuple(_PERSONAL["headers"])
+PERSONAL_PARTS: tuple[str, ...] = tuple(_PERSONAL["parts"])
+PERSONAL_WORDS = frozenset(_PERSONAL["words"])
+DIMENSION_PARTS: tuple[str, ...] = tuple(_PERSONAL["dimension_parts"])
+DIMENSION_WORDS = frozenset(_PERSONAL["dimension_words"])
+_NAME_PARTS: tuple[str, ...] = tuple(_PERSONAL["name_parts"])
+PERSON_PARTS: tuple[str, ...] = tuple(_PERSONAL["person_parts"])
+_HEAD_ONLY = frozenset(_PERSONAL["end_only"])
 # The 33 columns of a BVH registration extract as handed to a municipality (reference item 3).
-BVH_HEADERS = (
-    "Incident Identificatie",
-    "Bronregistratie",
-    "Incidentsoort code",
-    "Incidentsoort",
-    "Pleegstraatnaam",
-    "Pleeghuisnummer met toev.",
-    "Pleegpostcode",
-    "Pleegplaats",
-    "Pleeggemeente",
-    "Pleegprovincie",
-    "Pleegwijk",
-    "Pleegbuurt",
-    "Pleegsubbuurt",
-    "Begin-pleegdag v/d week",
-    "Begin-pleegdagdeel",
-    "Begin-pleegdatum/tijd",
-    "Eind-pleegdag v/d week",
-    "Eind-pleegdagdeel",
-    "Eind-pleegdatum/tijd",
-    "Kennisnamedag v/d week",
-    "Kennisnamedagdeel",
-    "Kennisnamedatum/tijd",
-    "Aangifte",
-    "Poging",
-    "Verdachten",
-    "Aanhoudingen",
-    "Opgehelderd",
-    "Object",
-    "Project(en)",
-    "Temperatuur",
-    "Weer",
-    "X",
-    "Y",
-)
-
-# Headers of the police open-data and CBS tables that are not canonical aliases (their numeric
-# suffix, ``_5`` in ``AantalInwoners_5``, is ignored when looking for the header row).
-OPEN_DATA_HEADERS = (
-    "ID",
-    "Aangiften",
-    "Internetaangiften",
-    "GeregistreerdeOverlast",
-    "Gemeentenaam",
-    "SoortRegio",
-    "Codering",
-    "k_15Tot25Jaar",
-    "k_0Tot15Jaar",
-    "Woningvoorraad",
-    # CBS wijk- en buurtkaart attribute tables (both layouts: sources/formats/cbs_wijkbuurtkaart.py)
-    "GM_CODE",
-    "GM_NAAM",
-    "WK_CODE",
-    "WK_NAAM",
-    "BU_CODE",
-    "BU_NAAM",
-    "AANT_INW",
-    "WONINGEN",
-    "P_00_14_JR",
-    "P_15_24_JR",
-    "JRSTATCODE",
-    "gemeentecode",
-    "wijkcode",
-    "wijknaam",
-    "buurtcode",
-    "buurtnaam",
-    "aantal_inwoners",
-    "percentage_personen_15_tot_25_jaar",
-    # StatLine's CSV download of CBS tables (sources/formats/cbs_csv.py): topics as Theme/Topic (unit)
-    # and the police's per-woonplaats dimension, so their header row is found like any other.
-    "Regioaanduiding/Gemeentenaam (naam)",
-    "Regioaanduiding/Codering (code)",
-    "Bevolking/Aantal inwoners (aantal)",
-    "Bevolking/Bevolkingssamenstelling op 1 januari/Totale bevolking (aantal)",
-    "Wonen/Woningvoorraad (aantal)",
-    "Geregistreerde misdrijven/Totaal geregistreerde misdrijven (aantal)",
-    "Plaatsen",
-    "Woonplaatsen",
-)
+BVH_HEADERS: tuple[str, ...] = tuple(_KNOWN["bvh"])
+# Their numeric suffix (``_5`` in ``AantalInwoners_5``) is ignored when looking for the header row.
+OPEN_DATA_HEADERS: tuple[str, ...] = tuple(_KNOWN["open_data"])
 
 _SUFFIX = re.compile(r"_\d+$")
 
@@ -757,11 +361,6 @@ def _runs(words: list[str]) -> list[str]:
         for i in range(len(words))
         for j in range(i + 1, min(len(words), i + _LONGEST_RUN) + 1)
     ]
-
-
-# Stems that only end a compound: an address word starts many words that are none
-# (``Adresseerbare objecten``, CBS's addressable buildings).
-_HEAD_ONLY = frozenset({"adres"})
 
 
 def _has_stem(run: str, stem: str) -> bool:

@@ -35,6 +35,7 @@ from veilcli.domain.choices import Kind
 from veilcli.domain.classification import NUISANCE_TOTAL_CODE, TOTAL_CRIME_CODE
 from veilcli.domain.kinds import facts
 from veilcli.domain.models import ColumnMap, SourceFormat
+from veilcli.domain.units import POPULATION_COLUMNS
 from veilcli.errors import InputError
 from veilcli.sources.categories import (
     BVH_LABEL,
@@ -55,7 +56,6 @@ from veilcli.sources.table import RawTable
 # CBS's negative sentinels for a figure that is secret or does not apply (reference: Kerncijfers
 # and the wijk- en buurtkaart): -99999999, -99999997, -99997, -99995 ...
 CBS_SENTINEL = r"^\s*-9999\d+\s*$"
-POPULATION_FIGURES = ("inhabitants", "dwellings", "youths_12_24")
 # Headers that may hold categories (folded), beyond the aliases of category_code and category_label.
 CATEGORY_HEADERS = frozenset(
     normalise_header(h)
@@ -330,7 +330,7 @@ def _statistical(table: RawTable, kind: Kind, columns: dict[str, str], notes: li
         notes.append(f"{skipped} title/source line(s) with nothing beside their first cell skipped")
     if kind is Kind.population:
         figures = [
-            columns[c] for c in POPULATION_FIGURES if c in columns and frame.schema[columns[c]] == pl.String
+            columns[c] for c in POPULATION_COLUMNS if c in columns and frame.schema[columns[c]] == pl.String
         ]
         if figures:
             empty = pl.all_horizontal(
