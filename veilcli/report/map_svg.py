@@ -13,8 +13,8 @@ polygons and holes, ``fill-rule='evenodd'``) whose class says its class of the l
   it, in the report's number style, with how many areas it holds.
 - **Palette**: ColorBrewer's sequential blues, light to dark, whose grey values fall in even steps
   (a printout in grey keeps the order). "Geen gegevens" (an area of the map without a figure) is
-  white with diagonal hatching; "te weinig" (fewer than ``MIN_COUNT`` registrations in the period:
-  a rate of 0 to 4 events says nothing about a wijk) white with horizontal hatching. Neither is
+  white with diagonal hatching; "te weinig" (a district whose status is ``too_few``, the district
+  table's ○: too few registrations to judge) white with horizontal hatching. Neither is
   classed.
 - **Geometry**: RD's y axis points north, the SVG's down: flipped. Coordinates are scaled to the
   drawing, rounded to 0.1 px, and simplified (Douglas-Peucker, 0.35 px: nothing visible is lost);
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from html import escape
 
 from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
+from veilcli.analysis.goals import Status
 from veilcli.analysis.league import LeagueIndicator
 from veilcli.domain.language import Lang, phrase
 from veilcli.domain.periods import PeriodUnit, parse_period
@@ -38,7 +39,6 @@ from veilcli.report.numbers import number
 from veilcli.report.svg import FONT
 from veilcli.sources.geometry import AreaMatch, Shape
 
-MIN_COUNT = 5  # registrations in the period below which a district's rate is "too few" to map
 LABEL_LIMIT = 12  # areas: up to this many carry their name and value on the map
 TOLERANCE = 0.35  # px of the drawing: Douglas-Peucker's tolerance
 MAP_WIDTH = 500.0
@@ -357,6 +357,7 @@ class MapArea:
     name: str
     value: float | None
     count: float | None = None
+    too_few: bool = False  # its status is ``too_few``: hatched, as the district table marks it ○
 
 
 def decimals_for(values: Sequence[float], count_unit: bool) -> int:
@@ -375,18 +376,13 @@ def choropleth(
     lang: Lang,
     *,
     count_unit: bool = False,
-    min_count: int | None = MIN_COUNT,
     own: str | None = None,
 ) -> str:
     """The map as one ``<svg>``: a path per area (``shapes``: the areas of the figures that have
     geometry; ``others``: the map's areas without a figure), classed and coloured, hatching on
     "no data" and "too few", the own area outlined, the legend under the map."""
     on_map = [a for a in areas if a.name in shapes]
-    few = {
-        a.name
-        for a in on_map
-        if min_count is not None and a.value is not None and a.count is not None and a.count < min_count
-    }
+    few = {a.name for a in on_map if a.value is not None and a.too_few}
     known = [a.value for a in on_map if a.value is not None and a.name not in few]
     decimals = decimals_for(known, count_unit)
     rounded = {a.name: round(a.value, decimals) for a in on_map if a.value is not None and a.name not in few}
@@ -407,7 +403,7 @@ def choropleth(
             css, fill, text, lines = "area no-data", NO_DATA_FILL, map_word("no_data", lang), (5.0, True)
         elif name in few:
             shown = number(area.value, decimals, lang)
-            text = f"{shown} ({number(area.count or 0, 0, lang)}; {map_word('too_few', lang, n=min_count)})"
+            text = f"{shown} ({number(area.count or 0, 0, lang)}; {map_word('too_few', lang)})"
             css, fill, lines = "area too-few", NO_DATA_FILL, (4.0, False)
         else:
             index = class_of(rounded[name], classes)
@@ -451,9 +447,7 @@ def choropleth(
         add(name, shape, by_name.get(name))
     for name, shape in others:
         add(name, shape, None)
-    legend, legend_height = _legend(
-        classes, decimals, lang, bool(few), _has_no_data(on_map, others), own, min_count
-    )
+    legend, legend_height = _legend(classes, decimals, lang, bool(few), _has_no_data(on_map, others), own)
     top = height + 8
     full = max(width, LEGEND_WIDTH)  # a narrow map (a tall municipality) is centred over the legend
     shift = f"<g transform='translate({(full - width) / 2:.1f} 0)'>" if full > width else "<g>"
@@ -486,7 +480,6 @@ def _legend(
     few: bool,
     no_data: bool,
     own: str | None,
-    min_count: int | None,
 ) -> tuple[str, float]:
     """The legend in two columns: each class's range (lowest-highest value, areas), then the
     hatched "too few" and "no data", then the own area's outline."""
@@ -504,7 +497,7 @@ def _legend(
                 f"<rect width='14' height='11' fill='{NO_DATA_FILL}' stroke='{BORDER}' stroke-width='0.6'/>"
                 f"<path d='{hatch(square, *lines)}' stroke='{HATCH_COLOUR}' stroke-width='0.7' fill='none'/>"
             )
-            items.append((swatch, map_word(key, lang, n=min_count)))
+            items.append((swatch, map_word(key, lang)))
     if own is not None:
         swatch = (
             f"<rect x='1' y='1' width='12' height='9' fill='none' stroke='{OWN_COLOUR}' stroke-width='2'/>"
@@ -552,7 +545,8 @@ def district_maps(result: CompareResult, match: AreaMatch, lang: Lang) -> str:
             rated = district.has_population or found.unit is Unit.count or found.survey is not None
             value = found.values.get(result.period) if rated else None
             count = None if found.survey is not None else found.counts.get(result.period)
-            areas.append(MapArea(district.district, value, count))
+            # the district table's rule (analysis/goals.too_few_to_judge), so a wijk ○ there is hatched here
+            areas.append(MapArea(district.district, value, count, found.status is Status.too_few))
         if not any(a.value is not None for a in areas):
             continue
         title = map_word(
@@ -570,7 +564,6 @@ def district_maps(result: CompareResult, match: AreaMatch, lang: Lang) -> str:
             match.others,
             lang,
             count_unit=ind.unit is Unit.count,
-            min_count=None if ind.survey is not None else MIN_COUNT,
         )
         figures.append(map_figure(f"map-{ind.id}", title, svg, lang))
     if not figures:
@@ -582,9 +575,7 @@ def district_maps(result: CompareResult, match: AreaMatch, lang: Lang) -> str:
     unpopulated = [d.district for d in districts if not d.has_population]
     if unpopulated:
         notes.append(map_word("no_population", lang, areas=", ".join(unpopulated)))
-    intro = map_word(
-        "h_maps_intro", lang, period=period_words(result.period, lang), n=MIN_COUNT, file=match.path.name
-    )
+    intro = map_word("h_maps_intro", lang, period=period_words(result.period, lang), file=match.path.name)
     return (
         f"<section id='maps'><h2>{_attr(map_word('h_maps', lang))}</h2><p>{_attr(intro)}</p>"
         f"<div class='maps' style='{GRID_STYLE}'>{''.join(figures)}</div>"
@@ -609,7 +600,6 @@ def league_map(ind: LeagueIndicator, period: str, match: AreaMatch, lang: Lang) 
         match.others,
         lang,
         count_unit=ind.unit is Unit.count,
-        min_count=None,
         own=match.own if match.own in match.shapes else None,
     )
     figure = map_figure(f"map-{ind.id}", title, svg, lang)
