@@ -29,7 +29,7 @@ MONTHS_NL = (
     "november",
     "december",
 )
-_MONTHS_EN = (
+MONTHS_EN = (  # lower case, as they are matched; capitalised where written
     "january",
     "february",
     "march",
@@ -43,7 +43,7 @@ _MONTHS_EN = (
     "november",
     "december",
 )
-_MONTH_NUMBER = {name: i + 1 for names in (MONTHS_NL, _MONTHS_EN) for i, name in enumerate(names)}
+_MONTH_NUMBER = {name: i + 1 for names in (MONTHS_NL, MONTHS_EN) for i, name in enumerate(names)}
 _MONTH_NUMBER.update({name[:3]: i + 1 for i, name in enumerate(MONTHS_NL)})
 
 
@@ -260,7 +260,7 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 def _month_name(month: int, lang: str, short: bool) -> str:
     if lang == "nl":
         return _MONTHS_SHORT_NL[month - 1] if short else MONTHS_NL[month - 1]
-    name = _MONTHS_EN[month - 1].capitalize()
+    name = MONTHS_EN[month - 1].capitalize()
     return name[:3] if short else name
 
 

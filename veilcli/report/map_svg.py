@@ -33,7 +33,7 @@ from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.goals import Status
 from veilcli.analysis.league import LeagueIndicator
 from veilcli.domain.language import Lang, phrase
-from veilcli.domain.periods import PeriodUnit, parse_period
+from veilcli.domain.periods import period_words
 from veilcli.domain.units import Unit
 from veilcli.report.numbers import number
 from veilcli.report.svg import FONT
@@ -61,53 +61,9 @@ BORDER = "#525252"
 OWN_COLOUR = "#000000"
 
 
-MONTHS_NL = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
 def map_word(key: str, lang: Lang, **params: object) -> str:
     """A word of the maps in ``lang``, ``{parameters}`` filled in."""
     return phrase("map", key, lang, **params)
-
-
-def period_words(period: str, lang: Lang) -> str:
-    """A period as a council reads it: "eerste helft 2019", "2e kwartaal 2019", "maart 2019"."""
-    p = parse_period(period)
-    if p.unit is PeriodUnit.H:
-        if lang == "nl":
-            return f"{'eerste' if p.part == 1 else 'tweede'} helft {p.year}"
-        return f"{'first' if p.part == 1 else 'second'} half of {p.year}"
-    if p.unit is PeriodUnit.Q:
-        return f"{p.part}e kwartaal {p.year}" if lang == "nl" else f"Q{p.part} {p.year}"
-    if p.unit is PeriodUnit.M:
-        return f"{(MONTHS_NL if lang == 'nl' else MONTHS_EN)[p.part - 1]} {p.year}"
-    return str(p.year)
 
 
 def _attr(text: object) -> str:

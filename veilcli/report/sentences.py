@@ -47,7 +47,7 @@ from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.kinds import KIND_FACTS
 from veilcli.domain.language import Lang, catalogue
 from veilcli.domain.models import SourceFormat, SourceRecord
-from veilcli.domain.periods import MONTHS_NL, Period, PeriodUnit, parse_period
+from veilcli.domain.periods import MONTHS_EN, MONTHS_NL, Period, PeriodUnit, parse_period
 from veilcli.domain.plans import ALL_CRIMES, Goal, LoadedPlan, Noun, expand_categories
 from veilcli.domain.units import Unit
 from veilcli.errors import VeilcliError
@@ -115,21 +115,6 @@ PUBLISHERS: dict[str, tuple[str, str]] = {
     SourceFormat.wijkmonitor: ("Wijkmonitor", "Wijkmonitor"),
 }
 
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 def t(key: str, lang: Lang, **params: Any) -> str:
     """The template ``key`` in ``lang`` with ``params`` filled in (an unknown key is a bug)."""
@@ -153,7 +138,7 @@ def _period(period: Period, lang: Lang) -> str:
     if period.unit is PeriodUnit.Q:
         return t("quarter", lang, year=year, part=period.part, ordinal=ORDINALS_EN[period.part - 1])
     if period.unit is PeriodUnit.M:
-        month = MONTHS_NL[period.part - 1] if lang == "nl" else MONTHS_EN[period.part - 1]
+        month = MONTHS_NL[period.part - 1] if lang == "nl" else MONTHS_EN[period.part - 1].capitalize()
         return t("month", lang, month=month, year=year)
     return year
 
