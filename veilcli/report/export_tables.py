@@ -531,6 +531,19 @@ class DistrictMatrix:
         found = {c.status for row in self.rows for c in row.cells.values()}
         return [s for s in STATUS_MARKS if s in found]
 
+    def words(self, key: str, lang: Lang, **params: Any) -> str:
+        """A word of the matrix (``dm_heading``, ``dm_legend_columns``...) with its area, period,
+        baseline (in words) and the too-few mark filled in, the same in terminal, workbook and HTML."""
+        return word(
+            key,
+            lang,
+            area=self.area,
+            period=period_words(self.period, lang),
+            baseline=period_words(self.baseline, lang),
+            few=STATUS_MARKS[Status.too_few],
+            **params,
+        )
+
 
 def matrix_cell(ind: IndicatorResult, period: str, rated: bool) -> MatrixCell:
     """The cell of one indicator result: rates where ``rated``, else the count alone."""

@@ -37,7 +37,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from veilcli.analysis.goals import Status
 from veilcli.domain.language import Lang
-from veilcli.domain.periods import period_words
 from veilcli.domain.units import Unit
 from veilcli.files.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.export_tables import STATUS_MARKS, ChartBlock, DistrictMatrix, ExportTables, MatrixCell
@@ -739,13 +738,7 @@ def _add_district_matrix(wb: Workbook, tables: ExportTables) -> Printed:
     matrix: DistrictMatrix = tables.district_matrix()
     lang = tables.language
     ws = wb.create_sheet(sheet_title(tables.label("sheet_districts"), wb.sheetnames))
-    heading = word(
-        "dm_heading",
-        lang,
-        area=matrix.area,
-        period=period_words(matrix.period, lang),
-        baseline=period_words(matrix.baseline, lang),
-    )
+    heading = matrix.words("dm_heading", lang)
     # Over the wijk and inhabitants columns, wrapped: they repeat on every printed page, the title too.
     title = write_cell(ws, 1, 1, heading)
     title.font, title.alignment = TITLE_FONT, Alignment(wrap_text=True, vertical="top")
@@ -851,15 +844,7 @@ def _matrix_legend(ws: Worksheet, tables: ExportTables, matrix: DistrictMatrix, 
         cell = write_cell(ws, row, first, f"{STATUS_MARKS[status]} {status.label(lang)}")
         cell.fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
         row += 1
-    texts = [
-        word(
-            "dm_legend_columns",
-            lang,
-            period=period_words(matrix.period, lang),
-            baseline=period_words(matrix.baseline, lang),
-            few=few,
-        )
-    ]
+    texts = [matrix.words("dm_legend_columns", lang)]
     if Status.too_few in matrix.statuses():
         texts.append(word("dm_too_few_rule", lang, few=few))
     for text in texts:

@@ -577,12 +577,7 @@ class Report:
         if not self.result.districts:
             return None
         matrix = self.tables.district_matrix()  # one wijk x indicator matrix (``html_districts``)
-        heading = self.w(
-            "dm_heading",
-            area=matrix.area,
-            period=period_words(matrix.period, self.lang),
-            baseline=period_words(matrix.baseline, self.lang),
-        )
+        heading = matrix.words("dm_heading", self.lang)
         return {
             "heading": self.w("h_districts"),
             "intro": f"{heading}. {self.w('h_districts_intro')}",

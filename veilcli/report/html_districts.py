@@ -17,7 +17,6 @@ from typing import Any
 
 from veilcli.analysis.goals import Status
 from veilcli.domain.language import Lang
-from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Goal
 from veilcli.report.export_tables import STATUS_MARKS, DistrictMatrix, MatrixCell
 from veilcli.report.numbers import number, pct_text, points_text, value_text
@@ -114,15 +113,7 @@ def district_view(matrix: DistrictMatrix, lang: Lang) -> dict[str, Any]:
         for row in matrix.rows
     ]
     few = STATUS_MARKS[Status.too_few]
-    legend = [
-        word(
-            "dm_legend_columns_html",
-            lang,
-            period=period_words(matrix.period, lang),
-            baseline=period_words(matrix.baseline, lang),
-            few=few,
-        )
-    ]
+    legend = [matrix.words("dm_legend_columns_html", lang)]
     if Status.too_few in matrix.statuses():
         legend.append(word("dm_too_few_rule", lang, few=few))
     notes = []

@@ -23,7 +23,6 @@ from rich.text import Text
 from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status
 from veilcli.domain.language import DEFAULT_LANG, Lang
-from veilcli.domain.periods import period_words
 from veilcli.domain.plans import Goal
 from veilcli.report.console_text import plain
 from veilcli.report.export_tables import (
@@ -72,13 +71,7 @@ def district_lines(
     """Every line of the matrix at ``width`` columns: heading, legend, pages (each with the key of
     its ids), notes."""
     few = STATUS_MARKS[Status.too_few]
-    heading = word(
-        "dm_heading",
-        lang,
-        area=matrix.area,
-        period=period_words(matrix.period, lang),
-        baseline=period_words(matrix.baseline, lang),
-    )
+    heading = matrix.words("dm_heading", lang)
     lines = [Text(""), *_wrapped(heading, width, "")]
     for shown in lines[1:]:
         shown.stylize("bold")
@@ -89,13 +82,7 @@ def district_lines(
     if Status.too_few in matrix.statuses():
         lines += _wrapped(word("dm_too_few_rule", lang, few=few), width, "")
     lines += _wrapped(
-        word(
-            "dm_legend_columns",
-            lang,
-            period=period_words(matrix.period, lang),
-            baseline=period_words(matrix.baseline, lang),
-            few=few,
-        ),
+        matrix.words("dm_legend_columns", lang),
         width,
         "",
     )
