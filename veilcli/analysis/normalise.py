@@ -110,15 +110,15 @@ def tie_keys(frame: pl.LazyFrame, column: str, group: str) -> pl.LazyFrame:
 
 def collapse_events(registrations: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
     """Registrations sharing an ``event_id`` count as one: the heaviest (ties: lowest id)."""
-    ranked = registrations.join(severity_ranks(rules), on="category", how="left")
+    has_event = pl.col("event_id").is_not_null()
+    # Only the rows of an event are ranked: most registrations are an event of their own.
+    ranked = registrations.filter(has_event).join(severity_ranks(rules), on="category", how="left")
     rank = pl.col(RANK)
     # An event's heaviest registrations (a category outside the ranking is lighter than any in it);
     # only where several remain does the id decide, and only those rows get the natural key, which
     # costs far more than the sort (1M registrations, 1 in 10 sharing an event: 0.25 s, 0.31 s before).
-    heaviest = (
-        ranked.filter(pl.col("event_id").is_not_null())
-        .filter(rank.eq_missing(rank.min().over("event_id")))
-        .with_columns((pl.len().over("event_id") > 1).alias("__tied"))
+    heaviest = ranked.filter(rank.eq_missing(rank.min().over("event_id"))).with_columns(
+        (pl.len().over("event_id") > 1).alias("__tied")
     )
     tied = (
         heaviest.filter(pl.col("__tied"))
@@ -128,7 +128,7 @@ def collapse_events(registrations: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
         .unique(subset="event_id", keep="first", maintain_order=True)
     )
     alone = heaviest.filter(~pl.col("__tied")).drop("__tied")
-    return pl.concat([ranked.filter(pl.col("event_id").is_null()), alone, tied]).drop(RANK)
+    return pl.concat([registrations.filter(~has_event), alone.drop(RANK), tied.drop(RANK)])
 
 
 def collapse_suspects(suspects: pl.LazyFrame, rules: Rules) -> pl.LazyFrame:
@@ -168,24 +168,46 @@ def _prepare(
 ) -> pl.LazyFrame:
     """Classify, label periods and areas, and flag what the samenloop collapse cannot correct.
 
-    With ``periods``, rows outside them are dropped unless they belong to an event (an event's
-    registrations are all kept, so the collapse judges every event whole).
+    With ``periods``, rows outside them are dropped unless they belong to an event with a row inside
+    them (an event's registrations are all kept, so the collapse judges every event whole).
+    Materialised once here: every step below reads the same rows.
     """
     since = rules.samenloop.since
-    # Rows after the change in a source without any event_id cannot be collapsed: judged on all its rows.
-    sources = rows.group_by("source_id").agg(pl.col("event_id").is_not_null().any().alias("__has_events"))
-    labelled = rows.with_columns(period_label_expr(pl.col("date"), unit).alias("period"))
+    frame = rows.collect(engine="in-memory")
+    # Rows after the change in a source without any event_id cannot be collapsed: judged on all its
+    # rows. Those few sources are listed (a join of every row on its source cost ~0.09 s a million).
+    eventless = (
+        frame.group_by("source_id")
+        .agg(pl.col("event_id").is_not_null().any().alias("__has_events"))
+        .filter(~pl.col("__has_events"))["source_id"]
+    )
     if periods is not None:
-        labelled = labelled.filter(pl.col("period").is_in(periods) | pl.col("event_id").is_not_null())
+        frame = _within(frame, PeriodUnit(unit), periods)
+    labelled = frame.with_columns(period_label_expr(pl.col("date"), unit).alias("period"))
     return (
         to_category(labelled)
-        .join(sources, on="source_id", how="left")
         .with_columns(
             pl.col(area_column).alias("area"),
-            (~pl.col("__has_events") & (pl.col("date") >= since)).alias("__uncorrectable"),
+            (pl.col("source_id").is_in(eventless.implode()) & (pl.col("date") >= since)).alias(
+                "__uncorrectable"
+            ),
         )
-        .drop("__has_events")
+        .lazy()
     )
+
+
+def _within(frame: pl.DataFrame, unit: PeriodUnit, periods: list[str]) -> pl.DataFrame:
+    """The rows dated in one of the ``periods`` (labels of ``unit``), and every row of an event
+    with a row there: only those can change a figure of the periods (the collapse may keep an
+    event's row outside them). Judged on the dates, so only the rows kept are labelled."""
+    bounds = [parse_period(label) for label in periods]
+    date = pl.col("date")
+    inside = pl.any_horizontal(
+        [(date >= p.start) & (date < p.end) for p in bounds if p.unit is unit] or [pl.lit(False)]
+    )
+    has_event = pl.col("event_id").is_not_null()
+    touched = frame.filter(inside & has_event)["event_id"].unique()
+    return frame.filter(inside | (has_event & pl.col("event_id").is_in(touched.implode())))
 
 
 def _raw_and_collapsed(
@@ -219,8 +241,7 @@ def aggregate_registrations(
 
     ``periods`` (which must include ``baseline``) limits the result, and the work, to those periods.
     """
-    # Materialised once: the raw counts and the collapse both read it.
-    prepared = _prepare(registrations, unit, area_column, rules, periods).collect(engine="in-memory").lazy()
+    prepared = _prepare(registrations, unit, area_column, rules, periods)
     raw, collapsed = _raw_and_collapsed(prepared, rules, collapse_events, None)
     channel = pl.col("channel")
     after = collapsed.group_by(KEYS).agg(
