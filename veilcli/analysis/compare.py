@@ -386,7 +386,7 @@ def _require_data(tables: Tables, area: str, labels: list[str], snapshot: Snapsh
         touching = any(
             (s.areas is None or area in s.areas) and s.start <= last and s.end >= start for s in spans_
         )
-        has_counts = tables.rows_at("counts", area, label).height > 0
+        has_counts = bool(tables.categories_at("counts", area, label))
         if not touching and not has_counts and not has_survey_figure(snapshot, area, label):
             raise UsageError(
                 f"the store has no data for {area} in {label}: a comparison would be empty.",
@@ -667,33 +667,33 @@ class Evaluator:
         member that no source covers, or without the denominator, is a missing part: left out of
         the sums, and the figure is incomplete (never no_data for the data that are there)."""
         points: dict[str, list[Point]] = {}
+        for by_member in self._points_per_area(indicator, areas).values():
+            for member, found in by_member.items():
+                points.setdefault(member, []).extend(found)
+        return points
+
+    def _points_per_area(self, indicator: Indicator, areas: list[str]) -> dict[str, dict[str, list[Point]]]:
+        """``_points`` of each area on its own, all counted in one query."""
+        at = [
+            (area, label, member)
+            for area in dict.fromkeys(areas)
+            for label in self.labels
+            for member in self.members_of(area, label)
+        ]
+        found = indicator_points(self.tables, indicator, [(member, label) for _, label, member in at])
         column = indicator.unit.denominator
-        populated = (
-            set(
-                zip(
-                    *self.tables.denominators(column).drop_nulls("denominator").select("area", "year"),
-                    strict=True,
-                )
-            )
-            if column is not None
-            else set()
-        )
+        populated = self.tables.populated(column) if column is not None else frozenset()
         rollups = self._rollups(indicator)
-        for area in areas:
-            for label in self.labels:
-                for member in self.members_of(area, label):
-                    found = indicator_points(self.tables, indicator, member, [label])
-                    for point in found:
-                        partial = rollups.get((member, label))
-                        if partial is not None and point.feed.source == "counts":
-                            point.feed.coverage = min(point.feed.coverage, partial[0])
-                            point.rollup_missing = partial[1]
-                    if member != area:
-                        year = parse_period(label).year
-                        for point in found:
-                            unpopulated = column is not None and (member, year) not in populated
-                            point.missing_part = point.feed.rows is None or unpopulated
-                    points.setdefault(member, []).extend(found)
+        points: dict[str, dict[str, list[Point]]] = {area: {} for area in areas}
+        for (area, label, member), point in zip(at, found, strict=True):
+            partial = rollups.get((member, label))
+            if partial is not None and point.feed.source == "counts":
+                point.feed.coverage = min(point.feed.coverage, partial[0])
+                point.rollup_missing = partial[1]
+            if member != area:
+                unpopulated = column is not None and (member, parse_period(label).year) not in populated
+                point.missing_part = not point.feed.fed or unpopulated
+            points.setdefault(area, {}).setdefault(member, []).append(point)
         return points
 
     def _status(self, goal: Goal, value: float | None, baseline: float | None, coverage: Values) -> Status:
@@ -788,7 +788,7 @@ class Evaluator:
                     if any(p.period == label and p.missing_part for p in points.get(m, []))
                 ]
                 own = [p for p in points.get(area, []) if p.period == label]
-                if missing and any(p.feed.rows is not None for p in own):  # else: no data at all
+                if missing and any(p.feed.fed for p in own):  # else: no data at all
                     dates = ", ".join(sorted({str(merged_on[m]) for m in missing if m in merged_on}))
                     notes.append(
                         self.note(
@@ -896,9 +896,8 @@ class Evaluator:
         if p.period == self.labels[0] and total == 0 and len(self.labels) > 1:
             notes += self._zero_baseline_notes(indicator, areas)
         if p.feed.source == "registrations":
-            codes = expand_categories(indicator.categories)
-            counts = [self.tables.rows_at("counts", area, p.period) for area in areas]
-            if any(c.height and c["category"].is_in(codes).any() for c in counts):
+            codes = set(expand_categories(indicator.categories))
+            if any(self.tables.categories_at("counts", area, p.period) & codes for area in areas):
                 notes.append(self.note("counts_set_aside", period=p.period))
         return notes
 
@@ -948,8 +947,8 @@ class Evaluator:
         underlying: Underlying | None,
     ) -> BenchmarkResult:
         labels = self.labels
-        per_area = {a: self._points(indicator, [a]) for a in dict.fromkeys(areas)}
-        empty = [a for a, ps in per_area.items() if all(p.feed.rows is None for p in ps.get(a, []))]
+        per_area = self._points_per_area(indicator, areas)
+        empty = [a for a, ps in per_area.items() if all(not p.feed.fed for p in ps.get(a, []))]
         if empty and len(per_area) == 1:  # one area, nothing stored: the name says it all
             notes.append(self.note("benchmark_not_stored", benchmark=[name], areas=empty))
         elif empty:
@@ -1035,7 +1034,7 @@ def _listed(areas: list[str], limit: int = 6) -> str:
 
 def _complete(points: list[Point], periods: tuple[str, ...]) -> bool:
     """Whether an area has a known figure in each of ``periods``."""
-    known = {p.period for p in points if p.feed.rows is not None and p.raw is not None}
+    known = {p.period for p in points if p.feed.fed and p.raw is not None}
     return all(period in known for period in periods)
 
 
@@ -1044,7 +1043,7 @@ def _samenloop_method(points: list[Point], rules: Rules) -> SamenloopMethod:
         return "none"
     if any(p.samenloop_factors for p in points):
         return "factors"
-    fed = {p.feed.source for p in points if p.feed.rows is not None}
+    fed = {p.feed.source for p in points if p.feed.fed}
     return "rows" if fed & {"registrations", "suspects"} else "none"
 
 

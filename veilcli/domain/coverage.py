@@ -282,9 +282,13 @@ def rollup_coverage(parts: pl.DataFrame, codes: list[str], periods: list[str]) -
     period's figure incomplete (its share of the parts) and names the buurt. A stored wijk stands
     for all its buurten (and a wijk summed from some of its buurten for itself: nothing tells what
     it lacks). Areas and periods not returned are whole (coverage 1)."""
+    if parts.is_empty():  # nothing summed from parts (no wijk or buurt counts stored): all whole
+        return pl.DataFrame(schema=_ROLLUP_SCHEMA)
     wijk = pl.concat_str(pl.lit("WK"), pl.col("part").str.slice(2, 6))
+    # One query: the frames are small, and each eager step is a query of its own (~18 a call).
     held = (
-        parts.filter(pl.col("category").is_in(codes), pl.col("period").is_in(periods))
+        parts.lazy()
+        .filter(pl.col("category").is_in(codes), pl.col("period").is_in(periods))
         .select("area", "period", "category", "part")
         .with_columns(wijk.alias("wijk"))
     )
@@ -311,4 +315,11 @@ def rollup_coverage(parts: pl.DataFrame, codes: list[str], periods: list[str]) -
         .with_columns((pl.col("__present").fill_null(0) / pl.col("__parts")).alias("coverage"))
         .filter(pl.col("coverage") < 1)
         .select("area", "period", "coverage", "missing")
+        .collect(engine="in-memory")
+        .cast(_ROLLUP_SCHEMA)
     )
+
+
+_ROLLUP_SCHEMA = pl.Schema(
+    {"area": pl.String(), "period": pl.String(), "coverage": pl.Float64(), "missing": pl.List(pl.String())}
+)
