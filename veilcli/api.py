@@ -28,10 +28,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.compare import compare as _compare
-from veilcli.analysis.league import LeagueResult
 from veilcli.analysis.league import league as _league
+from veilcli.analysis.results.compare import DISTRICT_UNKNOWN, CompareResult
+from veilcli.analysis.results.league import LeagueResult
 from veilcli.analysis.selection import ALL, Resolved, Selection, is_league
 from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
@@ -44,8 +44,8 @@ from veilcli.report.exports import ExportFormat
 from veilcli.store.store import Store
 
 if TYPE_CHECKING:
-    from veilcli.analysis.corrections import NormaliseResult
-    from veilcli.analysis.trend import TrendResult
+    from veilcli.analysis.results.normalise import NormaliseResult
+    from veilcli.analysis.results.trend import TrendResult
     from veilcli.report.league_tables import LeagueTables
     from veilcli.sources.columns import ColumnSpec
     from veilcli.sources.download import DownloadResult

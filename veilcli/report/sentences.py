@@ -40,8 +40,8 @@ from typing import Any
 
 import polars as pl
 
-from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import CompareResult, IndicatorResult
 from veilcli.domain.choices import Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.kinds import KIND_FACTS
