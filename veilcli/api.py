@@ -35,6 +35,7 @@ from veilcli.analysis.results.league import LeagueResult
 from veilcli.analysis.selection import ALL, Resolved, Selection, is_league
 from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
+from veilcli.domain.kinds import CATEGORISED
 from veilcli.domain.language import Lang
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, ValidationReport
 from veilcli.domain.periods import Period, PeriodUnit
@@ -450,8 +451,9 @@ def compare_text(store: StoreLike, result: CompareResult, *, lang: Lang = "nl") 
     fed = {}
     with as_store(store).snapshot() as snapshot:
         if plan.sha256 == result.plan_sha256:  # the plan compared (it names the categories)
-            kinds = (Kind.registrations, Kind.suspects, Kind.counts)
-            fed = feeding_sources({k: snapshot.scan(k) for k in kinds}, snapshot.sources(), result, plan)
+            fed = feeding_sources(
+                {k: snapshot.scan(k) for k in CATEGORISED}, snapshot.sources(), result, plan
+            )
     return text_document(result, lang, sources=fed)
 
 

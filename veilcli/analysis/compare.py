@@ -60,6 +60,7 @@ from veilcli.domain.choices import CompareBy, Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE, to_category
 from veilcli.domain.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
 from veilcli.domain.geography import area_lookup, predecessors, splits, territory_members
+from veilcli.domain.kinds import REGISTRATION_LEVEL
 from veilcli.domain.language import Lang
 from veilcli.domain.notes import Note, merge_benchmark_notes, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
@@ -869,7 +870,7 @@ def _samenloop_method(points: list[Point], rules: Rules) -> SamenloopMethod:
     if any(p.samenloop_factors for p in points):
         return "factors"
     fed = {p.feed.source for p in points if p.feed.rows is not None}
-    return "rows" if fed & {"registrations", "suspects"} else "none"
+    return "rows" if fed & {k.value for k in REGISTRATION_LEVEL} else "none"
 
 
 def _level_pct(indicator: Indicator, value: float | None, benchmark: float | None) -> float | None:
