@@ -62,13 +62,13 @@ if TYPE_CHECKING:
 _LAZY = {
     "IngestResult": "veilcli.store.ingest",
     "ReadOptions": "veilcli.sources.pipeline",
-    "NormaliseResult": "veilcli.analysis.corrections",
+    "NormaliseResult": "veilcli.analysis.results.normalise",
     "StoreStatus": "veilcli.store.status",
     "MapSuggestion": "veilcli.sources.suggest",
     "DownloadResult": "veilcli.sources.download",
     "ColumnSpec": "veilcli.sources.columns",
     "LeagueTables": "veilcli.report.league_tables",
-    "TrendResult": "veilcli.analysis.trend",
+    "TrendResult": "veilcli.analysis.results.trend",
 }
 
 
