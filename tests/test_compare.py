@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import PLAN
-from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status, rate_p_value, status
+from veilcli.analysis.results.compare import CompareResult
 from veilcli.api import compare
 from veilcli.cli import app
 from veilcli.domain.plans import Goal

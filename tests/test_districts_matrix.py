@@ -28,8 +28,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status, too_few_to_judge
+from veilcli.analysis.results.compare import CompareResult
 from veilcli.api import compare
 from veilcli.cli import app
 from veilcli.report.export_tables import STATUS_MARKS, district_matrix

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from tests.test_league import PLAN as LEAGUE_PLAN
 from tests.test_report_html import CHROMIUM, LOADS
 from veilcli import api
-from veilcli.analysis.league import LeagueResult
+from veilcli.analysis.results.league import LeagueResult
 from veilcli.cli import app
 from veilcli.report.export_league_xlsx import build_league_workbook, indicator_sheet_name
 from veilcli.report.export_tables import Provenance

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 from rich.console import Console
 
-from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status, range_status, status
+from veilcli.analysis.results.compare import CompareResult, IndicatorResult
 from veilcli.analysis.selection import latest_complete_period, require_known_area
 from veilcli.api import compare, league
 from veilcli.domain.notes import note, note_expr

@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from veilcli import api
-from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import CompareResult
 from veilcli.domain.language import Lang
 from veilcli.domain.periods import period_words
 from veilcli.report.console_text import SafeConsole

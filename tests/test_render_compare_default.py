@@ -16,7 +16,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from veilcli import api
-from veilcli.analysis.compare import CompareResult
+from veilcli.analysis.results.compare import CompareResult
 from veilcli.domain.language import Lang
 from veilcli.report.console_text import SafeConsole
 from veilcli.report.render_compare import render_compare

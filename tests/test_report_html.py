@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import PLAN
-from veilcli.analysis.compare import CompareResult
+from veilcli.analysis.results.compare import CompareResult
 from veilcli.api import compare
 from veilcli.errors import InputError
 from veilcli.report.html import CSS, render_html, write_html_report

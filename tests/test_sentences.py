@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from tests.test_sample_data_store import SAMPLE
 from veilcli import api
-from veilcli.analysis.compare import CompareResult, IndicatorResult, PreviousYear
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import CompareResult, IndicatorResult, PreviousYear
 from veilcli.analysis.survey import SurveyFigure, SurveyResult
 from veilcli.cli import app
 from veilcli.domain.plans import Goal, Noun

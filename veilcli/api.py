@@ -28,13 +28,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.compare import compare as _compare
-from veilcli.analysis.league import LeagueResult
 from veilcli.analysis.league import league as _league
+from veilcli.analysis.results.compare import DISTRICT_UNKNOWN, CompareResult
+from veilcli.analysis.results.league import LeagueResult
 from veilcli.analysis.selection import ALL, Resolved, Selection, is_league
 from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
+from veilcli.domain.kinds import CATEGORISED
 from veilcli.domain.language import Lang
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, ValidationReport
 from veilcli.domain.periods import Period, PeriodUnit
@@ -44,8 +45,8 @@ from veilcli.report.exports import ExportFormat
 from veilcli.store.store import Store
 
 if TYPE_CHECKING:
-    from veilcli.analysis.corrections import NormaliseResult
-    from veilcli.analysis.trend import TrendResult
+    from veilcli.analysis.results.normalise import NormaliseResult
+    from veilcli.analysis.results.trend import TrendResult
     from veilcli.report.league_tables import LeagueTables
     from veilcli.sources.columns import ColumnSpec
     from veilcli.sources.download import DownloadResult
@@ -61,13 +62,13 @@ if TYPE_CHECKING:
 _LAZY = {
     "IngestResult": "veilcli.store.ingest",
     "ReadOptions": "veilcli.sources.pipeline",
-    "NormaliseResult": "veilcli.analysis.corrections",
+    "NormaliseResult": "veilcli.analysis.results.normalise",
     "StoreStatus": "veilcli.store.status",
     "MapSuggestion": "veilcli.sources.suggest",
     "DownloadResult": "veilcli.sources.download",
     "ColumnSpec": "veilcli.sources.columns",
     "LeagueTables": "veilcli.report.league_tables",
-    "TrendResult": "veilcli.analysis.trend",
+    "TrendResult": "veilcli.analysis.results.trend",
 }
 
 
@@ -450,8 +451,9 @@ def compare_text(store: StoreLike, result: CompareResult, *, lang: Lang = "nl") 
     fed = {}
     with as_store(store).snapshot() as snapshot:
         if plan.sha256 == result.plan_sha256:  # the plan compared (it names the categories)
-            kinds = (Kind.registrations, Kind.suspects, Kind.counts)
-            fed = feeding_sources({k: snapshot.scan(k) for k in kinds}, snapshot.sources(), result, plan)
+            fed = feeding_sources(
+                {k: snapshot.scan(k) for k in CATEGORISED}, snapshot.sources(), result, plan
+            )
     return text_document(result, lang, sources=fed)
 
 

@@ -13,10 +13,9 @@ dump, so scripts and the Python API see the same thing.
 from __future__ import annotations
 
 import difflib
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field
 
 from veilcli.analysis.goals import (
     SIGNIFICANCE_LEVEL,
@@ -43,12 +42,25 @@ from veilcli.analysis.normalise import (
     counts_for,
     rollup_parts,
 )
+from veilcli.analysis.results.compare import (
+    DISTRICT_UNKNOWN,
+    BenchmarkResult,
+    CompareResult,
+    Corrections,
+    DistrictResult,
+    IndicatorResult,
+    PreviousYear,
+    SamenloopMethod,
+    Underlying,
+    Values,
+)
 from veilcli.analysis.selection import Resolved, comparison_periods, has_survey_figure
-from veilcli.analysis.survey import SURVEY_SCHEMA, SurveyResult, evaluate, survey_rows
+from veilcli.analysis.survey import SURVEY_SCHEMA, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy, Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE, to_category
 from veilcli.domain.coverage import Span, infer_scope, infer_span, rollup_coverage, spans
 from veilcli.domain.geography import area_lookup, predecessors, splits, territory_members
+from veilcli.domain.kinds import REGISTRATION_LEVEL
 from veilcli.domain.language import Lang
 from veilcli.domain.notes import Note, merge_benchmark_notes, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
@@ -61,11 +73,10 @@ from veilcli.domain.plans import (
     plan_line,
 )
 from veilcli.domain.rules import Rules
-from veilcli.domain.units import Unit, unit_names
+from veilcli.domain.units import Unit
 from veilcli.errors import InputError, UsageError
 from veilcli.store.snapshot import Snapshot
 
-Values = dict[str, float | None]
 SMALL_NUMBER = 10  # fewer registrations, suspects or counted cases in a period: the change says little
 # The stored registration columns ``aggregate_registrations`` reads, besides the area column.
 NORMALISED_REGISTRATION_COLUMNS = (
@@ -76,8 +87,6 @@ NORMALISED_REGISTRATION_COLUMNS = (
     "channel",
     "source_id",
 )
-DISTRICT_UNKNOWN = "(district unknown)"
-SamenloopMethod = Literal["rows", "factors", "none"]
 # Why the internet correction did not apply to a row (normalise's internet_status) -> the note.
 INTERNET_NOTES = {
     "no_channel": "no_channel_data",  # the period lacks channels
@@ -85,190 +94,6 @@ INTERNET_NOTES = {
     "no_online_baseline": "no_online_in_baseline",
     "all_online_baseline": "all_online_in_baseline",
 }
-
-
-class Corrections(BaseModel):
-    """Which corrections the underlying figure has."""
-
-    samenloop: SamenloopMethod = Field(
-        description="rows: recounted from event ids (exact); factors: published factors (estimate); none."
-    )
-    internet: Literal["range", "none"] = Field(
-        description="range: the internet correction applies (a range); none: it does not."
-    )
-
-
-class Underlying(BaseModel):
-    """The figure after the registration-method corrections, beside the registered one."""
-
-    counts: Values = Field(description="Counts per period after the samenloop correction (the point).")
-    values: Values = Field(description="Values per period after the samenloop correction.")
-    change_pct: float | None = Field(description="Change after samenloop versus the baseline, in %.")
-    change_pct_range: tuple[float | None, float | None] = Field(
-        description="[low, high] change in %: the internet correction's bound at one end, the point at the "
-        "other (equal when the internet correction does not apply)."
-    )
-    status: Status = Field(description="achieved / not_achieved only when the whole range agrees.")
-    corrections: Corrections = Field(description="Which corrections the underlying figure has.")
-    effects: dict[str, Values] = Field(
-        description="Per period, how much each correction moved the count: samenloop (to the point) and "
-        "internet (from the point to the bound)."
-    )
-
-
-class PreviousYear(BaseModel):
-    """The registered change against the same part of the previous year, beside the change against
-    the baseline (no status: the plan's goals are against the baseline)."""
-
-    period: str = Field(description="The same part of the previous year, e.g. 2018H1.")
-    change_pct: float | None = Field(
-        description="Registered change versus that period, in % (null: not both periods whole)."
-    )
-    count_change: float | None = Field(description="Registered count now minus then (whole numbers).")
-    p_value: float | None = Field(description="Two-sided exact test of equal rates, now vs then.")
-    significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")
-
-
-class BenchmarkResult(BaseModel):
-    """One benchmark's registered values per period and change versus the baseline."""
-
-    counts: Values = Field(
-        default_factory=dict, description="Registered counts per period, where known (pooled: summed)."
-    )
-    level_pct: float | None = Field(
-        None,
-        description="The area's registered value in the period against the benchmark's, in % (+12: 12% "
-        "higher than the benchmark); null for counts or without both values.",
-    )
-    values: Values = Field(description="Registered values per period (null: no data).")
-    change_pct: float | None = Field(description="Registered change versus the baseline, in %.")
-    underlying_change_pct: float | None = Field(description="After samenloop (null under --raw).")
-    samenloop: SamenloopMethod = Field(
-        description="How samenloop was corrected for the benchmark: rows, factors or none."
-    )
-
-
-class IndicatorResult(BaseModel):
-    """One indicator in one area: registered figures first, the underlying figure beside them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(description="The indicator's stable id from the plan.")
-    theme: int = Field(description="Theme number.")
-    label: str = Field(description="The plan's label.")
-    unit: Unit = Field(description=f"What the value is: {unit_names()}.")
-    goal: Goal = Field(description="The plan's goal versus the baseline.")
-    counts: Values = Field(description="Registered counts per period.")
-    values: Values = Field(description="Registered values per period: rates per 1,000, or counts.")
-    change_pct: float | None = Field(description="Registered change versus the baseline, in %.")
-    count_change: float | None = Field(
-        None,
-        description="Registered count in the period minus the baseline's (null unless both are whole).",
-    )
-    previous: PreviousYear | None = Field(
-        None,
-        description="The change against the same part of the previous year (null: no earlier period "
-        "in the comparison, or a survey indicator).",
-    )
-    status: Status = Field(
-        description="Registered status: achieved, not_achieved, monitor, no_data, incomplete, "
-        "undetermined (a goal that cannot be judged, e.g. 0 -> 0 against a decrease), too_few (districts "
-        "only: so few registrations in the baseline and the period together that the exact test cannot show "
-        "both a rise and a fall beyond chance: all of them in the period, or all in the baseline, gives "
-        "p >= 0.05; 0 -> 0 always, and with equal exposures any total of 5 or fewer)."
-    )
-    p_value: float | None = Field(description="Two-sided exact test of equal rates on registered counts.")
-    significant: bool | None = Field(description=f"p < {SIGNIFICANCE_LEVEL}; None when untested.")
-    coverage: Values = Field(description="Covered fraction of each period (1 = whole, 0 = none).")
-    source: str | None = Field(description="What feeds the period's figure: registrations, counts, suspects.")
-    underlying: Underlying | None = Field(description="Null under --raw.")
-    benchmarks: dict[str, BenchmarkResult] = Field(
-        description="Per benchmark name, its registered values and change."
-    )
-    notes: list[Note] = Field(
-        description="Every qualification of the figures: {code, params, message}.", default_factory=list
-    )
-    survey: SurveyResult | None = Field(
-        None,
-        exclude_if=lambda v: v is None,
-        description="Survey indicators only (left out of the JSON otherwise): the survey years compared, the "
-        "figures with their intervals, the change in change_unit and its test. Their values are the survey "
-        "figures, counts and underlying are null, change_pct is null (see survey.change).",
-    )
-
-    def __repr__(self) -> str:
-        from veilcli.analysis.results import indicator_repr
-
-        return f"IndicatorResult {indicator_repr(self)}"
-
-
-class DistrictResult(BaseModel):
-    """The indicators of one district (``--by district``). A district's figure whose registrations
-    are too few for the exact test to show any change is ``too_few`` (``goals.too_few_to_judge``),
-    never achieved or not achieved; its counts, count_change and rates stay as registered."""
-
-    district: str = Field(description='The district (wijk) name, or "(district unknown)".')
-    has_population: bool = Field(
-        description="Whether district population is stored (rates and goals), else counts only."
-    )
-    inhabitants: float | None = Field(
-        None, description="The district's inhabitants on 1 January of the period's year (null: not stored)."
-    )
-    indicators: list[IndicatorResult] = Field(
-        description="The district's registration indicators (and survey indicators)."
-    )
-
-
-class CompareResult(BaseModel):
-    """The JSON contract of ``veilcli compare --format json`` (see README)."""
-
-    model_config = ConfigDict(extra="forbid", title="compare")
-
-    plan: str = Field(description="The plan's name.")
-    plan_file: str = Field(description="The plan file used.")
-    plan_sha256: str = Field(description="The plan file's sha256.")
-    rules_file: str = Field(description="The normalisation rules file used.")
-    rules_sha256: str = Field(description="The rules file's sha256.")
-    area: str = Field(description="The area compared (canonical name).")
-    period: str = Field(description="The period, e.g. 2019H1.")
-    baseline: str = Field(description="The baseline period: the same part of the baseline year, e.g. 2017H1.")
-    periods: list[str] = Field(description="Every period shown, baseline first.")
-    normalisation: dict[str, bool] = Field(
-        description='Which corrections were on: {"samenloop": bool, "internet": bool}.'
-    )
-    significance_note: str = Field(description="How the p-values were computed.")
-    themes: dict[int, str] = Field(description="Theme number -> label, as the plan names them.")
-    indicators: list[IndicatorResult] = Field(description="The plan's indicators for the area.")
-    districts: list[DistrictResult] | None = Field(
-        None, description="With --by district: the indicators per district (wijk)."
-    )
-
-    def to_table(self) -> pl.DataFrame:
-        """One row per indicator x period (x district): the ``--format csv`` table."""
-        return compare_table(self)
-
-    def to_polars(self) -> pl.DataFrame:
-        """One row per indicator, period beside baseline (``analysis/results.py``, README)."""
-        from veilcli.analysis.results import compare_wide
-
-        return compare_wide(self)
-
-    def __repr__(self) -> str:
-        from veilcli.analysis.results import compare_repr
-
-        return compare_repr(self)
-
-    def unsettled(self) -> list[str]:
-        """Indicators (``id``, or ``district/id``) that are no_data, incomplete or undetermined
-        (``--strict`` fails on them)."""
-        bad = {Status.no_data, Status.incomplete, Status.undetermined}
-        groups = [("", self.indicators)] + [(f"{d.district}/", d.indicators) for d in self.districts or []]
-        return [
-            f"{prefix}{i.id}"
-            for prefix, indicators in groups
-            for i in indicators
-            if i.status in bad or (i.underlying is not None and i.underlying.status in bad)
-        ]
 
 
 def source_spans(snapshot: Snapshot, kind: Kind) -> list[Span]:
@@ -1044,13 +869,7 @@ def _samenloop_method(points: list[Point], rules: Rules) -> SamenloopMethod:
     if any(p.samenloop_factors for p in points):
         return "factors"
     fed = {p.feed.source for p in points if p.feed.fed}
-    return "rows" if fed & {"registrations", "suspects"} else "none"
-
-
-def _full_change(ind: IndicatorResult, period: str, baseline: str) -> float | None:
-    if (ind.coverage[period] or 0) < 1 or (ind.coverage[baseline] or 0) < 1:
-        return None
-    return change_pct(ind.values[period], ind.values[baseline])
+    return "rows" if fed & {k.value for k in REGISTRATION_LEVEL} else "none"
 
 
 def _level_pct(indicator: Indicator, value: float | None, benchmark: float | None) -> float | None:
@@ -1122,46 +941,3 @@ def _districts(
             )
         )
     return results
-
-
-def compare_table(result: CompareResult) -> pl.DataFrame:
-    """One row per indicator x period (x district): the ``--format csv`` table."""
-    records = []
-    groups = [(None, result.indicators)] + [(d.district, d.indicators) for d in result.districts or []]
-    for district, indicators in groups:
-        for ind in indicators:
-            under = ind.underlying
-            for period in result.periods:
-                current = period == result.period
-                record = {
-                    "district": district,
-                    "id": ind.id,
-                    "theme": ind.theme,
-                    "label": ind.label,
-                    "unit": ind.unit.value,
-                    "goal": ind.goal.value,
-                    "period": period,
-                    "count": ind.counts[period],
-                    "value": ind.values[period],
-                    "coverage": ind.coverage[period],
-                    "change_pct": ind.change_pct if current else _full_change(ind, period, result.baseline),
-                    "status": ind.status.value if current else None,
-                    "p_value": ind.p_value if current else None,
-                    "count_change": ind.count_change if current else None,
-                    "previous_change_pct": ind.previous.change_pct if current and ind.previous else None,
-                    "previous_count_change": ind.previous.count_change if current and ind.previous else None,
-                    "previous_p_value": ind.previous.p_value if current and ind.previous else None,
-                    "underlying_count": under.counts[period] if under else None,
-                    "underlying_value": under.values[period] if under else None,
-                    "underlying_change_pct": under.change_pct if under and current else None,
-                    "underlying_change_low_pct": under.change_pct_range[0] if under and current else None,
-                    "underlying_change_high_pct": under.change_pct_range[1] if under and current else None,
-                    "underlying_status": under.status.value if under and current else None,
-                    "notes": ";".join(n.code for n in ind.notes) if current else None,
-                }
-                for name, bench in ind.benchmarks.items():
-                    record[f"{name} value"] = bench.values[period]
-                    record[f"{name} level_pct"] = bench.level_pct if current else None
-                records.append(record)
-    frame = pl.DataFrame(records, infer_schema_length=None)
-    return frame if result.districts else frame.drop("district")

@@ -4,68 +4,19 @@ and how the change versus the baseline splits into the two corrections and the u
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import polars as pl
 
 from veilcli.analysis.indicators import population_table
 from veilcli.analysis.normalise import aggregate_counts, aggregate_registrations, combine
+from veilcli.analysis.results.normalise import NormaliseResult
 from veilcli.analysis.selection import (
     Resolved,
     comparison_periods,
 )
 from veilcli.domain.choices import Kind, NormaliseBy
 from veilcli.domain.classification import categories
-from veilcli.domain.periods import Period, parse_period
-from veilcli.domain.rules import LoadedRules
+from veilcli.domain.periods import parse_period
 from veilcli.store.snapshot import Snapshot
-
-
-@dataclass
-class NormaliseResult:
-    """Corrected counts for a selection, with how the change versus the baseline splits."""
-
-    area: str
-    period: Period
-    baseline: Period | None
-    periods: list[Period]
-    by: NormaliseBy
-    rules: LoadedRules
-    raw: bool
-    rows: pl.DataFrame
-    changes: pl.DataFrame
-    applied: dict[str, bool] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON document of ``veilcli normalise --format json``."""
-        return {
-            "area": self.area,
-            "period": str(self.period),
-            "baseline": str(self.baseline) if self.baseline else None,
-            "periods": [str(p) for p in self.periods],
-            "by": self.by,
-            "normalisation": self.applied,
-            "rules": {"path": str(self.rules.path), "sha256": self.rules.sha256},
-            "rows": self.rows.to_dicts(),
-            "changes": self.changes.to_dicts(),
-        }
-
-    def to_polars(self) -> pl.DataFrame:
-        """One row per category: baseline and period counts beside the change split (``results``)."""
-        from veilcli.analysis.results import normalise_wide
-
-        return normalise_wide(self)
-
-    def __repr__(self) -> str:
-        from veilcli.analysis.results import normalise_repr
-
-        return normalise_repr(self)
-
-    def to_table(self) -> pl.DataFrame:
-        """One flat table (``--format csv``): rows per period, the change split on the period's row."""
-        changes = self.changes.with_columns(pl.lit(str(self.period)).alias("period"))
-        return self.rows.join(changes, on=["area", "category", "period"], how="left")
 
 
 def normalise_area(

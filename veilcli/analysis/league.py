@@ -16,7 +16,6 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from pydantic import BaseModel, Field
 
 from veilcli.analysis.compare import figure_status, rollup_codes, source_spans, territories
 from veilcli.analysis.goals import Status, change_pct
@@ -29,6 +28,7 @@ from veilcli.analysis.normalise import (
     rollup_parts,
     sum_or_null,
 )
+from veilcli.analysis.results.league import LeagueIndicator, LeagueResult, LeagueRow
 from veilcli.analysis.selection import ALL, Resolved, comparison_periods
 from veilcli.domain.choices import Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE
@@ -44,71 +44,8 @@ from veilcli.domain.geography import (
 from veilcli.domain.groups import group_areas
 from veilcli.domain.periods import Period, period_year_expr
 from veilcli.domain.plans import ALL_CRIMES, Goal, Indicator, expand_categories
-from veilcli.domain.units import Unit
 from veilcli.errors import UsageError
 from veilcli.store.snapshot import Snapshot
-
-
-class LeagueRow(BaseModel):
-    """One area's figure for one indicator."""
-
-    area: str
-    baseline_value: float | None
-    value: float | None
-    change_pct: float | None
-    status: Status
-    rank: int | None = Field(description="1 = the lowest value in the period among the areas ranked.")
-
-
-class LeagueIndicator(BaseModel):
-    """One indicator for every area."""
-
-    id: str
-    label: str
-    unit: Unit
-    goal: Goal
-    rows: list[LeagueRow]
-
-
-class LeagueResult(BaseModel):
-    """The JSON contract of ``veilcli compare --area all --format json``."""
-
-    plan: str
-    period: str
-    baseline: str
-    selection: str = Field(description='"all", or the group whose members were compared.')
-    areas: list[str]
-    sort: str | None = Field(description="The indicator id the areas are ordered by (its rank).")
-    own_area: str | None = Field(
-        None, description="The plan's own area, as stored, when it is among the areas (reports highlight it)."
-    )
-    indicators: list[LeagueIndicator]
-
-    def to_polars(self) -> pl.DataFrame:
-        """One row per area, every indicator side by side (``analysis/results.py``)."""
-        from veilcli.analysis.results import league_wide
-
-        return league_wide(self)
-
-    def __repr__(self) -> str:
-        from veilcli.analysis.results import league_repr
-
-        return league_repr(self)
-
-    def to_table(self) -> pl.DataFrame:
-        """One row per indicator and area (``--format csv``)."""
-        return pl.DataFrame(
-            [{"id": i.id, **r.model_dump(mode="json")} for i in self.indicators for r in i.rows],
-            schema={
-                "id": pl.String,
-                "area": pl.String,
-                "baseline_value": pl.Float64,
-                "value": pl.Float64,
-                "change_pct": pl.Float64,
-                "status": pl.String,
-                "rank": pl.Int64,
-            },
-        )
 
 
 def league_areas(

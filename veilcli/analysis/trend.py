@@ -10,72 +10,15 @@ no goal status here: a trend is not a comparison with the baseline.
 from __future__ import annotations
 
 import polars as pl
-from pydantic import BaseModel, Field
 
 from veilcli.analysis.compare import Evaluator, build_tables, territories
+from veilcli.analysis.results.trend import TrendPoint, TrendResult, TrendSeries
 from veilcli.analysis.selection import Resolved
 from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import facts
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
-from veilcli.domain.units import Unit
 from veilcli.errors import UsageError
 from veilcli.store.snapshot import Snapshot
-
-
-class TrendPoint(BaseModel):
-    """One indicator in one period."""
-
-    period: str
-    count: float | None = Field(description="Registered count (null: no data).")
-    value: float | None = Field(description="Registered value: rate per 1,000, or the count.")
-    underlying_count: float | None = Field(description="After the samenloop correction (null under --raw).")
-    underlying_value: float | None
-    coverage: float | None = Field(description="Covered fraction of the period (1 = whole).")
-
-
-class TrendSeries(BaseModel):
-    """One indicator over every period."""
-
-    id: str
-    label: str
-    unit: Unit
-    points: list[TrendPoint]
-
-
-class TrendResult(BaseModel):
-    """The JSON contract of ``veilcli trend --format json``."""
-
-    area: str
-    unit: PeriodUnit
-    periods: list[str]
-    plan_file: str
-    indicators: list[TrendSeries]
-
-    def to_polars(self) -> pl.DataFrame:
-        """One row per indicator, a column per period (``analysis/results.py``)."""
-        from veilcli.analysis.results import trend_wide
-
-        return trend_wide(self)
-
-    def __repr__(self) -> str:
-        from veilcli.analysis.results import trend_repr
-
-        return trend_repr(self)
-
-    def to_table(self) -> pl.DataFrame:
-        """One row per indicator and period (``--format csv``; the HTML report's trend frame)."""
-        return pl.DataFrame(
-            [{"indicator_id": s.id, **p.model_dump()} for s in self.indicators for p in s.points],
-            schema={
-                "indicator_id": pl.String,
-                "period": pl.String,
-                "count": pl.Float64,
-                "value": pl.Float64,
-                "underlying_count": pl.Float64,
-                "underlying_value": pl.Float64,
-                "coverage": pl.Float64,
-            },
-        )
 
 
 def first_period(snapshot: Snapshot, unit: PeriodUnit) -> Period | None:

@@ -4,8 +4,9 @@ What veilcli knows of each kind (registrations, suspects, counts, population, su
 once: its row model (the columns, which are required, their aliases and types: ``sources/columns``
 reads them from the model), its key, its period and area columns, and what follows from them
 (whether it is registration-level, a statistical table, a yearly table), how rows from two sources
-agree or complement each other, its store folder and the word for what its rows count. Code that
-behaves differently per kind asks these facts (``facts(kind).registration_level``) instead of
+agree or complement each other, which columns name the areas the store knows, how ``status``
+counts it, its store folder and the word for what its rows count. Code that behaves differently
+per kind asks these facts (``facts(kind).registration_level``, ``REGISTRATION_LEVEL``) instead of
 listing kinds (``kind in (Kind.registrations, Kind.suspects)``); a new kind is one entry here, its
 row model in ``models``, its member of ``Kind`` and its row checks (``sources/checks.KIND_CHECKS``).
 """
@@ -37,6 +38,10 @@ class KindFacts:
     # label such as 2019H1) or "year" (a figure on 1 January, or of a survey year).
     period_column: PeriodColumn
     area_column: str  # the column naming its area
+    # The columns whose values are areas the store holds figures for (``Snapshot.known_areas``):
+    # the area column, and a survey's municipality of its district rows. None for suspects: their
+    # municipality is where they live, and an area with only suspects was never "known".
+    known_area_columns: tuple[str, ...]
     # A file of the kind must have at least one of these columns, and each row a value in one of them.
     one_of: tuple[str, ...] = ()
     # A required figure whose empty or "not given" cell is a warning of the kind's own (the row is
@@ -51,6 +56,10 @@ class KindFacts:
     complementary: tuple[str, ...] = ()
     guessed_by_suggest: bool = True  # ``map suggest`` tries to read a file's columns as this kind
     counted_as: tuple[str, str] | None = None  # what a figure of its rows counts (English, Dutch)
+    # How ``veilcli status`` counts its rows per area: each area as stored, or a municipality's
+    # wijken and buurten as one "<municipality> (wijken/buurten)" line (a national buurt table has
+    # ~16,000 areas). None: not in the status's coverage (the survey: status has never counted it).
+    status_areas: Literal["as_stored", "wijken_folded"] | None = "as_stored"
 
     @property
     def registration_level(self) -> bool:
@@ -70,6 +79,12 @@ class KindFacts:
         return self.period_column == "year"
 
     @property
+    def categorised(self) -> bool:
+        """Its rows carry a category code (registrations, suspects, counts): they feed the plan's
+        categorised indicators."""
+        return "category_code" in self.model.model_fields
+
+    @property
     def folder(self) -> str:
         """The store's folder of its Parquet files."""
         return self.kind.value
@@ -82,6 +97,7 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         key=("registration_id",),
         period_column="date",
         area_column="municipality",
+        known_area_columns=("municipality",),
         agreeing=(
             "date",
             "category_code",
@@ -100,6 +116,7 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         key=(),
         period_column="date",
         area_column="municipality",
+        known_area_columns=(),
         one_of=("age", "birth_date"),
         counted_as=("suspects", "verdachten"),
     ),
@@ -109,9 +126,11 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         key=("period", "area", "category_code"),
         period_column="period",
         area_column="area",
+        known_area_columns=("area",),
         own_figure="count",
         agreeing=("count", "internet_count"),
         counted_as=("registrations", "registraties"),
+        status_areas="wijken_folded",
     ),
     Kind.population: KindFacts(
         Kind.population,
@@ -119,6 +138,7 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         key=("year", "area"),
         period_column="year",
         area_column="area",
+        known_area_columns=("area",),
         one_of=POPULATION_COLUMNS,  # a unit's denominator (domain/units.py)
         complementary=POPULATION_COLUMNS,
     ),
@@ -128,14 +148,19 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         key=("year", "area", "indicator_code"),
         period_column="year",
         area_column="area",
+        known_area_columns=("area", "municipality"),
         own_figure="value",
         guessed_by_suggest=False,
+        status_areas=None,
     ),
 }
 
 
 # The store's kind folders, in kind order.
 STORE_FOLDERS = tuple(f.folder for f in KIND_FACTS.values())
+# The kinds of row data (one row per registration or suspect) and of categorised rows, in kind order.
+REGISTRATION_LEVEL = tuple(f.kind for f in KIND_FACTS.values() if f.registration_level)
+CATEGORISED = tuple(f.kind for f in KIND_FACTS.values() if f.categorised)
 
 
 def facts(kind: Kind) -> KindFacts:

@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from veilcli.analysis.league import LeagueIndicator
+from veilcli.analysis.results.league import LeagueIndicator
 from veilcli.files.spreadsheet_safety import SHEET_NAME_MAX
 from veilcli.report.export_xlsx import (
     BOLD,

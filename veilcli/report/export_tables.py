@@ -18,8 +18,8 @@ from typing import Any, cast
 import polars as pl
 
 from veilcli import __version__
-from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult, DistrictResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import DISTRICT_UNKNOWN, CompareResult, DistrictResult, IndicatorResult
 from veilcli.domain.choices import Kind
 from veilcli.domain.language import Lang, languages
 from veilcli.domain.models import SourceRecord

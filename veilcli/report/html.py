@@ -31,8 +31,8 @@ import polars as pl
 from markupsafe import Markup
 
 from veilcli import __version__
-from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import CompareResult, IndicatorResult
 from veilcli.domain.language import Lang
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.periods import date_words, period_words

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from veilcli import __version__
-from veilcli.analysis.league import LeagueIndicator
+from veilcli.analysis.results.league import LeagueIndicator
 from veilcli.domain.periods import date_words
 from veilcli.domain.units import Unit
 from veilcli.errors import InputError

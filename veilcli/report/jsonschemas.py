@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from veilcli.analysis.compare import CompareResult
+from veilcli.analysis.results.compare import CompareResult
 from veilcli.domain.kinds import KIND_FACTS
 from veilcli.domain.models import ColumnMap
 from veilcli.domain.plans import Plan

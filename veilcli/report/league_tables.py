@@ -20,7 +20,7 @@ import polars as pl
 
 from veilcli import __version__
 from veilcli.analysis.goals import Status
-from veilcli.analysis.league import LeagueIndicator, LeagueResult
+from veilcli.analysis.results.league import LeagueIndicator, LeagueResult
 from veilcli.domain.language import Lang
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.periods import baseline_words, parse_period, period_words

@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from veilcli.analysis.compare import DISTRICT_UNKNOWN, CompareResult
 from veilcli.analysis.goals import Status
-from veilcli.analysis.league import LeagueIndicator
+from veilcli.analysis.results.compare import DISTRICT_UNKNOWN, CompareResult
+from veilcli.analysis.results.league import LeagueIndicator
 from veilcli.domain.language import Lang, phrase
 from veilcli.domain.periods import period_words
 from veilcli.domain.units import Unit

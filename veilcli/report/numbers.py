@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from veilcli.analysis.compare import IndicatorResult
+from veilcli.analysis.results.compare import IndicatorResult
 from veilcli.domain.language import Lang
 from veilcli.domain.units import Unit
 

@@ -27,7 +27,7 @@ from veilcli.report.numbers import number
 from veilcli.report.words import word
 
 if TYPE_CHECKING:  # annotations only: rendering a comparison must not import ingest and its readers
-    from veilcli.analysis.corrections import NormaliseResult
+    from veilcli.analysis.results.normalise import NormaliseResult
     from veilcli.store.ingest import IngestResult
     from veilcli.store.status import CoverageRow, StoreStatus
 

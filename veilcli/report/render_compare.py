@@ -34,8 +34,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import CompareResult, IndicatorResult
 from veilcli.domain.language import DEFAULT_LANG, Lang, phrase
 from veilcli.domain.notes import Note
 from veilcli.domain.periods import period_words

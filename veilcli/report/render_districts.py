@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.text import Text
 
-from veilcli.analysis.compare import CompareResult
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import CompareResult
 from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.plans import Goal
 from veilcli.report.console_text import plain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from veilcli.analysis.league import LeagueIndicator, LeagueResult
+from veilcli.analysis.results.league import LeagueIndicator, LeagueResult
 from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.periods import baseline_words, period_words
 from veilcli.report.console_text import line, text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from veilcli.analysis.trend import TrendResult, TrendSeries
+from veilcli.analysis.results.trend import TrendResult, TrendSeries
 from veilcli.domain.language import DEFAULT_LANG, Lang
 from veilcli.domain.periods import period_words
 from veilcli.report.console_text import line, text

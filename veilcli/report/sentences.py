@@ -40,11 +40,11 @@ from typing import Any
 
 import polars as pl
 
-from veilcli.analysis.compare import CompareResult, IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import CompareResult, IndicatorResult
 from veilcli.domain.choices import Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE
-from veilcli.domain.kinds import KIND_FACTS
+from veilcli.domain.kinds import KIND_FACTS, REGISTRATION_LEVEL
 from veilcli.domain.language import Lang, catalogue
 from veilcli.domain.models import SourceFormat, SourceRecord
 from veilcli.domain.periods import MONTHS_EN, MONTHS_NL, Period, PeriodUnit, parse_period
@@ -339,7 +339,7 @@ def _counts(ind: IndicatorResult, ctx: Context, noun: Noun | None) -> str:
     if now == 1:
         return t("counts_one_registered", lang, period=period, noun=name, differences=joined)
     count = t("counts_none", lang) if now == 0 else number(now, 0, lang)
-    registered = _noun(noun, lang) is not None and ind.source in ("registrations", "suspects")
+    registered = _noun(noun, lang) is not None and ind.source in REGISTRATION_LEVEL
     key = "counts_registered" if registered else "counts_plain"
     return t(key, lang, period=period, count=count, noun=name, differences=joined)
 
@@ -559,7 +559,7 @@ def feeding_sources(
 
     start, end = parse_period(result.periods[0]).start, parse_period(result.periods[-1]).last_day
     found: dict[Kind, pl.DataFrame] = {}
-    for kind in (Kind.registrations, Kind.suspects):
+    for kind in REGISTRATION_LEVEL:
         if kind in frames:
             rows = frames[kind].filter(
                 (pl.col("municipality") == result.area) & pl.col("date").is_between(start, end)

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from veilcli.analysis.compare import IndicatorResult
 from veilcli.analysis.goals import Status
+from veilcli.analysis.results.compare import IndicatorResult
 from veilcli.domain.language import Lang, catalogue, phrase
 from veilcli.domain.periods import parse_period, period_words
 from veilcli.domain.plans import Goal

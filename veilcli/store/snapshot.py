@@ -15,19 +15,11 @@ from pathlib import Path
 import polars as pl
 
 from veilcli.domain.choices import Kind
+from veilcli.domain.kinds import KIND_FACTS
 from veilcli.domain.models import SourceRecord
 
 # How the store scans a kind: the sources to read, and the years of a source stored in parts.
 Scanner = Callable[[Kind, list[SourceRecord], tuple[int, ...] | None], pl.LazyFrame]
-
-# The columns that name an area, per kind: what "the store knows this area" means.
-AREA_COLUMNS = (
-    (Kind.registrations, "municipality"),
-    (Kind.counts, "area"),
-    (Kind.population, "area"),
-    (Kind.survey, "area"),
-    (Kind.survey, "municipality"),  # the municipality of a district's survey rows
-)
 
 
 class Snapshot:
@@ -60,9 +52,11 @@ class Snapshot:
         """Every area any stored row names (municipalities, count and population areas, survey areas
         and their municipalities)."""
         known: set[str] = set()
-        for kind, column in AREA_COLUMNS:
-            values = self.scan(kind).select(pl.col(column).unique()).collect()[column]
-            known |= set(values.drop_nulls().to_list())
+        # What "the store knows this area" means is a kind fact (``KindFacts.known_area_columns``).
+        for kind_facts in KIND_FACTS.values():
+            for column in kind_facts.known_area_columns:
+                values = self.scan(kind_facts.kind).select(pl.col(column).unique()).collect()[column]
+                known |= set(values.drop_nulls().to_list())
         return frozenset(known)
 
     def holdings(self) -> str:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from veilcli.domain.choices import Kind
 from veilcli.domain.geography import area_expr, is_finer_expr
+from veilcli.domain.kinds import KIND_FACTS, KindFacts
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.periods import period_label_expr
 from veilcli.store.store import Store, repair_hint
@@ -49,9 +50,9 @@ class StoreStatus(BaseModel):
 FINER_SUFFIX = " (wijken/buurten)"
 
 
-def _counts_area() -> pl.Expr:
-    """A counts row's area for the coverage: as stored, a wijk or buurt code as its municipality code."""
-    area = pl.col("area")
+def _folded_area(column: str) -> pl.Expr:
+    """A row's area for the coverage: as stored, a wijk or buurt code as its municipality code."""
+    area = pl.col(column)
     finer = is_finer_expr(area)
     return (
         pl.when(finer)
@@ -70,21 +71,25 @@ def _name_finer(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _coverage_rows(store: Store, kind_facts: KindFacts, sources: list[SourceRecord] | None) -> pl.LazyFrame:
+    """A kind's rows as (area, period): row data by the half-year of its date, a table by its period
+    or year as stored; wijk and buurt codes as their municipality's where the kind's facts say so."""
+    area = pl.col(kind_facts.area_column).alias("area")
+    if kind_facts.status_areas == "wijken_folded":
+        area = _folded_area(kind_facts.area_column)
+    column = pl.col(kind_facts.period_column)
+    period = {
+        "date": period_label_expr(column, "H"),
+        "period": column,
+        "year": column.cast(pl.String),
+    }[kind_facts.period_column]
+    return store.scan(kind_facts.kind, sources).select(area, period.alias("period"))
+
+
 def coverage(store: Store, sources: list[SourceRecord] | None = None) -> pl.DataFrame:
     """Rows per kind x area x period (half-year for row data, as stored for counts; the wijken and
     buurten of a municipality together, as ``<municipality> (wijken/buurten)``)."""
-    queries = {
-        Kind.registrations: store.scan(Kind.registrations, sources).select(
-            pl.col("municipality").alias("area"), period_label_expr(pl.col("date"), "H").alias("period")
-        ),
-        Kind.suspects: store.scan(Kind.suspects, sources).select(
-            pl.col("municipality").alias("area"), period_label_expr(pl.col("date"), "H").alias("period")
-        ),
-        Kind.counts: store.scan(Kind.counts, sources).select(_counts_area(), "period"),
-        Kind.population: store.scan(Kind.population, sources).select(
-            "area", pl.col("year").cast(pl.String).alias("period")
-        ),
-    }
+    queries = {kind: _coverage_rows(store, f, sources) for kind, f in KIND_FACTS.items() if f.status_areas}
     frames = [
         q.group_by("area", "period").agg(pl.len().alias("rows")).with_columns(pl.lit(k.value).alias("kind"))
         for k, q in queries.items()
