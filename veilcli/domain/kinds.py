@@ -50,7 +50,6 @@ class KindFacts:
     # value both give, and differently, is a conflict (CBS inhabitants + a youths 12-24 file).
     complementary: tuple[str, ...] = ()
     guessed_by_suggest: bool = True  # ``map suggest`` tries to read a file's columns as this kind
-    counted_as: tuple[str, str] | None = None  # what a figure of its rows counts (English, Dutch)
 
     @property
     def registration_level(self) -> bool:
@@ -92,7 +91,6 @@ KIND_FACTS: dict[Kind, KindFacts] = {
             "channel",
             "attempt",
         ),
-        counted_as=("registrations", "registraties"),
     ),
     Kind.suspects: KindFacts(
         Kind.suspects,
@@ -101,7 +99,6 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         period_column="date",
         area_column="municipality",
         one_of=("age", "birth_date"),
-        counted_as=("suspects", "verdachten"),
     ),
     Kind.counts: KindFacts(
         Kind.counts,
@@ -111,7 +108,6 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         area_column="area",
         own_figure="count",
         agreeing=("count", "internet_count"),
-        counted_as=("registrations", "registraties"),
     ),
     Kind.population: KindFacts(
         Kind.population,
