@@ -6,18 +6,17 @@ Adding a member without them fails here, not in a report at run time.
 from __future__ import annotations
 
 from enum import Enum
-from typing import get_args
 
 import pytest
 
 from veilcli.analysis.goals import Status
-from veilcli.domain.language import Lang
+from veilcli.domain.language import Lang, languages
 from veilcli.domain.plans import Goal
 from veilcli.domain.units import Unit
 from veilcli.report.export_xlsx import STATUS_FILLS
 from veilcli.report.render import STATUS_STYLE
 
-LANGS: tuple[Lang, ...] = get_args(Lang)
+LANGS: tuple[Lang, ...] = languages()
 LABELLED = [*Unit, *Goal, *Status]
 
 
@@ -66,9 +65,8 @@ OWN_GRAMMAR = {("sentences", "quarter")}
 def test_every_word_is_in_every_language_with_the_same_parameters() -> None:
     import string
 
-    from veilcli.domain.language import catalogue, languages
+    from veilcli.domain.language import catalogue
 
-    assert set(languages()) == set(LANGS)  # a language file and the Lang type agree
     english = catalogue("en")
     for lang in languages():
         words = catalogue(lang)

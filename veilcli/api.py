@@ -36,7 +36,7 @@ from veilcli.analysis.selection import ALL, Resolved, Selection, is_league
 from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
 from veilcli.domain.kinds import CATEGORISED
-from veilcli.domain.language import Lang
+from veilcli.domain.language import Lang, check_lang
 from veilcli.domain.models import DEFAULT_MAX_PER_CODE, ColumnMap, ValidationReport
 from veilcli.domain.periods import Period, PeriodUnit
 from veilcli.domain.plans import load_plan
@@ -447,6 +447,7 @@ def compare_text(store: StoreLike, result: CompareResult, *, lang: Lang = "nl") 
     sources that feed it."""
     from veilcli.report.sentences import feeding_sources, text_document
 
+    check_lang(lang)
     plan = load_plan(Path(result.plan_file))
     fed = {}
     with as_store(store).snapshot() as snapshot:

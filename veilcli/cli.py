@@ -24,7 +24,7 @@ from veilcli.domain.choices import (
     NormaliseBy,
     Territory,
 )
-from veilcli.domain.language import DEFAULT_LANG, Lang
+from veilcli.domain.language import DEFAULT_LANG, Lang, check_lang, shipped_languages
 from veilcli.errors import UsageError, VeilcliError
 from veilcli.report.console_text import (
     OUTPUT_CLOSED,
@@ -43,7 +43,6 @@ from veilcli.tuning import tune_allocators
 if TYPE_CHECKING:
     import polars as pl
 
-    from veilcli.domain.language import Lang
     from veilcli.sources.pipeline import ReadOptions
     from veilcli.store.store import Store
 
@@ -785,15 +784,28 @@ TerritoryOpt = Annotated[
         "the merged territory; then: each period on its own territory; today: today's in every period.",
     ),
 ]
-# The --lang choices are the values of Lang: the languages with a word file in schemas/words/
-# (tests/test_labels.py keeps the two equal).
+
+
+def _checked_lang(lang: str | None) -> str | None:
+    """--lang: a language with a word file in schemas/words/ (else click's usage error, naming them)."""
+    if lang is None:
+        return None
+    try:
+        return check_lang(lang)
+    except UsageError as exc:
+        raise typer.BadParameter(exc.message) from None
+
+
+# The --lang choices: the languages with a word file in schemas/words/ (checked when given).
+_LANGS = " or ".join(shipped_languages())
 LangOpt = Annotated[
     Lang,
     typer.Option(
         "--lang",
         envvar="VEILCLI_LANG",
         metavar="LANG",
-        help="Language of labels and notes: nl or en (VEILCLI_LANG).",
+        callback=_checked_lang,
+        help=f"Language of labels and notes: {_LANGS} (VEILCLI_LANG).",
     ),
 ]
 TermLangOpt = Annotated[
@@ -802,7 +814,8 @@ TermLangOpt = Annotated[
         "--lang",
         envvar="VEILCLI_LANG",
         metavar="LANG",
-        help="Language of the table's words and notes: nl or en (default: VEILCLI_LANG, else en).",
+        callback=_checked_lang,
+        help=f"Language of the table's words and notes: {_LANGS} (default: VEILCLI_LANG, else en).",
         show_default=False,
     ),
 ]

@@ -23,7 +23,7 @@ from veilcli.analysis.normalise import roll_up_counts
 from veilcli.domain.choices import CompareBy, Kind, Territory
 from veilcli.domain.geography import resolve_areas
 from veilcli.domain.groups import shipped_groups
-from veilcli.domain.language import Lang
+from veilcli.domain.language import Lang, check_lang
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import LoadedPlan, load_plan
 from veilcli.domain.rules import LoadedRules, Rules, load_rules
@@ -65,6 +65,7 @@ class Selection:
         # Text as a script writes it ("district", "today") becomes the choice it names.
         object.__setattr__(self, "by", CompareBy(self.by))
         object.__setattr__(self, "territory", Territory(self.territory))
+        check_lang(self.lang)  # a language without a word file: a UsageError naming the languages
 
     @property
     def league(self) -> str | None:

@@ -55,7 +55,6 @@ class KindFacts:
     # value both give, and differently, is a conflict (CBS inhabitants + a youths 12-24 file).
     complementary: tuple[str, ...] = ()
     guessed_by_suggest: bool = True  # ``map suggest`` tries to read a file's columns as this kind
-    counted_as: tuple[str, str] | None = None  # what a figure of its rows counts (English, Dutch)
     # How ``veilcli status`` counts its rows per area: each area as stored, or a municipality's
     # wijken and buurten as one "<municipality> (wijken/buurten)" line (a national buurt table has
     # ~16,000 areas). None: not in the status's coverage (the survey: status has never counted it).
@@ -108,7 +107,6 @@ KIND_FACTS: dict[Kind, KindFacts] = {
             "channel",
             "attempt",
         ),
-        counted_as=("registrations", "registraties"),
     ),
     Kind.suspects: KindFacts(
         Kind.suspects,
@@ -118,7 +116,6 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         area_column="municipality",
         known_area_columns=(),
         one_of=("age", "birth_date"),
-        counted_as=("suspects", "verdachten"),
     ),
     Kind.counts: KindFacts(
         Kind.counts,
@@ -129,7 +126,6 @@ KIND_FACTS: dict[Kind, KindFacts] = {
         known_area_columns=("area",),
         own_figure="count",
         agreeing=("count", "internet_count"),
-        counted_as=("registrations", "registraties"),
         status_areas="wijken_folded",
     ),
     Kind.population: KindFacts(

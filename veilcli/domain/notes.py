@@ -18,40 +18,16 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, Field
 
-from veilcli.domain.language import DEFAULT_LANG, Lang, catalogue
+from veilcli.domain.language import DEFAULT_LANG, Lang, catalogue, conventions, terms
 from veilcli.domain.periods import date_words, periods_words, span_words
-from veilcli.domain.units import UNIT_FACTS
 
-# Parameters whose value is a key (language-neutral in ``params``) shown as words in each language.
-# A word "singular|plural" is chosen by the note's ``count`` (plural unless it is 1).
-TERMS: dict[str, dict[str, tuple[str, str]]] = {
-    "counted": {
-        "registrations": ("registration|registrations", "registratie|registraties"),
-        "suspects": ("suspect|suspects", "verdachte|verdachten"),
-        "counts": ("counted", "geteld"),
-    },
-    "denominator": {
-        f.denominator: (f.denominator_words["en"], f.denominator_words["nl"])
-        for f in UNIT_FACTS.values()
-        if f.denominator and f.denominator_words
-    },
-    "unit": {
-        "percent": ("percentage", "percentage"),
-        "score": ("score", "rapportcijfer"),
-    },
-    # how a figure was corrected for samenloop (``Corrections.samenloop``), after "samenloop is ..."
-    "benchmark_method": {
-        "rows": ("recounted by event", "herteld per gebeurtenis"),
-        "factors": ("estimated with published factors", "geschat met gepubliceerde factoren"),
-        "none": ("not corrected", "niet gecorrigeerd"),
-    },
-}
-TERMS["area_method"] = TERMS["benchmark_method"]
-
-# Items of a list parameter (``categories``: codes, or the plan's words for all of a kind).
-ITEM_TERMS: dict[str, dict[str, tuple[str, str]]] = {
-    "categories": {"crime": ("all crimes", "alle misdrijven"), "nuisance": ("all nuisance", "alle overlast")},
-}
+# Parameters whose value is a key (language-neutral in ``params``) shown as the words of the
+# ``[terms.<parameter>]`` table of each language file. A word "singular|plural" is chosen by the
+# note's ``count`` (plural unless it is 1). A parameter may take the words of another's table.
+TERMS_OF = {"area_method": "benchmark_method"}
+# Parameters whose value is a ", "-separated list of items, each a key of its table or as written
+# (``categories``: codes, or the plan's words for all of a kind).
+ITEM_PARAMS = frozenset({"categories"})
 # Parameters that hold period codes (one, or a comma-separated list): shown in words.
 PERIOD_PARAMS = frozenset({"period", "baseline", "periods"})
 # Parameters that hold ISO dates (one, or a list) or date spans ("2017-07-01..2017-09-21").
@@ -97,10 +73,7 @@ class _NumberFormatter(string.Formatter):
             return f"{self.format_field(value, '')} {singular if value == 1 else plural or singular}"
         if isinstance(value, bool) or not isinstance(value, int | float):
             return super().format_field(value, format_spec)
-        shown = format(value, _grouped(format_spec))
-        if self.lang == "nl":
-            shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-        return shown
+        return conventions(self.lang).digits(format(value, _grouped(format_spec)))
 
 
 def _grouped(spec: str) -> str:
@@ -130,9 +103,9 @@ def message(code: str, params: dict[str, Any], lang: Lang = DEFAULT_LANG) -> str
 def _shown(name: str, value: Any, lang: Lang, params: dict[str, Any]) -> Any:
     """A parameter as its message shows it: a term in the language's words, a year as written, a
     period or date in words, a list of names joined with "and"."""
-    nl = lang == "nl"
-    if name in TERMS and isinstance(value, str) and value in TERMS[name]:
-        singular, _, plural = TERMS[name][value][nl].partition("|")
+    words = terms(lang).get(TERMS_OF.get(name, name), {})
+    if name not in ITEM_PARAMS and isinstance(value, str) and value in words:
+        singular, _, plural = words[value].partition("|")
         return singular if not plural or params.get("count") == 1 else plural
     if (name == "year" or name.endswith("_year")) and isinstance(value, int):
         return str(value)
@@ -146,9 +119,8 @@ def _shown(name: str, value: Any, lang: Lang, params: dict[str, Any]) -> Any:
         return date_words(value, lang)
     if name in SPAN_PARAMS:
         return span_words(value, lang)
-    if name in ITEM_TERMS:
-        words = ITEM_TERMS[name]
-        return ", ".join(words[i][nl] if i in words else i for i in value.split(", "))
+    if name in ITEM_PARAMS:
+        return ", ".join(words.get(i, i) for i in value.split(", "))
     return value
 
 
@@ -156,7 +128,7 @@ def joined(names: list[str], lang: Lang = DEFAULT_LANG) -> str:
     """Names as a sentence lists them: "A", "A en B", "A, B en C" ("and" in English)."""
     if len(names) < 2:
         return "".join(names)
-    return f"{', '.join(names[:-1])} {'en' if lang == 'nl' else 'and'} {names[-1]}"
+    return f"{', '.join(names[:-1])} {catalogue(lang)['sentences']['and']} {names[-1]}"
 
 
 def merge_benchmark_notes(notes: list[Note], lang: Lang = DEFAULT_LANG) -> list[Note]:
@@ -211,7 +183,7 @@ def note_expr(code: str, lang: Lang = DEFAULT_LANG, **params: pl.Expr) -> pl.Exp
     fields = _FIELD.findall(template)
     if not fields:
         return pl.lit(template)
-    separator = "." if lang == "nl" else ","
+    separator = conventions(lang).thousands
     filled = []
     for name, singular, plural in fields:
         number = _grouped_expr(params[name], separator)

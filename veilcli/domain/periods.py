@@ -7,44 +7,28 @@ both accept the police/CBS spellings (``2019MM05``, ``2019JJ00``, ``2019KW03``, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 import polars as pl
 
+from veilcli.domain.language import Lang, catalogue, conventions
 from veilcli.errors import UsageError
 
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-MONTHS_EN = (  # lower case, as they are matched; capitalised where written
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH_NUMBER = {name: i + 1 for names in (MONTHS_NL, MONTHS_EN) for i, name in enumerate(names)}
-_MONTH_NUMBER.update({name[:3]: i + 1 for i, name in enumerate(MONTHS_NL)})
+# The languages police and CBS write month names in ("2019 mei", "2019 March"): a period column or
+# option is read in these, whatever the output language, with the months of their word files.
+SOURCE_LANGS = ("nl", "en")
+
+
+@functools.cache
+def _month_numbers() -> dict[str, int]:
+    """Month name (lower case; Dutch also by its first three letters, "okt") -> its number."""
+    months = {lang: [m.casefold() for m in conventions(lang).months] for lang in SOURCE_LANGS}
+    numbers = {name: i + 1 for names in months.values() for i, name in enumerate(names)}
+    numbers.update({name[:3]: i + 1 for i, name in enumerate(months["nl"])})
+    return numbers
 
 
 class PeriodUnit(StrEnum):
@@ -171,8 +155,8 @@ def parse_period(text: str) -> Period:
             part = int(m.group(2)) if unit != "Y" else 1
             return Period(int(m.group(1)), PeriodUnit(unit), part)
     m = re.match(r"^(\d{4})\s+([a-z]+)$", text.strip().casefold())
-    if m and m.group(2) in _MONTH_NUMBER:
-        return Period(int(m.group(1)), PeriodUnit.M, _MONTH_NUMBER[m.group(2)])
+    if m and m.group(2) in _month_numbers():
+        return Period(int(m.group(1)), PeriodUnit.M, _month_numbers()[m.group(2)])
     raise UsageError(
         f"{text!r} is not a period.",
         hint="write a year (2019), half-year (2019H1), quarter (2019Q3) or month (2019-05).",
@@ -195,7 +179,7 @@ def period_expr(raw: pl.Expr) -> pl.Expr:
             options.append(pl.concat_str(year, pl.lit(unit), part.cast(pl.String)))
     words = raw.str.strip_chars().str.to_lowercase()
     month_name = words.str.extract(r"^\d{4}\s+([a-z]+)$", 1)
-    month_number = month_name.replace_strict(_MONTH_NUMBER, default=None, return_dtype=pl.Int32)
+    month_number = month_name.replace_strict(_month_numbers(), default=None, return_dtype=pl.Int32)
     options.append(
         pl.concat_str(
             words.str.extract(r"^(\d{4})\s+[a-z]+$", 1),
@@ -251,17 +235,17 @@ def period_unit_expr(period: pl.Expr) -> pl.Expr:
 # --- periods and dates in words: the one place every output writes them for people ---------------
 # (JSON and CSV keep the codes: ``2019H1``, ``2018-01-01``.)
 
-_MONTHS_SHORT_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-_HALVES = {"nl": ("eerste helft", "tweede helft"), "en": ("first half of", "second half of")}
 _CANONICAL = re.compile(r"^\d{4}(?:[HQ][1-4]|-(?:0[1-9]|1[0-2]))?$")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
-def _month_name(month: int, lang: str, short: bool) -> str:
-    if lang == "nl":
-        return _MONTHS_SHORT_NL[month - 1] if short else MONTHS_NL[month - 1]
-    name = MONTHS_EN[month - 1].capitalize()
-    return name[:3] if short else name
+def _month_name(month: int, lang: Lang, short: bool) -> str:
+    written = conventions(lang)
+    return (written.months_short if short else written.months)[month - 1]
+
+
+def _words(key: str, lang: Lang, **params: object) -> str:
+    return catalogue(lang)["periods"][key].format(**params)
 
 
 def period_words(period: Period | str, lang: str = "en", short: bool = False) -> str:
@@ -276,20 +260,17 @@ def period_words(period: Period | str, lang: str = "en", short: bool = False) ->
             return period
         period = parse_period(period)
     year, part = period.year, period.part
-    nl = lang == "nl"
     match period.unit:
         case PeriodUnit.Y:
             return str(year)
         case PeriodUnit.H:
-            if short:
-                return f"{part}e helft {year}" if nl else f"H{part} {year}"
-            return f"{_HALVES['nl' if nl else 'en'][part - 1]} {year}"
+            key = "half_short" if short else f"half_{part}"
+            return _words(key, lang, part=part, year=year)
         case PeriodUnit.Q:
-            if nl:
-                return f"{part}e kw. {year}" if short else f"{part}e kwartaal {year}"
-            return f"Q{part} {year}"
+            return _words("quarter_short" if short else "quarter", lang, part=part, year=year)
         case _:
-            return f"{_month_name(part, lang, short)} {year}"
+            month = _month_name(part, lang, short)
+            return _words("month_short" if short else "month", lang, month=month, year=year)
 
 
 def periods_words(text: str, lang: str = "en", short: bool = False) -> str:
@@ -302,7 +283,7 @@ def date_words(date: dt.date | str, lang: str = "en") -> str:
     """A date as a council document writes it: ``1 januari 2018`` / ``1 January 2018``; in text, each
     ISO date (``2018-01-01``) is rewritten and the rest left as it is."""
     if isinstance(date, dt.date):
-        return f"{date.day} {_month_name(date.month, lang, False)} {date.year}"
+        return _words("date", lang, day=date.day, month=_month_name(date.month, lang, False), year=date.year)
 
     def spelled(m: re.Match[str]) -> str:
         try:
@@ -317,9 +298,7 @@ def date_words(date: dt.date | str, lang: str = "en") -> str:
 def span_words(text: str, lang: str = "en") -> str:
     """Date spans as ``coverage.describe_span`` writes them (``2017-07-01..2017-09-21``) in words:
     ``1 juli 2017 t/m 21 september 2017`` / ``1 July 2017 to 21 September 2017``."""
-    joined = text.replace("..", " t/m " if lang == "nl" else " to ")
-    if lang == "nl":
-        joined = joined.replace("nothing", "niets")
+    joined = text.replace("..", f" {_words('span_to', lang)} ").replace("nothing", _words("nothing", lang))
     return date_words(joined, lang)
 
 

@@ -57,10 +57,10 @@ class Unit(StrEnum):
 
 @dataclass(frozen=True)
 class UnitFacts:
-    """One unit's facts (its words: the ``[unit]`` and ``[unit_short]`` sections of each language file)."""
+    """One unit's facts (its words: the ``[unit]`` and ``[unit_short]`` sections of each language file;
+    its denominator's, ``[terms.denominator]``)."""
 
     denominator: str | None = None  # the population column a rate divides by
-    denominator_words: dict[str, str] | None = None  # that column in a note: "dwellings", "woningen"
     per: int = 1  # a rate is per this many of the denominator
     survey: bool = False  # a figure of the ``survey`` kind (never counted from records)
 
@@ -69,17 +69,14 @@ class UnitFacts:
 UNIT_FACTS: dict[Unit, UnitFacts] = {
     Unit.per_1000_inhabitants: UnitFacts(
         denominator="inhabitants",
-        denominator_words={"en": "inhabitants", "nl": "inwoners"},
         per=1000,
     ),
     Unit.per_1000_dwellings: UnitFacts(
         denominator="dwellings",
-        denominator_words={"en": "dwellings", "nl": "woningen"},
         per=1000,
     ),
     Unit.per_1000_youths_12_24: UnitFacts(
         denominator="youths_12_24",
-        denominator_words={"en": "youths aged 12-24", "nl": "jongeren van 12-24 jaar"},
         per=1000,
     ),
     Unit.count: UnitFacts(),

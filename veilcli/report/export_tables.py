@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 import polars as pl
 
@@ -21,7 +21,7 @@ from veilcli import __version__
 from veilcli.analysis.goals import Status
 from veilcli.analysis.results.compare import DISTRICT_UNKNOWN, CompareResult, DistrictResult, IndicatorResult
 from veilcli.domain.choices import Kind
-from veilcli.domain.language import Lang, languages
+from veilcli.domain.language import Lang, check_lang
 from veilcli.domain.models import SourceRecord
 from veilcli.domain.notes import Note
 from veilcli.domain.periods import PeriodText, period_words
@@ -82,19 +82,18 @@ class ExportTables:
     result: CompareResult
     sources_used: list[SourceRecord]
     theme_labels: dict[int, str]
-    lang: str = "nl"
+    lang: Lang = "nl"
     command_line: str = ""
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0))
 
     def __post_init__(self) -> None:
-        if self.lang not in languages():
-            raise ValueError(f"no labels in language {self.lang!r}")
+        check_lang(self.lang)
         self.theme_labels = self.theme_labels or self.result.themes
 
     @property
     def language(self) -> Lang:
         """The export's language."""
-        return cast(Lang, self.lang)
+        return self.lang
 
     def label(self, key: str) -> str:
         """A word of the catalogue (``words.py``) in the export's language."""

@@ -40,6 +40,8 @@ from veilcli.domain.language import Lang
 from veilcli.domain.units import Unit
 from veilcli.files.spreadsheet_safety import SHEET_NAME_MAX, is_formula_like, sheet_name, xlsx_text
 from veilcli.report.export_tables import STATUS_MARKS, ChartBlock, DistrictMatrix, ExportTables, MatrixCell
+from veilcli.report.numbers import SMALL_P
+from veilcli.report.numbers import number as number_text
 from veilcli.report.table import UNIT_KEY, Carried, Column, ColumnKind, Points, Table, number_of
 from veilcli.report.words import short, word
 
@@ -54,8 +56,6 @@ BESIDE_FORMAT = '"("+#,##0")";"("-#,##0")";"(0)"'
 PCT_FORMAT = "+0%;-0%;0%"
 SMALL_PCT_FORMAT = "+0.0%;-0.0%;0%"  # a change below 1% shows a decimal: never "-0%" for -0.2%
 THREE_DECIMALS = "0.000"
-# A p-value stays a number; below 0.001 the format shows the bound ("< 0,001"), never "0.000".
-P_FORMATS: dict[Lang, str] = {"nl": '[<0.001]"< 0,001";0.000', "en": '[<0.001]"< 0.001";0.000'}
 TEXT_WIDTH = 40  # a text column's widest: longer text wraps, so a printed page keeps a readable scale
 LABEL_WIDTH = 20  # a unit, goal or status wraps beyond this (at spaces)
 WRAPPED = (ColumnKind.text, ColumnKind.label, ColumnKind.notes)
@@ -94,6 +94,12 @@ CHART_ASPECT = 0.5  # height / width
 POINTS_PER_WIDTH = 6.2  # see ``_column_points``
 COLUMN_PADDING = 4.0  # points a column adds to its width units (Excel: 5 pixels)
 SCALE_MARGIN = 0.97  # a computed scale leaves this much room for fonts a little wider than estimated
+
+
+def p_format(lang: Lang) -> str:
+    """A p-value stays a number; below 0.001 the format shows the bound in the language's digits
+    ("< 0,001"), never "0.000"."""
+    return f'[<{SMALL_P}]"< {number_text(SMALL_P, 3, lang)}";0.000'
 
 
 def write_cell(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> Cell:
@@ -218,7 +224,7 @@ def cell_value(table: Table, column: Column, value: Any, row_format: str) -> tup
         case ColumnKind.rate:
             return value, RATE_FORMAT
         case ColumnKind.p_value:
-            return value, P_FORMATS[table.lang]
+            return value, p_format(table.lang)
         case ColumnKind.fraction:
             return value, THREE_DECIMALS
     assert_never(kind)

@@ -1,6 +1,6 @@
-"""Numbers as people read them, in the output's language: "1.043" and "6,3" in Dutch, "1,043" and
-"6.3" in English. One place for every renderer (terminal, workbook text, HTML report); scripts get
-the numbers themselves (JSON, CSV), never these strings.
+"""Numbers as people read them, in the output's language (its word file's ``[conventions]``):
+"1.043" and "6,3" in Dutch, "1,043" and "6.3" in English. One place for every renderer (terminal,
+workbook text, HTML report); scripts get the numbers themselves (JSON, CSV), never these strings.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from veilcli.analysis.results.compare import IndicatorResult
-from veilcli.domain.language import Lang
+from veilcli.domain.language import Lang, conventions
 from veilcli.domain.units import Unit
 
 SMALL_P = 0.001  # below this a p-value is shown as "< 0.001": its digits say nothing more
@@ -16,10 +16,7 @@ SMALL_P = 0.001  # below this a p-value is shown as "< 0.001": its digits say no
 
 def number(value: float, decimals: int = 0, lang: Lang = "en") -> str:
     """``value`` with thousands separators and ``decimals`` decimals in the language's style."""
-    shown = f"{value:,.{decimals}f}"
-    if lang == "nl":
-        shown = shown.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return shown
+    return conventions(lang).digits(f"{value:,.{decimals}f}")
 
 
 def value_text(value: float | None, unit: Unit, lang: Lang = "en", carried_from: int | None = None) -> str:
@@ -45,7 +42,7 @@ def pct_text(value: float | None, lang: Lang = "en", unit: str = "%") -> str:
             shown = f"{value:+.2g}"
     else:
         shown = f"{value:+.0f}"
-    return (shown.replace(".", ",") if lang == "nl" else shown) + unit
+    return shown.replace(".", conventions(lang).decimal) + unit
 
 
 def range_text(low: float | None, high: float | None, lang: Lang = "en", joiner: str = " .. ") -> str:
@@ -93,7 +90,7 @@ def change_text(ind: IndicatorResult, lang: Lang) -> str:
 def points_text(value: float, unit: str, lang: Lang = "en") -> str:
     """A survey change: signed, one decimal (survey figures are published so), "-3.2 pp"."""
     shown = f"{value:+.1f}"
-    return f"{shown.replace('.', ',') if lang == 'nl' else shown} {unit}"
+    return f"{shown.replace('.', conventions(lang).decimal)} {unit}"
 
 
 def benchmark_names(indicators: list[IndicatorResult]) -> list[str]:

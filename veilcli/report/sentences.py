@@ -44,10 +44,10 @@ from veilcli.analysis.goals import Status
 from veilcli.analysis.results.compare import CompareResult, IndicatorResult
 from veilcli.domain.choices import Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE
-from veilcli.domain.kinds import KIND_FACTS, REGISTRATION_LEVEL
-from veilcli.domain.language import Lang, catalogue
-from veilcli.domain.models import SourceFormat, SourceRecord
-from veilcli.domain.periods import MONTHS_EN, MONTHS_NL, Period, PeriodUnit, parse_period
+from veilcli.domain.kinds import REGISTRATION_LEVEL
+from veilcli.domain.language import Lang, catalogue, conventions
+from veilcli.domain.models import SourceRecord
+from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import ALL_CRIMES, Goal, LoadedPlan, Noun, expand_categories
 from veilcli.domain.units import Unit
 from veilcli.errors import VeilcliError
@@ -60,60 +60,6 @@ MOVED_PCT = 0.5  # the corrections moved the change by at least this (percentage
 # |level against a benchmark| in % below the bound -> its qualifier key (the last one: no bound).
 LEVEL_CLASSES: tuple[tuple[float, str], ...] = ((1.0, "level_same"), (10.0, "level_slightly"), (25.0, ""))
 LEVEL_LARGE = "level_much"
-
-NUMBER_WORDS: dict[Lang, tuple[str, ...]] = {
-    "nl": (
-        "nul",
-        "één",
-        "twee",
-        "drie",
-        "vier",
-        "vijf",
-        "zes",
-        "zeven",
-        "acht",
-        "negen",
-        "tien",
-        "elf",
-        "twaalf",
-    ),
-    "en": (
-        "no",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-    ),
-}
-ORDINALS_EN = ("1st", "2nd", "3rd", "4th")
-
-# Nouns when the plan gives none, by what feeds the figure.
-DEFAULT_NOUNS: dict[str, Noun] = {
-    kind.value: Noun(nl=f.counted_as[1], en=f.counted_as[0]) for kind, f in KIND_FACTS.items() if f.counted_as
-}
-# Who publishes what a recognised format reads ("Bron: ..."); a canonical file names itself only.
-PUBLISHERS: dict[str, tuple[str, str]] = {
-    SourceFormat.bvh_extract: ("Police (BVH extract)", "Politie (BVH-extract)"),
-    SourceFormat.incident_list: ("Police (incident list)", "Politie (incidentenlijst)"),
-    SourceFormat.politie_opendata_odata: ("Police, open data", "Politie, open data"),
-    SourceFormat.politie_opendata_labels: ("Police, open data", "Politie, open data"),
-    SourceFormat.statline_table_view: ("CBS StatLine", "CBS StatLine"),
-    SourceFormat.statline_export: ("CBS StatLine", "CBS StatLine"),
-    SourceFormat.cbs_csv_counts: ("CBS", "CBS"),
-    SourceFormat.cbs_kerncijfers: ("CBS", "CBS"),
-    SourceFormat.statline_survey: ("CBS StatLine", "CBS StatLine"),
-    SourceFormat.statline_survey_view: ("CBS StatLine", "CBS StatLine"),
-    SourceFormat.cbs_veiligheidsmonitor: ("CBS, Veiligheidsmonitor", "CBS, Veiligheidsmonitor"),
-    SourceFormat.wijkmonitor: ("Wijkmonitor", "Wijkmonitor"),
-}
 
 
 def t(key: str, lang: Lang, **params: Any) -> str:
@@ -136,10 +82,10 @@ def _period(period: Period, lang: Lang) -> str:
     if period.unit is PeriodUnit.H:
         return t(f"half_{period.part}", lang, year=year)
     if period.unit is PeriodUnit.Q:
-        return t("quarter", lang, year=year, part=period.part, ordinal=ORDINALS_EN[period.part - 1])
+        ordinal = conventions(lang).ordinals[period.part - 1]
+        return t("quarter", lang, year=year, part=period.part, ordinal=ordinal)
     if period.unit is PeriodUnit.M:
-        month = MONTHS_NL[period.part - 1] if lang == "nl" else MONTHS_EN[period.part - 1].capitalize()
-        return t("month", lang, month=month, year=year)
+        return t("month", lang, month=conventions(lang).months[period.part - 1], year=year)
     return year
 
 
@@ -147,7 +93,7 @@ def count_words(n: int, lang: Lang = "nl") -> str:
     """A difference in a sentence: one to twelve as words ("negen"), larger numbers as digits in the
     language's style ("1.043")."""
     n = abs(n)
-    return NUMBER_WORDS[lang][n] if 1 <= n <= 12 else number(n, 0, lang)
+    return conventions(lang).number_words[n - 1] if 1 <= n <= 12 else number(n, 0, lang)
 
 
 def magnitude(pct: float, lang: Lang) -> str:
@@ -189,7 +135,11 @@ def indicator_sentences(ind: IndicatorResult, ctx: Context, noun: Noun | None = 
 
 
 def _noun(noun: Noun | None, lang: Lang) -> str | None:
-    return None if noun is None else (noun.nl if lang == "nl" else noun.en)
+    """The plan's noun in ``lang``; None without one, or in a language the plan gives none for."""
+    if noun is None:
+        return None
+    plural: str | None = noun.model_dump().get(lang)
+    return plural
 
 
 def _values(ind: IndicatorResult, ctx: Context) -> tuple[str, str, str, str] | None:
@@ -332,9 +282,8 @@ def _counts(ind: IndicatorResult, ctx: Context, noun: Noun | None) -> str:
     if previous is not None and before is not None:
         differences.append(_difference(now - before, period_words(previous.period, lang), lang))
     joined = f" {t('and', lang)} ".join(differences)
-    name = _noun(noun, lang) or _noun(
-        DEFAULT_NOUNS.get(ind.source or "", DEFAULT_NOUNS["registrations"]), lang
-    )
+    default_nouns = catalogue(lang)["noun"]
+    name = _noun(noun, lang) or default_nouns.get(ind.source or "", default_nouns["registrations"])
     period = period_words(ctx.period, lang)
     if now == 1:
         return t("counts_one_registered", lang, period=period, noun=name, differences=joined)
@@ -536,10 +485,10 @@ def source_line(records: Sequence[SourceRecord], lang: Lang = "nl") -> str:
     """ "Bron: Politie, open data (a.csv); b.xlsx": publishers of recognised formats with their files,
     files of canonical tables by name, in the order of their names ("" without sources)."""
     groups: dict[str | None, list[str]] = {}
+    publishers = catalogue(lang)["publisher"]
     for record in sorted(records, key=lambda r: (Path(r.path).name, r.sheet or "")):  # any ingest order
-        publisher = PUBLISHERS.get(record.source_format or "")
+        key = publishers.get(record.source_format or "")
         name = Path(record.path).name + (f" [{record.sheet}]" if record.sheet else "")
-        key = None if publisher is None else publisher[lang == "nl"]
         if name not in groups.setdefault(key, []):
             groups[key].append(name)
     parts = [f"{key} ({', '.join(files)})" for key, files in groups.items() if key is not None]
