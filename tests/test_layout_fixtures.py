@@ -24,8 +24,8 @@ from typer.testing import CliRunner
 
 from veilcli import api
 from veilcli.cli import app
+from veilcli.domain.survey_values import decimal_expr
 from veilcli.errors import VeilcliError
-from veilcli.sources.formats.survey_values import decimal_expr
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CBS = FIXTURES / "cbs_downloads"

@@ -991,7 +991,6 @@ def compare(
       veilcli compare --period 2019H1 --detail --lang nl -o vergelijking.txt
     """
     from veilcli import api
-    from veilcli.report.render_compare import render_compare
 
     if api.is_league(area):
         api.Selection(area=area, by=by, theme=theme).check_league_or_area()  # no --by district, --theme
@@ -1037,6 +1036,8 @@ def compare(
                 plain(api.compare_text(api.Store(store), lang=_lang(lang) if lang else "nl", result=result))
             )
         else:
+            from veilcli.report.render_compare import render_compare  # rich tables: not for json/csv
+
             render_compare(stdout, result, result.themes, _lang(lang), detail=detail)
     unsettled = result.unsettled()
     if strict and unsettled:

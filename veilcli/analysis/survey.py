@@ -44,8 +44,8 @@ from veilcli.domain.language import Lang
 from veilcli.domain.notes import Note, note
 from veilcli.domain.periods import parse_period
 from veilcli.domain.plans import Goal, Indicator
+from veilcli.domain.survey_values import decimal_expr, unit_expr
 from veilcli.domain.units import Unit
-from veilcli.sources.formats.survey_values import decimal_expr, unit_expr
 from veilcli.store.snapshot import Snapshot
 
 SurveyTest = Literal["intervals", "two_proportions", "none"]

@@ -19,9 +19,9 @@ from veilcli.domain.classification import normalise_code, open_data_codes, regis
 from veilcli.domain.geography import nearest_areas, unknown_areas
 from veilcli.domain.kinds import facts
 from veilcli.domain.models import Severity
+from veilcli.domain.survey_values import PERCENT, SCORE, UNIT_WORDS, decimal_expr, unit_expr
 from veilcli.sources.categories import UNKNOWN, nearest_labels, resolve_categories
 from veilcli.sources.columns import ColumnSpec, ColumnType
-from veilcli.sources.formats.survey_values import PERCENT, SCORE, UNIT_WORDS, decimal_expr, unit_expr
 
 MIN_DATE = dt.date(1990, 1, 1)
 # Marks of statistical tables for a figure that is not given: "." (not available / suppressed)

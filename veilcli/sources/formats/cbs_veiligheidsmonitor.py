@@ -20,10 +20,10 @@ import polars as pl
 
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceFormat
+from veilcli.domain.survey_values import unit_of_name
 from veilcli.sources.columns import header_words, strip_suffix
 from veilcli.sources.formats.common import first, headers_by_fold, period_text, replace_frame, table_id
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
-from veilcli.sources.formats.survey_values import unit_of_name
 from veilcli.sources.table import ROW, RawTable
 
 # The ``Marges`` dimension: keys as in the TypedDataSet, and their titles (the label export).

@@ -38,6 +38,15 @@ import polars as pl
 
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceFormat
+from veilcli.domain.survey_values import (
+    PERCENT,
+    SCORE,
+    SCORE_STEMS,
+    code_from_label,
+    decimal_expr,
+    survey_unit,
+    topic_levels,
+)
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.cbs_veiligheidsmonitor import MARGINS
 from veilcli.sources.formats.common import (
@@ -51,15 +60,6 @@ from veilcli.sources.formats.common import (
     table_id,
 )
 from veilcli.sources.formats.interface import InputFormat, Recognised
-from veilcli.sources.formats.survey_values import (
-    PERCENT,
-    SCORE,
-    SCORE_STEMS,
-    code_from_label,
-    decimal_expr,
-    survey_unit,
-    topic_levels,
-)
 from veilcli.sources.messages import display_path
 from veilcli.sources.table import ROW, RawTable
 

@@ -33,6 +33,7 @@ import polars as pl
 
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceFormat
+from veilcli.domain.survey_values import survey_unit, topic_levels
 from veilcli.errors import InputError
 from veilcli.sources.columns import normalise_header
 from veilcli.sources.formats.common import (
@@ -44,7 +45,6 @@ from veilcli.sources.formats.common import (
 )
 from veilcli.sources.formats.interface import InputFormat, Recognised
 from veilcli.sources.formats.statline_survey import Names, margin_kind, per_distinct, survey_figures
-from veilcli.sources.formats.survey_values import survey_unit, topic_levels
 from veilcli.sources.formats.table_view import (
     AREA,
     CATEGORY,

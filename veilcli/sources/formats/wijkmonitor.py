@@ -17,10 +17,10 @@ import polars as pl
 
 from veilcli.domain.choices import Kind
 from veilcli.domain.models import SourceFormat
+from veilcli.domain.survey_values import PERCENT, code_from_label, decimal_expr, unit_of_name
 from veilcli.errors import InputError
 from veilcli.sources.formats.common import first, headers_by_fold, replace_frame
 from veilcli.sources.formats.interface import FormatOptions, InputFormat, Recognised
-from veilcli.sources.formats.survey_values import PERCENT, code_from_label, decimal_expr, unit_of_name
 from veilcli.sources.table import RawTable
 
 _AREA = ("Wijk", "Wijknaam", "Gebied", "Buurt", "Stadsdeel", "District")
