@@ -11,7 +11,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -49,6 +49,15 @@ ODD_HEADERS = [
     "Regio (column 3)",
     "\u00e9t\u00e9",
     "[bold]x",
+    # named like a working column, a column of the rejected rows, or a polars pattern (all found)
+    "__row",
+    "__path",
+    "row",
+    "reasons",
+    "v",
+    "*",
+    "^.*$",
+    "^Regio$",
 ]
 CELLS = [
     "",
@@ -118,6 +127,8 @@ def _quietly(call):  # type: ignore[no-untyped-def]
     rows=st.lists(st.lists(cells, min_size=7, max_size=7), max_size=5),
     title=st.booleans(),
 )
+@example(head=["__row", "v"], rows=[["1", "x"]], title=False)
+@example(head=["Regio", "*"], rows=[["Almere", "12"]], title=True)
 def test_validate_and_suggest_never_end_in_an_internal_error(
     head: list[str], rows: list[list[str]], title: bool
 ) -> None:

@@ -51,6 +51,11 @@ class RawTable:
                     f"more than one column is headed {short(match.group(1))!r} (spaces at either end do not "
                     f"count): the one in column {match.group(2)} is read as {short(header)!r}"
                 )
+            elif match and reserved_header(match.group(1)):
+                notes.append(
+                    f"column {match.group(2)} is headed {short(match.group(1))!r}, a name veilcli cannot use "
+                    f"as it stands (one of its own, or read as a pattern): read as {short(header)!r}"
+                )
         return notes
 
     def drop_personal_columns(self) -> None:
@@ -97,9 +102,26 @@ _POLARS_DUPLICATE = re.compile(r"^(.*)_duplicated_\d+$")
 _NUMBERED_DUPLICATE = re.compile(r"^(.*)_\d+$")
 
 
+# The columns veilcli puts before a file's own in its rejected rows (``validate._rejected_rows``).
+REJECTS_COLUMNS = ("row", "reasons")
+
+
+def reserved_header(header: str) -> bool:
+    """Whether a header, used as a column name as it stands, would be taken for something else:
+    veilcli's own working columns start with ``__`` (``__row``, ``__path``), the rejected rows begin
+    with ``REJECTS_COLUMNS``, and polars reads ``*`` and ``^...$`` as patterns of other columns."""
+    return (
+        header.startswith("__")
+        or header in REJECTS_COLUMNS
+        or header == "*"
+        or (header.startswith("^") and header.endswith("$"))
+    )
+
+
 def unique_headers(names: list[str]) -> list[str]:
     """Headers trimmed and made unique: a repeated one becomes ``"<header> (column N)"`` (N its
-    1-based position), an empty one ``"column_N"``."""
+    1-based position), an empty one ``"column_N"``; a ``reserved_header`` is read the same way as a
+    repeated one, so no header of a file can stand for a working column or a pattern."""
     seen: set[str] = set()
     out: list[str] = []
     for position, name in enumerate(names, start=1):
@@ -112,7 +134,7 @@ def unique_headers(names: list[str]) -> list[str]:
             stripped = twice.group(1).strip()
         if not stripped:
             stripped = f"column_{where}"
-        if stripped in seen:
+        if stripped in seen or reserved_header(stripped):
             stripped = f"{stripped} (column {where})"
         while stripped in seen:  # "Regio (column 7)" written in the file as well: unlikely, still unique
             stripped = f"{stripped}_"
@@ -124,7 +146,7 @@ def unique_headers(names: list[str]) -> list[str]:
 def with_row_numbers(frame: pl.DataFrame, first_data_row: int) -> pl.DataFrame:
     """Headers trimmed and unique (``unique_headers``), and the ``ROW`` column: row numbers as the
     user sees them from ``first_data_row``."""
-    names = [c for c in frame.columns if c != ROW]
+    names = frame.columns  # a file's "__row" header too: ``unique_headers`` renames it
     renamed = dict(zip(names, unique_headers(names), strict=True))
     frame = frame.rename({old: new for old, new in renamed.items() if old != new})
     return frame.with_row_index(ROW, offset=first_data_row).with_columns(pl.col(ROW).cast(pl.Int64))
