@@ -1,0 +1,61 @@
+"""`analysis/shared.py`: report html's compare and trend from one grouping, each as it is alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from veilcli import api
+from veilcli.analysis.compare import compare
+from veilcli.analysis.selection import Selection
+from veilcli.analysis.shared import SharedGroupings
+from veilcli.analysis.trend import trend
+from veilcli.sources.pipeline import ReadOptions
+from veilcli.store.ingest import ingest_paths
+
+
+def _both(store: api.Store, plan: Path, **asked: object) -> tuple[dict, dict, dict, dict, int]:
+    """Compare and trend of one selection alone, then with one ``SharedGroupings``; and how many
+    groupings the shared one made."""
+    with store.snapshot() as snapshot:
+        chosen = Selection(plan_path=plan, **asked).resolve(snapshot)  # type: ignore[arg-type]
+        alone = compare(snapshot, chosen), trend(snapshot, chosen)
+        shared = SharedGroupings(snapshot)
+        together = compare(snapshot, chosen, shared), trend(snapshot, chosen, shared=shared)
+    dumps = [r.model_dump(mode="json") for r in (*alone, *together)]
+    return dumps[0], dumps[1], dumps[2], dumps[3], len(shared._groupings)
+
+
+def test_compare_and_trend_share_one_grouping_of_the_same_rows(plan_store: tuple[api.Store, Path]) -> None:
+    store, plan = plan_store
+    for raw in (False, True):
+        compared, trended, compared_shared, trended_shared, groupings = _both(
+            store, plan, period="2019H1", raw=raw
+        )
+        assert compared_shared == compared and trended_shared == trended
+        # The benchmarks A and B have counts only: the comparison reads Testdorp's rows, as the trend.
+        assert groupings == 1
+
+
+def test_rows_the_trend_does_not_read_keep_their_groupings_apart(
+    plan_store: tuple[api.Store, Path], tmp_path: Path
+) -> None:
+    """An event with a registration in Testdorp and a heavier one in benchmark member A: the
+    comparison (which reads A's rows too) counts it once, in A; the trend of Testdorp alone reads
+    Testdorp's row only. Shared, each must still give what it gives alone."""
+    store, plan = plan_store
+    extract = tmp_path / "event.csv"
+    extract.write_text(
+        "Registratienummer;Datum;Soort misdrijf code;Gemeente;Wijze van aangifte;Bronregistratie\n"
+        "X1;2019-03-01;1.2.3;Testdorp;Balie;E9\nX2;2019-03-01;1.1.1;A;Balie;E9\n",
+        encoding="utf-8",
+    )
+    assert ingest_paths([extract], store, ReadOptions()).stored
+    compared, trended, compared_shared, trended_shared, groupings = _both(store, plan, period="2019H1")
+    bikes = next(i for i in compared["indicators"] if i["id"] == "fiets")
+    bike_trend = next(s for s in trended["indicators"] if s["id"] == "fiets")
+    point = next(p for p in bike_trend["points"] if p["period"] == "2019H1")
+    # The two ways differ on this event (the comparison collapses across the areas it reads) ...
+    assert bikes["underlying"]["counts"]["2019H1"] == point["underlying_count"] - 1
+    # ... and sharing changes neither: the trend groups its own rows.
+    assert compared_shared == compared and trended_shared == trended
+    assert groupings == 2
