@@ -13,16 +13,16 @@ from veilcli.sources.pipeline import ReadOptions
 from veilcli.store.ingest import ingest_paths
 
 
-def _both(store: api.Store, plan: Path, **asked: object) -> tuple[dict, dict, dict, dict, int]:
-    """Compare and trend of one selection alone, then with one ``SharedGroupings``; and how many
-    groupings the shared one made."""
+def _both(store: api.Store, plan: Path, **asked: object) -> tuple[dict, dict, dict, dict, list[str]]:
+    """Compare and trend of one selection alone, then with one ``SharedGroupings``; and the kinds
+    of the groupings the shared one made."""
     with store.snapshot() as snapshot:
         chosen = Selection(plan_path=plan, **asked).resolve(snapshot)  # type: ignore[arg-type]
         alone = compare(snapshot, chosen), trend(snapshot, chosen)
         shared = SharedGroupings(snapshot)
         together = compare(snapshot, chosen, shared), trend(snapshot, chosen, shared=shared)
     dumps = [r.model_dump(mode="json") for r in (*alone, *together)]
-    return dumps[0], dumps[1], dumps[2], dumps[3], len(shared._groupings)
+    return dumps[0], dumps[1], dumps[2], dumps[3], [g.kind.value for g in shared._groupings]
 
 
 def test_compare_and_trend_share_one_grouping_of_the_same_rows(plan_store: tuple[api.Store, Path]) -> None:
@@ -33,7 +33,7 @@ def test_compare_and_trend_share_one_grouping_of_the_same_rows(plan_store: tuple
         )
         assert compared_shared == compared and trended_shared == trended
         # The benchmarks A and B have counts only: the comparison reads Testdorp's rows, as the trend.
-        assert groupings == 1
+        assert groupings == ["registrations", "suspects"]
 
 
 def test_rows_the_trend_does_not_read_keep_their_groupings_apart(
@@ -56,6 +56,6 @@ def test_rows_the_trend_does_not_read_keep_their_groupings_apart(
     point = next(p for p in bike_trend["points"] if p["period"] == "2019H1")
     # The two ways differ on this event (the comparison collapses across the areas it reads) ...
     assert bikes["underlying"]["counts"]["2019H1"] == point["underlying_count"] - 1
-    # ... and sharing changes neither: the trend groups its own rows.
+    # ... and sharing changes neither: the trend groups its own registrations (A has no suspects).
     assert compared_shared == compared and trended_shared == trended
-    assert groupings == 2
+    assert groupings == ["registrations", "suspects", "registrations"]

@@ -146,8 +146,8 @@ def build_tables(
 ) -> Tables:
     """Normalise everything the comparison needs once: registrations, counts, suspects per age range.
 
-    ``shared``: the registrations grouped for another analysis of the same snapshot, reused where
-    they are of the same rows (``analysis/shared.py``; not for districts)."""
+    ``shared``: the registrations and suspects grouped for another analysis of the same snapshot,
+    reused where they are of the same rows (``analysis/shared.py``; not for districts)."""
     baseline = labels[0]
     suspects_scan = snapshot.scan(Kind.suspects)
     where = (
@@ -181,6 +181,9 @@ def build_tables(
     suspects = {}
     for indicator in plan.plan.indicators:
         if indicator.kind is Kind.suspects and indicator.age not in suspects:
+            if shared is not None and not by_district_of:
+                suspects[indicator.age] = shared.suspects(areas, rules, unit, indicator.age)
+                continue
             age = pl.col("age").is_between(*indicator.age) if indicator.age else None
             suspects[indicator.age] = aggregate_suspects(suspects_scan, rules, unit=unit, where=age)
     span_area = {}

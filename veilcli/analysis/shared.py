@@ -1,25 +1,27 @@
-"""What the analyses of one command share: registrations grouped once, handed to each.
+"""What the analyses of one command share: registrations and suspects grouped once, handed to each.
 
 ``report html`` computes the comparison and the trend of one area from one snapshot. Both group
 the same registrations per period, area and category (the samenloop collapse over every row is
-most of either's time); here that grouping is done once, over every period, and each analysis
-takes its own periods from it (``normalise.group_registrations`` says why a period's figures do not
-depend on the periods grouped with it). The internet step, which depends on each analysis' own
-baseline, stays with each.
+most of either's time), and the same suspects; here each is grouped once, over every period, and
+each analysis takes its own periods from it (``normalise.group_registrations`` says why a period's
+figures do not depend on the periods grouped with it). The internet step, which depends on each
+analysis' own baseline, stays with each.
 
 A grouping is handed on only where it comes from exactly the rows the asker would read itself:
-the registrations of the same municipalities, at the same unit and under the same rules. Otherwise
-(a trend over former municipalities the comparison does not read, say) the asker groups its own,
-as it would alone.
+the rows of the same municipalities, at the same unit and under the same rules. Otherwise (a trend
+over former municipalities the comparison does not read, or a benchmark member with registrations
+of its own, which the comparison reads and the trend does not) the asker groups its own, as it
+would alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from veilcli.analysis.normalise import group_registrations
+from veilcli.analysis.normalise import aggregate_suspects, group_registrations
 from veilcli.domain.choices import Kind
 from veilcli.domain.periods import PeriodUnit
 from veilcli.domain.rules import Rules
@@ -47,21 +49,29 @@ def registration_rows(snapshot: Snapshot, areas: list[str]) -> pl.LazyFrame:
     )
 
 
+def suspect_rows(snapshot: Snapshot, areas: list[str]) -> pl.LazyFrame:
+    """The stored suspects of the municipalities ``areas`` (of residence)."""
+    return snapshot.scan(Kind.suspects).filter(pl.col("municipality").is_in(areas))
+
+
 @dataclass
 class _Grouping:
-    """One grouping of every period: of the registrations of ``areas``, at ``unit`` under ``rules``."""
+    """One grouping of every period: of the rows of ``kind`` (suspects: of ages ``age``) of
+    ``areas``, at ``unit`` under ``rules``; ``present``: the municipalities those rows are of."""
 
+    kind: Kind
+    age: tuple[int, int] | None
     areas: frozenset[str]
+    present: frozenset[str]
     unit: PeriodUnit
     rules: Rules
     frame: pl.DataFrame
-    present: frozenset[str] | None = None  # the municipalities of ``areas`` with stored rows, once asked
 
 
 @dataclass
 class SharedGroupings:
-    """Registrations grouped per period, area and category, once per set of rows, for the analyses
-    of one snapshot (give each the same object; valid inside that snapshot's block only)."""
+    """Registrations and suspects grouped per period, area and category, once per set of rows, for
+    the analyses of one snapshot (give each the same object; valid inside that snapshot's block)."""
 
     snapshot: Snapshot
     _groupings: list[_Grouping] = field(default_factory=list)
@@ -69,27 +79,52 @@ class SharedGroupings:
     def registrations(self, areas: list[str], rules: Rules, unit: PeriodUnit) -> pl.DataFrame:
         """The registrations of the municipalities ``areas`` grouped over every period
         (``normalise.group_registrations``), from an earlier grouping of the same rows if there is one."""
-        wanted = frozenset(areas)
-        for grouping in self._groupings:
-            if grouping.unit is unit and grouping.rules == rules and self._same_rows(grouping, wanted):
-                return grouping.frame
-        frame = group_registrations(registration_rows(self.snapshot, areas), rules, unit=unit)
-        self._groupings.append(_Grouping(wanted, unit, rules, frame))
-        return frame
+        return self._grouped(
+            Kind.registrations,
+            None,
+            registration_rows(self.snapshot, areas),
+            areas,
+            rules,
+            unit,
+            lambda rows: group_registrations(rows, rules, unit=unit),
+        )
 
-    def _same_rows(self, grouping: _Grouping, wanted: frozenset[str]) -> bool:
-        """Whether the rows of ``wanted`` are exactly those ``grouping`` was made from: ``wanted`` lies
-        within its areas and holds every one of them that has rows (the grouping collapses events
-        and judges sources over all the rows it read, so a row more or less could move a count)."""
-        if not wanted <= grouping.areas:
-            return False
-        if grouping.areas == wanted:
-            return True
-        if grouping.present is None:
-            stored = (
-                registration_rows(self.snapshot, sorted(grouping.areas))
-                .select(pl.col("municipality").unique())
-                .collect()["municipality"]
-            )
-            grouping.present = frozenset(stored.drop_nulls().to_list())
-        return grouping.present <= wanted
+    def suspects(
+        self, areas: list[str], rules: Rules, unit: PeriodUnit, age: tuple[int, int] | None
+    ) -> pl.DataFrame:
+        """The suspects of ``areas`` (of ``age``, when given) per period, area and category
+        (``normalise.aggregate_suspects``), from an earlier grouping of the same rows if there is one."""
+        where = pl.col("age").is_between(*age) if age else None
+        return self._grouped(
+            Kind.suspects,
+            age,
+            suspect_rows(self.snapshot, areas),
+            areas,
+            rules,
+            unit,
+            lambda rows: aggregate_suspects(rows, rules, unit=unit, where=where),
+        )
+
+    def _grouped(
+        self,
+        kind: Kind,
+        age: tuple[int, int] | None,
+        rows: pl.LazyFrame,
+        areas: list[str],
+        rules: Rules,
+        unit: PeriodUnit,
+        group: Callable[[pl.LazyFrame], pl.DataFrame],
+    ) -> pl.DataFrame:
+        wanted = frozenset(areas)
+        for g in self._groupings:
+            # The same rows: ``wanted`` lies within the areas grouped and holds every one of them that
+            # has rows (the grouping collapses events and judges sources over every row it read, so a
+            # row more or less could move a count).
+            same_rows = wanted <= g.areas and g.present <= wanted
+            if g.kind is kind and g.age == age and g.unit is unit and g.rules == rules and same_rows:
+                return g.frame
+        read = rows.collect()
+        present = frozenset(read["municipality"].drop_nulls().unique().to_list())
+        frame = group(read.lazy())
+        self._groupings.append(_Grouping(kind, age, wanted, present, unit, rules, frame))
+        return frame
