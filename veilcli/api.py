@@ -658,9 +658,12 @@ def report_html(
     from veilcli.analysis.shared import SharedGroupings
     from veilcli.analysis.trend import trend as _trend
     from veilcli.report.html import write_html_report
-    from veilcli.sources.geometry import match_districts, municipality_code, read_geometry
 
-    geo = read_geometry(geometry) if geometry is not None else None  # a bad file fails before the work
+    geo = None
+    if geometry is not None:  # a bad file fails before the work; the map reader only when asked for
+        from veilcli.sources.geometry import read_geometry
+
+        geo = read_geometry(geometry)
     with as_store(store).snapshot() as snapshot:  # compare and trend of one state of the store
         resolved = chosen.resolve(snapshot)
         # With the trend: the registrations grouped once, over every period, for both (each takes its
@@ -673,6 +676,8 @@ def report_html(
         sources = snapshot.sources()
     areas = None
     if geo is not None:
+        from veilcli.sources.geometry import match_districts, municipality_code
+
         names = [d.district for d in result.districts or [] if d.district != DISTRICT_UNKNOWN]
         if not names:
             raise InputError(
