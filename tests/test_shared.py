@@ -9,6 +9,7 @@ from veilcli.analysis.compare import compare
 from veilcli.analysis.selection import Selection
 from veilcli.analysis.shared import SharedGroupings
 from veilcli.analysis.trend import trend
+from veilcli.domain.periods import PeriodUnit
 from veilcli.sources.pipeline import ReadOptions
 from veilcli.store.ingest import ingest_paths
 
@@ -19,7 +20,7 @@ def _both(store: api.Store, plan: Path, **asked: object) -> tuple[dict, dict, di
     with store.snapshot() as snapshot:
         chosen = Selection(plan_path=plan, **asked).resolve(snapshot)  # type: ignore[arg-type]
         alone = compare(snapshot, chosen), trend(snapshot, chosen)
-        shared = SharedGroupings(snapshot)
+        shared = SharedGroupings(snapshot, PeriodUnit.H)
         together = compare(snapshot, chosen, shared), trend(snapshot, chosen, shared=shared)
     dumps = [r.model_dump(mode="json") for r in (*alone, *together)]
     return dumps[0], dumps[1], dumps[2], dumps[3], [g.kind.value for g in shared._groupings]
@@ -34,6 +35,10 @@ def test_compare_and_trend_share_one_grouping_of_the_same_rows(plan_store: tuple
         assert compared_shared == compared and trended_shared == trended
         # The benchmarks A and B have counts only: the comparison reads Testdorp's rows, as the trend.
         assert groupings == ["registrations", "suspects"]
+    # A comparison of years groups its own (as alone); the trend's half-years are grouped once.
+    compared, trended, compared_shared, trended_shared, groupings = _both(store, plan, period="2019")
+    assert compared_shared == compared and trended_shared == trended
+    assert groupings == ["registrations", "suspects"]
 
 
 def test_rows_the_trend_does_not_read_keep_their_groupings_apart(

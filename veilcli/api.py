@@ -666,13 +666,14 @@ def report_html(
         geo = read_geometry(geometry)
     with as_store(store).snapshot() as snapshot:  # compare and trend of one state of the store
         resolved = chosen.resolve(snapshot)
-        # With the trend: the registrations grouped once, over every period, for both (each takes its
-        # own periods from it); alone, compare groups only its own periods, which is quicker.
-        shared = SharedGroupings(snapshot) if with_trend else None
+        # With the trend: the registrations grouped once, over every half-year (the trend's unit), for
+        # both (each takes its own periods from it); alone, compare groups only its own periods.
+        shared = SharedGroupings(snapshot, PeriodUnit.H) if with_trend else None
         result = _compare(snapshot, resolved, shared)
         series = None
         if with_trend:
-            series = _trend(snapshot, resolved, [i.id for i in result.indicators], shared=shared).to_table()
+            ids = [i.id for i in result.indicators]
+            series = _trend(snapshot, resolved, ids, PeriodUnit.H, shared).to_table()
         sources = snapshot.sources()
     areas = None
     if geo is not None:

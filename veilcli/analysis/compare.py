@@ -165,7 +165,7 @@ def build_tables(
             registrations, rules, unit=unit, baseline=baseline, area_column="district", periods=labels
         )
     elif shared is not None:
-        grouped = shared.registrations(areas, rules, unit)
+        grouped = shared.registrations(areas, rules, unit, labels)
         regs = correct_registrations(grouped, rules, baseline=baseline, periods=labels)
     else:
         regs = aggregate_registrations(

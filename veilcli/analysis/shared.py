@@ -57,52 +57,61 @@ def suspect_rows(snapshot: Snapshot, areas: list[str]) -> pl.LazyFrame:
 @dataclass
 class _Grouping:
     """One grouping of every period: of the rows of ``kind`` (suspects: of ages ``age``) of
-    ``areas``, at ``unit`` under ``rules``; ``present``: the municipalities those rows are of."""
+    ``areas``, under ``rules``; ``present``: the municipalities those rows are of."""
 
     kind: Kind
     age: tuple[int, int] | None
     areas: frozenset[str]
     present: frozenset[str]
-    unit: PeriodUnit
     rules: Rules
     frame: pl.DataFrame
 
 
 @dataclass
 class SharedGroupings:
-    """Registrations and suspects grouped per period, area and category, once per set of rows, for
-    the analyses of one snapshot (give each the same object; valid inside that snapshot's block)."""
+    """Registrations and suspects grouped per period, area and category at ``unit``, once per set of
+    rows, for the analyses of one snapshot (give each the same object; valid inside that snapshot's
+    block). An analysis at another unit is given what it would group alone (its own periods only):
+    nothing else would use a grouping of every period at that unit."""
 
     snapshot: Snapshot
+    unit: PeriodUnit
     _groupings: list[_Grouping] = field(default_factory=list)
 
-    def registrations(self, areas: list[str], rules: Rules, unit: PeriodUnit) -> pl.DataFrame:
-        """The registrations of the municipalities ``areas`` grouped over every period
-        (``normalise.group_registrations``), from an earlier grouping of the same rows if there is one."""
+    def registrations(
+        self, areas: list[str], rules: Rules, unit: PeriodUnit, periods: list[str]
+    ) -> pl.DataFrame:
+        """The registrations of the municipalities ``areas`` grouped over every period at ``unit``
+        (``normalise.group_registrations``; at another unit than the shared one, over ``periods``),
+        from an earlier grouping of the same rows if there is one."""
+        rows = registration_rows(self.snapshot, areas)
+        if unit is not self.unit:
+            return group_registrations(rows, rules, unit=unit, periods=periods)
         return self._grouped(
             Kind.registrations,
             None,
-            registration_rows(self.snapshot, areas),
+            rows,
             areas,
             rules,
-            unit,
-            lambda rows: group_registrations(rows, rules, unit=unit),
+            lambda read: group_registrations(read, rules, unit=unit),
         )
 
     def suspects(
         self, areas: list[str], rules: Rules, unit: PeriodUnit, age: tuple[int, int] | None
     ) -> pl.DataFrame:
-        """The suspects of ``areas`` (of ``age``, when given) per period, area and category
+        """The suspects of ``areas`` (of ``age``, when given) per period, area and category at ``unit``
         (``normalise.aggregate_suspects``), from an earlier grouping of the same rows if there is one."""
+        rows = suspect_rows(self.snapshot, areas)
         where = pl.col("age").is_between(*age) if age else None
+        if unit is not self.unit:
+            return aggregate_suspects(rows, rules, unit=unit, where=where)
         return self._grouped(
             Kind.suspects,
             age,
-            suspect_rows(self.snapshot, areas),
+            rows,
             areas,
             rules,
-            unit,
-            lambda rows: aggregate_suspects(rows, rules, unit=unit, where=where),
+            lambda read: aggregate_suspects(read, rules, unit=unit, where=where),
         )
 
     def _grouped(
@@ -112,7 +121,6 @@ class SharedGroupings:
         rows: pl.LazyFrame,
         areas: list[str],
         rules: Rules,
-        unit: PeriodUnit,
         group: Callable[[pl.LazyFrame], pl.DataFrame],
     ) -> pl.DataFrame:
         wanted = frozenset(areas)
@@ -121,10 +129,10 @@ class SharedGroupings:
             # has rows (the grouping collapses events and judges sources over every row it read, so a
             # row more or less could move a count).
             same_rows = wanted <= g.areas and g.present <= wanted
-            if g.kind is kind and g.age == age and g.unit is unit and g.rules == rules and same_rows:
+            if g.kind is kind and g.age == age and g.rules == rules and same_rows:
                 return g.frame
         read = rows.collect()
         present = frozenset(read["municipality"].drop_nulls().unique().to_list())
         frame = group(read.lazy())
-        self._groupings.append(_Grouping(kind, age, wanted, present, unit, rules, frame))
+        self._groupings.append(_Grouping(kind, age, wanted, present, rules, frame))
         return frame
