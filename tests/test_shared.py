@@ -4,14 +4,40 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from tests.test_normalise import RULES
+from tests.test_normalise_properties import frame, rows_strategy
 from veilcli import api
 from veilcli.analysis.compare import compare
+from veilcli.analysis.normalise import aggregate_registrations, correct_registrations, group_registrations
 from veilcli.analysis.selection import Selection
 from veilcli.analysis.shared import SharedGroupings
 from veilcli.analysis.trend import trend
 from veilcli.domain.periods import PeriodUnit
 from veilcli.sources.pipeline import ReadOptions
 from veilcli.store.ingest import ingest_paths
+
+HALVES = ["2017H1", "2017H2", "2018H1", "2018H2", "2019H1", "2019H2"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows_strategy, st.lists(st.sampled_from(HALVES), min_size=1, max_size=4, unique=True), st.booleans())
+def test_a_period_s_figures_do_not_depend_on_the_periods_grouped_with_it(
+    rows: list[tuple], periods: list[str], raw: bool
+) -> None:
+    """One grouping of every period, cut to some periods, equals the aggregation of those periods
+    alone: events that span periods included (what ``SharedGroupings`` rests on)."""
+    rules = RULES.without_corrections() if raw else RULES
+    periods = sorted(periods)
+    alone = aggregate_registrations(frame(rows), rules, unit="H", baseline=periods[0], periods=periods)
+    every = group_registrations(frame(rows), rules, unit="H")
+    cut = correct_registrations(every, rules, baseline=periods[0], periods=periods)
+    assert_frame_equal(cut, alone)
+    assert cut.filter(pl.col("period").is_in(periods)).height == cut.height
 
 
 def _both(store: api.Store, plan: Path, **asked: object) -> tuple[dict, dict, dict, dict, list[str]]:
