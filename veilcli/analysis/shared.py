@@ -131,7 +131,7 @@ class SharedGroupings:
             same_rows = wanted <= g.areas and g.present <= wanted
             if g.kind is kind and g.age == age and g.rules == rules and same_rows:
                 return g.frame
-        read = rows.collect()
+        read = rows.collect(engine="in-memory")  # as `normalise._prepare` reads it
         present = frozenset(read["municipality"].drop_nulls().unique().to_list())
         frame = group(read.lazy())
         self._groupings.append(_Grouping(kind, age, wanted, present, rules, frame))
