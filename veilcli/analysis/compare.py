@@ -263,7 +263,8 @@ def territories(
 def compare(snapshot: Snapshot, selection: Resolved, shared: SharedGroupings | None = None) -> CompareResult:
     """Compute every indicator of the plan for the period vs the baseline, with benchmarks (each
     area on the territory the selection says: see ``geography.territory_members``); ``shared``: the
-    registrations grouped once for this and other analyses of the snapshot (``analysis/shared.py``)."""
+    registrations and suspects grouped once for this and other analyses of the snapshot
+    (``analysis/shared.py``)."""
     loaded_plan, asked = selection.plan, selection.selection
     plan = loaded_plan.plan
     loaded_rules, rules = selection.loaded_rules, selection.rules

@@ -41,8 +41,8 @@ def trend(
 ) -> TrendResult:
     """The plan's indicators (or the ones named by id) over every period the store holds, at
     ``unit``, the area on the territory the selection says over the whole series
-    (``compare.territories``); ``shared``: the registrations grouped once for this and other
-    analyses of the snapshot (``analysis/shared.py``)."""
+    (``compare.territories``); ``shared``: the registrations and suspects grouped once for this
+    and other analyses of the snapshot (``analysis/shared.py``)."""
     unit = PeriodUnit(unit)
     loaded_plan = selection.plan
     plan = loaded_plan.plan
