@@ -655,20 +655,30 @@ def report_html(
             "--geometry draws a map of the districts or of a league.",
             hint="add --by district (the wijken of the area), or --area all for the municipalities.",
         )
+    from veilcli.analysis.shared import SharedGroupings
     from veilcli.analysis.trend import trend as _trend
     from veilcli.report.html import write_html_report
-    from veilcli.sources.geometry import match_districts, municipality_code, read_geometry
 
-    geo = read_geometry(geometry) if geometry is not None else None  # a bad file fails before the work
+    geo = None
+    if geometry is not None:  # a bad file fails before the work; the map reader only when asked for
+        from veilcli.sources.geometry import read_geometry
+
+        geo = read_geometry(geometry)
     with as_store(store).snapshot() as snapshot:  # compare and trend of one state of the store
         resolved = chosen.resolve(snapshot)
-        result = _compare(snapshot, resolved)
+        # With the trend: the registrations grouped once, over every half-year (the trend's unit), for
+        # both (each takes its own periods from it); alone, compare groups only its own periods.
+        shared = SharedGroupings(snapshot, PeriodUnit.H) if with_trend else None
+        result = _compare(snapshot, resolved, shared)
         series = None
         if with_trend:
-            series = _trend(snapshot, resolved, [i.id for i in result.indicators]).to_table()
+            ids = [i.id for i in result.indicators]
+            series = _trend(snapshot, resolved, ids, PeriodUnit.H, shared).to_table()
         sources = snapshot.sources()
     areas = None
     if geo is not None:
+        from veilcli.sources.geometry import match_districts, municipality_code
+
         names = [d.district for d in result.districts or [] if d.district != DISTRICT_UNKNOWN]
         if not names:
             raise InputError(

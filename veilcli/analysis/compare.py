@@ -39,6 +39,7 @@ from veilcli.analysis.normalise import (
     aggregate_counts,
     aggregate_registrations,
     aggregate_suspects,
+    correct_registrations,
     counts_for,
     rollup_parts,
 )
@@ -55,6 +56,7 @@ from veilcli.analysis.results.compare import (
     Values,
 )
 from veilcli.analysis.selection import Resolved, comparison_periods, has_survey_figure
+from veilcli.analysis.shared import NORMALISED_REGISTRATION_COLUMNS, SharedGroupings, registration_rows
 from veilcli.analysis.survey import SURVEY_SCHEMA, evaluate, survey_rows
 from veilcli.domain.choices import CompareBy, Kind, Territory
 from veilcli.domain.classification import TOTAL_CRIME_CODE, to_category
@@ -78,15 +80,6 @@ from veilcli.errors import InputError, UsageError
 from veilcli.store.snapshot import Snapshot
 
 SMALL_NUMBER = 10  # fewer registrations, suspects or counted cases in a period: the change says little
-# The stored registration columns ``aggregate_registrations`` reads, besides the area column.
-NORMALISED_REGISTRATION_COLUMNS = (
-    "registration_id",
-    "date",
-    "category_code",
-    "event_id",
-    "channel",
-    "source_id",
-)
 # Why the internet correction did not apply to a row (normalise's internet_status) -> the note.
 INTERNET_NOTES = {
     "no_channel": "no_channel_data",  # the period lacks channels
@@ -149,24 +142,35 @@ def build_tables(
     labels: list[str],
     plan: LoadedPlan,
     by_district_of: str | None,
+    shared: SharedGroupings | None = None,
 ) -> Tables:
-    """Normalise everything the comparison needs once: registrations, counts, suspects per age range."""
+    """Normalise everything the comparison needs once: registrations, counts, suspects per age range.
+
+    ``shared``: the registrations and suspects grouped for another analysis of the same snapshot,
+    reused where they are of the same rows (``analysis/shared.py``; not for districts)."""
     baseline = labels[0]
-    area_column = "district" if by_district_of else "municipality"
-    registrations = snapshot.scan(Kind.registrations)
     suspects_scan = snapshot.scan(Kind.suspects)
     where = (
         pl.col("municipality") == by_district_of if by_district_of else pl.col("municipality").is_in(areas)
     )
-    registrations, suspects_scan = registrations.filter(where), suspects_scan.filter(where)
-    # Only the columns the normalisation reads (it materialises its input once: the rest of a
-    # million rows would be read from Parquet and carried for nothing, ~130 MB at 1M rows).
-    registrations = registrations.select(*NORMALISED_REGISTRATION_COLUMNS, area_column)
+    suspects_scan = suspects_scan.filter(where)
     if by_district_of:
-        registrations = registrations.with_columns(pl.col("district").fill_null(DISTRICT_UNKNOWN))
-    regs = aggregate_registrations(
-        registrations, rules, unit=unit, baseline=baseline, area_column=area_column, periods=labels
-    )
+        registrations = (
+            snapshot.scan(Kind.registrations)
+            .filter(where)
+            .select(*NORMALISED_REGISTRATION_COLUMNS, "district")
+            .with_columns(pl.col("district").fill_null(DISTRICT_UNKNOWN))
+        )
+        regs = aggregate_registrations(
+            registrations, rules, unit=unit, baseline=baseline, area_column="district", periods=labels
+        )
+    elif shared is not None:
+        grouped = shared.registrations(areas, rules, unit, labels)
+        regs = correct_registrations(grouped, rules, baseline=baseline, periods=labels)
+    else:
+        regs = aggregate_registrations(
+            registration_rows(snapshot, areas), rules, unit=unit, baseline=baseline, periods=labels
+        )
     years = sorted({label[:4] for label in labels})  # a source stored in parts: only these years are read
     stored = snapshot.scan(Kind.counts, years=[int(y) for y in years]).filter(
         pl.col("period").str.slice(0, 4).is_in(years)
@@ -177,6 +181,9 @@ def build_tables(
     suspects = {}
     for indicator in plan.plan.indicators:
         if indicator.kind is Kind.suspects and indicator.age not in suspects:
+            if shared is not None and not by_district_of:
+                suspects[indicator.age] = shared.suspects(areas, rules, unit, indicator.age)
+                continue
             age = pl.col("age").is_between(*indicator.age) if indicator.age else None
             suspects[indicator.age] = aggregate_suspects(suspects_scan, rules, unit=unit, where=age)
     span_area = {}
@@ -253,9 +260,11 @@ def territories(
     }
 
 
-def compare(snapshot: Snapshot, selection: Resolved) -> CompareResult:
+def compare(snapshot: Snapshot, selection: Resolved, shared: SharedGroupings | None = None) -> CompareResult:
     """Compute every indicator of the plan for the period vs the baseline, with benchmarks (each
-    area on the territory the selection says: see ``geography.territory_members``)."""
+    area on the territory the selection says: see ``geography.territory_members``); ``shared``: the
+    registrations and suspects grouped once for this and other analyses of the snapshot
+    (``analysis/shared.py``)."""
     loaded_plan, asked = selection.plan, selection.selection
     plan = loaded_plan.plan
     loaded_rules, rules = selection.loaded_rules, selection.rules
@@ -275,7 +284,7 @@ def compare(snapshot: Snapshot, selection: Resolved) -> CompareResult:
     bench_areas = [a for b in plan.benchmarks for a in b.areas]
     members = territories([area, *bench_areas], periods, territory)
     wanted = list(dict.fromkeys(m for by_label in members.values() for ms in by_label.values() for m in ms))
-    tables = build_tables(snapshot, wanted, rules, chosen.unit, labels, loaded_plan, None)
+    tables = build_tables(snapshot, wanted, rules, chosen.unit, labels, loaded_plan, None, shared)
     _require_data(tables, area, labels, snapshot)
     _check_benchmarks(tables, snapshot, loaded_plan)
     context = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)

@@ -241,6 +241,26 @@ def aggregate_registrations(
 
     ``periods`` (which must include ``baseline``) limits the result, and the work, to those periods.
     """
+    grouped = group_registrations(registrations, rules, unit=unit, area_column=area_column, periods=periods)
+    return correct_registrations(grouped, rules, baseline=baseline)
+
+
+def group_registrations(
+    registrations: pl.LazyFrame,
+    rules: Rules,
+    *,
+    unit: PeriodUnit | str,
+    area_column: str = "municipality",
+    periods: list[str] | None = None,
+) -> pl.DataFrame:
+    """Registrations per period x area x category before the internet step: raw, after samenloop and
+    the channel counts that step reads (``correct_registrations`` finishes them).
+
+    ``periods`` limits the result, and the work, to those periods. A period's figures depend only on
+    the events with a row in it, whose rows are all read either way, so each period's row is the
+    same whichever other periods are grouped with it: one grouping of every period serves any
+    selection of them (``report html``'s comparison and trend, ``analysis/shared.py``).
+    """
     prepared = _prepare(registrations, unit, area_column, rules, periods)
     raw, collapsed = _raw_and_collapsed(prepared, rules, collapse_events, None)
     channel = pl.col("channel")
@@ -258,8 +278,17 @@ def aggregate_registrations(
     )
     if periods is not None:
         frame = frame.filter(pl.col("period").is_in(periods))
-    result = _internet(frame.collect(engine="in-memory"), rules, baseline)
-    return _finish(result, rules)
+    return frame.collect(engine="in-memory")
+
+
+def correct_registrations(
+    grouped: pl.DataFrame, rules: Rules, *, baseline: str | None, periods: list[str] | None = None
+) -> pl.DataFrame:
+    """``group_registrations``' counts (of ``periods`` only, when given) with the internet step
+    against ``baseline`` and the effects and notes of both corrections: ``aggregate_registrations``."""
+    if periods is not None:
+        grouped = grouped.filter(pl.col("period").is_in(periods))
+    return _finish(_internet(grouped, rules, baseline), rules)
 
 
 def aggregate_suspects(

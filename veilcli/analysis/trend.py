@@ -14,6 +14,7 @@ import polars as pl
 from veilcli.analysis.compare import Evaluator, build_tables, territories
 from veilcli.analysis.results.trend import TrendPoint, TrendResult, TrendSeries
 from veilcli.analysis.selection import Resolved
+from veilcli.analysis.shared import SharedGroupings
 from veilcli.domain.choices import Kind
 from veilcli.domain.kinds import facts
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
@@ -36,10 +37,12 @@ def trend(
     selection: Resolved,
     indicators: list[str] | None = None,
     unit: PeriodUnit | str = PeriodUnit.H,
+    shared: SharedGroupings | None = None,
 ) -> TrendResult:
     """The plan's indicators (or the ones named by id) over every period the store holds, at
     ``unit``, the area on the territory the selection says over the whole series
-    (``compare.territories``)."""
+    (``compare.territories``); ``shared``: the registrations and suspects grouped once for this
+    and other analyses of the snapshot (``analysis/shared.py``)."""
     unit = PeriodUnit(unit)
     loaded_plan = selection.plan
     plan = loaded_plan.plan
@@ -64,7 +67,7 @@ def trend(
     labels = [str(p) for p in periods]
     members = territories([area], periods, selection.selection.territory)
     wanted = list(dict.fromkeys(m for ms in members[area].values() for m in ms))
-    tables = build_tables(snapshot, wanted, rules, unit, labels, loaded_plan, None)
+    tables = build_tables(snapshot, wanted, rules, unit, labels, loaded_plan, None, shared)
     evaluator = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)
     result = []
     for indicator in chosen:

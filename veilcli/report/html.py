@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from markupsafe import Markup
@@ -41,7 +41,6 @@ from veilcli.domain.units import Unit
 from veilcli.errors import InputError
 from veilcli.report.export_tables import ExportTables
 from veilcli.report.html_districts import DISTRICT_CSS, district_view, signed_count
-from veilcli.report.map_svg import district_maps, map_word
 from veilcli.report.numbers import (
     bench_change,
     carried,
@@ -58,7 +57,9 @@ from veilcli.report.table import Carried, Column, ColumnKind, Points, Table, num
 from veilcli.report.targets import prepare_target, write_file
 from veilcli.report.templates import Badge, Cell, render
 from veilcli.report.words import short, word
-from veilcli.sources.geometry import AreaMatch
+
+if TYPE_CHECKING:
+    from veilcli.sources.geometry import AreaMatch
 
 STATUS_CLASS: dict[Status, str] = {
     Status.achieved: "achieved",
@@ -257,6 +258,8 @@ class Report:
         )
         maps = ""
         if self.geometry and r.districts:
+            from veilcli.report.map_svg import district_maps  # only with --geometry (and its reader)
+
             # Safe: map_svg builds the figure and its SVG escaping every label itself.
             maps = Markup(district_maps(r, self.geometry, self.lang))
         return render(
@@ -299,6 +302,8 @@ class Report:
         if self.result.districts:
             items.append(("#districts", self.w("h_districts")))
         if self.result.districts and self.geometry:
+            from veilcli.report.map_svg import map_word
+
             items.append(("#maps", map_word("h_maps", self.lang)))
         items.append(("#normalisation", self.w("h_normalisation")))
         items.append(("#sources", self.w("h_sources")))
