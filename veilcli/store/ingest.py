@@ -784,6 +784,8 @@ def _stored_under_keys(store: Store, sources: list[SourceRecord], p: PendingSour
 def _clashes(stored: pl.DataFrame, kind: Kind, key: list[str], data: pl.DataFrame) -> pl.DataFrame:
     """Stored rows (key + source_id) that the new rows would contradict (``stored``: the stored rows
     under the new rows' keys)."""
+    if stored.height == 0:  # nothing stored under these keys (a first ingest): no join of every new row
+        return stored.select(*key, "source_id")
     measures, agreeing = list(facts(kind).complementary), list(facts(kind).agreeing)
     new = data.select(*key, *[pl.col(m).alias(f"{m}__new") for m in (*measures, *agreeing)])
     joined = stored.join(new, on=key, how="inner")
