@@ -813,17 +813,21 @@ def _drop_agreeing(store: Store, manifest: Manifest, to_store: list[PendingSourc
             continue
         key = list(facts(kind).key)
         data = p.validated.data
-        if p.shares_keys is False and _stored_under_keys(store, list(manifest.sources), p).height == 0:
+        under = _stored_under_keys(store, list(manifest.sources), p)
+        if p.shares_keys is False and under.height == 0:
             continue  # no key stored, nor in another file of the command: nothing to agree
         # Only the same values are agreement: a key stored with another value is a conflict, which
         # ``--replace`` resolves by storing this file's value (it must not be dropped here).
         measures = list(facts(kind).agreeing)
         same = pl.all_horizontal(pl.col(m).eq_missing(pl.col(f"{m}__new")) for m in measures)
+        # Nothing stored under its keys (a first ingest of one file, ``shares_keys`` None): the same
+        # empty frame without joining every new row (0.10 s CPU of the 1M-row benchmark).
         stored = (
-            _stored_under_keys(store, list(manifest.sources), p)
-            .join(data.select(*key, *(pl.col(m).alias(f"{m}__new") for m in measures)), on=key)
+            under.join(data.select(*key, *(pl.col(m).alias(f"{m}__new") for m in measures)), on=key)
             .filter(same)
             .select(*key, "source_id")
+            if under.height
+            else under.select(*key, "source_id")
         )
         if stored.height:
             by_source = {s.id: s.path for s in manifest.sources}
