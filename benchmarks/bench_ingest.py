@@ -137,10 +137,16 @@ def child(what: str, path: Path) -> None:
         print(json.dumps({"op_s": op, "rows": frame.height}))
         return
     assert what == "ingest_paths"
-    from veilcli.tuning import tune_allocators
-
-    tune_allocators()  # as the CLI does, before polars loads (an API user's choice)
-    from veilcli.sources.pipeline import ReadOptions
+    try:
+        from veilcli.tuning import tune_allocators
+    except ImportError:  # a checkout before issue 23 (--against): importing veilcli tuned them
+        pass
+    else:
+        tune_allocators()  # as the CLI does, before polars loads (an API user's choice)
+    try:
+        from veilcli.sources.pipeline import ReadOptions
+    except ImportError:  # before issue 23 the options lived with the store's ingest
+        from veilcli.store.ingest import ReadOptions  # type: ignore[attr-defined,no-redef]
     from veilcli.store.ingest import ingest_paths
     from veilcli.store.store import Store
 

@@ -136,14 +136,16 @@ def test_every_column_type_carries_its_dtype_parser_and_finding() -> None:
 def test_needs_cleaning_is_exactly_where_clean_text_changes_a_value() -> None:
     """The validator uses a column as read when ``needs_cleaning`` says no: every code point at either
     end of a value (and an empty value) must agree with what ``clean_text`` strips."""
-    from veilcli.sources.parsing import needs_cleaning
+    from veilcli.sources.parsing import changed_by_cleaning, needs_cleaning
 
     points = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c <= 0xDFFF]
     values = pl.Series([*(p + "a" for p in points), *("a" + p for p in points)], dtype=pl.String)
     frame = pl.DataFrame({"v": values})
     changed = frame.select(clean_text(pl.col("v")).ne_missing(pl.col("v"))).to_series()
-    flagged = frame.select(pl.col("v").str.contains(r"^\s|\s$") | (pl.col("v").str.len_bytes() == 0))
+    flagged = frame.select(changed_by_cleaning(pl.col("v")))
     assert changed.to_list() == flagged.to_series().to_list()
+    regex = frame.select(pl.col("v").str.contains(r"^\s|\s$") | (pl.col("v").str.len_bytes() == 0))
+    assert regex.to_series().to_list() == changed.to_list()  # the regex it replaced, for the record
     assert changed.sum() == 50  # the 25 White_Space code points, at the start and at the end
 
     def cleaning(column: list[str | None]) -> bool:

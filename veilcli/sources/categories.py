@@ -160,7 +160,9 @@ def resolve_categories(values: pl.Series, kind: Kind | None) -> pl.DataFrame:
     """Each distinct value (``text``, stripped) with its ``code`` for ``kind`` (null: not one it
     takes; ``kind`` None: any kind's) and ``how`` (``code``, ``code_label``, ``label``,
     ``bvh_label``, ``own``, ``unknown``); vectorised over the distinct values."""
-    distinct = values.cast(pl.String).drop_nulls().str.strip_chars().unique().sort()
+    # Distinct texts first, then stripped (and made distinct again): the same set, but a column of
+    # a million cells is stripped as its few distinct values.
+    distinct = values.cast(pl.String).drop_nulls().unique().str.strip_chars().unique().sort()
     frame = distinct.filter(distinct != "").to_frame("text")
     text = pl.col("text")
     resolved = frame.with_columns(_resolved(text).alias("code"), _how(text).alias("how"))

@@ -223,9 +223,12 @@ def _probe(table: RawTable, header: str) -> pl.DataFrame | None:
     """How the classification resolves a column's distinct values (the codes of any kind); None for
     a column of too many distinct values to hold categories."""
     values = table.frame[header]
-    if values.dtype != pl.String or values.n_unique() > MAX_DISTINCT_PROBED:
+    if values.dtype != pl.String:
         return None
-    return resolve_categories(values, None)
+    distinct = values.unique()  # counted and resolved once (null counts as a value, as n_unique)
+    if distinct.len() > MAX_DISTINCT_PROBED:
+        return None
+    return resolve_categories(distinct, None)
 
 
 def _category_by_values(table: RawTable, explicit: dict[str, str]) -> dict[str, str]:
