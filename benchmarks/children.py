@@ -16,9 +16,15 @@ def run_child(argv: list[str], root: Path = REPO) -> dict[str, float]:
     """Run a child on the veilcli of ``root``; its wall and CPU seconds and peak RSS (MiB, ``os.wait4``),
     plus what it printed last as ``{"op_s": ...}`` JSON (a command's own output is not read)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    # An empty folder of its own as the working folder: Python puts it first on a child's path, so
+    # a stray "attr.py" in a shared temporary folder would shadow the package ``attrs``.
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as cwd,
+    ):
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=tempfile.gettempdir())
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
