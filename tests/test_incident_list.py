@@ -187,3 +187,17 @@ def test_a_registrations_export_with_ids_and_a_postcode_is_not_an_incident_list(
     result = recognise_and_validate(table, options(None))
     assert result.report.source_format != "incident-list"
     assert result.data["registration_id"].to_list() == ["PL01-1"]
+
+
+def test_a_table_marked_as_an_incident_list_without_its_date_is_refused_in_one_line(tmp_path: Path) -> None:
+    """``keep_pc4`` marks a table only when it has a date and a type column; should a table reach the
+    reader without them, it is a refusal (exit 1), never an assertion (exit 70)."""
+    from veilcli.sources.formats.incident_list import IncidentList
+    from veilcli.sources.table import ROW, RawTable
+
+    frame = pl.DataFrame({ROW: [2], PC4: ["1315"], "Omschrijving": ["x"]})
+    table = RawTable(frame=frame, path=tmp_path / "lijst.csv", format="csv")
+    with pytest.raises(
+        InputError, match=r"lijst\.csv: read as an incident list, but its date or type column"
+    ):
+        IncidentList().to_canonical(table, IncidentListOptions())

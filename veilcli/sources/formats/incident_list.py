@@ -175,7 +175,12 @@ class IncidentList(InputFormat[IncidentListOptions]):
         date = first(found, *DATE_HEADERS)
         kind = first(found, *TYPE_HEADERS)
         own_municipality = first(found, *MUNICIPALITY_HEADERS)
-        assert date is not None and kind is not None  # keep_pc4 marks a table only with both
+        if date is None or kind is None:  # keep_pc4 marks a table only with both: never, but no exit 70
+            raise InputError(
+                f"{display_path(table.path)}: read as an incident list, but its date or type column is "
+                "missing.",
+                hint="name the columns with --map FILE (see `veilcli schema`).",
+            )
         frame = table.frame
         words = _fold_words(pl.col(kind).cast(pl.String))
         mapped = words.replace_strict(incident_types(), default=None, return_dtype=pl.String)
