@@ -173,6 +173,11 @@ def _prepare(
     Materialised once here: every step below reads the same rows.
     """
     since = rules.samenloop.since
+    if periods is not None:
+        # Only rows inside the periods and event rows can be kept by ``_within``: the rest are not
+        # read into memory (half the rows of a comparison's three half-years). Every event row is
+        # read, so whether a source has event ids is judged as on all its rows.
+        rows = rows.filter(_inside(PeriodUnit(unit), periods) | pl.col("event_id").is_not_null())
     frame = rows.collect(engine="in-memory")
     # Rows after the change in a source without any event_id cannot be collapsed: judged on all its
     # rows. Those few sources are listed (a join of every row on its source cost ~0.09 s a million).
@@ -196,15 +201,20 @@ def _prepare(
     )
 
 
+def _inside(unit: PeriodUnit, periods: list[str]) -> pl.Expr:
+    """Whether a row's ``date`` falls in one of the ``periods`` (labels of ``unit``)."""
+    bounds = [parse_period(label) for label in periods]
+    date = pl.col("date")
+    return pl.any_horizontal(
+        [(date >= p.start) & (date < p.end) for p in bounds if p.unit is unit] or [pl.lit(False)]
+    )
+
+
 def _within(frame: pl.DataFrame, unit: PeriodUnit, periods: list[str]) -> pl.DataFrame:
     """The rows dated in one of the ``periods`` (labels of ``unit``), and every row of an event
     with a row there: only those can change a figure of the periods (the collapse may keep an
     event's row outside them). Judged on the dates, so only the rows kept are labelled."""
-    bounds = [parse_period(label) for label in periods]
-    date = pl.col("date")
-    inside = pl.any_horizontal(
-        [(date >= p.start) & (date < p.end) for p in bounds if p.unit is unit] or [pl.lit(False)]
-    )
+    inside = _inside(unit, periods)
     has_event = pl.col("event_id").is_not_null()
     touched = frame.filter(inside & has_event)["event_id"].unique()
     return frame.filter(inside | (has_event & pl.col("event_id").is_in(touched.implode())))
