@@ -6,13 +6,13 @@ numbers. Hypothesis found ``__row`` and a ``*`` header (a polars wildcard) endin
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import write_xlsx
+from tests.test_hostile import store_hashes
 from veilcli import api
 from veilcli.cli import app
 from veilcli.sources.table import unique_headers
@@ -29,16 +29,6 @@ def _write(tmp_path: Path, suffix: str, extra: str) -> Path:
     path = tmp_path / "f.csv"
     path.write_text("\n".join(";".join(r) for r in [head, *rows]) + "\n", encoding="utf-8")
     return path
-
-
-def _tree(root: Path) -> dict[str, str]:
-    if not root.exists():
-        return {}
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in root.rglob("*")
-        if p.is_file()
-    }
 
 
 def test_reserved_headers_are_read_under_their_column() -> None:
@@ -75,10 +65,10 @@ def test_the_cli_ingests_and_refuses_without_an_internal_error(tmp_path: Path, e
         result = runner.invoke(app, command)
         assert result.exit_code in (0, 1), result.output
         assert "internal error" not in result.output
-    before = _tree(store)
+    before = store_hashes(store)
     refused = runner.invoke(app, ["ingest", str(path), "--store", str(store)])  # R2 is invalid
     assert refused.exit_code == 1 and "internal error" not in refused.output, refused.output
-    assert _tree(store) == before  # a refused ingest leaves the store as it was
+    assert store_hashes(store) == before  # a refused ingest leaves the store as it was
     rejected = tmp_path / "rejected"
     stored = runner.invoke(
         app, ["ingest", str(path), "--store", str(store), "--skip-invalid", "--rejected-dir", str(rejected)]
