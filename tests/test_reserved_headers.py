@@ -15,6 +15,7 @@ from tests.conftest import write_xlsx
 from tests.test_hostile import store_hashes
 from veilcli import api
 from veilcli.cli import app
+from veilcli.sources.csv_stream import BlockReader
 from veilcli.sources.table import unique_headers
 
 RESERVED = ["__row", "__path", "__incident_place", "row", "reasons", "*", "^.*$", "^Gemeente$", " __row "]
@@ -79,3 +80,36 @@ def test_the_cli_ingests_and_refuses_without_an_internal_error(tmp_path: Path, e
     # veilcli's row and reasons, then the columns it read (the unmapped fifth is not among them)
     assert head == '"row","reasons","Registratienummer","Datum","Soort misdrijf code","Gemeente"'
     assert row.startswith('3,"invalid_date (Datum)')
+
+
+@pytest.mark.parametrize("extra", ["__row", "*", "row"])
+def test_the_block_reader_reads_a_reserved_header_as_the_whole_file_reader_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str
+) -> None:
+    """A counts table over ``VEILCLI_STREAM_BYTES`` is read in blocks (``csv_stream``): its blocks
+    carry the same renamed header. The extra column is a dimension of the table, as any unknown one
+    (``Extra``) is, so the file is then read whole: the same stored rows either way."""
+    lines = ['"ID";"SoortMisdrijf";"WijkenEnBuurten";"Perioden";"GeregistreerdeMisdrijven_1";"' + extra + '"']
+    lines += [
+        f'{n};"1.2.3   ";"GM0034    ";"{2017 + n // 12}MM{n % 12 + 1:02d}";{n + 1};x' for n in range(120)
+    ]
+    path = tmp_path / "counts.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("VEILCLI_STREAM_BYTES", "1000")
+    monkeypatch.setenv("VEILCLI_BLOCK_BYTES", "3000")
+    reader = BlockReader.open(path, None, set())
+    assert reader is not None
+    try:
+        blocks = list(reader.blocks())
+    finally:
+        reader.close()
+    assert len(blocks) > 1 and all(f"{extra} (column 6)" in b.table.frame.columns for b in blocks)
+    frames = {}
+    for mode in ("streamed", "whole"):
+        if mode == "whole":
+            monkeypatch.delenv("VEILCLI_STREAM_BYTES")
+            monkeypatch.delenv("VEILCLI_BLOCK_BYTES")
+        store = api.Store(tmp_path / f"store-{mode}")
+        assert api.ingest([path], store).stored
+        frames[mode] = store.scan(api.Kind.counts).drop("source_id").sort("period").collect()
+    assert frames["streamed"].equals(frames["whole"]) and frames["whole"].height == 120
