@@ -29,11 +29,11 @@ from veilcli.analysis.goals import (
 from veilcli.analysis.indicators import (
     Point,
     Tables,
-    indicator_points,
+    indicator_points_many,
     missing_population,
     period_days,
     population_table,
-    series,
+    series_many,
 )
 from veilcli.analysis.normalise import (
     aggregate_counts,
@@ -68,6 +68,7 @@ from veilcli.domain.notes import Note, merge_benchmark_notes, note
 from veilcli.domain.periods import Period, PeriodUnit, parse_period
 from veilcli.domain.plans import (
     ALL_CRIMES,
+    Benchmark,
     Goal,
     Indicator,
     LoadedPlan,
@@ -291,6 +292,7 @@ def compare(snapshot: Snapshot, selection: Resolved, shared: SharedGroupings | N
     context.territory = territory
     if any(i.kind is Kind.survey for i in indicators):
         context.survey_rows = survey_rows(snapshot)
+    context.prefetch(indicators, [[area]], with_benchmarks=True)
     results = [context.indicator(i, [area], with_benchmarks=True) for i in indicators]
     districts = None
     if asked.by is CompareBy.district:
@@ -342,6 +344,10 @@ class Evaluator:
         self.members = members or {}
         self.territory = Territory.auto
         self._rollup_cache: dict[str, dict[tuple[str, str], tuple[float, list[str]]]] = {}
+        # What ``prefetch`` counted, and what was asked before: (indicator, areas) -> area -> member
+        # -> points; (indicator, the points' identities) -> the series over them.
+        self._per_area: dict[tuple[int, tuple[str, ...]], dict[str, dict[str, list[Point]]]] = {}
+        self._series: dict[tuple[int, tuple[tuple[str, tuple[int, ...]], ...]], pl.DataFrame] = {}
         self.survey_rows: pl.DataFrame | None = None  # survey figures, when the plan has survey indicators
         self.municipality: str | None = None  # the area whose districts these are (survey rows may say)
         self.tables, self.labels, self.plan, self.rules, self.raw, self.lang = (
@@ -358,14 +364,63 @@ class Evaluator:
 
     def series(self, indicator: Indicator, areas: list[str]) -> pl.DataFrame:
         """The indicator per period over the areas' territory: counts and values at every step."""
-        return series(self.tables, indicator, self._points(indicator, areas))
+        return self._series_of(indicator, self._points(indicator, areas))
+
+    def prefetch(
+        self, indicators: list[Indicator], area_sets: list[list[str]], with_benchmarks: bool
+    ) -> None:
+        """Count, in one query for the points and one for the series, what ``indicator`` and
+        ``series`` will ask for: each of ``indicators`` over each of ``area_sets`` and (with
+        ``with_benchmarks``) over each benchmark the plan compares it with. A query per figure cost
+        ~1.5 ms, ~0.1 s a comparison of a dozen indicators; the figures are the same either way."""
+        counted = [i for i in indicators if i.kind is not Kind.survey]
+        own = [(i, areas) for i in counted for areas in area_sets]
+        pooled = [(i, b.areas) for i in counted if with_benchmarks for b in self._benchmarks_of(i)]
+        self._count_points([*own, *pooled])
+        self._count_series(
+            [(i, self._points(i, a)) for i, a in own] + [(i, self._pooled(i, a)[0]) for i, a in pooled]
+        )
+
+    def _count_points(self, asked: list[tuple[Indicator, list[str]]]) -> None:
+        """The points of each (indicator, areas) not counted yet, in one query."""
+        todo = {(id(i), tuple(areas)): (i, areas) for i, areas in asked}
+        todo = {key: pair for key, pair in todo.items() if key not in self._per_area}
+        if not todo:
+            return
+        ats = {key: self._at(areas) for key, (_, areas) in todo.items()}
+        requests = [(i, [(member, label) for _, label, member in ats[key]]) for key, (i, _) in todo.items()]
+        counted = indicator_points_many(self.tables, requests)
+        for (key, (indicator, areas)), points in zip(todo.items(), counted, strict=True):
+            self._per_area[key] = self._placed(indicator, areas, ats[key], points)
+
+    def _count_series(self, asked: list[tuple[Indicator, dict[str, list[Point]]]]) -> None:
+        """The series over each (indicator, points) not counted yet, in one query."""
+        todo = {_series_key(i, points): (i, points) for i, points in asked}
+        todo = {key: request for key, request in todo.items() if key not in self._series}
+        if not todo:
+            return
+        for key, frame in zip(todo, series_many(self.tables, list(todo.values())), strict=True):
+            self._series[key] = frame
+
+    def _series_of(self, indicator: Indicator, points: dict[str, list[Point]]) -> pl.DataFrame:
+        """``indicators.series`` of these points (counted once: ``prefetch``)."""
+        self._count_series([(indicator, points)])
+        return self._series[_series_key(indicator, points)]
+
+    def _benchmarks_of(self, indicator: Indicator) -> list[Benchmark]:
+        """The plan's benchmarks this indicator is compared with."""
+        return [
+            bench
+            for bench in self.plan.plan.benchmarks
+            if indicator.benchmarks is None or bench.name in indicator.benchmarks
+        ]
 
     def indicator(self, indicator: Indicator, areas: list[str], with_benchmarks: bool) -> IndicatorResult:
         if indicator.kind is Kind.survey:
             return self._survey(indicator, areas[0])
-        labels, tables = self.labels, self.tables
+        labels = self.labels
         points = self._points(indicator, areas)
-        rows = {r["period"]: r for r in series(tables, indicator, points).to_dicts()}
+        rows = {r["period"]: r for r in self._series_of(indicator, points).to_dicts()}
         base, now = rows[labels[0]], rows[labels[-1]]
         coverage = {p: rows[p]["coverage"] for p in labels}
         registered = self._status(indicator.goal, now["raw_value"], base["raw_value"], coverage)
@@ -387,9 +442,8 @@ class Evaluator:
             notes = self._too_few_notes(indicator, notes, base["raw"], now["raw"])
         benchmarks = {}
         if with_benchmarks:
-            for bench in self.plan.plan.benchmarks:
-                if indicator.benchmarks is not None and bench.name not in indicator.benchmarks:
-                    continue  # the plan compares this indicator without it: no figures, no note
+            # A benchmark the plan does not compare this indicator with: no figures, no note.
+            for bench in self._benchmarks_of(indicator):
                 benchmarks[bench.name] = self._benchmark(
                     indicator, bench.name, bench.areas, notes, underlying
                 )
@@ -507,14 +561,23 @@ class Evaluator:
         return points
 
     def _points_per_area(self, indicator: Indicator, areas: list[str]) -> dict[str, dict[str, list[Point]]]:
-        """``_points`` of each area on its own, all counted in one query."""
-        at = [
+        """``_points`` of each area on its own, all counted in one query (or by ``prefetch``)."""
+        self._count_points([(indicator, areas)])
+        return self._per_area[(id(indicator), tuple(areas))]
+
+    def _at(self, areas: list[str]) -> list[tuple[str, str, str]]:
+        """(area, period, member) of each point the areas' figures sum, area by area."""
+        return [
             (area, label, member)
             for area in dict.fromkeys(areas)
             for label in self.labels
             for member in self.members_of(area, label)
         ]
-        found = indicator_points(self.tables, indicator, [(member, label) for _, label, member in at])
+
+    def _placed(
+        self, indicator: Indicator, areas: list[str], at: list[tuple[str, str, str]], found: list[Point]
+    ) -> dict[str, dict[str, list[Point]]]:
+        """The points counted at ``at`` by area and member, each qualified by what covers it."""
         column = indicator.unit.denominator
         populated = self.tables.populated(column) if column is not None else frozenset()
         rollups = self._rollups(indicator)
@@ -529,6 +592,32 @@ class Evaluator:
                 point.missing_part = not point.feed.fed or unpopulated
             points.setdefault(area, {}).setdefault(member, []).append(point)
         return points
+
+    def _pooled(
+        self, indicator: Indicator, areas: list[str]
+    ) -> tuple[dict[str, list[Point]], list[str], list[str]]:
+        """A benchmark's points by member; its areas with nothing stored; and, in a pooled group, the
+        members left out: only members with a figure in the baseline and the period pool, so that
+        both are of the same members (the others are named)."""
+        labels = self.labels
+        per_area = self._points_per_area(indicator, areas)
+        empty = [a for a, ps in per_area.items() if all(not p.feed.fed for p in ps.get(a, []))]
+        lacking: list[str] = []
+        if len(per_area) > 1:
+            ends = (labels[0], labels[-1])
+            years = sorted({parse_period(e).year for e in ends})
+            lacking = [
+                a
+                for a, ps in per_area.items()
+                if a not in empty
+                and (
+                    not _complete(ps.get(a, []), ends)
+                    or missing_population(self.tables, indicator, [(a, y) for y in years])
+                )
+            ]
+            kept = {a: ps for a, ps in per_area.items() if a not in empty and a not in lacking}
+            per_area = kept or per_area
+        return {m: ps for by_member in per_area.values() for m, ps in by_member.items()}, empty, lacking
 
     def _status(self, goal: Goal, value: float | None, baseline: float | None, coverage: Values) -> Status:
         return figure_status(goal, value, baseline, coverage[self.labels[0]], coverage[self.labels[-1]])
@@ -781,32 +870,14 @@ class Evaluator:
         underlying: Underlying | None,
     ) -> BenchmarkResult:
         labels = self.labels
-        per_area = self._points_per_area(indicator, areas)
-        empty = [a for a, ps in per_area.items() if all(not p.feed.fed for p in ps.get(a, []))]
-        if empty and len(per_area) == 1:  # one area, nothing stored: the name says it all
+        points, empty, lacking = self._pooled(indicator, areas)
+        if empty and len(dict.fromkeys(areas)) == 1:  # one area, nothing stored: the name says it all
             notes.append(self.note("benchmark_not_stored", benchmark=[name], areas=empty))
         elif empty:
             notes.append(self.note("benchmark_no_data", benchmark=name, areas=_listed(empty)))
-        if len(per_area) > 1:
-            # A pooled group: only members with a figure in the baseline and the period pool, so that
-            # both are of the same members; the others are named.
-            ends = (labels[0], labels[-1])
-            years = sorted({parse_period(e).year for e in ends})
-            lacking = [
-                a
-                for a, ps in per_area.items()
-                if a not in empty
-                and (
-                    not _complete(ps.get(a, []), ends)
-                    or missing_population(self.tables, indicator, [(a, y) for y in years])
-                )
-            ]
-            if lacking:
-                notes.append(self.note("benchmark_members_left_out", benchmark=name, areas=_listed(lacking)))
-            kept = {a: ps for a, ps in per_area.items() if a not in empty and a not in lacking}
-            per_area = kept or per_area
-        points = {m: ps for by_member in per_area.values() for m, ps in by_member.items()}
-        b = {r["period"]: r for r in series(self.tables, indicator, points).to_dicts()}
+        if lacking:
+            notes.append(self.note("benchmark_members_left_out", benchmark=name, areas=_listed(lacking)))
+        b = {r["period"]: r for r in self._series_of(indicator, points).to_dicts()}
         for label in labels:  # a suppressed part makes the benchmark's value unknown: say where
             hidden = [a for a, ps in points.items() if any(p.suppressed and p.period == label for p in ps)]
             if hidden:
@@ -835,6 +906,13 @@ class Evaluator:
             else change_pct(b[labels[-1]]["after_samenloop_value"], b[labels[0]]["after_samenloop_value"]),
             samenloop=method,
         )
+
+
+def _series_key(
+    indicator: Indicator, points: dict[str, list[Point]]
+) -> tuple[int, tuple[tuple[str, tuple[int, ...]], ...]]:
+    """A series is of one indicator over these very points (the Evaluator keeps them alive)."""
+    return id(indicator), tuple((member, tuple(map(id, ps))) for member, ps in points.items())
 
 
 def rollup_codes(indicator: Indicator) -> list[str]:
@@ -925,6 +1003,7 @@ def _districts(
     inhabitants = dict(
         tables.population.filter(pl.col("year") == year).select("area", "inhabitants").iter_rows()
     )
+    context.prefetch([i for i in indicators if i.kind is Kind.registrations], [[n] for n in names], False)
     results = []
     for name in names:
         district_indicators = [

@@ -69,6 +69,7 @@ def trend(
     wanted = list(dict.fromkeys(m for ms in members[area].values() for m in ms))
     tables = build_tables(snapshot, wanted, rules, unit, labels, loaded_plan, None, shared)
     evaluator = Evaluator(tables, labels, loaded_plan, rules, raw, lang, members=members)
+    evaluator.prefetch(chosen, [[area]], with_benchmarks=False)
     result = []
     for indicator in chosen:
         frame = evaluator.series(indicator, [area])
