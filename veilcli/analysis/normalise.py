@@ -271,16 +271,22 @@ def group_registrations(
     same whichever other periods are grouped with it: one grouping of every period serves any
     selection of them (``report html``'s comparison and trend, ``analysis/shared.py``).
     """
-    prepared = _prepare(registrations, unit, area_column, rules, periods)
-    raw, collapsed = _raw_and_collapsed(prepared, rules, collapse_events, None)
+    has_event = pl.col("event_id").is_not_null()
+    # Only event rows can be collapsed: they are prepared row by row. A source with event rows is
+    # never eventless, so none of them is uncorrectable.
+    events = _prepare(registrations.filter(has_event), unit, area_column, rules, periods)
+    raw_events, collapsed = _raw_and_collapsed(events, rules, collapse_events, None)
     channel = pl.col("channel")
-    after = collapsed.group_by(KEYS).agg(
+    after_events = collapsed.group_by(KEYS).agg(
         pl.len().cast(pl.Float64).alias("after_samenloop"),
         (channel == INTERNET).sum().cast(pl.Float64).alias("internet"),
         channel.is_in(NOT_INTERNET).sum().cast(pl.Float64).alias("__not_internet"),
         (channel == "unknown").sum().cast(pl.Int64).alias("channel_unknown"),
         channel.is_null().sum().cast(pl.Int64).alias("__no_channel"),
     )
+    raw_alone, after_alone = _alone(registrations, rules, unit, area_column, periods)
+    raw = pl.concat([raw_events, raw_alone]).group_by(KEYS).agg(pl.all().sum())
+    after = pl.concat([after_events, after_alone]).group_by(KEYS).agg(pl.all().sum())
     frame = raw.join(after, on=KEYS, how="left").with_columns(
         pl.col("after_samenloop", "internet", "__not_internet").fill_null(0.0),
         pl.col("channel_unknown", "__no_channel").fill_null(0),
@@ -289,6 +295,54 @@ def group_registrations(
     if periods is not None:
         frame = frame.filter(pl.col("period").is_in(periods))
     return frame.collect(engine="in-memory")
+
+
+def _alone(
+    registrations: pl.LazyFrame,
+    rules: Rules,
+    unit: PeriodUnit | str,
+    area_column: str,
+    periods: list[str] | None,
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """``group_registrations``' raw and after-samenloop counts of the registrations without an event
+    (most of them: nothing to collapse). They are counted per month, area, code, channel and source
+    first, then labelled and classified: a few thousand groups, not a million rows (every period
+    is whole months). Uncorrectable: after the change, in a source without any event row."""
+    has_event = pl.col("event_id").is_not_null()
+    inside = pl.lit(True) if periods is None else _inside(PeriodUnit(unit), periods)
+    counted, with_events = pl.collect_all(
+        [
+            registrations.filter(~has_event & inside)
+            .group_by(
+                pl.col("date").dt.month_start(),
+                pl.col(area_column).alias("area"),
+                "category_code",
+                "channel",
+                "source_id",
+                (pl.col("date") >= rules.samenloop.since).alias("__after_change"),
+            )
+            .agg(pl.len().alias("__n")),
+            registrations.filter(has_event).select(pl.col("source_id").unique()),
+        ],
+        engine="in-memory",
+    )
+    labelled = to_category(
+        counted.lazy().with_columns(period_label_expr(pl.col("date"), unit).alias("period"))
+    ).filter(pl.col("category").is_not_null())
+    n, channel = pl.col("__n"), pl.col("channel")
+    uncorrectable = ~pl.col("source_id").is_in(with_events["source_id"].implode()) & pl.col("__after_change")
+    raw = labelled.group_by(KEYS).agg(
+        n.sum().cast(pl.Float64).alias("raw"),
+        n.filter(uncorrectable).sum().cast(pl.Int64).alias("uncorrectable"),
+    )
+    after = labelled.group_by(KEYS).agg(
+        n.sum().cast(pl.Float64).alias("after_samenloop"),
+        n.filter(channel == INTERNET).sum().cast(pl.Float64).alias("internet"),
+        n.filter(channel.is_in(NOT_INTERNET)).sum().cast(pl.Float64).alias("__not_internet"),
+        n.filter(channel == "unknown").sum().cast(pl.Int64).alias("channel_unknown"),
+        n.filter(channel.is_null()).sum().cast(pl.Int64).alias("__no_channel"),
+    )
+    return raw, after
 
 
 def correct_registrations(
