@@ -13,13 +13,13 @@ from polars.testing import assert_frame_equal
 
 from tests.test_normalise import RULES, registrations
 from veilcli.analysis.normalise import (
-    INTERNET,
     KEYS,
-    NOT_INTERNET,
     _prepare,
     _raw_and_collapsed,
+    after_counts,
     collapse_events,
     group_registrations,
+    raw_with_after,
 )
 from veilcli.domain.rules import Rules
 
@@ -43,22 +43,8 @@ def reference(rows: pl.LazyFrame, rules: Rules, periods: list[str] | None) -> pl
     """Every row prepared, classified and collapsed, then counted (the grouping before ``_alone``)."""
     prepared = _prepare(rows, "H", "municipality", rules, periods)
     raw, collapsed = _raw_and_collapsed(prepared, rules, collapse_events, None)
-    channel = pl.col("channel")
-    after = collapsed.group_by(KEYS).agg(
-        pl.len().cast(pl.Float64).alias("after_samenloop"),
-        (channel == INTERNET).sum().cast(pl.Float64).alias("internet"),
-        channel.is_in(NOT_INTERNET).sum().cast(pl.Float64).alias("__not_internet"),
-        (channel == "unknown").sum().cast(pl.Int64).alias("channel_unknown"),
-        channel.is_null().sum().cast(pl.Int64).alias("__no_channel"),
-    )
-    frame = raw.join(after, on=KEYS, how="left").with_columns(
-        pl.col("after_samenloop", "internet", "__not_internet").fill_null(0.0),
-        pl.col("channel_unknown", "__no_channel").fill_null(0),
-        pl.lit("registrations").alias("source"),
-    )
-    if periods is not None:
-        frame = frame.filter(pl.col("period").is_in(periods))
-    return frame.collect()
+    after = collapsed.group_by(KEYS).agg(*after_counts())
+    return raw_with_after(raw, after, periods).collect()
 
 
 def two_sources(first: list[tuple], second: list[tuple]) -> pl.LazyFrame:

@@ -276,25 +276,35 @@ def group_registrations(
     # never eventless, so none of them is uncorrectable.
     events = _prepare(registrations.filter(has_event), unit, area_column, rules, periods)
     raw_events, collapsed = _raw_and_collapsed(events, rules, collapse_events, None)
-    channel = pl.col("channel")
-    after_events = collapsed.group_by(KEYS).agg(
-        pl.len().cast(pl.Float64).alias("after_samenloop"),
-        (channel == INTERNET).sum().cast(pl.Float64).alias("internet"),
-        channel.is_in(NOT_INTERNET).sum().cast(pl.Float64).alias("__not_internet"),
-        (channel == "unknown").sum().cast(pl.Int64).alias("channel_unknown"),
-        channel.is_null().sum().cast(pl.Int64).alias("__no_channel"),
-    )
+    after_events = collapsed.group_by(KEYS).agg(*after_counts())
     raw_alone, after_alone = _alone(registrations, rules, unit, area_column, periods)
     raw = pl.concat([raw_events, raw_alone]).group_by(KEYS).agg(pl.all().sum())
     after = pl.concat([after_events, after_alone]).group_by(KEYS).agg(pl.all().sum())
+    return raw_with_after(raw, after, periods).collect(engine="in-memory")
+
+
+def raw_with_after(raw: pl.LazyFrame, after: pl.LazyFrame, periods: list[str] | None) -> pl.LazyFrame:
+    """The raw counts beside the counts after the collapse (0 where the collapse kept none), of
+    ``periods`` only when given."""
     frame = raw.join(after, on=KEYS, how="left").with_columns(
         pl.col("after_samenloop", "internet", "__not_internet").fill_null(0.0),
         pl.col("channel_unknown", "__no_channel").fill_null(0),
         pl.lit("registrations").alias("source"),
     )
-    if periods is not None:
-        frame = frame.filter(pl.col("period").is_in(periods))
-    return frame.collect(engine="in-memory")
+    return frame if periods is None else frame.filter(pl.col("period").is_in(periods))
+
+
+def after_counts() -> list[pl.Expr]:
+    """Per group of registrations after the samenloop collapse: their number and the channel counts
+    the internet step reads."""
+    channel = pl.col("channel")
+    return [
+        pl.len().cast(pl.Float64).alias("after_samenloop"),
+        (channel == INTERNET).sum().cast(pl.Float64).alias("internet"),
+        channel.is_in(NOT_INTERNET).sum().cast(pl.Float64).alias("__not_internet"),
+        (channel == "unknown").sum().cast(pl.Int64).alias("channel_unknown"),
+        channel.is_null().sum().cast(pl.Int64).alias("__no_channel"),
+    ]
 
 
 def _alone(
