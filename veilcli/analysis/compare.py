@@ -403,7 +403,7 @@ class Evaluator:
             self._series[key] = frame
 
     def _series_of(self, indicator: Indicator, points: dict[str, list[Point]]) -> pl.DataFrame:
-        """``indicators.series`` of these points (counted once: ``prefetch``)."""
+        """``indicators.series_many`` of these points (counted once: ``prefetch``)."""
         self._count_series([(indicator, points)])
         return self._series[_series_key(indicator, points)]
 

@@ -190,15 +190,11 @@ class Point:
     rollup_missing: list[str] = field(default_factory=list)  # parts a roll-up lacks (other periods have)
 
 
-def indicator_points(tables: Tables, indicator: Indicator, at: list[tuple[str, str]]) -> list[Point]:
-    """The indicator's counts at each (area, period) of ``at``, in that order."""
-    return indicator_points_many(tables, [(indicator, at)])[0]
-
-
 def indicator_points_many(
     tables: Tables, requests: list[tuple[Indicator, list[tuple[str, str]]]]
 ) -> list[list[Point]]:
-    """``indicator_points`` of each (indicator, at) request, all counted in one query.
+    """Each request's counts of its indicator at each (area, period) of its ``at``, in that order,
+    all counted in one query.
 
     The tables hold a few rows per area and period, so what counts is polars' cost per query, not
     the data (a query per indicator and set of areas cost ~1.5 ms each, ~0.05 s a comparison).
@@ -264,23 +260,19 @@ def indicator_points_many(
     return found
 
 
-def series(tables: Tables, indicator: Indicator, points: dict[str, list[Point]]) -> pl.DataFrame:
-    """Counts summed over areas (null when any area lacks the period) with pooled denominators, and
-    rates per 1,000 (or the counts themselves for unit 'count'), per period, from the points of each
-    area.
+def series_many(
+    tables: Tables, requests: list[tuple[Indicator, dict[str, list[Point]]]]
+) -> list[pl.DataFrame]:
+    """For each (indicator, points by area) request: counts summed over the areas (null when any
+    area lacks the period) with pooled denominators, and rates per 1,000 (or the counts themselves
+    for unit 'count'), per period.
 
     A point marked ``missing_part`` is left out of the sums (counts and denominators); its area
     counts as uncovered in ``coverage``, the covered share of the period weighted by inhabitants
     (equal weights where an area's inhabitants are not stored): with one area, its own coverage.
+    All requests in one query: the frames are a few rows, so each query, not the data, is the cost
+    (one per series cost ~1.2 ms, ~0.04 s a comparison).
     """
-    return series_many(tables, [(indicator, points)])[0]
-
-
-def series_many(
-    tables: Tables, requests: list[tuple[Indicator, dict[str, list[Point]]]]
-) -> list[pl.DataFrame]:
-    """``series`` of each (indicator, points) request, all in one query: the frames are a few rows,
-    so each query, not the data, is the cost (one per series cost ~1.2 ms, ~0.04 s a comparison)."""
     records = [
         {
             "__request": number,

@@ -266,7 +266,7 @@ def _indicator(
 ) -> LeagueIndicator:
     """One indicator for every area, by ``compare``'s rules: each area's members summed per period
     (a merged member without a feed or denominator left out and counted uncovered, as
-    ``indicators.series`` does), the coverage weighted by inhabitants, the status and change by
+    ``indicators.series_many`` does), the coverage weighted by inhabitants, the status and change by
     ``goals``; ranked among the judged areas."""
     column = indicator.unit.denominator
     people = population.select(
