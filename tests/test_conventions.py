@@ -7,17 +7,19 @@ import re
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from veilcli import api
-from veilcli.cli import app, hoist_global_flags
+from veilcli.cli import app, hoist_global_flags, only_the_command
 
 runner = CliRunner()
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def invoke(*args: str, stdin: bytes | None = None):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, hoist_global_flags(list(args)), input=stdin)
+    hoisted = hoist_global_flags(list(args))
+    return runner.invoke(only_the_command(app, hoisted), hoisted, input=stdin)  # as `main` runs it
 
 
 def test_short_help_and_format(plan_store: tuple[api.Store, Path]) -> None:
@@ -50,6 +52,31 @@ def test_debug_and_quiet_after_the_subcommand(tmp_path: Path) -> None:
     assert hoist_global_flags(["validate", "--", "--debug"]) == ["validate", "--", "--debug"]
     result = invoke("validate", str(tmp_path / "missing.csv"), "--debug")
     assert result.exit_code == 2 and "Traceback" in result.output
+
+
+def _names(typer_app: typer.Typer) -> list[str]:
+    commands = [
+        c.name or c.callback.__name__.replace("_", "-") for c in typer_app.registered_commands if c.callback
+    ]
+    return commands + [str(g.name) for g in typer_app.registered_groups]
+
+
+def test_only_the_command_invoked_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _names(only_the_command(app, ["-q", "compare", "--period", "2019H1"])) == ["compare"]
+    assert _names(only_the_command(app, ["map", "suggest", "x.csv"])) == ["map"]
+    for args in ([], ["--help"], ["-q"], ["comapre"], ["--version"]):
+        assert only_the_command(app, args) is app, args  # help lists, a typo is suggested from, all
+    monkeypatch.setenv("_VEILCLI_COMPLETE", "complete_bash")
+    assert only_the_command(app, ["compare"]) is app  # completion lists every command
+    assert len(_names(app)) > 10  # the app itself is left whole
+
+
+def test_every_command_reads_the_same_alone() -> None:
+    """Each command's help, options and errors are the same built alone as in the whole app."""
+    for name in _names(app):
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            alone, whole = runner.invoke(only_the_command(app, args), args), runner.invoke(app, args)
+            assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), args
 
 
 def test_stdin_for_validate_and_ingest(tmp_path: Path) -> None:
