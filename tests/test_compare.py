@@ -227,3 +227,14 @@ def test_youths_from_a_separate_file_complement_the_population(
     contradicting.write_text("Jaar;Gebied;Inwoners\n2017;Testdorp;11.000\n", encoding="utf-8")
     with pytest.raises(StoreError, match="already stored from another source"):
         ingest_paths([contradicting], store, ReadOptions())
+
+
+def test_knows_area_is_membership_of_known_areas(plan_store: tuple[Store, Path]) -> None:
+    """``Snapshot.knows_area`` answers as membership of ``known_areas`` does, on every kind's area
+    columns."""
+    store, _ = plan_store
+    with store.snapshot() as snapshot:
+        known = snapshot.known_areas
+        assert known, "the fixture store names areas"
+        for area in [*known, "Nergens", "testdorp", ""]:
+            assert snapshot.knows_area(area) is (area in known), area

@@ -231,7 +231,7 @@ def default_area(snapshot: Snapshot) -> str:
 
 def require_known_area(snapshot: Snapshot, area: str) -> None:
     """An area the store has nothing for is a typo far more often than a real comparison."""
-    known = snapshot.known_areas
-    if area not in known:
+    if not snapshot.knows_area(area):
+        known = snapshot.known_areas
         shown = ", ".join(sorted(known)[:12]) or "none: run `veilcli ingest PATH` first"
         raise UsageError(f"the store has no data for area {area!r}.", hint=f"areas in the store: {shown}.")

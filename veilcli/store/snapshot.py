@@ -47,6 +47,16 @@ class Snapshot:
             self._frames[key] = self._scanner(kind, self.sources(kind), key[1])
         return self._frames[key]
 
+    def knows_area(self, area: str) -> bool:
+        """Whether any stored row names ``area`` (as ``known_areas`` would hold it), asked in one
+        query that reads no more than the area columns."""
+        asked = [
+            self.scan(kind_facts.kind).select(pl.col(column).eq(area).any())
+            for kind_facts in KIND_FACTS.values()
+            for column in kind_facts.known_area_columns
+        ]
+        return any(frame.item() for frame in pl.collect_all(asked))
+
     @cached_property
     def known_areas(self) -> frozenset[str]:
         """Every area any stored row names (municipalities, count and population areas, survey areas
