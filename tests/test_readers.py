@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import write_xlsx
+from tests.hostile_corpus import POPULATION_ROWS, cells, sheet_xml, workbook_entries, write_zip
 from veilcli.errors import InputError
 from veilcli.sources.files import expand_paths
 from veilcli.sources.readers import read_tables
@@ -352,3 +353,21 @@ def test_every_limit_is_documented_in_the_readme() -> None:
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert [limit.env for limit in LIMITS if limit.env not in readme] == []
+
+
+def test_a_sheet_is_refused_only_when_it_is_read(tmp_path: Path) -> None:
+    """The sheet to be read is checked while calamine opens the workbook: a refusal of that check
+    still comes only when the sheet is read, after the errors that come first (a sheet that does
+    not exist), and never for a sheet that is not read."""
+    far_cell = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    far = sheet_xml(cells([["Jaar", "Gebied", "Inwoners"], [2019, "Almere", 1]]) + far_cell)
+    good = sheet_xml(cells(POPULATION_ROWS))
+    path = tmp_path / "two.xlsx"
+    write_zip(path, workbook_entries({"Bom": far, "Bevolking": good}))
+    for options in ({}, {"sheet": "Bom"}, {"all_sheets": True}):
+        with pytest.raises(InputError, match="XFD"):
+            read_tables(path, **options)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="no sheet named 'Blad9'"):
+        read_tables(path, sheet="Blad9")
+    (table,) = read_tables(path, sheet="Bevolking")
+    assert table.frame.height == 2

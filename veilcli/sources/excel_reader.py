@@ -122,15 +122,28 @@ def _refuse_twice_named(path: Path, names: list[str], chosen: list[str]) -> None
         seen.setdefault(name, position)
 
 
+def _sheet_checked_first(book: Workbook, sheet: str | None) -> str | None:
+    """The sheet whose check can start before calamine lists the sheets: the one asked for, else
+    the first, where the port names it as calamine will (else it waits for calamine's list)."""
+    names = [name for name, _ in book.sheets]  # before ``sure`` is read: listing may clear it
+    if not book.sure or not names:
+        return None
+    name = sheet if sheet is not None else names[0]
+    return name if name in names else None
+
+
 def read_workbook(
     path: Path, sheet: str | None, all_sheets: bool, header_row: int | None, extra: set[str]
 ) -> list[RawTable]:
     data = read_file_bytes(path, MAX_FILE_BYTES)
-    # The file's sha256 on the other core while this one checks the container and opens it
-    # (hashlib lets go of the GIL).
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # The file's sha256 and the check of the sheet to be read run beside calamine's opening of the
+    # checked container (hashlib, zlib and polars let go of the GIL): the check needs the sheet's
+    # bytes only, and calamine reads no sheet when it opens a workbook.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         digest = pool.submit(_sha256, data)
         book = Workbook(path, data)  # the container, before calamine opens it
+        early = _sheet_checked_first(book, sheet)
+        checked = pool.submit(book.check_sheet, early) if early is not None else None
         reader = _excel_reader(path, data)
         sha256 = digest.result()
     if not reader.sheet_names:
@@ -146,7 +159,9 @@ def read_workbook(
                 hint=f"the sheets are: {', '.join(short(n) for n in reader.sheet_names[:20])}"
                 f"{' ...' if len(reader.sheet_names) > 20 else ''}; pass --sheet NAME.",
             )
-        first_filled_row = book.check_sheet(name)  # before calamine allocates the sheet
+        if checked is not None and name == early:
+            checked.result()  # its refusal, now that this sheet is read
+        first_filled_row = book.check_sheet(name)  # before calamine allocates the sheet (cached)
         try:
             table = _read_sheet(reader, path, name, header_row, extra, first_filled_row)
         except (EmptySheet, NoTableSheet) as exc:
