@@ -287,3 +287,19 @@ def test_few_valued_columns_cleaned_from_their_distinct_values() -> None:
         assert values.dtype == pl.String and values.len() == reference.len()
         assert sorted(values.to_list(), key=str) == sorted(reference.to_list(), key=str)
     assert None in distinct["municipality"].to_list() and "Almere" in distinct["municipality"].to_list()
+
+
+def test_facts_of_the_valid_rows_give_the_summary_and_coverage_computed_anew() -> None:
+    """The areas and days ``describe_rows`` computes serve ingest's summary and coverage as they are
+    (the same values as computed from the rows), and only for the frame they describe."""
+    from veilcli.store.ingest import _coverage, summarise
+
+    [table] = read_tables(Path(__file__).parent.parent / "sample_data" / "almere-registraties-2018-2019.csv")
+    validated = check(table)
+    kind, data = validated.report.kind, validated.data
+    assert kind is Kind.registrations and data.height > 1000
+    known = validated.facts_of(data)
+    assert known is not None and known.days is not None and validated.facts_of(data.clone()) is None
+    assert summarise(kind, data, known) == summarise(kind, data)
+    assert _coverage(kind, data, ReadOptions(), known) == _coverage(kind, data, ReadOptions())
+    assert known.areas == sorted(data["municipality"].drop_nulls().unique().to_list())

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from veilcli.domain.choices import Kind
+from veilcli.domain.coverage import day_counts
 from veilcli.domain.geography import area_expr
 from veilcli.domain.kinds import facts
 from veilcli.domain.models import (
@@ -42,6 +43,20 @@ REPEATING_TYPES = (ColumnType.period, ColumnType.channel, ColumnType.boolean, Co
 SOURCE_ROW = "source_row"
 
 
+@dataclass(frozen=True)
+class RowFacts:
+    """What ``describe_rows`` learns of a frame of valid rows that ingest's summary and coverage
+    need again (each computed once): valid for that frame alone (``of``)."""
+
+    rows: pl.DataFrame  # the frame described
+    areas: list[str]  # its distinct areas (nulls left out), sorted
+    days: pl.DataFrame | None = None  # registration level: its rows per day (``coverage.day_counts``)
+
+    def of(self, data: pl.DataFrame) -> RowFacts | None:
+        """These facts if they are of ``data`` (the same frame, not an equal one), else None."""
+        return self if data is self.rows else None
+
+
 @dataclass
 class ValidatedTable:
     """The outcome of validating one raw table."""
@@ -49,6 +64,11 @@ class ValidatedTable:
     data: pl.DataFrame  # valid rows, canonical typed columns + source_row
     rejected: pl.DataFrame  # invalid rows as read, with a `reasons` column
     report: FileReport
+    facts: RowFacts | None = None  # of ``data`` as validated (``describe_rows``)
+
+    def facts_of(self, data: pl.DataFrame) -> RowFacts | None:
+        """The facts of ``data``, when it is the frame they describe."""
+        return self.facts.of(data) if self.facts is not None else None
 
 
 def validate_table(
@@ -105,9 +125,9 @@ def validate_table(
         ),
         pl.col(ROW).alias(SOURCE_ROW),
     )  # a birth date is read for the age, never kept
-    describe_rows(report, kind, data)
+    described = describe_rows(report, kind, data)
     rejected = _rejected_rows(flagged, checks, table.frame, mapping)
-    return ValidatedTable(data, rejected, report)
+    return ValidatedTable(data, rejected, report, described)
 
 
 def _new_report(recognised: Recognised, mapping: dict[str, str]) -> FileReport:
@@ -441,14 +461,16 @@ def _add_findings(
         report.issue_counts[check.code] = report.issue_counts.get(check.code, 0) + int(total)
 
 
-def describe_rows(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
-    """Periods and areas of the valid rows, for ``validate`` and ``ingest --dry-run``."""
+def describe_rows(report: FileReport, kind: Kind, data: pl.DataFrame) -> RowFacts | None:
+    """Periods and areas of the valid rows, for ``validate`` and ``ingest --dry-run``; the facts
+    ingest needs again (None without a row)."""
     if data.height == 0:
-        return
+        return None
     kind_facts = facts(kind)
     column = kind_facts.period_column
+    days = None
     if kind_facts.registration_level:
-        days = data.select(pl.col(column).unique())  # a few thousand days: each labelled once
+        days = day_counts(data[column])  # a few thousand days: each labelled once
         periods = days.select(period_label_expr(pl.col(column), "H").alias("p"))["p"]
     elif not kind_facts.yearly:  # period labels, of one length or several
         periods = data[column]
@@ -466,6 +488,7 @@ def describe_rows(report: FileReport, kind: Kind, data: pl.DataFrame) -> None:
     distinct = areas.drop_nulls().unique().sort()
     report.area_count = distinct.len()
     report.areas = distinct.head(MAX_LISTED).to_list()
+    return RowFacts(data, distinct.to_list(), days)
 
 
 def _age_at(date: str, birth: str) -> pl.Expr:
