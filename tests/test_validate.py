@@ -219,7 +219,7 @@ def _slow_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         validate,
         "_parse_distinct",
-        lambda texts, spec, header, distinct=None: texts.select(validate._typed(spec, header)).to_series(),
+        lambda texts, spec, header, *_: texts.select(validate._typed(spec, header)).to_series(),
     )
     monkeypatch.setattr(
         checks,

@@ -230,11 +230,19 @@ def parse_with_fallback(
     text: pl.Series, fast: Callable[[pl.Expr], pl.Expr], full: Callable[[pl.Expr], pl.Expr]
 ) -> pl.Series:
     """Parse with ``fast``; only the values it misses go through ``full`` (still vectorised)."""
-    frame = text.to_frame("t")
-    parsed = frame.select(fast(pl.col("t"))).to_series()
+    parsed = text.to_frame("t").select(fast(pl.col("t"))).to_series()
+    completed = complete_parse(parsed, text, full)
+    return parsed if completed is None else completed
+
+
+def complete_parse(
+    parsed: pl.Series, text: pl.Series, full: Callable[[pl.Expr], pl.Expr]
+) -> pl.Series | None:
+    """``parsed`` (``text`` parsed by a fast parser) with the values it missed parsed by ``full``;
+    None when it missed none."""
     missed = parsed.is_null() & text.is_not_null()
-    if missed.any():
-        index = missed.arg_true()
-        retried = frame[index].select(full(pl.col("t"))).to_series()
-        parsed = parsed.scatter(index, retried.cast(parsed.dtype))
-    return parsed
+    if not missed.any():
+        return None
+    index = missed.arg_true()
+    retried = text.to_frame("t")[index].select(full(pl.col("t"))).to_series()
+    return parsed.clone().scatter(index, retried.cast(parsed.dtype))

@@ -29,7 +29,7 @@ from veilcli.sources.checks import Check, CheckContext, checks_for
 from veilcli.sources.columns import ColumnSpec, ColumnType, column_specs, is_cbs_table, is_personal
 from veilcli.sources.formats.interface import Recognised
 from veilcli.sources.messages import cut
-from veilcli.sources.parsing import clean_text, needs_cleaning, parse_with_fallback
+from veilcli.sources.parsing import clean_text, complete_parse, needs_cleaning
 from veilcli.sources.table import ROW, RawTable
 
 AREA_COLUMNS = ("municipality", "area")
@@ -107,9 +107,18 @@ def validate_table(
         return ValidatedTable(empty, table.frame.head(0), report)
 
     # The distinct texts are those of every row read: of no use once a blank or totals row is gone.
-    typed = typed_columns(texts, kind, specs, mapping, distinct if texts.height == mapped.height else None)
+    values: dict[str, pl.Series] = {}
+    typed = typed_columns(
+        texts, kind, specs, mapping, distinct if texts.height == mapped.height else None, values
+    )
     context = CheckContext(
-        kind, specs, mapping, typed, recognised.open_data_categories, allow_unknown_areas=allow_unknown_areas
+        kind,
+        specs,
+        mapping,
+        typed,
+        recognised.open_data_categories,
+        allow_unknown_areas=allow_unknown_areas,
+        distinct=values,
     )
     checks = checks_for(context)
     flagged = _flag(typed, checks)
@@ -238,10 +247,16 @@ def texts_and_distinct(table: RawTable, mapping: dict[str, str]) -> tuple[pl.Dat
     """
     frame = table.frame
     headers = list(dict.fromkeys(mapping.values()))
-    raw_distinct = {h: frame[h].unique() for h in headers if _few_valued(frame[h])}
-    many = [h for h in headers if h not in raw_distinct]
-    clean = frame.select(needs_cleaning(pl.col(h)).alias(h) for h in many).row(0) if many else ()
-    dirty = {h for h, d in zip(many, clean, strict=True) if d is not False}
+    few = [h for h in headers if _few_valued(frame[h])]
+    many = [h for h in headers if h not in few]
+    # One select: polars works on the columns in parallel (one column's distinct values or check
+    # per core), not one after the other.
+    found = frame.select(
+        *(needs_cleaning(pl.col(h)).alias(h) for h in many),
+        *(pl.col(h).unique().implode().alias(h) for h in few),
+    )
+    raw_distinct: dict[str, pl.Series] = {h: found[h][0] for h in few}
+    dirty = {h for h in many if found[h][0] is not False}
     dirty |= {h for h, values in raw_distinct.items() if _needs_cleaning(values)}
     texts = frame.select(
         ROW,
@@ -285,16 +300,19 @@ def typed_columns(
     specs: tuple[ColumnSpec, ...],
     mapping: dict[str, str],
     distinct: dict[str, pl.Series] | None = None,
+    values: dict[str, pl.Series] | None = None,
 ) -> pl.DataFrame:
     """Every canonical column typed beside its text (null where the file lacks it); a suspect's age
     from the birth date when no age is given.
 
     ``distinct``: the distinct texts of some columns (``texts_and_distinct``), exactly those of
-    ``texts`` (no row dropped since), parsed instead of computing them again."""
+    ``texts`` (no row dropped since), parsed instead of computing them again. ``values``, when
+    given, receives the distinct typed values (null among them) of the columns parsed once per
+    distinct text, for the checks (``CheckContext.distinct``)."""
     texts = texts.with_columns(
         pl.lit(None, dtype=pl.String).alias(f"__text_{s.name}") for s in specs if s.name not in mapping
     )
-    typed = _parse_columns(texts, specs, mapping, distinct or {})
+    typed = _parse_columns(texts, specs, mapping, distinct or {}, values)
     if kind is Kind.suspects:
         typed = typed.with_columns(pl.coalesce("age", _age_at("date", "birth_date")).alias("age"))
     return typed
@@ -319,6 +337,7 @@ def _parse_columns(
     specs: tuple[ColumnSpec, ...],
     mapping: dict[str, str],
     distinct: dict[str, pl.Series],
+    values: dict[str, pl.Series] | None = None,
 ) -> pl.DataFrame:
     """Typed canonical columns beside their texts; dates and numbers take a fast path first.
 
@@ -332,45 +351,59 @@ def _parse_columns(
     def has_fast_path(spec: ColumnSpec) -> bool:
         return spec.type.fast is not None and spec.name in mapping
 
-    typed = texts.with_columns(
+    columns: list[pl.Expr | pl.Series] = [
         _typed(spec, mapping.get(spec.name))
         for spec in specs
         if not has_fast_path(spec) and not repeats(spec)
-    )
-    parsed = [
-        _parse_distinct(texts, spec, mapping[spec.name], distinct.get(spec.name))
+    ]
+    columns += [
+        _parse_distinct(texts, spec, mapping[spec.name], distinct.get(spec.name), values)
         for spec in specs
         if repeats(spec)
     ]
-    typed = typed.with_columns(parsed)
-    fallback: list[pl.Series] = []
-    for spec in specs:
-        if not has_fast_path(spec):
-            continue
-        text = texts[f"__text_{spec.name}"]
+    fast_paths = [spec for spec in specs if has_fast_path(spec)]
+    for spec in fast_paths:
         fast, full = spec.type.fast, spec.type.parse
         assert fast is not None and full is not None
-        fallback.append(parse_with_fallback(text, fast(text) or full, full).alias(spec.name))
-    return typed.with_columns(fallback)
+        parser = fast(texts[f"__text_{spec.name}"]) or full
+        columns.append(parser(pl.col(f"__text_{spec.name}")).alias(spec.name))
+    # One with_columns: polars parses the columns in parallel, not one after the other.
+    typed = texts.with_columns(columns)
+    missed: list[pl.Series] = []
+    for spec in fast_paths:
+        assert spec.type.parse is not None
+        completed = complete_parse(typed[spec.name], typed[f"__text_{spec.name}"], spec.type.parse)
+        if completed is not None:  # the texts the fast parser missed, parsed in full
+            missed.append(completed.alias(spec.name))
+    return typed.with_columns(missed) if missed else typed
 
 
 def _parse_distinct(
-    texts: pl.DataFrame, spec: ColumnSpec, header: str, distinct: pl.Series | None = None
-) -> pl.Series:
+    texts: pl.DataFrame,
+    spec: ColumnSpec,
+    header: str,
+    distinct: pl.Series | None = None,
+    values: dict[str, pl.Series] | None = None,
+) -> pl.Expr | pl.Series:
     """The same values as ``_typed``, computed once per distinct text (``distinct`` when given:
-    the column's distinct texts, known already).
+    the column's distinct texts, known already); an expression that maps them back (a Series for
+    an empty table). ``values`` receives the column's distinct values.
 
     When parsing leaves every distinct text as it is (areas written by their canonical names), the
     text column is the value: used as is, not joined back into a copy.
     """
     column = f"__text_{spec.name}"
-    values = texts.select(pl.col(column).unique()) if distinct is None else distinct.to_frame(column)
-    parsed = values.with_columns(_typed(spec, header))
-    text, dtype = texts[column], parsed.schema[spec.name]
-    if text.dtype == dtype and parsed[column].equals(parsed[spec.name]):
-        return text.alias(spec.name)
+    known = texts.select(pl.col(column).unique()) if distinct is None else distinct.to_frame(column)
+    parsed = known.with_columns(_typed(spec, header))
+    if values is not None:
+        values[spec.name] = parsed[spec.name].unique()
+    dtype = parsed.schema[spec.name]
+    if texts.schema[column] == dtype and parsed[column].equals(parsed[spec.name]):
+        return pl.col(column).alias(spec.name)
     # Every text (null too) is one of ``parsed``'s: a strict replacement, cheaper than a join back.
-    # (The cast: polars keeps the input's type when the column is empty.)
+    # (The cast: polars keeps the input's type when the column is empty. Without a text at all, the
+    # replacement of a Series: as an expression polars 2.1 drops the mapping, its type and the cast.)
+    text = texts[column] if parsed.height == 0 else pl.col(column)
     mapped = text.replace_strict(parsed[column], parsed[spec.name], return_dtype=dtype)
     return mapped.cast(dtype).alias(spec.name)
 
