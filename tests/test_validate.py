@@ -303,3 +303,12 @@ def test_facts_of_the_valid_rows_give_the_summary_and_coverage_computed_anew() -
     assert summarise(kind, data, known) == summarise(kind, data)
     assert _coverage(kind, data, ReadOptions(), known) == _coverage(kind, data, ReadOptions())
     assert known.areas == sorted(data["municipality"].drop_nulls().unique().to_list())
+
+
+def test_a_tables_distinct_values_are_those_of_the_frame_it_has() -> None:
+    """``RawTable.distinct`` is computed once per frame: a frame put in its place is counted anew."""
+    table = RawTable(pl.DataFrame({"__row": [2, 3, 4], "a": ["x", None, "x"]}), Path("t.csv"), "csv")
+    assert sorted(table.distinct("a").to_list(), key=str) == [None, "x"]
+    assert table.known_distinct("a") is table.distinct("a")
+    table.frame = table.frame.with_columns(pl.lit("y").alias("a"))
+    assert table.known_distinct("a") is None and table.distinct("a").to_list() == ["y"]

@@ -134,7 +134,9 @@ def validate_table(
         ),
         pl.col(ROW).alias(SOURCE_ROW),
     )  # a birth date is read for the age, never kept
-    described = describe_rows(report, kind, data)
+    # Every row valid: the distinct areas of the rows are those of the column parsed.
+    areas = values.get(facts(kind).area_column) if report.rows_invalid == 0 else None
+    described = describe_rows(report, kind, data, areas)
     rejected = _rejected_rows(flagged, checks, table.frame, mapping)
     return ValidatedTable(data, rejected, report, described)
 
@@ -249,13 +251,14 @@ def texts_and_distinct(table: RawTable, mapping: dict[str, str]) -> tuple[pl.Dat
     headers = list(dict.fromkeys(mapping.values()))
     few = [h for h in headers if _few_valued(frame[h])]
     many = [h for h in headers if h not in few]
+    raw_distinct = {h: known for h in few if (known := table.known_distinct(h)) is not None}
     # One select: polars works on the columns in parallel (one column's distinct values or check
     # per core), not one after the other.
     found = frame.select(
         *(needs_cleaning(pl.col(h)).alias(h) for h in many),
-        *(pl.col(h).unique().implode().alias(h) for h in few),
+        *(pl.col(h).unique().implode().alias(h) for h in few if h not in raw_distinct),
     )
-    raw_distinct: dict[str, pl.Series] = {h: found[h][0] for h in few}
+    raw_distinct |= {h: found[h][0] for h in few if h not in raw_distinct}
     dirty = {h for h in many if found[h][0] is not False}
     dirty |= {h for h, values in raw_distinct.items() if _needs_cleaning(values)}
     texts = frame.select(
@@ -494,9 +497,12 @@ def _add_findings(
         report.issue_counts[check.code] = report.issue_counts.get(check.code, 0) + int(total)
 
 
-def describe_rows(report: FileReport, kind: Kind, data: pl.DataFrame) -> RowFacts | None:
+def describe_rows(
+    report: FileReport, kind: Kind, data: pl.DataFrame, areas: pl.Series | None = None
+) -> RowFacts | None:
     """Periods and areas of the valid rows, for ``validate`` and ``ingest --dry-run``; the facts
-    ingest needs again (None without a row)."""
+    ingest needs again (None without a row). ``areas``: the distinct values of the area column of
+    ``data``, when known."""
     if data.height == 0:
         return None
     kind_facts = facts(kind)
@@ -516,9 +522,8 @@ def describe_rows(report: FileReport, kind: Kind, data: pl.DataFrame) -> RowFact
             )
     else:
         periods = data[column].cast(pl.String)
-    areas = data[kind_facts.area_column]
     report.periods = periods.drop_nulls().unique().sort().to_list()
-    distinct = areas.drop_nulls().unique().sort()
+    distinct = (data[kind_facts.area_column].unique() if areas is None else areas).drop_nulls().sort()
     report.area_count = distinct.len()
     report.areas = distinct.head(MAX_LISTED).to_list()
     return RowFacts(data, distinct.to_list(), days)
