@@ -215,10 +215,11 @@ def _slow_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     import veilcli.sources.validate as validate
 
     monkeypatch.setattr(validate, "needs_cleaning", lambda column: pl.lit(True))
+    monkeypatch.setattr(validate, "_few_valued", lambda column: False)
     monkeypatch.setattr(
         validate,
         "_parse_distinct",
-        lambda texts, spec, header: texts.select(validate._typed(spec, header)).to_series(),
+        lambda texts, spec, header, *_: texts.select(validate._typed(spec, header)).to_series(),
     )
     monkeypatch.setattr(
         checks,
@@ -242,3 +243,72 @@ def test_fast_paths_give_what_the_plain_parse_gives(
     assert fast.data.equals(slow.data) and fast.data.schema == slow.data.schema
     assert fast.rejected.equals(slow.rejected) and fast.rejected.schema == slow.rejected.schema
     assert fast.report.model_dump_json() == slow.report.model_dump_json()
+
+
+def test_few_valued_columns_cleaned_from_their_distinct_values() -> None:
+    """``texts_and_distinct`` gives the texts ``clean_text`` gives every value, and the distinct
+    texts of the few-valued columns only: whitespace at either end (non-breaking spaces too),
+    empty texts and nulls in a few-valued column, beside a column of a thousand distinct values
+    (with whitespace of its own) that is cleaned as a whole."""
+    from veilcli.sources.parsing import clean_text
+    from veilcli.sources.validate import FEW_DISTINCT, _few_valued, texts_and_distinct
+
+    rows = 3000
+    messy = [" Almere", "Almere", "Almere\u00a0", "", None, "\u00a0\u00a0", "Lelystad "]
+    tidy = ["J", "N", None]
+    many = [f" R{i}" if i % 7 == 0 else f"R{i}\u00a0" if i % 11 == 0 else f"R{i}" for i in range(rows)]
+    frame = pl.DataFrame(
+        {
+            "__row": pl.int_range(2, rows + 2, eager=True).cast(pl.Int64),
+            "Gemeente": [messy[i % len(messy)] for i in range(rows)],
+            "Poging": [tidy[i % len(tidy)] for i in range(rows)],
+            "Nummer": many,
+        },
+        schema_overrides={"Gemeente": pl.String, "Poging": pl.String},
+    )
+    table = RawTable(frame, Path("x.csv"), "csv")
+    mapping = {
+        "municipality": "Gemeente",
+        "attempt": "Poging",
+        "registration_id": "Nummer",
+        "area": "Gemeente",
+    }
+    assert _few_valued(frame["Gemeente"]) and _few_valued(frame["Poging"])
+    assert not _few_valued(frame["Nummer"]) and frame["Nummer"].n_unique() > FEW_DISTINCT
+
+    texts, distinct = texts_and_distinct(table, mapping)
+    expected = frame.select(
+        "__row", *(clean_text(pl.col(h)).alias(f"__text_{c}") for c, h in mapping.items())
+    )
+    assert texts.equals(expected) and texts.schema == expected.schema
+    assert set(distinct) == {"municipality", "attempt", "area"}
+    for column, values in distinct.items():
+        reference = expected[f"__text_{column}"].unique()
+        assert values.dtype == pl.String and values.len() == reference.len()
+        assert sorted(values.to_list(), key=str) == sorted(reference.to_list(), key=str)
+    assert None in distinct["municipality"].to_list() and "Almere" in distinct["municipality"].to_list()
+
+
+def test_facts_of_the_valid_rows_give_the_summary_and_coverage_computed_anew() -> None:
+    """The areas and days ``describe_rows`` computes serve ingest's summary and coverage as they are
+    (the same values as computed from the rows), and only for the frame they describe."""
+    from veilcli.store.ingest import _coverage, summarise
+
+    [table] = read_tables(Path(__file__).parent.parent / "sample_data" / "almere-registraties-2018-2019.csv")
+    validated = check(table)
+    kind, data = validated.report.kind, validated.data
+    assert kind is Kind.registrations and data.height > 1000
+    known = validated.facts_of(data)
+    assert known is not None and known.days is not None and validated.facts_of(data.clone()) is None
+    assert summarise(kind, data, known) == summarise(kind, data)
+    assert _coverage(kind, data, ReadOptions(), known) == _coverage(kind, data, ReadOptions())
+    assert known.areas == sorted(data["municipality"].drop_nulls().unique().to_list())
+
+
+def test_a_tables_distinct_values_are_those_of_the_frame_it_has() -> None:
+    """``RawTable.distinct`` is computed once per frame: a frame put in its place is counted anew."""
+    table = RawTable(pl.DataFrame({"__row": [2, 3, 4], "a": ["x", None, "x"]}), Path("t.csv"), "csv")
+    assert sorted(table.distinct("a").to_list(), key=str) == [None, "x"]
+    assert table.known_distinct("a") is table.distinct("a")
+    table.frame = table.frame.with_columns(pl.lit("y").alias("a"))
+    assert table.known_distinct("a") is None and table.distinct("a").to_list() == ["y"]

@@ -26,14 +26,9 @@ import importlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-from veilcli.analysis.compare import compare as _compare
-from veilcli.analysis.league import league as _league
-from veilcli.analysis.results.compare import DISTRICT_UNKNOWN, CompareResult
-from veilcli.analysis.results.league import LeagueResult
-from veilcli.analysis.selection import ALL, Resolved, Selection, is_league
-from veilcli.domain.choices import MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
+from veilcli.domain.choices import ALL, MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
 from veilcli.domain.kinds import CATEGORISED
 from veilcli.domain.language import Lang, check_lang
@@ -45,8 +40,11 @@ from veilcli.report.exports import ExportFormat
 from veilcli.store.store import Store
 
 if TYPE_CHECKING:
+    from veilcli.analysis.results.compare import CompareResult
+    from veilcli.analysis.results.league import LeagueResult
     from veilcli.analysis.results.normalise import NormaliseResult
     from veilcli.analysis.results.trend import TrendResult
+    from veilcli.analysis.selection import Resolved, Selection
     from veilcli.report.league_tables import LeagueTables
     from veilcli.sources.columns import ColumnSpec
     from veilcli.sources.download import DownloadResult
@@ -60,6 +58,9 @@ if TYPE_CHECKING:
 # readers nor the ingest machinery): the names below resolve on first access (``api.ReadOptions``...)
 # and the functions import their modules in their bodies.
 _LAZY = {
+    "Selection": "veilcli.analysis.selection",
+    "CompareResult": "veilcli.analysis.results.compare",
+    "LeagueResult": "veilcli.analysis.results.league",
     "IngestResult": "veilcli.store.ingest",
     "ReadOptions": "veilcli.sources.pipeline",
     "NormaliseResult": "veilcli.analysis.results.normalise",
@@ -78,6 +79,35 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def is_league(area: str | None) -> TypeGuard[str]:
+    """Whether an ``area`` asks for a league (``analysis.selection.is_league``, imported when called)."""
+    from veilcli.analysis.selection import is_league as asks_for_league
+
+    return asks_for_league(area)
+
+
+def _selection(**fields: Any) -> Selection:
+    """``analysis.selection.Selection(**fields)``, imported when first needed (``veilcli ingest``
+    loads none of the analysis: ~30 ms of imports)."""
+    from veilcli.analysis.selection import Selection
+
+    return Selection(**fields)
+
+
+def _compare(*args: Any, **kwargs: Any) -> CompareResult:
+    """``analysis.compare.compare``, imported when first called (``veilcli ingest`` never loads it)."""
+    from veilcli.analysis.compare import compare
+
+    return compare(*args, **kwargs)
+
+
+def _league(*args: Any, **kwargs: Any) -> LeagueResult:
+    """``analysis.league.league``, imported when first called."""
+    from veilcli.analysis.league import league
+
+    return league(*args, **kwargs)
 
 
 __all__ = [
@@ -205,7 +235,7 @@ def trend(
     ``unit`` (``H``, ``Q``, ``M``, ``Y``)."""
     from veilcli.analysis.trend import trend as _trend
 
-    chosen = Selection(
+    chosen = _selection(
         area=area,
         plan_path=plan_path,
         rules_path=rules_path,
@@ -231,7 +261,7 @@ def _compare_selection(
     sort: str | None = None,
 ) -> Selection:
     """The selection of a comparison (one area, or a league: ``Selection.league``)."""
-    return Selection(
+    return _selection(
         period=period,
         baseline=baseline,
         area=area,
@@ -257,7 +287,7 @@ def _league_selection(
     lang: Lang,
 ) -> Selection:
     """The selection of a league (``all``, a group's name or a group file)."""
-    return Selection(
+    return _selection(
         period=period,
         baseline=baseline,
         area=league,
@@ -404,7 +434,7 @@ def normalise(
     """An area's counts per category: raw, after samenloop, the internet bound; and the change split."""
     from veilcli.analysis.corrections import normalise_area
 
-    chosen = Selection(period=period, baseline=baseline, area=area, rules_path=rules_path, raw=raw)
+    chosen = _selection(period=period, baseline=baseline, area=area, rules_path=rules_path, raw=raw)
     with as_store(store).snapshot() as snapshot:
         return normalise_area(snapshot, chosen.resolve(snapshot), NormaliseBy(by))
 
@@ -677,6 +707,7 @@ def report_html(
         sources = snapshot.sources()
     areas = None
     if geo is not None:
+        from veilcli.analysis.results.compare import DISTRICT_UNKNOWN
         from veilcli.sources.geometry import match_districts, municipality_code
 
         names = [d.district for d in result.districts or [] if d.district != DISTRICT_UNKNOWN]

@@ -567,6 +567,10 @@ def ingest(
       veilcli ingest sample_data/
       veilcli ingest sample_data/almere-huisverboden.csv --dry-run
     """
+    from veilcli.sources.read_ahead import read_ahead
+
+    if paths and str(paths[0]) != "-":  # the first file read and hashed on another thread meanwhile
+        read_ahead(paths[0])
     from veilcli import api
     from veilcli.report.render import print_json, render_ingest, render_validation
 

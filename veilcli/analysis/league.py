@@ -29,8 +29,8 @@ from veilcli.analysis.normalise import (
     sum_or_null,
 )
 from veilcli.analysis.results.league import LeagueIndicator, LeagueResult, LeagueRow
-from veilcli.analysis.selection import ALL, Resolved, comparison_periods
-from veilcli.domain.choices import Kind
+from veilcli.analysis.selection import Resolved, comparison_periods
+from veilcli.domain.choices import ALL, Kind
 from veilcli.domain.classification import TOTAL_CRIME_CODE
 from veilcli.domain.coverage import Span, covered_days, rollup_coverage
 from veilcli.domain.geography import (

@@ -20,7 +20,7 @@ from typing import TypeGuard
 import polars as pl
 
 from veilcli.analysis.normalise import roll_up_counts
-from veilcli.domain.choices import CompareBy, Kind, Territory
+from veilcli.domain.choices import ALL, CompareBy, Kind, Territory
 from veilcli.domain.geography import resolve_areas
 from veilcli.domain.groups import shipped_groups
 from veilcli.domain.language import Lang, check_lang
@@ -29,8 +29,6 @@ from veilcli.domain.plans import LoadedPlan, load_plan
 from veilcli.domain.rules import LoadedRules, Rules, load_rules
 from veilcli.errors import UsageError
 from veilcli.store.snapshot import Snapshot
-
-ALL = "all"  # --area all: the league of every municipality the store holds
 
 
 def is_league(area: str | None) -> TypeGuard[str]:

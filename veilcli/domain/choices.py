@@ -9,6 +9,7 @@ from enum import StrEnum
 # per kind (``--max-per-kind``) beyond every row limit mean "all" (larger numbers overflowed polars).
 MAX_HEADER_ROW = 1_048_576
 MAX_PER_CODE = 1_000_000_000
+ALL = "all"  # --area all: the league of every municipality the store holds
 
 
 class Kind(StrEnum):

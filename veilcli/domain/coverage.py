@@ -169,10 +169,16 @@ def describe_coverage(start: dt.date, end: dt.date, gaps: list[Gap] | None) -> s
     return text
 
 
-def month_counts(dates: pl.Series) -> dict[dt.date, int]:
-    """Rows per month (first day of the month -> rows) of a column of dates."""
+def day_counts(dates: pl.Series) -> pl.DataFrame:
+    """Rows per day of a column of dates (nulls left out): the date column and ``count``."""
+    return dates.drop_nulls().value_counts(name="count")
+
+
+def month_counts(dates: pl.Series, days: pl.DataFrame | None = None) -> dict[dt.date, int]:
+    """Rows per month (first day of the month -> rows) of a column of dates (``days``: its
+    ``day_counts``, when known already)."""
     # Counted per day first, then per month: the month of a few thousand days, not of every row.
-    days = dates.drop_nulls().value_counts(name="count")
+    days = day_counts(dates) if days is None else days
     found = days.group_by(pl.col(days.columns[0]).dt.truncate("1mo")).agg(pl.col("count").sum())
     return dict(zip(found[found.columns[0]].to_list(), found["count"].to_list(), strict=True))
 

@@ -6,10 +6,13 @@ workbook text, HTML report); scripts get the numbers themselves (JSON, CSV), nev
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from veilcli.analysis.results.compare import IndicatorResult
 from veilcli.domain.language import Lang, conventions
 from veilcli.domain.units import Unit
+
+if TYPE_CHECKING:  # annotations only: rendering an ingest loads none of the analysis
+    from veilcli.analysis.results.compare import IndicatorResult
 
 SMALL_P = 0.001  # below this a p-value is shown as "< 0.001": its digits say nothing more
 

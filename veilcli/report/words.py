@@ -14,14 +14,16 @@ Scripts never see these words: JSON and CSV exports carry keys and codes (``tabl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from veilcli.analysis.goals import Status
-from veilcli.analysis.results.compare import IndicatorResult
 from veilcli.domain.language import Lang, catalogue, phrase
 from veilcli.domain.periods import parse_period, period_words
 from veilcli.domain.plans import Goal
 from veilcli.domain.units import Unit
+
+if TYPE_CHECKING:  # annotations only: rendering an ingest loads none of the analysis
+    from veilcli.analysis.results.compare import IndicatorResult
 
 
 def survey_tests(indicators: Iterable[IndicatorResult], lang: Lang = "en") -> str | None:

@@ -9,8 +9,8 @@ A new check is one function here and its place in a table.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -57,6 +57,15 @@ class CheckContext:
     typed: pl.DataFrame
     open_data_categories: bool = False  # the format says: open-data / nuisance codes only
     allow_unknown_areas: bool = False  # --allow-unknown-areas: a likely misspelt municipality is kept
+    # The distinct values (null among them) of some typed columns, known from parsing them once per
+    # distinct text: what the checks decided per distinct value look at instead of every row.
+    distinct: Mapping[str, pl.Series] = field(default_factory=dict)
+
+    def values_of(self, column: str) -> pl.Series:
+        """A typed column's distinct values when known, else the column itself (for checks that
+        look at its distinct values only)."""
+        known = self.distinct.get(column)
+        return self.typed[column] if known is None else known
 
 
 ColumnRule = Callable[[CheckContext, ColumnSpec], Iterator[Check]]
@@ -169,7 +178,7 @@ def _known_codes(ctx: CheckContext) -> Iterator[Check]:
     their labels: ``categories.category_parse``); a BVH code counted nowhere is a warning."""
     if "category_code" not in ctx.mapping:
         return
-    unknown, uncounted = _code_findings(ctx.typed["category_code"])
+    unknown, uncounted = _code_findings(ctx.values_of("category_code"))
     yield Check(
         "unknown_category",
         "category_code",
@@ -215,7 +224,7 @@ def _known_areas(ctx: CheckContext) -> Iterator[Check]:
     for column in ("municipality", "area"):
         if column not in ctx.mapping:
             continue
-        unknown = unknown_areas(ctx.typed[column])
+        unknown = unknown_areas(ctx.values_of(column))
         strict = ctx.kind is Kind.registrations and column == "municipality"
         if not unknown or (not strict and len(unknown) > MAX_UNKNOWN_AREAS_COMPARED):
             continue

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from veilcli.domain.models import SkippedFile
 from veilcli.errors import InputError
+from veilcli.sources import read_ahead
 from veilcli.sources.limits import MAX_FILE_BYTES, MIB, Limit, over_limit
 from veilcli.sources.messages import display_path
 
@@ -59,6 +60,15 @@ def check_regular_file(path: Path) -> os.stat_result:
     if not stat.S_ISREG(status.st_mode):
         raise _not_regular(path, status.st_mode)
     return status
+
+
+def read_file_bytes_and_sha256(path: Path, limit: Limit = MAX_FILE_BYTES) -> tuple[bytes, str | None]:
+    """``read_file_bytes``, with the bytes' sha256 when they were read ahead (``read_ahead``: the
+    command's first file, read while it started up), else None (the caller hashes them)."""
+    status = check_regular_file(path)
+    if status.st_size <= limit.value() and (ahead := read_ahead.take(status)) is not None:
+        return ahead
+    return read_file_bytes(path, limit), None
 
 
 def read_file_bytes(path: Path, limit: Limit = MAX_FILE_BYTES) -> bytes:

@@ -190,8 +190,12 @@ _FAST_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
 
 def _one_format_date(text: pl.Expr, fmt: str) -> pl.Expr:
     """The first ten characters as a date, except a timestamp with a UTC offset: null here, so the
-    full parser (``parse_with_fallback``) takes its day in Europe/Amsterdam, never the UTC day."""
-    return pl.when(~has_offset(text)).then(text.str.slice(0, 10).str.to_date(fmt, strict=False))
+    full parser (``parse_with_fallback``) takes its day in Europe/Amsterdam, never the UTC day.
+
+    ``cache=False``: polars' cache of parsed texts costs more than it saves, even with a thousand
+    distinct days in a million rows (~25 ms less CPU on the 1M-row benchmark's dates).
+    """
+    return pl.when(~has_offset(text)).then(text.str.slice(0, 10).str.to_date(fmt, strict=False, cache=False))
 
 
 def fast_date_expr(sample: pl.Series) -> Callable[[pl.Expr], pl.Expr] | None:
@@ -226,11 +230,19 @@ def parse_with_fallback(
     text: pl.Series, fast: Callable[[pl.Expr], pl.Expr], full: Callable[[pl.Expr], pl.Expr]
 ) -> pl.Series:
     """Parse with ``fast``; only the values it misses go through ``full`` (still vectorised)."""
-    frame = text.to_frame("t")
-    parsed = frame.select(fast(pl.col("t"))).to_series()
+    parsed = text.to_frame("t").select(fast(pl.col("t"))).to_series()
+    completed = complete_parse(parsed, text, full)
+    return parsed if completed is None else completed
+
+
+def complete_parse(
+    parsed: pl.Series, text: pl.Series, full: Callable[[pl.Expr], pl.Expr]
+) -> pl.Series | None:
+    """``parsed`` (``text`` parsed by a fast parser) with the values it missed parsed by ``full``;
+    None when it missed none."""
     missed = parsed.is_null() & text.is_not_null()
-    if missed.any():
-        index = missed.arg_true()
-        retried = frame[index].select(full(pl.col("t"))).to_series()
-        parsed = parsed.scatter(index, retried.cast(parsed.dtype))
-    return parsed
+    if not missed.any():
+        return None
+    index = missed.arg_true()
+    retried = text.to_frame("t")[index].select(full(pl.col("t"))).to_series()
+    return parsed.clone().scatter(index, retried.cast(parsed.dtype))

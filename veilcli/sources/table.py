@@ -5,6 +5,7 @@ header-row search every reader shares, and the limits checked on every table rea
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,28 @@ class RawTable:
     sha256: str = ""  # of the file's bytes
     dropped_personal: list[str] = field(default_factory=list)  # headers dropped when read
     metadata: dict[str, str] = field(default_factory=dict)  # e.g. the OData ``odata.metadata`` URL
+    # header -> (the frame, weakly; its column's distinct values): ``distinct``
+    _distinct: dict[str, tuple[weakref.ref[pl.DataFrame], pl.Series]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def distinct(self, header: str) -> pl.Series:
+        """A column's distinct values (null among them), computed once for the frame the table has
+        (recognising the categories and validating ask for them again)."""
+        known = self.known_distinct(header)
+        if known is None:
+            known = self.frame[header].unique()
+            self.remember_distinct(header, known)
+        return known
+
+    def known_distinct(self, header: str) -> pl.Series | None:
+        """``distinct`` if computed already for the frame the table has now, else None."""
+        known = self._distinct.get(header)
+        return known[1] if known is not None and known[0]() is self.frame else None
+
+    def remember_distinct(self, header: str, values: pl.Series) -> None:
+        """Keep a column's distinct values of the frame the table has now, for ``distinct``."""
+        self._distinct[header] = (weakref.ref(self.frame), values)
 
     @property
     def headers(self) -> list[str]:

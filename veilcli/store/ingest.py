@@ -42,7 +42,7 @@ from veilcli.sources.blocks import StagedTable
 from veilcli.sources.csv_stream import streamable
 from veilcli.sources.files import expand_paths, find_input_files
 from veilcli.sources.pipeline import Progress, ReadOptions, check_paths
-from veilcli.sources.validate import ValidatedTable
+from veilcli.sources.validate import RowFacts, ValidatedTable
 from veilcli.store.bulk import (
     Settlement,
     clash_error,
@@ -152,8 +152,9 @@ class IngestPlan:
     rejected_files: list[RejectedFile] = field(default_factory=list)  # the manifest's, before the commit
 
 
-def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
-    """Date range, areas, event-link share and channel mix of validated rows."""
+def summarise(kind: Kind, data: pl.DataFrame, known: RowFacts | None = None) -> dict[str, object]:
+    """Date range, areas, event-link share and channel mix of validated rows (``known``: their
+    facts, computed already by ``describe_rows``)."""
     out: dict[str, object] = {}
     if data.height == 0:
         return out
@@ -166,11 +167,18 @@ def summarise(kind: Kind, data: pl.DataFrame) -> dict[str, object]:
         out["date_min"], out["date_max"] = str(dates.min()), str(dates.max())
     elif (periods := dates.drop_nulls()).len():  # period labels, as written
         out["date_min"], out["date_max"] = periods.min(), periods.max()
-    out["areas"] = sorted(data[kind_facts.area_column].drop_nulls().unique().to_list())
+    out["areas"] = _areas(data, kind_facts.area_column, known)
     if "channel" in data.columns and data["channel"].is_not_null().any():  # a registration's
         mix = data["channel"].value_counts(normalize=True, name="share")
         out["channel_mix"] = {str(r["channel"]): float(r["share"]) for r in mix.sort("channel").to_dicts()}
     return out
+
+
+def _areas(data: pl.DataFrame, column: str, known: RowFacts | None) -> list[str]:
+    """The distinct areas (of ``column``, the kind's area column) of valid rows, sorted."""
+    if known is not None:
+        return list(known.areas)
+    return sorted(data[column].drop_nulls().unique().to_list())
 
 
 def _rejected_file(validated: ValidatedTable, directory: Path, used: set[Path]) -> tuple[Path, bytes]:
@@ -375,7 +383,7 @@ def _ingest(
 def pending_source(table: ValidatedTable, sha256: str, staged: StagedTable | None = None) -> PendingSource:
     """A validated file on its way to the store: its summary says ``stored`` until decided otherwise."""
     r = table.report
-    described: dict[str, object] = summarise(r.kind, table.data) if r.kind else {}
+    described: dict[str, object] = summarise(r.kind, table.data, table.facts_of(table.data)) if r.kind else {}
     if staged is not None and staged.periods:
         described = {
             "date_min": min(staged.periods),
@@ -658,7 +666,7 @@ def _new_source(store: Store, p: PendingSource, options: ReadOptions, now: dt.da
         has_event_id="event_id" in r.columns,
         # What the file covers, the rows stored already from another source included (they are
         # in the store, under that source): its span, scope and areas are the extract's.
-        **_coverage(kind, p.valid_rows(), options),
+        **_coverage(kind, p.valid_rows(), options, p.validated.facts_of(p.valid_rows())),
         veilcli_version=__version__,
     )
 
@@ -728,8 +736,11 @@ def _without_birth_dates(data: pl.DataFrame) -> pl.DataFrame:
     return data.with_columns(pl.lit(None, dtype=data.schema["birth_date"]).alias("birth_date"))
 
 
-def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str, object]:
-    """Span, scope and areas of a registration-level source (see ``coverage.py``)."""
+def _coverage(
+    kind: Kind, data: pl.DataFrame, options: ReadOptions, known: RowFacts | None = None
+) -> dict[str, object]:
+    """Span, scope and areas of a registration-level source (see ``coverage.py``; ``known``: the
+    facts of ``data`` computed already by ``describe_rows``)."""
     if not facts(kind).registration_level or data.height == 0:
         return {}
     first, last = data["date"].min(), data["date"].max()
@@ -737,7 +748,8 @@ def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str,
     if options.covers is not None:
         start, end = options.covers
     else:
-        start, end, gaps = infer_span(first, last, month_counts(data["date"]))  # type: ignore[arg-type]
+        days = known.days if known is not None else None
+        start, end, gaps = infer_span(first, last, month_counts(data["date"], days))  # type: ignore[arg-type]
     scope = options.scope
     if scope is None:
         # classified once per distinct code, weighed by its rows
@@ -751,7 +763,7 @@ def _coverage(kind: Kind, data: pl.DataFrame, options: ReadOptions) -> dict[str,
         "covers_declared": options.covers is not None,
         "scope": scope,
         "scope_declared": options.scope is not None,
-        "areas": sorted(data["municipality"].drop_nulls().unique().to_list()),
+        "areas": _areas(data, "municipality", known if facts(kind).area_column == "municipality" else None),
     }
 
 

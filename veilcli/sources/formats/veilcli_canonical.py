@@ -222,10 +222,9 @@ def _category_candidates(table: RawTable) -> list[str]:
 def _probe(table: RawTable, header: str) -> pl.DataFrame | None:
     """How the classification resolves a column's distinct values (the codes of any kind); None for
     a column of too many distinct values to hold categories."""
-    values = table.frame[header]
-    if values.dtype != pl.String:
+    if table.frame.schema[header] != pl.String:
         return None
-    distinct = values.unique()  # counted and resolved once (null counts as a value, as n_unique)
+    distinct = table.distinct(header)  # counted and resolved once (null counts as a value, as n_unique)
     if distinct.len() > MAX_DISTINCT_PROBED:
         return None
     return resolve_categories(distinct, None)
@@ -270,7 +269,7 @@ def _categories(table: RawTable, kind: Kind, columns: dict[str, str], notes: lis
     header = columns.get("category_code")
     if header is None or "category_code" not in {s.name for s in column_specs(kind)}:
         return table
-    resolution = resolve_categories(table.frame[header], kind)
+    resolution = resolve_categories(table.distinct(header), kind)  # the same as of every row
     worded = resolution.filter(pl.col("how").is_in(WORDED))
     if worded.height:
         how = {
