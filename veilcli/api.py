@@ -26,7 +26,7 @@ import importlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 from veilcli.domain.choices import ALL, MAX_HEADER_ROW, MAX_PER_CODE, CompareBy, Kind, NormaliseBy, Territory
 from veilcli.domain.groups import shipped_groups
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from veilcli.analysis.results.league import LeagueResult
     from veilcli.analysis.results.normalise import NormaliseResult
     from veilcli.analysis.results.trend import TrendResult
-    from veilcli.analysis.selection import Resolved, Selection
+    from veilcli.analysis.selection import Resolved, Selection, is_league
     from veilcli.report.league_tables import LeagueTables
     from veilcli.sources.columns import ColumnSpec
     from veilcli.sources.download import DownloadResult
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 # and the functions import their modules in their bodies.
 _LAZY = {
     "Selection": "veilcli.analysis.selection",
+    "is_league": "veilcli.analysis.selection",
     "CompareResult": "veilcli.analysis.results.compare",
     "LeagueResult": "veilcli.analysis.results.league",
     "IngestResult": "veilcli.store.ingest",
@@ -79,35 +80,6 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def is_league(area: str | None) -> TypeGuard[str]:
-    """Whether an ``area`` asks for a league (``analysis.selection.is_league``, imported when called)."""
-    from veilcli.analysis.selection import is_league as asks_for_league
-
-    return asks_for_league(area)
-
-
-def _selection(**fields: Any) -> Selection:
-    """``analysis.selection.Selection(**fields)``, imported when first needed (``veilcli ingest``
-    loads none of the analysis: ~30 ms of imports)."""
-    from veilcli.analysis.selection import Selection
-
-    return Selection(**fields)
-
-
-def _compare(*args: Any, **kwargs: Any) -> CompareResult:
-    """``analysis.compare.compare``, imported when first called (``veilcli ingest`` never loads it)."""
-    from veilcli.analysis.compare import compare
-
-    return compare(*args, **kwargs)
-
-
-def _league(*args: Any, **kwargs: Any) -> LeagueResult:
-    """``analysis.league.league``, imported when first called."""
-    from veilcli.analysis.league import league
-
-    return league(*args, **kwargs)
 
 
 __all__ = [
@@ -194,6 +166,8 @@ def compare(
 ) -> CompareResult:
     """Every indicator of the plan for the period vs the baseline, with benchmarks (the selection's
     fields: ``veilcli.analysis.selection.Selection``)."""
+    from veilcli.analysis.compare import compare as _compare
+
     chosen = _compare_selection(
         period, baseline, plan_path, rules_path, area, raw, by, theme, lang, territory
     )
@@ -214,6 +188,8 @@ def league(
 ) -> LeagueResult:
     """Every municipality (``selection="all"``) or a group's members: each plan indicator's
     registered values, change, status and rank, ordered by the rank on ``sort``."""
+    from veilcli.analysis.league import league as _league
+
     chosen = _league_selection(selection, period, baseline, plan_path, rules_path, sort, territory, "en")
     with as_store(store).snapshot() as snapshot:
         return _league(snapshot, chosen.resolve(snapshot))
@@ -233,9 +209,10 @@ def trend(
 ) -> TrendResult:
     """The plan's indicators (or the ones named by id) over every period the store holds, at
     ``unit`` (``H``, ``Q``, ``M``, ``Y``)."""
+    from veilcli.analysis.selection import Selection
     from veilcli.analysis.trend import trend as _trend
 
-    chosen = _selection(
+    chosen = Selection(
         area=area,
         plan_path=plan_path,
         rules_path=rules_path,
@@ -261,7 +238,9 @@ def _compare_selection(
     sort: str | None = None,
 ) -> Selection:
     """The selection of a comparison (one area, or a league: ``Selection.league``)."""
-    return _selection(
+    from veilcli.analysis.selection import Selection
+
+    return Selection(
         period=period,
         baseline=baseline,
         area=area,
@@ -287,7 +266,9 @@ def _league_selection(
     lang: Lang,
 ) -> Selection:
     """The selection of a league (``all``, a group's name or a group file)."""
-    return _selection(
+    from veilcli.analysis.selection import Selection
+
+    return Selection(
         period=period,
         baseline=baseline,
         area=league,
@@ -433,8 +414,9 @@ def normalise(
 ) -> NormaliseResult:
     """An area's counts per category: raw, after samenloop, the internet bound; and the change split."""
     from veilcli.analysis.corrections import normalise_area
+    from veilcli.analysis.selection import Selection
 
-    chosen = _selection(period=period, baseline=baseline, area=area, rules_path=rules_path, raw=raw)
+    chosen = Selection(period=period, baseline=baseline, area=area, rules_path=rules_path, raw=raw)
     with as_store(store).snapshot() as snapshot:
         return normalise_area(snapshot, chosen.resolve(snapshot), NormaliseBy(by))
 
@@ -513,6 +495,7 @@ def export(
     ``area="all"`` or a shipped group the export is the league of those areas (as
     ``export_league``), ordered by the rank on ``sort``.
     """
+    from veilcli.analysis.compare import compare as _compare
     from veilcli.report.export_tables import ExportTables
     from veilcli.report.exports import export as write
 
@@ -532,6 +515,7 @@ def export(
 
 def _league_tables(snapshot: Snapshot, selection: Resolved, command: str) -> LeagueTables:
     """The league of a selection with its provenance, from one snapshot."""
+    from veilcli.analysis.league import league as _league
     from veilcli.report.export_tables import Provenance
     from veilcli.report.league_tables import LeagueTables
 
@@ -674,6 +658,8 @@ def report_html(
     ``area="all"`` or a shipped group: the league of those areas (as ``report_league_html``).
     ``geometry``: a map file (GeoJSON, GeoPackage or a CSV with WKT: the CBS wijk- en buurtkaart)
     for a map per indicator of the districts (``by="district"``) or of the league's municipalities."""
+    from veilcli.analysis.compare import compare as _compare
+
     chosen = _compare_selection(
         period, baseline, plan_path, rules_path, area, raw, by, theme, lang, territory, sort
     )

@@ -1449,7 +1449,7 @@ def only_the_command(typer_app: typer.Typer, args: list[str]) -> typer.Typer:
     commands = [
         c
         for c in typer_app.registered_commands
-        if c.callback is not None and (c.name or c.callback.__name__.lower().replace("_", "-")) == name
+        if c.callback is not None and (c.name or typer.main.get_command_name(c.callback.__name__)) == name
     ]
     groups = [g for g in typer_app.registered_groups if g.name == name]
     if not commands and not groups:
