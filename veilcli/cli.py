@@ -39,7 +39,7 @@ from veilcli.report.console_text import (
     text,
 )
 from veilcli.report.exports import ExportFormat
-from veilcli.tuning import tune_allocators
+from veilcli.tuning import tune_allocators, tune_collector
 
 if TYPE_CHECKING:
     import polars as pl
@@ -1359,6 +1359,7 @@ def main() -> None:
     """Console-script entry point."""
     # First thing, before any command imports polars: jemalloc reads its settings when polars loads.
     tune_allocators()
+    tune_collector()  # already done by the console script; here for callers of this function
     closed = hold_closed_streams()
     if sys.stdout is None or 1 in closed:
         # Like a broken pipe: the command's output would be lost, so it does not run at all.

@@ -1,14 +1,17 @@
-"""Tune the process's memory allocators for veilcli's work: ``tune_allocators``.
+"""Tune the process's memory allocators and garbage collector for veilcli's work:
+``tune_allocators`` and ``tune_collector``.
 
-The command line calls it first thing (``cli.main``); the library never does by itself, because
-importing a library must not reconfigure the process that imports it. A program that uses
-``veilcli.api`` and wants the same memory behaviour calls it itself, before it imports polars.
+The command line calls them first thing (``veilcli.__main__.main``, ``cli.main``); the library never
+does by itself, because importing a library must not reconfigure the process that imports it. A
+program that uses ``veilcli.api`` and wants the same behaviour calls them itself, before it imports
+polars.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import sys
 
@@ -19,6 +22,9 @@ JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:200,muzzy_decay_ms:0"
 # glibc's mallopt parameter for the arena cap (M_ARENA_MAX in <malloc.h>), and the cap.
 _M_ARENA_MAX = -8
 ARENAS = 2
+# The cyclic collector's thresholds: a collection of the youngest objects after this many new ones
+# (Python's default is 700), of the middle ones after 20 of those, of all after 20 of those.
+COLLECTOR_THRESHOLDS = (100_000, 20, 20)
 
 
 def tune_allocators() -> None:
@@ -38,3 +44,16 @@ def tune_allocators() -> None:
         return
     with contextlib.suppress(OSError, AttributeError):  # not glibc (no mallopt): nothing to cap
         ctypes.CDLL(None).mallopt(_M_ARENA_MAX, ARENAS)
+
+
+def tune_collector() -> None:
+    """Let Python's cyclic garbage collector run rarely while a command starts up.
+
+    Importing polars, pydantic, typer and rich and building veilcli's models creates about 90,000
+    objects that live as long as the process. With Python's default thresholds the collector walks
+    them again and again: 125 young, 12 middle and one full collection, ~55 ms of a 0.75 s
+    ``compare`` (BENCHMARKS.md). Collections still happen, only after 100,000 new objects, so a
+    long ingest still frees what reference counting cannot; veilcli's data lives in polars'
+    buffers, not in Python objects.
+    """
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
