@@ -62,3 +62,17 @@ def test_the_cli_tunes_the_allocators_before_polars_loads() -> None:
         "    pass\n"
         f"assert os.environ['_RJEM_MALLOC_CONF'] == {JEMALLOC_CONF!r}\n"
     )
+
+
+def test_the_cli_sets_its_objects_aside_before_the_exit_collection() -> None:
+    _python(
+        "import gc, sys\n"
+        "import veilcli.cli\n"
+        "sys.argv = ['veilcli', '--version']\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "try:\n"
+        "    veilcli.cli.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "assert gc.get_freeze_count() > 0\n"
+    )

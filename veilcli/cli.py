@@ -39,7 +39,7 @@ from veilcli.report.console_text import (
     text,
 )
 from veilcli.report.exports import ExportFormat
-from veilcli.tuning import tune_allocators, tune_collector
+from veilcli.tuning import spare_the_exit_collection, tune_allocators, tune_collector
 
 if TYPE_CHECKING:
     import polars as pl
@@ -1386,6 +1386,7 @@ def main() -> None:
         # click (help, usage) and rich (typer's help console) end a broken pipe with a silent exit 1
         stderr.print(line(("error:", "bold red"), " ", OUTPUT_CLOSED))
         code = 2
+    spare_the_exit_collection()
     raise SystemExit(code)
 
 

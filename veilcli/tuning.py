@@ -1,5 +1,5 @@
 """Tune the process's memory allocators and garbage collector for veilcli's work:
-``tune_allocators`` and ``tune_collector``.
+``tune_allocators``, ``tune_collector`` and ``spare_the_exit_collection``.
 
 The command line calls them first thing (``veilcli.__main__.main``, ``cli.main``); the library never
 does by itself, because importing a library must not reconfigure the process that imports it. A
@@ -57,3 +57,15 @@ def tune_collector() -> None:
     buffers, not in Python objects.
     """
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
+
+
+def spare_the_exit_collection() -> None:
+    """Keep the collector from walking every object once more while the process exits.
+
+    At exit Python collects all objects again, whatever the thresholds: ~0.1 s after a ``compare``
+    of 1M rows, a sixth of the command (BENCHMARKS.md). ``gc.freeze`` sets the objects that exist
+    aside, so exit only releases them. Call it when the work is done and the output flushed: a
+    frozen cycle is never collected, and veilcli closes its files in ``with`` blocks, not in
+    finalisers.
+    """
+    gc.freeze()
