@@ -1,10 +1,10 @@
 """Tune the process's memory allocators and garbage collector for veilcli's work:
 ``tune_allocators``, ``tune_collector`` and ``spare_the_exit_collection``.
 
-The command line calls them first thing (``veilcli.__main__.main``, ``cli.main``); the library never
-does by itself, because importing a library must not reconfigure the process that imports it. A
-program that uses ``veilcli.api`` and wants the same behaviour calls them itself, before it imports
-polars.
+The command line calls the first two first thing (``veilcli.__main__.main``, ``cli.main``) and the
+last when its command is done; the library never does by itself, because importing a library must
+not reconfigure the process that imports it. A program that uses ``veilcli.api`` and wants the same
+behaviour calls them itself (the first before it imports polars).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def tune_allocators() -> None:
 
 
 def tune_collector() -> None:
-    """Let Python's cyclic garbage collector run rarely while a command starts up.
+    """Let Python's cyclic garbage collector run rarely, from the command's start to its end.
 
     Importing polars, pydantic, typer and rich and building veilcli's models creates about 90,000
     objects that live as long as the process. With Python's default thresholds the collector walks
@@ -64,8 +64,8 @@ def spare_the_exit_collection() -> None:
 
     At exit Python collects all objects again, whatever the thresholds: ~0.1 s after a ``compare``
     of 1M rows, a sixth of the command (BENCHMARKS.md). ``gc.freeze`` sets the objects that exist
-    aside, so exit only releases them. Call it when the work is done and the output flushed: a
-    frozen cycle is never collected, and veilcli closes its files in ``with`` blocks, not in
-    finalisers.
+    aside, so exit only releases them; it still runs the ``atexit`` handlers and flushes standard
+    output. Call it when the work is done: a frozen cycle is never collected (nor its finalisers
+    run), and veilcli closes its files in ``with`` blocks, not in finalisers.
     """
     gc.freeze()
