@@ -260,3 +260,19 @@ def test_ingest_still_creates_a_new_store(tmp_path: Path) -> None:
     store = tmp_path / "new" / "store"
     assert invoke("ingest", str(path), "--store", str(store)).exit_code == 0
     assert invoke("status", "--store", str(store)).exit_code == 0
+
+
+def test_the_ingest_summary_writes_its_counts_with_thousands_separators(tmp_path: Path) -> None:
+    """1,234 rows read as "1,234 rows stored", as every other count veilcli prints, not "1234"."""
+    header = "Registratienummer;Datum;Soort misdrijf code;Soort misdrijf;Gemeente;Wijk;Buurt;"
+    header += "Gebeurtenisnummer;Wijze van aangifte;Poging"
+    rows = [
+        f"PL0900-2018{n:06d};{1 + n % 28:02d}-03-2018 10:00;1.2.1;Diefstal uit/vanaf motorvoertuigen;"
+        "Almere;Almere-Stad;Centrum Almere-Stad;;Balie;N"
+        for n in range(1234)
+    ]
+    source = tmp_path / "registraties.csv"
+    source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    stored = invoke("ingest", str(source), "--store", str(tmp_path / "store"))
+    assert stored.exit_code == 0, stored.output
+    assert "1,234 rows stored, 0 rejected" in " ".join(stored.output.split())

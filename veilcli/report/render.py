@@ -165,7 +165,7 @@ def render_ingest(console: Console, result: IngestResult) -> None:
                 (name, "bold"),
                 f": {s.source_format + ', ' if s.source_format else ''}{s.kind or '?'}, ",
                 (s.status, colour),
-                f": {s.rows_stored} rows stored, {s.rows_rejected} rejected",
+                f": {s.rows_stored:,} rows stored, {s.rows_rejected:,} rejected",
             )
         )
         report = reports.get((s.path, s.sheet))
