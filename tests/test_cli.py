@@ -276,3 +276,7 @@ def test_the_ingest_summary_writes_its_counts_with_thousands_separators(tmp_path
     stored = invoke("ingest", str(source), "--store", str(tmp_path / "store"))
     assert stored.exit_code == 0, stored.output
     assert "1,234 rows stored, 0 rejected" in " ".join(stored.output.split())
+    source.write_text("\n".join([header, *(r.replace(";Balie;", ";Internet;") for r in rows)]) + "\n")
+    replaced = invoke("ingest", str(source), "--store", str(tmp_path / "store"), "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    assert f"replaced 1,234 row(s) previously stored from {source}" in " ".join(replaced.output.split())

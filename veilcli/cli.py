@@ -612,7 +612,7 @@ def ingest(
         stderr.print(
             line(
                 ("nothing was stored:", "bold red"),
-                f" {first.path} has no valid row ({first.rows_rejected} rejected); --skip-invalid stores "
+                f" {first.path} has no valid row ({first.rows_rejected:,} rejected); --skip-invalid stores "
                 "the valid rows of a file, and this file has none. Check that it is the right file and "
                 "that its columns are mapped as you meant (`veilcli validate` shows the findings).",
             )
@@ -700,7 +700,7 @@ def download(
     for made in result.notes:
         info(text(f"note: {made.message}"))
     cached = " (from the cache)" if result.from_cache else ""
-    info(text(f"downloaded {result.table}: {result.rows} rows in {result.pages} page(s){cached}"))
+    info(text(f"downloaded {result.table}: {result.rows:,} rows in {result.pages:,} page(s){cached}"))
     info(text(f"written: {result.path} (provenance: {result.provenance.name})"))
     if ingested is not None:
         render_ingest(stdout, ingested)

@@ -122,7 +122,8 @@ def render_file_report(console: Console, report: FileReport, max_per_code: int) 
     for code, total in report.issue_counts.items():
         if total > shown.get(code, 0):
             first = shown.get(code, 0)
-            console.print(text(f"  {code}: {total} in all (first {first} shown; more with --max-per-kind N)"))
+            more = "more with --max-per-kind N"
+            console.print(text(f"  {code}: {total:,} in all (first {first:,} shown; {more})"))
 
 
 def render_validation(
@@ -199,7 +200,7 @@ def render_ingest(console: Console, result: IngestResult) -> None:
             found = ", ".join(f"{code} x{n}" for code, n in warnings[(s.path, s.sheet)].items())
             console.print(text(f"  warnings (rows kept): {found}; `veilcli validate` shows where"))
         if s.status == "no-valid-rows":
-            console.print(text(f"  no valid rows: all {s.rows_rejected} rejected, nothing stored"))
+            console.print(text(f"  no valid rows: all {s.rows_rejected:,} rejected, nothing stored"))
         if s.status == "empty":
             console.print(text("  no data rows (only a header): nothing stored"))
         if s.status == "unchanged":
@@ -209,15 +210,16 @@ def render_ingest(console: Console, result: IngestResult) -> None:
                 text("  personal columns dropped, not stored: " + ", ".join(s.dropped_personal_columns))
             )
         for path, rows in s.replaced.items():
-            console.print(text(f"  replaced {rows} row(s) previously stored from {path}"))
+            console.print(text(f"  replaced {rows:,} row(s) previously stored from {path}"))
         for path, rows in s.agreed.items():
-            console.print(text(f"  {rows} row(s) stored already from {path} with the same values: kept once"))
+            kept = f"{rows:,} row(s) stored already from {path} with the same values: kept once"
+            console.print(text(f"  {kept}"))
         for o in s.overlaps:
             where = o.path + (f" [{o.sheet}]" if o.sheet else "")
             console.print(
                 line(
                     ("  warning:", "yellow"),
-                    f" {o.rows} row(s) on {o.days} day(s) ({o.first}..{o.last}; "
+                    f" {o.rows:,} row(s) on {o.days:,} day(s) ({o.first}..{o.last}; "
                     f"{', '.join(o.municipalities)}) have the municipality, day and category of other "
                     f"{s.kind or 'rows'} in {where}, "
                     "under other ids: if both are extracts of the same registrations, both are counted "
@@ -226,7 +228,7 @@ def render_ingest(console: Console, result: IngestResult) -> None:
             )
         if s.rejected_file:
             console.print(
-                text(f"  {s.rows_rejected} rejected row(s) with their reasons written to {s.rejected_file}")
+                text(f"  {s.rows_rejected:,} rejected row(s) with their reasons written to {s.rejected_file}")
             )
     if result.stored:
         console.print(text(f"stored in {result.store}"))
