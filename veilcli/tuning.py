@@ -22,9 +22,9 @@ JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:200,muzzy_decay_ms:0"
 # glibc's mallopt parameter for the arena cap (M_ARENA_MAX in <malloc.h>), and the cap.
 _M_ARENA_MAX = -8
 ARENAS = 2
-# The cyclic collector's thresholds: a collection of the youngest objects after this many new ones
-# (Python's default is 700), of the middle ones after 20 of those, of all after 20 of those.
-COLLECTOR_THRESHOLDS = (100_000, 20, 20)
+# The cyclic collector's thresholds (Python's: 700, 10, 10): the youngest objects after 1,000 new
+# ones, the middle ones after 1,000 of those (a million new objects), all after 10 of those.
+COLLECTOR_THRESHOLDS = (1_000, 1_000, 10)
 
 
 def tune_allocators() -> None:
@@ -47,14 +47,17 @@ def tune_allocators() -> None:
 
 
 def tune_collector() -> None:
-    """Let Python's cyclic garbage collector run rarely, from the command's start to its end.
+    """Let Python's cyclic garbage collector walk the long-lived objects rarely, from the command's
+    start to its end.
 
     Importing polars, pydantic, typer and rich and building veilcli's models creates about 90,000
     objects that live as long as the process. With Python's default thresholds the collector walks
-    them again and again: 125 young, 12 middle and one full collection, ~55 ms of a 0.75 s
-    ``compare`` (BENCHMARKS.md). Collections still happen, only after 100,000 new objects, so a
-    long ingest still frees what reference counting cannot; veilcli's data lives in polars'
-    buffers, not in Python objects.
+    them again and again in its middle and full collections: 125 young, 12 middle and one full
+    collection, ~60 ms of a 0.75 s ``compare`` (BENCHMARKS.md). Now the young objects are still
+    collected every 1,000 new ones (small collections are the cheap ones: one collection of 100,000
+    young objects took 40 ms, a hundred of 1,000 took 12 ms), the middle generation after a million
+    and all objects after ten million, so no command's start-up reaches either, and a long ingest
+    still frees what reference counting cannot; veilcli's data lives in polars' buffers.
     """
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
