@@ -19,7 +19,7 @@ def _python(code: str) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
 
 
-def test_importing_the_library_leaves_the_allocators_alone() -> None:
+def test_importing_the_library_leaves_the_allocators_and_the_collector_alone() -> None:
     _python(
         "import gc, os\n"
         "before = gc.get_threshold()\n"
