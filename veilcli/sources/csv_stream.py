@@ -44,6 +44,7 @@ from veilcli.sources.limits import (
     over_limit,
 )
 from veilcli.sources.messages import display_path
+from veilcli.sources.read_ahead import TEXT_SUFFIXES
 from veilcli.sources.table import RawTable, check_frame, with_row_numbers
 
 __all__ = ["BLOCK_BYTES", "MAX_STREAM_BYTES", "STREAM_FROM", "BlockReader", "streamable"]
@@ -51,7 +52,6 @@ __all__ = ["BLOCK_BYTES", "MAX_STREAM_BYTES", "STREAM_FROM", "BlockReader", "str
 MAX_BLOCKS = 10_000  # blocks of one file (a 512 GiB file in 96 MiB blocks: 5,462)
 LINE_BYTES = 16 * MIB  # one line outside quotes (a counts table's lines are under 1 KB)
 _HEAD_BYTES = 1 << 20
-_TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -62,7 +62,7 @@ def stream_settings() -> tuple[int, int]:
 
 def streamable(path: Path) -> bool:
     """Whether a file is a CSV large enough to be read in blocks."""
-    if path.suffix.lower() not in _TEXT_SUFFIXES:
+    if path.suffix.lower() not in TEXT_SUFFIXES:
         return False
     threshold, _block = stream_settings()
     try:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from veilcli.sources.limits import MAX_FILE_BYTES, STREAM_FROM
 
-TEXT_SUFFIXES = (".csv", ".txt", ".tsv")  # the files the CSV reader reads (``readers``)
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")  # the files the CSV reader reads (``readers``, ``csv_stream``)
 
 Fingerprint = tuple[int, int, int, int]  # device, inode, size, modification time (ns)
 

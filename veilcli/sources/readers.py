@@ -65,6 +65,7 @@ from veilcli.sources.json_reader import read_json
 from veilcli.sources.limits import MAX_FILE_BYTES, MAX_JSON_BYTES
 from veilcli.sources.messages import display_path, reason, short
 from veilcli.sources.parquet_reader import read_parquet
+from veilcli.sources.read_ahead import TEXT_SUFFIXES
 from veilcli.sources.table import RawTable
 
 
@@ -79,7 +80,7 @@ def read_tables(
     check_regular_file(path)
     extra = {normalise_header(h) for h in header_hints or []}
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv", ".json"):
+    if suffix in (*TEXT_SUFFIXES, ".json"):
         if sheet is not None:
             raise InputError(f"{display_path(path)}: --sheet only applies to .xlsx workbooks.")
         table = read_json(path) if suffix == ".json" else read_csv(path, header_row, extra)
